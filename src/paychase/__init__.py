@@ -1,0 +1,97 @@
+"""paychase: decide what to do next about money a client owes.
+
+``plan(case, now=...)`` is a pure function from a case file (clients, contracts, invoices,
+contact history) and a moment to the next actions, each with its reason. Everything else —
+rendering, channels, storage, the command line — lives in `paychase.shell` around it.
+
+>>> from paychase import plan, Case
+>>> sorted(BUILTIN_POLICIES)
+['b2b_strict', 'freelancer', 'saas', 'tradesperson']
+"""
+
+from paychase._actions import Action, Amounts, InvoiceState, InvoiceStatus, Plan
+from paychase._calendar import HolidaysCalendar
+from paychase._case import (
+    Case,
+    Client,
+    ContactEvent,
+    Contacts,
+    Contract,
+    Deposit,
+    Dispute,
+    EarlyPaymentDiscount,
+    ExchangeRate,
+    Invoice,
+    KillFee,
+    LateFee,
+    Milestone,
+    Payment,
+    Promise,
+    Suspension,
+)
+from paychase._durations import Duration
+from paychase._io import parse_case
+from paychase.shell._files import load_case
+from paychase._ladder import TRANSITIONS, state_diagram
+from paychase._money import round_money
+from paychase._plan import plan
+from paychase._policy import BUILTIN_POLICIES, ActionKind, Channel, Policy, Step, builtin_policy
+from paychase._protocols import CalendarFactory, HolidayCalendar
+from paychase._schema import case_schema, plan_schema
+from paychase.errors import (
+    CurrencyMismatchError,
+    InvalidCaseError,
+    PaychaseError,
+    PluginError,
+    PolicyError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BUILTIN_POLICIES",
+    "TRANSITIONS",
+    "Action",
+    "ActionKind",
+    "Amounts",
+    "CalendarFactory",
+    "Case",
+    "Channel",
+    "Client",
+    "ContactEvent",
+    "Contacts",
+    "Contract",
+    "CurrencyMismatchError",
+    "Deposit",
+    "Dispute",
+    "Duration",
+    "EarlyPaymentDiscount",
+    "ExchangeRate",
+    "HolidayCalendar",
+    "HolidaysCalendar",
+    "InvalidCaseError",
+    "Invoice",
+    "InvoiceState",
+    "InvoiceStatus",
+    "KillFee",
+    "LateFee",
+    "Milestone",
+    "PaychaseError",
+    "Payment",
+    "Plan",
+    "PluginError",
+    "Policy",
+    "PolicyError",
+    "Promise",
+    "Step",
+    "Suspension",
+    "__version__",
+    "builtin_policy",
+    "case_schema",
+    "load_case",
+    "parse_case",
+    "plan",
+    "plan_schema",
+    "round_money",
+    "state_diagram",
+]

@@ -1,0 +1,7 @@
+"""``python -m paychase`` runs the command line."""
+
+import sys
+
+from paychase.shell._cli import main
+
+sys.exit(main())

@@ -1,0 +1,83 @@
+"""The plan (SPEC §4): what to do next, when, through which channel, and why.
+
+A `Plan` is the output of `plan()`: one next action per open chase, sorted by time then key,
+plus the state of every invoice. It serialises to the same bytes for the same input, so a host
+can diff plans, cache them, or use an action's `key` to make sure it is performed once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from paychase._model import FrozenModel
+from paychase._money import Amount
+from paychase._policy import ActionKind, Channel, Effect, Tone
+
+__all__ = ["Action", "Amounts", "InvoiceState", "InvoiceStatus", "Plan"]
+
+InvoiceStatus = Literal[
+    "draft", "open", "due", "overdue", "paid", "disputed", "promised", "in_plan", "escalated",
+    "written_off", "cancelled",
+]
+
+
+class Amounts(FrozenModel):
+    """What an action is about, in one currency: ``total`` is what the client is asked to pay."""
+
+    invoiced: Amount = Field(description="What was billed")
+    paid: Amount = Field(description="What has been paid so far")
+    principal: Amount = Field(description="Unpaid principal, less any disputed part")
+    late_fee: Amount = Field(description="Contractual late fees as of the action's local date")
+    interest: Amount = Field(description="Statutory interest as of the action's local date")
+    compensation: Amount = Field(description="Fixed recovery-cost compensation")
+    total: Amount = Field(description="principal + late_fee + interest + compensation")
+    currency: str
+
+
+class Action(FrozenModel):
+    """One thing for the host to do, at a moment, with the reason it is due."""
+
+    key: str = Field(description="Idempotency key: the same situation always gives the same key")
+    kind: ActionKind
+    client: str
+    invoices: tuple[str, ...] = Field(description="Every invoice the action covers")
+    step: str | None = Field(None, description="The policy step, if the action comes from one")
+    tone: Tone | None = None
+    channel: Channel
+    at: AwareDatetime = Field(description="When, with the client's local UTC offset")
+    template: str | None = Field(None, description="Message template name")
+    amounts: Amounts | None = None
+    deadline: date | None = Field(None, description="The payment deadline the message states")
+    effects: tuple[Effect, ...] = Field((), description="Side effects the host must perform")
+    attach_invoice: bool = False
+    reason: str = Field(min_length=1, description="Why, naming the rule and dates behind it")
+
+
+class InvoiceState(FrozenModel):
+    """Where one invoice stands at the planning moment."""
+
+    id: str
+    client: str
+    state: InvoiceStatus
+    due: date
+    days_overdue: int = Field(ge=0)
+    step: str | None = Field(None, description="The last ladder step performed")
+    balance: Amount = Field(description="Unpaid principal, disputed part included")
+    currency: str
+    next_review: date | None = Field(None, description="Local date of the next planned action")
+
+
+class Plan(FrozenModel):
+    """Every next action and every invoice's state at `now`."""
+
+    now: AwareDatetime
+    policy: str
+    actions: tuple[Action, ...]
+    invoices: tuple[InvoiceState, ...]
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The plan as SPEC §4 JSON; the same plan always gives the same text."""
+        return self.model_dump_json(indent=indent, exclude_none=True, exclude_defaults=False)

@@ -1,0 +1,83 @@
+"""Balances: what is billed, paid, disputed and still owed on an invoice at a date.
+
+Only payments dated on or before the planning date count, so planning "as of" an earlier
+moment gives the answer that was right then. Overpayment leaves nothing owed; it is never a
+negative debt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from paychase._actions import Amounts
+from paychase._case import Invoice
+from paychase._money import round_money
+
+__all__ = ["Balance", "amounts_of", "balance_of", "paid_in_full_on"]
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """One invoice's money at a date, in its currency."""
+
+    invoiced: Decimal
+    paid: Decimal
+    disputed: Decimal
+
+    @property
+    def owed(self) -> Decimal:
+        """Unpaid principal, disputed part included (never negative)."""
+        return max(self.invoiced - self.paid, ZERO)
+
+    @property
+    def chased(self) -> Decimal:
+        """The part dunning may ask for: owed less what the client disputes."""
+        return max(self.owed - self.disputed, ZERO)
+
+
+def balance_of(invoice: Invoice, on: date, disputed: Decimal = ZERO) -> Balance:
+    """The invoice's balance counting payments dated up to and including `on`."""
+    paid = sum((p.amount for p in invoice.payments if p.date <= on), ZERO)
+    owed = max(invoice.total - paid, ZERO)
+    return Balance(invoice.total, paid, min(disputed, owed))
+
+
+def paid_in_full_on(invoice: Invoice) -> date | None:
+    """The date the payments first covered the total, or None if they never did."""
+    running = ZERO
+    for payment in sorted(invoice.payments, key=lambda p: p.date):
+        running += payment.amount
+        if running >= invoice.total:
+            return payment.date
+    return None if invoice.total > 0 else invoice.issued
+
+
+def amounts_of(balances: Iterable[Balance], currency: str) -> Amounts:
+    """The `amounts` block of an action covering `balances` (fees and interest not yet charged).
+
+    >>> b = Balance(Decimal("1200.00"), Decimal("200.00"), Decimal(0))
+    >>> amounts_of([b], "PLN").total
+    Decimal('1000.00')
+    """
+    invoiced = paid = principal = ZERO
+    for balance in balances:
+        invoiced += balance.invoiced
+        paid += balance.paid
+        principal += balance.chased
+    zero = round_money(ZERO, currency)
+    principal = round_money(principal, currency)
+    return Amounts(
+        invoiced=round_money(invoiced, currency),
+        paid=round_money(paid, currency),
+        principal=principal,
+        late_fee=zero,
+        interest=zero,
+        compensation=zero,
+        total=principal,
+        currency=currency,
+    )

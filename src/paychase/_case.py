@@ -1,0 +1,444 @@
+"""The case file (SPEC §2): clients, contracts, invoices, payments and the contact history.
+
+A `Case` is one portfolio at one moment. Everything in it is checked when it is built —
+references between records, currencies, dates, amounts — so the planner can trust it. Money is
+`Decimal` in the contract's currency; times are timezone-aware; a bare date is a date in the
+client's time zone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Annotated, Any, Literal, Self
+from zoneinfo import ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, model_validator
+
+from paychase._calendar import zone
+from paychase._durations import Duration
+from paychase._model import FrozenModel, InputModel
+from paychase._money import Amount, CurrencyCode, check_precision
+from paychase._policy import Channel, Policy, resolve_policy
+from paychase.errors import CurrencyMismatchError, InvalidCaseError
+
+__all__ = [
+    "Case",
+    "Client",
+    "ContactEvent",
+    "Contacts",
+    "Contract",
+    "Deposit",
+    "Dispute",
+    "EarlyPaymentDiscount",
+    "ExchangeRate",
+    "Invoice",
+    "KillFee",
+    "LateFee",
+    "Milestone",
+    "Payment",
+    "Promise",
+    "Suspension",
+]
+
+_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+Identifier = Annotated[
+    str,
+    Field(pattern=_ID, max_length=128, description="Letters, digits and _ . : - (no '/' or '+')"),
+]
+
+
+def _non_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("negative amount: must be zero or more")
+    return value
+
+
+def _positive(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise ValueError("must be more than zero")
+    return value
+
+
+def _forward(value: Duration) -> Duration:
+    if value.is_negative:
+        raise ValueError("must not be negative")
+    return value
+
+
+NonNegativeAmount = Annotated[Amount, AfterValidator(_non_negative)]
+PositiveAmount = Annotated[Amount, AfterValidator(_positive)]
+ForwardDuration = Annotated[Duration, AfterValidator(_forward)]
+
+
+@lru_cache(maxsize=1)
+def _territories() -> frozenset[str]:
+    return frozenset(code for code in Locale("en").territories if code.isalpha())
+
+
+def _country(value: str) -> str:
+    if value not in _territories():
+        raise ValueError("not an ISO 3166-1 alpha-2 country code (e.g. PL, DE, GB)")
+    return value
+
+
+def _locale(value: str) -> str:
+    try:
+        Locale.parse(value)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValueError("not a locale babel knows (e.g. en, pl_PL, de_DE)") from None
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        zone(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("not an IANA time zone (e.g. Europe/Warsaw)") from None
+    return value
+
+
+def _single_line(value: str | None) -> str | None:
+    if value is not None and re.search(r"[\x00-\x1f\x7f]", value):
+        raise ValueError("control characters (such as line breaks) are not allowed here")
+    return value
+
+
+CountryCode = Annotated[str, AfterValidator(_country)]
+ContactString = Annotated[str | None, AfterValidator(_single_line)]
+
+
+class Contacts(FrozenModel):
+    """Where a client can be reached; a channel without an address here is never used."""
+
+    email: ContactString = Field(None, description="E-mail address")
+    phone: ContactString = Field(None, description="Phone number for calls")
+    sms: ContactString = Field(None, description="Mobile number for text messages")
+    postal: ContactString = Field(None, description="Postal address for letters")
+    messenger: ContactString = Field(None, description="Messenger handle")
+    linkedin: ContactString = Field(None, description="LinkedIn profile")
+    fax: ContactString = Field(None, description="Fax number")
+
+    def address_for(self, channel: Channel) -> str | None:
+        """The address a channel would use (letters go to the postal address)."""
+        if channel in ("letter", "registered_letter"):
+            return self.postal
+        if channel == "system":
+            return None
+        address: str | None = getattr(self, channel)
+        return address
+
+
+class Client(FrozenModel):
+    """A customer who owes money, and how and when to talk to them."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    kind: Literal["business", "consumer"] = Field(
+        "business", description="Business clients may owe statutory interest and compensation"
+    )
+    country: CountryCode = Field(description="ISO 3166-1 alpha-2; picks the holiday calendar")
+    subdivision: str | None = Field(
+        None, description="Region whose holidays apply, as the holidays package names it (DE: BY)"
+    )
+    locale: Annotated[str, AfterValidator(_locale)] = Field(
+        "en", description="Language and formats of messages, e.g. pl_PL"
+    )
+    timezone: Annotated[str, AfterValidator(_timezone)] = Field(
+        description="IANA time zone; bare dates and send times are local to it"
+    )
+    contacts: Contacts = Field(default_factory=Contacts)
+    preferred_channel: Channel | None = None
+
+
+class LateFee(FrozenModel):
+    """The contract's late-fee clause; without one no fee may be charged (SPEC §5 rule 6)."""
+
+    kind: Literal["none", "flat", "percent", "percent_per_month", "daily_rate", "statutory"] = (
+        "none"
+    )
+    amount: NonNegativeAmount | None = Field(None, description="Flat fee in contract currency")
+    rate: NonNegativeAmount | None = Field(None, description="Percent (per month / per day)")
+    cap: NonNegativeAmount | None = Field(None, description="Maximum fee, as an amount")
+    cap_rate: NonNegativeAmount | None = Field(None, description="Maximum fee, % of principal")
+    per: Literal["invoice", "step"] = Field(
+        "invoice", description="A flat fee once per invoice, or at each step that applies one"
+    )
+    compound: bool = Field(False, description="Monthly percentage compounds (only if agreed)")
+
+    @model_validator(mode="after")
+    def _has_its_parameters(self) -> Self:
+        if self.kind == "flat" and self.amount is None:
+            raise ValueError("a flat late fee needs an 'amount'")
+        if self.kind in ("percent", "percent_per_month", "daily_rate") and self.rate is None:
+            raise ValueError(f"a {self.kind} late fee needs a 'rate'")
+        return self
+
+
+class EarlyPaymentDiscount(FrozenModel):
+    """A discount for paying early, e.g. 2 % within 7 days of the invoice date."""
+
+    rate: PositiveAmount = Field(description="Percent off the total")
+    within: ForwardDuration = Field(description="Counted from the invoice date")
+
+
+class Deposit(FrozenModel):
+    """Money asked for before work starts."""
+
+    rate: PositiveAmount | None = Field(None, description="Percent of the contract value")
+    amount: PositiveAmount | None = None
+    due_before_start: bool = True
+    refundable: bool = False
+
+    @model_validator(mode="after")
+    def _rate_or_amount(self) -> Self:
+        if (self.rate is None) == (self.amount is None):
+            raise ValueError("a deposit needs exactly one of 'rate' and 'amount'")
+        return self
+
+
+class Milestone(FrozenModel):
+    """A stage payment of a larger job."""
+
+    id: Identifier
+    name: str
+    amount: PositiveAmount
+    due: date
+
+
+class KillFee(FrozenModel):
+    """What a client owes when work stops because they went silent."""
+
+    after_silence: ForwardDuration
+    rate: PositiveAmount | None = Field(None, description="Percent of the remaining value")
+    amount: PositiveAmount | None = None
+
+    @model_validator(mode="after")
+    def _rate_or_amount(self) -> Self:
+        if (self.rate is None) == (self.amount is None):
+            raise ValueError("a kill fee needs exactly one of 'rate' and 'amount'")
+        return self
+
+
+class Suspension(FrozenModel):
+    """When a service may be suspended for non-payment (SPEC §5 rule 10)."""
+
+    after: ForwardDuration = Field(description="Never earlier than this past the due date")
+    warnings: int = Field(ge=1, description="Warnings sent first; the last one states a deadline")
+
+
+class Contract(FrozenModel):
+    """The terms behind a client's invoices."""
+
+    id: Identifier
+    client: str
+    currency: CurrencyCode
+    payment_terms: ForwardDuration | None = Field(
+        None, description="Due date = issue date + terms, where an invoice gives no due date"
+    )
+    grace: ForwardDuration = Field(
+        Duration(0, "d"), description="No escalation or contractual fee inside it"
+    )
+    late_fee: LateFee = Field(default_factory=LateFee)
+    fixed_compensation: bool = Field(
+        False, description="Statutory recovery-cost compensation (B2B, where the law grants it)"
+    )
+    early_payment_discount: EarlyPaymentDiscount | None = None
+    deposit: Deposit | None = None
+    milestones: tuple[Milestone, ...] = ()
+    kill_fee: KillFee | None = None
+    suspension: Suspension | None = None
+    work_started: date | None = None
+    jurisdiction: CountryCode | None = Field(None, description="Defaults to the client's country")
+    interest_regime: str | None = Field(None, pattern=r"^[A-Z][A-Z0-9_]*$")
+
+
+class Payment(FrozenModel):
+    """Money received against an invoice."""
+
+    date: date
+    amount: PositiveAmount
+    ref: str | None = None
+
+
+class Invoice(FrozenModel):
+    """A bill sent to a client under a contract."""
+
+    id: Identifier
+    number: str | None = Field(None, description="The number printed on the invoice")
+    contract: str
+    issued: date
+    due: date | None = Field(None, description="Defaults to issued + the contract's terms")
+    total: NonNegativeAmount
+    currency: CurrencyCode
+    payments: tuple[Payment, ...] = ()
+    status: Literal["open", "disputed", "written_off", "cancelled"] = "open"
+
+    @property
+    def label(self) -> str:
+        """How the invoice is named to people: its number, else its id."""
+        return self.number or self.id
+
+
+class ExchangeRate(FrozenModel):
+    """One unit of `from` costs `rate` units of `to` on `date`."""
+
+    date: date
+    from_: CurrencyCode = Field(alias="from")
+    to: CurrencyCode
+    rate: PositiveAmount
+
+
+class Promise(FrozenModel):
+    """A client's promise to pay by a date."""
+
+    date: date
+    amount: PositiveAmount | None = Field(None, description="Omitted: the whole balance")
+
+
+class Dispute(FrozenModel):
+    """A client contests an invoice, in whole or in part."""
+
+    amount: PositiveAmount | None = Field(None, description="Omitted: the whole balance")
+    reason: str | None = None
+
+
+_INBOUND_ONLY = frozenset({"reply", "promise", "dispute", "payment_notice"})
+_BOTH_WAYS = frozenset({"call"})
+
+
+class ContactEvent(FrozenModel):
+    """One contact with a client, either way, as it happened."""
+
+    at: AwareDatetime
+    client: str
+    invoices: tuple[str, ...] = Field((), description="Empty: about the client as a whole")
+    direction: Literal["out", "in"]
+    kind: Literal[
+        "reminder", "call", "letter", "fee", "pause_work", "resume_work", "suspend", "restore",
+        "escalate", "reply", "promise", "dispute", "payment_notice",
+    ]
+    step: str | None = Field(None, description="The policy step this contact performed")
+    channel: Channel | None = None
+    key: str | None = Field(None, description="The action key that caused it")
+    outcome: (
+        Literal["delivered", "bounced", "failed", "answered", "no_answer", "voicemail", "read"]
+        | None
+    ) = None
+    deadline: date | None = Field(None, description="The payment deadline the message stated")
+    to: ContactString = Field(None, description="The address used; a new address undoes a bounce")
+    promise: Promise | None = None
+    dispute: Dispute | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.kind in _INBOUND_ONLY and self.direction != "in":
+            raise ValueError(f"a {self.kind} comes from the client: direction must be 'in'")
+        if self.kind not in _INBOUND_ONLY | _BOTH_WAYS and self.direction != "out":
+            raise ValueError(f"a {self.kind} is ours: direction must be 'out'")
+        if self.kind == "promise" and self.promise is None:
+            raise ValueError("a promise needs 'promise': {'date': ..., 'amount': ...}")
+        return self
+
+
+def _policy_by_name(value: Any) -> Any:
+    return resolve_policy(value) if isinstance(value, str) else value
+
+
+class Case(InputModel):
+    """One portfolio at one moment: the input of `plan()` and of the CLI.
+
+    Building a Case checks every cross-reference, so a Case that exists is consistent.
+    """
+
+    version: Literal[1] = 1
+    now: AwareDatetime | None = Field(None, description="The moment to plan for")
+    policy: Annotated[Policy, BeforeValidator(_policy_by_name)] = Field(
+        default_factory=lambda: resolve_policy("freelancer"),
+        description="A built-in policy name or an inline policy",
+    )
+    clients: tuple[Client, ...] = ()
+    contracts: tuple[Contract, ...] = ()
+    invoices: tuple[Invoice, ...] = ()
+    exchange_rates: tuple[ExchangeRate, ...] = ()
+    history: tuple[ContactEvent, ...] = ()
+
+    @model_validator(mode="after")
+    def _references_hold(self) -> Self:
+        clients = _unique(self.clients, "clients")
+        contracts = _unique(self.contracts, "contracts")
+        _unique(self.invoices, "invoices")
+        for index, contract in enumerate(self.contracts):
+            _check_contract(contract, clients, f"contracts[{index}]")
+        owner: dict[str, str] = {}
+        for index, invoice in enumerate(self.invoices):
+            owner[invoice.id] = _check_invoice(invoice, contracts, f"invoices[{index}]")
+        for index, event in enumerate(self.history):
+            _check_event(event, clients, owner, f"history[{index}]")
+        return self
+
+
+def _unique(records: Iterable[Any], field: str) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for index, record in enumerate(records):
+        if record.id in seen:
+            raise InvalidCaseError("duplicate id", field=f"{field}[{index}].id", value=record.id)
+        seen[record.id] = record
+    return seen
+
+
+def _check_contract(contract: Contract, clients: dict[str, Client], path: str) -> None:
+    if contract.client not in clients:
+        raise InvalidCaseError("unknown client", field=f"{path}.client", value=contract.client)
+    _unique(contract.milestones, f"{path}.milestones")
+    for index, milestone in enumerate(contract.milestones):
+        check_precision(milestone.amount, contract.currency, field=f"{path}.milestones[{index}]")
+    fee = contract.late_fee
+    if fee.amount is not None:
+        check_precision(fee.amount, contract.currency, field=f"{path}.late_fee.amount")
+
+
+def _check_invoice(invoice: Invoice, contracts: dict[str, Contract], path: str) -> str:
+    contract = contracts.get(invoice.contract)
+    if contract is None:
+        raise InvalidCaseError("unknown contract", field=f"{path}.contract", value=invoice.contract)
+    if invoice.currency != contract.currency:
+        raise CurrencyMismatchError(
+            f"currency {invoice.currency} does not match contract {contract.id}'s "
+            f"{contract.currency}",
+            field=f"{path}.currency",
+            value=invoice.currency,
+        )
+    if invoice.due is not None and invoice.due < invoice.issued:
+        raise InvalidCaseError(
+            f"due date is before the issue date {invoice.issued}",
+            field=f"{path}.due",
+            value=str(invoice.due),
+        )
+    if invoice.due is None and contract.payment_terms is None:
+        raise InvalidCaseError(
+            f"no due date, and contract {contract.id} has no payment_terms to derive one",
+            field=f"{path}.due",
+        )
+    check_precision(invoice.total, invoice.currency, field=f"{path}.total")
+    for index, payment in enumerate(invoice.payments):
+        check_precision(payment.amount, invoice.currency, field=f"{path}.payments[{index}].amount")
+    return contract.client
+
+
+def _check_event(
+    event: ContactEvent, clients: dict[str, Client], owner: dict[str, str], path: str
+) -> None:
+    if event.client not in clients:
+        raise InvalidCaseError("unknown client", field=f"{path}.client", value=event.client)
+    for index, invoice_id in enumerate(event.invoices):
+        if owner.get(invoice_id) != event.client:
+            problem = "unknown invoice" if invoice_id not in owner else (
+                f"invoice belongs to client {owner[invoice_id]}, not {event.client}"
+            )
+            raise InvalidCaseError(problem, field=f"{path}.invoices[{index}]", value=invoice_id)

@@ -1,0 +1,684 @@
+"""`plan()`: the pure decision core — from a case and a moment to the next actions.
+
+For every invoice the planner reads where it stands (balance, state, ladder progress, promises,
+disputes), finds the next ladder step that applies, and times it (see `_schedule`). A client's
+invoices at the same step are then combined into one action, and a client's contacts are
+spaced by ``min_gap``. Nothing here reads a clock, a file or the network: the same case and
+moment always give the same plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from paychase._actions import Action, InvoiceState, InvoiceStatus, Plan
+from paychase._amounts import ZERO, Balance, amounts_of, balance_of, paid_in_full_on
+from paychase._calendar import default_calendar, zone
+from paychase._case import Case, Client, ContactEvent, Contract, Invoice
+from paychase._channels import broken_routes, choose_channel
+from paychase._ladder import Performed, Progress, Signal, fold_state, ladder_progress
+from paychase._policy import ActionKind, Channel, Effect, Policy, Step
+from paychase._protocols import CalendarFactory, HolidayCalendar
+from paychase._schedule import Bound, ClientClock
+from paychase.errors import InvalidCaseError, PluginError
+
+__all__ = ["plan"]
+
+_SETTLED: frozenset[InvoiceStatus] = frozenset({"paid", "cancelled", "written_off"})
+_ONE_DAY = timedelta(days=1)
+_AT_ONCE = time(0)
+
+
+def plan(
+    case: Case | Mapping[str, Any],
+    *,
+    now: datetime | None,
+    calendars: CalendarFactory | None = None,
+) -> Plan:
+    """Plan the next action of every open chase in `case` at the moment `now`.
+
+    Args:
+        case: a `Case`, or a mapping in the case-file format (validated here).
+        now: the planning moment, timezone-aware. ``None`` takes the case's own ``now``;
+            paychase never reads the clock.
+        calendars: builds the working-day calendar for a country and subdivision; the
+            default uses the ``holidays`` package.
+
+    Returns:
+        The `Plan`: actions sorted by time then key, and the state of every invoice.
+
+    Raises:
+        InvalidCaseError: the case is not valid, or there is no usable planning moment.
+        PolicyError: the policy cannot work as written.
+        PluginError: a host calendar failed.
+
+    >>> import json, pathlib
+    >>> case = json.loads(pathlib.Path("examples/portfolio.json").read_text())
+    >>> result = plan(case, now=None)
+    >>> result.actions[0].kind
+    'send_reminder'
+    """
+    checked = case if isinstance(case, Case) else Case.model_validate(case)
+    moment = _planning_moment(checked, now)
+    calendar_for = calendars or default_calendar
+    portfolio = _Portfolio.of(checked)
+    actions: list[Action] = []
+    states: dict[str, InvoiceState] = {}
+    for client in checked.clients:
+        clock = ClientClock(checked.policy, zone(client.timezone), _calendar(calendar_for, client))
+        planner = _ClientPlanner(checked.policy, client, clock, moment, portfolio)
+        client_actions, client_states = planner.plan()
+        actions += client_actions
+        states.update((state.id, state) for state in client_states)
+    actions.sort(key=lambda action: (action.at, action.key))
+    return Plan(
+        now=moment,
+        policy=checked.policy.name,
+        actions=tuple(actions),
+        invoices=tuple(states[invoice.id] for invoice in checked.invoices),
+    )
+
+
+def _planning_moment(case: Case, now: datetime | None) -> datetime:
+    moment = now if now is not None else case.now
+    if moment is None:
+        raise InvalidCaseError("no planning moment: pass now=... or set 'now' in the case",
+                               field="now")
+    if not isinstance(moment, datetime):
+        raise InvalidCaseError("must be a datetime", field="now", value=moment)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidCaseError(
+            "naive datetime: add a UTC offset (the planning moment must be timezone-aware)",
+            field="now",
+            value=moment.isoformat(),
+        )
+    return moment
+
+
+def _calendar(factory: CalendarFactory, client: Client) -> HolidayCalendar:
+    try:
+        return factory(client.country, client.subdivision)
+    except Exception as error:  # a host calendar is foreign code: report it as such
+        raise PluginError(
+            f"the calendar factory failed: {error}", field=f"clients[{client.id}].country"
+        ) from error
+
+
+@dataclass(frozen=True, slots=True)
+class _Portfolio:
+    """The case indexed for planning: each lookup the planner needs is a dict access."""
+
+    contracts: Mapping[str, Contract]
+    invoices_of: Mapping[str, Sequence[Invoice]]
+    events_of_client: Mapping[str, Sequence[ContactEvent]]
+    events_of_invoice: Mapping[str, Sequence[ContactEvent]]
+
+    @classmethod
+    def of(cls, case: Case) -> _Portfolio:
+        contracts = {contract.id: contract for contract in case.contracts}
+        invoices_of: dict[str, list[Invoice]] = defaultdict(list)
+        for invoice in case.invoices:
+            invoices_of[contracts[invoice.contract].client].append(invoice)
+        of_client: dict[str, list[ContactEvent]] = defaultdict(list)
+        of_invoice: dict[str, list[ContactEvent]] = defaultdict(list)
+        for event in sorted(case.history, key=lambda e: e.at):
+            of_client[event.client].append(event)
+            for invoice_id in event.invoices:
+                of_invoice[invoice_id].append(event)
+        return cls(contracts, invoices_of, of_client, of_invoice)
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What is known about one invoice at the planning moment."""
+
+    invoice: Invoice
+    contract: Contract
+    due: date
+    events: list[ContactEvent]
+    balance: Balance
+    state: InvoiceStatus
+    promise: ContactEvent | None
+    promise_holds_until: date | None
+    promise_broken: bool
+    disputes: list[ContactEvent]
+    progress: Progress = field(default_factory=Progress)
+
+    @property
+    def grace_end(self) -> date:
+        """The last day of the grace period (the due date when there is none)."""
+        return self.contract.grace.shift_date(self.due, _NO_HOLIDAYS)
+
+
+class _NoHolidays:
+    """Grace in business days is counted on weekends only when no calendar is at hand."""
+
+    def is_business_day(self, day: date, /) -> bool:
+        return day.weekday() < 5
+
+
+_NO_HOLIDAYS = _NoHolidays()
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """The next step of one invoice, timed, before invoices are combined."""
+
+    facts: _Facts
+    index: int
+    step: Step
+    kind: ActionKind
+    channel: Channel
+    at: datetime
+    scheduled: datetime
+    attempt: int
+    effects: tuple[Effect, ...]
+    notes: list[str]
+
+
+class _ClientPlanner:
+    """Plans one client's invoices: the unit within which min_gap and combining apply."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        client: Client,
+        clock: ClientClock,
+        now: datetime,
+        portfolio: _Portfolio,
+    ) -> None:
+        self.policy = policy
+        self.client = client
+        self.clock = clock
+        self.now = now
+        self.today = clock.local(now).date()
+        self.portfolio = portfolio
+        self.events = [e for e in portfolio.events_of_client.get(client.id, ()) if e.at <= now]
+        self.broken = broken_routes(client, self.events)
+        self.last_contact = _last(self.events, _is_contact_that_got_through)
+        self.last_inbound = _last(self.events, lambda e: e.direction == "in")
+
+    def plan(self) -> tuple[list[Action], list[InvoiceState]]:
+        """The client's actions and the state of each of their invoices."""
+        actions: list[Action] = []
+        candidates: list[_Candidate] = []
+        facts_of: list[_Facts] = []
+        for invoice in self.portfolio.invoices_of.get(self.client.id, ()):
+            facts = self._facts(invoice)
+            facts_of.append(facts)
+            if facts.state in _SETTLED or facts.state == "draft":
+                continue
+            if facts.disputes or facts.invoice.status == "disputed":
+                actions.append(self._dispute_review(facts))
+            if facts.balance.chased == ZERO:
+                continue
+            facts.progress = ladder_progress(self.policy, facts.events, self.clock.deadline_of)
+            outcome = self._next_step(facts)
+            if isinstance(outcome, Action):
+                actions.append(outcome)
+            elif outcome is not None:
+                candidates.append(outcome)
+        actions += self._combine(candidates)
+        actions += self._settlement_actions(facts_of)
+        return actions, [self._state(facts, actions) for facts in facts_of]
+
+    # -- what is known about an invoice -------------------------------------------------
+
+    def _facts(self, invoice: Invoice) -> _Facts:
+        contract = self.portfolio.contracts[invoice.contract]
+        due = invoice.due or _due_by_terms(invoice, contract, self.clock.calendar)
+        events = [e for e in self.portfolio.events_of_invoice.get(invoice.id, ()) if e.at <= self.now]
+        disputes = [e for e in events if e.kind == "dispute"]
+        disputed = _disputed_amount(invoice, disputes)
+        balance = balance_of(invoice, self.today, disputed)
+        promise = _last(events, lambda e: e.kind == "promise")
+        facts = _Facts(invoice, contract, due, events, balance, "draft", promise, None, False,
+                       disputes)
+        if promise is not None and promise.promise is not None:
+            facts.promise_holds_until = contract.grace.shift_date(
+                promise.promise.date, self.clock.calendar
+            )
+            kept = balance.owed == ZERO or _paid_since(invoice, promise, self.clock) >= (
+                promise.promise.amount or balance.owed + Decimal(1)
+            )
+            facts.promise_broken = not kept and self.today > facts.promise_holds_until
+        facts.state = self._status(facts)
+        return facts
+
+    def _status(self, facts: _Facts) -> InvoiceStatus:
+        invoice = facts.invoice
+        if invoice.status in ("cancelled", "written_off"):
+            return invoice.status
+        signals: list[tuple[date, Signal]] = [
+            (invoice.issued, "issued"), (facts.due, "falls_due"),
+            (facts.due + _ONE_DAY, "goes_overdue"),
+        ]
+        settled_on = paid_in_full_on(invoice)
+        if settled_on is not None:
+            signals.append((settled_on, "paid_in_full"))
+        local_day = self.clock.local
+        if facts.promise is not None:
+            signals.append((local_day(facts.promise.at).date(), "promised"))
+            if facts.promise_broken and facts.promise_holds_until is not None:
+                signals.append((facts.promise_holds_until + _ONE_DAY, "promise_broken"))
+        if invoice.status == "disputed" or (facts.disputes and facts.balance.chased == ZERO):
+            first = local_day(facts.disputes[0].at).date() if facts.disputes else invoice.issued
+            signals.append((first, "disputed"))
+        signals += [(local_day(e.at).date(), "escalated") for e in facts.events
+                    if e.kind == "escalate" and e.direction == "out"]
+        return fold_state(signals, self.today)
+
+    # -- the next ladder step -------------------------------------------------------------
+
+    def _next_step(self, facts: _Facts) -> _Candidate | Action | None:
+        notes: list[str] = []
+        if facts.promise_broken and facts.promise is not None and facts.promise.promise:
+            notes.append(f"the promise to pay by {facts.promise.promise.date} was broken")
+        progress = facts.progress
+        for index in range(progress.next_index, len(self.policy.steps)):
+            step = self.policy.steps[index]
+            unmet = self._unmet(step, facts)
+            if unmet is not None:
+                notes.append(f"'{step.id}' skipped: {unmet}")
+                continue
+            anchor = self._anchor(step, facts)
+            if anchor is None:
+                return self._review(facts, step.id,
+                                    f"step '{step.id}' counts from a payment deadline, but no "
+                                    "earlier step stated one")
+            scheduled = self.clock.scheduled(step, anchor, facts.due)
+            bounds = self._bounds(step, facts, scheduled)
+            if isinstance(bounds, str):
+                return self._review(facts, step.id, f"step '{step.id}' is held back: {bounds}")
+            at = self._time(step, scheduled, bounds, notes)
+            if _expired(scheduled, at, facts.due):
+                continue
+            return self._candidate(facts, index, step, scheduled, at, notes)
+        return None
+
+    def _unmet(self, step: Step, facts: _Facts) -> str | None:
+        for condition in step.requires:
+            problem = self._condition_fails(condition, facts)
+            if problem is not None:
+                return problem
+        return None
+
+    def _condition_fails(self, condition: str, facts: _Facts) -> str | None:
+        if condition == "no_reply":
+            last = facts.progress.last
+            since = last.at if last is not None else self.clock.start_of(facts.invoice.issued)
+            reply = _last(self._inbound_about(facts), lambda e: e.at > since)
+            return None if reply is None else (
+                f"the client replied on {self.clock.local(reply.at).date()}"
+            )
+        if condition == "no_promise":
+            active = facts.promise is not None and not facts.promise_broken
+            return "the client has promised to pay" if active else None
+        if condition == "late_fee_allowed":
+            allowed = facts.contract.late_fee.kind != "none"
+            return None if allowed else "the contract has no late-fee clause"
+        if condition == "business_client":
+            return None if self.client.kind == "business" else "the client is a consumer"
+        threshold = Decimal(condition.removeprefix("balance_over:"))
+        chased = facts.balance.chased
+        return None if chased > threshold else f"the balance {chased} is not over {threshold}"
+
+    def _inbound_about(self, facts: _Facts) -> list[ContactEvent]:
+        return [e for e in self.events if e.direction == "in"
+                and (not e.invoices or facts.invoice.id in e.invoices)]
+
+    def _anchor(self, step: Step, facts: _Facts) -> datetime | None:
+        clock, progress = self.clock, facts.progress
+        after_grace = clock.start_of(facts.grace_end)
+        if step.from_ == "issued":
+            return clock.start_of(facts.invoice.issued)
+        if step.from_ == "due":
+            return after_grace if step.offset.count > 0 else clock.start_of(facts.due)
+        if step.from_ == "previous":
+            return progress.last.at if progress.last is not None else after_grace
+        if step.from_ == "last_contact":
+            return self.last_contact.at if self.last_contact is not None else after_grace
+        stated = progress.last_deadline()
+        return None if stated is None or stated.deadline is None else clock.start_of(
+            stated.deadline
+        )
+
+    def _bounds(self, step: Step, facts: _Facts, scheduled: datetime) -> list[Bound] | str:
+        clock = self.clock
+        bounds = [Bound(self.now, "catching up"),
+                  Bound(clock.start_of(facts.invoice.issued), "the invoice date")]
+        if scheduled.date() > facts.due:
+            bounds.append(Bound(clock.start_of(facts.grace_end + _ONE_DAY),
+                                f"the grace period runs to {facts.grace_end}"))
+        if step.is_contact and self.last_contact is not None:
+            last = clock.local(self.last_contact.at)
+            bounds.append(Bound(clock.after(self.policy.min_gap, last),
+                                f"min_gap {self.policy.min_gap} after the contact on {last.date()}"))
+        if self.last_inbound is not None:
+            wrote = clock.local(self.last_inbound.at)
+            bounds.append(Bound(clock.after(self.policy.reply_pause, wrote),
+                                f"the client wrote on {wrote.date()}: reply pause "
+                                f"{self.policy.reply_pause}"))
+        if facts.promise_holds_until is not None and not facts.promise_broken:
+            bounds.append(Bound(clock.start_of(facts.promise_holds_until + _ONE_DAY),
+                                f"the client promised to pay by {facts.promise_holds_until}"))
+        guard = self._guard(step, facts, scheduled)
+        if isinstance(guard, str):
+            return guard
+        return bounds + guard
+
+    def _guard(self, step: Step, facts: _Facts, scheduled: datetime) -> list[Bound] | str:
+        """Rules 4 and 10: no escalation or suspension before a stated deadline has passed."""
+        if step.action == "escalate":
+            stated = facts.progress.last_deadline()
+            if stated is None or stated.deadline is None:
+                return "no final notice with a deadline has been sent"
+            return [Bound(self.clock.start_of(stated.deadline + _ONE_DAY),
+                          f"the deadline {stated.deadline} stated by '{stated.step.id}'")]
+        if step.action == "suspend_service" or "suspend_service" in step.effects:
+            return self._suspension_bounds(facts)
+        return []
+
+    def _suspension_bounds(self, facts: _Facts) -> list[Bound] | str:
+        terms = facts.contract.suspension
+        if terms is None:
+            return "the contract has no suspension clause"
+        warnings = [p for p in facts.progress.performed if p.step.is_contact and not p.given_up]
+        if len(warnings) < terms.warnings:
+            return (f"{len(warnings)} of the {terms.warnings} warnings the contract requires "
+                    "have been sent")
+        last = warnings[-1]
+        if last.deadline is None:
+            return f"the last warning ('{last.step.id}') stated no deadline"
+        not_before = terms.after.shift_date(facts.due, self.clock.calendar)
+        return [
+            Bound(self.clock.start_of(last.deadline + _ONE_DAY),
+                  f"the deadline {last.deadline} stated by '{last.step.id}'"),
+            Bound(self.clock.start_of(not_before + _ONE_DAY),
+                  f"the contract allows suspension {terms.after} after the due date"),
+        ]
+
+    def _time(self, step: Step, scheduled: datetime, bounds: list[Bound], notes: list[str]) -> datetime:
+        binding = max(bounds, key=lambda bound: bound.moment)
+        if binding.moment > scheduled:
+            if binding.why == "catching up":
+                notes.append(f"catching up: it was due on {scheduled.date()}")
+            else:
+                notes.append(f"not before {self.clock.local(binding.moment):%Y-%m-%d %H:%M}: "
+                             f"{binding.why}")
+        at = self.clock.first_open(max(scheduled, binding.moment), self.clock.hour_of(step))
+        return at
+
+    def _candidate(self, facts: _Facts, index: int, step: Step, scheduled: datetime,
+                   at: datetime, notes: list[str]) -> _Candidate | Action:
+        kind: ActionKind = step.action
+        channel: Channel = "system"
+        if step.is_contact:
+            choice = choose_channel(step, self.client, self.broken)
+            notes += [f"{failure.channel} {failure.outcome} on "
+                      f"{self.clock.local(failure.at).date()}: verify the client's contact details"
+                      for failure in choice.passed_over]
+            if choice.channel is None:
+                return self._review(facts, "contact",
+                                    "no working contact for the client: verify the contact details")
+            channel = choice.channel
+            kind = _kind_for(step.action, channel)
+        effects = self._effects(step, facts, notes)
+        attempt = facts.progress.attempts_at(index) + 1
+        return _Candidate(facts, index, step, kind, channel, at, scheduled, attempt, effects, notes)
+
+    def _effects(self, step: Step, facts: _Facts, notes: list[str]) -> tuple[Effect, ...]:
+        kept: list[Effect] = []
+        for effect in step.effects:
+            if effect == "apply_late_fee" and facts.contract.late_fee.kind == "none":
+                notes.append("no late fee: the contract has no late-fee clause")
+            elif effect == "add_compensation" and not (
+                facts.contract.fixed_compensation and self.client.kind == "business"
+            ):
+                notes.append("no fixed compensation: the contract does not provide it for "
+                             "this client")
+            else:
+                kept.append(effect)
+        return tuple(kept)
+
+    # -- combining invoices into actions ---------------------------------------------------
+
+    def _combine(self, candidates: list[_Candidate]) -> list[Action]:
+        """One action per step, currency and moment; a client's contacts min_gap apart."""
+        groups: dict[tuple[str, str, str, str], list[_Candidate]] = defaultdict(list)
+        for candidate in sorted(candidates, key=lambda c: (c.at, c.facts.invoice.id)):
+            group_key = (candidate.step.id, candidate.facts.invoice.currency, candidate.kind,
+                         candidate.channel)
+            groups[group_key].append(candidate)
+        clusters: list[list[_Candidate]] = []
+        for members in groups.values():
+            while members:
+                lead_at = members[0].at
+                clusters.append([m for m in members if m.at <= lead_at])
+                members = [m for m in members if m.at > lead_at]
+        clusters.sort(key=lambda cluster: (cluster[0].at, -cluster[0].index,
+                                           cluster[0].facts.invoice.id))
+        actions: list[Action] = []
+        previous: _Candidate | None = None
+        for cluster in clusters:
+            lead = cluster[0]
+            if lead.step.is_contact:
+                if previous is not None:
+                    self._space_out(cluster, previous)
+                previous = lead
+            actions.append(self._action(cluster))
+        return actions
+
+    def _space_out(self, cluster: list[_Candidate], previous: _Candidate) -> None:
+        lead = cluster[0]
+        same_contact = lead.at == previous.at and lead.step.id == previous.step.id
+        earliest = self.clock.after(self.policy.min_gap, previous.at)
+        if same_contact or lead.at >= earliest:
+            return
+        at = self.clock.first_open(earliest, self.clock.hour_of(lead.step))
+        for member in cluster:
+            member.at = at
+            member.notes.append(f"min_gap {self.policy.min_gap} after the message planned for "
+                                f"{self.clock.local(previous.at):%Y-%m-%d %H:%M}")
+
+    def _action(self, cluster: list[_Candidate]) -> Action:
+        lead = cluster[0]
+        step = lead.step
+        invoice_ids = sorted(member.facts.invoice.id for member in cluster)
+        contract_ids = sorted({member.facts.contract.id for member in cluster})
+        attempt = max(member.attempt for member in cluster)
+        currency = lead.facts.invoice.currency
+        return Action(
+            key=f"{'+'.join(contract_ids)}/{'+'.join(invoice_ids)}/{step.id}/{attempt}",
+            kind=lead.kind,
+            client=self.client.id,
+            invoices=tuple(invoice_ids),
+            step=step.id,
+            tone=step.tone,
+            channel=lead.channel,
+            at=lead.at,
+            template=step.template or f"{self.policy.name}/{step.id}",
+            amounts=amounts_of((member.facts.balance for member in cluster), currency),
+            deadline=self.clock.deadline_of(step, lead.at),
+            effects=lead.effects,
+            attach_invoice=step.attach_invoice,
+            reason=self._reason(cluster),
+        )
+
+    # -- reasons -------------------------------------------------------------------------
+
+    def _reason(self, cluster: list[_Candidate]) -> str:
+        lead = cluster[0]
+        step = lead.step
+        parts = [_standing(cluster, self.today),
+                 f"step '{step.id}' ({step.from_} {step.offset}) falls on "
+                 f"{lead.scheduled.date()}"]
+        last = lead.facts.progress.last
+        if last is not None:
+            parts.append(_performed_text(last, self.clock))
+        if lead.attempt > 1:
+            parts.append(f"attempt {lead.attempt} of {self.policy.max_attempts_per_step}")
+        for member in cluster:
+            parts += [note for note in member.notes if note not in parts]
+        return "; ".join(parts)
+
+    # -- actions outside the ladder -----------------------------------------------------------
+
+    def _review(self, facts: _Facts, topic: str, why: str) -> Action:
+        at = self.clock.first_open(self.now, _AT_ONCE)
+        return Action(
+            key=f"{facts.contract.id}/{facts.invoice.id}/review:{topic}/1",
+            kind="review",
+            client=self.client.id,
+            invoices=(facts.invoice.id,),
+            channel="system",
+            at=at,
+            amounts=amounts_of([facts.balance], facts.invoice.currency),
+            reason=f"{_standing_one(facts, self.today)}; {why}: a person should decide",
+        )
+
+    def _dispute_review(self, facts: _Facts) -> Action:
+        count = len(facts.disputes)
+        at = self.clock.first_open(self.now, _AT_ONCE)
+        if facts.disputes:
+            last = facts.disputes[-1]
+            detail = last.dispute
+            amount = detail.amount if detail and detail.amount else facts.balance.owed
+            said = f" ('{detail.reason}')" if detail and detail.reason else ""
+            why = (f"the client disputed {amount} {facts.invoice.currency} on "
+                   f"{self.clock.local(last.at).date()}{said}")
+        else:
+            why = "the invoice is marked disputed"
+        stopped = ("dunning stopped" if facts.balance.chased == ZERO
+                   else f"dunning continues on the undisputed {facts.balance.chased}")
+        return Action(
+            key=f"{facts.contract.id}/{facts.invoice.id}/review:dispute/{max(count, 1)}",
+            kind="review",
+            client=self.client.id,
+            invoices=(facts.invoice.id,),
+            channel="system",
+            at=at,
+            amounts=amounts_of([facts.balance], facts.invoice.currency),
+            reason=f"rule 7: {why}; {stopped}: review the dispute and record the outcome",
+        )
+
+    def _settlement_actions(self, facts_of: list[_Facts]) -> list[Action]:
+        """Rule 10 and 2: restore a suspended service / resume paused work once all is paid."""
+        settled = {facts.invoice.id for facts in facts_of if facts.state in _SETTLED}
+        everything = [facts.invoice.id for facts in facts_of]
+        actions = []
+        for stop, start, kind in (("suspend", "restore", "restore_service"),
+                                  ("pause_work", "resume_work", "resume_work")):
+            stops = [e for e in self.events if e.kind == stop]
+            latest = _last(self.events, lambda e, a=stop, b=start: e.kind in (a, b))
+            if latest is None or latest.kind != stop:
+                continue
+            covered = list(latest.invoices) or everything
+            if not covered or not all(invoice_id in settled for invoice_id in covered):
+                continue
+            contracts = sorted({self.portfolio.contracts[f.invoice.contract].id
+                                for f in facts_of if f.invoice.id in covered})
+            actions.append(Action(
+                key=f"{'+'.join(contracts)}/{'+'.join(sorted(covered))}/{start}/{len(stops)}",
+                kind=kind,  # type: ignore[arg-type]
+                client=self.client.id,
+                invoices=tuple(sorted(covered)),
+                channel="system",
+                at=self.clock.first_open(self.now, _AT_ONCE),
+                reason=f"rule 10: {', '.join(sorted(covered))} settled; the {stop.replace('_', ' ')}"
+                       f" of {self.clock.local(latest.at).date()} should be undone at once",
+            ))
+        return actions
+
+    def _state(self, facts: _Facts, actions: list[Action]) -> InvoiceState:
+        mine = [a.at for a in actions if facts.invoice.id in a.invoices]
+        settled = facts.state in _SETTLED
+        overdue = 0 if settled else max((self.today - facts.due).days, 0)
+        last = facts.progress.last
+        return InvoiceState(
+            id=facts.invoice.id,
+            client=self.client.id,
+            state=facts.state,
+            due=facts.due,
+            days_overdue=overdue,
+            step=last.step.id if last is not None else None,
+            balance=facts.balance.owed,
+            currency=facts.invoice.currency,
+            next_review=self.clock.local(min(mine)).date() if mine else None,
+        )
+
+
+def _last(events: Sequence[ContactEvent], wanted: Any) -> ContactEvent | None:
+    for event in reversed(events):
+        if wanted(event):
+            return event
+    return None
+
+
+def _is_contact_that_got_through(event: ContactEvent) -> bool:
+    return (event.direction == "out" and event.channel not in (None, "system")
+            and event.outcome not in ("bounced", "failed"))
+
+
+def _due_by_terms(invoice: Invoice, contract: Contract, calendar: HolidayCalendar) -> date:
+    assert contract.payment_terms is not None  # Case validation guarantees it
+    return contract.payment_terms.shift_date(invoice.issued, calendar)
+
+
+def _disputed_amount(invoice: Invoice, disputes: list[ContactEvent]) -> Decimal:
+    if invoice.status == "disputed":
+        return invoice.total
+    disputed = ZERO
+    for event in disputes:
+        if event.dispute is None or event.dispute.amount is None:
+            return invoice.total
+        disputed += event.dispute.amount
+    return disputed
+
+
+def _paid_since(invoice: Invoice, promise: ContactEvent, clock: ClientClock) -> Decimal:
+    since = clock.local(promise.at).date()
+    return sum((p.amount for p in invoice.payments if p.date >= since), ZERO)
+
+
+def _expired(scheduled: datetime, at: datetime, due: date) -> bool:
+    """A step meant for before (or on) the due date is not sent late (SPEC §4)."""
+    if scheduled.date() > due:
+        return False
+    expiry = due if scheduled.date() < due else due + _ONE_DAY
+    return at.date() >= expiry
+
+
+def _kind_for(action: ActionKind, channel: Channel) -> ActionKind:
+    """A message that falls back to the phone becomes a call, a call that cannot be a message."""
+    if channel == "phone":
+        return "call"
+    if action == "call":
+        return "send_reminder"
+    return action
+
+
+def _standing_one(facts: _Facts, today: date) -> str:
+    label = facts.invoice.label
+    late = (today - facts.due).days
+    if late > 0:
+        return f"{label} is {late} day{'s' if late != 1 else ''} overdue (due {facts.due})"
+    if late == 0:
+        return f"{label} is due today ({facts.due})"
+    return f"{label} falls due on {facts.due}"
+
+
+def _standing(cluster: list[_Candidate], today: date) -> str:
+    return ", ".join(_standing_one(member.facts, today) for member in cluster)
+
+
+def _performed_text(last: Performed, clock: ClientClock) -> str:
+    day = clock.local(last.at).date()
+    if last.given_up:
+        return f"'{last.step.id}' was given up on {day} after unanswered attempts"
+    return f"'{last.step.id}' was performed on {day}"

@@ -1,0 +1,136 @@
+"""The ``paychase`` command line (SPEC §6).
+
+``paychase plan CASE [--now ISO] [--format table|json]`` prints the plan; ``paychase schema
+case|plan`` prints a JSON Schema. Invalid input exits with status 2 and a short message on
+stderr naming the field — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+from datetime import datetime
+
+from paychase import __version__
+from paychase._actions import Action, Plan
+from paychase._plan import plan
+from paychase._schema import case_schema, plan_schema
+from paychase.errors import InvalidCaseError, PaychaseError
+from paychase.shell._files import load_case
+
+__all__ = ["main"]
+
+_EXIT_BAD_INPUT = 2
+_WIDTH = 100
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except PaychaseError as error:
+        print(f"paychase: error: {error.summary()}", file=sys.stderr)
+        if error.others:
+            extra = len(error.others) - 1
+            more = f" (and {extra} more)" if extra else ""
+            print(f"paychase: also: {error.others[0]}{more}", file=sys.stderr)
+        return _EXIT_BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paychase", description="Decide what to do next about money a client owes."
+    )
+    parser.add_argument("--version", action="version", version=f"paychase {__version__}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    planning = commands.add_parser("plan", help="print the next actions for a case file")
+    planning.add_argument("case", metavar="CASE", help="case file (.json, or .yaml with PyYAML)")
+    planning.add_argument("--now", metavar="ISO-DATETIME",
+                          help="planning moment with UTC offset; overrides the case's 'now'")
+    planning.add_argument("--format", choices=("table", "json"), default="table")
+    planning.set_defaults(run=_run_plan)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the case or the plan")
+    schema.add_argument("which", choices=("case", "plan"), nargs="?", default="case")
+    schema.set_defaults(run=_run_schema)
+    return parser
+
+
+def _run_plan(args: argparse.Namespace) -> int:
+    case = load_case(args.case)
+    result = plan(case, now=_moment(args.now) if args.now else None)
+    print(result.to_json() if args.format == "json" else render_table(result))
+    return 0
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    schema = case_schema() if args.which == "case" else plan_schema()
+    print(json.dumps(schema, indent=2, sort_keys=True))
+    return 0
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidCaseError("not an ISO 8601 date-time", field="--now", value=text) from None
+    if moment.tzinfo is None:
+        raise InvalidCaseError("naive datetime: add a UTC offset, e.g. 2026-03-10T09:00+01:00",
+                               field="--now", value=text)
+    return moment
+
+
+# -- the table ----------------------------------------------------------------------------
+
+_COLUMNS = (("WHEN", 16), ("CLIENT", 12), ("INVOICES", 16), ("STEP", 13), ("CHANNEL", 10),
+            ("AMOUNT", 16))
+
+
+def render_table(result: Plan, width: int | None = None) -> str:
+    """The plan as a table readable in a 100-column terminal, reasons wrapped under each row."""
+    width = width or min(shutil.get_terminal_size((_WIDTH, 24)).columns, _WIDTH)
+    lines = [f"Plan at {result.now.isoformat()} under policy '{result.policy}': "
+             f"{len(result.actions)} action{'s' if len(result.actions) != 1 else ''}", ""]
+    if result.actions:
+        lines.append(_row(name for name, _ in _COLUMNS))
+        for action in result.actions:
+            lines.append(_row(_cells(action)))
+            lines += textwrap.wrap(action.reason, width=width, initial_indent="    ",
+                                   subsequent_indent="    ")
+    lines += ["", _row(("INVOICE", "STATE", "OVERDUE", "STEP", "BALANCE", "NEXT"),
+                       widths=(16, 11, 8, 13, 18, 10))]
+    for state in result.invoices:
+        lines.append(_row((state.id, state.state, f"{state.days_overdue}d", state.step or "-",
+                           f"{state.balance} {state.currency}",
+                           str(state.next_review or "-")), widths=(16, 11, 8, 13, 18, 10)))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _cells(action: Action) -> tuple[str, ...]:
+    amount = f"{action.amounts.total} {action.amounts.currency}" if action.amounts else "-"
+    return (f"{action.at:%Y-%m-%d %H:%M}", action.client, ",".join(action.invoices),
+            action.step or action.kind, _channel_text(action), amount)
+
+
+def _channel_text(action: Action) -> str:
+    return action.kind if action.channel == "system" else action.channel
+
+
+def _row(cells: object, widths: Sequence[int] | None = None) -> str:
+    sizes = widths or [size for _, size in _COLUMNS]
+    return " ".join(_fit(str(cell), size) for cell, size in zip(cells, sizes, strict=False))  # type: ignore[call-overload]
+
+
+def _fit(text: str, size: int) -> str:
+    return text.ljust(size) if len(text) <= size else text[: size - 1] + "…"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
