@@ -31,7 +31,6 @@ from paychase._case import (
 )
 from paychase._durations import Duration
 from paychase._io import parse_case
-from paychase.shell._files import load_case
 from paychase._ladder import TRANSITIONS, state_diagram
 from paychase._money import round_money
 from paychase._plan import plan
@@ -45,6 +44,7 @@ from paychase.errors import (
     PluginError,
     PolicyError,
 )
+from paychase.shell._files import load_case
 
 __version__ = "0.1.0"
 

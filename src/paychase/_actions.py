@@ -19,8 +19,17 @@ from paychase._policy import ActionKind, Channel, Effect, Tone
 __all__ = ["Action", "Amounts", "InvoiceState", "InvoiceStatus", "Plan"]
 
 InvoiceStatus = Literal[
-    "draft", "open", "due", "overdue", "paid", "disputed", "promised", "in_plan", "escalated",
-    "written_off", "cancelled",
+    "draft",
+    "open",
+    "due",
+    "overdue",
+    "paid",
+    "disputed",
+    "promised",
+    "in_plan",
+    "escalated",
+    "written_off",
+    "cancelled",
 ]
 
 

@@ -87,9 +87,7 @@ class ContactWindow:
     business_days_only: bool
     quiet: tuple[time, time] | None
 
-    def first_open(
-        self, earliest: datetime, opens: time, calendar: HolidayCalendar
-    ) -> datetime:
+    def first_open(self, earliest: datetime, opens: time, calendar: HolidayCalendar) -> datetime:
         """The first moment at or after `earliest` (aware, local) when contact is allowed.
 
         >>> window = ContactWindow(business_days_only=True, quiet=(time(20), time(8)))

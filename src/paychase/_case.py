@@ -77,7 +77,9 @@ ForwardDuration = Annotated[Duration, AfterValidator(_forward)]
 
 @lru_cache(maxsize=1)
 def _territories() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if code.isalpha())
+    return frozenset(
+        code for code in Locale("en").territories if isinstance(code, str) and code.isalpha()
+    )
 
 
 def _country(value: str) -> str:
@@ -319,8 +321,19 @@ class ContactEvent(FrozenModel):
     invoices: tuple[str, ...] = Field((), description="Empty: about the client as a whole")
     direction: Literal["out", "in"]
     kind: Literal[
-        "reminder", "call", "letter", "fee", "pause_work", "resume_work", "suspend", "restore",
-        "escalate", "reply", "promise", "dispute", "payment_notice",
+        "reminder",
+        "call",
+        "letter",
+        "fee",
+        "pause_work",
+        "resume_work",
+        "suspend",
+        "restore",
+        "escalate",
+        "reply",
+        "promise",
+        "dispute",
+        "payment_notice",
     ]
     step: str | None = Field(None, description="The policy step this contact performed")
     channel: Channel | None = None
@@ -438,7 +451,9 @@ def _check_event(
         raise InvalidCaseError("unknown client", field=f"{path}.client", value=event.client)
     for index, invoice_id in enumerate(event.invoices):
         if owner.get(invoice_id) != event.client:
-            problem = "unknown invoice" if invoice_id not in owner else (
-                f"invoice belongs to client {owner[invoice_id]}, not {event.client}"
+            problem = (
+                "unknown invoice"
+                if invoice_id not in owner
+                else (f"invoice belongs to client {owner[invoice_id]}, not {event.client}")
             )
             raise InvalidCaseError(problem, field=f"{path}.invoices[{index}]", value=invoice_id)

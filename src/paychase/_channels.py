@@ -20,7 +20,12 @@ from paychase._policy import Channel, Step
 __all__ = ["FALLBACK_ORDER", "ChannelChoice", "broken_routes", "choose_channel", "route_of"]
 
 FALLBACK_ORDER: Final[tuple[Channel, ...]] = (
-    "email", "sms", "phone", "messenger", "linkedin", "letter",
+    "email",
+    "sms",
+    "phone",
+    "messenger",
+    "linkedin",
+    "letter",
 )
 _BROKEN: Final = frozenset({"bounced", "failed"})
 _WORKED: Final = frozenset({"delivered", "answered", "read", "voicemail"})
@@ -59,13 +64,9 @@ class ChannelChoice:
     passed_over: tuple[ContactEvent, ...]
 
 
-def choose_channel(
-    step: Step, client: Client, broken: dict[str, ContactEvent]
-) -> ChannelChoice:
+def choose_channel(step: Step, client: Client, broken: dict[str, ContactEvent]) -> ChannelChoice:
     """The first working channel of the step, else of the client's other contacts."""
-    preferred: tuple[Channel, ...] = (
-        (client.preferred_channel,) if client.preferred_channel else ()
-    )
+    preferred: tuple[Channel, ...] = (client.preferred_channel,) if client.preferred_channel else ()
     passed_over: list[ContactEvent] = []
     for channel in dict.fromkeys(step.channels + preferred + FALLBACK_ORDER):
         if channel == "system" or client.contacts.address_for(channel) is None:

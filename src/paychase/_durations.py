@@ -82,8 +82,7 @@ class Duration:
         DST change correctly); business days skip the calendar's non-working days.
         """
         if self.unit == "h":
-            moved = (start.astimezone(UTC) + timedelta(hours=self.count)).astimezone(start.tzinfo)
-            return moved
+            return (start.astimezone(UTC) + timedelta(hours=self.count)).astimezone(start.tzinfo)
         day = self.shift_date(start.date(), calendar)
         return _wall_clock(day, start)
 
@@ -103,11 +102,10 @@ class Duration:
     def __get_pydantic_core_schema__(
         cls, source: type[Any], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        from_text = core_schema.no_info_plain_validator_function(
+        return core_schema.no_info_plain_validator_function(
             lambda value: value if isinstance(value, Duration) else cls.parse(value),
             serialization=core_schema.plain_serializer_function_ser_schema(str),
         )
-        return from_text
 
     @classmethod
     def __get_pydantic_json_schema__(

@@ -18,7 +18,7 @@ __all__ = ["parse_case"]
 CaseFormat = Literal["json", "yaml"]
 
 
-def parse_case(text: str | bytes, *, format: CaseFormat = "json") -> Case:  # noqa: A002
+def parse_case(text: str | bytes, *, format: CaseFormat = "json") -> Case:
     """Build a `Case` from case-file text.
 
     Raises:
@@ -50,13 +50,17 @@ def _yaml_data(text: str | bytes) -> Any:
     class _ExactLoader(yaml.SafeLoader):
         """SafeLoader that keeps numbers exact and timestamps as written."""
 
-    _ExactLoader.add_constructor(
-        "tag:yaml.org,2002:float", lambda loader, node: Decimal(loader.construct_scalar(node))
-    )
-    _ExactLoader.add_constructor(
-        "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-    )
+    def exact_number(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+        assert isinstance(node, yaml.ScalarNode)
+        return Decimal(str(loader.construct_scalar(node)))
+
+    def timestamp_as_written(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+        assert isinstance(node, yaml.ScalarNode)
+        return str(loader.construct_scalar(node))
+
+    _ExactLoader.add_constructor("tag:yaml.org,2002:float", exact_number)
+    _ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_as_written)
     try:
-        return yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_ExactLoader)
     except yaml.YAMLError as error:
         raise InvalidCaseError(f"not valid YAML: {error}", field="case") from None

@@ -30,8 +30,14 @@ __all__ = [
 ]
 
 Signal = Literal[
-    "issued", "falls_due", "goes_overdue", "promised", "promise_broken", "disputed",
-    "escalated", "paid_in_full",
+    "issued",
+    "falls_due",
+    "goes_overdue",
+    "promised",
+    "promise_broken",
+    "disputed",
+    "escalated",
+    "paid_in_full",
 ]
 
 _UNPAID: Final = ("open", "due", "overdue", "promised", "disputed", "escalated")
@@ -63,8 +69,14 @@ TRANSITIONS: Final[Mapping[tuple[InvoiceStatus, Signal], InvoiceStatus]] = {
 # Signals that happen on the same date apply in this order (a payment on the due date means
 # the invoice never went overdue).
 _SIGNAL_ORDER: Final[Mapping[Signal, int]] = {
-    "issued": 0, "paid_in_full": 1, "disputed": 2, "promised": 3, "falls_due": 4,
-    "goes_overdue": 5, "promise_broken": 6, "escalated": 7,
+    "issued": 0,
+    "paid_in_full": 1,
+    "disputed": 2,
+    "promised": 3,
+    "falls_due": 4,
+    "goes_overdue": 5,
+    "promise_broken": 6,
+    "escalated": 7,
 }
 
 

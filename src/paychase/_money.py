@@ -22,7 +22,7 @@ __all__ = ["Amount", "CurrencyCode", "minor_unit", "round_money", "same_currency
 
 def _to_decimal(value: Any) -> Decimal:
     """Accept str, int and Decimal; refuse float and bool, which would hide rounding errors."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValueError(
             "amounts must be strings or integers, not floats (a float cannot hold money exactly)"
         )

@@ -32,6 +32,11 @@ __all__ = ["plan"]
 _SETTLED: frozenset[InvoiceStatus] = frozenset({"paid", "cancelled", "written_off"})
 _ONE_DAY = timedelta(days=1)
 _AT_ONCE = time(0)
+# What undoes a sanction once everything it was for is settled (rules 2 and 10).
+_UNDO: tuple[tuple[str, str, ActionKind], ...] = (
+    ("suspend", "restore", "restore_service"),
+    ("pause_work", "resume_work", "resume_work"),
+)
 
 
 def plan(
@@ -87,8 +92,9 @@ def plan(
 def _planning_moment(case: Case, now: datetime | None) -> datetime:
     moment = now if now is not None else case.now
     if moment is None:
-        raise InvalidCaseError("no planning moment: pass now=... or set 'now' in the case",
-                               field="now")
+        raise InvalidCaseError(
+            "no planning moment: pass now=... or set 'now' in the case", field="now"
+        )
     if not isinstance(moment, datetime):
         raise InvalidCaseError("must be a datetime", field="now", value=moment)
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -232,13 +238,16 @@ class _ClientPlanner:
     def _facts(self, invoice: Invoice) -> _Facts:
         contract = self.portfolio.contracts[invoice.contract]
         due = invoice.due or _due_by_terms(invoice, contract, self.clock.calendar)
-        events = [e for e in self.portfolio.events_of_invoice.get(invoice.id, ()) if e.at <= self.now]
+        events = [
+            e for e in self.portfolio.events_of_invoice.get(invoice.id, ()) if e.at <= self.now
+        ]
         disputes = [e for e in events if e.kind == "dispute"]
         disputed = _disputed_amount(invoice, disputes)
         balance = balance_of(invoice, self.today, disputed)
         promise = _last(events, lambda e: e.kind == "promise")
-        facts = _Facts(invoice, contract, due, events, balance, "draft", promise, None, False,
-                       disputes)
+        facts = _Facts(
+            invoice, contract, due, events, balance, "draft", promise, None, False, disputes
+        )
         if promise is not None and promise.promise is not None:
             facts.promise_holds_until = contract.grace.shift_date(
                 promise.promise.date, self.clock.calendar
@@ -255,7 +264,8 @@ class _ClientPlanner:
         if invoice.status in ("cancelled", "written_off"):
             return invoice.status
         signals: list[tuple[date, Signal]] = [
-            (invoice.issued, "issued"), (facts.due, "falls_due"),
+            (invoice.issued, "issued"),
+            (facts.due, "falls_due"),
             (facts.due + _ONE_DAY, "goes_overdue"),
         ]
         settled_on = paid_in_full_on(invoice)
@@ -269,8 +279,11 @@ class _ClientPlanner:
         if invoice.status == "disputed" or (facts.disputes and facts.balance.chased == ZERO):
             first = local_day(facts.disputes[0].at).date() if facts.disputes else invoice.issued
             signals.append((first, "disputed"))
-        signals += [(local_day(e.at).date(), "escalated") for e in facts.events
-                    if e.kind == "escalate" and e.direction == "out"]
+        signals += [
+            (local_day(e.at).date(), "escalated")
+            for e in facts.events
+            if e.kind == "escalate" and e.direction == "out"
+        ]
         return fold_state(signals, self.today)
 
     # -- the next ladder step -------------------------------------------------------------
@@ -288,9 +301,12 @@ class _ClientPlanner:
                 continue
             anchor = self._anchor(step, facts)
             if anchor is None:
-                return self._review(facts, step.id,
-                                    f"step '{step.id}' counts from a payment deadline, but no "
-                                    "earlier step stated one")
+                return self._review(
+                    facts,
+                    step.id,
+                    f"step '{step.id}' counts from a payment deadline, but no "
+                    "earlier step stated one",
+                )
             scheduled = self.clock.scheduled(step, anchor, facts.due)
             bounds = self._bounds(step, facts, scheduled)
             if isinstance(bounds, str):
@@ -298,7 +314,7 @@ class _ClientPlanner:
             at = self._time(step, scheduled, bounds, notes)
             if _expired(scheduled, at, facts.due):
                 continue
-            return self._candidate(facts, index, step, scheduled, at, notes)
+            return self._candidate(facts, index, step, scheduled=scheduled, at=at, notes=notes)
         return None
 
     def _unmet(self, step: Step, facts: _Facts) -> str | None:
@@ -313,8 +329,10 @@ class _ClientPlanner:
             last = facts.progress.last
             since = last.at if last is not None else self.clock.start_of(facts.invoice.issued)
             reply = _last(self._inbound_about(facts), lambda e: e.at > since)
-            return None if reply is None else (
-                f"the client replied on {self.clock.local(reply.at).date()}"
+            return (
+                None
+                if reply is None
+                else (f"the client replied on {self.clock.local(reply.at).date()}")
             )
         if condition == "no_promise":
             active = facts.promise is not None and not facts.promise_broken
@@ -329,8 +347,11 @@ class _ClientPlanner:
         return None if chased > threshold else f"the balance {chased} is not over {threshold}"
 
     def _inbound_about(self, facts: _Facts) -> list[ContactEvent]:
-        return [e for e in self.events if e.direction == "in"
-                and (not e.invoices or facts.invoice.id in e.invoices)]
+        return [
+            e
+            for e in self.events
+            if e.direction == "in" and (not e.invoices or facts.invoice.id in e.invoices)
+        ]
 
     def _anchor(self, step: Step, facts: _Facts) -> datetime | None:
         clock, progress = self.clock, facts.progress
@@ -344,29 +365,46 @@ class _ClientPlanner:
         if step.from_ == "last_contact":
             return self.last_contact.at if self.last_contact is not None else after_grace
         stated = progress.last_deadline()
-        return None if stated is None or stated.deadline is None else clock.start_of(
-            stated.deadline
+        return (
+            None if stated is None or stated.deadline is None else clock.start_of(stated.deadline)
         )
 
     def _bounds(self, step: Step, facts: _Facts, scheduled: datetime) -> list[Bound] | str:
         clock = self.clock
-        bounds = [Bound(self.now, "catching up"),
-                  Bound(clock.start_of(facts.invoice.issued), "the invoice date")]
+        bounds = [
+            Bound(self.now, "catching up"),
+            Bound(clock.start_of(facts.invoice.issued), "the invoice date"),
+        ]
         if scheduled.date() > facts.due:
-            bounds.append(Bound(clock.start_of(facts.grace_end + _ONE_DAY),
-                                f"the grace period runs to {facts.grace_end}"))
+            bounds.append(
+                Bound(
+                    clock.start_of(facts.grace_end + _ONE_DAY),
+                    f"the grace period runs to {facts.grace_end}",
+                )
+            )
         if step.is_contact and self.last_contact is not None:
             last = clock.local(self.last_contact.at)
-            bounds.append(Bound(clock.after(self.policy.min_gap, last),
-                                f"min_gap {self.policy.min_gap} after the contact on {last.date()}"))
+            bounds.append(
+                Bound(
+                    clock.after(self.policy.min_gap, last),
+                    f"min_gap {self.policy.min_gap} after the contact on {last.date()}",
+                )
+            )
         if self.last_inbound is not None:
             wrote = clock.local(self.last_inbound.at)
-            bounds.append(Bound(clock.after(self.policy.reply_pause, wrote),
-                                f"the client wrote on {wrote.date()}: reply pause "
-                                f"{self.policy.reply_pause}"))
+            bounds.append(
+                Bound(
+                    clock.after(self.policy.reply_pause, wrote),
+                    f"the client wrote on {wrote.date()}: reply pause {self.policy.reply_pause}",
+                )
+            )
         if facts.promise_holds_until is not None and not facts.promise_broken:
-            bounds.append(Bound(clock.start_of(facts.promise_holds_until + _ONE_DAY),
-                                f"the client promised to pay by {facts.promise_holds_until}"))
+            bounds.append(
+                Bound(
+                    clock.start_of(facts.promise_holds_until + _ONE_DAY),
+                    f"the client promised to pay by {facts.promise_holds_until}",
+                )
+            )
         guard = self._guard(step, facts, scheduled)
         if isinstance(guard, str):
             return guard
@@ -378,8 +416,12 @@ class _ClientPlanner:
             stated = facts.progress.last_deadline()
             if stated is None or stated.deadline is None:
                 return "no final notice with a deadline has been sent"
-            return [Bound(self.clock.start_of(stated.deadline + _ONE_DAY),
-                          f"the deadline {stated.deadline} stated by '{stated.step.id}'")]
+            return [
+                Bound(
+                    self.clock.start_of(stated.deadline + _ONE_DAY),
+                    f"the deadline {stated.deadline} stated by '{stated.step.id}'",
+                )
+            ]
         if step.action == "suspend_service" or "suspend_service" in step.effects:
             return self._suspension_bounds(facts)
         return []
@@ -390,42 +432,63 @@ class _ClientPlanner:
             return "the contract has no suspension clause"
         warnings = [p for p in facts.progress.performed if p.step.is_contact and not p.given_up]
         if len(warnings) < terms.warnings:
-            return (f"{len(warnings)} of the {terms.warnings} warnings the contract requires "
-                    "have been sent")
+            return (
+                f"{len(warnings)} of the {terms.warnings} warnings the contract requires "
+                "have been sent"
+            )
         last = warnings[-1]
         if last.deadline is None:
             return f"the last warning ('{last.step.id}') stated no deadline"
         not_before = terms.after.shift_date(facts.due, self.clock.calendar)
         return [
-            Bound(self.clock.start_of(last.deadline + _ONE_DAY),
-                  f"the deadline {last.deadline} stated by '{last.step.id}'"),
-            Bound(self.clock.start_of(not_before + _ONE_DAY),
-                  f"the contract allows suspension {terms.after} after the due date"),
+            Bound(
+                self.clock.start_of(last.deadline + _ONE_DAY),
+                f"the deadline {last.deadline} stated by '{last.step.id}'",
+            ),
+            Bound(
+                self.clock.start_of(not_before + _ONE_DAY),
+                f"the contract allows suspension {terms.after} after the due date",
+            ),
         ]
 
-    def _time(self, step: Step, scheduled: datetime, bounds: list[Bound], notes: list[str]) -> datetime:
+    def _time(
+        self, step: Step, scheduled: datetime, bounds: list[Bound], notes: list[str]
+    ) -> datetime:
         binding = max(bounds, key=lambda bound: bound.moment)
         if binding.moment > scheduled:
             if binding.why == "catching up":
                 notes.append(f"catching up: it was due on {scheduled.date()}")
             else:
-                notes.append(f"not before {self.clock.local(binding.moment):%Y-%m-%d %H:%M}: "
-                             f"{binding.why}")
-        at = self.clock.first_open(max(scheduled, binding.moment), self.clock.hour_of(step))
-        return at
+                notes.append(
+                    f"not before {self.clock.local(binding.moment):%Y-%m-%d %H:%M}: {binding.why}"
+                )
+        return self.clock.first_open(max(scheduled, binding.moment), self.clock.hour_of(step))
 
-    def _candidate(self, facts: _Facts, index: int, step: Step, scheduled: datetime,
-                   at: datetime, notes: list[str]) -> _Candidate | Action:
+    def _candidate(
+        self,
+        facts: _Facts,
+        index: int,
+        step: Step,
+        *,
+        scheduled: datetime,
+        at: datetime,
+        notes: list[str],
+    ) -> _Candidate | Action:
         kind: ActionKind = step.action
         channel: Channel = "system"
         if step.is_contact:
             choice = choose_channel(step, self.client, self.broken)
-            notes += [f"{failure.channel} {failure.outcome} on "
-                      f"{self.clock.local(failure.at).date()}: verify the client's contact details"
-                      for failure in choice.passed_over]
+            notes += [
+                f"{failure.channel} {failure.outcome} on "
+                f"{self.clock.local(failure.at).date()}: verify the client's contact details"
+                for failure in choice.passed_over
+            ]
             if choice.channel is None:
-                return self._review(facts, "contact",
-                                    "no working contact for the client: verify the contact details")
+                return self._review(
+                    facts,
+                    "contact",
+                    "no working contact for the client: verify the contact details",
+                )
             channel = choice.channel
             kind = _kind_for(step.action, channel)
         effects = self._effects(step, facts, notes)
@@ -440,8 +503,9 @@ class _ClientPlanner:
             elif effect == "add_compensation" and not (
                 facts.contract.fixed_compensation and self.client.kind == "business"
             ):
-                notes.append("no fixed compensation: the contract does not provide it for "
-                             "this client")
+                notes.append(
+                    "no fixed compensation: the contract does not provide it for this client"
+                )
             else:
                 kept.append(effect)
         return tuple(kept)
@@ -452,17 +516,23 @@ class _ClientPlanner:
         """One action per step, currency and moment; a client's contacts min_gap apart."""
         groups: dict[tuple[str, str, str, str], list[_Candidate]] = defaultdict(list)
         for candidate in sorted(candidates, key=lambda c: (c.at, c.facts.invoice.id)):
-            group_key = (candidate.step.id, candidate.facts.invoice.currency, candidate.kind,
-                         candidate.channel)
+            group_key = (
+                candidate.step.id,
+                candidate.facts.invoice.currency,
+                candidate.kind,
+                candidate.channel,
+            )
             groups[group_key].append(candidate)
         clusters: list[list[_Candidate]] = []
         for members in groups.values():
-            while members:
-                lead_at = members[0].at
-                clusters.append([m for m in members if m.at <= lead_at])
-                members = [m for m in members if m.at > lead_at]
-        clusters.sort(key=lambda cluster: (cluster[0].at, -cluster[0].index,
-                                           cluster[0].facts.invoice.id))
+            remaining = members
+            while remaining:
+                lead_at = remaining[0].at
+                clusters.append([m for m in remaining if m.at <= lead_at])
+                remaining = [m for m in remaining if m.at > lead_at]
+        clusters.sort(
+            key=lambda cluster: (cluster[0].at, -cluster[0].index, cluster[0].facts.invoice.id)
+        )
         actions: list[Action] = []
         previous: _Candidate | None = None
         for cluster in clusters:
@@ -483,8 +553,10 @@ class _ClientPlanner:
         at = self.clock.first_open(earliest, self.clock.hour_of(lead.step))
         for member in cluster:
             member.at = at
-            member.notes.append(f"min_gap {self.policy.min_gap} after the message planned for "
-                                f"{self.clock.local(previous.at):%Y-%m-%d %H:%M}")
+            member.notes.append(
+                f"min_gap {self.policy.min_gap} after the message planned for "
+                f"{self.clock.local(previous.at):%Y-%m-%d %H:%M}"
+            )
 
     def _action(self, cluster: list[_Candidate]) -> Action:
         lead = cluster[0]
@@ -515,9 +587,10 @@ class _ClientPlanner:
     def _reason(self, cluster: list[_Candidate]) -> str:
         lead = cluster[0]
         step = lead.step
-        parts = [_standing(cluster, self.today),
-                 f"step '{step.id}' ({step.from_} {step.offset}) falls on "
-                 f"{lead.scheduled.date()}"]
+        parts = [
+            _standing(cluster, self.today),
+            f"step '{step.id}' ({step.from_} {step.offset}) falls on {lead.scheduled.date()}",
+        ]
         last = lead.facts.progress.last
         if last is not None:
             parts.append(_performed_text(last, self.clock))
@@ -550,12 +623,17 @@ class _ClientPlanner:
             detail = last.dispute
             amount = detail.amount if detail and detail.amount else facts.balance.owed
             said = f" ('{detail.reason}')" if detail and detail.reason else ""
-            why = (f"the client disputed {amount} {facts.invoice.currency} on "
-                   f"{self.clock.local(last.at).date()}{said}")
+            why = (
+                f"the client disputed {amount} {facts.invoice.currency} on "
+                f"{self.clock.local(last.at).date()}{said}"
+            )
         else:
             why = "the invoice is marked disputed"
-        stopped = ("dunning stopped" if facts.balance.chased == ZERO
-                   else f"dunning continues on the undisputed {facts.balance.chased}")
+        stopped = (
+            "dunning stopped"
+            if facts.balance.chased == ZERO
+            else f"dunning continues on the undisputed {facts.balance.chased}"
+        )
         return Action(
             key=f"{facts.contract.id}/{facts.invoice.id}/review:dispute/{max(count, 1)}",
             kind="review",
@@ -572,8 +650,7 @@ class _ClientPlanner:
         settled = {facts.invoice.id for facts in facts_of if facts.state in _SETTLED}
         everything = [facts.invoice.id for facts in facts_of]
         actions = []
-        for stop, start, kind in (("suspend", "restore", "restore_service"),
-                                  ("pause_work", "resume_work", "resume_work")):
+        for stop, start, kind in _UNDO:
             stops = [e for e in self.events if e.kind == stop]
             latest = _last(self.events, lambda e, a=stop, b=start: e.kind in (a, b))
             if latest is None or latest.kind != stop:
@@ -581,18 +658,26 @@ class _ClientPlanner:
             covered = list(latest.invoices) or everything
             if not covered or not all(invoice_id in settled for invoice_id in covered):
                 continue
-            contracts = sorted({self.portfolio.contracts[f.invoice.contract].id
-                                for f in facts_of if f.invoice.id in covered})
-            actions.append(Action(
-                key=f"{'+'.join(contracts)}/{'+'.join(sorted(covered))}/{start}/{len(stops)}",
-                kind=kind,  # type: ignore[arg-type]
-                client=self.client.id,
-                invoices=tuple(sorted(covered)),
-                channel="system",
-                at=self.clock.first_open(self.now, _AT_ONCE),
-                reason=f"rule 10: {', '.join(sorted(covered))} settled; the {stop.replace('_', ' ')}"
-                       f" of {self.clock.local(latest.at).date()} should be undone at once",
-            ))
+            contracts = sorted(
+                {
+                    self.portfolio.contracts[f.invoice.contract].id
+                    for f in facts_of
+                    if f.invoice.id in covered
+                }
+            )
+            actions.append(
+                Action(
+                    key=f"{'+'.join(contracts)}/{'+'.join(sorted(covered))}/{start}/{len(stops)}",
+                    kind=kind,
+                    client=self.client.id,
+                    invoices=tuple(sorted(covered)),
+                    channel="system",
+                    at=self.clock.first_open(self.now, _AT_ONCE),
+                    reason=f"rule 10: {', '.join(sorted(covered))} settled; the "
+                    f"{stop.replace('_', ' ')} of {self.clock.local(latest.at).date()} "
+                    "should be undone at once",
+                )
+            )
         return actions
 
     def _state(self, facts: _Facts, actions: list[Action]) -> InvoiceState:
@@ -621,8 +706,11 @@ def _last(events: Sequence[ContactEvent], wanted: Any) -> ContactEvent | None:
 
 
 def _is_contact_that_got_through(event: ContactEvent) -> bool:
-    return (event.direction == "out" and event.channel not in (None, "system")
-            and event.outcome not in ("bounced", "failed"))
+    return (
+        event.direction == "out"
+        and event.channel not in (None, "system")
+        and event.outcome not in ("bounced", "failed")
+    )
 
 
 def _due_by_terms(invoice: Invoice, contract: Contract, calendar: HolidayCalendar) -> date:

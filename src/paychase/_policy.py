@@ -35,20 +35,41 @@ __all__ = [
 ]
 
 Channel = Literal[
-    "email", "sms", "phone", "messenger", "linkedin", "fax", "letter", "registered_letter",
+    "email",
+    "sms",
+    "phone",
+    "messenger",
+    "linkedin",
+    "fax",
+    "letter",
+    "registered_letter",
     "system",
 ]
 """How an action reaches the client; ``system`` is what the host does itself."""
 
 ActionKind = Literal[
-    "send_reminder", "call", "send_letter", "apply_fee", "pause_work", "resume_work",
-    "suspend_service", "restore_service", "escalate", "request_deposit", "request_milestone",
+    "send_reminder",
+    "call",
+    "send_letter",
+    "apply_fee",
+    "pause_work",
+    "resume_work",
+    "suspend_service",
+    "restore_service",
+    "escalate",
+    "request_deposit",
+    "request_milestone",
     "review",
 ]
 """What a planned action asks the host to do."""
 
 StepAction = Literal[
-    "send_reminder", "call", "send_letter", "apply_fee", "pause_work", "suspend_service",
+    "send_reminder",
+    "call",
+    "send_letter",
+    "apply_fee",
+    "pause_work",
+    "suspend_service",
     "escalate",
 ]
 Anchor = Literal["issued", "due", "previous", "last_contact", "deadline"]
@@ -161,7 +182,8 @@ class Policy(InputModel):
                     value=str(step.offset),
                 )
             needs_deadline = step.from_ == "deadline" or step.action in (
-                "escalate", "suspend_service"
+                "escalate",
+                "suspend_service",
             )
             if needs_deadline and not stated_deadline:
                 raise PolicyError(
@@ -212,7 +234,9 @@ def builtin_policy(name: str) -> Policy:
             field="policy",
             value=name,
         )
-    text = files("paychase").joinpath("policies").joinpath(f"{name}.json").read_text(encoding="utf-8")
+    text = (
+        files("paychase").joinpath("policies").joinpath(f"{name}.json").read_text(encoding="utf-8")
+    )
     return Policy.model_validate(json.loads(text))
 
 

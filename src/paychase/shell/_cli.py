@@ -52,8 +52,11 @@ def _parser() -> argparse.ArgumentParser:
 
     planning = commands.add_parser("plan", help="print the next actions for a case file")
     planning.add_argument("case", metavar="CASE", help="case file (.json, or .yaml with PyYAML)")
-    planning.add_argument("--now", metavar="ISO-DATETIME",
-                          help="planning moment with UTC offset; overrides the case's 'now'")
+    planning.add_argument(
+        "--now",
+        metavar="ISO-DATETIME",
+        help="planning moment with UTC offset; overrides the case's 'now'",
+    )
     planning.add_argument("--format", choices=("table", "json"), default="table")
     planning.set_defaults(run=_run_plan)
 
@@ -82,41 +85,75 @@ def _moment(text: str) -> datetime:
     except ValueError:
         raise InvalidCaseError("not an ISO 8601 date-time", field="--now", value=text) from None
     if moment.tzinfo is None:
-        raise InvalidCaseError("naive datetime: add a UTC offset, e.g. 2026-03-10T09:00+01:00",
-                               field="--now", value=text)
+        raise InvalidCaseError(
+            "naive datetime: add a UTC offset, e.g. 2026-03-10T09:00+01:00",
+            field="--now",
+            value=text,
+        )
     return moment
 
 
 # -- the table ----------------------------------------------------------------------------
 
-_COLUMNS = (("WHEN", 16), ("CLIENT", 12), ("INVOICES", 16), ("STEP", 13), ("CHANNEL", 10),
-            ("AMOUNT", 16))
+_COLUMNS = (
+    ("WHEN", 16),
+    ("CLIENT", 12),
+    ("INVOICES", 16),
+    ("STEP", 13),
+    ("CHANNEL", 10),
+    ("AMOUNT", 16),
+)
 
 
 def render_table(result: Plan, width: int | None = None) -> str:
     """The plan as a table readable in a 100-column terminal, reasons wrapped under each row."""
     width = width or min(shutil.get_terminal_size((_WIDTH, 24)).columns, _WIDTH)
-    lines = [f"Plan at {result.now.isoformat()} under policy '{result.policy}': "
-             f"{len(result.actions)} action{'s' if len(result.actions) != 1 else ''}", ""]
+    lines = [
+        f"Plan at {result.now.isoformat()} under policy '{result.policy}': "
+        f"{len(result.actions)} action{'s' if len(result.actions) != 1 else ''}",
+        "",
+    ]
     if result.actions:
         lines.append(_row(name for name, _ in _COLUMNS))
         for action in result.actions:
             lines.append(_row(_cells(action)))
-            lines += textwrap.wrap(action.reason, width=width, initial_indent="    ",
-                                   subsequent_indent="    ")
-    lines += ["", _row(("INVOICE", "STATE", "OVERDUE", "STEP", "BALANCE", "NEXT"),
-                       widths=(16, 11, 8, 13, 18, 10))]
+            lines += textwrap.wrap(
+                action.reason, width=width, initial_indent="    ", subsequent_indent="    "
+            )
+    lines += [
+        "",
+        _row(
+            ("INVOICE", "STATE", "OVERDUE", "STEP", "BALANCE", "NEXT"),
+            widths=(16, 11, 8, 13, 18, 10),
+        ),
+    ]
     for state in result.invoices:
-        lines.append(_row((state.id, state.state, f"{state.days_overdue}d", state.step or "-",
-                           f"{state.balance} {state.currency}",
-                           str(state.next_review or "-")), widths=(16, 11, 8, 13, 18, 10)))
+        lines.append(
+            _row(
+                (
+                    state.id,
+                    state.state,
+                    f"{state.days_overdue}d",
+                    state.step or "-",
+                    f"{state.balance} {state.currency}",
+                    str(state.next_review or "-"),
+                ),
+                widths=(16, 11, 8, 13, 18, 10),
+            )
+        )
     return "\n".join(line.rstrip() for line in lines)
 
 
 def _cells(action: Action) -> tuple[str, ...]:
     amount = f"{action.amounts.total} {action.amounts.currency}" if action.amounts else "-"
-    return (f"{action.at:%Y-%m-%d %H:%M}", action.client, ",".join(action.invoices),
-            action.step or action.kind, _channel_text(action), amount)
+    return (
+        f"{action.at:%Y-%m-%d %H:%M}",
+        action.client,
+        ",".join(action.invoices),
+        action.step or action.kind,
+        _channel_text(action),
+        amount,
+    )
 
 
 def _channel_text(action: Action) -> str:

@@ -21,7 +21,8 @@ def load_case(path: str | Path) -> Case:
     try:
         text = location.read_bytes()
     except OSError as error:
-        raise InvalidCaseError(f"cannot read the case file: {error.strerror}",
-                               field="case", value=str(location)) from None
+        raise InvalidCaseError(
+            f"cannot read the case file: {error.strerror}", field="case", value=str(location)
+        ) from None
     yaml = location.suffix.lower() in (".yaml", ".yml")
     return parse_case(text, format="yaml" if yaml else "json")
