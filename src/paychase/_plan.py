@@ -10,7 +10,7 @@ moment always give the same plan.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -153,22 +153,8 @@ class _Facts:
     promise_holds_until: date | None
     promise_broken: bool
     disputes: list[ContactEvent]
+    grace_end: date
     progress: Progress = field(default_factory=Progress)
-
-    @property
-    def grace_end(self) -> date:
-        """The last day of the grace period (the due date when there is none)."""
-        return self.contract.grace.shift_date(self.due, _NO_HOLIDAYS)
-
-
-class _NoHolidays:
-    """Grace in business days is counted on weekends only when no calendar is at hand."""
-
-    def is_business_day(self, day: date, /) -> bool:
-        return day.weekday() < 5
-
-
-_NO_HOLIDAYS = _NoHolidays()
 
 
 @dataclass(slots=True)
@@ -207,7 +193,8 @@ class _ClientPlanner:
         self.events = [e for e in portfolio.events_of_client.get(client.id, ()) if e.at <= now]
         self.broken = broken_routes(client, self.events)
         self.last_contact = _last(self.events, _is_contact_that_got_through)
-        self.last_inbound = _last(self.events, lambda e: e.direction == "in")
+        self.inbound = [e for e in self.events if e.direction == "in"]
+        self.last_inbound = self.inbound[-1] if self.inbound else None
 
     def plan(self) -> tuple[list[Action], list[InvoiceState]]:
         """The client's actions and the state of each of their invoices."""
@@ -245,15 +232,27 @@ class _ClientPlanner:
         disputed = _disputed_amount(invoice, disputes)
         balance = balance_of(invoice, self.today, disputed)
         promise = _last(events, lambda e: e.kind == "promise")
+        grace_end = contract.grace.shift_date(due, self.clock.calendar)
         facts = _Facts(
-            invoice, contract, due, events, balance, "draft", promise, None, False, disputes
+            invoice,
+            contract,
+            due,
+            events,
+            balance,
+            "draft",
+            promise,
+            None,
+            False,
+            disputes,
+            grace_end,
         )
         if promise is not None and promise.promise is not None:
             facts.promise_holds_until = contract.grace.shift_date(
                 promise.promise.date, self.clock.calendar
             )
-            kept = balance.owed == ZERO or _paid_since(invoice, promise, self.clock) >= (
-                promise.promise.amount or balance.owed + Decimal(1)
+            promised = promise.promise.amount
+            kept = balance.owed == ZERO or (
+                promised is not None and _paid_since(invoice, promise, self.clock) >= promised
             )
             facts.promise_broken = not kept and self.today > facts.promise_holds_until
         facts.state = self._status(facts)
@@ -328,7 +327,7 @@ class _ClientPlanner:
         if condition == "no_reply":
             last = facts.progress.last
             since = last.at if last is not None else self.clock.start_of(facts.invoice.issued)
-            reply = _last(self._inbound_about(facts), lambda e: e.at > since)
+            reply = _last(self.inbound, lambda e: e.at > since and _about(e, facts.invoice))
             return (
                 None
                 if reply is None
@@ -345,13 +344,6 @@ class _ClientPlanner:
         threshold = Decimal(condition.removeprefix("balance_over:"))
         chased = facts.balance.chased
         return None if chased > threshold else f"the balance {chased} is not over {threshold}"
-
-    def _inbound_about(self, facts: _Facts) -> list[ContactEvent]:
-        return [
-            e
-            for e in self.events
-            if e.direction == "in" and (not e.invoices or facts.invoice.id in e.invoices)
-        ]
 
     def _anchor(self, step: Step, facts: _Facts) -> datetime | None:
         clock, progress = self.clock, facts.progress
@@ -652,7 +644,8 @@ class _ClientPlanner:
         actions = []
         for stop, start, kind in _UNDO:
             stops = [e for e in self.events if e.kind == stop]
-            latest = _last(self.events, lambda e, a=stop, b=start: e.kind in (a, b))
+            toggles = [e for e in self.events if e.kind in (stop, start)]
+            latest = toggles[-1] if toggles else None
             if latest is None or latest.kind != stop:
                 continue
             covered = list(latest.invoices) or everything
@@ -698,11 +691,18 @@ class _ClientPlanner:
         )
 
 
-def _last(events: Sequence[ContactEvent], wanted: Any) -> ContactEvent | None:
+def _last(
+    events: Sequence[ContactEvent], wanted: Callable[[ContactEvent], bool]
+) -> ContactEvent | None:
     for event in reversed(events):
         if wanted(event):
             return event
     return None
+
+
+def _about(event: ContactEvent, invoice: Invoice) -> bool:
+    """Whether an event concerns the invoice (an event naming no invoice concerns them all)."""
+    return not event.invoices or invoice.id in event.invoices
 
 
 def _is_contact_that_got_through(event: ContactEvent) -> bool:

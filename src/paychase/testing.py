@@ -1,0 +1,43 @@
+"""In-memory stand-ins for paychase's plug-in interfaces, for tests and documentation.
+
+>>> from datetime import date
+>>> calendar = FixedCalendar(holidays={date(2026, 12, 24)})
+>>> calendar.is_business_day(date(2026, 12, 24)), calendar.is_business_day(date(2026, 12, 23))
+(False, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from paychase._protocols import CalendarFactory, HolidayCalendar
+
+__all__ = ["FixedCalendar", "fixed_calendars"]
+
+
+class FixedCalendar:
+    """A `HolidayCalendar` with the holidays and weekend you give it, and nothing else."""
+
+    def __init__(self, holidays: Iterable[date] = (), weekend: Iterable[int] = (5, 6)) -> None:
+        self.holidays = frozenset(holidays)
+        self.weekend = frozenset(weekend)
+
+    def is_business_day(self, day: date, /) -> bool:
+        """Neither a weekend day nor one of the given holidays."""
+        return day.weekday() not in self.weekend and day not in self.holidays
+
+
+def fixed_calendars(
+    by_country: Mapping[str, HolidayCalendar], default: HolidayCalendar | None = None
+) -> CalendarFactory:
+    """A calendar factory for `plan(..., calendars=...)` that looks countries up in a mapping.
+
+    Countries not in `by_country` get `default` (Saturday and Sunday off when not given).
+    """
+    fallback = default or FixedCalendar()
+
+    def calendar_for(country: str, subdivision: str | None) -> HolidayCalendar:
+        return by_country.get(country, fallback)
+
+    return calendar_for
