@@ -65,6 +65,13 @@ class Duration:
         text = f"{self.count}{self.unit}"
         return text if self.weekday is None else f"+{text}@{_WEEKDAYS[self.weekday]}"
 
+    def __format__(self, spec: str) -> str:
+        """``f"{d:+}"`` writes an explicit sign (``+7d``), as offsets are written in policies."""
+        text = str(self)
+        if spec == "+" and not text.startswith(("+", "-")):
+            return f"+{text}"
+        return format(text, spec)
+
     @property
     def is_negative(self) -> bool:
         """Whether the duration points back in time."""

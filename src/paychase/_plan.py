@@ -310,9 +310,10 @@ class _ClientPlanner:
             bounds = self._bounds(step, facts, scheduled)
             if isinstance(bounds, str):
                 return self._review(facts, step.id, f"step '{step.id}' is held back: {bounds}")
-            at = self._time(step, scheduled, bounds, notes)
+            at, timing = self._time(step, scheduled, bounds)
             if _expired(scheduled, at, facts.due):
                 continue
+            notes += timing
             return self._candidate(facts, index, step, scheduled=scheduled, at=at, notes=notes)
         return None
 
@@ -444,17 +445,16 @@ class _ClientPlanner:
         ]
 
     def _time(
-        self, step: Step, scheduled: datetime, bounds: list[Bound], notes: list[str]
-    ) -> datetime:
+        self, step: Step, scheduled: datetime, bounds: list[Bound]
+    ) -> tuple[datetime, list[str]]:
+        """The action's moment, and a note naming the bound that delayed it, if one did."""
         binding = max(bounds, key=lambda bound: bound.moment)
-        if binding.moment > scheduled:
-            if binding.why == "catching up":
-                notes.append(f"catching up: it was due on {scheduled.date()}")
-            else:
-                notes.append(
-                    f"not before {self.clock.local(binding.moment):%Y-%m-%d %H:%M}: {binding.why}"
-                )
-        return self.clock.first_open(max(scheduled, binding.moment), self.clock.hour_of(step))
+        at = self.clock.first_open(max(scheduled, binding.moment), self.clock.hour_of(step))
+        if binding.moment <= scheduled:
+            return at, []
+        if binding.why == "catching up":
+            return at, [f"catching up: it was due on {scheduled.date()}"]
+        return at, [f"not before {self.clock.local(binding.moment):%Y-%m-%d %H:%M}: {binding.why}"]
 
     def _candidate(
         self,
@@ -581,7 +581,7 @@ class _ClientPlanner:
         step = lead.step
         parts = [
             _standing(cluster, self.today),
-            f"step '{step.id}' ({step.from_} {step.offset}) falls on {lead.scheduled.date()}",
+            f"step '{step.id}' ({step.from_} {step.offset:+}) falls on {lead.scheduled.date()}",
         ]
         last = lead.facts.progress.last
         if last is not None:

@@ -1,0 +1,442 @@
+"""Throughput of paychase's planning core on a synthetic portfolio.
+
+Usage::
+
+    python benchmarks/bench_plan.py [N] [--repeat R] [--profile] [--scaling] [--tracemalloc]
+                                    [--seed S] [--write-case PATH] [--write-plan PATH]
+
+Builds a deterministic portfolio of N invoices (default 100 000; ~5 per client, clients spread
+over PL, DE, GR, GB and RU, 3 history events per invoice under the built-in ``freelancer``
+policy) and prints, best of R runs:
+
+(a) end to end: JSON text -> ``paychase.parse_case`` -> ``paychase.plan`` -> ``Plan.to_json``,
+    with the time of each stage;
+(b) ``paychase.plan`` alone on the already-validated `Case`;
+
+as invoices/s and µs per invoice, against the targets (a) >= 35 000/s and (b) >= 100 000/s on
+one core. Memory: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` is the process's peak RSS so far
+(a high-water mark, printed after each stage, so it never goes down); ``--tracemalloc`` adds the
+tracemalloc peak of each phase, measured in a separate untimed pass (tracemalloc slows Python
+allocation several times, and it does not see memory allocated outside Python's allocators).
+
+``--scaling`` also times N/10 invoices and prints time(N) / time(N/10) (10.0 is linear).
+``--profile`` runs (b) once under cProfile and prints the top 25 functions by cumulative and by
+total time. Nothing here reads the clock for the data: the planning moment is fixed and the
+portfolio comes from a seeded ``random.Random``, so the same N and seed give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import json
+import pstats
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import paychase
+
+NOW = datetime(2026, 3, 10, 9, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
+TARGET_A = 35_000
+TARGET_B = 100_000
+
+# country, time zone, locales, currency, name stems, phone prefix
+COUNTRIES: tuple[tuple[str, str, tuple[str, ...], str, tuple[str, ...], str], ...] = (
+    ("PL", "Europe/Warsaw", ("pl_PL",), "PLN",
+     ("Studio Kowalski", "Nowak Design", "Wiśniewski IT", "Kaczmarek Media"), "+48"),
+    ("DE", "Europe/Berlin", ("de_DE",), "EUR",
+     ("Müller Werkstatt", "Schmidt Digital", "Becker & Sohn", "Fischer Agentur"), "+49"),
+    ("GR", "Europe/Athens", ("el_GR",), "EUR",
+     ("Παπαδόπουλος Studio", "Georgiou Web", "Nikolaou Print", "Ioannou Labs"), "+30"),
+    ("GB", "Europe/London", ("en_GB",), "GBP",
+     ("Smith & Co", "Jones Creative", "Taylor Builds", "Brown Consulting"), "+44"),
+    ("RU", "Europe/Moscow", ("ru_RU",), "RUB",
+     ("Иванов и партнёры", "Smirnov Soft", "Kuznetsov Design", "Popov Media"), "+7"),
+)
+
+# The built-in freelancer ladder, as (step id, days after the due date it is usually done,
+# kind, channel): what a host that followed the plans would have recorded.
+LADDER: tuple[tuple[str, int, str, str], ...] = (
+    ("pre_due", -3, "reminder", "email"),
+    ("polite", 1, "reminder", "email"),
+    ("firm", 8, "reminder", "email"),
+    ("check_call", 14, "call", "phone"),
+    ("with_fee", 21, "reminder", "email"),
+    ("overdue_30", 30, "reminder", "email"),
+    ("overdue_60", 60, "reminder", "letter"),
+    ("overdue_90", 90, "reminder", "email"),
+    ("final", 97, "letter", "registered_letter"),
+)
+EVENTS_PER_INVOICE = 3
+
+
+# -- the synthetic portfolio ------------------------------------------------------------------
+
+
+def _money(rng: random.Random, low: int, high: int) -> int:
+    """An amount in minor units (cents)."""
+    return rng.randrange(low * 100, high * 100)
+
+
+def _text(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _weekday_on_or_before(day: date) -> date:
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+class _Builder:
+    """Builds the case file as plain JSON-ready dicts."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.today = NOW.date()
+        self.clients: list[dict[str, Any]] = []
+        self.contracts: list[dict[str, Any]] = []
+        self.invoices: list[dict[str, Any]] = []
+        self.history: list[tuple[datetime, int, dict[str, Any]]] = []
+        self.counts: dict[str, int] = {}
+
+    def event(self, tz: ZoneInfo, day: date, hour: int, minute: int, **fields: Any) -> None:
+        at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+        assert at < NOW, (at, fields)
+        record = {"at": at.isoformat(), **fields}
+        self.history.append((at, len(self.history), record))
+
+    def build(self, invoices: int) -> dict[str, Any]:
+        number = 0
+        while len(self.invoices) < invoices:
+            number += 1
+            self.client(number, min(self.rng.randint(3, 7), invoices - len(self.invoices)))
+        self.history.sort(key=lambda item: (item[0], item[1]))
+        return {
+            "version": 1,
+            "now": NOW.isoformat(),
+            "policy": "freelancer",
+            "clients": self.clients,
+            "contracts": self.contracts,
+            "invoices": self.invoices,
+            "history": [record for _, _, record in self.history],
+        }
+
+    def client(self, number: int, invoices: int) -> None:
+        rng = self.rng
+        country, zone_name, locales, currency, names, prefix = COUNTRIES[number % len(COUNTRIES)]
+        client_id = f"c{number}"
+        contacts: dict[str, str] = {"email": f"billing{number}@example.{country.lower()}"}
+        if rng.random() < 0.85:
+            contacts["phone"] = f"{prefix} {rng.randrange(10**8, 10**9)}"
+        if rng.random() < 0.4:
+            contacts["sms"] = contacts.get("phone", f"{prefix} {rng.randrange(10**8, 10**9)}")
+        if rng.random() < 0.7:
+            contacts["postal"] = f"{rng.randint(1, 200)} Main Street, {country}"
+        business = rng.random() < 0.8
+        self.clients.append({
+            "id": client_id,
+            "name": f"{rng.choice(names)} {number}",
+            "kind": "business" if business else "consumer",
+            "country": country,
+            "locale": rng.choice(locales),
+            "timezone": zone_name,
+            "contacts": contacts,
+            "preferred_channel": "email",
+        })
+        currencies = [currency]
+        if currency != "EUR" and rng.random() < 0.1:
+            currencies.append("EUR")  # some clients are billed in two currencies
+        contracts = []
+        for index, code in enumerate(currencies):
+            terms = rng.choice((7, 14, 14, 30))
+            contract = {
+                "id": f"k{number}" + (f"-{index}" if index else ""),
+                "client": client_id,
+                "currency": code,
+                "payment_terms": f"{terms}d",
+                "grace": rng.choice(("0d", "0d", "3d")),
+                "late_fee": rng.choice(({"kind": "statutory"}, {"kind": "none"},
+                                        {"kind": "flat", "amount": "40.00"})),
+                "fixed_compensation": business and rng.random() < 0.5,
+                "jurisdiction": country,
+            }
+            self.contracts.append(contract)
+            contracts.append((contract, terms))
+        tz = ZoneInfo(zone_name)
+        for _ in range(invoices):
+            contract, terms = rng.choice(contracts)
+            self.invoice(client_id, contract, terms, tz, "phone" in contacts)
+
+    def invoice(self, client_id: str, contract: dict[str, Any], terms: int, tz: ZoneInfo,
+                has_phone: bool) -> None:
+        rng, today = self.rng, self.today
+        serial = len(self.invoices) + 1
+        invoice_id = f"inv-{serial}"
+        roll = rng.random()
+        situation = ("paid" if roll < 0.25 else "partly_paid" if roll < 0.40
+                     else "overdue" if roll < 0.80 else "not_yet_due")
+        if situation == "not_yet_due":
+            due = today + timedelta(days=rng.randint(1, terms))
+        elif situation == "paid":
+            due = today - timedelta(days=rng.randint(-terms + 3, 120))
+        else:  # aging: most overdue invoices are weeks late, a few are months late
+            due = today - timedelta(days=min(int(rng.expovariate(1 / 35)) + 1, 150))
+        issued = min(due - timedelta(days=terms), today - timedelta(days=2))
+        total = _money(rng, 100, 20_000)
+        record: dict[str, Any] = {
+            "id": invoice_id,
+            "number": f"FV/{issued.year}/{issued.month:02d}/{serial}",
+            "contract": contract["id"],
+            "issued": issued.isoformat(),
+            "total": _text(total),
+            "currency": contract["currency"],
+        }
+        if rng.random() < 0.5 or issued + timedelta(days=terms) != due:
+            record["due"] = due.isoformat()
+        self.invoices.append(record)
+        self.counts[situation] = self.counts.get(situation, 0) + 1
+
+        paid_on: date | None = None
+        if situation == "paid":
+            paid_on = min(issued + timedelta(days=rng.randint(1, terms + 40)),
+                          today - timedelta(days=1))
+            record["payments"] = [{"date": paid_on.isoformat(), "amount": _text(total),
+                                   "ref": f"TX{serial}"}]
+        elif situation == "partly_paid":
+            part_on = min(due + timedelta(days=rng.randint(-5, 20)), today - timedelta(days=1))
+            part_on = max(part_on, issued + timedelta(days=1))
+            record["payments"] = [{"date": part_on.isoformat(),
+                                   "amount": _text(total * rng.randint(20, 80) // 100),
+                                   "ref": f"TX{serial}"}]
+
+        # The ladder steps done so far (on weekdays, before today), oldest first.
+        last_day = (paid_on or today) - timedelta(days=1)
+        done: list[tuple[date, str, str, str]] = []
+        for step, after_due, kind, channel in LADDER:
+            day = _weekday_on_or_before(due + timedelta(days=after_due))
+            if day > last_day or day <= issued or (channel == "phone" and not has_phone):
+                continue
+            if done and day <= done[-1][0]:
+                continue
+            done.append((day, step, kind, channel))
+        inbound_last = situation in ("paid", "partly_paid") and rng.random() < 0.6
+        keep = EVENTS_PER_INVOICE - (1 if inbound_last else 0)
+        done = done[-keep:] if keep else []
+        plain = {"client": client_id, "invoices": [invoice_id]}
+        # Pad the front with what happens before any chasing: the invoice went out, the client
+        # acknowledged it.
+        fillers = [("letter", "out"), ("reply", "in")][: keep - len(done)]
+        for offset, (kind, direction) in enumerate(fillers):
+            day = issued + timedelta(days=offset)
+            if kind == "letter":
+                self.event(tz, day, 9, 30, **plain, direction="out", kind="letter",
+                           channel="email", outcome="delivered", note="invoice sent")
+            else:
+                self.event(tz, day, 15, 10, **plain, direction="in", kind="reply",
+                           channel="email", note="received, thanks")
+        for position, (day, step, kind, channel) in enumerate(done):
+            hour = 12 if kind == "call" else 10
+            if kind == "call":
+                outcome = rng.choice(("answered", "answered", "no_answer", "voicemail"))
+            elif position == len(done) - 1 and rng.random() < 0.03:
+                outcome = "bounced"
+            else:
+                outcome = "delivered"
+            fields: dict[str, Any] = {"direction": "out", "kind": kind, "step": step,
+                                      "channel": channel, "outcome": outcome,
+                                      "key": f"{contract['id']}/{invoice_id}/{step}/1"}
+            if step in ("firm", "final") and outcome == "delivered":
+                fields["deadline"] = (day + timedelta(days=7 if step == "firm" else 14)).isoformat()
+            self.event(tz, day, hour, 0, **plain, **fields)
+        if inbound_last:
+            if situation == "paid":
+                assert paid_on is not None
+                self.event(tz, paid_on, 11, 45, **plain, direction="in", kind="payment_notice",
+                           channel="email", note="paid today")
+            else:
+                owed = total - int(record["payments"][0]["amount"].replace(".", ""))
+                promised = {"date": (today + timedelta(days=rng.randint(3, 14))).isoformat(),
+                            "amount": _text(owed)}
+                said = today - timedelta(days=rng.randint(1, 10))
+                if done:
+                    said = max(said, done[-1][0])
+                self.event(tz, said, 16, 20, **plain, direction="in", kind="promise",
+                           channel="phone", promise=promised)
+
+
+def portfolio(invoices: int, seed: int = 2026) -> tuple[str, dict[str, int]]:
+    """The case file text for `invoices` invoices, and how many invoices are in each situation."""
+    builder = _Builder(seed)
+    data = builder.build(invoices)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")), builder.counts
+
+
+# -- measuring --------------------------------------------------------------------------------
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _best(repeat: int, run: Callable[[], Any]) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times), times
+
+
+def _end_to_end(text: str) -> tuple[dict[str, float], str]:
+    start = time.perf_counter()
+    case = paychase.parse_case(text)
+    parsed = time.perf_counter()
+    result = paychase.plan(case, now=NOW)
+    planned = time.perf_counter()
+    out = result.to_json()
+    done = time.perf_counter()
+    stages = {"parse_case": parsed - start, "plan": planned - parsed, "to_json": done - planned,
+              "total": done - start}
+    return stages, out
+
+
+def measure(n: int, repeat: int, seed: int, *, quiet: bool = False) -> dict[str, Any]:
+    """Time (a) and (b) at `n` invoices; print the figures unless `quiet`."""
+    say = (lambda *a: None) if quiet else print
+    start = time.perf_counter()
+    text, counts = portfolio(n, seed)
+    built = time.perf_counter() - start
+    case = paychase.parse_case(text)
+    events = len(case.history)
+    say(f"portfolio: {n:,} invoices, {len(case.clients):,} clients, {len(case.contracts):,} "
+        f"contracts, {events:,} history events ({events / n:.1f}/invoice), "
+        f"{len(text) / 1e6:.1f} MB of JSON; built in {built:.1f} s")
+    say("  situations: " + ", ".join(f"{k} {v / n:.0%}" for k, v in sorted(counts.items())))
+    say(f"  peak RSS after building and validating once: {_peak_rss_mb():,.0f} MB")
+
+    runs: list[dict[str, float]] = []
+    output = ""
+    for _ in range(repeat):
+        stages, output = _end_to_end(text)
+        runs.append(stages)
+    best_a = min(runs, key=lambda stages: stages["total"])
+    plan_result = paychase.plan(case, now=NOW)
+    actions = len(plan_result.actions)
+    del plan_result
+    say(f"(a) JSON -> parse_case -> plan -> to_json, best of {repeat}: "
+        f"{best_a['total']:.2f} s = {n / best_a['total']:,.0f} invoices/s "
+        f"({best_a['total'] / n * 1e6:.1f} µs/invoice; target {TARGET_A:,}/s)")
+    say("    stages: " + ", ".join(f"{name} {best_a[name]:.2f} s "
+                                  f"({best_a[name] / n * 1e6:.1f} µs/inv)"
+                                  for name in ("parse_case", "plan", "to_json")))
+    totals = ", ".join(f"{stages['total']:.2f}" for stages in runs)
+    say(f"    {actions:,} actions, {len(output) / 1e6:.1f} MB of plan JSON; "
+        f"all runs: {totals} s")
+    say(f"    peak RSS so far: {_peak_rss_mb():,.0f} MB")
+
+    best_b, times_b = _best(repeat, lambda: paychase.plan(case, now=NOW))
+    say(f"(b) plan() on a validated Case, best of {repeat}: {best_b:.2f} s = "
+        f"{n / best_b:,.0f} invoices/s ({best_b / n * 1e6:.1f} µs/invoice; "
+        f"target {TARGET_B:,}/s); all runs: {', '.join(f'{t:.2f}' for t in times_b)} s")
+    say(f"    peak RSS so far: {_peak_rss_mb():,.0f} MB")
+    return {"n": n, "a": best_a["total"], "b": best_b, "text": text, "case": case,
+            "output": output}
+
+
+def traced_peaks(text: str) -> None:
+    """The tracemalloc peak of each phase, in an untimed pass."""
+    gc.collect()
+    tracemalloc.start()
+    case = paychase.parse_case(text)
+    _, parse_peak = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    base, _ = tracemalloc.get_traced_memory()
+    result = paychase.plan(case, now=NOW)
+    _, plan_peak = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    base_json, _ = tracemalloc.get_traced_memory()
+    out = result.to_json()
+    _, json_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del out
+    mb = 1024 * 1024
+    print(f"tracemalloc peaks (untimed pass): parse_case {parse_peak / mb:,.0f} MB (the Case "
+          f"stays alive: {base / mb:,.0f} MB), plan {(plan_peak - base) / mb:,.0f} MB above "
+          f"that, to_json {(json_peak - base_json) / mb:,.0f} MB above that")
+
+
+def profile(case: paychase.Case, n: int) -> None:
+    """cProfile of (b): top 25 by cumulative and by total time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    paychase.plan(case, now=NOW)
+    profiler.disable()
+    for order in ("cumulative", "tottime"):
+        buffer = io.StringIO()
+        stats = pstats.Stats(profiler, stream=buffer)
+        stats.sort_stats(order).print_stats(25)
+        print(f"\n--- cProfile of (b) at N={n:,}, top 25 by {order} "
+              "(times inflated by the profiler) ---")
+        print(buffer.getvalue())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", nargs="?", type=int, default=100_000, help="invoices (100 000)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per phase; the best counts")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--profile", action="store_true", help="cProfile (b) once")
+    parser.add_argument("--scaling", action="store_true", help="also time N/10; print the ratio")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="tracemalloc peak of each phase, in an extra untimed pass")
+    parser.add_argument("--write-case", metavar="PATH", help="write the case file and stop")
+    parser.add_argument("--write-plan", metavar="PATH", help="also write the plan JSON here")
+    args = parser.parse_args(argv)
+    if args.n < 1 or args.repeat < 1:
+        parser.error("N and --repeat must be at least 1")
+
+    if args.write_case:
+        text, _ = portfolio(args.n, args.seed)
+        with open(args.write_case, "w", encoding="utf-8") as file:
+            file.write(text)
+        return 0
+
+    print(f"paychase {paychase.__version__} ({paychase.__file__}), Python "
+          f"{sys.version.split()[0]}, now={NOW.isoformat()}, seed={args.seed}")
+    small: dict[str, Any] | None = None
+    if args.scaling:
+        small_n = max(args.n // 10, 1)
+        print(f"\n== N/10 = {small_n:,} ==")
+        small = measure(small_n, args.repeat, args.seed)
+        gc.collect()
+        print(f"\n== N = {args.n:,} ==")
+    result = measure(args.n, args.repeat, args.seed)
+    if args.write_plan:
+        with open(args.write_plan, "w", encoding="utf-8") as file:
+            file.write(result["output"])
+    if small is not None:
+        factor = result["n"] / small["n"]
+        for phase in ("a", "b"):
+            ratio = result[phase] / small[phase]
+            print(f"scaling ({phase}): time(N) / time(N/10) = {ratio:.2f} "
+                  f"(linear = {factor:.1f}; per-invoice cost x{ratio / factor:.2f})")
+    if args.tracemalloc:
+        traced_peaks(result["text"])
+    if args.profile:
+        profile(result["case"], args.n)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
