@@ -589,8 +589,9 @@ class _ClientPlanner:
         if lead.attempt > 1:
             parts.append(f"attempt {lead.attempt} of {self.policy.max_attempts_per_step}")
         for member in cluster:
-            parts += [note for note in member.notes if note not in parts]
-        return "; ".join(parts)
+            prefix = "" if member is lead else f"{member.facts.invoice.label}: "
+            parts += [prefix + note for note in member.notes if note not in lead.notes]
+        return "; ".join(dict.fromkeys(parts))
 
     # -- actions outside the ladder -----------------------------------------------------------
 
