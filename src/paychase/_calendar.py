@@ -34,13 +34,12 @@ class HolidaysCalendar:
     def __init__(self, country: str, subdivision: str | None = None) -> None:
         self.country = country
         self.subdivision = subdivision
-        try:
-            self._holidays: holidays.HolidayBase | None = holidays.country_holidays(
-                country, subdiv=subdivision
-            )
-            self._weekend = frozenset(self._holidays.weekend)
-        except NotImplementedError:
-            self._holidays, self._weekend = None, _SATURDAY_SUNDAY
+        self._holidays: holidays.HolidayBase | None = None
+        if country in holidays.list_supported_countries():
+            try:
+                self._holidays = holidays.country_holidays(country, subdiv=subdivision)
+            except NotImplementedError as error:  # a typo must not silently drop the holidays
+                raise ValueError(f"unknown subdivision {subdivision!r} of {country}") from error
         self._known: dict[date, bool] = {}
 
     @property
@@ -49,12 +48,17 @@ class HolidaysCalendar:
         return self._holidays is not None
 
     def is_business_day(self, day: date, /) -> bool:
-        """Whether `day` is neither a weekend day nor a public holiday of the country."""
+        """Whether `day` is a working day: not a weekend or holiday, or a moved working day.
+
+        The ``holidays`` package knows each country's weekend as it was on the day (the UAE
+        moved to Saturday-Sunday in 2022) and Saturdays made working days (Russia).
+        """
         known = self._known.get(day)
         if known is None:
-            known = day.weekday() not in self._weekend and not (
-                self._holidays is not None and day in self._holidays
-            )
+            if self._holidays is None:
+                known = day.weekday() not in _SATURDAY_SUNDAY
+            else:
+                known = self._holidays.is_working_day(day)
             self._known[day] = known
         return known
 

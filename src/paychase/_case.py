@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfoNotFoundError
 
+import holidays
 from babel import Locale, UnknownLocaleError
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, model_validator
 
@@ -135,6 +136,17 @@ class Contacts(FrozenModel):
         return address
 
 
+def _subdivision_known(country: str, subdivision: str | None) -> None:
+    known = holidays.list_supported_countries().get(country)
+    if subdivision is not None and known is not None and subdivision not in known:
+        raise InvalidCaseError(
+            f"not a subdivision the holidays calendar knows for {country} "
+            f"(one of: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''})",
+            field="subdivision",
+            value=subdivision,
+        )
+
+
 class Client(FrozenModel):
     """A customer who owes money, and how and when to talk to them."""
 
@@ -155,6 +167,11 @@ class Client(FrozenModel):
     )
     contacts: Contacts = Field(default_factory=Contacts)
     preferred_channel: Channel | None = None
+
+    @model_validator(mode="after")
+    def _subdivision_exists(self) -> Self:
+        _subdivision_known(self.country, self.subdivision)
+        return self
 
 
 class LateFee(FrozenModel):

@@ -63,13 +63,15 @@ class Duration:
 
     def __str__(self) -> str:
         text = f"{self.count}{self.unit}"
-        return text if self.weekday is None else f"+{text}@{_WEEKDAYS[self.weekday]}"
+        if self.weekday is None:
+            return text
+        return f"{'' if self.is_negative else '+'}{text}@{_WEEKDAYS[self.weekday]}"
 
     def __format__(self, spec: str) -> str:
         """``f"{d:+}"`` writes an explicit sign (``+7d``), as offsets are written in policies."""
         text = str(self)
-        if spec == "+" and not text.startswith(("+", "-")):
-            return f"+{text}"
+        if spec == "+":
+            return text if text.startswith(("+", "-")) else f"+{text}"
         return format(text, spec)
 
     @property

@@ -100,8 +100,11 @@ def translate_validation_error(
     for detail in details:
         cause = (detail.get("ctx") or {}).get("error")
         if isinstance(cause, PaychaseError):
-            if cause.field is None:
-                cause.field = field_path(detail["loc"])
+            where = field_path(detail["loc"]) if detail["loc"] else None
+            if where and cause.field and not cause.field.startswith(where):
+                cause.field = f"{where}.{cause.field}"
+            elif cause.field is None:
+                cause.field = where or "case"
             return cause
     first, rest = details[0], details[1:]
     value: Any = first.get("input")

@@ -20,6 +20,10 @@ from paychase.errors import CurrencyMismatchError, InvalidCaseError
 __all__ = ["Amount", "CurrencyCode", "minor_unit", "round_money", "same_currency"]
 
 
+# Decimal's default context keeps 28 significant digits; leave room for the minor unit.
+_MAX_DIGITS = 20
+
+
 def _to_decimal(value: Any) -> Decimal:
     """Accept str, int and Decimal; refuse float and bool, which would hide rounding errors."""
     if isinstance(value, (bool, float)):
@@ -37,6 +41,8 @@ def _to_decimal(value: Any) -> Decimal:
         raise ValueError(f"an amount must be a decimal string, not {type(value).__name__}")
     if not number.is_finite():
         raise ValueError("an amount must be a finite number")
+    if number.adjusted() >= _MAX_DIGITS:
+        raise ValueError(f"an amount must have fewer than {_MAX_DIGITS} digits before the point")
     return number
 
 
@@ -95,7 +101,15 @@ def check_precision(value: Decimal, currency: str, *, field: str) -> None:
     Raises:
         InvalidCaseError: naming `field`.
     """
-    if value != round_money(value, currency):
+    try:
+        exact = value == round_money(value, currency)
+    except InvalidOperation:
+        raise InvalidCaseError(
+            f"too many digits for an amount (at most {_MAX_DIGITS} before the point)",
+            field=field,
+            value=str(value),
+        ) from None
+    if not exact:
         places = get_currency_precision(currency)
         raise InvalidCaseError(
             f"{currency} amounts have {places} decimal place{'s' if places != 1 else ''}",

@@ -439,7 +439,7 @@ class _ClientPlanner:
                 f"the deadline {last.deadline} stated by '{last.step.id}'",
             ),
             Bound(
-                self.clock.start_of(not_before + _ONE_DAY),
+                self.clock.start_of(not_before),
                 f"the contract allows suspension {terms.after} after the due date",
             ),
         ]
@@ -590,7 +590,10 @@ class _ClientPlanner:
             parts.append(f"attempt {lead.attempt} of {self.policy.max_attempts_per_step}")
         for member in cluster:
             prefix = "" if member is lead else f"{member.facts.invoice.label}: "
-            parts += [prefix + note for note in member.notes if note not in lead.notes]
+            own = (
+                member.notes if member is lead else [n for n in member.notes if n not in lead.notes]
+            )
+            parts += [prefix + note for note in own]
         return "; ".join(dict.fromkeys(parts))
 
     # -- actions outside the ladder -----------------------------------------------------------

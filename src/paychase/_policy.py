@@ -181,9 +181,10 @@ class Policy(InputModel):
                     field=f"{path}.offset",
                     value=str(step.offset),
                 )
-            needs_deadline = step.from_ == "deadline" or step.action in (
-                "escalate",
-                "suspend_service",
+            needs_deadline = (
+                step.from_ == "deadline"
+                or step.action in ("escalate", "suspend_service")
+                or "suspend_service" in step.effects
             )
             if needs_deadline and not stated_deadline:
                 raise PolicyError(
