@@ -76,10 +76,17 @@ PositiveAmount = Annotated[Amount, AfterValidator(_positive)]
 ForwardDuration = Annotated[Duration, AfterValidator(_forward)]
 
 
+# CLDR lists groupings and private-use codes beside the ISO 3166-1 countries; Kosovo's XK is
+# user-assigned but used by banks, tax offices and the holidays package, so it stays.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"})
+
+
 @lru_cache(maxsize=1)
 def _territories() -> frozenset[str]:
     return frozenset(
-        code for code in Locale("en").territories if isinstance(code, str) and code.isalpha()
+        code
+        for code in Locale("en").territories
+        if isinstance(code, str) and code.isalpha() and code not in _NOT_COUNTRIES
     )
 
 
@@ -427,7 +434,9 @@ def _check_contract(contract: Contract, clients: dict[str, Client], path: str) -
         raise InvalidCaseError("unknown client", field=f"{path}.client", value=contract.client)
     _unique(contract.milestones, f"{path}.milestones")
     for index, milestone in enumerate(contract.milestones):
-        check_precision(milestone.amount, contract.currency, field=f"{path}.milestones[{index}]")
+        check_precision(
+            milestone.amount, contract.currency, field=f"{path}.milestones[{index}].amount"
+        )
     fee = contract.late_fee
     if fee.amount is not None:
         check_precision(fee.amount, contract.currency, field=f"{path}.late_fee.amount")

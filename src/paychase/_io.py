@@ -7,7 +7,7 @@ means what the same JSON case means (no float money, no naive datetimes slipping
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from paychase._case import Case
@@ -36,6 +36,10 @@ def parse_case(text: str | bytes, *, format: CaseFormat = "json") -> Case:
             f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
             field="case",
         ) from None
+    except UnicodeDecodeError as error:
+        raise InvalidCaseError(
+            f"not UTF-8 text: cannot decode byte {error.start}", field="case"
+        ) from None
     return Case.model_validate(data)
 
 
@@ -50,9 +54,13 @@ def _yaml_data(text: str | bytes) -> Any:
     class _ExactLoader(yaml.SafeLoader):
         """SafeLoader that keeps numbers exact and timestamps as written."""
 
-    def exact_number(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+    def exact_number(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | str:
         assert isinstance(node, yaml.ScalarNode)
-        return Decimal(str(loader.construct_scalar(node)))
+        text = str(loader.construct_scalar(node))
+        try:
+            return Decimal(text.replace("_", ""))
+        except InvalidOperation:  # .inf, .nan: left as text for validation to refuse
+            return text
 
     def timestamp_as_written(loader: yaml.SafeLoader, node: yaml.Node) -> str:
         assert isinstance(node, yaml.ScalarNode)
@@ -63,4 +71,7 @@ def _yaml_data(text: str | bytes) -> Any:
     try:
         return yaml.load(text, Loader=_ExactLoader)
     except yaml.YAMLError as error:
-        raise InvalidCaseError(f"not valid YAML: {error}", field="case") from None
+        where = getattr(error, "problem_mark", None)
+        line = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        problem = getattr(error, "problem", None) or "cannot parse"
+        raise InvalidCaseError(f"not valid YAML: {problem}{line}", field="case") from None

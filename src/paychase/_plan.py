@@ -74,8 +74,9 @@ def plan(
     portfolio = _Portfolio.of(checked)
     actions: list[Action] = []
     states: dict[str, InvoiceState] = {}
-    for client in checked.clients:
-        clock = ClientClock(checked.policy, zone(client.timezone), _calendar(calendar_for, client))
+    for position, client in enumerate(checked.clients):
+        calendar = _calendar(calendar_for, client, f"clients[{position}].country")
+        clock = ClientClock(checked.policy, zone(client.timezone), calendar)
         planner = _ClientPlanner(checked.policy, client, clock, moment, portfolio)
         client_actions, client_states = planner.plan()
         actions += client_actions
@@ -106,12 +107,12 @@ def _planning_moment(case: Case, now: datetime | None) -> datetime:
     return moment
 
 
-def _calendar(factory: CalendarFactory, client: Client) -> HolidayCalendar:
+def _calendar(factory: CalendarFactory, client: Client, field: str) -> HolidayCalendar:
     try:
         return factory(client.country, client.subdivision)
     except Exception as error:  # a host calendar is foreign code: report it as such
         raise PluginError(
-            f"the calendar factory failed: {error}", field=f"clients[{client.id}].country"
+            f"the calendar factory failed for {client.country}: {error}", field=field
         ) from error
 
 
@@ -287,12 +288,15 @@ class _ClientPlanner:
 
     # -- the next ladder step -------------------------------------------------------------
 
-    def _next_step(self, facts: _Facts) -> _Candidate | Action | None:
+    def _next_step(
+        self, facts: _Facts, *, start: int | None = None, not_before: Bound | None = None
+    ) -> _Candidate | Action | None:
+        """The first ladder step from `start` that applies to the invoice, timed and routed."""
         notes: list[str] = []
         if facts.promise_broken and facts.promise is not None and facts.promise.promise:
             notes.append(f"the promise to pay by {facts.promise.promise.date} was broken")
-        progress = facts.progress
-        for index in range(progress.next_index, len(self.policy.steps)):
+        first = facts.progress.next_index if start is None else start
+        for index in range(first, len(self.policy.steps)):
             step = self.policy.steps[index]
             unmet = self._unmet(step, facts)
             if unmet is not None:
@@ -306,16 +310,44 @@ class _ClientPlanner:
                     f"step '{step.id}' counts from a payment deadline, but no "
                     "earlier step stated one",
                 )
-            scheduled = self.clock.scheduled(step, anchor, facts.due)
+            kind, channel, routing = self._route(step)
+            hour = self.clock.hour_for(kind)
+            scheduled = self.clock.scheduled(step, anchor, facts.due, hour)
             bounds = self._bounds(step, facts, scheduled)
             if isinstance(bounds, str):
                 return self._review(facts, step.id, f"step '{step.id}' is held back: {bounds}")
-            at, timing = self._time(step, scheduled, bounds)
+            if not_before is not None:
+                bounds.append(not_before)
+            at, timing = self._time(scheduled, bounds, hour)
             if _expired(scheduled, at, facts.due):
                 continue
-            notes += timing
-            return self._candidate(facts, index, step, scheduled=scheduled, at=at, notes=notes)
+            if channel is None:
+                return self._review(
+                    facts,
+                    "contact",
+                    "no working contact for the client: verify the contact details",
+                )
+            notes += timing + routing
+            effects = self._effects(step, facts, notes)
+            attempt = facts.progress.attempts_at(index) + 1
+            return _Candidate(
+                facts, index, step, kind, channel, at, scheduled, attempt, effects, notes
+            )
         return None
+
+    def _route(self, step: Step) -> tuple[ActionKind, Channel | None, list[str]]:
+        """The action's kind and channel (None: no working contact), with notes on bounces."""
+        if not step.is_contact:
+            return step.action, "system", []
+        choice = choose_channel(step, self.client, self.broken)
+        notes = [
+            f"{failure.channel} {failure.outcome} on "
+            f"{self.clock.local(failure.at).date()}: verify the client's contact details"
+            for failure in choice.passed_over
+        ]
+        if choice.channel is None:
+            return step.action, None, notes
+        return _kind_for(step.action, choice.channel), choice.channel, notes
 
     def _unmet(self, step: Step, facts: _Facts) -> str | None:
         for condition in step.requires:
@@ -445,47 +477,16 @@ class _ClientPlanner:
         ]
 
     def _time(
-        self, step: Step, scheduled: datetime, bounds: list[Bound]
+        self, scheduled: datetime, bounds: list[Bound], hour: time
     ) -> tuple[datetime, list[str]]:
         """The action's moment, and a note naming the bound that delayed it, if one did."""
         binding = max(bounds, key=lambda bound: bound.moment)
-        at = self.clock.first_open(max(scheduled, binding.moment), self.clock.hour_of(step))
+        at = self.clock.first_open(max(scheduled, binding.moment), hour)
         if binding.moment <= scheduled:
             return at, []
         if binding.why == "catching up":
             return at, [f"catching up: it was due on {scheduled.date()}"]
         return at, [f"not before {self.clock.local(binding.moment):%Y-%m-%d %H:%M}: {binding.why}"]
-
-    def _candidate(
-        self,
-        facts: _Facts,
-        index: int,
-        step: Step,
-        *,
-        scheduled: datetime,
-        at: datetime,
-        notes: list[str],
-    ) -> _Candidate | Action:
-        kind: ActionKind = step.action
-        channel: Channel = "system"
-        if step.is_contact:
-            choice = choose_channel(step, self.client, self.broken)
-            notes += [
-                f"{failure.channel} {failure.outcome} on "
-                f"{self.clock.local(failure.at).date()}: verify the client's contact details"
-                for failure in choice.passed_over
-            ]
-            if choice.channel is None:
-                return self._review(
-                    facts,
-                    "contact",
-                    "no working contact for the client: verify the contact details",
-                )
-            channel = choice.channel
-            kind = _kind_for(step.action, channel)
-        effects = self._effects(step, facts, notes)
-        attempt = facts.progress.attempts_at(index) + 1
-        return _Candidate(facts, index, step, kind, channel, at, scheduled, attempt, effects, notes)
 
     def _effects(self, step: Step, facts: _Facts, notes: list[str]) -> tuple[Effect, ...]:
         kept: list[Effect] = []
@@ -505,50 +506,54 @@ class _ClientPlanner:
     # -- combining invoices into actions ---------------------------------------------------
 
     def _combine(self, candidates: list[_Candidate]) -> list[Action]:
-        """One action per step, currency and moment; a client's contacts min_gap apart."""
-        groups: dict[tuple[str, str, str, str], list[_Candidate]] = defaultdict(list)
-        for candidate in sorted(candidates, key=lambda c: (c.at, c.facts.invoice.id)):
-            group_key = (
-                candidate.step.id,
-                candidate.facts.invoice.currency,
-                candidate.kind,
-                candidate.channel,
-            )
-            groups[group_key].append(candidate)
-        clusters: list[list[_Candidate]] = []
-        for members in groups.values():
-            remaining = members
-            while remaining:
-                lead_at = remaining[0].at
-                clusters.append([m for m in remaining if m.at <= lead_at])
-                remaining = [m for m in remaining if m.at > lead_at]
-        clusters.sort(
-            key=lambda cluster: (cluster[0].at, -cluster[0].index, cluster[0].facts.invoice.id)
-        )
+        """One action per step, currency and moment; a client's contacts min_gap apart.
+
+        A step that spacing pushes past its expiry (a pre-due reminder that would land on the
+        due date) is dropped and the invoice's next step planned after it instead.
+        """
         actions: list[Action] = []
         previous: _Candidate | None = None
-        for cluster in clusters:
+        queue = _clusters(candidates)
+        while queue:
+            cluster = queue.pop(0)
             lead = cluster[0]
+            if lead.step.is_contact and previous is not None and self._space_out(cluster, previous):
+                expired = [m for m in cluster if _expired(m.scheduled, m.at, m.facts.due)]
+                if expired:
+                    replanned = self._replan_after(expired)
+                    actions += [r for r in replanned if isinstance(r, Action)]
+                    rest = [m for c in queue for m in c] + [m for m in cluster if m not in expired]
+                    queue = _clusters(rest + [r for r in replanned if isinstance(r, _Candidate)])
+                    continue
             if lead.step.is_contact:
-                if previous is not None:
-                    self._space_out(cluster, previous)
                 previous = lead
             actions.append(self._action(cluster))
         return actions
 
-    def _space_out(self, cluster: list[_Candidate], previous: _Candidate) -> None:
+    def _replan_after(self, expired: list[_Candidate]) -> list[_Candidate | Action]:
+        replanned = []
+        for member in expired:
+            bound = Bound(member.at, f"'{member.step.id}' expired waiting for min_gap")
+            outcome = self._next_step(member.facts, start=member.index + 1, not_before=bound)
+            if outcome is not None:
+                replanned.append(outcome)
+        return replanned
+
+    def _space_out(self, cluster: list[_Candidate], previous: _Candidate) -> bool:
+        """Move the cluster to min_gap after the previous contact; whether it had to move."""
         lead = cluster[0]
         same_contact = lead.at == previous.at and lead.step.id == previous.step.id
         earliest = self.clock.after(self.policy.min_gap, previous.at)
         if same_contact or lead.at >= earliest:
-            return
-        at = self.clock.first_open(earliest, self.clock.hour_of(lead.step))
+            return False
+        at = self.clock.first_open(earliest, self.clock.hour_for(lead.kind))
         for member in cluster:
             member.at = at
             member.notes.append(
                 f"min_gap {self.policy.min_gap} after the message planned for "
                 f"{self.clock.local(previous.at):%Y-%m-%d %H:%M}"
             )
+        return True
 
     def _action(self, cluster: list[_Candidate]) -> Action:
         lead = cluster[0]
@@ -702,6 +707,28 @@ def _last(
         if wanted(event):
             return event
     return None
+
+
+def _clusters(candidates: list[_Candidate]) -> list[list[_Candidate]]:
+    """Candidates of one step, currency, kind and channel at the same moment, in time order."""
+    groups: dict[tuple[str, str, str, str], list[_Candidate]] = defaultdict(list)
+    for candidate in sorted(candidates, key=lambda c: (c.at, c.facts.invoice.id)):
+        key = (
+            candidate.step.id,
+            candidate.facts.invoice.currency,
+            candidate.kind,
+            candidate.channel,
+        )
+        groups[key].append(candidate)
+    clusters: list[list[_Candidate]] = []
+    for members in groups.values():
+        remaining = members
+        while remaining:
+            lead_at = remaining[0].at
+            clusters.append([m for m in remaining if m.at <= lead_at])
+            remaining = [m for m in remaining if m.at > lead_at]
+    clusters.sort(key=lambda c: (c[0].at, -c[0].index, c[0].facts.invoice.id))
+    return clusters
 
 
 def _about(event: ContactEvent, invoice: Invoice) -> bool:

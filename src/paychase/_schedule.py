@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from paychase._calendar import ContactWindow, local_moment
 from paychase._durations import Duration
-from paychase._policy import Policy, Step
+from paychase._policy import ActionKind, Policy, Step
 from paychase._protocols import HolidayCalendar
 
 __all__ = ["Bound", "ClientClock"]
@@ -53,15 +53,21 @@ class ClientClock:
         """Local midnight of `day`."""
         return local_moment(day, time(0), self.tz)
 
+    def hour_for(self, kind: ActionKind) -> time:
+        """The local hour an action of `kind` happens at (``call_at`` or ``send_at``)."""
+        return self.policy.call_at if kind == "call" else self.policy.send_at
+
     def hour_of(self, step: Step) -> time:
         """The local hour the step's action happens at."""
-        return self.policy.call_at if step.action == "call" else self.policy.send_at
+        return self.hour_for(step.action)
 
-    def scheduled(self, step: Step, anchor: datetime, due: date) -> datetime:
-        """The step's own time: anchor + offset at the step's hour, on a working day."""
+    def scheduled(
+        self, step: Step, anchor: datetime, due: date, hour: time | None = None
+    ) -> datetime:
+        """The step's own time: anchor + offset at `hour` (the step's), on a working day."""
         moment = step.offset.shift(self.local(anchor), self.calendar)
         if not step.offset.keeps_time_of_day:
-            moment = local_moment(moment.date(), self.hour_of(step), self.tz)
+            moment = local_moment(moment.date(), hour or self.hour_of(step), self.tz)
         if moment.date() < due and self.policy.business_days_only:
             moment = self._back_to_working_day(moment)
         return moment
