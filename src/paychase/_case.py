@@ -24,7 +24,7 @@ from paychase._calendar import zone
 from paychase._durations import Duration
 from paychase._model import FrozenModel, InputModel
 from paychase._money import Amount, CurrencyCode, check_precision
-from paychase._policy import Channel, Policy, resolve_policy
+from paychase._policy import BuiltinName, Channel, Policy, resolve_policy
 from paychase.errors import CurrencyMismatchError, InvalidCaseError
 
 __all__ = [
@@ -395,7 +395,9 @@ class Case(InputModel):
 
     version: Literal[1] = 1
     now: AwareDatetime | None = Field(None, description="The moment to plan for")
-    policy: Annotated[Policy, BeforeValidator(_policy_by_name)] = Field(
+    policy: Annotated[
+        Policy, BeforeValidator(_policy_by_name, json_schema_input_type=Policy | BuiltinName)
+    ] = Field(
         default_factory=lambda: resolve_policy("freelancer"),
         description="A built-in policy name or an inline policy",
     )

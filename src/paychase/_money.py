@@ -50,7 +50,15 @@ Amount = Annotated[
     Decimal,
     PlainValidator(_to_decimal),
     PlainSerializer(str, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "examples": ["1200.00"]}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"},
+                {"type": "integer"},
+            ],
+            "examples": ["1200.00", 1200],
+        }
+    ),
 ]
 """A decimal amount of money: accepts ``"12.50"``, ``12`` or ``Decimal("12.50")``, never a float."""
 

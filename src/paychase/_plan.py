@@ -195,7 +195,6 @@ class _ClientPlanner:
         self.broken = broken_routes(client, self.events)
         self.last_contact = _last(self.events, _is_contact_that_got_through)
         self.inbound = [e for e in self.events if e.direction == "in"]
-        self.last_inbound = self.inbound[-1] if self.inbound else None
 
     def plan(self) -> tuple[list[Action], list[InvoiceState]]:
         """The client's actions and the state of each of their invoices."""
@@ -299,6 +298,8 @@ class _ClientPlanner:
         for index in range(first, len(self.policy.steps)):
             step = self.policy.steps[index]
             unmet = self._unmet(step, facts)
+            if unmet is None and step.action == "suspend_service" and not facts.contract.suspension:
+                unmet = "the contract has no suspension clause"
             if unmet is not None:
                 notes.append(f"'{step.id}' skipped: {unmet}")
                 continue
@@ -415,8 +416,11 @@ class _ClientPlanner:
                     f"min_gap {self.policy.min_gap} after the contact on {last.date()}",
                 )
             )
-        if self.last_inbound is not None:
-            wrote = clock.local(self.last_inbound.at)
+        wrote_last = _last(self.inbound, lambda e: _about(e, facts.invoice))
+        # Rule 8 pauses escalation about what the client wrote about; a note before or on the
+        # due date is not escalation.
+        if wrote_last is not None and scheduled.date() > facts.due:
+            wrote = clock.local(wrote_last.at)
             bounds.append(
                 Bound(
                     clock.after(self.policy.reply_pause, wrote),
@@ -438,23 +442,39 @@ class _ClientPlanner:
     def _guard(self, step: Step, facts: _Facts, scheduled: datetime) -> list[Bound] | str:
         """Rules 4 and 10: no escalation or suspension before a stated deadline has passed."""
         if step.action == "escalate":
-            stated = facts.progress.last_deadline()
-            if stated is None or stated.deadline is None:
-                return "no final notice with a deadline has been sent"
+            final = self._final_notice(step, facts)
+            if isinstance(final, str):
+                return final
+            notice, deadline = final
             return [
                 Bound(
-                    self.clock.start_of(stated.deadline + _ONE_DAY),
-                    f"the deadline {stated.deadline} stated by '{stated.step.id}'",
+                    self.clock.start_of(deadline + _ONE_DAY),
+                    f"the deadline {deadline} stated by '{notice.step.id}'",
                 )
             ]
-        if step.action == "suspend_service" or "suspend_service" in step.effects:
+        suspends = step.action == "suspend_service" or "suspend_service" in step.effects
+        if suspends and facts.contract.suspension is not None:
             return self._suspension_bounds(facts)
         return []
 
+    def _final_notice(self, step: Step, facts: _Facts) -> tuple[Performed, date] | str:
+        """The final notice an escalation rests on: the last deadline-stating step before it.
+
+        An earlier deadline does not do: if the final notice never reached the client (given up
+        after failed attempts, or skipped), there is nothing to escalate on (rule 4).
+        """
+        stated = facts.progress.last_deadline()
+        if stated is None or stated.deadline is None:
+            return "no final notice with a deadline has been sent"
+        until = self.policy.step_index(step.id) or len(self.policy.steps)
+        for later in self.policy.steps[stated.index + 1 : until]:
+            if later.deadline is not None:
+                return f"the final notice '{later.id}' has not reached the client"
+        return stated, stated.deadline
+
     def _suspension_bounds(self, facts: _Facts) -> list[Bound] | str:
         terms = facts.contract.suspension
-        if terms is None:
-            return "the contract has no suspension clause"
+        assert terms is not None  # only asked where the contract has a suspension clause
         warnings = [p for p in facts.progress.performed if p.step.is_contact and not p.given_up]
         if len(warnings) < terms.warnings:
             return (
@@ -493,6 +513,8 @@ class _ClientPlanner:
         for effect in step.effects:
             if effect == "apply_late_fee" and facts.contract.late_fee.kind == "none":
                 notes.append("no late fee: the contract has no late-fee clause")
+            elif effect == "suspend_service" and facts.contract.suspension is None:
+                notes.append("no suspension: the contract has no suspension clause")
             elif effect == "add_compensation" and not (
                 facts.contract.fixed_compensation and self.client.kind == "business"
             ):

@@ -25,6 +25,7 @@ from paychase.errors import PaychaseError, PolicyError
 __all__ = [
     "BUILTIN_POLICIES",
     "ActionKind",
+    "BuiltinName",
     "Channel",
     "Effect",
     "Policy",
@@ -81,7 +82,9 @@ Effect = Literal[
 _REQUIREMENT = re.compile(
     r"^(no_reply|no_promise|late_fee_allowed|business_client|balance_over:\d+(\.\d+)?)$"
 )
-BUILTIN_POLICIES = ("freelancer", "b2b_strict", "saas", "tradesperson")
+BuiltinName = Literal["freelancer", "b2b_strict", "saas", "tradesperson"]
+"""The names of the built-in policies (see docs/policies/)."""
+BUILTIN_POLICIES: tuple[BuiltinName, ...] = ("freelancer", "b2b_strict", "saas", "tradesperson")
 
 
 def _requirement(value: str) -> str:

@@ -102,7 +102,7 @@ def _moment(text: str) -> datetime:
 # -- the table ----------------------------------------------------------------------------
 
 _COLUMNS = (
-    ("WHEN", 16),
+    ("WHEN (LOCAL)", 22),
     ("CLIENT", 12),
     ("INVOICES", 16),
     ("STEP", 13),
@@ -153,7 +153,7 @@ def render_table(result: Plan, width: int | None = None) -> str:
 def _cells(action: Action) -> tuple[str, ...]:
     amount = f"{action.amounts.total} {action.amounts.currency}" if action.amounts else "-"
     return (
-        f"{action.at:%Y-%m-%d %H:%M}",
+        f"{action.at:%Y-%m-%d %H:%M %z}",
         action.client,
         ",".join(action.invoices),
         action.step or action.kind,
