@@ -597,10 +597,11 @@ SAAS_HISTORY = [
 ]
 
 
-def test_suspension_without_a_contract_clause_is_a_review() -> None:
+def test_suspension_without_a_contract_clause_is_skipped() -> None:
     action = _only(plan(_case("saas", history=SAAS_HISTORY), now=_at(15, 9, month=4)))
-    assert action.kind == "review"
-    assert "no suspension clause" in action.reason
+    assert action.kind != "suspend_service"
+    assert action.step == "final"
+    assert "'suspend' skipped: the contract has no suspension clause" in action.reason
 
 
 def test_suspension_with_a_clause_suspends() -> None:
