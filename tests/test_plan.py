@@ -409,7 +409,7 @@ def test_with_no_working_contact_a_person_must_look() -> None:
     action = _only(plan(data, now=_at(12, 9)))
     assert action.kind == "review"
     assert action.channel == "system"
-    assert "verify the contact details" in action.reason
+    assert "verify the client's contact details" in action.reason
 
 
 # -- what counts at `now` ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Self
@@ -118,6 +118,24 @@ def _single_line(value: str | None) -> str | None:
     return value
 
 
+# Dates far outside any real invoice's life are typos, and near year 9999 they would make date
+# arithmetic overflow instead of failing with a clear message.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def _plausible_date(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"a date between {EARLIEST} and {LATEST}")
+    return value
+
+
+def _plausible_moment(value: datetime) -> datetime:
+    _plausible_date(value.date())
+    return value
+
+
+CaseDate = Annotated[date, AfterValidator(_plausible_date)]
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible_moment)]
 CountryCode = Annotated[str, AfterValidator(_country)]
 ContactString = Annotated[str | None, AfterValidator(_single_line)]
 
@@ -233,7 +251,7 @@ class Milestone(FrozenModel):
     id: Identifier
     name: str
     amount: PositiveAmount
-    due: date
+    due: CaseDate
 
 
 class KillFee(FrozenModel):
@@ -278,7 +296,7 @@ class Contract(FrozenModel):
     milestones: tuple[Milestone, ...] = ()
     kill_fee: KillFee | None = None
     suspension: Suspension | None = None
-    work_started: date | None = None
+    work_started: CaseDate | None = None
     jurisdiction: CountryCode | None = Field(None, description="Defaults to the client's country")
     interest_regime: str | None = Field(None, pattern=r"^[A-Z][A-Z0-9_]*$")
 
@@ -286,7 +304,7 @@ class Contract(FrozenModel):
 class Payment(FrozenModel):
     """Money received against an invoice."""
 
-    date: date
+    date: CaseDate
     amount: PositiveAmount
     ref: str | None = None
 
@@ -297,8 +315,8 @@ class Invoice(FrozenModel):
     id: Identifier
     number: str | None = Field(None, description="The number printed on the invoice")
     contract: str
-    issued: date
-    due: date | None = Field(None, description="Defaults to issued + the contract's terms")
+    issued: CaseDate
+    due: CaseDate | None = Field(None, description="Defaults to issued + the contract's terms")
     total: NonNegativeAmount
     currency: CurrencyCode
     payments: tuple[Payment, ...] = ()
@@ -313,7 +331,7 @@ class Invoice(FrozenModel):
 class ExchangeRate(FrozenModel):
     """One unit of `from` costs `rate` units of `to` on `date`."""
 
-    date: date
+    date: CaseDate
     from_: CurrencyCode = Field(alias="from")
     to: CurrencyCode
     rate: PositiveAmount
@@ -322,7 +340,7 @@ class ExchangeRate(FrozenModel):
 class Promise(FrozenModel):
     """A client's promise to pay by a date."""
 
-    date: date
+    date: CaseDate
     amount: PositiveAmount | None = Field(None, description="Omitted: the whole balance")
 
 
@@ -340,7 +358,7 @@ _BOTH_WAYS = frozenset({"call"})
 class ContactEvent(FrozenModel):
     """One contact with a client, either way, as it happened."""
 
-    at: AwareDatetime
+    at: Moment
     client: str
     invoices: tuple[str, ...] = Field((), description="Empty: about the client as a whole")
     direction: Literal["out", "in"]
@@ -366,7 +384,7 @@ class ContactEvent(FrozenModel):
         Literal["delivered", "bounced", "failed", "answered", "no_answer", "voicemail", "read"]
         | None
     ) = None
-    deadline: date | None = Field(None, description="The payment deadline the message stated")
+    deadline: CaseDate | None = Field(None, description="The payment deadline the message stated")
     to: ContactString = Field(None, description="The address used; a new address undoes a bounce")
     promise: Promise | None = None
     dispute: Dispute | None = None
@@ -394,7 +412,7 @@ class Case(InputModel):
     """
 
     version: Literal[1] = 1
-    now: AwareDatetime | None = Field(None, description="The moment to plan for")
+    now: Moment | None = Field(None, description="The moment to plan for")
     policy: Annotated[
         Policy, BeforeValidator(_policy_by_name, json_schema_input_type=Policy | BuiltinName)
     ] = Field(

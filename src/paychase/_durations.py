@@ -25,6 +25,7 @@ Unit = Literal["d", "bd", "w", "h"]
 
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _PATTERN = re.compile(r"^([+-]?)(\d{1,5})(bd|d|w|h)(?:@(MO|TU|WE|TH|FR|SA|SU))?$")
+_MAX_BUSINESS_DAYS = 2000  # about eight years: longer is a typo, not a payment term
 _MAX_BUSINESS_DAY_SEARCH = 3660  # ten years of days: a calendar with no working day is broken
 
 
@@ -56,6 +57,8 @@ class Duration:
                 "h (hours), optionally signed and followed by @MO..@SU, e.g. '14d', '-3d', '+1w@TU'"
             )
         sign, number, unit, weekday = match.groups()
+        if unit == "bd" and int(number) > _MAX_BUSINESS_DAYS:
+            raise ValueError(f"at most {_MAX_BUSINESS_DAYS} business days")
         if weekday and unit not in ("d", "w"):
             raise ValueError("a weekday (@TU) can follow days or weeks only, e.g. '+1w@TU'")
         count = -int(number) if sign == "-" else int(number)

@@ -19,7 +19,7 @@ from typing import Any
 from paychase._actions import Action, InvoiceState, InvoiceStatus, Plan
 from paychase._amounts import ZERO, Balance, amounts_of, balance_of, paid_in_full_on
 from paychase._calendar import default_calendar, zone
-from paychase._case import Case, Client, ContactEvent, Contract, Invoice
+from paychase._case import EARLIEST, LATEST, Case, Client, ContactEvent, Contract, Invoice
 from paychase._channels import broken_routes, choose_channel
 from paychase._ladder import Performed, Progress, Signal, fold_state, ladder_progress
 from paychase._policy import ActionKind, Channel, Effect, Policy, Step
@@ -103,6 +103,10 @@ def _planning_moment(case: Case, now: datetime | None) -> datetime:
             "naive datetime: add a UTC offset (the planning moment must be timezone-aware)",
             field="now",
             value=moment.isoformat(),
+        )
+    if not EARLIEST <= moment.date() <= LATEST:
+        raise InvalidCaseError(
+            f"must be between {EARLIEST} and {LATEST}", field="now", value=moment.isoformat()
         )
     return moment
 
@@ -195,6 +199,14 @@ class _ClientPlanner:
         self.broken = broken_routes(client, self.events)
         self.last_contact = _last(self.events, _is_contact_that_got_through)
         self.inbound = [e for e in self.events if e.direction == "in"]
+        self.pauses = [(event, self._pause_after(event)) for event in self.inbound]
+
+    def _pause_after(self, event: ContactEvent) -> Bound:
+        wrote = self.clock.local(event.at)
+        return Bound(
+            self.clock.after(self.policy.reply_pause, wrote),
+            f"the client wrote on {wrote.date()}: reply pause {self.policy.reply_pause}",
+        )
 
     def plan(self) -> tuple[list[Action], list[InvoiceState]]:
         """The client's actions and the state of each of their invoices."""
@@ -268,8 +280,8 @@ class _ClientPlanner:
             (facts.due + _ONE_DAY, "goes_overdue"),
         ]
         settled_on = paid_in_full_on(invoice)
-        if settled_on is not None:
-            signals.append((settled_on, "paid_in_full"))
+        if settled_on is not None:  # a prepayment settles the invoice when it is issued
+            signals.append((max(settled_on, invoice.issued), "paid_in_full"))
         local_day = self.clock.local
         if facts.promise is not None:
             signals.append((local_day(facts.promise.at).date(), "promised"))
@@ -326,7 +338,8 @@ class _ClientPlanner:
                 return self._review(
                     facts,
                     "contact",
-                    "no working contact for the client: verify the contact details",
+                    f"rule 9: step '{step.id}' ({scheduled.date()}) has no working channel: "
+                    "verify the client's contact details",
                 )
             notes += timing + routing
             effects = self._effects(step, facts, notes)
@@ -416,17 +429,12 @@ class _ClientPlanner:
                     f"min_gap {self.policy.min_gap} after the contact on {last.date()}",
                 )
             )
-        wrote_last = _last(self.inbound, lambda e: _about(e, facts.invoice))
         # Rule 8 pauses escalation about what the client wrote about; a note before or on the
-        # due date is not escalation.
-        if wrote_last is not None and scheduled.date() > facts.due:
-            wrote = clock.local(wrote_last.at)
-            bounds.append(
-                Bound(
-                    clock.after(self.policy.reply_pause, wrote),
-                    f"the client wrote on {wrote.date()}: reply pause {self.policy.reply_pause}",
-                )
-            )
+        # due date is not escalation. Each message pauses on its own: counted in business days,
+        # a later reply's pause can end before an earlier one's.
+        pauses = [bound for event, bound in self.pauses if _about(event, facts.invoice)]
+        if pauses and scheduled.date() > facts.due:
+            bounds.append(max(pauses, key=lambda bound: bound.moment))
         if facts.promise_holds_until is not None and not facts.promise_broken:
             bounds.append(
                 Bound(
@@ -651,7 +659,7 @@ class _ClientPlanner:
                 f"{self.clock.local(last.at).date()}{said}"
             )
         else:
-            why = "the invoice is marked disputed"
+            why = f"the invoice is marked disputed (issued {facts.invoice.issued}, due {facts.due})"
         stopped = (
             "dunning stopped"
             if facts.balance.chased == ZERO
@@ -733,13 +741,15 @@ def _last(
 
 def _clusters(candidates: list[_Candidate]) -> list[list[_Candidate]]:
     """Candidates of one step, currency, kind and channel at the same moment, in time order."""
-    groups: dict[tuple[str, str, str, str], list[_Candidate]] = defaultdict(list)
+    groups: dict[tuple[object, ...], list[_Candidate]] = defaultdict(list)
     for candidate in sorted(candidates, key=lambda c: (c.at, c.facts.invoice.id)):
+        # Invoices whose contracts allow different fees get different messages.
         key = (
             candidate.step.id,
             candidate.facts.invoice.currency,
             candidate.kind,
             candidate.channel,
+            candidate.effects,
         )
         groups[key].append(candidate)
     clusters: list[list[_Candidate]] = []
