@@ -96,11 +96,18 @@ def _country(value: str) -> str:
     return value
 
 
-def _locale(value: str) -> str:
+@lru_cache(maxsize=1024)
+def _known_locale(value: str) -> bool:
     try:
         Locale.parse(value)
     except (UnknownLocaleError, ValueError, TypeError):
-        raise ValueError("not a locale babel knows (e.g. en, pl_PL, de_DE)") from None
+        return False
+    return True
+
+
+def _locale(value: str) -> str:
+    if not _known_locale(value):
+        raise ValueError("not a locale babel knows (e.g. en, pl_PL, de_DE)")
     return value
 
 

@@ -42,6 +42,10 @@ class InputModel(FrozenModel):
         except ValidationError as error:
             raise translate_validation_error(error, self.error_class) from None
 
+    # Tell pydantic this __init__ only wraps the base one: otherwise model_validate() would call
+    # it and validate every input twice.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
     @classmethod
     def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
         """Validate `obj`, raising a `PaychaseError` that names the field on bad input."""
