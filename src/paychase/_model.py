@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Self
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
-from paychase.errors import InvalidCaseError, PaychaseError
+from paychase.errors import InvalidCaseError, PaychaseError, PolicyError
 
 __all__ = ["FrozenModel", "InputModel", "field_path", "translate_validation_error"]
 
@@ -111,6 +111,8 @@ def translate_validation_error(
                 cause.field = where or "case"
             return cause
     first, rest = details[0], details[1:]
+    if first["loc"][:1] == ("policy",):  # a case's inline policy: the policy is at fault
+        error_class = PolicyError
     value: Any = first.get("input")
     keep_value = first["type"] not in ("missing",) and not isinstance(value, dict | list)
     others = [f"{field_path(d['loc'])}: {_problem(d)}" for d in rest]
