@@ -38,8 +38,8 @@ import resource
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -51,16 +51,46 @@ TARGET_B = 100_000
 
 # country, time zone, locales, currency, name stems, phone prefix
 COUNTRIES: tuple[tuple[str, str, tuple[str, ...], str, tuple[str, ...], str], ...] = (
-    ("PL", "Europe/Warsaw", ("pl_PL",), "PLN",
-     ("Studio Kowalski", "Nowak Design", "Wiśniewski IT", "Kaczmarek Media"), "+48"),
-    ("DE", "Europe/Berlin", ("de_DE",), "EUR",
-     ("Müller Werkstatt", "Schmidt Digital", "Becker & Sohn", "Fischer Agentur"), "+49"),
-    ("GR", "Europe/Athens", ("el_GR",), "EUR",
-     ("Παπαδόπουλος Studio", "Georgiou Web", "Nikolaou Print", "Ioannou Labs"), "+30"),
-    ("GB", "Europe/London", ("en_GB",), "GBP",
-     ("Smith & Co", "Jones Creative", "Taylor Builds", "Brown Consulting"), "+44"),
-    ("RU", "Europe/Moscow", ("ru_RU",), "RUB",
-     ("Иванов и партнёры", "Smirnov Soft", "Kuznetsov Design", "Popov Media"), "+7"),
+    (
+        "PL",
+        "Europe/Warsaw",
+        ("pl_PL",),
+        "PLN",
+        ("Studio Kowalski", "Nowak Design", "Wiśniewski IT", "Kaczmarek Media"),
+        "+48",
+    ),
+    (
+        "DE",
+        "Europe/Berlin",
+        ("de_DE",),
+        "EUR",
+        ("Müller Werkstatt", "Schmidt Digital", "Becker & Sohn", "Fischer Agentur"),
+        "+49",
+    ),
+    (
+        "GR",
+        "Europe/Athens",
+        ("el_GR",),
+        "EUR",
+        ("Παπαδόπουλος Studio", "Georgiou Web", "Nikolaou Print", "Ioannou Labs"),
+        "+30",
+    ),
+    (
+        "GB",
+        "Europe/London",
+        ("en_GB",),
+        "GBP",
+        ("Smith & Co", "Jones Creative", "Taylor Builds", "Brown Consulting"),
+        "+44",
+    ),
+    (
+        "RU",
+        "Europe/Moscow",
+        ("ru_RU",),
+        "RUB",
+        ("Иванов и партнёры", "Smirnov Soft", "Kuznetsov Design", "Popov Media"),
+        "+7",
+    ),
 )
 
 # The built-in freelancer ladder, as (step id, days after the due date it is usually done,
@@ -77,6 +107,42 @@ LADDER: tuple[tuple[str, int, str, str], ...] = (
     ("final", 97, "letter", "registered_letter"),
 )
 EVENTS_PER_INVOICE = 3
+# What happens before any chasing, as (hour, minute, event fields).
+FILLERS: dict[str, tuple[int, int, dict[str, str]]] = {
+    "letter": (
+        9,
+        30,
+        {
+            "direction": "out",
+            "kind": "letter",
+            "channel": "email",
+            "outcome": "delivered",
+            "note": "invoice sent",
+        },
+    ),
+    "reply": (
+        15,
+        10,
+        {"direction": "in", "kind": "reply", "channel": "email", "note": "received, thanks"},
+    ),
+    "call": (
+        17,
+        5,
+        {
+            "direction": "in",
+            "kind": "call",
+            "channel": "phone",
+            "outcome": "answered",
+            "note": "asked about the VAT line",
+        },
+    ),
+}
+PAYMENT_NOTICE = {
+    "direction": "in",
+    "kind": "payment_notice",
+    "channel": "email",
+    "note": "paid today",
+}
 
 
 # -- the synthetic portfolio ------------------------------------------------------------------
@@ -97,44 +163,51 @@ def _weekday_on_or_before(day: date) -> date:
     return day
 
 
+def _dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
 class _Builder:
-    """Builds the case file as plain JSON-ready dicts."""
+    """Builds the case file; each record is kept as its JSON text, to keep the heap small."""
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
         self.today = NOW.date()
-        self.clients: list[dict[str, Any]] = []
-        self.contracts: list[dict[str, Any]] = []
-        self.invoices: list[dict[str, Any]] = []
-        self.history: list[tuple[datetime, int, dict[str, Any]]] = []
+        self.client_id = ""
+        self.clients: list[str] = []
+        self.contracts: list[str] = []
+        self.invoices: list[str] = []
+        self.history: list[tuple[float, int, str]] = []
         self.counts: dict[str, int] = {}
 
     def event(self, tz: ZoneInfo, day: date, hour: int, minute: int, **fields: Any) -> None:
         at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
         assert at < NOW, (at, fields)
         record = {"at": at.isoformat(), **fields}
-        self.history.append((at, len(self.history), record))
+        self.history.append((at.timestamp(), len(self.history), _dumps(record)))
 
-    def build(self, invoices: int) -> dict[str, Any]:
+    def build(self, invoices: int) -> str:
         number = 0
         while len(self.invoices) < invoices:
             number += 1
             self.client(number, min(self.rng.randint(3, 7), invoices - len(self.invoices)))
-        self.history.sort(key=lambda item: (item[0], item[1]))
-        return {
-            "version": 1,
-            "now": NOW.isoformat(),
-            "policy": "freelancer",
-            "clients": self.clients,
-            "contracts": self.contracts,
-            "invoices": self.invoices,
-            "history": [record for _, _, record in self.history],
-        }
+        self.history.sort()
+        head = _dumps({"version": 1, "now": NOW.isoformat(), "policy": "freelancer"})[:-1]
+        parts = [
+            f'"{name}":[{",".join(records)}]'
+            for name, records in (
+                ("clients", self.clients),
+                ("contracts", self.contracts),
+                ("invoices", self.invoices),
+                ("history", (record for _, _, record in self.history)),
+            )
+        ]
+        return head + "," + ",".join(parts) + "}"
 
     def client(self, number: int, invoices: int) -> None:
         rng = self.rng
         country, zone_name, locales, currency, names, prefix = COUNTRIES[number % len(COUNTRIES)]
-        client_id = f"c{number}"
+        client_id = self.client_id = f"c{number}"
         contacts: dict[str, str] = {"email": f"billing{number}@example.{country.lower()}"}
         if rng.random() < 0.85:
             contacts["phone"] = f"{prefix} {rng.randrange(10**8, 10**9)}"
@@ -143,16 +216,20 @@ class _Builder:
         if rng.random() < 0.7:
             contacts["postal"] = f"{rng.randint(1, 200)} Main Street, {country}"
         business = rng.random() < 0.8
-        self.clients.append({
-            "id": client_id,
-            "name": f"{rng.choice(names)} {number}",
-            "kind": "business" if business else "consumer",
-            "country": country,
-            "locale": rng.choice(locales),
-            "timezone": zone_name,
-            "contacts": contacts,
-            "preferred_channel": "email",
-        })
+        self.clients.append(
+            _dumps(
+                {
+                    "id": client_id,
+                    "name": f"{rng.choice(names)} {number}",
+                    "kind": "business" if business else "consumer",
+                    "country": country,
+                    "locale": rng.choice(locales),
+                    "timezone": zone_name,
+                    "contacts": contacts,
+                    "preferred_channel": "email",
+                }
+            )
+        )
         currencies = [currency]
         if currency != "EUR" and rng.random() < 0.1:
             currencies.append("EUR")  # some clients are billed in two currencies
@@ -165,26 +242,35 @@ class _Builder:
                 "currency": code,
                 "payment_terms": f"{terms}d",
                 "grace": rng.choice(("0d", "0d", "3d")),
-                "late_fee": rng.choice(({"kind": "statutory"}, {"kind": "none"},
-                                        {"kind": "flat", "amount": "40.00"})),
+                "late_fee": rng.choice(
+                    ({"kind": "statutory"}, {"kind": "none"}, {"kind": "flat", "amount": "40.00"})
+                ),
                 "fixed_compensation": business and rng.random() < 0.5,
                 "jurisdiction": country,
             }
-            self.contracts.append(contract)
+            self.contracts.append(_dumps(contract))
             contracts.append((contract, terms))
         tz = ZoneInfo(zone_name)
         for _ in range(invoices):
             contract, terms = rng.choice(contracts)
             self.invoice(client_id, contract, terms, tz, "phone" in contacts)
 
-    def invoice(self, client_id: str, contract: dict[str, Any], terms: int, tz: ZoneInfo,
-                has_phone: bool) -> None:
+    def invoice(
+        self, client_id: str, contract: dict[str, Any], terms: int, tz: ZoneInfo, has_phone: bool
+    ) -> None:
         rng, today = self.rng, self.today
         serial = len(self.invoices) + 1
         invoice_id = f"inv-{serial}"
         roll = rng.random()
-        situation = ("paid" if roll < 0.25 else "partly_paid" if roll < 0.40
-                     else "overdue" if roll < 0.80 else "not_yet_due")
+        situation = (
+            "paid"
+            if roll < 0.25
+            else "partly_paid"
+            if roll < 0.40
+            else "overdue"
+            if roll < 0.80
+            else "not_yet_due"
+        )
         if situation == "not_yet_due":
             due = today + timedelta(days=rng.randint(1, terms))
         elif situation == "paid":
@@ -203,22 +289,44 @@ class _Builder:
         }
         if rng.random() < 0.5 or issued + timedelta(days=terms) != due:
             record["due"] = due.isoformat()
-        self.invoices.append(record)
         self.counts[situation] = self.counts.get(situation, 0) + 1
 
         paid_on: date | None = None
         if situation == "paid":
-            paid_on = min(issued + timedelta(days=rng.randint(1, terms + 40)),
-                          today - timedelta(days=1))
-            record["payments"] = [{"date": paid_on.isoformat(), "amount": _text(total),
-                                   "ref": f"TX{serial}"}]
+            paid_on = min(
+                issued + timedelta(days=rng.randint(1, terms + 40)), today - timedelta(days=1)
+            )
+            record["payments"] = [
+                {"date": paid_on.isoformat(), "amount": _text(total), "ref": f"TX{serial}"}
+            ]
         elif situation == "partly_paid":
             part_on = min(due + timedelta(days=rng.randint(-5, 20)), today - timedelta(days=1))
             part_on = max(part_on, issued + timedelta(days=1))
-            record["payments"] = [{"date": part_on.isoformat(),
-                                   "amount": _text(total * rng.randint(20, 80) // 100),
-                                   "ref": f"TX{serial}"}]
+            record["payments"] = [
+                {
+                    "date": part_on.isoformat(),
+                    "amount": _text(total * rng.randint(20, 80) // 100),
+                    "ref": f"TX{serial}",
+                }
+            ]
 
+        self.invoices.append(_dumps(record))
+        self.history_of(record, situation, tz, due=due, paid_on=paid_on, has_phone=has_phone)
+
+    def history_of(
+        self,
+        record: dict[str, Any],
+        situation: str,
+        tz: ZoneInfo,
+        *,
+        due: date,
+        paid_on: date | None,
+        has_phone: bool,
+    ) -> None:
+        """Three events for the invoice: the ladder steps done so far, padded in front."""
+        rng, today = self.rng, self.today
+        issued = date.fromisoformat(record["issued"])
+        invoice_id = record["id"]
         # The ladder steps done so far (on weekdays, before today), oldest first.
         last_day = (paid_on or today) - timedelta(days=1)
         done: list[tuple[date, str, str, str]] = []
@@ -232,152 +340,230 @@ class _Builder:
         inbound_last = situation in ("paid", "partly_paid") and rng.random() < 0.6
         keep = EVENTS_PER_INVOICE - (1 if inbound_last else 0)
         done = done[-keep:] if keep else []
-        plain = {"client": client_id, "invoices": [invoice_id]}
+        plain = {"client": self.client_id, "invoices": [invoice_id]}
         # Pad the front with what happens before any chasing: the invoice went out, the client
-        # acknowledged it.
-        fillers = [("letter", "out"), ("reply", "in")][: keep - len(done)]
-        for offset, (kind, direction) in enumerate(fillers):
-            day = issued + timedelta(days=offset)
-            if kind == "letter":
-                self.event(tz, day, 9, 30, **plain, direction="out", kind="letter",
-                           channel="email", outcome="delivered", note="invoice sent")
-            else:
-                self.event(tz, day, 15, 10, **plain, direction="in", kind="reply",
-                           channel="email", note="received, thanks")
+        # acknowledged it, the client phoned with a question.
+        for offset, kind in enumerate(("letter", "reply", "call")[: keep - len(done)]):
+            day = min(issued + timedelta(days=offset), today - timedelta(days=1))
+            hour, minute, filler = FILLERS[kind]
+            self.event(tz, day, hour, minute, **plain, **filler)
         for position, (day, step, kind, channel) in enumerate(done):
-            hour = 12 if kind == "call" else 10
             if kind == "call":
                 outcome = rng.choice(("answered", "answered", "no_answer", "voicemail"))
             elif position == len(done) - 1 and rng.random() < 0.03:
                 outcome = "bounced"
             else:
                 outcome = "delivered"
-            fields: dict[str, Any] = {"direction": "out", "kind": kind, "step": step,
-                                      "channel": channel, "outcome": outcome,
-                                      "key": f"{contract['id']}/{invoice_id}/{step}/1"}
+            fields: dict[str, Any] = {
+                "direction": "out",
+                "kind": kind,
+                "step": step,
+                "channel": channel,
+                "outcome": outcome,
+                "key": f"{record['contract']}/{invoice_id}/{step}/1",
+            }
             if step in ("firm", "final") and outcome == "delivered":
                 fields["deadline"] = (day + timedelta(days=7 if step == "firm" else 14)).isoformat()
-            self.event(tz, day, hour, 0, **plain, **fields)
-        if inbound_last:
-            if situation == "paid":
-                assert paid_on is not None
-                self.event(tz, paid_on, 11, 45, **plain, direction="in", kind="payment_notice",
-                           channel="email", note="paid today")
-            else:
-                owed = total - int(record["payments"][0]["amount"].replace(".", ""))
-                promised = {"date": (today + timedelta(days=rng.randint(3, 14))).isoformat(),
-                            "amount": _text(owed)}
-                said = today - timedelta(days=rng.randint(1, 10))
-                if done:
-                    said = max(said, done[-1][0])
-                self.event(tz, said, 16, 20, **plain, direction="in", kind="promise",
-                           channel="phone", promise=promised)
+            self.event(tz, day, 12 if kind == "call" else 10, 0, **plain, **fields)
+        if not inbound_last:
+            return
+        if situation == "paid":
+            assert paid_on is not None
+            self.event(tz, paid_on, 11, 45, **plain, **PAYMENT_NOTICE)
+            return
+        owed = int(record["total"].replace(".", "")) - int(
+            record["payments"][0]["amount"].replace(".", "")
+        )
+        promised = {
+            "date": (today + timedelta(days=rng.randint(3, 14))).isoformat(),
+            "amount": _text(owed),
+        }
+        said = today - timedelta(days=rng.randint(1, 10))
+        if done:
+            said = max(said, done[-1][0])
+        self.event(
+            tz,
+            said,
+            16,
+            20,
+            **plain,
+            direction="in",
+            kind="promise",
+            channel="phone",
+            promise=promised,
+        )
 
 
-def portfolio(invoices: int, seed: int = 2026) -> tuple[str, dict[str, int]]:
-    """The case file text for `invoices` invoices, and how many invoices are in each situation."""
+def portfolio(invoices: int, seed: int = 2026) -> tuple[str, dict[str, Any]]:
+    """The case file text for `invoices` invoices, and what is in it."""
     builder = _Builder(seed)
-    data = builder.build(invoices)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")), builder.counts
+    text = builder.build(invoices)
+    about = {
+        "clients": len(builder.clients),
+        "contracts": len(builder.contracts),
+        "events": len(builder.history),
+        "situations": builder.counts,
+    }
+    return text, about
 
 
 # -- measuring --------------------------------------------------------------------------------
 
+_CLEAR_REFS = Path("/proc/self/clear_refs")
 
-def _peak_rss_mb() -> float:
+
+def _rss_mb() -> float:
+    """Peak RSS since the last `_reset_peak_rss` (the process's peak where it cannot reset)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _best(repeat: int, run: Callable[[], Any]) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times), times
+def _reset_peak_rss() -> bool:
+    """Reset the peak-RSS mark to the current RSS (Linux: write 5 to /proc/self/clear_refs)."""
+    try:
+        _CLEAR_REFS.write_text("5")
+    except OSError:
+        return False
+    return True
 
 
-def _end_to_end(text: str) -> tuple[dict[str, float], str]:
-    start = time.perf_counter()
+class _Stages:
+    """Times and peak RSS of the stages of one run."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.rss: dict[str, tuple[float, float]] = {}  # stage -> (RSS before, peak during)
+        self._started = 0.0
+        self._rss_before = 0.0
+
+    def start(self) -> None:
+        _reset_peak_rss()
+        self._rss_before = _rss_mb()
+        self._started = time.perf_counter()
+
+    def stop(self, stage: str) -> None:
+        self.seconds[stage] = time.perf_counter() - self._started
+        self.rss[stage] = (self._rss_before, _rss_mb())
+
+    @property
+    def total(self) -> float:
+        return sum(self.seconds.values())
+
+
+def _end_to_end(text: str, stages: _Stages) -> tuple[str, int]:
+    stages.start()
     case = paychase.parse_case(text)
-    parsed = time.perf_counter()
+    stages.stop("parse_case")
+    stages.start()
     result = paychase.plan(case, now=NOW)
-    planned = time.perf_counter()
+    stages.stop("plan")
+    stages.start()
     out = result.to_json()
-    done = time.perf_counter()
-    stages = {"parse_case": parsed - start, "plan": planned - parsed, "to_json": done - planned,
-              "total": done - start}
-    return stages, out
+    stages.stop("to_json")
+    return out, len(result.actions)
 
 
-def measure(n: int, repeat: int, seed: int, *, quiet: bool = False) -> dict[str, Any]:
-    """Time (a) and (b) at `n` invoices; print the figures unless `quiet`."""
-    say = (lambda *a: None) if quiet else print
+def _rate(n: int, seconds: float) -> str:
+    return f"{seconds:.2f} s = {n / seconds:,.0f} invoices/s ({seconds / n * 1e6:.1f} µs/invoice)"
+
+
+def _rss_text(before: float, peak: float) -> str:
+    return f"peak RSS {peak:,.0f} MB (+{max(peak - before, 0):,.0f} MB over its start)"
+
+
+def measure(n: int, repeat: int, seed: int, *, gc_off: bool = False) -> dict[str, Any]:
+    """Time (a) and (b) at `n` invoices and print the figures.
+
+    Each run starts from a collected heap holding only its input (the JSON text for (a), the
+    validated Case for (b)), so the cyclic GC has as much to scan as a real caller's would.
+    """
     start = time.perf_counter()
-    text, counts = portfolio(n, seed)
+    text, about = portfolio(n, seed)
     built = time.perf_counter() - start
-    case = paychase.parse_case(text)
-    events = len(case.history)
-    say(f"portfolio: {n:,} invoices, {len(case.clients):,} clients, {len(case.contracts):,} "
+    events = about["events"]
+    print(
+        f"portfolio: {n:,} invoices, {about['clients']:,} clients, {about['contracts']:,} "
         f"contracts, {events:,} history events ({events / n:.1f}/invoice), "
-        f"{len(text) / 1e6:.1f} MB of JSON; built in {built:.1f} s")
-    say("  situations: " + ", ".join(f"{k} {v / n:.0%}" for k, v in sorted(counts.items())))
-    say(f"  peak RSS after building and validating once: {_peak_rss_mb():,.0f} MB")
+        f"{len(text) / 1e6:.1f} MB of JSON; built in {built:.1f} s"
+    )
+    situations = about["situations"]
+    print("  situations: " + ", ".join(f"{k} {v / n:.0%}" for k, v in sorted(situations.items())))
 
-    runs: list[dict[str, float]] = []
-    output = ""
+    runs: list[_Stages] = []
+    output, actions = "", 0
     for _ in range(repeat):
-        stages, output = _end_to_end(text)
+        output = ""  # the previous run's output is not part of this run's heap
+        gc.collect()
+        stages = _Stages()
+        if gc_off:
+            gc.disable()
+        try:
+            output, actions = _end_to_end(text, stages)
+        finally:
+            gc.enable()
         runs.append(stages)
-    best_a = min(runs, key=lambda stages: stages["total"])
-    plan_result = paychase.plan(case, now=NOW)
-    actions = len(plan_result.actions)
-    del plan_result
-    say(f"(a) JSON -> parse_case -> plan -> to_json, best of {repeat}: "
-        f"{best_a['total']:.2f} s = {n / best_a['total']:,.0f} invoices/s "
-        f"({best_a['total'] / n * 1e6:.1f} µs/invoice; target {TARGET_A:,}/s)")
-    say("    stages: " + ", ".join(f"{name} {best_a[name]:.2f} s "
-                                  f"({best_a[name] / n * 1e6:.1f} µs/inv)"
-                                  for name in ("parse_case", "plan", "to_json")))
-    totals = ", ".join(f"{stages['total']:.2f}" for stages in runs)
-    say(f"    {actions:,} actions, {len(output) / 1e6:.1f} MB of plan JSON; "
-        f"all runs: {totals} s")
-    say(f"    peak RSS so far: {_peak_rss_mb():,.0f} MB")
+    best = min(runs, key=lambda stages: stages.total)
+    totals = ", ".join(f"{stages.total:.2f}" for stages in runs)
+    print(
+        f"(a) JSON -> parse_case -> plan -> to_json, best of {repeat}: {_rate(n, best.total)}"
+        f"; target {TARGET_A:,}/s; all runs: {totals} s"
+    )
+    for name, seconds in best.seconds.items():
+        print(
+            f"    {name:10} {seconds:6.2f} s {seconds / n * 1e6:6.1f} µs/invoice   "
+            f"{_rss_text(*best.rss[name])}"
+        )
+    print(f"    {actions:,} actions, {len(output) / 1e6:.1f} MB of plan JSON")
 
-    best_b, times_b = _best(repeat, lambda: paychase.plan(case, now=NOW))
-    say(f"(b) plan() on a validated Case, best of {repeat}: {best_b:.2f} s = "
-        f"{n / best_b:,.0f} invoices/s ({best_b / n * 1e6:.1f} µs/invoice; "
-        f"target {TARGET_B:,}/s); all runs: {', '.join(f'{t:.2f}' for t in times_b)} s")
-    say(f"    peak RSS so far: {_peak_rss_mb():,.0f} MB")
-    return {"n": n, "a": best_a["total"], "b": best_b, "text": text, "case": case,
-            "output": output}
+    case = paychase.parse_case(text)
+    times_b: list[float] = []
+    for _ in range(repeat):
+        gc.collect()
+        stages = _Stages()
+        if gc_off:
+            gc.disable()
+        try:
+            stages.start()
+            result = paychase.plan(case, now=NOW)
+            stages.stop("plan")
+        finally:
+            gc.enable()
+        del result
+        times_b.append(stages.total)
+    best_b = min(times_b)
+    print(
+        f"(b) plan() on a validated Case, best of {repeat}: {_rate(n, best_b)}; "
+        f"target {TARGET_B:,}/s; all runs: {', '.join(f'{t:.2f}' for t in times_b)} s"
+    )
+    print(f"    {_rss_text(*stages.rss['plan'])} (last run)")
+    return {"n": n, "a": best.total, "b": best_b, "text": text, "case": case, "output": output}
 
 
 def traced_peaks(text: str) -> None:
-    """The tracemalloc peak of each phase, in an untimed pass."""
+    """The tracemalloc peak of each stage, in an untimed pass."""
     gc.collect()
     tracemalloc.start()
     case = paychase.parse_case(text)
-    _, parse_peak = tracemalloc.get_traced_memory()
+    kept, parse_peak = tracemalloc.get_traced_memory()
     tracemalloc.reset_peak()
-    base, _ = tracemalloc.get_traced_memory()
     result = paychase.plan(case, now=NOW)
-    _, plan_peak = tracemalloc.get_traced_memory()
+    with_plan, plan_peak = tracemalloc.get_traced_memory()
     tracemalloc.reset_peak()
-    base_json, _ = tracemalloc.get_traced_memory()
     out = result.to_json()
     _, json_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del out
     mb = 1024 * 1024
-    print(f"tracemalloc peaks (untimed pass): parse_case {parse_peak / mb:,.0f} MB (the Case "
-          f"stays alive: {base / mb:,.0f} MB), plan {(plan_peak - base) / mb:,.0f} MB above "
-          f"that, to_json {(json_peak - base_json) / mb:,.0f} MB above that")
+    print(
+        f"tracemalloc (untimed pass; Python allocations only): parse_case peak "
+        f"{parse_peak / mb:,.0f} MB, the Case keeps {kept / mb:,.0f} MB; plan peak "
+        f"+{(plan_peak - kept) / mb:,.0f} MB over that, the Plan keeps "
+        f"{(with_plan - kept) / mb:,.0f} MB; to_json peak +{(json_peak - with_plan) / mb:,.0f} MB"
+    )
 
 
 def profile(case: paychase.Case, n: int) -> None:
-    """cProfile of (b): top 25 by cumulative and by total time."""
+    """CProfile of (b): the top 25 functions by cumulative and by total time."""
     profiler = cProfile.Profile()
     profiler.enable()
     paychase.plan(case, now=NOW)
@@ -386,8 +572,9 @@ def profile(case: paychase.Case, n: int) -> None:
         buffer = io.StringIO()
         stats = pstats.Stats(profiler, stream=buffer)
         stats.sort_stats(order).print_stats(25)
-        print(f"\n--- cProfile of (b) at N={n:,}, top 25 by {order} "
-              "(times inflated by the profiler) ---")
+        print(
+            f"\n--- cProfile of (b) at N={n:,}, top 25 by {order} (profiler overhead included) ---"
+        )
         print(buffer.getvalue())
 
 
@@ -398,8 +585,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--profile", action="store_true", help="cProfile (b) once")
     parser.add_argument("--scaling", action="store_true", help="also time N/10; print the ratio")
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="tracemalloc peak of each phase, in an extra untimed pass")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="tracemalloc peaks, in an extra untimed pass"
+    )
+    parser.add_argument(
+        "--gc-off", action="store_true", help="disable the cyclic GC in timed runs (its share)"
+    )
     parser.add_argument("--write-case", metavar="PATH", help="write the case file and stop")
     parser.add_argument("--write-plan", metavar="PATH", help="also write the plan JSON here")
     args = parser.parse_args(argv)
@@ -407,30 +598,35 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("N and --repeat must be at least 1")
 
     if args.write_case:
-        text, _ = portfolio(args.n, args.seed)
-        with open(args.write_case, "w", encoding="utf-8") as file:
-            file.write(text)
+        Path(args.write_case).write_text(portfolio(args.n, args.seed)[0], encoding="utf-8")
         return 0
 
-    print(f"paychase {paychase.__version__} ({paychase.__file__}), Python "
-          f"{sys.version.split()[0]}, now={NOW.isoformat()}, seed={args.seed}")
-    small: dict[str, Any] | None = None
+    print(
+        f"paychase {paychase.__version__} ({Path(paychase.__file__).parent}), Python "
+        f"{sys.version.split()[0]}, now={NOW.isoformat()}, seed={args.seed}"
+        + (", cyclic GC off in timed runs" if args.gc_off else "")
+    )
+    if not _reset_peak_rss():
+        print("(cannot reset the peak-RSS mark here: RSS figures are process high-water marks)")
+    small: tuple[int, float, float] | None = None
     if args.scaling:
         small_n = max(args.n // 10, 1)
         print(f"\n== N/10 = {small_n:,} ==")
-        small = measure(small_n, args.repeat, args.seed)
-        gc.collect()
+        figures = measure(small_n, args.repeat, args.seed, gc_off=args.gc_off)
+        small = (figures["n"], figures["a"], figures["b"])
+        del figures
         print(f"\n== N = {args.n:,} ==")
-    result = measure(args.n, args.repeat, args.seed)
+    result = measure(args.n, args.repeat, args.seed, gc_off=args.gc_off)
     if args.write_plan:
-        with open(args.write_plan, "w", encoding="utf-8") as file:
-            file.write(result["output"])
+        Path(args.write_plan).write_text(result["output"], encoding="utf-8")
     if small is not None:
-        factor = result["n"] / small["n"]
-        for phase in ("a", "b"):
-            ratio = result[phase] / small[phase]
-            print(f"scaling ({phase}): time(N) / time(N/10) = {ratio:.2f} "
-                  f"(linear = {factor:.1f}; per-invoice cost x{ratio / factor:.2f})")
+        small_n, small_a, small_b = small
+        factor = result["n"] / small_n
+        for phase, ratio in (("a", result["a"] / small_a), ("b", result["b"] / small_b)):
+            print(
+                f"scaling ({phase}): time(N) / time(N/10) = {ratio:.2f} "
+                f"(linear = {factor:.1f}; cost per invoice x{ratio / factor:.2f})"
+            )
     if args.tracemalloc:
         traced_peaks(result["text"])
     if args.profile:

@@ -520,14 +520,17 @@ class _ClientPlanner:
         kept: list[Effect] = []
         for effect in step.effects:
             if effect == "apply_late_fee" and facts.contract.late_fee.kind == "none":
-                notes.append("no late fee: the contract has no late-fee clause")
+                notes.append(f"no late fee: contract {facts.contract.id} has no late-fee clause")
             elif effect == "suspend_service" and facts.contract.suspension is None:
-                notes.append("no suspension: the contract has no suspension clause")
+                notes.append(
+                    f"no suspension: contract {facts.contract.id} has no suspension clause"
+                )
             elif effect == "add_compensation" and not (
                 facts.contract.fixed_compensation and self.client.kind == "business"
             ):
                 notes.append(
-                    "no fixed compensation: the contract does not provide it for this client"
+                    f"no fixed compensation: contract {facts.contract.id} does not provide it "
+                    "for this client"
                 )
             else:
                 kept.append(effect)
@@ -604,7 +607,9 @@ class _ClientPlanner:
             template=step.template or f"{self.policy.name}/{step.id}",
             amounts=amounts_of((member.facts.balance for member in cluster), currency),
             deadline=self.clock.deadline_of(step, lead.at),
-            effects=lead.effects,
+            # Each invoice's own contract decides its fees; the message names every effect
+            # some invoice in it carries, and the amounts charge each invoice by its contract.
+            effects=tuple(e for e in step.effects if any(e in m.effects for m in cluster)),
             attach_invoice=step.attach_invoice,
             reason=self._reason(cluster),
         )
@@ -690,6 +695,8 @@ class _ClientPlanner:
             covered = list(latest.invoices) or everything
             if not covered or not all(invoice_id in settled for invoice_id in covered):
                 continue
+            issued = max(f.invoice.issued for f in facts_of if f.invoice.id in covered)
+            earliest = max(self.now, self.clock.start_of(issued))
             contracts = sorted(
                 {
                     self.portfolio.contracts[f.invoice.contract].id
@@ -704,7 +711,7 @@ class _ClientPlanner:
                     client=self.client.id,
                     invoices=tuple(sorted(covered)),
                     channel="system",
-                    at=self.clock.first_open(self.now, _AT_ONCE),
+                    at=self.clock.first_open(earliest, _AT_ONCE),
                     reason=f"rule 10: {', '.join(sorted(covered))} settled; the "
                     f"{stop.replace('_', ' ')} of {self.clock.local(latest.at).date()} "
                     "should be undone at once",
@@ -741,15 +748,13 @@ def _last(
 
 def _clusters(candidates: list[_Candidate]) -> list[list[_Candidate]]:
     """Candidates of one step, currency, kind and channel at the same moment, in time order."""
-    groups: dict[tuple[object, ...], list[_Candidate]] = defaultdict(list)
+    groups: dict[tuple[str, ...], list[_Candidate]] = defaultdict(list)
     for candidate in sorted(candidates, key=lambda c: (c.at, c.facts.invoice.id)):
-        # Invoices whose contracts allow different fees get different messages.
         key = (
             candidate.step.id,
             candidate.facts.invoice.currency,
             candidate.kind,
             candidate.channel,
-            candidate.effects,
         )
         groups[key].append(candidate)
     clusters: list[list[_Candidate]] = []

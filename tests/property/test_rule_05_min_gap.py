@@ -1,0 +1,212 @@
+"""SPEC §5 rule 5: at most one outbound contact per client per `min_gap`, and a client's
+overdue invoices at the same step go out as one message (one per currency)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+from tests.strategies import Json, Parties, calendar_of, cases, checked, due_of, local
+
+import paychase
+from paychase import Action
+
+_CONTACTS = frozenset({"send_reminder", "call", "send_letter"})
+
+# One client with up to six invoices: where min_gap and combining have the most to do.
+busy_clients = cases(max_clients=1, max_invoices=6)
+
+
+def _contacts_by_client(actions: tuple[Action, ...]) -> dict[str, list[Action]]:
+    mine: dict[str, list[Action]] = defaultdict(list)
+    for action in actions:
+        if action.kind in _CONTACTS:
+            mine[action.client].append(action)
+    return mine
+
+
+@given(st.one_of(cases(), busy_clients))
+def test_rule_05_one_contact_per_gap(case_and_now: tuple[Json, datetime]) -> None:
+    case, now = case_and_now
+    parsed = checked(case)
+    parties, gap = Parties(parsed), parsed.policy.min_gap
+    for client_id, planned in _contacts_by_client(paychase.plan(case, now=now).actions).items():
+        client = parties.client(client_id)
+        calendar = calendar_of(client)
+        for first in planned:
+            for second in planned:
+                if first.at < second.at:
+                    earliest = gap.shift(local(first.at, client), calendar)
+                    assert second.at >= earliest, (first.key, first.at, second.key, second.at)
+
+
+@given(st.one_of(cases(), busy_clients))
+def test_rule_05_gap_after_the_last_contact_that_got_through(
+    case_and_now: tuple[Json, datetime],
+) -> None:
+    case, now = case_and_now
+    parsed = checked(case)
+    parties, gap = Parties(parsed), parsed.policy.min_gap
+    for client_id, planned in _contacts_by_client(paychase.plan(case, now=now).actions).items():
+        client = parties.client(client_id)
+        reached = [
+            e
+            for e in parties.events_of(client_id, now)
+            if e.direction == "out"
+            and e.channel not in (None, "system")
+            and e.outcome not in ("bounced", "failed")
+        ]
+        if not reached:
+            continue
+        earliest = gap.shift(local(reached[-1].at, client), calendar_of(client))
+        for action in planned:
+            assert action.at >= earliest, (action.key, action.at, reached[-1].at)
+
+
+@given(st.one_of(cases(), busy_clients))
+def test_rule_05_no_invoice_in_two_messages(case_and_now: tuple[Json, datetime]) -> None:
+    case, now = case_and_now
+    parties = Parties(checked(case))
+    for planned in _contacts_by_client(paychase.plan(case, now=now).actions).values():
+        covered = [invoice for action in planned for invoice in action.invoices]
+        assert len(covered) == len(set(covered)), "an invoice is in two messages"
+        for action in planned:
+            assert action.amounts is not None, action.key
+            for invoice_id in action.invoices:
+                assert parties.invoice(invoice_id).currency == action.amounts.currency
+
+
+def _fee_and_no_fee() -> tuple[Json, datetime]:
+    """Invoices i1 (contract k1: statutory fee) and i2 (k2: none) of one client both reach
+    the freelancer ladder's 'with_fee' step at the same moment."""
+    sent = {
+        "client": "c1",
+        "invoices": ["i1", "i2"],
+        "direction": "out",
+        "kind": "reminder",
+        "channel": "email",
+        "outcome": "delivered",
+    }
+    case: Json = {
+        "version": 1,
+        "policy": "freelancer",
+        "clients": [
+            {
+                "id": "c1",
+                "name": "C",
+                "kind": "business",
+                "country": "PL",
+                "timezone": "Europe/Warsaw",
+                "contacts": {"email": "c1@mail.example"},
+            }
+        ],
+        "contracts": [
+            {"id": "k1", "client": "c1", "currency": "PLN", "late_fee": {"kind": "statutory"}},
+            {"id": "k2", "client": "c1", "currency": "PLN", "late_fee": {"kind": "none"}},
+        ],
+        "invoices": [
+            {
+                "id": "i1",
+                "contract": "k1",
+                "issued": "2026-02-01",
+                "due": "2026-02-10",
+                "total": "100.00",
+                "currency": "PLN",
+            },
+            {
+                "id": "i2",
+                "contract": "k2",
+                "issued": "2026-02-01",
+                "due": "2026-02-10",
+                "total": "100.00",
+                "currency": "PLN",
+            },
+        ],
+        "history": [
+            {**sent, "at": "2026-02-11T10:00:00+01:00", "step": "polite"},
+            {**sent, "at": "2026-02-18T10:00:00+01:00", "step": "firm"},
+            {**sent, "at": "2026-02-24T12:00:00+01:00", "step": "check_call"},
+        ],
+    }
+    return case, datetime.fromisoformat("2026-03-04T09:00:00+01:00")
+
+
+@example(case_and_now=_fee_and_no_fee())
+@given(st.one_of(cases(), busy_clients))
+def test_rule_05_invoices_combined_into_one_message(case_and_now: tuple[Json, datetime]) -> None:
+    case, now = case_and_now
+    spaced = checked(case).policy.min_gap.count > 0
+    for planned in _contacts_by_client(paychase.plan(case, now=now).actions).values():
+        at_once: dict[datetime, list[Action]] = defaultdict(list)
+        for action in planned:
+            at_once[action.at].append(action)
+        for together in at_once.values():
+            # Contacts at one moment are one message per step and currency; with a min_gap,
+            # all of them are for one step (other steps wait their turn).
+            if spaced:
+                assert len({action.step for action in together}) == 1, [a.key for a in together]
+            kinds = [(a.step, a.amounts.currency) for a in together if a.amounts]
+            assert len(kinds) == len(set(kinds)), [a.key for a in together]
+
+
+def _pre_due_behind_polite() -> tuple[Json, datetime]:
+    """Invoice i2 is a day overdue (polite today), i1 falls due in three days (pre_due today)."""
+    case: Json = {
+        "version": 1,
+        "policy": "freelancer",
+        "clients": [
+            {
+                "id": "c1",
+                "name": "C",
+                "country": "PL",
+                "timezone": "Europe/Warsaw",
+                "contacts": {"email": "c1@mail.example"},
+            }
+        ],
+        "contracts": [{"id": "k1", "client": "c1", "currency": "PLN"}],
+        "invoices": [
+            {
+                "id": "i1",
+                "contract": "k1",
+                "issued": "2026-02-01",
+                "due": "2026-03-05",
+                "total": "100.00",
+                "currency": "PLN",
+            },
+            {
+                "id": "i2",
+                "contract": "k1",
+                "issued": "2026-02-01",
+                "due": "2026-03-01",
+                "total": "100.00",
+                "currency": "PLN",
+            },
+        ],
+        "history": [],
+    }
+    return case, datetime.fromisoformat("2026-03-02T09:00:00+01:00")
+
+
+@example(case_and_now=_pre_due_behind_polite())
+@given(busy_clients)
+def test_rule_05_spacing_never_sends_a_pre_due_step_late(
+    case_and_now: tuple[Json, datetime],
+) -> None:
+    case, now = case_and_now
+    parsed = checked(case)
+    parties, policy = Parties(parsed), parsed.policy
+    for action in paychase.plan(case, now=now).actions:
+        index = policy.step_index(action.step) if action.step else None
+        if index is None:
+            continue
+        step = policy.steps[index]
+        if step.from_ != "due" or step.offset.count > 0 or step.offset.weekday is not None:
+            continue
+        client = parties.client(action.client)
+        for invoice_id in action.invoices:
+            invoice = parties.invoice(invoice_id)
+            due = due_of(invoice, parties.contract(invoice.contract), client)
+            day = local(action.at, client).date()
+            assert day < due if step.offset.count < 0 else day <= due, (action.key, day, due)

@@ -1,0 +1,239 @@
+"""SPEC §5 rule 10: a service is suspended only after the configured number of warnings, the
+last of which stated a deadline that has passed, and never before `suspension.after` past the
+due date; payment in full plans `restore_service` (and `resume_work` after a work pause)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.strategies import (
+    Json,
+    Parties,
+    amounts,
+    calendar_of,
+    cases,
+    checked,
+    clients,
+    contracts,
+    inline_policies,
+    ladder_walks,
+    local,
+    nows,
+    paid_on,
+    performed_steps,
+)
+
+import paychase
+from paychase import Invoice
+
+_THROUGH = st.sampled_from(["delivered", "delivered", "read", None, "bounced"])
+
+
+@st.composite
+def suspension_cases(
+    draw: st.DrawFn,
+    *,
+    warnings: int | None = None,
+    depth: int | None = None,
+    outcomes: st.SearchStrategy[str | None] = _THROUGH,
+) -> tuple[Json, datetime]:
+    """The saas ladder (built in or a variant) under a contract with a suspension clause, one
+    client with 1-2 invoices part-way up it, planned up to six weeks after the last step."""
+    policy_data = draw(st.sampled_from(["saas"]) | inline_policies(bases=["saas"]))
+    policy = paychase.Case.model_validate({"policy": policy_data}).policy
+    client = draw(clients(client_id="c1"))
+    contract = draw(contracts(contract_id="k1", client_id="c1", suspension=True))
+    if warnings is not None:
+        contract["suspension"]["warnings"] = warnings
+    tz = ZoneInfo(client["timezone"])
+    start = draw(nows()).astimezone(tz)
+    issued = start.date() - timedelta(days=draw(st.integers(14, 40)))
+    ids = [f"i{n}" for n in range(1, draw(st.integers(1, 2)) + 1)]
+    invoice_list = [
+        {
+            "id": i,
+            "contract": "k1",
+            "issued": issued.isoformat(),
+            "due": (issued + timedelta(days=14)).isoformat(),
+            "currency": contract["currency"],
+            "total": draw(amounts(currency=contract["currency"], min_value=Decimal(1))),
+        }
+        for i in ids
+    ]
+    walk = draw(
+        ladder_walks(
+            policy=policy,
+            client=client,
+            invoice_ids=ids,
+            since=datetime.combine(start.date(), time(9), tzinfo=tz),
+            until=start + timedelta(days=60),
+            depth=draw(st.integers(0, 3)) if depth is None else depth,
+            outcomes=outcomes,
+        )
+    )
+    last = datetime.fromisoformat(walk[-1]["at"]) if walk else start
+    now = last + timedelta(days=draw(st.integers(0, 42)), hours=draw(st.integers(0, 23)))
+    case: Json = {
+        "version": 1,
+        "policy": policy_data,
+        "clients": [client],
+        "contracts": [contract],
+        "invoices": invoice_list,
+        "history": walk,
+    }
+    return case, now
+
+
+def _check_suspensions(case: Json, now: datetime) -> None:
+    parsed = checked(case)
+    parties, policy = Parties(parsed), parsed.policy
+    for action in paychase.plan(case, now=now).actions:
+        if action.kind != "suspend_service" and "suspend_service" not in action.effects:
+            continue
+        client = parties.client(action.client)
+        day = local(action.at, client).date()
+        events = parties.events_of(client.id, now)
+        for invoice_id in action.invoices:
+            invoice = parties.invoice(invoice_id)
+            contract = parties.contract(invoice.contract)
+            terms = contract.suspension
+            assert terms is not None, (action.key, "no suspension clause")
+            warned = {
+                index: deadline
+                for index, _, deadline in performed_steps(policy, events, invoice_id, client)
+                if policy.steps[index].is_contact
+            }
+            assert len(warned) >= terms.warnings, (action.key, warned)
+            assert any(d is not None and d < day for d in warned.values()), (action.key, warned)
+            due = invoice.due or paychase.Duration(0, "d").shift_date(
+                invoice.issued, calendar_of(client)
+            )
+            assert day >= terms.after.shift_date(due, calendar_of(client)), (action.key, day)
+
+
+@given(st.one_of(cases(suspension=True), suspension_cases()))
+def test_rule_10_suspend_only_after_warnings_and_a_passed_deadline(
+    case_and_now: tuple[Json, datetime],
+) -> None:
+    _check_suspensions(*case_and_now)
+
+
+@given(suspension_cases(warnings=3))
+def test_rule_10_never_suspend_without_enough_warnings(case_and_now: tuple[Json, datetime]) -> None:
+    # The saas ladder sends two warnings before its suspension step: three are never there.
+    case, now = case_and_now
+    kinds = {action.kind for action in paychase.plan(case, now=now).actions}
+    assert "suspend_service" not in kinds
+
+
+@given(
+    suspension_cases(
+        warnings=2,
+        depth=2,
+        outcomes=st.sampled_from(["delivered", "read", None]),
+    )
+)
+def test_rule_10_suspends_once_warned_past_the_deadline(
+    case_and_now: tuple[Json, datetime],
+) -> None:
+    # Notice and warning went through: the next thing to do is the suspension, after both
+    # the warning's deadline and `suspension.after` past the due date.
+    case, now = case_and_now
+    parsed = checked(case)
+    client = parsed.clients[0]
+    invoice = parsed.invoices[0]
+    terms = parsed.contracts[0].suspension
+    assert terms is not None
+    assert invoice.due is not None
+    warning = parsed.history[-1]
+    stated = performed_steps(parsed.policy, parsed.history, invoice.id, client)[-1][2]
+    assert stated is not None
+    assert warning.step == "warning"
+    actions = paychase.plan(case, now=now).actions
+    assert [a.kind for a in actions] == ["suspend_service"]
+    day = local(actions[0].at, client).date()
+    assert day > stated
+    assert day >= terms.after.shift_date(invoice.due, calendar_of(client))
+
+
+@st.composite
+def suspended_cases(draw: st.DrawFn) -> tuple[Json, datetime]:
+    """A random case in which a client's service was suspended (or work paused) for some or
+    all of their invoices, perhaps restored since, and the invoices perhaps paid since."""
+    case, now = draw(cases())
+    client = draw(st.sampled_from(case["clients"]))
+    mine = {c["id"] for c in case["contracts"] if c["client"] == client["id"]}
+    invoice_list = [i for i in case["invoices"] if i["contract"] in mine]
+    today = now.astimezone(ZoneInfo(client["timezone"])).date()
+    stop, start = draw(st.sampled_from([("suspend", "restore"), ("pause_work", "resume_work")]))
+    at = now - timedelta(minutes=draw(st.integers(0, 60 * 24 * 30)))
+    about: list[Json] = []
+    if invoice_list:
+        about = draw(st.lists(st.sampled_from(invoice_list), unique_by=lambda i: i["id"]))
+    case["history"].append(
+        {
+            "at": at.isoformat(),
+            "client": client["id"],
+            "direction": "out",
+            "kind": stop,
+            "channel": "system",
+            "invoices": [i["id"] for i in about],
+        }
+    )
+    if draw(st.integers(0, 3)) == 0:
+        later = at + timedelta(minutes=draw(st.integers(0, 60 * 24)))
+        if later <= now:
+            case["history"].append(
+                {
+                    "at": later.isoformat(),
+                    "client": client["id"],
+                    "direction": "out",
+                    "kind": start,
+                    "channel": "system",
+                }
+            )
+    for invoice in about or invoice_list:
+        issued = date.fromisoformat(invoice["issued"])
+        if issued <= today and draw(st.sampled_from([True, True, False])):
+            invoice["payments"] = (
+                [{"date": draw(st.dates(issued, today)).isoformat(), "amount": invoice["total"]}]
+                if Decimal(invoice["total"]) > 0
+                else []
+            )
+    case["history"].sort(key=lambda e: datetime.fromisoformat(e["at"]))
+    return case, now
+
+
+def _settled(invoice: Invoice, today: date) -> bool:
+    if invoice.status in ("cancelled", "written_off"):
+        return True
+    return invoice.issued <= today and paid_on(invoice, today) >= invoice.total
+
+
+@given(st.one_of(cases(), suspended_cases()))
+def test_rule_10_payment_in_full_restores_service(case_and_now: tuple[Json, datetime]) -> None:
+    case, now = case_and_now
+    parties = Parties(checked(case))
+    actions = paychase.plan(case, now=now).actions
+    for client in parties.case.clients:
+        today = local(now, client).date()
+        events = parties.events_of(client.id, now)
+        mine = [i for i in parties.case.invoices if parties.client_of(i) == client]
+        for stop, start, kind in (
+            ("suspend", "restore", "restore_service"),
+            ("pause_work", "resume_work", "resume_work"),
+        ):
+            undone = [a for a in actions if a.client == client.id and a.kind == kind]
+            latest = [e for e in events if e.kind in (stop, start)][-1:]
+            if not latest or latest[0].kind != stop:
+                assert not undone, [a.key for a in undone]
+                continue
+            covered = set(latest[0].invoices) or {i.id for i in mine}
+            if covered and all(_settled(parties.invoice(i), today) for i in covered):
+                assert [set(a.invoices) for a in undone] == [covered], [a.key for a in undone]
+            else:
+                assert not undone, [a.key for a in undone]

@@ -1,0 +1,895 @@
+"""Hypothesis strategies for paychase case files, and the small oracles the properties share.
+
+Every strategy builds plain data in the case-file shape of SPEC §2 (dicts, amounts as strings,
+dates and datetimes as ISO text), valid by construction, so ``paychase.plan`` never has a
+reason to refuse what it is given: a property that sees a `PaychaseError` has found a bug.
+Cases are built around a planning moment ``now`` (history never after it, invoices issued
+from about seven months before it to a few days after), which keeps every ladder reachable:
+a random date in a wide range would almost always be "long settled" or "not yet issued".
+
+The oracles below (`performed_steps`, `broken_routes_of`, `settled_on`, ...) restate SPEC §5
+in a few lines each, independently of the planner, for the properties in tests/property/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
+from functools import cache
+from importlib.resources import files
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from babel.numbers import get_currency_precision
+from hypothesis import strategies as st
+
+import paychase
+from paychase import Case, Client, ContactEvent, Contract, Invoice, Policy, Step
+from paychase._calendar import default_calendar
+from paychase._protocols import HolidayCalendar
+
+__all__ = [
+    "COUNTRIES",
+    "HISTORY_KIND",
+    "Json",
+    "Parties",
+    "after_due",
+    "amounts",
+    "broken_routes_of",
+    "calendar_of",
+    "cases",
+    "checked",
+    "clients",
+    "contracts",
+    "currencies",
+    "due_of",
+    "histories",
+    "inline_policies",
+    "invoices",
+    "ladder_walks",
+    "ladders",
+    "local",
+    "local_day_of",
+    "mentions_date",
+    "nows",
+    "paid_on",
+    "performed_steps",
+    "policies",
+    "policy_of",
+    "route_of",
+    "settled_on",
+    "start_of",
+]
+
+Json = dict[str, Any]
+
+# Country → (IANA zone, locale). Chosen for what they stress: PL/DE/GR/RU/GB have their own
+# holidays (Orthodox Easter in GR and RU, regional holidays with DE-BY), Europe/Moscow has no
+# DST, America/New_York is behind UTC (local dates differ from UTC dates in the evening) and
+# Asia/Tokyo is far ahead of it (local dates differ in the morning).
+COUNTRIES: Final[dict[str, tuple[str, str]]] = {
+    "PL": ("Europe/Warsaw", "pl_PL"),
+    "GR": ("Europe/Athens", "el_GR"),
+    "RU": ("Europe/Moscow", "ru_RU"),
+    "DE": ("Europe/Berlin", "de_DE"),
+    "GB": ("Europe/London", "en_GB"),
+    "US": ("America/New_York", "en_US"),
+    "JP": ("Asia/Tokyo", "ja_JP"),
+}
+
+# A step's action → the history kind that records it having been performed.
+HISTORY_KIND: Final[dict[str, str]] = {
+    "send_reminder": "reminder",
+    "call": "call",
+    "send_letter": "letter",
+    "escalate": "escalate",
+    "suspend_service": "suspend",
+    "apply_fee": "fee",
+    "pause_work": "pause_work",
+}
+
+_CONTACT_FIELDS: Final = ("email", "sms", "phone", "postal", "messenger", "linkedin", "fax")
+_OUTCOMES: Final = ("delivered", "bounced", "failed", "answered", "no_answer", "voicemail", "read")
+_GOT_THROUGH: Final = frozenset({None, "delivered", "answered", "read", "voicemail"})
+# What repairs a broken route in the lenient oracle: any recorded success, or no outcome at all.
+_WORKED: Final = frozenset({None, "delivered", "answered", "read", "voicemail"})
+_BROKEN: Final = frozenset({"bounced", "failed"})
+
+
+# -- money --------------------------------------------------------------------------------
+
+
+def currencies() -> st.SearchStrategy[str]:
+    """ISO 4217 codes with every minor unit in use: 0 (JPY), 2 (EUR, PLN, GBP, USD), 3 (KWD)."""
+    return st.sampled_from(["EUR", "PLN", "GBP", "USD", "JPY", "KWD"])
+
+
+@st.composite
+def amounts(
+    draw: st.DrawFn,
+    *,
+    currency: str,
+    min_value: Decimal = Decimal(0),
+    max_value: Decimal = Decimal(10_000_000),
+) -> str:
+    """An amount of `currency` as case-file text, exact to the currency's minor unit.
+
+    Up to ten million units by default: more than any invoice a dunning tool chases, and far
+    inside the 28 significant digits of Decimal's default context.
+    """
+    places = get_currency_precision(currency)
+    unit = Decimal(1).scaleb(-places)
+    low = int((min_value / unit).to_integral_value(rounding=ROUND_CEILING))
+    high = int((max_value / unit).to_integral_value(rounding=ROUND_FLOOR))
+    minor = draw(st.integers(min_value=low, max_value=high))
+    return f"{Decimal(minor).scaleb(-places):.{places}f}"
+
+
+# -- time ---------------------------------------------------------------------------------
+
+# Planning moments from 2025 to mid-2027: every kind of DST change, Easter (Western and
+# Orthodox), Christmas and New Year in each country, and years the holidays package knows.
+_FIRST_NOW: Final = datetime(2025, 1, 1)  # noqa: DTZ001 - hypothesis bounds are naive
+_LAST_NOW: Final = datetime(2027, 6, 30)  # noqa: DTZ001
+# Zones `now` is given in: the planner must not care which one names the instant.
+_NOW_ZONES: Final = [
+    UTC,
+    *(ZoneInfo(tz) for tz, _ in COUNTRIES.values()),
+    timezone(timedelta(hours=5, minutes=30)),
+]
+
+
+def nows() -> st.SearchStrategy[datetime]:
+    """Aware planning moments, in assorted zones (never a wall time a DST change skips)."""
+    return st.datetimes(
+        min_value=_FIRST_NOW,
+        max_value=_LAST_NOW,
+        timezones=st.sampled_from(_NOW_ZONES),
+        allow_imaginary=False,
+    )
+
+
+def local(moment: datetime, client: Client) -> datetime:
+    """`moment` in the client's zone."""
+    return moment.astimezone(ZoneInfo(client.timezone))
+
+
+def start_of(day: date, client: Client) -> datetime:
+    """Local midnight of `day` for the client (resolved through UTC across a DST gap)."""
+    tz = ZoneInfo(client.timezone)
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC).astimezone(tz)
+
+
+def calendar_of(client: Client) -> HolidayCalendar:
+    """The client's working-day calendar, as `plan` builds it by default."""
+    return default_calendar(client.country, client.subdivision)
+
+
+# -- policies -----------------------------------------------------------------------------
+
+
+@cache
+def _builtin_json(name: str) -> str:
+    return files("paychase").joinpath("policies").joinpath(f"{name}.json").read_text("utf-8")
+
+
+def _builtin_dict(name: str) -> Json:
+    data: Json = json.loads(_builtin_json(name))
+    return data
+
+
+# Quiet hours and the contact hours that stay outside them (a policy whose send_at is inside
+# its quiet hours is refused, rightly): overnight, a late evening only, a lunch break, none.
+_HOURS: Final[tuple[tuple[tuple[str, str] | None, tuple[str, ...]], ...]] = (
+    # 02:30 does not exist on the night clocks go forward in Europe (and 01:30 happens twice
+    # in New York when they go back): the planner must still land on a real moment.
+    (None, ("02:30", "01:30", "07:00", "10:00", "12:00", "23:30")),
+    (("20:00", "08:00"), ("08:00", "09:00", "10:00", "12:00", "17:30", "19:59")),
+    (("22:00", "07:00"), ("07:00", "09:30", "21:00")),
+    (("12:00", "13:00"), ("09:00", "11:30", "13:00", "16:00")),
+)
+
+
+@st.composite
+def inline_policies(draw: st.DrawFn, *, bases: Sequence[str] = paychase.BUILTIN_POLICIES) -> Json:
+    """A built-in ladder with other limits: gaps, hours, quiet hours, pauses, attempts.
+
+    The ranges cover the units a policy may use (``0d`` turns the gap off, ``36h`` crosses a
+    night, ``2bd`` crosses weekends and holidays) and both kinds of quiet hours.
+    """
+    policy = _builtin_dict(draw(st.sampled_from(list(bases))))
+    quiet, hours = draw(st.sampled_from(_HOURS))
+    policy["name"] = f"{policy['name']}-variant"
+    policy["quiet_hours"] = list(quiet) if quiet else None
+    policy["send_at"] = draw(st.sampled_from(hours))
+    policy["call_at"] = draw(st.sampled_from(hours))
+    policy["min_gap"] = draw(st.sampled_from(["0d", "1d", "3d", "7d", "2bd", "36h"]))
+    policy["reply_pause"] = draw(st.sampled_from(["0d", "2bd", "5bd", "3d", "12h"]))
+    policy["business_days_only"] = draw(st.booleans())
+    policy["max_attempts_per_step"] = draw(st.integers(min_value=1, max_value=3))
+    return policy
+
+
+_CONTACT_ACTIONS: Final = ("send_reminder", "call", "send_letter")
+_CHANNELS: Final = (
+    "email",
+    "sms",
+    "phone",
+    "messenger",
+    "linkedin",
+    "fax",
+    "letter",
+    "registered_letter",
+)
+
+
+@st.composite
+def ladders(draw: st.DrawFn, *, max_steps: int = 7) -> Json:
+    """An inline policy with a ladder of its own, valid by construction.
+
+    2-7 steps counted from any anchor, with offsets in days, business days, weeks (with a
+    weekday) or hours; contacts on any channels, fees, work pauses, suspensions and an
+    escalation once a step has stated a deadline; conditions on replies, promises, fee
+    clauses, client kind and balance.
+    """
+    quiet, hours = draw(st.sampled_from(_HOURS))
+    count = draw(st.integers(min_value=2, max_value=max_steps))
+    steps: list[Json] = []
+    deadline_stated = False
+    for index in range(count):
+        anchors = ["issued", "due", "last_contact"] + (
+            ["previous"] * 2 + (["deadline"] if deadline_stated else []) if index else []
+        )
+        anchor = draw(st.sampled_from(anchors))
+        actions = [*_CONTACT_ACTIONS, *_CONTACT_ACTIONS, "apply_fee", "pause_work"]
+        if deadline_stated:
+            actions += ["escalate", "suspend_service"]
+        action = draw(st.sampled_from(actions))
+        # Offsets up to five weeks either way (never back from previous/last contact/deadline).
+        sign = "-" if anchor in ("issued", "due") and draw(st.booleans()) else "+"
+        unit = draw(st.sampled_from(["d", "d", "bd", "w", "h"]))
+        number = draw(st.integers(0, {"d": 35, "bd": 25, "w": 5, "h": 72}[unit]))
+        weekday = draw(st.sampled_from(["", "", "@TU", "@FR"])) if unit in ("d", "w") else ""
+        offset = f"+{number}{unit}{weekday}" if weekday else f"{sign}{number}{unit}"
+        step: Json = {
+            "id": f"s{index}",
+            "from": anchor,
+            "offset": offset,
+            "action": action,
+            "tone": draw(st.sampled_from(["friendly", "neutral", "firm", "final"])),
+        }
+        if action in _CONTACT_ACTIONS:
+            step["channels"] = draw(st.lists(st.sampled_from(_CHANNELS), unique=True, max_size=3))
+            if draw(st.booleans()):
+                step["deadline"] = draw(st.sampled_from(["0d", "3d", "5bd", "14d"]))
+                deadline_stated = True
+        step["requires"] = draw(
+            st.lists(
+                st.sampled_from(
+                    [
+                        "no_reply",
+                        "no_promise",
+                        "late_fee_allowed",
+                        "business_client",
+                        "balance_over:50",
+                    ]
+                ),
+                unique=True,
+                max_size=2,
+            )
+        )
+        step["effects"] = draw(
+            st.lists(
+                st.sampled_from(
+                    ["apply_late_fee", "add_compensation", "pause_work", "resend_invoice"]
+                ),
+                unique=True,
+                max_size=2,
+            )
+        )
+        steps.append(step)
+    return {
+        "name": "random-ladder",
+        "min_gap": draw(st.sampled_from(["0d", "1d", "3d", "2bd", "36h"])),
+        "send_at": draw(st.sampled_from(hours)),
+        "call_at": draw(st.sampled_from(hours)),
+        "quiet_hours": list(quiet) if quiet else None,
+        "business_days_only": draw(st.booleans()),
+        "reply_pause": draw(st.sampled_from(["0d", "2bd", "5bd", "12h"])),
+        "max_attempts_per_step": draw(st.integers(min_value=1, max_value=3)),
+        "steps": steps,
+    }
+
+
+def policies() -> st.SearchStrategy[str | Json]:
+    """A built-in policy by name, an inline variant of one, or a ladder of its own."""
+    return st.one_of(st.sampled_from(paychase.BUILTIN_POLICIES), inline_policies(), ladders())
+
+
+def policy_of(policy: str | Json) -> Policy:
+    """The `Policy` a case's ``policy`` field stands for."""
+    if isinstance(policy, str):
+        return paychase.builtin_policy(policy)
+    return Policy.model_validate(policy)
+
+
+# -- parties and contracts ----------------------------------------------------------------
+
+
+def _address(client_id: str, field: str, *, old: bool = False) -> str:
+    stem = f"{client_id}-old" if old else client_id
+    return f"{stem}@mail.example" if field == "email" else f"{field}:{stem}"
+
+
+@st.composite
+def clients(
+    draw: st.DrawFn, *, client_id: str = "c1", countries: Sequence[str] = tuple(COUNTRIES)
+) -> Json:
+    """A client in one of `countries`, with that country's zone and some ways to reach them.
+
+    E-mail is usual but not certain, and a client with no contact at all is possible: the
+    planner must then ask for a review instead of choosing a channel that does not exist.
+    """
+    country = draw(st.sampled_from(list(countries)))
+    tz, locale = COUNTRIES[country]
+    has_email = draw(st.sampled_from([True] * 6 + [False]))
+    others = draw(st.sets(st.sampled_from([f for f in _CONTACT_FIELDS if f != "email"])))
+    fields = ({"email"} if has_email else set()) | others
+    contacts = {field: _address(client_id, field) for field in sorted(fields)}
+    routes = sorted({"letter" if f == "postal" else f for f in fields})
+    client: Json = {
+        "id": client_id,
+        "name": f"Client {client_id}",
+        "kind": draw(st.sampled_from(["business", "consumer"])),
+        "country": country,
+        "locale": locale,
+        "timezone": tz,
+        "contacts": contacts,
+    }
+    if country == "DE" and draw(st.booleans()):
+        client["subdivision"] = "BY"  # Bavaria: Epiphany, Corpus Christi, All Saints' Day
+    preferred = draw((st.none() | st.sampled_from(routes)) if routes else st.none())
+    if preferred is not None:
+        client["preferred_channel"] = preferred
+    return client
+
+
+_LATE_FEES: Final[tuple[Json, ...]] = (
+    {"kind": "none"},
+    {"kind": "statutory"},
+    {"kind": "percent", "rate": "5"},
+    {"kind": "percent_per_month", "rate": "1.5"},
+    {"kind": "daily_rate", "rate": "0.05"},
+)
+
+
+@st.composite
+def contracts(
+    draw: st.DrawFn,
+    *,
+    contract_id: str = "k1",
+    client_id: str = "c1",
+    currency: str | None = None,
+    suspension: bool | None = None,
+) -> Json:
+    """A contract with terms from practice: 0-30 day terms, 0-7 day grace, any fee clause.
+
+    `suspension` forces (True) or forbids (False) a suspension clause; None lets it vary.
+    """
+    code = currency or draw(currencies())
+    contract: Json = {"id": contract_id, "client": client_id, "currency": code}
+    terms = draw(st.sampled_from([None, "0d", "7d", "14d", "30d", "10bd"]))
+    if terms is not None:
+        contract["payment_terms"] = terms
+    contract["grace"] = draw(st.sampled_from(["0d", "0d", "3d", "7d", "2bd"]))
+    fee = dict(draw(st.sampled_from([*_LATE_FEES, {"kind": "flat"}])))
+    if fee["kind"] == "flat":
+        fee["amount"] = draw(amounts(currency=code, max_value=Decimal(100)))
+    contract["late_fee"] = fee
+    contract["fixed_compensation"] = draw(st.booleans())
+    wants_suspension = draw(st.booleans()) if suspension is None else suspension
+    if wants_suspension:
+        contract["suspension"] = {
+            "after": draw(st.sampled_from(["0d", "7d", "21d", "30d", "10bd"])),
+            "warnings": draw(st.integers(min_value=1, max_value=3)),
+        }
+    return contract
+
+
+# -- invoices -----------------------------------------------------------------------------
+
+
+@st.composite
+def invoices(
+    draw: st.DrawFn,
+    *,
+    invoice_id: str = "i1",
+    contract: Json,
+    today: date,
+    paid: str | None = None,
+) -> Json:
+    """An invoice under `contract`, issued from ~7 months before `today` to a week after it.
+
+    Seven months lets the longest built-in ladder (freelancer: due + 90 days, a final notice
+    and its 14-day deadline) run to its end; a week ahead gives drafts not yet issued. Terms
+    are 0-45 days or the contract's own. Payments (0-3) are dated on or after the issue date,
+    some after `today` (they must not count yet); `paid` ("full", "partial", "none") fixes how
+    much of the total the payments dated up to `today` cover.
+    """
+    currency = contract["currency"]
+    issued = today + timedelta(days=draw(st.integers(min_value=-220, max_value=7)))
+    invoice: Json = {
+        "id": invoice_id,
+        "number": f"INV/{invoice_id}",
+        "contract": contract["id"],
+        "issued": issued.isoformat(),
+        "currency": currency,
+    }
+    if "payment_terms" not in contract or draw(st.booleans()):
+        invoice["due"] = (issued + timedelta(days=draw(st.integers(0, 45)))).isoformat()
+    total_text = draw(amounts(currency=currency, max_value=Decimal(50_000)))
+    invoice["total"] = total_text
+    total = Decimal(total_text)
+    mode = paid or draw(st.sampled_from(["none", "none", "partial", "full", "later"]))
+    payments: list[Json] = []
+    last_day = max(issued, today)
+    if mode in ("partial", "full") and total > 0 and issued <= today:
+        shares = draw(st.integers(min_value=1, max_value=3))
+        unit = Decimal(1).scaleb(-get_currency_precision(currency))
+        cut = total
+        if mode == "partial":
+            part = amounts(currency=currency, min_value=unit, max_value=max(total - unit, unit))
+            cut = min(Decimal(draw(part)), total)
+        pieces = _split(cut, shares, unit)
+        span = (today - issued).days
+        for piece in pieces:
+            day = issued + timedelta(days=draw(st.integers(0, span)))
+            payments.append({"date": day.isoformat(), "amount": str(piece), "ref": "bank"})
+    if mode == "later" and total > 0:  # paid in full, but after the planning date
+        day = last_day + timedelta(days=draw(st.integers(1, 30)))
+        payments.append({"date": day.isoformat(), "amount": total_text})
+    if payments:
+        invoice["payments"] = sorted(payments, key=lambda p: p["date"])
+    invoice["status"] = draw(
+        st.sampled_from(["open"] * 12 + ["disputed", "written_off", "cancelled"])
+    )
+    return invoice
+
+
+def _split(amount: Decimal, parts: int, unit: Decimal) -> list[Decimal]:
+    """`amount` in `parts` positive pieces (fewer when it is too small to split)."""
+    count = max(1, min(parts, int(amount / unit)))
+    piece = (amount / count).quantize(unit, rounding=ROUND_DOWN)
+    pieces = [piece] * (count - 1) + [amount - piece * (count - 1)]
+    return [p for p in pieces if p > 0]
+
+
+# -- history ------------------------------------------------------------------------------
+
+
+def _channels_of(client: Json) -> list[str]:
+    routes: list[str] = []
+    for field in client["contacts"]:
+        routes += ["letter", "registered_letter"] if field == "postal" else [field]
+    return routes
+
+
+@st.composite
+def ladder_walks(
+    draw: st.DrawFn,
+    *,
+    policy: Policy,
+    client: Json,
+    invoice_ids: Sequence[str],
+    since: datetime,
+    until: datetime,
+    depth: int | None = None,
+    outcomes: st.SearchStrategy[str | None] | None = None,
+) -> list[Json]:
+    """The history of working up the ladder: one outbound event per step, in order, in time.
+
+    `depth` steps are walked (random if None), each some hours to weeks after the previous,
+    between `since` and `until`; stops early when time runs out. Outcomes are mostly
+    ``delivered`` so the walk usually gets somewhere; each event may state a deadline.
+    """
+    outcome_of = (
+        outcomes
+        if outcomes is not None
+        else st.sampled_from(
+            ["delivered"] * 6
+            + [None, "answered", "read", "voicemail", "bounced", "failed", "no_answer"]
+        )
+    )
+    steps = policy.steps
+    count = depth if depth is not None else draw(st.integers(0, len(steps)))
+    events: list[Json] = []
+    moment = since
+    span = max((until - since).total_seconds(), 0.0)
+    for step in steps[:count]:
+        # Gaps of an hour to four weeks: both inside and outside every min_gap and pause.
+        gap = draw(st.integers(min_value=3600, max_value=28 * 86400))
+        gap = min(gap, max(int(span / max(count, 1)), 60))
+        moment = moment + timedelta(seconds=gap)
+        if moment > until:
+            break
+        events.append(
+            draw(
+                _step_events(
+                    step=step,
+                    client=client,
+                    invoice_ids=invoice_ids,
+                    moment=moment,
+                    outcome_of=outcome_of,
+                )
+            )
+        )
+    return events
+
+
+@st.composite
+def _step_events(
+    draw: st.DrawFn,
+    *,
+    step: Step,
+    client: Json,
+    invoice_ids: Sequence[str],
+    moment: datetime,
+    outcome_of: st.SearchStrategy[str | None],
+) -> Json:
+    tz = ZoneInfo(client["timezone"])
+    routes = _channels_of(client)
+    if step.is_contact:
+        choices = [c for c in step.channels if c in routes] or routes or ["email"]
+        channel = draw(st.sampled_from(choices))
+        outcome = draw(outcome_of)
+    else:
+        channel, outcome = "system", None
+    event: Json = {
+        "at": moment.astimezone(tz).isoformat(),
+        "client": client["id"],
+        "invoices": list(invoice_ids),
+        "direction": "out",
+        "kind": HISTORY_KIND[step.action],
+        "step": step.id,
+        "channel": channel,
+        "key": f"walk/{step.id}",
+    }
+    if outcome is not None:
+        event["outcome"] = outcome
+    if step.deadline is not None and draw(st.booleans()):
+        local_day = moment.astimezone(tz).date()
+        event["deadline"] = (local_day + timedelta(days=draw(st.integers(0, 21)))).isoformat()
+    return event
+
+
+@st.composite
+def _noise_event(
+    draw: st.DrawFn,
+    *,
+    policy: Policy,
+    client: Json,
+    invoice_ids: Sequence[str],
+    moment: datetime,
+) -> Json:
+    """One event of any kind: a client writing back, promising, disputing, or us doing
+    something outside the walk (a stray step, a bounce, a suspension, a restore)."""
+    tz = ZoneInfo(client["timezone"])
+    about = draw(st.lists(st.sampled_from(list(invoice_ids)), unique=True)) if invoice_ids else []
+    kind = draw(
+        st.sampled_from(
+            [
+                "reply",
+                "reply",
+                "promise",
+                "dispute",
+                "payment_notice",
+                "call_in",
+                "step",
+                "step",
+                "bounce",
+                "suspend",
+                "restore",
+            ]
+        )
+    )
+    event: Json = {
+        "at": moment.astimezone(tz).isoformat(),
+        "client": client["id"],
+        "invoices": about,
+    }
+    local_day = moment.astimezone(tz).date()
+    if kind in ("reply", "payment_notice"):
+        event |= {"direction": "in", "kind": kind, "channel": "email"}
+    elif kind == "call_in":
+        event |= {"direction": "in", "kind": "call", "channel": "phone", "outcome": "answered"}
+    elif kind == "promise":
+        # Promised from a few days back (already broken) to a month ahead.
+        day = local_day + timedelta(days=draw(st.integers(-5, 30)))
+        event |= {"direction": "in", "kind": "promise", "promise": {"date": day.isoformat()}}
+        if draw(st.booleans()):
+            event["promise"]["amount"] = str(draw(st.integers(1, 1000)))
+    elif kind == "dispute":
+        event |= {"direction": "in", "kind": "dispute", "dispute": {"reason": "not delivered"}}
+        if draw(st.booleans()):
+            event["dispute"]["amount"] = str(draw(st.integers(1, 1000)))
+    elif kind in ("suspend", "restore"):
+        event |= {"direction": "out", "kind": kind, "channel": "system"}
+    else:
+        step = draw(st.sampled_from(policy.steps))
+        outcomes = [*_OUTCOMES, None] if kind == "step" else ["bounced", "failed"]
+        event = draw(
+            _step_events(
+                step=step,
+                client=client,
+                invoice_ids=invoice_ids,
+                moment=moment,
+                outcome_of=st.sampled_from(outcomes),
+            )
+        )
+        event["invoices"] = about
+        if draw(st.booleans()) and event["channel"] != "system":
+            # The address used: the current one, or an old one (which a bounce does not break).
+            field = (
+                "postal"
+                if event["channel"] in ("letter", "registered_letter")
+                else (event["channel"])
+            )
+            event["to"] = _address(client["id"], field, old=draw(st.booleans()))
+    return event
+
+
+@st.composite
+def histories(
+    draw: st.DrawFn,
+    *,
+    policy: Policy,
+    clients: Sequence[Json],
+    invoices: Sequence[Json],
+    contracts: Sequence[Json],
+    now: datetime,
+    max_events: int = 12,
+) -> list[Json]:
+    """A valid contact history, oldest first, nothing after `now`.
+
+    Mostly ladder walks (a client's invoices worked up the policy's steps in order, from
+    their issue date), plus noise: replies, promises, disputes, stray or repeated steps,
+    bounces to current or old addresses, suspensions and restorations.
+    """
+    owner = {c["id"]: c["client"] for c in contracts}
+    by_client: dict[str, list[Json]] = {c["id"]: [] for c in clients}
+    for invoice in invoices:
+        by_client[owner[invoice["contract"]]].append(invoice)
+    events: list[Json] = []
+    for client in clients:
+        mine = by_client[client["id"]]
+        if not mine or len(events) >= max_events:
+            continue
+        walked = draw(st.lists(st.sampled_from(mine), unique_by=lambda i: i["id"], min_size=1))
+        first = min(date.fromisoformat(i["issued"]) for i in walked)
+        since = datetime.combine(first, time(9), tzinfo=ZoneInfo(client["timezone"]))
+        if since < now:
+            events += draw(
+                ladder_walks(
+                    policy=policy,
+                    client=client,
+                    invoice_ids=sorted(i["id"] for i in walked),
+                    since=since,
+                    until=now,
+                )
+            )
+    noise = draw(st.integers(0, max(max_events - len(events), 0)))
+    window = 120 * 86400  # noise over the last four months: the span a chase is active
+    for _ in range(noise):
+        client = draw(st.sampled_from(list(clients)))
+        back = draw(st.integers(min_value=0, max_value=window))
+        ids = sorted(i["id"] for i in by_client[client["id"]])
+        events.append(
+            draw(
+                _noise_event(
+                    policy=policy,
+                    client=client,
+                    invoice_ids=ids,
+                    moment=now - timedelta(seconds=back),
+                )
+            )
+        )
+    events = events[:max_events] if len(events) > max_events else events
+    return sorted(events, key=lambda e: datetime.fromisoformat(e["at"]))
+
+
+# -- whole cases --------------------------------------------------------------------------
+
+
+@st.composite
+def cases(
+    draw: st.DrawFn,
+    *,
+    policies: st.SearchStrategy[str | Json] = policies(),  # noqa: B008 - strategies are values
+    now: st.SearchStrategy[datetime] = nows(),  # noqa: B008
+    max_clients: int = 3,
+    max_invoices: int = 6,
+    max_events: int = 12,
+    suspension: bool | None = None,
+) -> tuple[Json, datetime]:
+    """A whole case file and the moment to plan it at.
+
+    1-3 clients in different countries, each with 1-2 contracts (currencies may differ within
+    a client), up to `max_invoices` invoices and `max_events` history events: small enough to
+    plan in milliseconds, large enough for combining, min_gap and channel fallback to matter.
+    """
+    moment = draw(now)
+    policy = draw(policies)
+    ladder = policy_of(policy)
+    client_count = draw(st.integers(min_value=1, max_value=max_clients))
+    client_list = [draw(clients(client_id=f"c{n}")) for n in range(1, client_count + 1)]
+    contract_list: list[Json] = []
+    for client in client_list:
+        for n in range(draw(st.integers(min_value=1, max_value=2))):
+            contract_list.append(
+                draw(
+                    contracts(
+                        contract_id=f"{client['id']}-k{n}",
+                        client_id=client["id"],
+                        suspension=suspension,
+                    )
+                )
+            )
+    invoice_count = draw(st.integers(min_value=1, max_value=max_invoices))
+    invoice_list: list[Json] = []
+    for n in range(1, invoice_count + 1):
+        contract = draw(st.sampled_from(contract_list))
+        client = next(c for c in client_list if c["id"] == contract["client"])
+        today = local_day_of(moment, client["timezone"])
+        invoice_list.append(draw(invoices(invoice_id=f"i{n}", contract=contract, today=today)))
+    history = draw(
+        histories(
+            policy=ladder,
+            clients=client_list,
+            invoices=invoice_list,
+            contracts=contract_list,
+            now=moment,
+            max_events=max_events,
+        )
+    )
+    case: Json = {
+        "version": 1,
+        "policy": policy,
+        "clients": client_list,
+        "contracts": contract_list,
+        "invoices": invoice_list,
+        "history": history,
+    }
+    if draw(st.booleans()):
+        # A stale `now` in the file: the `now` argument must win over it.
+        case["now"] = (moment - timedelta(days=draw(st.integers(-30, 30)))).isoformat()
+    return case, moment
+
+
+def local_day_of(moment: datetime, tz: str) -> date:
+    """The local date of `moment` in the zone `tz`."""
+    return moment.astimezone(ZoneInfo(tz)).date()
+
+
+# -- oracles ------------------------------------------------------------------------------
+
+
+def checked(case: Json) -> Case:
+    """The validated `Case` of a case dict."""
+    return Case.model_validate(case)
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Lookups over a validated case."""
+
+    case: Case
+
+    def client(self, client_id: str) -> Client:
+        """The client with this id."""
+        return next(c for c in self.case.clients if c.id == client_id)
+
+    def contract(self, contract_id: str) -> Contract:
+        """The contract with this id."""
+        return next(c for c in self.case.contracts if c.id == contract_id)
+
+    def invoice(self, invoice_id: str) -> Invoice:
+        """The invoice with this id."""
+        return next(i for i in self.case.invoices if i.id == invoice_id)
+
+    def client_of(self, invoice: Invoice) -> Client:
+        """The client an invoice is billed to."""
+        return self.client(self.contract(invoice.contract).client)
+
+    def events_of(self, client_id: str, now: datetime) -> list[ContactEvent]:
+        """The client's history up to `now`, oldest first."""
+        mine = [e for e in self.case.history if e.client == client_id and e.at <= now]
+        return sorted(mine, key=lambda e: e.at)
+
+
+def due_of(invoice: Invoice, contract: Contract, client: Client) -> date:
+    """The invoice's due date: its own, else issued + the contract's terms."""
+    if invoice.due is not None:
+        return invoice.due
+    assert contract.payment_terms is not None
+    return contract.payment_terms.shift_date(invoice.issued, calendar_of(client))
+
+
+def paid_on(invoice: Invoice, day: date) -> Decimal:
+    """What the payments dated up to `day` add up to."""
+    return sum((p.amount for p in invoice.payments if p.date <= day), Decimal(0))
+
+
+def settled_on(invoice: Invoice, day: date) -> bool:
+    """Cancelled, written off, or paid in full by payments dated up to `day` (SPEC rule 2)."""
+    if invoice.status in ("cancelled", "written_off"):
+        return True
+    return paid_on(invoice, day) >= invoice.total
+
+
+def performed_steps(
+    policy: Policy, events: Iterable[ContactEvent], invoice_id: str, client: Client
+) -> list[tuple[int, ContactEvent, date | None]]:
+    """Ladder steps performed for an invoice: (index, event, stated deadline), oldest first.
+
+    A step counts as performed when an outbound event recorded it and got through; its
+    deadline is the one the event recorded, else the step's own counted from its local date.
+    """
+    done: list[tuple[int, ContactEvent, date | None]] = []
+    for event in events:
+        if event.direction != "out" or event.step is None or invoice_id not in event.invoices:
+            continue
+        index = policy.step_index(event.step)
+        if index is None or event.outcome not in _GOT_THROUGH:
+            continue
+        step = policy.steps[index]
+        deadline = event.deadline
+        if deadline is None and step.deadline is not None:
+            deadline = step.deadline.shift_date(local(event.at, client).date(), calendar_of(client))
+        done.append((index, event, deadline))
+    return done
+
+
+def after_due(step: Step) -> bool:
+    """Whether a step always comes after the due date: counted from it, forward, in whole
+    days with no weekday (``+1d@MO`` can land on the Monday before, and ``+1h`` counts from
+    the start of the last day of grace, so it falls on that day)."""
+    offset = step.offset
+    return (
+        step.from_ == "due" and offset.count > 0 and offset.weekday is None and (offset.unit != "h")
+    )
+
+
+def route_of(channel: str) -> str:
+    """The contact a channel travels on: both kinds of letter go to the postal address."""
+    return "postal" if channel in ("letter", "registered_letter") else channel
+
+
+def broken_routes_of(client: Client, events: Iterable[ContactEvent]) -> set[str]:
+    """Routes that bounced or failed at the client's current address and never worked since.
+
+    Deliberately lenient: any later outbound event on the route that did not fail (outcome
+    recorded as working, or none recorded) counts as a repair, so whatever this calls broken
+    is broken by any reading of SPEC rule 9.
+    """
+    broken: set[str] = set()
+    for event in events:
+        if event.direction != "out" or event.channel in (None, "system"):
+            continue
+        assert event.channel is not None
+        route = route_of(event.channel)
+        if event.outcome in _BROKEN:
+            current = client.contacts.address_for(event.channel)
+            if event.to is None or event.to == current:
+                broken.add(route)
+        elif event.outcome in _WORKED:
+            broken.discard(route)
+    return broken
+
+
+def mentions_date(text: str) -> bool:
+    """Whether `text` names a calendar date as YYYY-MM-DD."""
+    return re.search(r"\b\d{4}-\d{2}-\d{2}\b", text) is not None
