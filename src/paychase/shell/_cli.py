@@ -34,9 +34,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    # A one-shot process that builds one large acyclic case and plan: the cyclic collector
-    # would rescan it each time the heap grows by a quarter (over half of the time spent
-    # validating a large case) and find nothing. Reference counting still frees everything.
+    # A command builds one large acyclic case and plan: the cyclic collector would rescan it
+    # each time the heap grows by a quarter (over half of the time spent validating a large
+    # case) and find nothing. Reference counting still frees everything; the collector is
+    # switched back on afterwards, for hosts that call main() in their own process.
+    collecting = gc.isenabled()
     gc.disable()
     try:
         return int(args.run(args))
@@ -52,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             more = f" (and {extra} more)" if extra else ""
             print(f"paychase: also: {error.others[0]}{more}", file=sys.stderr)
         return _EXIT_BAD_INPUT
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _parser() -> argparse.ArgumentParser:
