@@ -10,18 +10,19 @@ moment always give the same plan.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from paychase._actions import Action, InvoiceState, InvoiceStatus, Plan
-from paychase._amounts import ZERO, Balance, amounts_of, balance_of, paid_in_full_on
+from paychase._actions import Action, InvoiceState, Plan
+from paychase._amounts import ZERO, amounts_of
 from paychase._calendar import default_calendar, zone
-from paychase._case import EARLIEST, LATEST, Case, Client, ContactEvent, Contract, Invoice
+from paychase._case import EARLIEST, LATEST, Case, Client, ContactEvent
 from paychase._channels import broken_routes, choose_channel
-from paychase._ladder import Performed, Progress, Signal, fold_state, ladder_progress
+from paychase._facts import SETTLED, InvoiceFacts, Portfolio, about, latest, read_facts
+from paychase._ladder import Performed, ladder_progress
 from paychase._policy import ActionKind, Channel, Effect, Policy, Step
 from paychase._protocols import CalendarFactory, HolidayCalendar
 from paychase._schedule import Bound, ClientClock
@@ -29,7 +30,6 @@ from paychase.errors import InvalidCaseError, PluginError
 
 __all__ = ["plan"]
 
-_SETTLED: frozenset[InvoiceStatus] = frozenset({"paid", "cancelled", "written_off"})
 _ONE_DAY = timedelta(days=1)
 _AT_ONCE = time(0)
 # What undoes a sanction once everything it was for is settled (rules 2 and 10).
@@ -71,7 +71,7 @@ def plan(
     checked = case if isinstance(case, Case) else Case.model_validate(case)
     moment = _planning_moment(checked, now)
     calendar_for = calendars or default_calendar
-    portfolio = _Portfolio.of(checked, moment)
+    portfolio = Portfolio.of(checked, moment)
     actions: list[Action] = []
     states: dict[str, InvoiceState] = {}
     clocks: dict[tuple[str, str, str | None], ClientClock] = {}
@@ -126,58 +126,11 @@ def _calendar(factory: CalendarFactory, client: Client, field: str) -> HolidayCa
         ) from error
 
 
-@dataclass(frozen=True, slots=True)
-class _Portfolio:
-    """The case indexed for planning: each lookup the planner needs is a dict access.
-
-    Only the history up to the planning moment is indexed: what happens later is not known yet.
-    """
-
-    contracts: Mapping[str, Contract]
-    invoices_of: Mapping[str, Sequence[Invoice]]
-    events_of_client: Mapping[str, Sequence[ContactEvent]]
-    events_of_invoice: Mapping[str, Sequence[ContactEvent]]
-
-    @classmethod
-    def of(cls, case: Case, now: datetime) -> _Portfolio:
-        contracts = {contract.id: contract for contract in case.contracts}
-        invoices_of: dict[str, list[Invoice]] = defaultdict(list)
-        for invoice in case.invoices:
-            invoices_of[contracts[invoice.contract].client].append(invoice)
-        of_client: dict[str, list[ContactEvent]] = defaultdict(list)
-        of_invoice: dict[str, list[ContactEvent]] = defaultdict(list)
-        for event in sorted(case.history, key=lambda e: e.at):
-            if event.at > now:
-                break  # in time order: every later event is after `now` too
-            of_client[event.client].append(event)
-            for invoice_id in event.invoices:
-                of_invoice[invoice_id].append(event)
-        return cls(contracts, invoices_of, of_client, of_invoice)
-
-
-@dataclass(slots=True)
-class _Facts:
-    """What is known about one invoice at the planning moment."""
-
-    invoice: Invoice
-    contract: Contract
-    due: date
-    events: Sequence[ContactEvent]
-    balance: Balance
-    state: InvoiceStatus
-    promise: ContactEvent | None
-    promise_holds_until: date | None
-    promise_broken: bool
-    disputes: list[ContactEvent]
-    grace_end: date
-    progress: Progress = field(default_factory=Progress)
-
-
 @dataclass(slots=True)
 class _Candidate:
     """The next step of one invoice, timed, before invoices are combined."""
 
-    facts: _Facts
+    facts: InvoiceFacts
     index: int
     step: Step
     kind: ActionKind
@@ -198,7 +151,7 @@ class _ClientPlanner:
         client: Client,
         clock: ClientClock,
         now: datetime,
-        portfolio: _Portfolio,
+        portfolio: Portfolio,
     ) -> None:
         self.policy = policy
         self.client = client
@@ -208,7 +161,7 @@ class _ClientPlanner:
         self.portfolio = portfolio
         self.events = portfolio.events_of_client.get(client.id, ())
         self.broken = broken_routes(client, self.events)
-        self.last_contact = _last(self.events, _is_contact_that_got_through)
+        self.last_contact = latest(self.events, _is_contact_that_got_through)
         self.inbound = [e for e in self.events if e.direction == "in"]
         self.pauses = [(event, self._pause_after(event)) for event in self.inbound]
         # The same for every contact step of every invoice of the client: built once.
@@ -231,11 +184,13 @@ class _ClientPlanner:
         """The client's actions and the state of each of their invoices."""
         actions: list[Action] = []
         candidates: list[_Candidate] = []
-        facts_of: list[_Facts] = []
+        facts_of: list[InvoiceFacts] = []
         for invoice in self.portfolio.invoices_of.get(self.client.id, ()):
-            facts = self._facts(invoice)
+            contract = self.portfolio.contracts[invoice.contract]
+            events = self.portfolio.events_of_invoice.get(invoice.id, ())
+            facts = read_facts(invoice, contract, events, self.clock, self.today)
             facts_of.append(facts)
-            if facts.state in _SETTLED or facts.state == "draft":
+            if facts.state in SETTLED or facts.state == "draft":
                 continue
             if facts.disputes or facts.invoice.status == "disputed":
                 actions.append(self._dispute_review(facts))
@@ -251,73 +206,10 @@ class _ClientPlanner:
         actions += self._settlement_actions(facts_of)
         return actions, [self._state(facts, actions) for facts in facts_of]
 
-    # -- what is known about an invoice -------------------------------------------------
-
-    def _facts(self, invoice: Invoice) -> _Facts:
-        contract = self.portfolio.contracts[invoice.contract]
-        due = invoice.due or _due_by_terms(invoice, contract, self.clock.calendar)
-        events = self.portfolio.events_of_invoice.get(invoice.id, ())
-        disputes = [e for e in events if e.kind == "dispute"]
-        disputed = _disputed_amount(invoice, disputes)
-        balance = balance_of(invoice, self.today, disputed)
-        promise = _last(events, lambda e: e.kind == "promise")
-        grace_end = contract.grace.shift_date(due, self.clock.calendar)
-        facts = _Facts(
-            invoice,
-            contract,
-            due,
-            events,
-            balance,
-            "draft",
-            promise,
-            None,
-            False,
-            disputes,
-            grace_end,
-        )
-        if promise is not None and promise.promise is not None:
-            facts.promise_holds_until = contract.grace.shift_date(
-                promise.promise.date, self.clock.calendar
-            )
-            promised = promise.promise.amount
-            kept = balance.owed == ZERO or (
-                promised is not None and _paid_since(invoice, promise, self.clock) >= promised
-            )
-            facts.promise_broken = not kept and self.today > facts.promise_holds_until
-        facts.state = self._status(facts)
-        return facts
-
-    def _status(self, facts: _Facts) -> InvoiceStatus:
-        invoice = facts.invoice
-        if invoice.status in ("cancelled", "written_off"):
-            return invoice.status
-        signals: list[tuple[date, Signal]] = [
-            (invoice.issued, "issued"),
-            (facts.due, "falls_due"),
-            (facts.due + _ONE_DAY, "goes_overdue"),
-        ]
-        settled_on = paid_in_full_on(invoice)
-        if settled_on is not None:  # a prepayment settles the invoice when it is issued
-            signals.append((max(settled_on, invoice.issued), "paid_in_full"))
-        local_day = self.clock.local
-        if facts.promise is not None:
-            signals.append((local_day(facts.promise.at).date(), "promised"))
-            if facts.promise_broken and facts.promise_holds_until is not None:
-                signals.append((facts.promise_holds_until + _ONE_DAY, "promise_broken"))
-        if invoice.status == "disputed" or (facts.disputes and facts.balance.chased == ZERO):
-            first = local_day(facts.disputes[0].at).date() if facts.disputes else invoice.issued
-            signals.append((first, "disputed"))
-        signals += [
-            (local_day(e.at).date(), "escalated")
-            for e in facts.events
-            if e.kind == "escalate" and e.direction == "out"
-        ]
-        return fold_state(signals, self.today)
-
     # -- the next ladder step -------------------------------------------------------------
 
     def _next_step(
-        self, facts: _Facts, *, start: int | None = None, not_before: Bound | None = None
+        self, facts: InvoiceFacts, *, start: int | None = None, not_before: Bound | None = None
     ) -> _Candidate | Action | None:
         """The first ladder step from `start` that applies to the invoice, timed and routed."""
         notes: list[str] = []
@@ -380,18 +272,18 @@ class _ClientPlanner:
             return step.action, None, notes
         return _kind_for(step.action, choice.channel), choice.channel, notes
 
-    def _unmet(self, step: Step, facts: _Facts) -> str | None:
+    def _unmet(self, step: Step, facts: InvoiceFacts) -> str | None:
         for condition in step.requires:
             problem = self._condition_fails(condition, facts)
             if problem is not None:
                 return problem
         return None
 
-    def _condition_fails(self, condition: str, facts: _Facts) -> str | None:
+    def _condition_fails(self, condition: str, facts: InvoiceFacts) -> str | None:
         if condition == "no_reply":
             last = facts.progress.last
             since = last.at if last is not None else self.clock.start_of(facts.invoice.issued)
-            reply = _last(self.inbound, lambda e: e.at > since and _about(e, facts.invoice))
+            reply = latest(self.inbound, lambda e: e.at > since and about(e, facts.invoice))
             return (
                 None
                 if reply is None
@@ -409,7 +301,7 @@ class _ClientPlanner:
         chased = facts.balance.chased
         return None if chased > threshold else f"the balance {chased} is not over {threshold}"
 
-    def _anchor(self, step: Step, facts: _Facts) -> datetime | None:
+    def _anchor(self, step: Step, facts: InvoiceFacts) -> datetime | None:
         clock, progress = self.clock, facts.progress
         after_grace = clock.start_of(facts.grace_end)
         if step.from_ == "issued":
@@ -425,7 +317,7 @@ class _ClientPlanner:
             None if stated is None or stated.deadline is None else clock.start_of(stated.deadline)
         )
 
-    def _bounds(self, step: Step, facts: _Facts, scheduled: datetime) -> list[Bound] | str:
+    def _bounds(self, step: Step, facts: InvoiceFacts, scheduled: datetime) -> list[Bound] | str:
         clock = self.clock
         bounds = [
             Bound(self.now, "catching up"),
@@ -443,7 +335,7 @@ class _ClientPlanner:
         # Rule 8 pauses escalation about what the client wrote about; a note before or on the
         # due date is not escalation. Each message pauses on its own: counted in business days,
         # a later reply's pause can end before an earlier one's.
-        pauses = [bound for event, bound in self.pauses if _about(event, facts.invoice)]
+        pauses = [bound for event, bound in self.pauses if about(event, facts.invoice)]
         if pauses and scheduled.date() > facts.due:
             bounds.append(max(pauses, key=lambda bound: bound.moment))
         if facts.promise_holds_until is not None and not facts.promise_broken:
@@ -458,7 +350,7 @@ class _ClientPlanner:
             return guard
         return bounds + guard
 
-    def _guard(self, step: Step, facts: _Facts, scheduled: datetime) -> list[Bound] | str:
+    def _guard(self, step: Step, facts: InvoiceFacts, scheduled: datetime) -> list[Bound] | str:
         """Rules 4 and 10: no escalation or suspension before a stated deadline has passed."""
         if step.action == "escalate":
             final = self._final_notice(step, facts)
@@ -476,7 +368,7 @@ class _ClientPlanner:
             return self._suspension_bounds(facts)
         return []
 
-    def _final_notice(self, step: Step, facts: _Facts) -> tuple[Performed, date] | str:
+    def _final_notice(self, step: Step, facts: InvoiceFacts) -> tuple[Performed, date] | str:
         """The final notice an escalation rests on: the last deadline-stating step before it.
 
         An earlier deadline does not do: if the final notice never reached the client (given up
@@ -491,7 +383,7 @@ class _ClientPlanner:
                 return f"the final notice '{later.id}' has not reached the client"
         return stated, stated.deadline
 
-    def _suspension_bounds(self, facts: _Facts) -> list[Bound] | str:
+    def _suspension_bounds(self, facts: InvoiceFacts) -> list[Bound] | str:
         terms = facts.contract.suspension
         assert terms is not None  # only asked where the contract has a suspension clause
         warnings = [p for p in facts.progress.performed if p.step.is_contact and not p.given_up]
@@ -527,7 +419,7 @@ class _ClientPlanner:
             return at, [f"catching up: it was due on {scheduled.date()}"]
         return at, [f"not before {self.clock.local(binding.moment):%Y-%m-%d %H:%M}: {binding.why}"]
 
-    def _effects(self, step: Step, facts: _Facts, notes: list[str]) -> tuple[Effect, ...]:
+    def _effects(self, step: Step, facts: InvoiceFacts, notes: list[str]) -> tuple[Effect, ...]:
         kept: list[Effect] = []
         for effect in step.effects:
             if effect == "apply_late_fee" and facts.contract.late_fee.kind == "none":
@@ -649,7 +541,7 @@ class _ClientPlanner:
 
     # -- actions outside the ladder -----------------------------------------------------------
 
-    def _review(self, facts: _Facts, topic: str, why: str) -> Action:
+    def _review(self, facts: InvoiceFacts, topic: str, why: str) -> Action:
         at = self.clock.first_open(self.now, _AT_ONCE)
         return Action(
             key=f"{facts.contract.id}/{facts.invoice.id}/review:{topic}/1",
@@ -662,7 +554,7 @@ class _ClientPlanner:
             reason=f"{_standing_one(facts, self.today)}; {why}: a person should decide",
         )
 
-    def _dispute_review(self, facts: _Facts) -> Action:
+    def _dispute_review(self, facts: InvoiceFacts) -> Action:
         count = len(facts.disputes)
         at = self.clock.first_open(self.now, _AT_ONCE)
         if facts.disputes:
@@ -692,9 +584,9 @@ class _ClientPlanner:
             reason=f"rule 7: {why}; {stopped}: review the dispute and record the outcome",
         )
 
-    def _settlement_actions(self, facts_of: list[_Facts]) -> list[Action]:
+    def _settlement_actions(self, facts_of: list[InvoiceFacts]) -> list[Action]:
         """Rule 10 and 2: restore a suspended service / resume paused work once all is paid."""
-        settled = {facts.invoice.id for facts in facts_of if facts.state in _SETTLED}
+        settled = {facts.invoice.id for facts in facts_of if facts.state in SETTLED}
         everything = [facts.invoice.id for facts in facts_of]
         actions = []
         for stop, start, kind in _UNDO:
@@ -730,9 +622,9 @@ class _ClientPlanner:
             )
         return actions
 
-    def _state(self, facts: _Facts, actions: list[Action]) -> InvoiceState:
+    def _state(self, facts: InvoiceFacts, actions: list[Action]) -> InvoiceState:
         mine = [a.at for a in actions if facts.invoice.id in a.invoices]
-        settled = facts.state in _SETTLED
+        settled = facts.state in SETTLED
         overdue = 0 if settled else max((self.today - facts.due).days, 0)
         last = facts.progress.last
         return InvoiceState(
@@ -746,15 +638,6 @@ class _ClientPlanner:
             currency=facts.invoice.currency,
             next_review=self.clock.local(min(mine)).date() if mine else None,
         )
-
-
-def _last(
-    events: Sequence[ContactEvent], wanted: Callable[[ContactEvent], bool]
-) -> ContactEvent | None:
-    for event in reversed(events):
-        if wanted(event):
-            return event
-    return None
 
 
 def _clusters(candidates: list[_Candidate]) -> list[list[_Candidate]]:
@@ -779,38 +662,12 @@ def _clusters(candidates: list[_Candidate]) -> list[list[_Candidate]]:
     return clusters
 
 
-def _about(event: ContactEvent, invoice: Invoice) -> bool:
-    """Whether an event concerns the invoice (an event naming no invoice concerns them all)."""
-    return not event.invoices or invoice.id in event.invoices
-
-
 def _is_contact_that_got_through(event: ContactEvent) -> bool:
     return (
         event.direction == "out"
         and event.channel not in (None, "system")
         and event.outcome not in ("bounced", "failed")
     )
-
-
-def _due_by_terms(invoice: Invoice, contract: Contract, calendar: HolidayCalendar) -> date:
-    assert contract.payment_terms is not None  # Case validation guarantees it
-    return contract.payment_terms.shift_date(invoice.issued, calendar)
-
-
-def _disputed_amount(invoice: Invoice, disputes: list[ContactEvent]) -> Decimal:
-    if invoice.status == "disputed":
-        return invoice.total
-    disputed = ZERO
-    for event in disputes:
-        if event.dispute is None or event.dispute.amount is None:
-            return invoice.total
-        disputed += event.dispute.amount
-    return disputed
-
-
-def _paid_since(invoice: Invoice, promise: ContactEvent, clock: ClientClock) -> Decimal:
-    since = clock.local(promise.at).date()
-    return sum((p.amount for p in invoice.payments if p.date >= since), ZERO)
 
 
 def _expired(scheduled: datetime, at: datetime, due: date) -> bool:
@@ -830,7 +687,7 @@ def _kind_for(action: ActionKind, channel: Channel) -> ActionKind:
     return action
 
 
-def _standing_one(facts: _Facts, today: date) -> str:
+def _standing_one(facts: InvoiceFacts, today: date) -> str:
     label = facts.invoice.label
     late = (today - facts.due).days
     if late > 0:
