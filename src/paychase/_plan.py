@@ -542,21 +542,23 @@ class _ClientPlanner:
     # -- actions outside the ladder -----------------------------------------------------------
 
     def _review(self, facts: InvoiceFacts, topic: str, why: str) -> Action:
-        at = self.clock.first_open(self.now, _AT_ONCE)
+        reason = f"{_standing_one(facts, self.today)}; {why}: a person should decide"
+        return self._review_action(facts, topic, 1, reason)
+
+    def _review_action(self, facts: InvoiceFacts, topic: str, number: int, reason: str) -> Action:
+        """A task for a person about one invoice, as soon as the contact window allows."""
         return Action(
-            key=f"{facts.contract.id}/{facts.invoice.id}/review:{topic}/1",
+            key=f"{facts.contract.id}/{facts.invoice.id}/review:{topic}/{number}",
             kind="review",
             client=self.client.id,
             invoices=(facts.invoice.id,),
             channel="system",
-            at=at,
+            at=self.clock.first_open(self.now, _AT_ONCE),
             amounts=amounts_of([facts.balance], facts.invoice.currency),
-            reason=f"{_standing_one(facts, self.today)}; {why}: a person should decide",
+            reason=reason,
         )
 
     def _dispute_review(self, facts: InvoiceFacts) -> Action:
-        count = len(facts.disputes)
-        at = self.clock.first_open(self.now, _AT_ONCE)
         if facts.disputes:
             last = facts.disputes[-1]
             detail = last.dispute
@@ -573,16 +575,8 @@ class _ClientPlanner:
             if facts.balance.chased == ZERO
             else f"dunning continues on the undisputed {facts.balance.chased}"
         )
-        return Action(
-            key=f"{facts.contract.id}/{facts.invoice.id}/review:dispute/{max(count, 1)}",
-            kind="review",
-            client=self.client.id,
-            invoices=(facts.invoice.id,),
-            channel="system",
-            at=at,
-            amounts=amounts_of([facts.balance], facts.invoice.currency),
-            reason=f"rule 7: {why}; {stopped}: review the dispute and record the outcome",
-        )
+        reason = f"rule 7: {why}; {stopped}: review the dispute and record the outcome"
+        return self._review_action(facts, "dispute", max(len(facts.disputes), 1), reason)
 
     def _settlement_actions(self, facts_of: list[InvoiceFacts]) -> list[Action]:
         """Rule 10 and 2: restore a suspended service / resume paused work once all is paid."""
