@@ -47,6 +47,11 @@ __all__ = [
     "contracts",
     "currencies",
     "due_of",
+    "example_case",
+    "example_client",
+    "example_contract",
+    "example_invoice",
+    "fee_and_no_fee_case",
     "histories",
     "inline_policies",
     "invoices",
@@ -63,6 +68,7 @@ __all__ = [
     "route_of",
     "settled_on",
     "start_of",
+    "suspension_event",
 ]
 
 Json = dict[str, Any]
@@ -772,6 +778,115 @@ def cases(
 def local_day_of(moment: datetime, tz: str) -> date:
     """The local date of `moment` in the zone `tz`."""
     return moment.astimezone(ZoneInfo(tz)).date()
+
+
+# -- hand-built examples ------------------------------------------------------------------
+#
+# The explicit `@example` cases of the properties share one skeleton: client c1 in Warsaw,
+# plain PLN contracts, and invoices of 100.00 PLN issued on 1 February 2026.
+
+
+def example_client(**fields: Any) -> Json:
+    """Client c1 ("C") in Warsaw, PL, reached at c1@mail.example; `fields` add or replace."""
+    client: Json = {
+        "id": "c1",
+        "name": "C",
+        "country": "PL",
+        "timezone": "Europe/Warsaw",
+        "contacts": {"email": "c1@mail.example"},
+    }
+    return client | fields
+
+
+def example_contract(contract_id: str = "k1", **fields: Any) -> Json:
+    """A PLN contract of client c1; `fields` add its clauses."""
+    return {"id": contract_id, "client": "c1", "currency": "PLN", **fields}
+
+
+def example_invoice(
+    invoice_id: str = "i1",
+    *,
+    contract: str = "k1",
+    issued: str = "2026-02-01",
+    due: str = "2026-02-15",
+    **fields: Any,
+) -> Json:
+    """An invoice of 100.00 PLN under `contract`; `fields` add or replace the rest."""
+    return {
+        "id": invoice_id,
+        "contract": contract,
+        "issued": issued,
+        "due": due,
+        "total": "100.00",
+        "currency": "PLN",
+        **fields,
+    }
+
+
+def example_case(
+    *,
+    invoices: Sequence[Json],
+    contracts: Sequence[Json] = (),
+    history: Sequence[Json] = (),
+    policy: str | Json = "freelancer",
+    client: Json | None = None,
+) -> Json:
+    """A case file of one client (`example_client()` unless given), its `contracts` (the one
+    plain contract k1 unless given), `invoices` and `history`, under `policy`."""
+    return {
+        "version": 1,
+        "policy": policy,
+        "clients": [example_client() if client is None else client],
+        "contracts": list(contracts) or [example_contract()],
+        "invoices": list(invoices),
+        "history": list(history),
+    }
+
+
+def suspension_event(at: str) -> Json:
+    """The record of the system suspending c1's service over invoice i1 at `at`."""
+    return {
+        "at": at,
+        "client": "c1",
+        "invoices": ["i1"],
+        "direction": "out",
+        "kind": "suspend",
+        "channel": "system",
+    }
+
+
+def fee_and_no_fee_case(*, fixed_compensation: bool = False) -> tuple[Json, datetime]:
+    """Invoices i1 (contract k1: statutory fee, and fixed compensation if asked) and i2 (k2: no
+    fee) of one business client both reach the freelancer ladder's 'with_fee' step at the same
+    moment, the moment returned with the case."""
+    sent: Json = {
+        "client": "c1",
+        "invoices": ["i1", "i2"],
+        "direction": "out",
+        "kind": "reminder",
+        "channel": "email",
+        "outcome": "delivered",
+    }
+    fee: Json = {"late_fee": {"kind": "statutory"}}
+    if fixed_compensation:
+        fee["fixed_compensation"] = True
+    case = example_case(
+        client=example_client(kind="business"),
+        contracts=[
+            example_contract("k1", **fee),
+            example_contract("k2", late_fee={"kind": "none"}),
+        ],
+        invoices=[
+            example_invoice("i1", due="2026-02-10"),
+            example_invoice("i2", contract="k2", due="2026-02-10"),
+        ],
+        history=[
+            {**sent, "at": "2026-02-11T10:00:00+01:00", "step": "polite"},
+            {**sent, "at": "2026-02-18T10:00:00+01:00", "step": "firm"},
+            {**sent, "at": "2026-02-24T12:00:00+01:00", "step": "check_call"},
+        ],
+    )
+    return case, datetime.fromisoformat("2026-03-04T09:00:00+01:00")
 
 
 # -- oracles ------------------------------------------------------------------------------

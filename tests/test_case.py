@@ -13,43 +13,27 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from tests.samples import kowalski, short_ladder_steps
 
 from paychase import Case, Contacts
 from paychase.errors import CurrencyMismatchError, InvalidCaseError, PaychaseError, PolicyError
 
 Change = Callable[[dict[str, Any]], None]
 
-POLICY: dict[str, Any] = {
-    "name": "ladder",
-    "min_gap": "3d",
-    "steps": [
-        {"id": "polite", "from": "due", "offset": "+1d", "action": "send_reminder"},
-        {
-            "id": "final",
-            "from": "previous",
-            "offset": "+7d",
-            "action": "send_letter",
-            "deadline": "14d",
-        },
-        {"id": "legal", "from": "deadline", "offset": "+1d", "action": "escalate"},
-    ],
-}
+# Steps 0-2: polite, final (a letter stating a 14-day deadline), legal (the escalation).
+POLICY: dict[str, Any] = {"name": "ladder", "min_gap": "3d", "steps": short_ladder_steps()}
 
 CASE: dict[str, Any] = {
     "version": 1,
     "now": "2026-03-03T09:00:00+01:00",
     "policy": POLICY,
     "clients": [
-        {
-            "id": "c1",
-            "name": "Studio Kowalski",
-            "kind": "business",
-            "country": "PL",
-            "locale": "pl_PL",
-            "timezone": "Europe/Warsaw",
-            "contacts": {"email": "c1@example.com", "phone": "+48 600 100 200"},
-            "preferred_channel": "email",
-        },
+        kowalski(
+            kind="business",
+            locale="pl_PL",
+            contacts={"email": "c1@example.com", "phone": "+48 600 100 200"},
+            preferred_channel="email",
+        ),
         {"id": "c2", "name": "Other Ltd", "country": "GB", "timezone": "Europe/London"},
     ],
     "contracts": [

@@ -21,28 +21,49 @@ from paychase._channels import (
 WARSAW = ZoneInfo("Europe/Warsaw")
 START = datetime(2026, 3, 17, 10, tzinfo=WARSAW)
 EVERY_CONTACT = {
-    "email": "biuro@example.pl", "sms": "+48 600 000 000", "phone": "+48 22 000 00 00",
-    "postal": "ul. Prosta 1, Warszawa", "messenger": "kowalski", "linkedin": "in/kowalski",
+    "email": "biuro@example.pl",
+    "sms": "+48 600 000 000",
+    "phone": "+48 22 000 00 00",
+    "postal": "ul. Prosta 1, Warszawa",
+    "messenger": "kowalski",
+    "linkedin": "in/kowalski",
     "fax": "+48 22 000 00 01",
 }
 
 
 def _client(preferred: str | None = None, **contacts: str | None) -> Client:
-    return Client.model_validate({
-        "id": "c1", "name": "Studio Kowalski", "country": "PL", "timezone": "Europe/Warsaw",
-        "contacts": contacts, "preferred_channel": preferred,
-    })
+    return Client.model_validate(
+        {
+            "id": "c1",
+            "name": "Studio Kowalski",
+            "country": "PL",
+            "timezone": "Europe/Warsaw",
+            "contacts": contacts,
+            "preferred_channel": preferred,
+        }
+    )
 
 
 def _step(*channels: str) -> Step:
-    return Step.model_validate({"id": "s", "from": "due", "offset": "+1d",
-                                "action": "send_reminder", "channels": list(channels)})
+    return Step.model_validate(
+        {
+            "id": "s",
+            "from": "due",
+            "offset": "+1d",
+            "action": "send_reminder",
+            "channels": list(channels),
+        }
+    )
 
 
 def _event(day: int, channel: str | None, outcome: str | None, **extra: Any) -> ContactEvent:
     fields: dict[str, Any] = {
-        "at": START + timedelta(days=day), "client": "c1", "direction": "out",
-        "kind": "reminder", "channel": channel, "outcome": outcome,
+        "at": START + timedelta(days=day),
+        "client": "c1",
+        "direction": "out",
+        "kind": "reminder",
+        "channel": channel,
+        "outcome": outcome,
     }
     fields.update(extra)
     return ContactEvent.model_validate(fields)
@@ -50,9 +71,16 @@ def _event(day: int, channel: str | None, outcome: str | None, **extra: Any) -> 
 
 @pytest.mark.parametrize(
     ("channel", "route"),
-    [("email", "email"), ("sms", "sms"), ("phone", "phone"), ("letter", "postal"),
-     ("registered_letter", "postal"), ("fax", "fax"), ("messenger", "messenger"),
-     ("linkedin", "linkedin")],
+    [
+        ("email", "email"),
+        ("sms", "sms"),
+        ("phone", "phone"),
+        ("letter", "postal"),
+        ("registered_letter", "postal"),
+        ("fax", "fax"),
+        ("messenger", "messenger"),
+        ("linkedin", "linkedin"),
+    ],
 )
 def test_route_of(channel: Any, route: str) -> None:
     assert route_of(channel) == route
@@ -74,23 +102,33 @@ HISTORIES: list[tuple[str, list[Any], set[str]]] = [
     ("bounced then delivered", [("email", "bounced"), ("email", "delivered")], set()),
     ("bounced then read", [("email", "bounced"), ("email", "read")], set()),
     ("delivered then bounced", [("email", "delivered"), ("email", "bounced")], {"email"}),
-    ("a working channel does not fix another",
-     [("email", "bounced"), ("sms", "delivered")], {"email"}),
+    (
+        "a working channel does not fix another",
+        [("email", "bounced"), ("sms", "delivered")],
+        {"email"},
+    ),
     ("both letters share the postal address", [("registered_letter", "failed")], {"postal"}),
-    ("a letter fixes the postal route",
-     [("registered_letter", "failed"), ("letter", "delivered")], set()),
+    (
+        "a letter fixes the postal route",
+        [("registered_letter", "failed"), ("letter", "delivered")],
+        set(),
+    ),
     ("answered call fixes the phone", [("phone", "failed"), ("phone", "answered")], set()),
     ("voicemail fixes the phone", [("phone", "failed"), ("phone", "voicemail")], set()),
     ("system actions are not routes", [("system", "failed")], set()),
     ("no channel recorded", [(None, "bounced")], set()),
     ("no outcome recorded does not fix", [("email", "bounced"), ("email", None)], {"email"}),
-    ("several", [("email", "bounced"), ("sms", "failed"), ("letter", "bounced")],
-     {"email", "sms", "postal"}),
+    (
+        "several",
+        [("email", "bounced"), ("sms", "failed"), ("letter", "bounced")],
+        {"email", "sms", "postal"},
+    ),
 ]
 
 
-@pytest.mark.parametrize(("history", "broken"), [h[1:] for h in HISTORIES],
-                         ids=[h[0] for h in HISTORIES])
+@pytest.mark.parametrize(
+    ("history", "broken"), [h[1:] for h in HISTORIES], ids=[h[0] for h in HISTORIES]
+)
 def test_broken_routes(history: list[tuple[str | None, str | None]], broken: set[str]) -> None:
     events = [_event(day, channel, outcome) for day, (channel, outcome) in enumerate(history)]
     assert set(broken_routes(_client(**EVERY_CONTACT), events)) == broken
@@ -128,26 +166,76 @@ EMAIL_ONLY = {"email": "biuro@example.pl"}
 POSTAL_ONLY = {"postal": "ul. Prosta 1, Warszawa"}
 
 # (description, step channels, preferred, contacts, broken routes, chosen, passed over)
-CHOICES: list[tuple[str, tuple[str, ...], str | None, dict[str, str], tuple[str, ...],
-                    str | None, tuple[str, ...]]] = [
+CHOICES: list[
+    tuple[
+        str,
+        tuple[str, ...],
+        str | None,
+        dict[str, str],
+        tuple[str, ...],
+        str | None,
+        tuple[str, ...],
+    ]
+] = [
     ("the step's first channel", ("email", "letter"), None, ALL, (), "email", ()),
     ("the step's order, not the fallback order", ("sms", "email"), None, ALL, (), "sms", ()),
-    ("a channel without a contact is skipped", ("sms", "email"), None, EMAIL_ONLY, (),
-     "email", ()),
-    ("a broken channel is skipped and reported", ("email", "letter"), None, ALL, ("email",),
-     "letter", ("email",)),
-    ("letters go to the postal address", ("registered_letter",), None, POSTAL_ONLY, (),
-     "registered_letter", ()),
-    ("a broken postal route blocks both letters, reported once",
-     ("registered_letter", "letter", "email"), None, ALL, ("postal",), "email", ("postal",)),
+    ("a channel without a contact is skipped", ("sms", "email"), None, EMAIL_ONLY, (), "email", ()),
+    (
+        "a broken channel is skipped and reported",
+        ("email", "letter"),
+        None,
+        ALL,
+        ("email",),
+        "letter",
+        ("email",),
+    ),
+    (
+        "letters go to the postal address",
+        ("registered_letter",),
+        None,
+        POSTAL_ONLY,
+        (),
+        "registered_letter",
+        (),
+    ),
+    (
+        "a broken postal route blocks both letters, reported once",
+        ("registered_letter", "letter", "email"),
+        None,
+        ALL,
+        ("postal",),
+        "email",
+        ("postal",),
+    ),
     ("no step channel: the preferred one", (), "sms", ALL, (), "sms", ()),
     ("no step channel, no preference: e-mail first", (), None, ALL, (), "email", ()),
-    ("no step channel works: the preferred one next", ("phone",), "messenger", EMAIL_ONLY | {
-        "messenger": "kowalski"}, (), "messenger", ()),
-    ("then the fallback order", ("phone",), None, {"sms": "+48 600", "linkedin": "in/k"}, (),
-     "sms", ()),
-    ("fallback passes broken routes, reporting each", ("email",), None, ALL,
-     ("email", "sms", "phone"), "messenger", ("email", "sms", "phone")),
+    (
+        "no step channel works: the preferred one next",
+        ("phone",),
+        "messenger",
+        EMAIL_ONLY | {"messenger": "kowalski"},
+        (),
+        "messenger",
+        (),
+    ),
+    (
+        "then the fallback order",
+        ("phone",),
+        None,
+        {"sms": "+48 600", "linkedin": "in/k"},
+        (),
+        "sms",
+        (),
+    ),
+    (
+        "fallback passes broken routes, reporting each",
+        ("email",),
+        None,
+        ALL,
+        ("email", "sms", "phone"),
+        "messenger",
+        ("email", "sms", "phone"),
+    ),
     ("fallback ends with letters", ("email",), None, POSTAL_ONLY, (), "letter", ()),
     ("fax is used only when a step asks for it", ("fax",), None, ALL, (), "fax", ()),
     ("fax is not a fallback", ("email",), None, {"fax": "+48 22"}, (), None, ()),
@@ -161,8 +249,10 @@ CHOICES: list[tuple[str, tuple[str, ...], str | None, dict[str, str], tuple[str,
 @pytest.mark.parametrize("case", CHOICES, ids=[c[0] for c in CHOICES])
 def test_choose_channel(case: tuple[Any, ...]) -> None:
     _, channels, preferred, contacts, broken, chosen, passed = case
-    failures = {route: _event(n, route if route != "postal" else "letter", "bounced")
-                for n, route in enumerate(broken)}
+    failures = {
+        route: _event(n, route if route != "postal" else "letter", "bounced")
+        for n, route in enumerate(broken)
+    }
     choice = choose_channel(_step(*channels), _client(preferred, **contacts), failures)
     assert isinstance(choice, ChannelChoice)
     assert choice.channel == chosen
@@ -184,15 +274,38 @@ def test_choice_after_a_bounce_in_history() -> None:
 def _bounced_case() -> dict[str, Any]:
     return {
         "policy": "saas",
-        "clients": [{"id": "c1", "name": "Studio Kowalski", "country": "PL",
-                     "timezone": "Europe/Warsaw",
-                     "contacts": {"email": "biuro@example.pl", "postal": "ul. Prosta 1"}}],
+        "clients": [
+            {
+                "id": "c1",
+                "name": "Studio Kowalski",
+                "country": "PL",
+                "timezone": "Europe/Warsaw",
+                "contacts": {"email": "biuro@example.pl", "postal": "ul. Prosta 1"},
+            }
+        ],
         "contracts": [{"id": "k1", "client": "c1", "currency": "PLN"}],
-        "invoices": [{"id": "inv-1", "contract": "k1", "issued": "2026-02-16",
-                      "due": "2026-03-02", "total": "1200.00", "currency": "PLN"}],
-        "history": [{"at": "2026-03-03T10:00:00+01:00", "client": "c1", "invoices": ["inv-1"],
-                     "direction": "out", "kind": "reminder", "step": "notice",
-                     "channel": "email", "outcome": "bounced"}],
+        "invoices": [
+            {
+                "id": "inv-1",
+                "contract": "k1",
+                "issued": "2026-02-16",
+                "due": "2026-03-02",
+                "total": "1200.00",
+                "currency": "PLN",
+            }
+        ],
+        "history": [
+            {
+                "at": "2026-03-03T10:00:00+01:00",
+                "client": "c1",
+                "invoices": ["inv-1"],
+                "direction": "out",
+                "kind": "reminder",
+                "step": "notice",
+                "channel": "email",
+                "outcome": "bounced",
+            }
+        ],
     }
 
 

@@ -15,22 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.samples import first_invoice, kowalski, kowalski_contract, sample_case
 
 from paychase import __version__, load_case, plan
 from paychase.shell._cli import main
 
-CASE: dict[str, Any] = {
-    "version": 1,
-    "now": "2026-03-03T09:00:00+01:00",
-    "policy": "freelancer",
-    "clients": [
-        {
-            "id": "c1",
-            "name": "Studio Kowalski",
-            "country": "PL",
-            "timezone": "Europe/Warsaw",
-            "contacts": {"email": "c1@example.com", "phone": "+48 600 100 200"},
-        },
+CASE: dict[str, Any] = sample_case(
+    clients=[
+        kowalski(contacts={"email": "c1@example.com", "phone": "+48 600 100 200"}),
         {
             "id": "acme-gmbh",
             "name": "ACME GmbH",
@@ -39,19 +31,12 @@ CASE: dict[str, Any] = {
             "contacts": {"email": "ap@acme.example"},
         },
     ],
-    "contracts": [
-        {"id": "k1", "client": "c1", "currency": "PLN", "payment_terms": "14d"},
+    contracts=[
+        kowalski_contract(),
         {"id": "k2", "client": "acme-gmbh", "currency": "EUR", "payment_terms": "30d"},
     ],
-    "invoices": [
-        {
-            "id": "inv-1",
-            "contract": "k1",
-            "issued": "2026-02-16",
-            "due": "2026-03-02",
-            "total": "1200.00",
-            "currency": "PLN",
-        },
+    invoices=[
+        first_invoice(),
         {
             "id": "inv-2",
             "contract": "k1",
@@ -69,7 +54,7 @@ CASE: dict[str, Any] = {
             "currency": "EUR",
         },
     ],
-    "history": [
+    history=[
         {
             "at": "2026-02-25T10:00:00+01:00",
             "client": "c1",
@@ -81,7 +66,7 @@ CASE: dict[str, Any] = {
             "outcome": "delivered",
         },
     ],
-}
+)
 
 
 def _write(folder: Path, data: dict[str, Any], name: str = "case.json") -> Path:

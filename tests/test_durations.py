@@ -144,16 +144,24 @@ def test_format(text: str, spec: str, expected: str) -> None:
     assert format(Duration.parse(text), spec) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [("-3d", "-3d"), ("-3bd", "-3bd"),
-                                                ("+1w@TU", "+1w@TU")])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("-3d", "-3d"), ("-3bd", "-3bd"), ("+1w@TU", "+1w@TU")]
+)
 def test_format_signed_offsets(text: str, expected: str) -> None:
     assert f"{Duration.parse(text):+}" == expected
 
 
 @pytest.mark.parametrize(
     ("text", "negative", "keeps_time"),
-    [("-3d", True, False), ("3d", False, False), ("0d", False, False), ("36h", False, True),
-     ("-1h", True, True), ("5bd", False, False), ("+1w@TU", False, False)],
+    [
+        ("-3d", True, False),
+        ("3d", False, False),
+        ("0d", False, False),
+        ("36h", False, True),
+        ("-1h", True, True),
+        ("5bd", False, False),
+        ("+1w@TU", False, False),
+    ],
 )
 def test_properties(text: str, negative: bool, keeps_time: bool) -> None:
     duration = Duration.parse(text)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pydantic
 import pytest
+from tests.samples import sample_case
 
 from paychase import Case, Policy, plan
 from paychase.errors import (
@@ -28,31 +29,7 @@ from paychase.errors import (
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
 
-CASE: dict[str, Any] = {
-    "version": 1,
-    "now": "2026-03-03T09:00:00+01:00",
-    "policy": "freelancer",
-    "clients": [
-        {
-            "id": "c1",
-            "name": "Studio Kowalski",
-            "country": "PL",
-            "timezone": "Europe/Warsaw",
-            "contacts": {"email": "c1@example.com"},
-        }
-    ],
-    "contracts": [{"id": "k1", "client": "c1", "currency": "PLN", "payment_terms": "14d"}],
-    "invoices": [
-        {
-            "id": "inv-1",
-            "contract": "k1",
-            "issued": "2026-02-16",
-            "due": "2026-03-02",
-            "total": "1200.00",
-            "currency": "PLN",
-        }
-    ],
-}
+CASE: dict[str, Any] = sample_case()
 
 
 def _case(**changes: Any) -> dict[str, Any]:

@@ -14,47 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.samples import first_invoice, kowalski, kowalski_contract, sample_case
 
 from paychase import Case, load_case, parse_case
 from paychase.errors import InvalidCaseError, PaychaseError
 
-CASE: dict[str, Any] = {
-    "version": 1,
-    "now": "2026-03-03T09:00:00+01:00",
-    "policy": "freelancer",
-    "clients": [
-        {
-            "id": "c1",
-            "name": "Studio Kowalski",
-            "country": "PL",
-            "locale": "pl_PL",
-            "timezone": "Europe/Warsaw",
-            "contacts": {"email": "c1@example.com"},
-        }
+CASE: dict[str, Any] = sample_case(
+    clients=[kowalski(locale="pl_PL")],
+    contracts=[
+        kowalski_contract(grace="3d", late_fee={"kind": "percent_per_month", "rate": "1.5"})
     ],
-    "contracts": [
-        {
-            "id": "k1",
-            "client": "c1",
-            "currency": "PLN",
-            "payment_terms": "14d",
-            "grace": "3d",
-            "late_fee": {"kind": "percent_per_month", "rate": "1.5"},
-        }
-    ],
-    "invoices": [
-        {
-            "id": "inv-1",
-            "contract": "k1",
-            "issued": "2026-02-16",
-            "due": "2026-03-02",
-            "total": "1200.10",
-            "currency": "PLN",
-            "payments": [{"date": "2026-02-20", "amount": "200"}],
-        }
-    ],
-    "exchange_rates": [{"date": "2025-05-30", "from": "EUR", "to": "PLN", "rate": "4.2497"}],
-    "history": [
+    invoices=[first_invoice(total="1200.10", payments=[{"date": "2026-02-20", "amount": "200"}])],
+    exchange_rates=[{"date": "2025-05-30", "from": "EUR", "to": "PLN", "rate": "4.2497"}],
+    history=[
         {
             "at": "2026-03-01T10:00:00+01:00",
             "client": "c1",
@@ -66,7 +38,7 @@ CASE: dict[str, Any] = {
             "outcome": "delivered",
         }
     ],
-}
+)
 
 # The same case as a person would write it in YAML: numbers, dates and times unquoted.
 CASE_YAML = """\

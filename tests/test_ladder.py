@@ -7,6 +7,7 @@ from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.samples import short_ladder_steps
 
 from paychase import TRANSITIONS, ContactEvent, InvoiceStatus, Policy, Step, state_diagram
 from paychase._ladder import Progress, Signal, fold_state, ladder_progress
@@ -98,8 +99,11 @@ FOLDS: list[tuple[list[tuple[date, Any]], date, str]] = [
     # promised, then the promise broken, then escalated
     ([*LIFE, (_day(18), "promised")], _day(18), "promised"),
     ([*LIFE, (_day(18), "promised"), (_day(25), "promise_broken")], _day(25), "overdue"),
-    ([*LIFE, (_day(18), "promised"), (_day(25), "promise_broken"), (_day(28), "escalated")],
-     _day(28), "escalated"),
+    (
+        [*LIFE, (_day(18), "promised"), (_day(25), "promise_broken"), (_day(28), "escalated")],
+        _day(28),
+        "escalated",
+    ),
     # a promise before the due date keeps it from going overdue
     ([*LIFE, (_day(10), "promised")], _day(20), "promised"),
     # disputed on the day it falls due: the dispute comes first
@@ -114,8 +118,11 @@ FOLDS: list[tuple[list[tuple[date, Any]], date, str]] = [
     # a signal a state does not know changes nothing
     ([*LIFE, (_day(20), "promise_broken")], _day(21), "overdue"),
     # once paid, later signals change nothing
-    ([*LIFE, (_day(17), "paid_in_full"), (_day(20), "disputed"), (_day(21), "escalated")],
-     _day(25), "paid"),
+    (
+        [*LIFE, (_day(17), "paid_in_full"), (_day(20), "disputed"), (_day(21), "escalated")],
+        _day(25),
+        "paid",
+    ),
 ]
 
 
@@ -141,27 +148,39 @@ def test_state_diagram_is_generated_from_the_table() -> None:
 
 # -- ladder progress --------------------------------------------------------------------------
 
-POLICY = Policy.model_validate({
-    "name": "test",
-    "max_attempts_per_step": 2,
-    "steps": [
-        {"id": "polite", "from": "due", "offset": "+1d", "action": "send_reminder"},
-        {"id": "firm", "from": "previous", "offset": "+7d", "action": "send_reminder",
-         "deadline": "5bd"},
-        {"id": "call", "from": "previous", "offset": "+2bd", "action": "call"},
-        {"id": "final", "from": "previous", "offset": "+7d", "action": "send_letter",
-         "deadline": "14d"},
-        {"id": "legal", "from": "deadline", "offset": "+1d", "action": "escalate"},
-    ],
-})
+_POLITE, _FINAL, _LEGAL = short_ladder_steps()
+POLICY = Policy.model_validate(
+    {
+        "name": "test",
+        "max_attempts_per_step": 2,
+        "steps": [
+            _POLITE,
+            {
+                "id": "firm",
+                "from": "previous",
+                "offset": "+7d",
+                "action": "send_reminder",
+                "deadline": "5bd",
+            },
+            {"id": "call", "from": "previous", "offset": "+2bd", "action": "call"},
+            _FINAL,
+            _LEGAL,
+        ],
+    }
+)
 START = datetime(2026, 3, 17, 10, tzinfo=WARSAW)
 
 
 def _event(day: int, step: str | None, outcome: str | None = "delivered", **extra: Any) -> Any:
     fields: dict[str, Any] = {
-        "at": START + timedelta(days=day), "client": "c1", "invoices": ["inv-1"],
-        "direction": "out", "kind": "call" if step == "call" else "reminder",
-        "step": step, "channel": "phone" if step == "call" else "email", "outcome": outcome,
+        "at": START + timedelta(days=day),
+        "client": "c1",
+        "invoices": ["inv-1"],
+        "direction": "out",
+        "kind": "call" if step == "call" else "reminder",
+        "step": step,
+        "channel": "phone" if step == "call" else "email",
+        "outcome": outcome,
     }
     fields.update(extra)
     return ContactEvent.model_validate(fields)
@@ -184,19 +203,40 @@ PROGRESS: list[tuple[list[Any], list[str], list[str], int]] = [
     # every outcome that got through counts; none recorded counts too
     ([_event(0, "polite", "read")], ["polite"], [], 1),
     ([_event(0, "polite", None)], ["polite"], [], 1),
-    ([_event(0, "polite"), _event(7, "firm"), _event(9, "call", "answered")],
-     ["polite", "firm", "call"], [], 3),
-    ([_event(0, "polite"), _event(7, "firm"), _event(9, "call", "voicemail")],
-     ["polite", "firm", "call"], [], 3),
+    (
+        [_event(0, "polite"), _event(7, "firm"), _event(9, "call", "answered")],
+        ["polite", "firm", "call"],
+        [],
+        3,
+    ),
+    (
+        [_event(0, "polite"), _event(7, "firm"), _event(9, "call", "voicemail")],
+        ["polite", "firm", "call"],
+        [],
+        3,
+    ),
     # a bounce, a failure or an unanswered call is an attempt that did not get through
     ([_event(0, "polite", "bounced")], [], [], 0),
     ([_event(0, "polite", "failed"), _event(1, "polite")], ["polite"], [], 1),
-    ([_event(0, "polite"), _event(7, "firm"), _event(9, "call", "no_answer")],
-     ["polite", "firm"], [], 2),
+    (
+        [_event(0, "polite"), _event(7, "firm"), _event(9, "call", "no_answer")],
+        ["polite", "firm"],
+        [],
+        2,
+    ),
     # after max_attempts_per_step misses the step is given up and the ladder moves on
     ([_event(0, "polite", "bounced"), _event(1, "polite", "failed")], ["polite"], ["polite"], 1),
-    ([_event(0, "polite"), _event(7, "firm"), _event(9, "call", "no_answer"),
-      _event(10, "call", "no_answer")], ["polite", "firm", "call"], ["call"], 3),
+    (
+        [
+            _event(0, "polite"),
+            _event(7, "firm"),
+            _event(9, "call", "no_answer"),
+            _event(10, "call", "no_answer"),
+        ],
+        ["polite", "firm", "call"],
+        ["call"],
+        3,
+    ),
     # a step performed out of order counts where it stands; progress never goes back
     ([_event(0, "final")], ["final"], [], 4),
     ([_event(0, "firm"), _event(1, "polite")], ["firm"], [], 2),
@@ -217,9 +257,7 @@ def test_ladder_progress(
     assert [p.step.id for p in progress.performed] == performed
     assert [p.step.id for p in progress.performed if p.given_up] == given_up
     assert progress.next_index == next_index
-    assert [p.index for p in progress.performed] == [
-        POLICY.step_index(step) for step in performed
-    ]
+    assert [p.index for p in progress.performed] == [POLICY.step_index(step) for step in performed]
 
 
 def test_progress_of_nothing() -> None:
@@ -261,15 +299,20 @@ def test_deadline_is_derived_when_history_has_none() -> None:
 
 def test_last_deadline_is_the_most_advanced_one() -> None:
     progress = _progress(
-        _event(0, "polite"), _event(7, "firm", deadline=date(2026, 3, 31)),
-        _event(9, "call", "answered"), _event(16, "final", deadline=date(2026, 4, 16)),
+        _event(0, "polite"),
+        _event(7, "firm", deadline=date(2026, 3, 31)),
+        _event(9, "call", "answered"),
+        _event(16, "final", deadline=date(2026, 4, 16)),
     )
     stated = progress.last_deadline()
     assert stated is not None
     assert (stated.step.id, stated.deadline) == ("final", date(2026, 4, 16))
     # the call after 'firm' states nothing, and does not hide firm's deadline
-    earlier = _progress(_event(0, "polite"), _event(7, "firm", deadline=date(2026, 3, 31)),
-                        _event(9, "call", "answered"))
+    earlier = _progress(
+        _event(0, "polite"),
+        _event(7, "firm", deadline=date(2026, 3, 31)),
+        _event(9, "call", "answered"),
+    )
     assert earlier.last is not None
     assert earlier.last.deadline is None
     stated_before = earlier.last_deadline()
@@ -278,8 +321,9 @@ def test_last_deadline_is_the_most_advanced_one() -> None:
 
 
 def test_a_given_up_step_states_no_deadline() -> None:
-    progress = _progress(_event(0, "polite"), _event(7, "firm", "bounced"),
-                         _event(8, "firm", "bounced"))
+    progress = _progress(
+        _event(0, "polite"), _event(7, "firm", "bounced"), _event(8, "firm", "bounced")
+    )
     assert progress.last is not None
     assert progress.last.given_up
     assert progress.last.deadline is None

@@ -96,8 +96,16 @@ def test_currency_codes_rejected(code: object) -> None:
 
 @pytest.mark.parametrize(
     ("currency", "unit"),
-    [("JPY", "1"), ("KRW", "1"), ("EUR", "0.01"), ("PLN", "0.01"), ("GBP", "0.01"),
-     ("KWD", "0.001"), ("BHD", "0.001"), ("TND", "0.001")],
+    [
+        ("JPY", "1"),
+        ("KRW", "1"),
+        ("EUR", "0.01"),
+        ("PLN", "0.01"),
+        ("GBP", "0.01"),
+        ("KWD", "0.001"),
+        ("BHD", "0.001"),
+        ("TND", "0.001"),
+    ],
 )
 def test_minor_unit(currency: str, unit: str) -> None:
     assert minor_unit(currency) == Decimal(unit)
@@ -149,8 +157,15 @@ def test_round_money_is_idempotent(value: str, currency: str, expected: str) -> 
 
 @pytest.mark.parametrize(
     ("value", "currency"),
-    [("100", "JPY"), ("100.000", "JPY"), ("12.50", "EUR"), ("12.5", "EUR"), ("12", "EUR"),
-     ("1.001", "KWD"), ("1.10", "KWD")],
+    [
+        ("100", "JPY"),
+        ("100.000", "JPY"),
+        ("12.50", "EUR"),
+        ("12.5", "EUR"),
+        ("12", "EUR"),
+        ("1.001", "KWD"),
+        ("1.10", "KWD"),
+    ],
 )
 def test_check_precision_accepts(value: str, currency: str) -> None:
     check_precision(Decimal(value), currency, field="invoices[0].total")
@@ -158,8 +173,11 @@ def test_check_precision_accepts(value: str, currency: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "currency", "places"),
-    [("0.5", "JPY", "0 decimal places"), ("1.001", "EUR", "2 decimal places"),
-     ("1.0001", "KWD", "3 decimal places")],
+    [
+        ("0.5", "JPY", "0 decimal places"),
+        ("1.001", "EUR", "2 decimal places"),
+        ("1.0001", "KWD", "3 decimal places"),
+    ],
 )
 def test_check_precision_rejects_naming_the_field(value: str, currency: str, places: str) -> None:
     with pytest.raises(InvalidCaseError) as caught:

@@ -9,6 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.samples import kowalski, short_ladder_steps
+from tests.strategies import HISTORY_KIND
 
 import paychase
 from paychase import BUILTIN_POLICIES, Duration, Policy, PolicyError, builtin_policy
@@ -19,15 +21,7 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 
 def _policy(**changes: Any) -> dict[str, Any]:
     """A small valid inline policy, with `changes` applied."""
-    data: dict[str, Any] = {
-        "name": "custom",
-        "steps": [
-            {"id": "polite", "from": "due", "offset": "+1d", "action": "send_reminder"},
-            {"id": "final", "from": "previous", "offset": "+7d", "action": "send_letter",
-             "deadline": "14d"},
-            {"id": "legal", "from": "deadline", "offset": "+1d", "action": "escalate"},
-        ],
-    }
+    data: dict[str, Any] = {"name": "custom", "steps": short_ladder_steps()}
     data.update(changes)
     return data
 
@@ -37,8 +31,7 @@ def _steps(*steps: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 POLITE = {"id": "polite", "from": "due", "offset": "+1d", "action": "send_reminder"}
-FINAL = {"id": "final", "from": "due", "offset": "+30d", "action": "send_letter",
-         "deadline": "14d"}
+FINAL = {"id": "final", "from": "due", "offset": "+30d", "action": "send_letter", "deadline": "14d"}
 
 
 # -- a valid policy --------------------------------------------------------------------------
@@ -60,27 +53,70 @@ def test_defaults() -> None:
 
 def test_the_spec_example_policy_is_valid() -> None:
     """The §3 example, verbatim apart from its comments."""
-    policy = Policy.model_validate({
-        "name": "custom", "min_gap": "3d", "send_at": "10:00", "call_at": "12:00",
-        "quiet_hours": ["20:00", "08:00"], "business_days_only": True, "reply_pause": "5bd",
-        "max_attempts_per_step": 2,
-        "steps": [
-            {"id": "pre_due", "from": "due", "offset": "-3d", "action": "send_reminder",
-             "channels": ["email"], "tone": "friendly"},
-            {"id": "polite", "from": "due", "offset": "+1d", "action": "send_reminder",
-             "tone": "friendly"},
-            {"id": "firm", "from": "previous", "offset": "+7d", "action": "send_reminder",
-             "tone": "firm", "requires": ["no_reply"], "effects": []},
-            {"id": "check_call", "from": "previous", "offset": "+1w@TU", "action": "call"},
-            {"id": "with_fee", "from": "due", "offset": "+30d", "action": "send_reminder",
-             "channels": ["email", "registered_letter"], "effects": ["apply_late_fee"],
-             "tone": "firm"},
-            {"id": "final", "from": "due", "offset": "+60d", "action": "send_letter",
-             "tone": "final", "deadline": "14d", "attach_invoice": True},
-            {"id": "legal", "from": "deadline", "offset": "+1d", "action": "escalate",
-             "tone": "legal"},
-        ],
-    })
+    policy = Policy.model_validate(
+        {
+            "name": "custom",
+            "min_gap": "3d",
+            "send_at": "10:00",
+            "call_at": "12:00",
+            "quiet_hours": ["20:00", "08:00"],
+            "business_days_only": True,
+            "reply_pause": "5bd",
+            "max_attempts_per_step": 2,
+            "steps": [
+                {
+                    "id": "pre_due",
+                    "from": "due",
+                    "offset": "-3d",
+                    "action": "send_reminder",
+                    "channels": ["email"],
+                    "tone": "friendly",
+                },
+                {
+                    "id": "polite",
+                    "from": "due",
+                    "offset": "+1d",
+                    "action": "send_reminder",
+                    "tone": "friendly",
+                },
+                {
+                    "id": "firm",
+                    "from": "previous",
+                    "offset": "+7d",
+                    "action": "send_reminder",
+                    "tone": "firm",
+                    "requires": ["no_reply"],
+                    "effects": [],
+                },
+                {"id": "check_call", "from": "previous", "offset": "+1w@TU", "action": "call"},
+                {
+                    "id": "with_fee",
+                    "from": "due",
+                    "offset": "+30d",
+                    "action": "send_reminder",
+                    "channels": ["email", "registered_letter"],
+                    "effects": ["apply_late_fee"],
+                    "tone": "firm",
+                },
+                {
+                    "id": "final",
+                    "from": "due",
+                    "offset": "+60d",
+                    "action": "send_letter",
+                    "tone": "final",
+                    "deadline": "14d",
+                    "attach_invoice": True,
+                },
+                {
+                    "id": "legal",
+                    "from": "deadline",
+                    "offset": "+1d",
+                    "action": "escalate",
+                    "tone": "legal",
+                },
+            ],
+        }
+    )
     assert [step.id for step in policy.steps][-1] == "legal"
     assert policy.steps[3].offset == Duration(1, "w", 1)
 
@@ -94,8 +130,15 @@ def test_send_and_call_times_outside_quiet_hours(quiet: list[str] | None) -> Non
 
 
 @pytest.mark.parametrize(
-    "requirement", ["no_reply", "no_promise", "late_fee_allowed", "business_client",
-                    "balance_over:100", "balance_over:99.50"],
+    "requirement",
+    [
+        "no_reply",
+        "no_promise",
+        "late_fee_allowed",
+        "business_client",
+        "balance_over:100",
+        "balance_over:99.50",
+    ],
 )
 def test_known_requirements(requirement: str) -> None:
     step = {**POLITE, "requires": [requirement]}
@@ -112,86 +155,214 @@ def test_is_contact() -> None:
 
 # (description, changes to the valid policy, field named, a word of the problem)
 INVALID = [
-    ("duplicate step id",
-     {"steps": _steps(POLITE, {**POLITE, "offset": "+3d"})}, "steps[1].id", "duplicate"),
-    ("first step from previous",
-     {"steps": _steps({**POLITE, "from": "previous"})}, "steps[0].from", "first step"),
-    ("first step from deadline",
-     {"steps": _steps({**POLITE, "from": "deadline"})}, "steps[0].from", "first step"),
-    ("negative offset from previous",
-     {"steps": _steps(POLITE, {"id": "b", "from": "previous", "offset": "-1d",
-                               "action": "call"})},
-     "steps[1].offset", "cannot come before"),
-    ("negative offset from last_contact",
-     {"steps": _steps(POLITE, {"id": "b", "from": "last_contact", "offset": "-2bd",
-                               "action": "call"})},
-     "steps[1].offset", "cannot come before"),
-    ("negative offset from deadline",
-     {"steps": _steps(POLITE, FINAL, {"id": "b", "from": "deadline", "offset": "-1d",
-                                      "action": "call"})},
-     "steps[2].offset", "cannot come before"),
-    ("escalate without a deadline before it",
-     {"steps": _steps(POLITE, {"id": "legal", "from": "due", "offset": "+60d",
-                               "action": "escalate"})},
-     "steps[1]", "deadline"),
-    ("escalate stating its own deadline is not enough",
-     {"steps": _steps(POLITE, {"id": "legal", "from": "due", "offset": "+60d",
-                               "action": "escalate", "deadline": "7d"})},
-     "steps[1]", "deadline"),
-    ("escalate before the step with the deadline",
-     {"steps": _steps(POLITE, {"id": "legal", "from": "due", "offset": "+60d",
-                               "action": "escalate"}, FINAL)},
-     "steps[1]", "deadline"),
-    ("suspend without a deadline before it",
-     {"steps": _steps(POLITE, {"id": "off", "from": "due", "offset": "+20d",
-                               "action": "suspend_service"})},
-     "steps[1]", "deadline"),
-    ("from deadline without a deadline before it",
-     {"steps": _steps(POLITE, {"id": "b", "from": "deadline", "offset": "+1d",
-                               "action": "call"})},
-     "steps[1]", "deadline"),
-    ("send_at inside quiet hours over midnight",
-     {"send_at": "21:00", "quiet_hours": ["20:00", "08:00"]}, "send_at", "quiet_hours"),
-    ("send_at before quiet hours end",
-     {"send_at": "07:59", "quiet_hours": ["20:00", "08:00"]}, "send_at", "quiet_hours"),
-    ("send_at when quiet hours start",
-     {"send_at": "20:00", "quiet_hours": ["20:00", "08:00"]}, "send_at", "quiet_hours"),
-    ("call_at inside quiet hours inside a day",
-     {"call_at": "13:00", "quiet_hours": ["12:00", "14:00"]}, "call_at", "quiet_hours"),
-    ("bad offset", {"steps": _steps({**POLITE, "offset": "3x"})}, "steps[0].offset",
-     "not a duration"),
-    ("weekday on business days", {"steps": _steps({**POLITE, "offset": "+1bd@TU"})},
-     "steps[0].offset", "weekday"),
-    ("unknown anchor", {"steps": _steps({**POLITE, "from": "paid"})}, "steps[0].from",
-     "Input should be"),
-    ("unknown action", {"steps": _steps({**POLITE, "action": "review"})},
-     "steps[0].action", "Input should be"),
-    ("unknown channel", {"steps": _steps({**POLITE, "channels": ["pigeon"]})},
-     "steps[0].channels[0]", "Input should be"),
-    ("unknown requirement", {"steps": _steps({**POLITE, "requires": ["rainy"]})},
-     "steps[0].requires[0]", "unknown condition"),
-    ("unknown effect", {"steps": _steps({**POLITE, "effects": ["confetti"]})},
-     "steps[0].effects[0]", "Input should be"),
+    (
+        "duplicate step id",
+        {"steps": _steps(POLITE, {**POLITE, "offset": "+3d"})},
+        "steps[1].id",
+        "duplicate",
+    ),
+    (
+        "first step from previous",
+        {"steps": _steps({**POLITE, "from": "previous"})},
+        "steps[0].from",
+        "first step",
+    ),
+    (
+        "first step from deadline",
+        {"steps": _steps({**POLITE, "from": "deadline"})},
+        "steps[0].from",
+        "first step",
+    ),
+    (
+        "negative offset from previous",
+        {
+            "steps": _steps(
+                POLITE, {"id": "b", "from": "previous", "offset": "-1d", "action": "call"}
+            )
+        },
+        "steps[1].offset",
+        "cannot come before",
+    ),
+    (
+        "negative offset from last_contact",
+        {
+            "steps": _steps(
+                POLITE, {"id": "b", "from": "last_contact", "offset": "-2bd", "action": "call"}
+            )
+        },
+        "steps[1].offset",
+        "cannot come before",
+    ),
+    (
+        "negative offset from deadline",
+        {
+            "steps": _steps(
+                POLITE, FINAL, {"id": "b", "from": "deadline", "offset": "-1d", "action": "call"}
+            )
+        },
+        "steps[2].offset",
+        "cannot come before",
+    ),
+    (
+        "escalate without a deadline before it",
+        {
+            "steps": _steps(
+                POLITE, {"id": "legal", "from": "due", "offset": "+60d", "action": "escalate"}
+            )
+        },
+        "steps[1]",
+        "deadline",
+    ),
+    (
+        "escalate stating its own deadline is not enough",
+        {
+            "steps": _steps(
+                POLITE,
+                {
+                    "id": "legal",
+                    "from": "due",
+                    "offset": "+60d",
+                    "action": "escalate",
+                    "deadline": "7d",
+                },
+            )
+        },
+        "steps[1]",
+        "deadline",
+    ),
+    (
+        "escalate before the step with the deadline",
+        {
+            "steps": _steps(
+                POLITE,
+                {"id": "legal", "from": "due", "offset": "+60d", "action": "escalate"},
+                FINAL,
+            )
+        },
+        "steps[1]",
+        "deadline",
+    ),
+    (
+        "suspend without a deadline before it",
+        {
+            "steps": _steps(
+                POLITE, {"id": "off", "from": "due", "offset": "+20d", "action": "suspend_service"}
+            )
+        },
+        "steps[1]",
+        "deadline",
+    ),
+    (
+        "from deadline without a deadline before it",
+        {
+            "steps": _steps(
+                POLITE, {"id": "b", "from": "deadline", "offset": "+1d", "action": "call"}
+            )
+        },
+        "steps[1]",
+        "deadline",
+    ),
+    (
+        "send_at inside quiet hours over midnight",
+        {"send_at": "21:00", "quiet_hours": ["20:00", "08:00"]},
+        "send_at",
+        "quiet_hours",
+    ),
+    (
+        "send_at before quiet hours end",
+        {"send_at": "07:59", "quiet_hours": ["20:00", "08:00"]},
+        "send_at",
+        "quiet_hours",
+    ),
+    (
+        "send_at when quiet hours start",
+        {"send_at": "20:00", "quiet_hours": ["20:00", "08:00"]},
+        "send_at",
+        "quiet_hours",
+    ),
+    (
+        "call_at inside quiet hours inside a day",
+        {"call_at": "13:00", "quiet_hours": ["12:00", "14:00"]},
+        "call_at",
+        "quiet_hours",
+    ),
+    (
+        "bad offset",
+        {"steps": _steps({**POLITE, "offset": "3x"})},
+        "steps[0].offset",
+        "not a duration",
+    ),
+    (
+        "weekday on business days",
+        {"steps": _steps({**POLITE, "offset": "+1bd@TU"})},
+        "steps[0].offset",
+        "weekday",
+    ),
+    (
+        "unknown anchor",
+        {"steps": _steps({**POLITE, "from": "paid"})},
+        "steps[0].from",
+        "Input should be",
+    ),
+    (
+        "unknown action",
+        {"steps": _steps({**POLITE, "action": "review"})},
+        "steps[0].action",
+        "Input should be",
+    ),
+    (
+        "unknown channel",
+        {"steps": _steps({**POLITE, "channels": ["pigeon"]})},
+        "steps[0].channels[0]",
+        "Input should be",
+    ),
+    (
+        "unknown requirement",
+        {"steps": _steps({**POLITE, "requires": ["rainy"]})},
+        "steps[0].requires[0]",
+        "unknown condition",
+    ),
+    (
+        "unknown effect",
+        {"steps": _steps({**POLITE, "effects": ["confetti"]})},
+        "steps[0].effects[0]",
+        "Input should be",
+    ),
     ("bad step id", {"steps": _steps({**POLITE, "id": "a/b"})}, "steps[0].id", "pattern"),
-    ("negative step deadline", {"steps": _steps({**POLITE, "deadline": "-1d"})},
-     "steps[0].deadline", "negative"),
+    (
+        "negative step deadline",
+        {"steps": _steps({**POLITE, "deadline": "-1d"})},
+        "steps[0].deadline",
+        "negative",
+    ),
     ("no steps", {"steps": []}, "steps", "at least 1"),
     ("negative min_gap", {"min_gap": "-1d"}, "min_gap", "negative"),
     ("negative reply_pause", {"reply_pause": "-5bd"}, "reply_pause", "negative"),
     ("send_at with an offset", {"send_at": "10:00+01:00"}, "send_at", "wall-clock"),
-    ("quiet hours with an offset", {"quiet_hours": ["20:00+01:00", "08:00"]},
-     "quiet_hours[0]", "wall-clock"),
+    (
+        "quiet hours with an offset",
+        {"quiet_hours": ["20:00+01:00", "08:00"]},
+        "quiet_hours[0]",
+        "wall-clock",
+    ),
     ("no attempts", {"max_attempts_per_step": 0}, "max_attempts_per_step", "greater"),
     ("too many attempts", {"max_attempts_per_step": 11}, "max_attempts_per_step", "less"),
     ("bad name", {"name": "my policy"}, "name", "pattern"),
     ("unknown field", {"colour": "red"}, "colour", "unknown field"),
-    ("unknown step field", {"steps": _steps({**POLITE, "tone_": "firm"})}, "steps[0].tone_",
-     "unknown field"),
+    (
+        "unknown step field",
+        {"steps": _steps({**POLITE, "tone_": "firm"})},
+        "steps[0].tone_",
+        "unknown field",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("changes", "field", "problem"), [case[1:] for case in INVALID],
-                         ids=[case[0] for case in INVALID])
+@pytest.mark.parametrize(
+    ("changes", "field", "problem"),
+    [case[1:] for case in INVALID],
+    ids=[case[0] for case in INVALID],
+)
 def test_invalid_policies_raise_policy_error_naming_the_field(
     changes: dict[str, Any], field: str, problem: str
 ) -> None:
@@ -204,8 +375,13 @@ def test_invalid_policies_raise_policy_error_naming_the_field(
 
 
 def test_suspend_effect_without_a_deadline_before_it_is_refused() -> None:
-    warning = {"id": "warn", "from": "due", "offset": "+20d", "action": "send_reminder",
-               "effects": ["suspend_service"]}
+    warning = {
+        "id": "warn",
+        "from": "due",
+        "offset": "+20d",
+        "action": "send_reminder",
+        "effects": ["suspend_service"],
+    }
     with pytest.raises(PolicyError) as caught:
         Policy.model_validate(_policy(steps=_steps(POLITE, warning)))
     assert caught.value.field == "steps[1]"
@@ -219,8 +395,9 @@ def test_invalid_policy_through_the_constructor_raises_policy_error() -> None:
 
 def test_invalid_policy_from_json_raises_policy_error() -> None:
     with pytest.raises(PolicyError) as caught:
-        Policy.model_validate_json(json.dumps(_policy(send_at="23:00",
-                                                      quiet_hours=["20:00", "08:00"])))
+        Policy.model_validate_json(
+            json.dumps(_policy(send_at="23:00", quiet_hours=["20:00", "08:00"]))
+        )
     assert caught.value.field == "send_at"
     assert caught.value.value == "23:00"
 
@@ -288,26 +465,40 @@ def test_unknown_builtin_policy(name: str) -> None:
 # moves to it. Expected dates reasoned from the policy JSON (PL holidays: Easter Monday
 # 6 April; DST from 29 March, so `at` goes from +01:00 to +02:00).
 
-_KIND_OF_EVENT = {
-    "send_reminder": "reminder", "call": "call", "send_letter": "letter",
-    "escalate": "escalate", "suspend_service": "suspend", "apply_fee": "fee",
-    "pause_work": "pause_work",
-}
-
 
 def _case(policy: str, history: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "policy": policy,
-        "clients": [{
-            "id": "c1", "name": "Studio Kowalski", "kind": "business", "country": "PL",
-            "locale": "pl_PL", "timezone": "Europe/Warsaw",
-            "contacts": {"email": "biuro@example.pl", "phone": "+48 22 000 00 00",
-                         "sms": "+48 600 000 000", "postal": "ul. Prosta 1, Warszawa"},
-        }],
-        "contracts": [{"id": "k1", "client": "c1", "currency": "PLN",
-                       "suspension": {"after": "21d", "warnings": 2}}],
-        "invoices": [{"id": "inv-1", "contract": "k1", "issued": "2026-03-02",
-                      "due": "2026-03-16", "total": "1200.00", "currency": "PLN"}],
+        "clients": [
+            kowalski(
+                kind="business",
+                locale="pl_PL",
+                contacts={
+                    "email": "biuro@example.pl",
+                    "phone": "+48 22 000 00 00",
+                    "sms": "+48 600 000 000",
+                    "postal": "ul. Prosta 1, Warszawa",
+                },
+            )
+        ],
+        "contracts": [
+            {
+                "id": "k1",
+                "client": "c1",
+                "currency": "PLN",
+                "suspension": {"after": "21d", "warnings": 2},
+            }
+        ],
+        "invoices": [
+            {
+                "id": "inv-1",
+                "contract": "k1",
+                "issued": "2026-03-02",
+                "due": "2026-03-16",
+                "total": "1200.00",
+                "currency": "PLN",
+            }
+        ],
         "history": history,
     }
 
@@ -327,14 +518,23 @@ def _walk(policy: str) -> list[tuple[str, str, str, str, date | None]]:
         action = actions[0]
         assert action.at >= now
         assert action.at.utcoffset() == action.at.astimezone(WARSAW).utcoffset()
-        timeline.append((action.step, action.at.isoformat(), action.channel, action.kind,
-                         action.deadline))
-        history.append({
-            "at": action.at.isoformat(), "client": "c1", "invoices": list(action.invoices),
-            "direction": "out", "kind": _KIND_OF_EVENT[action.kind], "step": action.step,
-            "channel": action.channel, "key": action.key, "outcome": "delivered",
-            **({"deadline": action.deadline.isoformat()} if action.deadline else {}),
-        })
+        timeline.append(
+            (action.step, action.at.isoformat(), action.channel, action.kind, action.deadline)
+        )
+        history.append(
+            {
+                "at": action.at.isoformat(),
+                "client": "c1",
+                "invoices": list(action.invoices),
+                "direction": "out",
+                "kind": HISTORY_KIND[action.kind],
+                "step": action.step,
+                "channel": action.channel,
+                "key": action.key,
+                "outcome": "delivered",
+                **({"deadline": action.deadline.isoformat()} if action.deadline else {}),
+            }
+        )
         now = action.at
     pytest.fail("the ladder did not end within 20 actions")
 
@@ -356,8 +556,13 @@ TIMELINES = {
         # due +90d is Sunday 14 June: Monday
         ("overdue_90", "2026-06-15T10:00:00+02:00", "email", "send_reminder", None),
         # previous +7d; deadline 14d; registered letter first
-        ("final", "2026-06-22T10:00:00+02:00", "registered_letter", "send_letter",
-         date(2026, 7, 6)),
+        (
+            "final",
+            "2026-06-22T10:00:00+02:00",
+            "registered_letter",
+            "send_letter",
+            date(2026, 7, 6),
+        ),
         # deadline +1d
         ("legal", "2026-07-07T10:00:00+02:00", "system", "escalate", None),
     ],
@@ -371,8 +576,13 @@ TIMELINES = {
         ("payment_call", "2026-03-18T12:00:00+01:00", "phone", "call", date(2026, 3, 19)),
         ("follow_up_call", "2026-03-19T12:00:00+01:00", "phone", "call", None),
         # previous +1bd at 09:00, min_gap pushes to 12:00; deadline 7d
-        ("formal_claim", "2026-03-20T12:00:00+01:00", "registered_letter", "send_letter",
-         date(2026, 3, 27)),
+        (
+            "formal_claim",
+            "2026-03-20T12:00:00+01:00",
+            "registered_letter",
+            "send_letter",
+            date(2026, 3, 27),
+        ),
         # deadline +1d is Saturday 28 March: Monday, after DST
         ("legal", "2026-03-30T09:00:00+02:00", "system", "escalate", None),
     ],
@@ -398,8 +608,13 @@ TIMELINES = {
         # due +14d
         ("with_fee", "2026-03-30T09:00:00+02:00", "email", "send_reminder", None),
         # due +30d; deadline 14d
-        ("final", "2026-04-15T09:00:00+02:00", "registered_letter", "send_letter",
-         date(2026, 4, 29)),
+        (
+            "final",
+            "2026-04-15T09:00:00+02:00",
+            "registered_letter",
+            "send_letter",
+            date(2026, 4, 29),
+        ),
         ("legal", "2026-04-30T09:00:00+02:00", "system", "escalate", None),
     ],
 }

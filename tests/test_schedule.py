@@ -22,8 +22,11 @@ def _warsaw(*parts: int) -> datetime:
 
 def _policy(**changes: Any) -> Policy:
     data: dict[str, Any] = {
-        "name": "test", "send_at": "10:00", "call_at": "12:00",
-        "quiet_hours": ["20:00", "08:00"], "business_days_only": True,
+        "name": "test",
+        "send_at": "10:00",
+        "call_at": "12:00",
+        "quiet_hours": ["20:00", "08:00"],
+        "business_days_only": True,
         "steps": [{"id": "polite", "from": "due", "offset": "+1d", "action": "send_reminder"}],
     }
     data.update(changes)
@@ -31,8 +34,9 @@ def _policy(**changes: Any) -> Policy:
 
 
 def _step(offset: str, action: str = "send_reminder", **extra: Any) -> Step:
-    return Step.model_validate({"id": "s", "from": "due", "offset": offset, "action": action,
-                                **extra})
+    return Step.model_validate(
+        {"id": "s", "from": "due", "offset": offset, "action": action, **extra}
+    )
 
 
 CLOCK = ClientClock(_policy(), WARSAW, POLAND)
@@ -53,11 +57,13 @@ def test_local() -> None:
 
 @pytest.mark.parametrize(
     ("day", "expected"),
-    [(date(2026, 3, 10), "2026-03-10T00:00:00+01:00"),
-     (date(2026, 3, 29), "2026-03-29T00:00:00+01:00"),  # midnight comes before the change
-     (date(2026, 3, 30), "2026-03-30T00:00:00+02:00"),
-     (date(2026, 10, 25), "2026-10-25T00:00:00+02:00"),
-     (date(2026, 10, 26), "2026-10-26T00:00:00+01:00")],
+    [
+        (date(2026, 3, 10), "2026-03-10T00:00:00+01:00"),
+        (date(2026, 3, 29), "2026-03-29T00:00:00+01:00"),  # midnight comes before the change
+        (date(2026, 3, 30), "2026-03-30T00:00:00+02:00"),
+        (date(2026, 10, 25), "2026-10-25T00:00:00+02:00"),
+        (date(2026, 10, 26), "2026-10-26T00:00:00+01:00"),
+    ],
 )
 def test_start_of(day: date, expected: str) -> None:
     assert CLOCK.start_of(day).isoformat() == expected
@@ -65,8 +71,14 @@ def test_start_of(day: date, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("action", "hour"),
-    [("call", time(12)), ("send_reminder", time(10)), ("send_letter", time(10)),
-     ("escalate", time(10)), ("suspend_service", time(10)), ("apply_fee", time(10))],
+    [
+        ("call", time(12)),
+        ("send_reminder", time(10)),
+        ("send_letter", time(10)),
+        ("escalate", time(10)),
+        ("suspend_service", time(10)),
+        ("apply_fee", time(10)),
+    ],
 )
 def test_hour_of(action: str, hour: time) -> None:
     assert CLOCK.hour_of(_step("+1d", action)) == hour
@@ -83,40 +95,78 @@ SCHEDULED = [
     (CLOCK, ("+1d", "send_reminder"), _warsaw(2026, 3, 16), DUE, "2026-03-17T10:00:00+01:00"),
     (CLOCK, ("+1d", "call"), _warsaw(2026, 3, 16), DUE, "2026-03-17T12:00:00+01:00"),
     (CLOCK, ("+5d", "send_reminder"), _warsaw(2026, 3, 16), DUE, "2026-03-21T10:00:00+01:00"),
-    (CLOCK, ("+7d", "send_reminder"), _warsaw(2026, 3, 17, 10), DUE,
-     "2026-03-24T10:00:00+01:00"),
+    (CLOCK, ("+7d", "send_reminder"), _warsaw(2026, 3, 17, 10), DUE, "2026-03-24T10:00:00+01:00"),
     (CLOCK, ("+1w@TU", "call"), _warsaw(2026, 3, 24, 10), DUE, "2026-03-31T12:00:00+02:00"),
-    (CLOCK, ("+1bd", "send_reminder"), _warsaw(2026, 4, 3, 15), DUE,
-     "2026-04-07T10:00:00+02:00"),
+    (CLOCK, ("+1bd", "send_reminder"), _warsaw(2026, 4, 3, 15), DUE, "2026-04-07T10:00:00+02:00"),
     (CLOCK, ("0d", "call"), _warsaw(2026, 3, 16), DUE, "2026-03-16T12:00:00+01:00"),
     # hours keep the time they arrive at
-    (CLOCK, ("36h", "send_reminder"), _warsaw(2026, 3, 16, 9, 15), DUE,
-     "2026-03-17T21:15:00+01:00"),
+    (
+        CLOCK,
+        ("36h", "send_reminder"),
+        _warsaw(2026, 3, 16, 9, 15),
+        DUE,
+        "2026-03-17T21:15:00+01:00",
+    ),
     # DST: the 10:00 slot stays 10:00 while the offset changes
-    (CLOCK, ("+1d", "send_reminder"), _warsaw(2026, 3, 28), date(2026, 3, 20),
-     "2026-03-29T10:00:00+02:00"),
-    (CLOCK, ("+7d", "send_reminder"), _warsaw(2026, 10, 20), date(2026, 10, 1),
-     "2026-10-27T10:00:00+01:00"),
-    (CLOCK, ("24h", "send_reminder"), _warsaw(2026, 3, 28, 10), date(2026, 3, 20),
-     "2026-03-29T11:00:00+02:00"),
+    (
+        CLOCK,
+        ("+1d", "send_reminder"),
+        _warsaw(2026, 3, 28),
+        date(2026, 3, 20),
+        "2026-03-29T10:00:00+02:00",
+    ),
+    (
+        CLOCK,
+        ("+7d", "send_reminder"),
+        _warsaw(2026, 10, 20),
+        date(2026, 10, 1),
+        "2026-10-27T10:00:00+01:00",
+    ),
+    (
+        CLOCK,
+        ("24h", "send_reminder"),
+        _warsaw(2026, 3, 28, 10),
+        date(2026, 3, 20),
+        "2026-03-29T11:00:00+02:00",
+    ),
     # before the due date: moved back off weekends and holidays, so it still comes first
     (CLOCK, ("-3d", "send_reminder"), _warsaw(2026, 3, 16), DUE, "2026-03-13T10:00:00+01:00"),
     (CLOCK, ("-1d", "send_reminder"), _warsaw(2026, 3, 16), DUE, "2026-03-13T10:00:00+01:00"),
     (CLOCK, ("-2d", "call"), _warsaw(2026, 3, 16), DUE, "2026-03-13T12:00:00+01:00"),
     (CLOCK, ("-3bd", "call"), _warsaw(2026, 3, 16), DUE, "2026-03-11T12:00:00+01:00"),
     # due Monday 4 May: Sunday 3 May, Saturday, Friday 1 May are all days off in Poland
-    (CLOCK, ("-1d", "send_reminder"), _warsaw(2026, 5, 4), date(2026, 5, 4),
-     "2026-04-30T10:00:00+02:00"),
+    (
+        CLOCK,
+        ("-1d", "send_reminder"),
+        _warsaw(2026, 5, 4),
+        date(2026, 5, 4),
+        "2026-04-30T10:00:00+02:00",
+    ),
     # due Tuesday 7 April: Easter Monday and the weekend before it
-    (CLOCK, ("-1d", "send_reminder"), _warsaw(2026, 4, 7), date(2026, 4, 7),
-     "2026-04-03T10:00:00+02:00"),
+    (
+        CLOCK,
+        ("-1d", "send_reminder"),
+        _warsaw(2026, 4, 7),
+        date(2026, 4, 7),
+        "2026-04-03T10:00:00+02:00",
+    ),
     # ... across the DST change: back to Friday 27 March, at +01:00
-    (CLOCK, ("-1d", "send_reminder"), _warsaw(2026, 3, 30), date(2026, 3, 30),
-     "2026-03-27T10:00:00+01:00"),
+    (
+        CLOCK,
+        ("-1d", "send_reminder"),
+        _warsaw(2026, 3, 30),
+        date(2026, 3, 30),
+        "2026-03-27T10:00:00+01:00",
+    ),
     # a policy that contacts any day does not move pre-due steps
     (ANY_DAY, ("-1d", "send_reminder"), _warsaw(2026, 3, 16), DUE, "2026-03-15T10:00:00+01:00"),
-    (ANY_DAY, ("-1d", "send_reminder"), _warsaw(2026, 5, 4), date(2026, 5, 4),
-     "2026-05-03T10:00:00+02:00"),
+    (
+        ANY_DAY,
+        ("-1d", "send_reminder"),
+        _warsaw(2026, 5, 4),
+        date(2026, 5, 4),
+        "2026-05-03T10:00:00+02:00",
+    ),
 ]
 
 

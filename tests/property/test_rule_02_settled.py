@@ -10,7 +10,17 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.strategies import Json, Parties, cases, checked, local, settled_on
+from tests.strategies import (
+    Json,
+    Parties,
+    cases,
+    checked,
+    example_case,
+    example_invoice,
+    local,
+    settled_on,
+    suspension_event,
+)
 
 import paychase
 
@@ -61,41 +71,12 @@ def test_rule_02_settled_invoices_say_so(case_and_now: tuple[Json, datetime]) ->
 
 
 def _prepaid_case() -> Json:
-    return {
-        "version": 1,
-        "policy": "freelancer",
-        "clients": [
-            {
-                "id": "c1",
-                "name": "C",
-                "country": "PL",
-                "timezone": "Europe/Warsaw",
-                "contacts": {"email": "c1@mail.example"},
-            }
-        ],
-        "contracts": [{"id": "k1", "client": "c1", "currency": "PLN"}],
-        "invoices": [
-            {
-                "id": "i1",
-                "contract": "k1",
-                "issued": "2026-02-01",
-                "due": "2026-02-15",
-                "total": "100.00",
-                "currency": "PLN",
-                "payments": [{"date": "2026-01-20", "amount": "100.00"}],
-            }
-        ],
-        "history": [
-            {
-                "at": "2026-02-20T10:00:00+01:00",
-                "client": "c1",
-                "invoices": ["i1"],
-                "direction": "out",
-                "kind": "suspend",
-                "channel": "system",
-            },
-        ],
-    }
+    """An invoice paid before its issue date, with the service suspended over it since."""
+    paid = [{"date": "2026-01-20", "amount": "100.00"}]
+    return example_case(
+        invoices=[example_invoice(payments=paid)],
+        history=[suspension_event("2026-02-20T10:00:00+01:00")],
+    )
 
 
 def test_rule_02_prepaid_invoice_is_settled() -> None:

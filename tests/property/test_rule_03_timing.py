@@ -15,8 +15,11 @@ from tests.strategies import (
     cases,
     checked,
     due_of,
+    example_case,
+    example_invoice,
     local,
     start_of,
+    suspension_event,
 )
 
 import paychase
@@ -60,41 +63,10 @@ def _check_not_early(case: Json, now: datetime, *, undoing: bool) -> None:
 
 def _suspended_before_issue() -> tuple[Json, datetime]:
     """A service suspended over an invoice that is cancelled before its issue date comes."""
-    case: Json = {
-        "version": 1,
-        "policy": "freelancer",
-        "clients": [
-            {
-                "id": "c1",
-                "name": "C",
-                "country": "PL",
-                "timezone": "Europe/Warsaw",
-                "contacts": {"email": "c1@mail.example"},
-            }
-        ],
-        "contracts": [{"id": "k1", "client": "c1", "currency": "PLN"}],
-        "invoices": [
-            {
-                "id": "i1",
-                "contract": "k1",
-                "issued": "2026-03-05",
-                "due": "2026-03-19",
-                "total": "100.00",
-                "currency": "PLN",
-                "status": "cancelled",
-            }
-        ],
-        "history": [
-            {
-                "at": "2026-03-01T10:00:00+01:00",
-                "client": "c1",
-                "invoices": ["i1"],
-                "direction": "out",
-                "kind": "suspend",
-                "channel": "system",
-            }
-        ],
-    }
+    cancelled = example_invoice(issued="2026-03-05", due="2026-03-19", status="cancelled")
+    case = example_case(
+        invoices=[cancelled], history=[suspension_event("2026-03-01T10:00:00+01:00")]
+    )
     return case, datetime.fromisoformat("2026-03-02T09:00:00+01:00")
 
 

@@ -19,6 +19,8 @@ from tests.strategies import (
     checked,
     clients,
     contracts,
+    example_case,
+    example_invoice,
     ladder_walks,
     local,
     nows,
@@ -200,30 +202,10 @@ def _given_up_final_case() -> Json:
         ],
     }
     sent = {"client": "c1", "invoices": ["i1"], "direction": "out", "channel": "email"}
-    return {
-        "version": 1,
-        "policy": ladder,
-        "clients": [
-            {
-                "id": "c1",
-                "name": "C",
-                "country": "PL",
-                "timezone": "Europe/Warsaw",
-                "contacts": {"email": "c1@mail.example"},
-            }
-        ],
-        "contracts": [{"id": "k1", "client": "c1", "currency": "PLN"}],
-        "invoices": [
-            {
-                "id": "i1",
-                "contract": "k1",
-                "issued": "2026-02-01",
-                "due": "2026-02-15",
-                "total": "100.00",
-                "currency": "PLN",
-            }
-        ],
-        "history": [
+    return example_case(
+        policy=ladder,
+        invoices=[example_invoice()],
+        history=[
             {
                 **sent,
                 "at": "2026-02-16T10:00:00+01:00",
@@ -246,7 +228,7 @@ def _given_up_final_case() -> Json:
                 "outcome": "failed",
             },
         ],
-    }
+    )
 
 
 def test_rule_04_no_escalation_when_the_final_notice_never_got_through() -> None:

@@ -8,7 +8,18 @@ from datetime import datetime
 
 from hypothesis import example, given
 from hypothesis import strategies as st
-from tests.strategies import Json, Parties, calendar_of, cases, checked, due_of, local
+from tests.strategies import (
+    Json,
+    Parties,
+    calendar_of,
+    cases,
+    checked,
+    due_of,
+    example_case,
+    example_invoice,
+    fee_and_no_fee_case,
+    local,
+)
 
 import paychase
 from paychase import Action
@@ -78,62 +89,7 @@ def test_rule_05_no_invoice_in_two_messages(case_and_now: tuple[Json, datetime])
                 assert parties.invoice(invoice_id).currency == action.amounts.currency
 
 
-def _fee_and_no_fee() -> tuple[Json, datetime]:
-    """Invoices i1 (contract k1: statutory fee) and i2 (k2: none) of one client both reach
-    the freelancer ladder's 'with_fee' step at the same moment."""
-    sent = {
-        "client": "c1",
-        "invoices": ["i1", "i2"],
-        "direction": "out",
-        "kind": "reminder",
-        "channel": "email",
-        "outcome": "delivered",
-    }
-    case: Json = {
-        "version": 1,
-        "policy": "freelancer",
-        "clients": [
-            {
-                "id": "c1",
-                "name": "C",
-                "kind": "business",
-                "country": "PL",
-                "timezone": "Europe/Warsaw",
-                "contacts": {"email": "c1@mail.example"},
-            }
-        ],
-        "contracts": [
-            {"id": "k1", "client": "c1", "currency": "PLN", "late_fee": {"kind": "statutory"}},
-            {"id": "k2", "client": "c1", "currency": "PLN", "late_fee": {"kind": "none"}},
-        ],
-        "invoices": [
-            {
-                "id": "i1",
-                "contract": "k1",
-                "issued": "2026-02-01",
-                "due": "2026-02-10",
-                "total": "100.00",
-                "currency": "PLN",
-            },
-            {
-                "id": "i2",
-                "contract": "k2",
-                "issued": "2026-02-01",
-                "due": "2026-02-10",
-                "total": "100.00",
-                "currency": "PLN",
-            },
-        ],
-        "history": [
-            {**sent, "at": "2026-02-11T10:00:00+01:00", "step": "polite"},
-            {**sent, "at": "2026-02-18T10:00:00+01:00", "step": "firm"},
-            {**sent, "at": "2026-02-24T12:00:00+01:00", "step": "check_call"},
-        ],
-    }
-    return case, datetime.fromisoformat("2026-03-04T09:00:00+01:00")
-
-
-@example(case_and_now=_fee_and_no_fee())
+@example(case_and_now=fee_and_no_fee_case())
 @given(st.one_of(cases(), busy_clients))
 def test_rule_05_invoices_combined_into_one_message(case_and_now: tuple[Json, datetime]) -> None:
     case, now = case_and_now
@@ -153,39 +109,9 @@ def test_rule_05_invoices_combined_into_one_message(case_and_now: tuple[Json, da
 
 def _pre_due_behind_polite() -> tuple[Json, datetime]:
     """Invoice i2 is a day overdue (polite today), i1 falls due in three days (pre_due today)."""
-    case: Json = {
-        "version": 1,
-        "policy": "freelancer",
-        "clients": [
-            {
-                "id": "c1",
-                "name": "C",
-                "country": "PL",
-                "timezone": "Europe/Warsaw",
-                "contacts": {"email": "c1@mail.example"},
-            }
-        ],
-        "contracts": [{"id": "k1", "client": "c1", "currency": "PLN"}],
-        "invoices": [
-            {
-                "id": "i1",
-                "contract": "k1",
-                "issued": "2026-02-01",
-                "due": "2026-03-05",
-                "total": "100.00",
-                "currency": "PLN",
-            },
-            {
-                "id": "i2",
-                "contract": "k1",
-                "issued": "2026-02-01",
-                "due": "2026-03-01",
-                "total": "100.00",
-                "currency": "PLN",
-            },
-        ],
-        "history": [],
-    }
+    case = example_case(
+        invoices=[example_invoice("i1", due="2026-03-05"), example_invoice("i2", due="2026-03-01")]
+    )
     return case, datetime.fromisoformat("2026-03-02T09:00:00+01:00")
 
 

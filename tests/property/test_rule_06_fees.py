@@ -18,6 +18,7 @@ from tests.strategies import (
     clients,
     contracts,
     currencies,
+    fee_and_no_fee_case,
     ladder_walks,
     nows,
 )
@@ -91,67 +92,7 @@ def test_rule_06_fees_only_where_the_contract_provides_them(
     _check_effects(*case_and_now, combined=False)
 
 
-def _fee_and_no_fee() -> tuple[Json, datetime]:
-    """i1 (k1: statutory fee, compensation) and i2 (k2: no fee) both reach 'with_fee'."""
-    sent = {
-        "client": "c1",
-        "invoices": ["i1", "i2"],
-        "direction": "out",
-        "kind": "reminder",
-        "channel": "email",
-        "outcome": "delivered",
-    }
-    case: Json = {
-        "version": 1,
-        "policy": "freelancer",
-        "clients": [
-            {
-                "id": "c1",
-                "name": "C",
-                "kind": "business",
-                "country": "PL",
-                "timezone": "Europe/Warsaw",
-                "contacts": {"email": "c1@mail.example"},
-            }
-        ],
-        "contracts": [
-            {
-                "id": "k1",
-                "client": "c1",
-                "currency": "PLN",
-                "late_fee": {"kind": "statutory"},
-                "fixed_compensation": True,
-            },
-            {"id": "k2", "client": "c1", "currency": "PLN", "late_fee": {"kind": "none"}},
-        ],
-        "invoices": [
-            {
-                "id": "i1",
-                "contract": "k1",
-                "issued": "2026-02-01",
-                "due": "2026-02-10",
-                "total": "100.00",
-                "currency": "PLN",
-            },
-            {
-                "id": "i2",
-                "contract": "k2",
-                "issued": "2026-02-01",
-                "due": "2026-02-10",
-                "total": "100.00",
-                "currency": "PLN",
-            },
-        ],
-        "history": [
-            {**sent, "at": "2026-02-11T10:00:00+01:00", "step": "polite"},
-            {**sent, "at": "2026-02-18T10:00:00+01:00", "step": "firm"},
-            {**sent, "at": "2026-02-24T12:00:00+01:00", "step": "check_call"},
-        ],
-    }
-    return case, datetime.fromisoformat("2026-03-04T09:00:00+01:00")
-
-
-@example(case_and_now=_fee_and_no_fee())
+@example(case_and_now=fee_and_no_fee_case(fixed_compensation=True))
 @given(two_contract_cases())
 def test_rule_06_combined_message_charges_only_where_each_contract_allows(
     case_and_now: tuple[Json, datetime],

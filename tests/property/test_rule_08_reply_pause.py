@@ -10,7 +10,17 @@ from datetime import datetime, timedelta
 
 from hypothesis import example, given
 from hypothesis import strategies as st
-from tests.strategies import Json, Parties, after_due, calendar_of, cases, checked, local
+from tests.strategies import (
+    Json,
+    Parties,
+    after_due,
+    calendar_of,
+    cases,
+    checked,
+    example_case,
+    example_invoice,
+    local,
+)
 
 import paychase
 
@@ -76,34 +86,13 @@ def _two_replies_over_new_year() -> tuple[Json, datetime]:
     from a holiday, ends its 5bd pause the day before the first one's, which must still hold
     (a regression: only the latest reply used to count)."""
     reply = {"client": "c1", "direction": "in", "kind": "reply", "channel": "email"}
-    case: Json = {
-        "version": 1,
-        "policy": "freelancer",
-        "clients": [
-            {
-                "id": "c1",
-                "name": "C",
-                "country": "PL",
-                "timezone": "Europe/Warsaw",
-                "contacts": {"email": "c1@mail.example"},
-            }
-        ],
-        "contracts": [{"id": "k1", "client": "c1", "currency": "PLN"}],
-        "invoices": [
-            {
-                "id": "i1",
-                "contract": "k1",
-                "issued": "2024-12-01",
-                "due": "2024-12-20",
-                "total": "100.00",
-                "currency": "PLN",
-            }
-        ],
-        "history": [
+    case = example_case(
+        invoices=[example_invoice(issued="2024-12-01", due="2024-12-20")],
+        history=[
             reply | {"at": "2024-12-31T23:30:00+01:00"},
             reply | {"at": "2025-01-01T01:00:00+01:00"},
         ],
-    }
+    )
     return case, datetime.fromisoformat("2025-01-01T09:00:00+01:00")
 
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from hypothesis import example, given
-from tests.strategies import Json, cases, checked, mentions_date
+from tests.strategies import (
+    Json,
+    cases,
+    checked,
+    example_case,
+    example_client,
+    example_invoice,
+    mentions_date,
+)
 
 import paychase
 
@@ -24,33 +33,13 @@ def test_rule_12_ladder_reasons_name_the_step_and_a_date(
             assert mentions_date(action.reason), (action.key, action.reason)
 
 
-def _one_invoice(**changes: object) -> tuple[Json, datetime]:
+def _one_invoice(**changes: Any) -> tuple[Json, datetime]:
     """An overdue invoice of a client in Warsaw, with `changes` to the client or invoice."""
-    client: Json = {
-        "id": "c1",
-        "name": "C",
-        "country": "PL",
-        "timezone": "Europe/Warsaw",
-        "contacts": {"email": "c1@mail.example"},
-    }
-    invoice: Json = {
-        "id": "i1",
-        "contract": "k1",
-        "issued": "2026-02-01",
-        "due": "2026-02-15",
-        "total": "100.00",
-        "currency": "PLN",
-    }
-    for name, value in changes.items():
-        (client if name == "contacts" else invoice)[name] = value
-    case: Json = {
-        "version": 1,
-        "policy": "freelancer",
-        "clients": [client],
-        "contracts": [{"id": "k1", "client": "c1", "currency": "PLN"}],
-        "invoices": [invoice],
-        "history": [],
-    }
+    to_client = {name: value for name, value in changes.items() if name == "contacts"}
+    to_invoice = {name: value for name, value in changes.items() if name != "contacts"}
+    case = example_case(
+        client=example_client(**to_client), invoices=[example_invoice(**to_invoice)]
+    )
     return case, datetime.fromisoformat("2026-03-02T09:00:00+01:00")
 
 
