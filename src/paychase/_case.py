@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 from zoneinfo import ZoneInfoNotFoundError
 
 import holidays
@@ -237,19 +237,27 @@ class EarlyPaymentDiscount(FrozenModel):
     within: ForwardDuration = Field(description="Counted from the invoice date")
 
 
-class Deposit(FrozenModel):
-    """Money asked for before work starts."""
+class _RateOrAmount(FrozenModel):
+    """A sum given either as a percentage of something or as an amount, never both."""
 
-    rate: PositiveAmount | None = Field(None, description="Percent of the contract value")
+    what: ClassVar[str]
+    rate: PositiveAmount | None = None
     amount: PositiveAmount | None = None
-    due_before_start: bool = True
-    refundable: bool = False
 
     @model_validator(mode="after")
     def _rate_or_amount(self) -> Self:
         if (self.rate is None) == (self.amount is None):
-            raise ValueError("a deposit needs exactly one of 'rate' and 'amount'")
+            raise ValueError(f"a {self.what} needs exactly one of 'rate' and 'amount'")
         return self
+
+
+class Deposit(_RateOrAmount):
+    """Money asked for before work starts."""
+
+    what = "deposit"
+    rate: PositiveAmount | None = Field(None, description="Percent of the contract value")
+    due_before_start: bool = True
+    refundable: bool = False
 
 
 class Milestone(FrozenModel):
@@ -261,18 +269,12 @@ class Milestone(FrozenModel):
     due: CaseDate
 
 
-class KillFee(FrozenModel):
+class KillFee(_RateOrAmount):
     """What a client owes when work stops because they went silent."""
 
+    what = "kill fee"
     after_silence: ForwardDuration
     rate: PositiveAmount | None = Field(None, description="Percent of the remaining value")
-    amount: PositiveAmount | None = None
-
-    @model_validator(mode="after")
-    def _rate_or_amount(self) -> Self:
-        if (self.rate is None) == (self.amount is None):
-            raise ValueError("a kill fee needs exactly one of 'rate' and 'amount'")
-        return self
 
 
 class Suspension(FrozenModel):
