@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from paychase import CurrencyMismatchError, InvalidCaseError, round_money
-from paychase._money import Amount, CurrencyCode, check_precision, minor_unit, same_currency
+from paychase import InvalidCaseError, round_money
+from paychase._money import Amount, CurrencyCode, check_precision, minor_unit
 
 AMOUNT: TypeAdapter[Decimal] = TypeAdapter(Amount)
 CURRENCY: TypeAdapter[str] = TypeAdapter(CurrencyCode)
@@ -192,20 +192,3 @@ def test_check_precision_on_an_absurdly_long_amount_names_the_field() -> None:
     with pytest.raises(InvalidCaseError) as caught:
         check_precision(Decimal("1" * 30), "EUR", field="invoices[0].total")
     assert caught.value.field == "invoices[0].total"
-
-
-# -- one currency at a time --------------------------------------------------------------------
-
-
-def test_same_currency() -> None:
-    assert same_currency("EUR", "EUR", field="invoices[0].currency") == "EUR"
-
-
-def test_mixing_currencies_raises_a_named_error() -> None:
-    with pytest.raises(CurrencyMismatchError) as caught:
-        same_currency("EUR", "PLN", field="invoices[1].currency")
-    error = caught.value
-    assert error.field == "invoices[1].currency"
-    assert error.value == "PLN"
-    assert isinstance(error, InvalidCaseError)
-    assert str(error) == "invoices[1].currency: currency PLN does not match EUR (got 'PLN')"

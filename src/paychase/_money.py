@@ -15,9 +15,9 @@ from typing import Annotated, Any
 from babel.numbers import get_currency_precision, list_currencies
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
-from paychase.errors import CurrencyMismatchError, InvalidCaseError
+from paychase.errors import InvalidCaseError
 
-__all__ = ["Amount", "CurrencyCode", "minor_unit", "round_money", "same_currency"]
+__all__ = ["Amount", "CurrencyCode", "check_precision", "minor_unit", "round_money"]
 
 
 # Decimal's default context keeps 28 significant digits; leave room for the minor unit.
@@ -124,12 +124,3 @@ def check_precision(value: Decimal, currency: str, *, field: str) -> None:
             field=field,
             value=str(value),
         )
-
-
-def same_currency(first: str, second: str, *, field: str) -> str:
-    """Return the shared currency, or raise `CurrencyMismatchError` naming `field`."""
-    if first != second:
-        raise CurrencyMismatchError(
-            f"currency {second} does not match {first}", field=field, value=second
-        )
-    return first
