@@ -30,6 +30,17 @@ from paychase._case import (
     Suspension,
 )
 from paychase._durations import Duration
+from paychase._interest import (
+    InterestComputation,
+    InterestPeriod,
+    InterestSegment,
+    MissingPeriod,
+    RatePeriod,
+    RateTable,
+    Regime,
+    builtin_rate_table,
+    statutory_interest,
+)
 from paychase._io import parse_case
 from paychase._ladder import TRANSITIONS, state_diagram
 from paychase._money import round_money
@@ -69,6 +80,9 @@ __all__ = [
     "ExchangeRate",
     "HolidayCalendar",
     "HolidaysCalendar",
+    "InterestComputation",
+    "InterestPeriod",
+    "InterestSegment",
     "InvalidCaseError",
     "Invoice",
     "InvoiceState",
@@ -76,6 +90,7 @@ __all__ = [
     "KillFee",
     "LateFee",
     "Milestone",
+    "MissingPeriod",
     "PaychaseError",
     "Payment",
     "Plan",
@@ -83,10 +98,14 @@ __all__ = [
     "Policy",
     "PolicyError",
     "Promise",
+    "RatePeriod",
+    "RateTable",
+    "Regime",
     "Step",
     "Suspension",
     "__version__",
     "builtin_policy",
+    "builtin_rate_table",
     "case_schema",
     "load_case",
     "parse_case",
@@ -94,4 +113,5 @@ __all__ = [
     "plan_schema",
     "round_money",
     "state_diagram",
+    "statutory_interest",
 ]
