@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from paychase import Amounts, Invoice
-from paychase._amounts import Balance, amounts_of, balance_of, paid_in_full_on
+from paychase._amounts import Balance, balance_of, paid_in_full_on
+from paychase._charges import Owed, amounts_of
 
 D = Decimal
 
@@ -121,12 +122,18 @@ def test_a_one_cent_shortfall_is_not_paid() -> None:
 # -- amounts_of --------------------------------------------------------------------------------
 
 
+def _owed(balance: Balance) -> Owed:
+    """What a balance owes with no fee, interest or compensation."""
+    zero = D("0")
+    return Owed(balance.invoiced, balance.paid, balance.chased, zero, zero, zero)
+
+
 def test_amounts_add_up_several_invoices() -> None:
     balances = [
         Balance(D("1200.00"), D("200.00"), D("0")),
         Balance(D("300.00"), D("0"), D("100.00")),
     ]
-    amounts = amounts_of(balances, "PLN")
+    amounts = amounts_of([_owed(b) for b in balances], "PLN")
     assert amounts == Amounts(
         invoiced=D("1500.00"),
         paid=D("200.00"),
@@ -140,14 +147,14 @@ def test_amounts_add_up_several_invoices() -> None:
 
 
 def test_amounts_total_is_principal_plus_charges() -> None:
-    amounts = amounts_of([Balance(D("99.99"), D("0.99"), D("0"))], "EUR")
+    amounts = amounts_of([_owed(Balance(D("99.99"), D("0.99"), D("0")))], "EUR")
     assert amounts.total == (
         amounts.principal + amounts.late_fee + amounts.interest + amounts.compensation
     )
 
 
 def test_amounts_of_an_overpaid_invoice_ask_for_nothing() -> None:
-    amounts = amounts_of([Balance(D("100.00"), D("150.00"), D("0"))], "EUR")
+    amounts = amounts_of([_owed(Balance(D("100.00"), D("150.00"), D("0")))], "EUR")
     assert (amounts.principal, amounts.total, amounts.paid) == (D("0.00"), D("0.00"), D("150.00"))
 
 
@@ -176,7 +183,7 @@ def test_amounts_of_nothing_are_zero_in_the_currency() -> None:
 def test_amounts_are_rounded_to_the_currencys_minor_unit(
     currency: str, invoiced: str, paid: str, principal: str
 ) -> None:
-    amounts = amounts_of([Balance(D(invoiced), D(paid), D("0"))], currency)
+    amounts = amounts_of([_owed(Balance(D(invoiced), D(paid), D("0")))], currency)
     assert str(amounts.principal) == principal
     assert str(amounts.total) == principal
     for charge in (amounts.late_fee, amounts.interest, amounts.compensation):
@@ -185,7 +192,7 @@ def test_amounts_are_rounded_to_the_currencys_minor_unit(
 
 
 def test_amounts_serialise_as_strings() -> None:
-    amounts = amounts_of([Balance(D("1200"), D("200"), D("0"))], "JPY")
+    amounts = amounts_of([_owed(Balance(D("1200"), D("200"), D("0")))], "JPY")
     dumped = amounts.model_dump(mode="json")
     assert dumped["principal"] == "1000"
     assert dumped["late_fee"] == "0"
@@ -194,6 +201,6 @@ def test_amounts_serialise_as_strings() -> None:
 
 def test_a_yen_invoice_keeps_whole_yen_from_case_to_amounts() -> None:
     invoice = _invoice("120000", ("2026-02-20", "20000"), currency="JPY")
-    amounts = amounts_of([balance_of(invoice, date(2026, 3, 1))], "JPY")
+    amounts = amounts_of([_owed(balance_of(invoice, date(2026, 3, 1)))], "JPY")
     assert str(amounts.principal) == "100000"
     assert str(amounts.paid) == "20000"

@@ -9,7 +9,16 @@ rendering, channels, storage, the command line — lives in `paychase.shell` aro
 ['b2b_strict', 'freelancer', 'saas', 'tradesperson']
 """
 
-from paychase._actions import Action, Amounts, InvoiceState, InvoiceStatus, Plan
+from paychase._actions import (
+    Action,
+    Amounts,
+    Charge,
+    ChargeKind,
+    ChargeLine,
+    InvoiceState,
+    InvoiceStatus,
+    Plan,
+)
 from paychase._calendar import HolidaysCalendar
 from paychase._case import (
     Case,
@@ -24,12 +33,20 @@ from paychase._case import (
     Invoice,
     KillFee,
     LateFee,
+    Materials,
     Milestone,
     Payment,
     Promise,
     Suspension,
 )
+from paychase._compensation import (
+    Compensation,
+    CompensationTable,
+    builtin_compensation_table,
+    fixed_compensation,
+)
 from paychase._durations import Duration
+from paychase._fees import FeeComputation, FeeLine, contractual_fee
 from paychase._interest import (
     InterestComputation,
     InterestPeriod,
@@ -48,6 +65,7 @@ from paychase._plan import plan
 from paychase._policy import BUILTIN_POLICIES, ActionKind, Channel, Policy, Step, builtin_policy
 from paychase._protocols import CalendarFactory, HolidayCalendar
 from paychase._schema import case_schema, plan_schema
+from paychase._statement import Statement, StatementLine, StatementTotal, statement
 from paychase.errors import (
     CurrencyMismatchError,
     InvalidCaseError,
@@ -68,7 +86,12 @@ __all__ = [
     "CalendarFactory",
     "Case",
     "Channel",
+    "Charge",
+    "ChargeKind",
+    "ChargeLine",
     "Client",
+    "Compensation",
+    "CompensationTable",
     "ContactEvent",
     "Contacts",
     "Contract",
@@ -78,6 +101,8 @@ __all__ = [
     "Duration",
     "EarlyPaymentDiscount",
     "ExchangeRate",
+    "FeeComputation",
+    "FeeLine",
     "HolidayCalendar",
     "HolidaysCalendar",
     "InterestComputation",
@@ -89,6 +114,7 @@ __all__ = [
     "InvoiceStatus",
     "KillFee",
     "LateFee",
+    "Materials",
     "Milestone",
     "MissingPeriod",
     "PaychaseError",
@@ -101,17 +127,24 @@ __all__ = [
     "RatePeriod",
     "RateTable",
     "Regime",
+    "Statement",
+    "StatementLine",
+    "StatementTotal",
     "Step",
     "Suspension",
     "__version__",
+    "builtin_compensation_table",
     "builtin_policy",
     "builtin_rate_table",
     "case_schema",
+    "contractual_fee",
+    "fixed_compensation",
     "load_case",
     "parse_case",
     "plan",
     "plan_schema",
     "round_money",
     "state_diagram",
+    "statement",
     "statutory_interest",
 ]

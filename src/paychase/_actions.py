@@ -16,7 +16,16 @@ from paychase._model import FrozenModel
 from paychase._money import Amount
 from paychase._policy import ActionKind, Channel, Effect, Tone
 
-__all__ = ["Action", "Amounts", "InvoiceState", "InvoiceStatus", "Plan"]
+__all__ = [
+    "Action",
+    "Amounts",
+    "Charge",
+    "ChargeKind",
+    "ChargeLine",
+    "InvoiceState",
+    "InvoiceStatus",
+    "Plan",
+]
 
 InvoiceStatus = Literal[
     "draft",
@@ -44,6 +53,39 @@ class Amounts(FrozenModel):
     compensation: Amount = Field(description="Fixed recovery-cost compensation")
     total: Amount = Field(description="principal + late_fee + interest + compensation")
     currency: str
+    discount: Amount | None = Field(
+        None, description="Early-payment discount on offer at the action's date, if any"
+    )
+    discounted_total: Amount | None = Field(None, description="total - discount")
+    discount_until: date | None = Field(None, description="Last day the discount holds")
+
+
+ChargeKind = Literal["late_fee", "interest", "compensation", "kill_fee"]
+"""What a charge is: a contractual fee, statutory interest, fixed compensation or a kill fee."""
+
+
+class ChargeLine(FrozenModel):
+    """One line of a computation: a stretch of days at one rate on one base, or a one-off sum."""
+
+    from_: date = Field(alias="from", description="First day (inclusive)")
+    to: date = Field(description="Last day (inclusive)")
+    days: int = Field(description="Days counted (0 for a one-off sum)")
+    base: Amount = Field(description="The amount the line is computed on")
+    rate: Amount | None = Field(None, description="Rate in percent (per year, month or day)")
+    amount: Amount = Field(description="The line's amount, before rounding")
+    source: str | None = Field(None, description="Where the rate comes from")
+
+
+class Charge(FrozenModel):
+    """A fee, interest or compensation with the computation behind it, fit to show a court."""
+
+    invoice: str
+    kind: ChargeKind
+    amount: Amount = Field(description="Charged as of `as_of`, rounded to the minor unit")
+    currency: str
+    as_of: date = Field(description="The local date the amount is computed for")
+    rule: str = Field(description="The clause or statute, the regime and its rate source")
+    lines: tuple[ChargeLine, ...] = ()
 
 
 class Action(FrozenModel):
@@ -62,6 +104,9 @@ class Action(FrozenModel):
     deadline: date | None = Field(None, description="The payment deadline the message states")
     effects: tuple[Effect, ...] = Field((), description="Side effects the host must perform")
     attach_invoice: bool = False
+    charges: tuple[Charge, ...] = Field(
+        (), description="apply_fee and pause_work: each charge with its computation"
+    )
     reason: str = Field(min_length=1, description="Why, naming the rule and dates behind it")
 
 

@@ -7,16 +7,13 @@ negative debt.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from paychase._actions import Amounts
 from paychase._case import Invoice
-from paychase._money import round_money
 
-__all__ = ["Balance", "amounts_of", "balance_of", "paid_in_full_on"]
+__all__ = ["Balance", "balance_of", "paid_in_full_on"]
 
 ZERO = Decimal(0)
 
@@ -55,29 +52,3 @@ def paid_in_full_on(invoice: Invoice) -> date | None:
         if running >= invoice.total:
             return payment.date
     return None if invoice.total > 0 else invoice.issued
-
-
-def amounts_of(balances: Iterable[Balance], currency: str) -> Amounts:
-    """The `amounts` block of an action covering `balances` (fees and interest not yet charged).
-
-    >>> b = Balance(Decimal("1200.00"), Decimal("200.00"), Decimal(0))
-    >>> amounts_of([b], "PLN").total
-    Decimal('1000.00')
-    """
-    invoiced = paid = principal = ZERO
-    for balance in balances:
-        invoiced += balance.invoiced
-        paid += balance.paid
-        principal += balance.chased
-    zero = round_money(ZERO, currency)
-    principal = round_money(principal, currency)
-    return Amounts(
-        invoiced=round_money(invoiced, currency),
-        paid=round_money(paid, currency),
-        principal=principal,
-        late_fee=zero,
-        interest=zero,
-        compensation=zero,
-        total=principal,
-        currency=currency,
-    )

@@ -28,6 +28,7 @@ from paychase._policy import BuiltinName, Channel, Policy, resolve_policy
 from paychase.errors import CurrencyMismatchError, InvalidCaseError
 
 __all__ = [
+    "AllocationPart",
     "Case",
     "Client",
     "ContactEvent",
@@ -40,10 +41,12 @@ __all__ = [
     "Invoice",
     "KillFee",
     "LateFee",
+    "Materials",
     "Milestone",
     "Payment",
     "Promise",
     "Suspension",
+    "contract_value",
 ]
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
@@ -251,13 +254,30 @@ class _RateOrAmount(FrozenModel):
         return self
 
 
-class Deposit(_RateOrAmount):
-    """Money asked for before work starts."""
+class Deposit(FrozenModel):
+    """Money asked for before work starts.
 
-    what = "deposit"
+    Give a `rate` (percent of the contract value) or an `amount`; with neither, paychase asks a
+    first-time client for 50 % and a returning one (an earlier invoice paid in full) for 25 %.
+    """
+
     rate: PositiveAmount | None = Field(None, description="Percent of the contract value")
+    amount: PositiveAmount | None = Field(None, description="A fixed deposit")
     due_before_start: bool = True
     refundable: bool = False
+
+    @model_validator(mode="after")
+    def _not_both(self) -> Self:
+        if self.rate is not None and self.amount is not None:
+            raise ValueError("a deposit takes 'rate' or 'amount', not both")
+        return self
+
+
+class Materials(_RateOrAmount):
+    """A prepayment for materials, due before work starts (tradespeople buy them up front)."""
+
+    what = "materials prepayment"
+    rate: PositiveAmount | None = Field(None, description="Percent of the contract value")
 
 
 class Milestone(FrozenModel):
@@ -284,6 +304,10 @@ class Suspension(FrozenModel):
     warnings: int = Field(ge=1, description="Warnings sent first; the last one states a deadline")
 
 
+AllocationPart = Literal["costs", "interest", "principal"]
+_ALLOCATION_PARTS: tuple[AllocationPart, ...] = ("costs", "interest", "principal")
+
+
 class Contract(FrozenModel):
     """The terms behind a client's invoices."""
 
@@ -305,9 +329,36 @@ class Contract(FrozenModel):
     milestones: tuple[Milestone, ...] = ()
     kill_fee: KillFee | None = None
     suspension: Suspension | None = None
-    work_started: CaseDate | None = None
+    materials: Materials | None = None
+    value: PositiveAmount | None = Field(
+        None, description="The whole contract's value; deposits and kill fees are a share of it"
+    )
+    work_started: CaseDate | None = Field(
+        None, description="When work started (or will start, if later than now)"
+    )
+    work_finished: CaseDate | None = Field(None, description="When the work was delivered")
     jurisdiction: CountryCode | None = Field(None, description="Defaults to the client's country")
     interest_regime: str | None = Field(None, pattern=r"^[A-Z][A-Z0-9_]*$")
+    allocation: tuple[AllocationPart, ...] | None = Field(
+        None,
+        description="Order in which payments pay costs, interest and principal; default: "
+        "costs, interest, principal (principal first where the regime says so, e.g. RU)",
+    )
+    tolerance: NonNegativeAmount | None = Field(
+        None, description="A balance below this amount is not chased"
+    )
+    waive_charges_when_paid: bool = Field(
+        False, description="Fees and interest are dropped once the principal is paid"
+    )
+
+    @model_validator(mode="after")
+    def _allocation_is_an_order(self) -> Self:
+        if self.allocation is not None and sorted(self.allocation) != sorted(_ALLOCATION_PARTS):
+            raise ValueError("allocation must list costs, interest and principal once each")
+        started, finished = self.work_started, self.work_finished
+        if started is not None and finished is not None and finished < started:
+            raise ValueError("work_finished is before work_started")
+        return self
 
 
 class Payment(FrozenModel):
@@ -330,6 +381,16 @@ class Invoice(FrozenModel):
     currency: CurrencyCode
     payments: tuple[Payment, ...] = ()
     status: Literal["open", "disputed", "written_off", "cancelled"] = "open"
+    kind: Literal["invoice", "deposit", "materials", "milestone", "kill_fee"] = Field(
+        "invoice", description="What the invoice bills: work, a prepayment, a stage or a kill fee"
+    )
+    milestone: str | None = Field(None, description="The contract milestone a stage bill is for")
+
+    @model_validator(mode="after")
+    def _milestone_named(self) -> Self:
+        if (self.kind == "milestone") != (self.milestone is not None):
+            raise ValueError("a milestone invoice (kind 'milestone') names its 'milestone'")
+        return self
 
     @property
     def label(self) -> str:
@@ -466,9 +527,38 @@ def _check_contract(contract: Contract, clients: dict[str, Client], path: str) -
         check_precision(
             milestone.amount, contract.currency, field=f"{path}.milestones[{index}].amount"
         )
-    fee = contract.late_fee
-    if fee.amount is not None:
-        check_precision(fee.amount, contract.currency, field=f"{path}.late_fee.amount")
+    amounts = {
+        "late_fee.amount": contract.late_fee.amount,
+        "late_fee.cap": contract.late_fee.cap,
+        "value": contract.value,
+        "tolerance": contract.tolerance,
+        "deposit.amount": contract.deposit.amount if contract.deposit else None,
+        "materials.amount": contract.materials.amount if contract.materials else None,
+        "kill_fee.amount": contract.kill_fee.amount if contract.kill_fee else None,
+    }
+    for name, amount in amounts.items():
+        if amount is not None:
+            check_precision(amount, contract.currency, field=f"{path}.{name}")
+    shares = {
+        "deposit.rate": contract.deposit is not None and contract.deposit.amount is None,
+        "materials.rate": contract.materials is not None and contract.materials.rate is not None,
+        "kill_fee.rate": contract.kill_fee is not None and contract.kill_fee.rate is not None,
+    }
+    for name, share in shares.items():
+        if share and contract_value(contract) is None:
+            raise InvalidCaseError(
+                "a share of the contract value needs the contract's 'value' (or milestones)",
+                field=f"{path}.{name}",
+            )
+
+
+def contract_value(contract: Contract) -> Decimal | None:
+    """The contract's whole value: as stated, else the sum of its milestones, else unknown."""
+    if contract.value is not None:
+        return contract.value
+    if contract.milestones:
+        return sum((m.amount for m in contract.milestones), Decimal(0))
+    return None
 
 
 def _check_invoice(invoice: Invoice, contracts: dict[str, Contract], path: str) -> str:
@@ -494,6 +584,14 @@ def _check_invoice(invoice: Invoice, contracts: dict[str, Contract], path: str) 
             field=f"{path}.due",
         )
     check_precision(invoice.total, invoice.currency, field=f"{path}.total")
+    if invoice.milestone is not None and invoice.milestone not in {
+        m.id for m in contract.milestones
+    }:
+        raise InvalidCaseError(
+            f"contract {contract.id} has no such milestone",
+            field=f"{path}.milestone",
+            value=invoice.milestone,
+        )
     for index, payment in enumerate(invoice.payments):
         check_precision(payment.amount, invoice.currency, field=f"{path}.payments[{index}].amount")
     return contract.client

@@ -16,10 +16,11 @@ from decimal import Decimal
 from paychase._actions import InvoiceStatus
 from paychase._amounts import ZERO, Balance, balance_of, paid_in_full_on
 from paychase._case import Case, ContactEvent, Contract, Invoice
+from paychase._charges import ChargeBook, Owed
 from paychase._ladder import Progress, Signal, fold_state
 from paychase._schedule import ClientClock
 
-__all__ = ["SETTLED", "InvoiceFacts", "Portfolio", "about", "latest", "read_facts"]
+__all__ = ["SETTLED", "InvoiceFacts", "Portfolio", "about", "latest", "owed_on", "read_facts"]
 
 SETTLED: frozenset[InvoiceStatus] = frozenset({"paid", "cancelled", "written_off"})
 _ONE_DAY = timedelta(days=1)
@@ -33,6 +34,7 @@ class Portfolio:
     """
 
     contracts: Mapping[str, Contract]
+    contracts_of: Mapping[str, Sequence[Contract]]
     invoices_of: Mapping[str, Sequence[Invoice]]
     events_of_client: Mapping[str, Sequence[ContactEvent]]
     events_of_invoice: Mapping[str, Sequence[ContactEvent]]
@@ -41,6 +43,9 @@ class Portfolio:
     def of(cls, case: Case, now: datetime) -> Portfolio:
         """Index `case` as known at `now`."""
         contracts = {contract.id: contract for contract in case.contracts}
+        contracts_of: dict[str, list[Contract]] = defaultdict(list)
+        for contract in case.contracts:
+            contracts_of[contract.client].append(contract)
         invoices_of: dict[str, list[Invoice]] = defaultdict(list)
         for invoice in case.invoices:
             invoices_of[contracts[invoice.contract].client].append(invoice)
@@ -52,7 +57,7 @@ class Portfolio:
             of_client[event.client].append(event)
             for invoice_id in event.invoices:
                 of_invoice[invoice_id].append(event)
-        return cls(contracts, invoices_of, of_client, of_invoice)
+        return cls(contracts, contracts_of, invoices_of, of_client, of_invoice)
 
 
 @dataclass(slots=True)
@@ -69,6 +74,7 @@ class InvoiceFacts:
     promise_broken: bool
     disputes: list[ContactEvent]
     grace_end: date
+    disputed: Decimal = ZERO  # what the client contests, even where payments cover it
     state: InvoiceStatus = "draft"
     progress: Progress = field(default_factory=Progress)
 
@@ -83,7 +89,8 @@ def read_facts(
     """The facts of `invoice` on the client's local date `today`, from its history `events`."""
     due = invoice.due or _due_by_terms(invoice, contract, clock)
     disputes = [e for e in events if e.kind == "dispute"]
-    balance = balance_of(invoice, today, _disputed_amount(invoice, disputes))
+    disputed = _disputed_amount(invoice, disputes)
+    balance = balance_of(invoice, today, disputed)
     promise = latest(events, lambda e: e.kind == "promise")
     holds_until: date | None = None
     broken = False
@@ -96,7 +103,17 @@ def read_facts(
         broken = not kept and today > holds_until
     grace_end = contract.grace.shift_date(due, clock.calendar)
     facts = InvoiceFacts(
-        invoice, contract, due, events, balance, promise, holds_until, broken, disputes, grace_end
+        invoice,
+        contract,
+        due,
+        events,
+        balance,
+        promise,
+        holds_until,
+        broken,
+        disputes,
+        grace_end,
+        min(disputed, invoice.total),
     )
     facts.state = _state(facts, clock, today)
     return facts
@@ -164,3 +181,46 @@ def _disputed_amount(invoice: Invoice, disputes: list[ContactEvent]) -> Decimal:
 def _paid_since(invoice: Invoice, promise: ContactEvent, clock: ClientClock) -> Decimal:
     since = clock.local(promise.at).date()
     return sum((p.amount for p in invoice.payments if p.date >= since), ZERO)
+
+
+def owed_on(
+    facts: InvoiceFacts,
+    book: ChargeBook,
+    clock: ClientClock,
+    *,
+    today: date,
+    day: date,
+    applying: str | None = None,
+) -> Owed:
+    """What the invoice owes on the local date `day`, with payments known on `today`.
+
+    `applying` names a fee-charging step being performed on `day`: its fee counts too.
+    """
+    applied = _fee_days(facts, clock)
+    if applying is not None:
+        applied.setdefault(applying, day)
+    return book.owed(
+        facts.invoice,
+        facts.contract,
+        due=facts.due,
+        grace_end=facts.grace_end,
+        disputed=facts.disputed,
+        paid_until=today,
+        as_of=day,
+        applied=sorted(applied.values()),
+    )
+
+
+def _fee_days(facts: InvoiceFacts, clock: ClientClock) -> dict[str, date]:
+    """The day each fee-charging step was performed (or its fee booked), by step."""
+    days: dict[str, date] = {}
+    for performed in facts.progress.performed:
+        step = performed.step
+        if not performed.given_up and (
+            step.action == "apply_fee" or "apply_late_fee" in step.effects
+        ):
+            days.setdefault(step.id, clock.local(performed.at).date())
+    for event in facts.events:
+        if event.kind == "fee":
+            days.setdefault(event.step or event.key or "", clock.local(event.at).date())
+    return days

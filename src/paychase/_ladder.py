@@ -4,7 +4,8 @@ The invoice's state is a fold of dated signals — issued, falls due, goes overd
 promise broken, disputed, escalated, paid in full — through `TRANSITIONS`, the single table of
 the state machine (docs/states.md is generated from it). Ladder progress is read from the
 history: a step counts as performed when a contact recorded for it got through; a bounce, a
-failure or an unanswered call is an attempt that did not.
+failure or an unanswered call is an attempt that did not. The booking of a fee (a ``fee`` event)
+performs only a step whose action is ``apply_fee``.
 """
 
 from __future__ import annotations
@@ -167,6 +168,8 @@ def ladder_progress(
         if index is None or index < progress.next_index:
             continue
         step = policy.steps[index]
+        if event.kind == "fee" and step.action != "apply_fee":
+            continue  # the booking of a message step's fee; the message performs the step
         if event.outcome in _GOT_THROUGH:
             deadline = event.deadline or deadline_of(step, event.at)
             progress.performed.append(Performed(index, step, event.at, deadline))

@@ -16,22 +16,29 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from paychase._actions import Action, InvoiceState, Plan
-from paychase._amounts import ZERO, amounts_of
+from paychase._actions import Action, Amounts, InvoiceState, Plan
+from paychase._amounts import ZERO
 from paychase._calendar import default_calendar, zone
 from paychase._case import EARLIEST, LATEST, Case, Client, ContactEvent
 from paychase._channels import broken_routes, choose_channel
-from paychase._facts import SETTLED, InvoiceFacts, Portfolio, about, latest, read_facts
+from paychase._charges import ChargeBook, Owed, amounts_of
+from paychase._facts import SETTLED, InvoiceFacts, Portfolio, about, latest, owed_on, read_facts
+from paychase._interest import RateTable, builtin_rate_table
 from paychase._ladder import Performed, ladder_progress
+from paychase._money import round_money
 from paychase._policy import ActionKind, Channel, Effect, Policy, Step
 from paychase._protocols import CalendarFactory, HolidayCalendar
 from paychase._schedule import Bound, ClientClock
+from paychase._work import WorkNeed, is_work_key, work_needs
 from paychase.errors import InvalidCaseError, PluginError
 
-__all__ = ["plan"]
+__all__ = ["client_calendar", "plan", "planning_moment"]
 
 _ONE_DAY = timedelta(days=1)
 _AT_ONCE = time(0)
+_FEE_EFFECTS: frozenset[Effect] = frozenset({"apply_late_fee", "add_compensation"})
+# Requests for prepayments and stage payments go the client's usual way (SPEC §2 fallback).
+_REQUEST_STEP = Step.model_validate({"id": "request", "from": "issued", "action": "send_reminder"})
 # What undoes a sanction once everything it was for is settled (rules 2 and 10).
 _UNDO: tuple[tuple[str, str, ActionKind], ...] = (
     ("suspend", "restore", "restore_service"),
@@ -44,6 +51,7 @@ def plan(
     *,
     now: datetime | None,
     calendars: CalendarFactory | None = None,
+    rates: RateTable | None = None,
 ) -> Plan:
     """Plan the next action of every open chase in `case` at the moment `now`.
 
@@ -53,6 +61,8 @@ def plan(
             paychase never reads the clock.
         calendars: builds the working-day calendar for a country and subdivision; the
             default uses the ``holidays`` package.
+        rates: the reference-rate table for statutory interest; the one shipped with
+            paychase by default (see `builtin_rate_table`). Pass a newer one when you have it.
 
     Returns:
         The `Plan`: actions sorted by time then key, and the state of every invoice.
@@ -69,7 +79,7 @@ def plan(
     'send_reminder'
     """
     checked = case if isinstance(case, Case) else Case.model_validate(case)
-    moment = _planning_moment(checked, now)
+    moment = planning_moment(checked, now)
     calendar_for = calendars or default_calendar
     portfolio = Portfolio.of(checked, moment)
     actions: list[Action] = []
@@ -79,9 +89,12 @@ def plan(
         where = (client.timezone, client.country, client.subdivision)
         clock = clocks.get(where)
         if clock is None:  # clients who share a zone and a calendar share a clock and its memory
-            calendar = _calendar(calendar_for, client, f"clients[{position}].country")
+            calendar = client_calendar(calendar_for, client, f"clients[{position}].country")
             clock = clocks[where] = ClientClock(checked.policy, zone(client.timezone), calendar)
-        planner = _ClientPlanner(checked.policy, client, clock, moment, portfolio)
+        book = ChargeBook(
+            client, clock.calendar, rates or builtin_rate_table(), checked.exchange_rates
+        )
+        planner = _ClientPlanner(checked.policy, client, clock, moment, portfolio, book=book)
         client_actions, client_states = planner.plan()
         actions += client_actions
         states.update((state.id, state) for state in client_states)
@@ -96,7 +109,8 @@ def plan(
     )
 
 
-def _planning_moment(case: Case, now: datetime | None) -> datetime:
+def planning_moment(case: Case, now: datetime | None) -> datetime:
+    """The moment to plan for: `now`, else the case's own; aware and plausible."""
     moment = now if now is not None else case.now
     if moment is None:
         raise InvalidCaseError(
@@ -117,7 +131,8 @@ def _planning_moment(case: Case, now: datetime | None) -> datetime:
     return moment
 
 
-def _calendar(factory: CalendarFactory, client: Client, field: str) -> HolidayCalendar:
+def client_calendar(factory: CalendarFactory, client: Client, field: str) -> HolidayCalendar:
+    """The client's working-day calendar; a failing host factory is a `PluginError`."""
     try:
         return factory(client.country, client.subdivision)
     except Exception as error:  # a host calendar is foreign code: report it as such
@@ -141,6 +156,11 @@ class _Candidate:
     effects: tuple[Effect, ...]
     notes: list[str]
 
+    @property
+    def applies_fee(self) -> bool:
+        """Whether performing this step charges a fee or compensation."""
+        return self.kind == "apply_fee" or any(e in _FEE_EFFECTS for e in self.effects)
+
 
 class _ClientPlanner:
     """Plans one client's invoices: the unit within which min_gap and combining apply."""
@@ -152,8 +172,11 @@ class _ClientPlanner:
         clock: ClientClock,
         now: datetime,
         portfolio: Portfolio,
+        *,
+        book: ChargeBook,
     ) -> None:
         self.policy = policy
+        self.book = book
         self.client = client
         self.clock = clock
         self.now = now
@@ -182,7 +205,7 @@ class _ClientPlanner:
 
     def plan(self) -> tuple[list[Action], list[InvoiceState]]:
         """The client's actions and the state of each of their invoices."""
-        actions: list[Action] = []
+        actions: list[Action] = self._work_actions()
         candidates: list[_Candidate] = []
         facts_of: list[InvoiceFacts] = []
         for invoice in self.portfolio.invoices_of.get(self.client.id, ()):
@@ -190,13 +213,22 @@ class _ClientPlanner:
             events = self.portfolio.events_of_invoice.get(invoice.id, ())
             facts = read_facts(invoice, contract, events, self.clock, self.today)
             facts_of.append(facts)
-            if facts.state in SETTLED or facts.state == "draft":
+            if facts.state == "draft" or facts.state in ("cancelled", "written_off"):
+                continue
+            if facts.state == "paid":
+                actions += self._residue_review(facts)
                 continue
             if facts.disputes or facts.invoice.status == "disputed":
                 actions.append(self._dispute_review(facts))
             if facts.balance.chased == ZERO:
                 continue
             facts.progress = ladder_progress(self.policy, facts.events, self.clock.deadline_of)
+            owed = self._owed(facts, self.today)
+            if owed.problems:
+                actions.append(self._charges_review(facts, "; ".join(owed.problems)))
+            tolerance = facts.contract.tolerance
+            if tolerance is not None and owed.principal + owed.extra < tolerance:
+                continue
             outcome = self._next_step(facts)
             if isinstance(outcome, Action):
                 actions.append(outcome)
@@ -221,6 +253,8 @@ class _ClientPlanner:
             unmet = self._unmet(step, facts)
             if unmet is None and step.action == "suspend_service" and not facts.contract.suspension:
                 unmet = "the contract has no suspension clause"
+            if unmet is None and step.action == "apply_fee":
+                unmet = self._nothing_to_charge(facts)
             if unmet is not None:
                 notes.append(f"'{step.id}' skipped: {unmet}")
                 continue
@@ -293,8 +327,7 @@ class _ClientPlanner:
             active = facts.promise is not None and not facts.promise_broken
             return "the client has promised to pay" if active else None
         if condition == "late_fee_allowed":
-            allowed = facts.contract.late_fee.kind != "none"
-            return None if allowed else "the contract has no late-fee clause"
+            return self.book.charges_allowed(facts.contract)
         if condition == "business_client":
             return None if self.client.kind == "business" else "the client is a consumer"
         threshold = Decimal(condition.removeprefix("balance_over:"))
@@ -422,8 +455,9 @@ class _ClientPlanner:
     def _effects(self, step: Step, facts: InvoiceFacts, notes: list[str]) -> tuple[Effect, ...]:
         kept: list[Effect] = []
         for effect in step.effects:
-            if effect == "apply_late_fee" and facts.contract.late_fee.kind == "none":
-                notes.append(f"no late fee: contract {facts.contract.id} has no late-fee clause")
+            not_allowed = self.book.charges_allowed(facts.contract)
+            if effect == "apply_late_fee" and not_allowed is not None:
+                notes.append(f"no late fee: {not_allowed}")
             elif effect == "suspend_service" and facts.contract.suspension is None:
                 notes.append(
                     f"no suspension: contract {facts.contract.id} has no suspension clause"
@@ -463,7 +497,7 @@ class _ClientPlanner:
                     continue
             if lead.step.is_contact:
                 previous = lead
-            actions.append(self._action(cluster))
+            actions += self._actions(cluster)
         return actions
 
     def _replan_after(self, expired: list[_Candidate]) -> list[_Candidate | Action]:
@@ -491,7 +525,52 @@ class _ClientPlanner:
             )
         return True
 
-    def _action(self, cluster: list[_Candidate]) -> Action:
+    def _actions(self, cluster: list[_Candidate]) -> list[Action]:
+        """The cluster's action, after the fee bookings its step asks for (if any)."""
+        day = self.clock.local(cluster[0].at).date()
+        owed = [
+            self._owed(member.facts, day, applying=member if member.applies_fee else None)
+            for member in cluster
+        ]
+        bookings = [
+            booking
+            for member, member_owed in zip(cluster, owed, strict=True)
+            if (booking := self._booking(member, member_owed)) is not None
+        ]
+        return [*bookings, self._action(cluster, owed)]
+
+    def _booking(self, member: _Candidate, owed: Owed) -> Action | None:
+        """An `apply_fee` for a message step whose effects charge a fee, unless booked already."""
+        if member.kind == "apply_fee" or not member.applies_fee:
+            return None
+        facts, step = member.facts, member.step
+        key = f"{facts.contract.id}/{facts.invoice.id}/fee:{step.id}/1"
+        if any(e.kind == "fee" and (e.key == key or e.step == step.id) for e in facts.events):
+            return None
+        wanted = {"interest", "late_fee"} if "apply_late_fee" in member.effects else set()
+        if "add_compensation" in member.effects:
+            wanted.add("compensation")
+        charges = tuple(c for c in owed.charges if c.kind in wanted and c.amount > 0)
+        if not charges:
+            return None
+        booked = ", ".join(f"{c.kind.replace('_', ' ')} {c.amount} {c.currency}" for c in charges)
+        return Action(
+            key=key,
+            kind="apply_fee",
+            client=self.client.id,
+            invoices=(facts.invoice.id,),
+            step=step.id,
+            channel="system",
+            at=member.at,
+            amounts=amounts_of([owed], facts.invoice.currency),
+            charges=charges,
+            reason=f"rule 6: step '{step.id}' charges {facts.invoice.label} (due {facts.due}) "
+            f"{booked} as of {self.clock.local(member.at).date()}, as its effects "
+            f"{', '.join(e for e in member.effects if e in _FEE_EFFECTS)} say; book it with "
+            "the message",
+        )
+
+    def _action(self, cluster: list[_Candidate], owed: list[Owed]) -> Action:
         lead = cluster[0]
         step = lead.step
         invoice_ids = sorted(member.facts.invoice.id for member in cluster)
@@ -508,12 +587,15 @@ class _ClientPlanner:
             channel=lead.channel,
             at=lead.at,
             template=step.template or f"{self.policy.name}/{step.id}",
-            amounts=amounts_of((member.facts.balance for member in cluster), currency),
+            amounts=amounts_of(owed, currency),
             deadline=self.clock.deadline_of(step, lead.at),
             # Each invoice's own contract decides its fees; the message names every effect
             # some invoice in it carries, and the amounts charge each invoice by its contract.
             effects=tuple(e for e in step.effects if any(e in m.effects for m in cluster)),
             attach_invoice=step.attach_invoice,
+            charges=tuple(c for one in owed for c in one.charges)
+            if lead.kind == "apply_fee"
+            else (),
             reason=self._reason(cluster),
         )
 
@@ -539,6 +621,145 @@ class _ClientPlanner:
             parts += [prefix + note for note in own]
         return "; ".join(dict.fromkeys(parts))
 
+    # -- work contracts: deposits, milestones, kill fee -------------------------------------
+
+    def _work_actions(self) -> list[Action]:
+        """Prepayment and stage requests, and pauses of work (see `_work`).
+
+        Requests are contacts: they come first, a client's requests min_gap apart, and the
+        ladder's messages keep min_gap after the last of them (rule 5).
+        """
+        clock = self.clock
+        needs = work_needs(
+            self.client.id,
+            self.portfolio.contracts_of.get(self.client.id, ()),
+            self.portfolio.invoices_of.get(self.client.id, ()),
+            self.events,
+            today=self.today,
+            calendar=clock.calendar,
+            local_date=lambda moment: clock.local(moment).date(),
+        )
+        actions = []
+        for need in needs:
+            action = self._work_action(need)
+            actions.append(action)
+            if action.channel != "system":
+                local = clock.local(action.at)
+                self.gap_bound = Bound(
+                    clock.after(self.policy.min_gap, local),
+                    f"min_gap {self.policy.min_gap} after the {need.kind.replace('_', ' ')} "
+                    f"planned for {local:%Y-%m-%d %H:%M}",
+                )
+        return actions
+
+    def _work_action(self, need: WorkNeed) -> Action:
+        clock = self.clock
+        bounds = [Bound(self.now, "now"), Bound(clock.start_of(need.not_before), "not before")]
+        channel: Channel | None = "system"
+        notes: list[str] = []
+        kind: ActionKind = need.kind
+        if need.kind in ("request_deposit", "request_milestone"):
+            _, channel, notes = self._route(_REQUEST_STEP)
+            if self.gap_bound is not None:
+                bounds.append(self.gap_bound)
+        hour = _AT_ONCE if channel == "system" else clock.hour_for(kind)
+        at = clock.first_open(max(bound.moment for bound in bounds), hour)
+        if channel is None:
+            channel, kind = "system", "review"
+            notes.append("rule 9: no working channel: verify the client's contact details")
+        amount = need.amount
+        zero = round_money(ZERO, need.currency)
+        return Action(
+            key=need.key,
+            kind=kind,
+            client=self.client.id,
+            invoices=need.invoices,
+            step=need.topic,
+            channel=channel,
+            at=at,
+            amounts=Amounts(
+                invoiced=amount,
+                paid=zero,
+                principal=amount,
+                late_fee=zero,
+                interest=zero,
+                compensation=zero,
+                total=amount,
+                currency=need.currency,
+            )
+            if amount > 0
+            else None,
+            deadline=need.deadline,
+            charges=need.charges,
+            reason="; ".join([need.reason, *notes]),
+        )
+
+    # -- money ---------------------------------------------------------------------------
+
+    def _owed(self, facts: InvoiceFacts, day: date, applying: _Candidate | None = None) -> Owed:
+        """What the invoice owes on the local date `day` (the action's date, rule 6)."""
+        return owed_on(
+            facts,
+            self.book,
+            self.clock,
+            today=self.today,
+            day=day,
+            applying=applying.step.id if applying is not None else None,
+        )
+
+    def _nothing_to_charge(self, facts: InvoiceFacts) -> str | None:
+        """Why an apply_fee step has nothing to charge (neither a fee nor compensation)."""
+        no_fee = self.book.charges_allowed(facts.contract)
+        if no_fee is None or facts.contract.fixed_compensation:
+            return None
+        return no_fee
+
+    def _residue_review(self, facts: InvoiceFacts) -> list[Action]:
+        """Rule 11: a paid invoice's fees and interest stay claimable.
+
+        Unless the contract waives them, a person decides whether to claim them: they are never
+        chased automatically once the invoiced amount is paid.
+        """
+        contract = facts.contract
+        if contract.waive_charges_when_paid or (
+            contract.late_fee.kind == "none" and not contract.fixed_compensation
+        ):
+            return []
+        facts.progress = ladder_progress(self.policy, facts.events, self.clock.deadline_of)
+        owed = self._owed(facts, self.today)
+        left = owed.principal + owed.extra
+        tolerance = contract.tolerance or ZERO
+        if left == ZERO or left < tolerance:
+            return []
+        parts = [
+            f"{name} {amount}"
+            for name, amount in (
+                ("principal", owed.principal),
+                ("late fee", owed.late_fee),
+                ("interest", owed.interest),
+                ("compensation", owed.compensation),
+            )
+            if amount > 0
+        ]
+        why = (
+            f"rule 11: {facts.invoice.label} (due {facts.due}) is paid, but {', '.join(parts)} "
+            f"{facts.invoice.currency} remain claimable (payments go to "
+            f"{self._order_text(contract)}): decide whether to claim them"
+        )
+        problems = "; ".join(owed.problems)
+        return [self._charges_review(facts, f"{why}; {problems}" if problems else why)]
+
+    def _order_text(self, contract: Any) -> str:
+        order = contract.allocation
+        if order is not None:
+            return ", ".join(order)
+        law = self.book.law(contract)
+        first = law.rules.allocation if law.rules is not None else "interest_first"
+        return "principal first" if first == "principal_first" else "costs, interest, principal"
+
+    def _charges_review(self, facts: InvoiceFacts, why: str) -> Action:
+        return self._review_action(facts, "charges", 1, f"{why}: a person should decide")
+
     # -- actions outside the ladder -----------------------------------------------------------
 
     def _review(self, facts: InvoiceFacts, topic: str, why: str) -> Action:
@@ -554,7 +775,7 @@ class _ClientPlanner:
             invoices=(facts.invoice.id,),
             channel="system",
             at=self.clock.first_open(self.now, _AT_ONCE),
-            amounts=amounts_of([facts.balance], facts.invoice.currency),
+            amounts=amounts_of([self._owed(facts, self.today)], facts.invoice.currency),
             reason=reason,
         )
 
@@ -584,8 +805,10 @@ class _ClientPlanner:
         everything = [facts.invoice.id for facts in facts_of]
         actions = []
         for stop, start, kind in _UNDO:
-            stops = [e for e in self.events if e.kind == stop]
-            toggles = [e for e in self.events if e.kind in (stop, start)]
+            # Pauses for a prepayment or a kill fee are undone by `_work`, not by settling.
+            ladder = [e for e in self.events if not is_work_key(e.key)]
+            stops = [e for e in ladder if e.kind == stop]
+            toggles = [e for e in ladder if e.kind in (stop, start)]
             latest = toggles[-1] if toggles else None
             if latest is None or latest.kind != stop:
                 continue

@@ -17,6 +17,7 @@ from tests.strategies import (
     checked,
     example_case,
     example_invoice,
+    is_charges_review,
     local,
     settled_on,
     suspension_event,
@@ -51,6 +52,9 @@ def test_rule_02_settled_invoices_get_no_dunning(case_and_now: tuple[Json, datet
         for invoice_id in action.invoices:
             invoice = parties.invoice(invoice_id)
             today = local(now, parties.client_of(invoice)).date()
+            if is_charges_review(action):  # rule 11: fees and interest left on a paid invoice
+                assert invoice.status == "open", action.key
+                continue
             assert not settled_on(invoice, today), (action.kind, action.step, invoice_id)
 
 

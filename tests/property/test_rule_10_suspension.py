@@ -20,6 +20,7 @@ from tests.strategies import (
     clients,
     contracts,
     inline_policies,
+    is_charges_review,
     ladder_walks,
     local,
     nows,
@@ -153,7 +154,7 @@ def test_rule_10_suspends_once_warned_past_the_deadline(
     stated = performed_steps(parsed.policy, parsed.history, invoice.id, client)[-1][2]
     assert stated is not None
     assert warning.step == "warning"
-    actions = paychase.plan(case, now=now).actions
+    actions = [a for a in paychase.plan(case, now=now).actions if not is_charges_review(a)]
     assert [a.kind for a in actions] == ["suspend_service"]
     day = local(actions[0].at, client).date()
     assert day > stated

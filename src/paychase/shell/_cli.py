@@ -1,7 +1,8 @@
 """The ``paychase`` command line (SPEC §6).
 
-``paychase plan CASE [--now ISO] [--format table|json]`` prints the plan; ``paychase schema
-case|plan`` prints a JSON Schema. Invalid input exits with status 2 and a short message on
+``paychase plan CASE [--now ISO] [--format table|json]`` prints the plan, ``paychase
+statement CASE CLIENT`` a client's statement of account and ``paychase schema case|plan`` a
+JSON Schema. Invalid input exits with status 2 and a short message on
 stderr naming the field — never a traceback.
 """
 
@@ -21,6 +22,7 @@ from paychase import __version__
 from paychase._actions import Action, Plan
 from paychase._plan import plan
 from paychase._schema import case_schema, plan_schema
+from paychase._statement import Statement, statement
 from paychase.errors import InvalidCaseError, PaychaseError
 from paychase.shell._files import load_case
 
@@ -76,6 +78,17 @@ def _parser() -> argparse.ArgumentParser:
     planning.add_argument("--format", choices=("table", "json"), default="table")
     planning.set_defaults(run=_run_plan)
 
+    account = commands.add_parser(
+        "statement", help="print a client's invoices, payments, fees, interest and totals"
+    )
+    account.add_argument("case", metavar="CASE", help="case file (.json, or .yaml with PyYAML)")
+    account.add_argument("client", metavar="CLIENT", help="the client's id")
+    account.add_argument(
+        "--now", metavar="ISO-DATETIME", help="statement moment; overrides the case's 'now'"
+    )
+    account.add_argument("--format", choices=("table", "json"), default="table")
+    account.set_defaults(run=_run_statement)
+
     schema = commands.add_parser("schema", help="print the JSON Schema of the case or the plan")
     schema.add_argument("which", choices=("case", "plan"), nargs="?", default="case")
     schema.set_defaults(run=_run_schema)
@@ -86,6 +99,13 @@ def _run_plan(args: argparse.Namespace) -> int:
     case = load_case(args.case)
     result = plan(case, now=_moment(args.now) if args.now else None)
     print(result.to_json() if args.format == "json" else render_table(result))
+    return 0
+
+
+def _run_statement(args: argparse.Namespace) -> int:
+    case = load_case(args.case)
+    result = statement(case, args.client, now=_moment(args.now) if args.now else None)
+    print(result.to_json() if args.format == "json" else render_statement(result))
     return 0
 
 
@@ -157,6 +177,61 @@ def render_table(result: Plan, width: int | None = None) -> str:
                 widths=(16, 11, 8, 13, 18, 10),
             )
         )
+    return "\n".join(line.rstrip() for line in lines)
+
+
+_STATEMENT_WIDTHS = (16, 10, 9, 13, 13, 11, 11, 13)
+
+
+def render_statement(result: Statement) -> str:
+    """A statement as a table: one row per invoice, then the totals of each currency."""
+    lines = [f"Statement of {result.name} ({result.client}) on {result.as_of}", ""]
+    lines.append(
+        _row(
+            ("INVOICE", "DUE", "STATE", "INVOICED", "PRINCIPAL", "FEES", "INTEREST", "TOTAL"),
+            widths=_STATEMENT_WIDTHS,
+        )
+    )
+    for line in result.lines:
+        lines.append(
+            _row(
+                (
+                    line.number or line.invoice,
+                    str(line.due),
+                    line.state,
+                    line.invoiced,
+                    line.principal,
+                    line.late_fee + line.compensation,
+                    line.interest,
+                    f"{line.total} {line.currency}",
+                ),
+                widths=_STATEMENT_WIDTHS,
+            )
+        )
+    for total in result.totals:
+        lines.append(
+            _row(
+                (
+                    "TOTAL",
+                    "",
+                    "",
+                    total.invoiced,
+                    total.principal,
+                    total.late_fee + total.compensation,
+                    total.interest,
+                    f"{total.total} {total.currency}",
+                ),
+                widths=_STATEMENT_WIDTHS,
+            )
+        )
+    for charge in result.charges:
+        lines += textwrap.wrap(
+            f"{charge.invoice} {charge.kind.replace('_', ' ')} {charge.amount} {charge.currency}:"
+            f" {charge.rule}",
+            width=_WIDTH,
+            subsequent_indent="    ",
+        )
+    lines += [f"! {problem}" for problem in result.problems]
     return "\n".join(line.rstrip() for line in lines)
 
 

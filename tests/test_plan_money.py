@@ -1,0 +1,353 @@
+"""The money engine inside `plan()` and `statement()`: worked cases checked to the cent.
+
+Each expected figure is computed by hand in the comment next to it, from the packaged rate
+table (PL_B2B: NBP reference + 10 pp; H1 2025 15.75 %, H2 2025 15.25 %, H1 2026 14.00 %).
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import paychase
+from paychase import Action, Plan
+from paychase._statement import statement
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+D = Decimal
+
+BASE: dict[str, Any] = {
+    "version": 1,
+    "policy": "freelancer",
+    "clients": [
+        {
+            "id": "c1",
+            "name": "Studio",
+            "kind": "business",
+            "country": "PL",
+            "locale": "pl_PL",
+            "timezone": "Europe/Warsaw",
+            "contacts": {"email": "biuro@example.pl"},
+        }
+    ],
+    "contracts": [
+        {
+            "id": "k1",
+            "client": "c1",
+            "currency": "PLN",
+            "payment_terms": "14d",
+            "late_fee": {"kind": "statutory"},
+        }
+    ],
+    "invoices": [
+        {
+            "id": "inv-1",
+            "contract": "k1",
+            "issued": "2025-06-02",
+            "due": "2025-06-16",
+            "total": "20000.00",
+            "currency": "PLN",
+            "payments": [{"date": "2025-06-30", "amount": "8000.00"}],
+        }
+    ],
+}
+
+
+def _case(**changes: Any) -> dict[str, Any]:
+    """BASE with the contract, invoice or client fields in `changes` replaced."""
+    case = copy.deepcopy(BASE)
+    for name, value in changes.items():
+        record, _, field = name.partition("__")
+        target = {"contract": case["contracts"][0], "invoice": case["invoices"][0]}.get(record)
+        if target is None:
+            case[name] = value
+        elif value is None:
+            target.pop(field, None)
+        else:
+            target[field] = value
+    return case
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=WARSAW)
+
+
+def _only(result: Plan, kind: str) -> Action:
+    found = [a for a in result.actions if a.kind == kind]
+    assert len(found) == 1, [a.key for a in result.actions]
+    return found[0]
+
+
+# -- statutory interest ------------------------------------------------------------------------
+
+
+def test_partly_paid_pln_invoice_across_a_rate_change_matches_a_court_calculator() -> None:
+    # Interest from 2025-06-17. Up to the payment (14 days at 15.75 %):
+    #   20000 x 15.75 % x 14/365 = 120.8219... -> 120.82, paid first (art. 451 KC),
+    #   so the 8000.00 payment leaves principal 20000 - (8000 - 120.82) = 12120.82.
+    # Then 2025-07-01..2025-07-20 (20 days) at the H2 rate 15.25 %:
+    #   12120.82 x 15.25 % x 20/365 = 101.2835... -> 101.28.
+    line = statement(_case(), "c1", now=_at("2025-07-20T12:00")).lines[0]
+    assert (line.principal, line.interest, line.total) == (
+        D("12120.82"),
+        D("101.28"),
+        D("12222.10"),
+    )
+    assert (line.invoiced, line.paid) == (D("20000.00"), D("8000.00"))
+
+
+def test_the_plan_charges_interest_as_of_the_actions_own_date() -> None:
+    # 2025-07-20 is a Sunday: the catch-up reminder goes on Monday 21st, one more day:
+    #   12120.82 x 15.25 % x 21/365 = 106.3477... -> 106.35; total 12227.17.
+    action = _only(paychase.plan(_case(), now=_at("2025-07-20T12:00")), "send_reminder")
+    assert action.at.date().isoformat() == "2025-07-21"
+    assert action.amounts is not None
+    assert (action.amounts.principal, action.amounts.interest, action.amounts.total) == (
+        D("12120.82"),
+        D("106.35"),
+        D("12227.17"),
+    )
+
+
+def test_a_saturday_deadline_moves_to_monday_before_interest_starts() -> None:
+    # TV-11: due Sat 2025-05-31 -> Mon 2025-06-02 (art. 115 KC); paying the vector's 1003.45 on
+    # 2025-06-10 (1000 x 15.75 % x 8/365 = 3.4520... -> 3.45) settles everything.
+    case = _case(
+        invoice__issued="2025-05-17",
+        invoice__due="2025-05-31",
+        invoice__total="1000.00",
+        invoice__payments=[{"date": "2025-06-10", "amount": "1003.45"}],
+    )
+    result = statement(case, "c1", now=_at("2025-06-20T12:00"))
+    assert (result.lines[0].principal, result.lines[0].interest) == (D("0.00"), D("0.00"))
+    assert not paychase.plan(case, now=_at("2025-06-20T12:00")).actions
+
+
+def test_paying_only_the_invoiced_amount_late_leaves_a_claim_for_a_person_to_decide() -> None:
+    case = _case(invoice__payments=[{"date": "2025-06-30", "amount": "20000.00"}])
+    review = _only(paychase.plan(case, now=_at("2025-07-01T09:00")), "review")
+    assert review.key == "k1/inv-1/review:charges/1"
+    assert "remain claimable" in review.reason
+    assert review.amounts is not None
+    assert review.amounts.principal == D("120.82")  # the payment paid the interest first
+
+
+def test_a_contract_may_waive_the_charges_once_the_principal_is_paid() -> None:
+    case = _case(
+        contract__waive_charges_when_paid=True,
+        invoice__payments=[{"date": "2025-06-30", "amount": "20000.00"}],
+    )
+    assert not paychase.plan(case, now=_at("2025-07-01T09:00")).actions
+
+
+def test_russian_interest_is_paid_after_the_principal() -> None:
+    # RU art. 395: principal first, so the partial payment reduces the principal in full.
+    case = _case(
+        contract__currency="RUB",
+        contract__jurisdiction="RU",
+        invoice__currency="RUB",
+        invoice__issued="2024-10-01",
+        invoice__due="2024-10-15",
+        invoice__total="1000000.00",
+        invoice__payments=[{"date": "2024-11-15", "amount": "400000.00"}],
+    )
+    line = statement(case, "c1", now=_at("2024-12-01T12:00")).lines[0]
+    assert line.principal == D("600000.00")
+    assert line.interest > 0
+
+
+def test_a_rate_table_gap_is_reviewed_never_guessed() -> None:
+    case = _case(contract__jurisdiction="RU", contract__currency="RUB", invoice__currency="RUB")
+    case["invoices"][0].update(issued="2025-12-01", due="2025-12-15", payments=[])
+    result = paychase.plan(case, now=_at("2026-02-02T09:00"))
+    review = _only(result, "review")
+    assert "rule 11" in review.reason
+    assert "2025-12-23" in review.reason  # the day after the table's last RU rate
+
+
+def test_consumers_in_other_eu_states_get_no_statutory_interest() -> None:
+    case = _case(contract__jurisdiction="FR", contract__currency="EUR", invoice__currency="EUR")
+    case["clients"][0]["kind"] = "consumer"
+    line = statement(case, "c1", now=_at("2025-07-20T12:00")).lines[0]
+    assert line.interest == 0
+    assert line.principal == D("12000.00")
+
+
+# -- fixed compensation --------------------------------------------------------------------------
+
+
+def test_polish_compensation_is_converted_at_the_nbp_rate_of_the_month_before() -> None:
+    # 20000 PLN is in the EUR 70 tier; due 2025-06-16, so the rate of Fri 2025-05-30 counts.
+    case = _case(
+        contract__fixed_compensation=True,
+        exchange_rates=[{"date": "2025-05-30", "from": "EUR", "to": "PLN", "rate": "4.2497"}],
+    )
+    line = statement(case, "c1", now=_at("2025-07-20T12:00")).lines[0]
+    assert line.compensation == D("297.48")  # 70 x 4.2497 = 297.479
+    assert line.total == D("12222.10") + D("297.48")
+
+
+def test_compensation_without_the_exchange_rate_is_left_out_and_reviewed() -> None:
+    case = _case(contract__fixed_compensation=True)
+    result = paychase.plan(case, now=_at("2025-07-20T12:00"))
+    review = _only(result, "review")
+    assert "2025-05-30" in review.reason
+    reminder = _only(result, "send_reminder")
+    assert reminder.amounts is not None and reminder.amounts.compensation == 0
+
+
+def test_no_compensation_for_an_invoice_paid_on_time() -> None:
+    case = _case(
+        contract__fixed_compensation=True,
+        contract__jurisdiction="DE",
+        contract__currency="EUR",
+        invoice__currency="EUR",
+        invoice__payments=[{"date": "2025-06-16", "amount": "20000.00"}],
+    )
+    line = statement(case, "c1", now=_at("2025-07-20T12:00")).lines[0]
+    assert (line.compensation, line.interest, line.total) == (D("0.00"), D("0.00"), D("0.00"))
+
+
+# -- contractual late fees -----------------------------------------------------------------------
+
+
+FEE_POLICY = {
+    "name": "fees",
+    "min_gap": "1d",
+    "send_at": "10:00",
+    "call_at": "12:00",
+    "quiet_hours": ["20:00", "08:00"],
+    "business_days_only": True,
+    "reply_pause": "5bd",
+    "max_attempts_per_step": 2,
+    "steps": [
+        {"id": "polite", "from": "due", "offset": "+1d", "action": "send_reminder"},
+        {
+            "id": "with_fee",
+            "from": "due",
+            "offset": "+21d",
+            "action": "send_reminder",
+            "effects": ["apply_late_fee"],
+        },
+    ],
+}
+POLITE_SENT = {
+    "at": "2025-06-20T10:00:00+02:00",
+    "client": "c1",
+    "invoices": ["inv-1"],
+    "direction": "out",
+    "kind": "reminder",
+    "step": "polite",
+    "channel": "email",
+    "outcome": "delivered",
+}
+
+
+def _fee_case(fee: dict[str, Any], *, polite_sent: bool = True, **changes: Any) -> dict[str, Any]:
+    """1000.00 PLN due 2025-06-16, 3 days' grace: 'polite' (sent 2025-06-20), then 'with_fee'
+    at due + grace + 21 days = Thu 2025-07-10 10:00."""
+    defaults = {
+        "contract__late_fee": fee,
+        "contract__grace": "3d",
+        "invoice__payments": [],
+        "invoice__total": "1000.00",
+        "policy": FEE_POLICY,
+        "history": [POLITE_SENT] if polite_sent else [],
+    }
+    return _case(**{**defaults, **changes})
+
+
+def test_a_flat_fee_is_charged_from_the_step_that_applies_it_and_booked_once() -> None:
+    case = _fee_case({"kind": "flat", "amount": "40.00"}, polite_sent=False)
+    early = paychase.plan(case, now=_at("2025-06-17T09:00"))
+    assert _only(early, "send_reminder").amounts.late_fee == 0  # type: ignore[union-attr]
+    case = _fee_case({"kind": "flat", "amount": "40.00"})
+    late = paychase.plan(case, now=_at("2025-07-10T09:00"))
+    booking = _only(late, "apply_fee")
+    message = next(a for a in late.actions if a.step == "with_fee" and a.kind != "apply_fee")
+    assert booking.key == "k1/inv-1/fee:with_fee/1"
+    assert [(c.kind, c.amount) for c in booking.charges] == [("late_fee", D("40.00"))]
+    assert message.amounts is not None
+    assert (message.amounts.late_fee, message.amounts.total) == (D("40.00"), D("1040.00"))
+
+
+def test_a_booked_fee_is_not_booked_again_and_does_not_perform_the_message_step() -> None:
+    case = _fee_case({"kind": "flat", "amount": "40.00"})
+    late = paychase.plan(case, now=_at("2025-07-10T09:00"))
+    booking = _only(late, "apply_fee")
+    case["history"] = [
+        POLITE_SENT,
+        {
+            "at": booking.at.isoformat(),
+            "client": "c1",
+            "invoices": ["inv-1"],
+            "direction": "out",
+            "kind": "fee",
+            "step": "with_fee",
+            "channel": "system",
+            "key": booking.key,
+        }
+    ]
+    again = paychase.plan(case, now=booking.at)
+    assert not [a for a in again.actions if a.kind == "apply_fee"]
+    message = next(a for a in again.actions if a.step == "with_fee")
+    assert message.amounts is not None and message.amounts.late_fee == D("40.00")
+
+
+def test_no_fee_is_booked_without_a_clause() -> None:
+    case = _fee_case({"kind": "none"})
+    late = paychase.plan(case, now=_at("2025-07-10T09:00"))
+    assert not [a for a in late.actions if a.kind == "apply_fee"]
+    message = next(a for a in late.actions if a.step == "with_fee")
+    assert "no late fee" in message.reason
+
+
+def test_a_daily_fee_runs_from_the_end_of_grace() -> None:
+    # Due 2025-06-16, grace 3 days: fee days from 2025-06-20. The with_fee step falls on
+    # due + 21 + 3 = 2025-07-10 (a Thursday): 21 days x 0.1 % x 1000 = 21.00.
+    case = _fee_case({"kind": "daily_rate", "rate": "0.1"})
+    booking = _only(paychase.plan(case, now=_at("2025-07-10T09:00")), "apply_fee")
+    assert booking.at.date().isoformat() == "2025-07-10"
+    assert booking.charges[0].amount == D("21.00")
+
+
+def test_a_fee_cap_holds() -> None:
+    case = _fee_case({"kind": "daily_rate", "rate": "1", "cap_rate": "10"})
+    booking = _only(paychase.plan(case, now=_at("2025-07-10T09:00")), "apply_fee")
+    assert booking.charges[0].amount == D("100.00")  # 21 % would be 210.00; 10 % cap
+
+
+# -- discount and tolerance ----------------------------------------------------------------------
+
+
+def test_an_early_payment_discount_is_offered_until_it_expires_exactly() -> None:
+    case = _fee_case(
+        {"kind": "none"},
+        contract__early_payment_discount={"rate": "2", "within": "12d"},
+        invoice__issued="2025-06-01",
+        policy="freelancer",
+        history=[],
+    )
+    # freelancer pre_due is due - 3 days = 2025-06-13, the last day of the discount.
+    pre_due = _only(paychase.plan(case, now=_at("2025-06-13T08:00")), "send_reminder")
+    assert pre_due.amounts is not None
+    assert pre_due.amounts.discount == D("20.00")
+    assert pre_due.amounts.discounted_total == D("980.00")
+    assert pre_due.amounts.discount_until is not None
+    assert pre_due.amounts.discount_until.isoformat() == "2025-06-13"
+    later = paychase.plan(case, now=_at("2025-06-17T08:00")).actions[0]
+    assert later.amounts is not None and later.amounts.discount is None
+
+
+@pytest.mark.parametrize(("total", "chased"), [("4.99", False), ("5.00", True)])
+def test_a_balance_below_the_tolerance_is_not_chased(total: str, chased: bool) -> None:
+    case = _fee_case(
+        {"kind": "none"}, polite_sent=False, contract__tolerance="5.00", invoice__total=total
+    )
+    result = paychase.plan(case, now=_at("2025-06-17T09:00"))
+    assert bool(result.actions) is chased
