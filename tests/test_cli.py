@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -376,3 +377,31 @@ def test_a_closed_pipe_is_not_a_traceback() -> None:
     finally:
         os.close(writer)
     assert "Traceback" not in done.stderr
+
+
+# -- statement ------------------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "portfolio.json"
+
+
+def test_statement_prints_each_invoice_and_the_totals(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["statement", str(EXAMPLE), "lindner"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Statement of Lindner")
+    assert "RE-2026-007" in out
+    assert "TOTAL" in out
+    assert "§ 288(2) BGB" in out  # each charge names its statute
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_statement_json_adds_up(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["statement", str(EXAMPLE), "lindner", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    total = data["totals"][0]
+    parts = ("principal", "late_fee", "interest", "compensation")
+    assert sum(Decimal(total[p]) for p in parts) == Decimal(total["total"])
+
+
+def test_statement_of_an_unknown_client_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["statement", str(EXAMPLE), "nobody"]) == 2
+    assert "client" in capsys.readouterr().err

@@ -198,7 +198,8 @@ def test_compensation_without_the_exchange_rate_is_left_out_and_reviewed() -> No
     review = _only(result, "review")
     assert "2025-05-30" in review.reason
     reminder = _only(result, "send_reminder")
-    assert reminder.amounts is not None and reminder.amounts.compensation == 0
+    assert reminder.amounts is not None
+    assert reminder.amounts.compensation == 0
 
 
 def test_no_compensation_for_an_invoice_paid_on_time() -> None:
@@ -291,12 +292,13 @@ def test_a_booked_fee_is_not_booked_again_and_does_not_perform_the_message_step(
             "step": "with_fee",
             "channel": "system",
             "key": booking.key,
-        }
+        },
     ]
     again = paychase.plan(case, now=booking.at)
     assert not [a for a in again.actions if a.kind == "apply_fee"]
     message = next(a for a in again.actions if a.step == "with_fee")
-    assert message.amounts is not None and message.amounts.late_fee == D("40.00")
+    assert message.amounts is not None
+    assert message.amounts.late_fee == D("40.00")
 
 
 def test_no_fee_is_booked_without_a_clause() -> None:
@@ -341,7 +343,8 @@ def test_an_early_payment_discount_is_offered_until_it_expires_exactly() -> None
     assert pre_due.amounts.discount_until is not None
     assert pre_due.amounts.discount_until.isoformat() == "2025-06-13"
     later = paychase.plan(case, now=_at("2025-06-17T08:00")).actions[0]
-    assert later.amounts is not None and later.amounts.discount is None
+    assert later.amounts is not None
+    assert later.amounts.discount is None
 
 
 @pytest.mark.parametrize(("total", "chased"), [("4.99", False), ("5.00", True)])

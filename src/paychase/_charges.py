@@ -89,6 +89,8 @@ class ChargeBook:
         self.table = table
         self.exchange_rates = exchange_rates
         self._law: dict[str, _Law] = {}
+        # The compensation owed for a debt does not change with the day it is looked at.
+        self._compensations: dict[tuple[str, str, Decimal, date], Compensation] = {}
 
     def law(self, contract: Contract) -> _Law:
         """The statutory regime for the contract's debts, with the reason it applies (or not)."""
@@ -266,14 +268,17 @@ class ChargeBook:
         if law.key is None:
             tally.notes.append(f"no fixed compensation on {invoice.label}: {law.why}")
             return ZERO
-        result = fixed_compensation(
-            regime=law.key,
-            debtor="business",
-            principal=base,
-            currency=invoice.currency,
-            due=legal_due,
-            exchange_rates=self.exchange_rates,
-        )
+        memo = (law.key, invoice.currency, base, legal_due)
+        result = self._compensations.get(memo)
+        if result is None:
+            result = self._compensations[memo] = fixed_compensation(
+                regime=law.key,
+                debtor="business",
+                principal=base,
+                currency=invoice.currency,
+                due=legal_due,
+                exchange_rates=self.exchange_rates,
+            )
         if result.status == "missing_rate":
             tally.problems.append(
                 f"rule 6: fixed compensation on {invoice.label} is not added: {result.reason}"

@@ -177,6 +177,8 @@ class _ClientPlanner:
     ) -> None:
         self.policy = policy
         self.book = book
+        # An invoice's money on a day is asked for by its review, its message and its booking.
+        self._owed_memo: dict[tuple[str, date, str | None], Owed] = {}
         self.client = client
         self.clock = clock
         self.now = now
@@ -698,14 +700,13 @@ class _ClientPlanner:
 
     def _owed(self, facts: InvoiceFacts, day: date, applying: _Candidate | None = None) -> Owed:
         """What the invoice owes on the local date `day` (the action's date, rule 6)."""
-        return owed_on(
-            facts,
-            self.book,
-            self.clock,
-            today=self.today,
-            day=day,
-            applying=applying.step.id if applying is not None else None,
-        )
+        step = applying.step.id if applying is not None else None
+        memo = (facts.invoice.id, day, step)
+        owed = self._owed_memo.get(memo)
+        if owed is None:
+            owed = owed_on(facts, self.book, self.clock, today=self.today, day=day, applying=step)
+            self._owed_memo[memo] = owed
+        return owed
 
     def _nothing_to_charge(self, facts: InvoiceFacts) -> str | None:
         """Why an apply_fee step has nothing to charge (neither a fee nor compensation)."""

@@ -180,7 +180,7 @@ def render_table(result: Plan, width: int | None = None) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-_STATEMENT_WIDTHS = (16, 10, 9, 13, 13, 11, 11, 13)
+_STATEMENT_WIDTHS = (16, 10, 9, 12, 12, 10, 10, 14)
 
 
 def render_statement(result: Statement) -> str:
@@ -188,7 +188,7 @@ def render_statement(result: Statement) -> str:
     lines = [f"Statement of {result.name} ({result.client}) on {result.as_of}", ""]
     lines.append(
         _row(
-            ("INVOICE", "DUE", "STATE", "INVOICED", "PRINCIPAL", "FEES", "INTEREST", "TOTAL"),
+            ("INVOICE", "DUE", "STATE", "INVOICED", "PRINCIPAL", "FEE+COMP", "INTEREST", "TOTAL"),
             widths=_STATEMENT_WIDTHS,
         )
     )
@@ -231,7 +231,8 @@ def render_statement(result: Statement) -> str:
             width=_WIDTH,
             subsequent_indent="    ",
         )
-    lines += [f"! {problem}" for problem in result.problems]
+    for problem in result.problems:
+        lines += textwrap.wrap(f"! {problem}", width=_WIDTH, subsequent_indent="    ")
     return "\n".join(line.rstrip() for line in lines)
 
 
