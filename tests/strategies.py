@@ -28,11 +28,12 @@ from babel.numbers import get_currency_precision
 from hypothesis import strategies as st
 
 import paychase
-from paychase import Case, Client, ContactEvent, Contract, Invoice, Policy, Step
+from paychase import Action, Case, Client, ContactEvent, Contract, Invoice, Policy, Step
 from paychase._calendar import default_calendar
 from paychase._protocols import HolidayCalendar
 
 __all__ = [
+    "COMPENSATION_REGIMES",
     "COUNTRIES",
     "HISTORY_KIND",
     "Json",
@@ -44,19 +45,24 @@ __all__ = [
     "cases",
     "checked",
     "clients",
+    "compensation_granted",
     "contracts",
     "currencies",
+    "disputed_of",
     "due_of",
     "example_case",
     "example_client",
     "example_contract",
     "example_invoice",
+    "exchange_rates",
     "fee_and_no_fee_case",
     "histories",
     "inline_policies",
+    "interest_granted",
     "invoices",
     "ladder_walks",
     "ladders",
+    "last_business_days",
     "local",
     "local_day_of",
     "mentions_date",
@@ -65,6 +71,7 @@ __all__ = [
     "performed_steps",
     "policies",
     "policy_of",
+    "regime_of",
     "route_of",
     "settled_on",
     "start_of",
@@ -373,6 +380,65 @@ _LATE_FEES: Final[tuple[Json, ...]] = (
 )
 
 
+# Where the contract's law may differ from the client's country (a Polish seller's contract
+# with a German client): every regime family of SPEC §2, an EU member without its own table
+# (FR → the Directive's minimum) and a country with no statutory regime at all (US).
+_JURISDICTIONS: Final = ("PL", "DE", "GR", "GB", "RU", "FR", "US")
+# Regimes a contract may name outright: business-only ones (a consumer then gets no interest),
+# civil ones, a US one the jurisdiction would never pick, and a host's own that the shipped rate
+# table does not know (no interest, never a guess).
+_NAMED_REGIMES: Final = (
+    "EU",
+    "PL_B2B",
+    "PL_CIVIL",
+    "GR_B2B",
+    "GR_CIVIL",
+    "DE_B2B",
+    "DE_CONSUMER",
+    "UK",
+    "RU",
+    "US_NY_PREJUDGMENT",
+    "HOST_OWN",
+)
+# Payment orders of rule 11: the default (costs, interest, principal), principal first, and one
+# that puts interest before costs.
+_ALLOCATIONS: Final = (
+    ("costs", "interest", "principal"),
+    ("principal", "costs", "interest"),
+    ("interest", "principal", "costs"),
+)
+
+
+@st.composite
+def _fee_limits(draw: st.DrawFn, kind: str, currency: str) -> Json:
+    """Caps (an amount, a share of the principal, or both), compounding and per-step flat fees.
+
+    Caps from a token amount (reached at once) to more than most fees ever reach."""
+    limits: Json = {}
+    if draw(st.booleans()):
+        limits["cap"] = draw(amounts(currency=currency, max_value=Decimal(500)))
+    if not limits or draw(st.booleans()):
+        limits["cap_rate"] = draw(st.sampled_from(["0", "1", "10", "25", "100"]))
+    if kind == "percent_per_month":
+        limits["compound"] = draw(st.booleans())
+    if kind == "flat":
+        limits["per"] = draw(st.sampled_from(["invoice", "step"]))
+    return limits
+
+
+@st.composite
+def _legal_terms(draw: st.DrawFn) -> Json:
+    """A jurisdiction other than the client's country, a named regime, a payment order."""
+    terms: Json = {}
+    if draw(st.booleans()):
+        terms["jurisdiction"] = draw(st.sampled_from(_JURISDICTIONS))
+    if draw(st.booleans()):
+        terms["interest_regime"] = draw(st.sampled_from(_NAMED_REGIMES))
+    if draw(st.booleans()):
+        terms["allocation"] = list(draw(st.sampled_from(_ALLOCATIONS)))
+    return terms
+
+
 @st.composite
 def contracts(
     draw: st.DrawFn,
@@ -384,6 +450,8 @@ def contracts(
 ) -> Json:
     """A contract with terms from practice: 0-30 day terms, 0-7 day grace, any fee clause.
 
+    A third of the fee clauses carry caps (and compounding or per-step flat fees); a third of
+    the contracts name their law: a jurisdiction, a statutory regime, a payment order.
     `suspension` forces (True) or forbids (False) a suspension clause; None lets it vary.
     """
     code = currency or draw(currencies())
@@ -395,8 +463,12 @@ def contracts(
     fee = dict(draw(st.sampled_from([*_LATE_FEES, {"kind": "flat"}])))
     if fee["kind"] == "flat":
         fee["amount"] = draw(amounts(currency=code, max_value=Decimal(100)))
+    if fee["kind"] not in ("none", "statutory") and draw(st.sampled_from([False, False, True])):
+        fee |= draw(_fee_limits(fee["kind"], code))
     contract["late_fee"] = fee
     contract["fixed_compensation"] = draw(st.booleans())
+    if draw(st.sampled_from([False, False, True])):
+        contract |= draw(_legal_terms())
     wants_suspension = draw(st.booleans()) if suspension is None else suspension
     if wants_suspension:
         contract["suspension"] = {
@@ -726,6 +798,7 @@ def cases(
     1-3 clients in different countries, each with 1-2 contracts (currencies may differ within
     a client), up to `max_invoices` invoices and `max_events` history events: small enough to
     plan in milliseconds, large enough for combining, min_gap and channel fallback to matter.
+    A third of the cases carry exchange rates (`exchange_rates`) for fixed compensation.
     """
     moment = draw(now)
     policy = draw(policies)
@@ -769,10 +842,75 @@ def cases(
         "invoices": invoice_list,
         "history": history,
     }
+    if draw(st.sampled_from([False, False, True])):
+        first = min(date.fromisoformat(i["issued"]) for i in invoice_list)
+        case["exchange_rates"] = draw(
+            exchange_rates(first=first - timedelta(days=31), last=moment.date())
+        )
     if draw(st.booleans()):
         # A stale `now` in the file: the `now` argument must win over it.
         case["now"] = (moment - timedelta(days=draw(st.integers(-30, 30)))).isoformat()
     return case, moment
+
+
+# Quotes a host may give: the euro (fixed compensation in the EU and Poland) and the pound
+# (the UK's tiers) into every other currency, and the others into the złoty (the Polish tiers
+# are in PLN, so a USD debt under Polish law needs USD/PLN too).
+_RATE_PAIRS: Final = (
+    ("EUR", "PLN"),
+    ("EUR", "GBP"),
+    ("EUR", "USD"),
+    ("EUR", "JPY"),
+    ("EUR", "KWD"),
+    ("GBP", "PLN"),
+    ("GBP", "USD"),
+    ("GBP", "JPY"),
+    ("GBP", "KWD"),
+    ("USD", "PLN"),
+    ("JPY", "PLN"),
+    ("KWD", "PLN"),
+)
+
+
+def last_business_days(first: date, last: date, country: str = "PL") -> list[date]:
+    """The last business day of each month from `first`'s month to `last`'s, in `country`.
+
+    The Polish one is the date of the NBP rate the act of 8 March 2013 (art. 10) converts the
+    fixed compensation at: the last business day of the month before the due month.
+    """
+    calendar = default_calendar(country)
+    days: list[date] = []
+    month = first.replace(day=1)
+    while month <= last:
+        following = (month + timedelta(days=32)).replace(day=1)
+        day = following - timedelta(days=1)
+        while not calendar.is_business_day(day):
+            day -= timedelta(days=1)
+        days.append(day)
+        month = following
+    return days
+
+
+@st.composite
+def exchange_rates(draw: st.DrawFn, *, first: date, last: date) -> list[Json]:
+    """Case-level exchange rates, quoted on the last Polish business day of each month from
+    `first` to `last` (the dates NBP Table A rates are asked for), for 1-4 currency pairs.
+
+    Some months are left out, so a rate the law asks for is sometimes missing. Rates run from
+    0.0001 to 200 with four decimals: the conversions must not care how plausible they are.
+    """
+    pairs = draw(st.lists(st.sampled_from(_RATE_PAIRS), unique=True, min_size=1, max_size=4))
+    days = last_business_days(first, last)
+    gaps = draw(st.sets(st.sampled_from(days), max_size=2))
+    quotes: list[Json] = []
+    for source, target in pairs:
+        rate = Decimal(draw(st.integers(min_value=1, max_value=2_000_000))).scaleb(-4)
+        quotes += [
+            {"date": day.isoformat(), "from": source, "to": target, "rate": f"{rate:.4f}"}
+            for day in days
+            if day not in gaps
+        ]
+    return quotes
 
 
 def local_day_of(moment: datetime, tz: str) -> date:
@@ -961,11 +1099,93 @@ def performed_steps(
         if index is None or event.outcome not in _GOT_THROUGH:
             continue
         step = policy.steps[index]
+        if event.kind == "fee" and step.action != "apply_fee":
+            continue  # booking a message step's fee does not perform the step
         deadline = event.deadline
         if deadline is None and step.deadline is not None:
             deadline = step.deadline.shift_date(local(event.at, client).date(), calendar_of(client))
         done.append((index, event, deadline))
     return done
+
+
+# SPEC §2: the statutory regime a jurisdiction gives a (business, consumer) debt; None where
+# the law gives consumers none (GB: only a court's discretion). Other EU members: the
+# Directive's minimum, which does not cover consumers.
+_REGIMES: Final[dict[str, tuple[str, str | None]]] = {
+    "PL": ("PL_B2B", "PL_CIVIL"),
+    "GR": ("GR_B2B", "GR_CIVIL"),
+    "DE": ("DE_B2B", "DE_CONSUMER"),
+    "GB": ("UK", None),
+    "RU": ("RU", "RU"),
+}
+_EU: Final = frozenset(
+    {
+        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+        "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    }
+)  # fmt: skip
+# Regimes for commercial debts only (Directive 2011/7/EU and its transpositions, the UK act).
+_BUSINESS_ONLY: Final = frozenset(
+    {"EU", "PL_B2B", "PL_B2B_PUBLIC_HEALTHCARE", "GR_B2B", "DE_B2B", "UK", "US_PPA"}
+)
+# Regimes with a fixed recovery-cost compensation (Directive art. 6, art. 10 of the Polish act of
+# 8 March 2013, s. 5A of the UK act); none for civil debts, RU or the US.
+COMPENSATION_REGIMES: Final = frozenset(
+    {"EU", "GR_B2B", "DE_B2B", "PL_B2B", "PL_B2B_PUBLIC_HEALTHCARE", "UK"}
+)
+
+
+def regime_of(contract: Contract, client: Client) -> str | None:
+    """The statutory regime of SPEC §2 for the contract's debts, or None where none applies:
+    the one the contract names (unless it is for businesses and the client is a consumer),
+    else the default of its jurisdiction (the client's country unless it says otherwise)."""
+    consumer = client.kind == "consumer"
+    named = contract.interest_regime
+    if named is not None:
+        return None if consumer and named in _BUSINESS_ONLY else named
+    jurisdiction = contract.jurisdiction or client.country
+    if jurisdiction in _REGIMES:
+        business, civil = _REGIMES[jurisdiction]
+        return civil if consumer else business
+    if jurisdiction in _EU and not consumer:
+        return "EU"
+    return None
+
+
+def interest_granted(contract: Contract, client: Client) -> bool:
+    """SPEC rule 6: statutory interest only under a ``statutory`` clause where the law grants it."""
+    return contract.late_fee.kind == "statutory" and regime_of(contract, client) is not None
+
+
+def compensation_granted(contract: Contract, client: Client) -> bool:
+    """SPEC rule 6: fixed compensation only where the contract says so, for a business client,
+    under a law that grants it."""
+    return (
+        contract.fixed_compensation
+        and client.kind == "business"
+        and regime_of(contract, client) in COMPENSATION_REGIMES
+    )
+
+
+def disputed_of(invoice: Invoice, events: Iterable[ContactEvent], day: date) -> Decimal:
+    """What the client disputes of the invoice's unpaid amount on `day` (SPEC rule 7): all of
+    it for a disputed invoice or a dispute naming no amount, else the amounts disputed, never
+    more than is unpaid."""
+    unpaid = max(invoice.total - paid_on(invoice, day), Decimal(0))
+    if invoice.status == "disputed":
+        return unpaid
+    disputed = Decimal(0)
+    for event in events:
+        if event.kind == "dispute" and invoice.id in event.invoices:
+            if event.dispute is None or event.dispute.amount is None:
+                return unpaid
+            disputed += event.dispute.amount
+    return min(disputed, unpaid)
+
+
+def is_charges_review(action: Action) -> bool:
+    """Whether an action is the review of fees and interest left on a paid invoice (rule 11)."""
+    return action.kind == "review" and "/review:charges/" in action.key
 
 
 def after_due(step: Step) -> bool:

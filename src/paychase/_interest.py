@@ -593,16 +593,12 @@ def _compute(
     total = zero
     overpaid_total = zero
     for index, (event_day, payment) in enumerate(events):
-        if payment is not None and event_day > covered:
-            break  # the rate table stops before this payment: never guess a rate
-        last = min(event_day, covered)
+        last = min(event_day, covered)  # never guess a rate: no accrual past the table
         period_from = cursor
         new = _accrue(state, rates, cursor, last, basis=basis, compounding=compounding)
         segments.extend(new)
         cursor = max(cursor, last + one)
-        is_last = index == len(events) - 1 or (
-            events[index + 1][1] is not None and events[index + 1][0] > covered
-        )
+        is_last = index == len(events) - 1
         amount = payment.amount if payment is not None else zero
         exact = sum((s.interest for s in new), Decimal(0))
         close = (
@@ -640,8 +636,6 @@ def _compute(
                 interest_after=state.interest_due,
             )
         )
-        if is_last:
-            break
     if state.pending:  # pragma: no cover - the last event always closes a rounding period
         raise AssertionError("unrounded interest left")
     return InterestComputation(

@@ -161,6 +161,11 @@ class _Candidate:
         """Whether performing this step charges a fee or compensation."""
         return self.kind == "apply_fee" or any(e in _FEE_EFFECTS for e in self.effects)
 
+    @property
+    def charges_late_fee(self) -> bool:
+        """Whether performing this step claims the contractual late fee."""
+        return self.kind == "apply_fee" or "apply_late_fee" in self.effects
+
 
 class _ClientPlanner:
     """Plans one client's invoices: the unit within which min_gap and combining apply."""
@@ -531,7 +536,7 @@ class _ClientPlanner:
         """The cluster's action, after the fee bookings its step asks for (if any)."""
         day = self.clock.local(cluster[0].at).date()
         owed = [
-            self._owed(member.facts, day, applying=member if member.applies_fee else None)
+            self._owed(member.facts, day, applying=member if member.charges_late_fee else None)
             for member in cluster
         ]
         bookings = [
@@ -539,7 +544,10 @@ class _ClientPlanner:
             for member, member_owed in zip(cluster, owed, strict=True)
             if (booking := self._booking(member, member_owed)) is not None
         ]
-        return [*bookings, self._action(cluster, owed)]
+        action = self._action(cluster, owed)
+        if action.kind == "apply_fee" and not any(c.amount > 0 for c in action.charges):
+            return bookings  # nothing has accrued yet: the step waits until something has
+        return [*bookings, action]
 
     def _booking(self, member: _Candidate, owed: Owed) -> Action | None:
         """An `apply_fee` for a message step whose effects charge a fee, unless booked already."""
@@ -711,7 +719,8 @@ class _ClientPlanner:
     def _nothing_to_charge(self, facts: InvoiceFacts) -> str | None:
         """Why an apply_fee step has nothing to charge (neither a fee nor compensation)."""
         no_fee = self.book.charges_allowed(facts.contract)
-        if no_fee is None or facts.contract.fixed_compensation:
+        compensation = facts.contract.fixed_compensation and self.client.kind == "business"
+        if no_fee is None or compensation:
             return None
         return no_fee
 
@@ -730,8 +739,9 @@ class _ClientPlanner:
         owed = self._owed(facts, self.today)
         left = owed.principal + owed.extra
         tolerance = contract.tolerance or ZERO
+        problems = "; ".join(owed.problems)
         if left == ZERO or left < tolerance:
-            return []
+            return [self._charges_review(facts, problems)] if problems else []
         parts = [
             f"{name} {amount}"
             for name, amount in (
@@ -747,7 +757,6 @@ class _ClientPlanner:
             f"{facts.invoice.currency} remain claimable (payments go to "
             f"{self._order_text(contract)}): decide whether to claim them"
         )
-        problems = "; ".join(owed.problems)
         return [self._charges_review(facts, f"{why}; {problems}" if problems else why)]
 
     def _order_text(self, contract: Any) -> str:

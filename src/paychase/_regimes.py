@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final, Literal
 
+from paychase._calendar import default_calendar
 from paychase._interest import Allocation
 from paychase._protocols import HolidayCalendar
 
@@ -49,6 +50,7 @@ class RegimeRules:
     business_only: bool
     allocation: Allocation = "interest_first"
     moves_deadline_off_holidays: bool = False
+    country: str | None = None  # whose public holidays move a deadline
 
 
 _RULES: Final[Mapping[str, RegimeRules]] = {
@@ -61,18 +63,21 @@ _RULES: Final[Mapping[str, RegimeRules]] = {
             statute="art. 4 of the act of 8 March 2013",
             business_only=True,
             moves_deadline_off_holidays=True,
+            country="PL",
         ),
         RegimeRules(
             key="PL_B2B_PUBLIC_HEALTHCARE",
             statute="art. 4 of the act of 8 March 2013",
             business_only=True,
             moves_deadline_off_holidays=True,
+            country="PL",
         ),
         RegimeRules(
             key="PL_CIVIL",
             statute="art. 481 KC",
             business_only=False,
             moves_deadline_off_holidays=True,
+            country="PL",
         ),
         RegimeRules(key="GR_B2B", statute="Greek law 4152/2013", business_only=True),
         RegimeRules(key="GR_CIVIL", statute="Greek Civil Code art. 345", business_only=False),
@@ -148,9 +153,13 @@ def effective_due(due: date, rules: RegimeRules, calendar: HolidayCalendar) -> d
 
     Art. 115 KC: a deadline falling on a Saturday or a public holiday ends on the next working
     day, so interest starts a day later (law vector TV-11: due Sat 2025-05-31 → Mon 2025-06-02).
+    The holidays are those of the law's country (Poland's for a Polish-law debt of a foreign
+    client); `calendar` serves a regime that names no country.
     """
     if not rules.moves_deadline_off_holidays:
         return due
+    if rules.country is not None:
+        calendar = default_calendar(rules.country, None)
     day = due
     while not calendar.is_business_day(day):
         day += timedelta(days=1)
