@@ -413,7 +413,8 @@ _ALLOCATIONS: Final = (
 def _fee_limits(draw: st.DrawFn, kind: str, currency: str) -> Json:
     """Caps (an amount, a share of the principal, or both), compounding and per-step flat fees.
 
-    Caps from a token amount (reached at once) to more than most fees ever reach."""
+    Caps run from nothing at all (no fee can be charged) to more than most fees ever reach.
+    """
     limits: Json = {}
     if draw(st.booleans()):
         limits["cap"] = draw(amounts(currency=currency, max_value=Decimal(500)))

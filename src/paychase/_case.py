@@ -236,7 +236,7 @@ class LateFee(FrozenModel):
 class EarlyPaymentDiscount(FrozenModel):
     """A discount for paying early, e.g. 2 % within 7 days of the invoice date."""
 
-    rate: PositiveAmount = Field(description="Percent off the total")
+    rate: PositiveAmount = Field(description="Percent off the unpaid balance")
     within: ForwardDuration = Field(description="Counted from the invoice date")
 
 

@@ -105,7 +105,7 @@ _RULES: Final[Mapping[str, RegimeRules]] = {
 def regime_rules(key: str) -> RegimeRules:
     """The rules of regime `key`; a host's own regime gets the cautious defaults.
 
-    >>> regimeRegimeRules(key="RU").allocation
+    >>> regime_rules("RU").allocation
     'principal_first'
     """
     known = _RULES.get(key)

@@ -126,9 +126,10 @@ def statement(
         events = portfolio.events_of_invoice.get(invoice.id, ())
         facts = read_facts(invoice, contract, events, clock, today)
         facts.progress = ladder_progress(checked.policy, events, clock.deadline_of)
+        waived = facts.state == "paid" and contract.waive_charges_when_paid
         owed = (
             _nothing_owed(invoice.total, facts.balance.paid)
-            if invoice.status == "written_off"
+            if invoice.status == "written_off" or waived
             else owed_on(facts, book, clock, today=today, day=today)
         )
         owed_by_currency.setdefault(invoice.currency, []).append(owed)
