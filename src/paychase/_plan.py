@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from paychase._actions import Action, Amounts, InvoiceState, Plan
+from paychase._actions import Action, InvoiceState, Plan
 from paychase._amounts import ZERO
 from paychase._calendar import default_calendar, zone
 from paychase._case import EARLIEST, LATEST, Case, Client, ContactEvent
@@ -25,7 +25,6 @@ from paychase._charges import ChargeBook, Owed, amounts_of
 from paychase._facts import SETTLED, InvoiceFacts, Portfolio, about, latest, owed_on, read_facts
 from paychase._interest import RateTable, builtin_rate_table
 from paychase._ladder import Performed, ladder_progress
-from paychase._money import round_money
 from paychase._policy import ActionKind, Channel, Effect, Policy, Step
 from paychase._protocols import CalendarFactory, HolidayCalendar
 from paychase._schedule import Bound, ClientClock
@@ -677,8 +676,7 @@ class _ClientPlanner:
         if channel is None:
             channel, kind = "system", "review"
             notes.append("rule 9: no working channel: verify the client's contact details")
-        amount = need.amount
-        zero = round_money(ZERO, need.currency)
+        asked = Owed(need.amount, ZERO, need.amount, ZERO, ZERO, ZERO)
         return Action(
             key=need.key,
             kind=kind,
@@ -687,18 +685,7 @@ class _ClientPlanner:
             step=need.topic,
             channel=channel,
             at=at,
-            amounts=Amounts(
-                invoiced=amount,
-                paid=zero,
-                principal=amount,
-                late_fee=zero,
-                interest=zero,
-                compensation=zero,
-                total=amount,
-                currency=need.currency,
-            )
-            if amount > 0
-            else None,
+            amounts=amounts_of([asked], need.currency) if need.amount > 0 else None,
             deadline=need.deadline,
             charges=need.charges,
             reason="; ".join([need.reason, *notes]),

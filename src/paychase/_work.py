@@ -103,9 +103,9 @@ class WorkNeed:
     not_before: date  # the client's local date from which it should happen
     amount: Decimal  # what is asked for or charged, rounded to the currency
     currency: str
-    deadline: date | None  # the payment deadline the request states, if any
-    charges: tuple[Charge, ...]  # a kill fee's computation
     reason: str  # names the rule and the dates behind it
+    deadline: date | None = None  # the payment deadline the request states, if any
+    charges: tuple[Charge, ...] = ()  # a kill fee's computation
 
     @property
     def key(self) -> str:
@@ -333,7 +333,6 @@ def _request(contract: Contract, prepaid: _Prepaid, books: _Books) -> WorkNeed |
         amount=prepaid.missing,
         currency=currency,
         deadline=deadline,
-        charges=(),
         reason=f"contract {contract.id} asks {prepaid.describe(currency)} before work starts; "
         f"{prepaid.paid} paid and {prepaid.billed} billed as of {books.today}: request "
         f"{prepaid.missing} {currency}; {when}{retry}",
@@ -351,8 +350,6 @@ def _pause_unpaid(contract: Contract, prepaid: _Prepaid, books: _Books) -> WorkN
         not_before=books.today,
         amount=prepaid.missing,
         currency=currency,
-        deadline=None,
-        charges=(),
         reason=f"contract {contract.id} asks {prepaid.describe(currency)} before work starts; "
         f"work started {contract.work_started} but only {prepaid.paid} is paid as of "
         f"{books.today}: pause the work so that it does not continue unpaid until "
@@ -371,8 +368,6 @@ def _resume(contract: Contract, prepaid: _Prepaid, books: _Books) -> WorkNeed:
         not_before=books.today,
         amount=round_money(ZERO, currency),  # nothing is asked: the prepayment is paid
         currency=currency,
-        deadline=None,
-        charges=(),
         reason=f"work on contract {contract.id} was paused for {prepaid.describe(currency)}; "
         f"{prepaid.paid} {currency} is paid as of {books.today}: resume the work",
     )
@@ -444,7 +439,6 @@ def _kill_fee_need(contract: Contract, books: _Books) -> WorkNeed | None:
         not_before=books.today,
         amount=amount,
         currency=currency,
-        deadline=None,
         charges=(charge,),
         reason=f"no word from the client since {silent_since} ({since}); "
         f"{_spoken(clause.after_silence)} of silence ended {silence_ends}: pause the work on "
