@@ -29,6 +29,7 @@ from paychase.errors import CurrencyMismatchError, InvalidCaseError
 
 __all__ = [
     "AllocationPart",
+    "BankAccount",
     "Case",
     "Client",
     "ContactEvent",
@@ -45,6 +46,7 @@ __all__ = [
     "Milestone",
     "Payment",
     "Promise",
+    "Sender",
     "Suspension",
     "contract_value",
 ]
@@ -148,6 +150,7 @@ CaseDate = Annotated[date, AfterValidator(_plausible_date)]
 Moment = Annotated[AwareDatetime, AfterValidator(_plausible_moment)]
 CountryCode = Annotated[str, AfterValidator(_country)]
 ContactString = Annotated[str | None, AfterValidator(_single_line)]
+SingleLine = Annotated[str, Field(min_length=1), AfterValidator(_single_line)]
 
 
 class Contacts(FrozenModel):
@@ -186,7 +189,7 @@ class Client(FrozenModel):
     """A customer who owes money, and how and when to talk to them."""
 
     id: Identifier
-    name: str = Field(min_length=1)
+    name: SingleLine = Field(description="Name as addressed in messages and letters")
     kind: Literal["business", "consumer"] = Field(
         "business", description="Business clients may owe statutory interest and compensation"
     )
@@ -207,6 +210,38 @@ class Client(FrozenModel):
     def _subdivision_exists(self) -> Self:
         _subdivision_known(self.country, self.subdivision)
         return self
+
+
+class BankAccount(FrozenModel):
+    """Where the client should pay: printed on every message that asks for money."""
+
+    account: SingleLine = Field(description="IBAN or domestic account number")
+    bank: SingleLine | None = Field(None, description="The bank's name")
+    bic: SingleLine | None = Field(None, description="BIC / SWIFT code")
+    holder: SingleLine | None = Field(None, description="Account holder, if not the sender")
+
+
+class Sender(FrozenModel):
+    """Who is asking to be paid: the identity printed on messages, letters and call scripts.
+
+    Letters before action must name the creditor in full and say how to pay (the UK Pre-Action
+    Protocol for Debt Claims, art. 187 KPC for a Polish demand), so a rendered message needs it.
+    """
+
+    name: SingleLine = Field(description="Business or trading name, as on the invoices")
+    signatory: SingleLine | None = Field(None, description="The person who signs, e.g. Anna Nowak")
+    address: SingleLine | None = Field(None, description="Postal address, on one line")
+    email: SingleLine | None = Field(None, description="Reply-to e-mail address")
+    phone: SingleLine | None = Field(None, description="Phone number clients may call")
+    website: SingleLine | None = None
+    tax_id: SingleLine | None = Field(None, description="VAT / tax identification number")
+    registration: SingleLine | None = Field(
+        None, description="Company register entry, e.g. KRS 0000123456 or HRB 12345"
+    )
+    bank_account: BankAccount | None = None
+    locale: Annotated[str, AfterValidator(_locale)] = Field(
+        "en", description="Language of tasks for the sender (reviews, fee bookings)"
+    )
 
 
 class LateFee(FrozenModel):
@@ -493,6 +528,9 @@ class Case(InputModel):
     contracts: tuple[Contract, ...] = ()
     invoices: tuple[Invoice, ...] = ()
     exchange_rates: tuple[ExchangeRate, ...] = ()
+    sender: Sender | None = Field(
+        None, description="Who is owed: needed to render messages, not to plan"
+    )
     history: tuple[ContactEvent, ...] = ()
 
     @model_validator(mode="after")

@@ -1,0 +1,75 @@
+"""A rendered message: what a channel sends, a caller reads or a printer prints.
+
+Every header-bound string (subject, names, addresses, header names and values, attachment
+names) is checked for control characters when the message is built, so a client named
+``"ACME\\r\\nBcc: x@evil"`` or a template that writes a line break into a subject can never add
+a header: the message simply cannot exist.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from paychase._model import FrozenModel
+from paychase._policy import ActionKind, Channel
+
+__all__ = ["Attachment", "Message", "Recipient"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+# RFC 5322 §2.2: a header field name is printable US-ASCII except the colon.
+_HEADER_NAME = re.compile(r"^[!-9;-~]+$")
+
+
+def _one_line(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("control characters (line breaks, tabs, NUL) cannot go into a header")
+    return value
+
+
+def _header_name(value: str) -> str:
+    if not _HEADER_NAME.match(value):
+        raise ValueError("a header name is printable ASCII without spaces or ':'")
+    return value
+
+
+HeaderText = Annotated[str, AfterValidator(_one_line)]
+
+
+class Recipient(FrozenModel):
+    """Who a message goes to: an e-mail address, a phone number or a postal address."""
+
+    name: HeaderText | None = Field(None, description="Display name, e.g. the client's name")
+    address: HeaderText = Field(min_length=1, description="Where the channel delivers")
+
+
+class Attachment(FrozenModel):
+    """A file sent with the message, such as the invoice or the printable letter."""
+
+    filename: HeaderText = Field(min_length=1)
+    content_type: HeaderText = Field(description="MIME type, e.g. application/pdf")
+    data: bytes
+
+
+class Message(FrozenModel):
+    """One planned action rendered in the client's language, ready for a channel."""
+
+    key: str = Field(description="The action key: the idempotency key of the delivery")
+    kind: ActionKind
+    channel: Channel = Field(description="How it goes: `system` for a task for the sender")
+    locale: str = Field(description="The locale the text is written and formatted in")
+    template: str = Field(description="The template used, as '<locale>/<name>'")
+    recipients: tuple[Recipient, ...] = Field(
+        description="Empty for a task the sender performs itself"
+    )
+    sender: Recipient | None = None
+    subject: HeaderText
+    text: str = Field(description="Plain text: the e-mail body, the SMS, the call script")
+    html: str = Field(description="A complete HTML document: e-mail body or printable letter")
+    attachments: tuple[Attachment, ...] = ()
+    headers: tuple[tuple[Annotated[str, AfterValidator(_header_name)], HeaderText], ...] = ()
+    notes: tuple[str, ...] = Field(
+        (), description="What a person should know before sending, e.g. a missing attachment"
+    )
