@@ -144,3 +144,28 @@ def test_a_request_keeps_min_gap_before_the_ladder_writes() -> None:
     reminder = _one(result, "send_reminder")
     assert (reminder.at - request.at).days >= 1
     assert "min_gap" in reminder.reason
+
+
+def test_a_request_planned_weeks_ahead_does_not_hold_back_an_earlier_reminder() -> None:
+    # The stage payment falls due on 2026-04-20; the invoice's reminder is due now. The
+    # request planned six weeks ahead is no reason to wait: min_gap is about contacts close
+    # together (rule 5), and the pre-due step would otherwise expire.
+    milestones = [{"id": "m1", "name": "Roof", "amount": "900.00", "due": "2026-04-20"}]
+    case = _case(deposit=None, milestones=milestones, work_started="2026-03-02")
+    case["invoices"] = [
+        {
+            "id": "i1",
+            "contract": "k1",
+            "issued": "2026-03-10",
+            "due": "2026-03-24",
+            "total": "300.00",
+            "currency": "EUR",
+        }
+    ]
+    result = paychase.plan(case, now=NOW)
+    request = _one(result, "request_milestone")
+    reminder = _one(result, "send_reminder")
+    assert request.at.date().isoformat() == "2026-04-20"
+    assert reminder.at < request.at
+    assert reminder.at.date().isoformat() == "2026-03-10"
+    assert "min_gap" not in reminder.reason

@@ -195,6 +195,8 @@ class _ClientPlanner:
         self.pauses = [(event, self._pause_after(event)) for event in self.inbound]
         # The same for every contact step of every invoice of the client: built once.
         self.gap_bound: Bound | None = None
+        # Local moments of the deposit and stage requests planned first (see `_work_actions`).
+        self.planned_requests: list[datetime] = []
         if self.last_contact is not None:
             last = clock.local(self.last_contact.at)
             self.gap_bound = Bound(
@@ -281,6 +283,9 @@ class _ClientPlanner:
             if not_before is not None:
                 bounds.append(not_before)
             at, timing = self._time(scheduled, bounds, hour)
+            if step.is_contact:
+                at, cleared = self._clear_of_requests(at, hour)
+                timing += cleared
             if _expired(scheduled, at, facts.due):
                 continue
             if channel is None:
@@ -297,6 +302,22 @@ class _ClientPlanner:
                 facts, index, step, kind, channel, at, scheduled, attempt, effects, notes
             )
         return None
+
+    def _clear_of_requests(self, at: datetime, hour: time) -> tuple[datetime, list[str]]:
+        """Rule 5 against the planned requests: `at`, moved to min_gap after any it is near.
+
+        A request planned weeks later does not hold a reminder back; one within min_gap of
+        it, before or after, moves the reminder to min_gap after the request.
+        """
+        clock, gap, notes = self.clock, self.policy.min_gap, []
+        for planned in sorted(self.planned_requests):
+            until = clock.after(gap, planned)
+            if clock.after(gap, clock.local(at)) > planned and clock.local(at) < until:
+                at = clock.first_open(until, hour)
+                notes.append(
+                    f"min_gap {gap} after the request planned for {planned:%Y-%m-%d %H:%M}"
+                )
+        return at, notes
 
     def _route(self, step: Step) -> tuple[ActionKind, Channel | None, list[str]]:
         """The action's kind and channel (None: no working contact), with notes on bounces."""
@@ -522,13 +543,15 @@ class _ClientPlanner:
         earliest = self.clock.after(self.policy.min_gap, previous.at)
         if same_contact or lead.at >= earliest:
             return False
-        at = self.clock.first_open(earliest, self.clock.hour_for(lead.kind))
+        hour = self.clock.hour_for(lead.kind)
+        at, cleared = self._clear_of_requests(self.clock.first_open(earliest, hour), hour)
         for member in cluster:
             member.at = at
             member.notes.append(
                 f"min_gap {self.policy.min_gap} after the message planned for "
                 f"{self.clock.local(previous.at):%Y-%m-%d %H:%M}"
             )
+            member.notes += cleared
         return True
 
     def _actions(self, cluster: list[_Candidate]) -> list[Action]:
@@ -649,19 +672,21 @@ class _ClientPlanner:
             local_date=lambda moment: clock.local(moment).date(),
         )
         actions = []
+        previous: Bound | None = None
         for need in needs:
-            action = self._work_action(need)
+            action = self._work_action(need, previous)
             actions.append(action)
             if action.channel != "system":
                 local = clock.local(action.at)
-                self.gap_bound = Bound(
+                self.planned_requests.append(local)
+                previous = Bound(
                     clock.after(self.policy.min_gap, local),
                     f"min_gap {self.policy.min_gap} after the {need.kind.replace('_', ' ')} "
                     f"planned for {local:%Y-%m-%d %H:%M}",
                 )
         return actions
 
-    def _work_action(self, need: WorkNeed) -> Action:
+    def _work_action(self, need: WorkNeed, previous: Bound | None) -> Action:
         clock = self.clock
         bounds = [Bound(self.now, "now"), Bound(clock.start_of(need.not_before), "not before")]
         channel: Channel | None = "system"
@@ -669,8 +694,7 @@ class _ClientPlanner:
         kind: ActionKind = need.kind
         if need.kind in ("request_deposit", "request_milestone"):
             _, channel, notes = self._route(_REQUEST_STEP)
-            if self.gap_bound is not None:
-                bounds.append(self.gap_bound)
+            bounds += [b for b in (self.gap_bound, previous) if b is not None]
         hour = _AT_ONCE if channel == "system" else clock.hour_for(kind)
         at = clock.first_open(max(bound.moment for bound in bounds), hour)
         if channel is None:
