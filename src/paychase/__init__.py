@@ -21,6 +21,7 @@ from paychase._actions import (
 )
 from paychase._calendar import HolidaysCalendar
 from paychase._case import (
+    BankAccount,
     Case,
     Client,
     ContactEvent,
@@ -37,6 +38,7 @@ from paychase._case import (
     Milestone,
     Payment,
     Promise,
+    Sender,
     Suspension,
 )
 from paychase._compensation import (
@@ -73,16 +75,39 @@ from paychase.errors import (
     PluginError,
     PolicyError,
 )
+from paychase.shell._check import TemplateProblem, check_templates
+from paychase.shell._documents import InvoiceFolder
+from paychase.shell._evidence import (
+    EvidencePack,
+    SentMessage,
+    TimelineEntry,
+    evidence_html,
+    evidence_pack,
+    write_evidence,
+)
 from paychase.shell._files import load_case
+from paychase.shell._message import Attachment, Message, Recipient
+from paychase.shell._render import InvoiceDocuments, Renderer, template_names
+from paychase.shell._templates import (
+    BUILTIN_LOCALES,
+    BuiltinTemplates,
+    TemplateDirectory,
+    TemplateLoader,
+    locale_chain,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BUILTIN_LOCALES",
     "BUILTIN_POLICIES",
     "TRANSITIONS",
     "Action",
     "ActionKind",
     "Amounts",
+    "Attachment",
+    "BankAccount",
+    "BuiltinTemplates",
     "CalendarFactory",
     "Case",
     "Channel",
@@ -100,6 +125,7 @@ __all__ = [
     "Dispute",
     "Duration",
     "EarlyPaymentDiscount",
+    "EvidencePack",
     "ExchangeRate",
     "FeeComputation",
     "FeeLine",
@@ -110,11 +136,14 @@ __all__ = [
     "InterestSegment",
     "InvalidCaseError",
     "Invoice",
+    "InvoiceDocuments",
+    "InvoiceFolder",
     "InvoiceState",
     "InvoiceStatus",
     "KillFee",
     "LateFee",
     "Materials",
+    "Message",
     "Milestone",
     "MissingPeriod",
     "PaychaseError",
@@ -126,20 +155,32 @@ __all__ = [
     "Promise",
     "RatePeriod",
     "RateTable",
+    "Recipient",
     "Regime",
+    "Renderer",
+    "Sender",
+    "SentMessage",
     "Statement",
     "StatementLine",
     "StatementTotal",
     "Step",
     "Suspension",
+    "TemplateDirectory",
+    "TemplateLoader",
+    "TemplateProblem",
+    "TimelineEntry",
     "__version__",
     "builtin_compensation_table",
     "builtin_policy",
     "builtin_rate_table",
     "case_schema",
+    "check_templates",
     "contractual_fee",
+    "evidence_html",
+    "evidence_pack",
     "fixed_compensation",
     "load_case",
+    "locale_chain",
     "parse_case",
     "plan",
     "plan_schema",
@@ -147,4 +188,6 @@ __all__ = [
     "state_diagram",
     "statement",
     "statutory_interest",
+    "template_names",
+    "write_evidence",
 ]

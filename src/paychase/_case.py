@@ -125,7 +125,7 @@ def _timezone(value: str) -> str:
 
 
 def _single_line(value: str | None) -> str | None:
-    if value is not None and re.search(r"[\x00-\x1f\x7f]", value):
+    if value is not None and re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", value):
         raise ValueError("control characters (such as line breaks) are not allowed here")
     return value
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from paychase._protocols import CalendarFactory, HolidayCalendar
 
-__all__ = ["FixedCalendar", "fixed_calendars"]
+__all__ = ["FixedCalendar", "MemoryTemplates", "fixed_calendars"]
 
 
 class FixedCalendar:
@@ -41,3 +41,21 @@ def fixed_calendars(
         return by_country.get(country, fallback)
 
     return calendar_for
+
+
+class MemoryTemplates:
+    """A `TemplateLoader` holding texts in a dict keyed by ``(locale, name)``.
+
+    >>> loader = MemoryTemplates({("pl", "freelancer/polite"): "{% extends 'x' %}"})
+    >>> loader.source("freelancer/polite", "pl") is not None
+    True
+    >>> loader.source("freelancer/polite", "en") is None
+    True
+    """
+
+    def __init__(self, templates: Mapping[tuple[str, str], str]) -> None:
+        self.templates = dict(templates)
+
+    def source(self, name: str, locale: str, /) -> str | None:
+        """The text stored for exactly `locale` and `name`, if any."""
+        return self.templates.get((locale, name))

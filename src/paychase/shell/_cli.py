@@ -16,15 +16,15 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
-from datetime import datetime
 
 from paychase import __version__
 from paychase._actions import Action, Plan
 from paychase._plan import plan
 from paychase._schema import case_schema, plan_schema
 from paychase._statement import Statement, statement
-from paychase.errors import InvalidCaseError, PaychaseError
-from paychase.shell._files import load_case
+from paychase.errors import PaychaseError
+from paychase.shell._cli_messages import add_message_commands
+from paychase.shell._files import load_case, parse_moment
 
 __all__ = ["main"]
 
@@ -92,19 +92,20 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of the case or the plan")
     schema.add_argument("which", choices=("case", "plan"), nargs="?", default="case")
     schema.set_defaults(run=_run_schema)
+    add_message_commands(commands)
     return parser
 
 
 def _run_plan(args: argparse.Namespace) -> int:
     case = load_case(args.case)
-    result = plan(case, now=_moment(args.now) if args.now else None)
+    result = plan(case, now=parse_moment(args.now) if args.now else None)
     print(result.to_json() if args.format == "json" else render_table(result))
     return 0
 
 
 def _run_statement(args: argparse.Namespace) -> int:
     case = load_case(args.case)
-    result = statement(case, args.client, now=_moment(args.now) if args.now else None)
+    result = statement(case, args.client, now=parse_moment(args.now) if args.now else None)
     print(result.to_json() if args.format == "json" else render_statement(result))
     return 0
 
@@ -113,20 +114,6 @@ def _run_schema(args: argparse.Namespace) -> int:
     schema = case_schema() if args.which == "case" else plan_schema()
     print(json.dumps(schema, indent=2, sort_keys=True))
     return 0
-
-
-def _moment(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidCaseError("not an ISO 8601 date-time", field="--now", value=text) from None
-    if moment.tzinfo is None:
-        raise InvalidCaseError(
-            "naive datetime: add a UTC offset, e.g. 2026-03-10T09:00+01:00",
-            field="--now",
-            value=text,
-        )
-    return moment
 
 
 # -- the table ----------------------------------------------------------------------------

@@ -20,9 +20,15 @@ from paychase._case import Case, Client, ContactEvent, Contract, Sender
 from paychase._interest import RateTable
 from paychase._protocols import CalendarFactory
 from paychase._statement import Statement, StatementLine, statement
-from paychase.shell._formatting import Day, Money, Moment, Rate, Span, days
+from paychase.shell._formatting import Day, Moment, Money, Rate, Span, days
 
-__all__ = ["Audience", "build_context"]
+__all__ = [
+    "Audience",
+    "build_context",
+    "charge_variables",
+    "sender_variables",
+    "terms_variables",
+]
 
 Context = dict[str, Any]
 Audience = str  # "client" or "sender"
@@ -65,10 +71,10 @@ def build_context(
         "date": Day(local.date(), locale),
         "at": Moment(local, locale),
         "client": _client(client, action),
-        "sender": _sender(case.sender),
+        "sender": sender_variables(case.sender),
         "invoices": [_invoice(line, local.date(), locale) for line in lines],
         "amounts": _amounts(action.amounts, locale),
-        "charges": [_charge(c, numbers, locale) for c in _charges(action, account)],
+        "charges": [charge_variables(c, numbers, locale) for c in _charges(action, account)],
         "claim_charges": claim,
         "asked": _asked(action, claim, locale),
         "deadline": Day(action.deadline, locale) if action.deadline else None,
@@ -77,7 +83,7 @@ def build_context(
         else None,
         "effects": {name: effect in action.effects for name, effect in _FEE_EFFECTS.items()},
         "attach_invoice": action.attach_invoice,
-        "terms": _terms(contract, locale) if contract else None,
+        "terms": terms_variables(contract, locale) if contract else None,
         "work": _work(action, contract),
         "history": [_event(e, client, locale) for e in case.history if e.client == client.id],
         "bounced": any(
@@ -110,7 +116,7 @@ def _client(client: Client, action: Action) -> dict[str, Any]:
     }
 
 
-def _sender(sender: Sender | None) -> dict[str, Any] | None:
+def sender_variables(sender: Sender | None) -> dict[str, Any] | None:
     if sender is None:
         return None
     bank = sender.bank_account
@@ -209,7 +215,7 @@ def _currency(action: Action) -> str | None:
     return action.amounts.currency if action.amounts else None
 
 
-def _charge(charge: Charge, numbers: Mapping[str, str], locale: str) -> dict[str, Any]:
+def charge_variables(charge: Charge, numbers: Mapping[str, str], locale: str) -> dict[str, Any]:
     currency = charge.currency
     return {
         "invoice": charge.invoice,
@@ -233,7 +239,7 @@ def _charge(charge: Charge, numbers: Mapping[str, str], locale: str) -> dict[str
     }
 
 
-def _terms(contract: Contract, locale: str) -> dict[str, Any]:
+def terms_variables(contract: Contract, locale: str) -> dict[str, Any]:
     currency = contract.currency
 
     def money(value: Decimal | None) -> Money | None:
@@ -294,9 +300,9 @@ def _discount(contract: Contract, locale: str) -> Mapping[str, Any] | None:
 
 
 def _work(action: Action, contract: Contract | None) -> dict[str, Any]:
-    milestone = next(
-        (m for m in contract.milestones if m.id == action.step), None
-    ) if contract else None
+    milestone = (
+        next((m for m in contract.milestones if m.id == action.step), None) if contract else None
+    )
     return {
         "topic": action.step,
         "milestone": milestone.name if milestone else None,

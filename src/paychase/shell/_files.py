@@ -1,14 +1,17 @@
-"""Reading case files from disk."""
+"""Files: reading case files, parsing ``--now``, writing outputs so a crash loses nothing."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from paychase._case import Case
 from paychase._io import parse_case
 from paychase.errors import InvalidCaseError
 
-__all__ = ["load_case"]
+__all__ = ["load_case", "parse_moment", "write_text_atomically"]
 
 
 def load_case(path: str | Path) -> Case:
@@ -26,3 +29,41 @@ def load_case(path: str | Path) -> Case:
         ) from None
     yaml = location.suffix.lower() in (".yaml", ".yml")
     return parse_case(text, format="yaml" if yaml else "json")
+
+
+def parse_moment(text: str) -> datetime:
+    """Read an ISO 8601 date-time with a UTC offset, as ``--now`` takes it.
+
+    Raises:
+        InvalidCaseError: the text is not a date-time or has no offset.
+    """
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidCaseError("not an ISO 8601 date-time", field="--now", value=text) from None
+    if moment.tzinfo is None:
+        raise InvalidCaseError(
+            "naive datetime: add a UTC offset, e.g. 2026-03-10T09:00+01:00",
+            field="--now",
+            value=text,
+        )
+    return moment
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a crash leaves the old file or the new one, never half.
+
+    The text goes to a temporary file in the same directory, is flushed to disk, and replaces
+    `path` in one rename; the file is readable by others (0644), like one written normally.
+    """
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

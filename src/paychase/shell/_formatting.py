@@ -20,7 +20,7 @@ from babel.units import format_unit
 
 from paychase._durations import Duration
 
-__all__ = ["Day", "Money", "Moment", "Rate", "Span", "days", "plural_category"]
+__all__ = ["Day", "Moment", "Money", "Rate", "Span", "days", "plural_category"]
 
 
 def plural_category(count: Decimal | int, locale: str) -> str:

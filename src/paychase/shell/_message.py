@@ -1,8 +1,8 @@
-"""A rendered message: what a channel sends, a caller reads or a printer prints.
+r"""A rendered message: what a channel sends, a caller reads or a printer prints.
 
 Every header-bound string (subject, names, addresses, header names and values, attachment
 names) is checked for control characters when the message is built, so a client named
-``"ACME\\r\\nBcc: x@evil"`` or a template that writes a line break into a subject can never add
+``"ACME\r\nBcc: x@evil"`` or a template that writes a line break into a subject can never add
 a header: the message simply cannot exist.
 """
 
@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from paychase._model import FrozenModel
 from paychase._policy import ActionKind, Channel
 
 __all__ = ["Attachment", "Message", "Recipient"]
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # RFC 5322 §2.2: a header field name is printable US-ASCII except the colon.
 _HEADER_NAME = re.compile(r"^[!-9;-~]+$")
 
@@ -50,7 +50,11 @@ class Attachment(FrozenModel):
 
     filename: HeaderText = Field(min_length=1)
     content_type: HeaderText = Field(description="MIME type, e.g. application/pdf")
-    data: bytes
+    data: bytes = Field(description="The file's bytes (base64 in JSON)")
+
+    model_config = FrozenModel.model_config | ConfigDict(
+        ser_json_bytes="base64", val_json_bytes="base64"
+    )
 
 
 class Message(FrozenModel):
@@ -73,3 +77,7 @@ class Message(FrozenModel):
     notes: tuple[str, ...] = Field(
         (), description="What a person should know before sending, e.g. a missing attachment"
     )
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The message as JSON, attachments in base64; the same message gives the same text."""
+        return self.model_dump_json(indent=indent, exclude_none=True)

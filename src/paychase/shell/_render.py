@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel import Locale
 from jinja2 import (
     BaseLoader,
     Environment,
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
+    Undefined,
     pass_context,
 )
+from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context as JinjaContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
@@ -42,6 +44,7 @@ from paychase.shell._templates import (
     TemplateLoader,
     find_source,
     is_template_name,
+    language_of,
     locale_chain,
 )
 
@@ -60,6 +63,9 @@ _SPECIFIC = {
 }
 
 _TEXT_WIDTH = 72
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# A template may not build huge values: "a" * 10**9 or 9**9**9 would stall a whole run.
+_MAX_SIZE = 100_000
 _NOTICE_CHANNELS: tuple[Channel, ...] = ("email", "sms", "letter")
 
 
@@ -111,7 +117,7 @@ class Renderer:
     >>> import json, pathlib, paychase
     >>> case = paychase.Case.model_validate(json.loads(pathlib.Path(
     ...     "examples/portfolio.json").read_text()))
-    >>> action = next(a for a in paychase.plan(case).actions if a.client == "nowak"
+    >>> action = next(a for a in paychase.plan(case, now=None).actions if a.client == "nowak"
     ...     and a.kind == "call")
     >>> Renderer().render(case, action).subject
     'Rozmowa z Pracownia Nowak sp. z o.o. w sprawie FV/2026/02/014'
@@ -149,9 +155,8 @@ class Renderer:
             )
         audience = "sender" if action.kind in _FOR_SENDER else "client"
         wanted = locale or (case.sender.locale if audience == "sender" else client.locale)
-        chain = locale_chain(wanted)
-        name, written_in = self._resolve(action, chain)
-        reading = wanted if _language(wanted) == _language(written_in) else written_in
+        name, written_in = self._resolve(action, locale_chain(wanted))
+        reading, chain = _reading(wanted, written_in)
         context = build_context(
             case,
             action,
@@ -178,9 +183,35 @@ class Renderer:
             text=text,
             html=html,
             attachments=attachments,
-            headers=(("X-Paychase-Key", action.key), ("Content-Language", _language(reading))),
+            headers=(("X-Paychase-Key", action.key), ("Content-Language", language_of(reading))),
             notes=notes,
         )
+
+    def render_page(
+        self, name: str, locale: str, variables: Callable[[str], Mapping[str, Any]]
+    ) -> str:
+        """Template `name` rendered as one HTML page, such as the evidence pack.
+
+        Args:
+            name: the template's name, looked up along `locale`'s fallback chain.
+            locale: the reader's locale.
+            variables: builds the template's variables for the locale the page is read in
+                (the reader's, or the template's own language when it had to fall back).
+
+        Raises:
+            PluginError: no template exists, or it failed.
+        """
+        found = find_source(self._loaders, name, locale_chain(locale))
+        if found is None:
+            raise PluginError(f"no template in {locale}", field="template", value=name)
+        written_in = found[1]
+        reading, chain = _reading(locale, written_in)
+        try:
+            template = self._environments_for(chain).html.get_template(name)
+            page = template.render(variables(reading))
+        except Exception as error:  # a template is foreign code: whatever it raises is its fault
+            raise _template_failed(error, f"{written_in}/{name}") from None
+        return page.strip() + "\n"
 
     def render_plan(self, case: Case, plan: Plan) -> list[Message]:
         """Every action of `plan` rendered, in plan order."""
@@ -222,10 +253,6 @@ class Renderer:
         return tuple(attachments), tuple(notes)
 
 
-def _language(locale: str) -> str:
-    return Locale.parse(locale).language
-
-
 def _delivery(case: Case, action: Action, audience: str) -> tuple[Channel, tuple[Recipient, ...]]:
     """The channel a message goes by and to whom.
 
@@ -250,18 +277,56 @@ def _delivery(case: Case, action: Action, audience: str) -> tuple[Channel, tuple
     return channel, ((Recipient(name=client.name, address=address),) if address else ())
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """jinja2's immutable sandbox, with products and powers kept to a sane size."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: JinjaContext, operator: str, left: Any, right: Any) -> Any:
+        """Refuse ``*`` and ``**`` whose result would be larger than any message needs."""
+        if operator == "**" and _too_large_power(left, right):
+            raise SecurityError("power too large for a template")
+        if operator == "*" and _too_large_product(left, right):
+            raise SecurityError("repetition too large for a template")
+        return super().call_binop(context, operator, left, right)
+
+
+def _too_large_power(base: Any, exponent: Any) -> bool:
+    if not isinstance(exponent, int | float) or not isinstance(base, int | float):
+        return False
+    return abs(exponent) > 64 and abs(base) > 1
+
+
+def _too_large_product(left: Any, right: Any) -> bool:
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(sequence, str | list | tuple) and isinstance(count, int):
+            return len(sequence) * count > _MAX_SIZE
+    return False
+
+
+def _printable(value: Any) -> Any:
+    """What ``{{ }}`` may print: never a function, whose repr would leak into a message."""
+    if callable(value) and not isinstance(value, str | Undefined):  # Undefined raises itself
+        raise SecurityError("a template printed a function instead of calling it")
+    return value
+
+
 def _environment(loader: BaseLoader, *, html: bool) -> Environment:
-    environment = ImmutableSandboxedEnvironment(
+    environment = _Sandbox(
         loader=loader,
         undefined=StrictUndefined,
         autoescape=html,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        finalize=_printable,
     )
     environment.filters["paragraphs"] = _html_paragraphs if html else _text_paragraphs
     environment.filters["plural"] = _plural
     environment.filters["upper_first"] = _upper_first
+    environment.filters["upper"] = _upper
+    for unused in ("lipsum", "cycler", "joiner"):  # they only print reprs into a message
+        environment.globals.pop(unused, None)
     return environment
 
 
@@ -272,13 +337,33 @@ def _render_parts(
         subject = environments.text.get_template(name).render(context, part="subject")
         text = environments.text.get_template(name).render(context, part="text")
         html = environments.html.get_template(name).render(context, part="html")
-    except TemplateError as error:
-        raise PluginError(
-            f"template failed: {type(error).__name__}: {error}",
-            field="template",
-            value=f"{written_in}/{name}",
-        ) from None
-    return " ".join(subject.split()), _tidy_text(text), html.strip() + "\n"
+    except Exception as error:  # a template is foreign code: whatever it raises is its fault
+        raise _template_failed(error, f"{written_in}/{name}") from None
+    return _one_line(subject), _tidy_text(text), html.strip() + "\n"
+
+
+def _one_line(subject: str) -> str:
+    """The subject on one line: line breaks and other control characters become spaces."""
+    return " ".join(_CONTROLS.sub(" ", subject).split())
+
+
+def _reading(wanted: str, written_in: str) -> tuple[str, tuple[str, ...]]:
+    """The locale a text is read in, and the chain its partials are looked up along.
+
+    A text in the reader's language is formatted in the reader's locale, its layouts and
+    words found from the most specific locale down. A text that fell back to another language
+    is formatted, and its partials found, in that language: never an English body with Polish
+    labels and English plural rules applied to Polish words.
+    """
+    if language_of(wanted) == language_of(written_in):
+        return wanted, locale_chain(wanted)
+    return written_in, locale_chain(written_in)
+
+
+def _template_failed(error: Exception, template: str) -> PluginError:
+    return PluginError(
+        f"template failed: {type(error).__name__}: {error}", field="template", value=template
+    )
 
 
 def _tidy_text(text: str) -> str:
@@ -303,14 +388,21 @@ def _text_paragraphs(text: str) -> str:
     out = []
     for lines in _blocks(str(text)):
         if _is_list(lines):
-            out.append(
-                "\n".join(
-                    textwrap.fill(line, _TEXT_WIDTH, subsequent_indent="  ") for line in lines
-                )
-            )
+            out.append("\n".join(_fill(line, subsequent_indent="  ") for line in lines))
         else:
-            out.append(textwrap.fill(" ".join(lines), _TEXT_WIDTH))
+            out.append(_fill(" ".join(lines)))
     return "\n\n".join(out)
+
+
+def _fill(text: str, subsequent_indent: str = "") -> str:
+    """Wrap at 72 columns without breaking e-mail addresses, IBANs or words at hyphens."""
+    return textwrap.fill(
+        text,
+        _TEXT_WIDTH,
+        subsequent_indent=subsequent_indent,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def _html_paragraphs(text: Markup | str) -> Markup:
@@ -319,11 +411,33 @@ def _html_paragraphs(text: Markup | str) -> Markup:
     out = []
     for lines in _blocks(safe):
         if _is_list(lines):
-            items = Markup("").join(Markup("<li>{}</li>").format(Markup(line[2:])) for line in lines)
+            items = Markup("").join(
+                Markup("<li>{}</li>").format(Markup(line[2:])) for line in lines
+            )
             out.append(Markup("<ul>{}</ul>").format(items))
         else:
             out.append(Markup("<p>{}</p>").format(Markup(" ".join(lines))))
     return Markup("\n").join(out)
+
+
+_GREEK = range(0x0370, 0x0400)
+_GREEK_ACCENTS = frozenset({"\u0301", "\u0300", "\u0342"})
+
+
+def _upper(text: str) -> str:
+    """Upper case as each language writes it: Greek capitals drop their accents.
+
+    ``str.upper`` keeps the tonos (``Πείτε`` → ``ΠΕΊΤΕ``), which Greek typography never writes
+    in all-capital words (``ΠΕΙΤΕ``); the diaeresis stays.
+    """
+    decomposed = unicodedata.normalize("NFD", text.upper())
+    kept: list[str] = []
+    for char in decomposed:
+        if char in _GREEK_ACCENTS and kept and ord(kept[-1]) in _GREEK:
+            continue
+        kept.append(char)
+    result = unicodedata.normalize("NFC", "".join(kept))
+    return Markup(result) if isinstance(text, Markup) else result
 
 
 def _upper_first(text: str) -> str:

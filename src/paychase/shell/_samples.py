@@ -17,7 +17,7 @@ from decimal import Decimal
 from paychase._actions import Action, Amounts
 from paychase._calendar import zone
 from paychase._case import Case
-from paychase._policy import ActionKind, Channel, Policy, Step, builtin_policy
+from paychase._policy import ActionKind, Channel, Policy, Step
 from paychase._statement import statement
 
 __all__ = ["Sample", "sample_case", "samples"]
@@ -59,8 +59,10 @@ class Sample:
 
 
 def sample_case(policy: str | Policy, language: str) -> Case:
-    """A case with a client speaking `language` (one of the built-in languages)."""
-    country, locale, timezone, currency, postal = _PLACES[language]
+    """A case with a client speaking `language`; an English place for other languages."""
+    country, locale, timezone, currency, postal = _PLACES.get(
+        language, (*_PLACES["en"][:1], language, *_PLACES["en"][2:])
+    )
     return Case.model_validate(
         {
             "now": datetime.combine(_LATE, time(9), zone(timezone)),
@@ -72,6 +74,7 @@ def sample_case(policy: str | Policy, language: str) -> Case:
                 "email": "marta@studio-lumen.example",
                 "phone": "+48 600 555 210",
                 "tax_id": "PL5252555210",
+                "locale": locale,
                 "bank_account": {
                     "account": "PL61 1090 1014 0000 0712 1981 2874",
                     "bank": "Santander Bank Polska",

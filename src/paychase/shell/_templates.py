@@ -27,6 +27,7 @@ __all__ = [
     "TemplateLoader",
     "find_source",
     "is_template_name",
+    "language_of",
     "locale_chain",
 ]
 
@@ -54,7 +55,12 @@ class TemplateLoader(Protocol):
 
 def is_template_name(name: str) -> bool:
     """Whether `name` can name a template (and so cannot name a file outside the templates)."""
-    return bool(_NAME.match(name))
+    return bool(_NAME.fullmatch(name))
+
+
+def language_of(locale: str) -> str:
+    """The language part of a locale: ``pl`` for ``pl_PL``."""
+    return str(Locale.parse(locale).language)
 
 
 def locale_chain(locale: str) -> tuple[str, ...]:
@@ -90,6 +96,10 @@ class _FileTemplates:
         if not node.is_file():
             return None
         return node.read_text(encoding="utf-8")
+
+    def locales(self) -> list[str]:
+        """The locales this loader has a directory for."""
+        return sorted(child.name for child in self._root.iterdir() if child.is_dir())
 
     def names(self, locale: str) -> Iterator[str]:
         """Every template name written for exactly `locale`, partials (``_…``) included."""

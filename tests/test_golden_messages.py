@@ -1,0 +1,60 @@
+"""Golden files: every built-in message, per language and policy, exactly as it renders.
+
+A change to a template, a layout, the context or babel's locale data shows up here as a diff
+to review. After an intended change, regenerate with::
+
+    PAYCHASE_UPDATE_GOLDEN=1 pytest tests/test_golden_messages.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from paychase import BUILTIN_LOCALES, BUILTIN_POLICIES, Renderer
+from paychase.shell._samples import samples
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("PAYCHASE_UPDATE_GOLDEN") == "1"
+STYLE = re.compile(r"<style>.*?</style>", re.DOTALL)  # the same in every page: kept out
+
+
+def rendered(policy: str, language: str) -> str:
+    renderer = Renderer()
+    parts = []
+    for sample in samples(policy, language):
+        # Actions outside the ladder are the same under every policy: kept in one file.
+        if not sample.label.startswith(f"{policy}/") and policy != "freelancer":
+            continue
+        message = renderer.render(sample.case, sample.action)
+        parts += [
+            f"=== {sample.label} ({message.template}, {message.channel})",
+            f"Subject: {message.subject}",
+            "",
+            message.text.rstrip("\n"),
+            "--- html",
+            STYLE.sub("<style>…</style>", message.html.rstrip("\n")),
+            "",
+        ]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("language", BUILTIN_LOCALES)
+@pytest.mark.parametrize("policy", BUILTIN_POLICIES)
+def test_messages_match_their_golden_file(policy: str, language: str) -> None:
+    path = GOLDEN / language / f"{policy}.txt"
+    text = rendered(policy, language)
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path}: run with PAYCHASE_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_every_golden_file_is_a_built_in_language_and_policy() -> None:
+    expected = {f"{lang}/{policy}.txt" for lang in BUILTIN_LOCALES for policy in BUILTIN_POLICIES}
+    found = {str(p.relative_to(GOLDEN)) for p in GOLDEN.glob("*/*.txt")}
+    assert found <= expected
