@@ -78,6 +78,11 @@ class Message(FrozenModel):
         (), description="What a person should know before sending, e.g. a missing attachment"
     )
 
+    def header(self, name: str) -> str | None:
+        """The value of header `name` (case-insensitive), if the message has it."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
+
     def to_json(self, *, indent: int | None = 2) -> str:
         """The message as JSON, attachments in base64; the same message gives the same text."""
         return self.model_dump_json(indent=indent, exclude_none=True)

@@ -37,6 +37,7 @@ from paychase._policy import ActionKind, Channel
 from paychase._protocols import CalendarFactory
 from paychase.errors import InvalidCaseError, PluginError
 from paychase.shell._context import build_context
+from paychase.shell._delivery import message_id
 from paychase.shell._formatting import plural_category
 from paychase.shell._message import Attachment, Message, Recipient
 from paychase.shell._templates import (
@@ -183,7 +184,11 @@ class Renderer:
             text=text,
             html=html,
             attachments=attachments,
-            headers=(("X-Paychase-Key", action.key), ("Content-Language", language_of(reading))),
+            headers=(
+                ("Message-ID", message_id(action.key, _domain(case.sender.email))),
+                ("X-Paychase-Key", action.key),
+                ("Content-Language", language_of(reading)),
+            ),
             notes=notes,
         )
 
@@ -251,6 +256,12 @@ class Renderer:
             else:
                 attachments.append(document)
         return tuple(attachments), tuple(notes)
+
+
+def _domain(address: str | None) -> str:
+    """The domain Message-IDs are made in: the sender's e-mail domain, else a reserved one."""
+    domain = address.rpartition("@")[2] if address and "@" in address else ""
+    return domain or "paychase.invalid"
 
 
 def _delivery(case: Case, action: Action, audience: str) -> tuple[Channel, tuple[Recipient, ...]]:
