@@ -5,7 +5,8 @@ The store is the runner's memory between runs. It holds the contact history the 
 action key, the attempt to perform it. The attempt is what makes delivery exactly-once:
 
 * ``claimed``   — a runner took the key (a unique row: a second runner cannot take it too);
-* ``sending``   — the message is being handed to the channel: from here a crash leaves doubt;
+* ``sending``   — the message and the event it will record are kept, and the message is being
+                  handed to the channel: from here a crash leaves doubt;
 * ``done``      — the channel accepted it; the history event was written in the same
                   transaction;
 * ``failed``    — the channel refused it for good (a bounce, an unknown number); the event
@@ -51,7 +52,10 @@ class Attempt(FrozenModel):
     receipt: Receipt | None = None
     error: str | None = Field(None, description="The last error, or why it is uncertain")
     message: Message | None = Field(
-        None, description="The message as sent (or the task's script or letter), once settled"
+        None, description="The message as sent (or the task's call script or letter)"
+    )
+    event: ContactEvent | None = Field(
+        None, description="The history event the attempt records once it is settled"
     )
 
 
@@ -85,8 +89,14 @@ class HistoryStore(Protocol):
         """Take `key` for this runner; False when any attempt for it exists already."""
         ...
 
-    def mark_sending(self, key: str, /, *, at: datetime) -> None:
-        """The message is about to go to the channel; counts a try."""
+    def prepare(
+        self, key: str, /, *, message: Message, event: ContactEvent, at: datetime
+    ) -> None:
+        """Keep the rendered message and the event it will record; the send is about to start.
+
+        Moves a ``claimed`` attempt to ``sending`` and counts a try; called again before each
+        retry. What is kept lets a later run settle the attempt after a crash.
+        """
         ...
 
     def complete(
