@@ -11,7 +11,7 @@ from paychase._case import Case
 from paychase._io import parse_case
 from paychase.errors import InvalidCaseError
 
-__all__ = ["load_case", "parse_moment", "write_text_atomically"]
+__all__ = ["load_case", "parse_moment", "write_bytes_atomically", "write_text_atomically"]
 
 
 def load_case(path: str | Path) -> Case:
@@ -50,16 +50,16 @@ def parse_moment(text: str) -> datetime:
     return moment
 
 
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a crash leaves the old file or the new one, never half.
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that a crash leaves the old file or the new one, never half.
 
-    The text goes to a temporary file in the same directory, is flushed to disk, and replaces
+    The bytes go to a temporary file in the same directory, are flushed to disk, and replace
     `path` in one rename; the file is readable by others (0644), like one written normally.
     """
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
@@ -67,3 +67,8 @@ def write_text_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """`write_bytes_atomically` for text, in UTF-8 with the line endings as given."""
+    write_bytes_atomically(path, text.encode("utf-8"))
