@@ -89,9 +89,7 @@ class HistoryStore(Protocol):
         """Take `key` for this runner; False when any attempt for it exists already."""
         ...
 
-    def prepare(
-        self, key: str, /, *, message: Message, event: ContactEvent, at: datetime
-    ) -> None:
+    def prepare(self, key: str, /, *, message: Message, event: ContactEvent, at: datetime) -> None:
         """Keep the rendered message and the event it will record; the send is about to start.
 
         Moves a ``claimed`` attempt to ``sending`` and counts a try; called again before each
