@@ -1,12 +1,15 @@
-"""Shared test set-up: hypothesis profiles and paths to the shared scenarios and law data."""
+"""Shared test set-up: hypothesis profiles, the shared scenarios and law data, an SMTP server."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from hypothesis import HealthCheck, settings
+from tests.delivery_helpers import Collector, free_port
 
 # `dev` keeps the edit-test loop quick; `ci` searches harder. HYPOTHESIS_PROFILE picks one.
 settings.register_profile("dev", max_examples=40, deadline=None)
@@ -26,3 +29,15 @@ def scenarios_dir() -> Path:
     if not folder.is_dir():
         pytest.skip("../shared/scenarios is not available")
     return folder
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Collector, int]]:
+    """A real SMTP server (aiosmtpd) on the loopback: its collector and its port."""
+    collector, port = Collector(), free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield collector, port
+    finally:
+        controller.stop()

@@ -76,6 +76,14 @@ from paychase.errors import (
     PolicyError,
 )
 from paychase.shell._check import TemplateProblem, check_templates
+from paychase.shell._delivery import (
+    CheckableChannel,
+    ConsoleChannel,
+    DeliveryChannel,
+    DeliveryStatus,
+    Receipt,
+    message_id,
+)
 from paychase.shell._documents import InvoiceFolder
 from paychase.shell._evidence import (
     EvidencePack,
@@ -86,8 +94,14 @@ from paychase.shell._evidence import (
     write_evidence,
 )
 from paychase.shell._files import load_case
+from paychase.shell._history import Attempt, AttemptStatus, HistoryStore
+from paychase.shell._ical import calls_calendar
 from paychase.shell._message import Attachment, Message, Recipient
+from paychase.shell._outbox import FileOutbox
 from paychase.shell._render import InvoiceDocuments, Renderer, template_names
+from paychase.shell._runner import Outcome, OutcomeStatus, Runner, RunReport
+from paychase.shell._smtp import SmtpChannel
+from paychase.shell._sqlite import SqliteStore
 from paychase.shell._templates import (
     BUILTIN_LOCALES,
     BuiltinTemplates,
@@ -106,6 +120,8 @@ __all__ = [
     "ActionKind",
     "Amounts",
     "Attachment",
+    "Attempt",
+    "AttemptStatus",
     "BankAccount",
     "BuiltinTemplates",
     "CalendarFactory",
@@ -114,13 +130,17 @@ __all__ = [
     "Charge",
     "ChargeKind",
     "ChargeLine",
+    "CheckableChannel",
     "Client",
     "Compensation",
     "CompensationTable",
+    "ConsoleChannel",
     "ContactEvent",
     "Contacts",
     "Contract",
     "CurrencyMismatchError",
+    "DeliveryChannel",
+    "DeliveryStatus",
     "Deposit",
     "Dispute",
     "Duration",
@@ -129,6 +149,8 @@ __all__ = [
     "ExchangeRate",
     "FeeComputation",
     "FeeLine",
+    "FileOutbox",
+    "HistoryStore",
     "HolidayCalendar",
     "HolidaysCalendar",
     "InterestComputation",
@@ -146,6 +168,8 @@ __all__ = [
     "Message",
     "Milestone",
     "MissingPeriod",
+    "Outcome",
+    "OutcomeStatus",
     "PaychaseError",
     "Payment",
     "Plan",
@@ -155,11 +179,16 @@ __all__ = [
     "Promise",
     "RatePeriod",
     "RateTable",
+    "Receipt",
     "Recipient",
     "Regime",
     "Renderer",
+    "RunReport",
+    "Runner",
     "Sender",
     "SentMessage",
+    "SmtpChannel",
+    "SqliteStore",
     "Statement",
     "StatementLine",
     "StatementTotal",
@@ -173,6 +202,7 @@ __all__ = [
     "builtin_compensation_table",
     "builtin_policy",
     "builtin_rate_table",
+    "calls_calendar",
     "case_schema",
     "check_templates",
     "contractual_fee",
@@ -181,6 +211,7 @@ __all__ = [
     "fixed_compensation",
     "load_case",
     "locale_chain",
+    "message_id",
     "parse_case",
     "plan",
     "plan_schema",

@@ -12,8 +12,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from paychase._protocols import CalendarFactory, HolidayCalendar
+from paychase.shell._delivery import Receipt
+from paychase.shell._message import Message
 
-__all__ = ["FixedCalendar", "MemoryTemplates", "fixed_calendars"]
+__all__ = ["FixedCalendar", "MemoryChannel", "MemoryTemplates", "fixed_calendars"]
 
 
 class FixedCalendar:
@@ -59,3 +61,30 @@ class MemoryTemplates:
     def source(self, name: str, locale: str, /) -> str | None:
         """The text stored for exactly `locale` and `name`, if any."""
         return self.templates.get((locale, name))
+
+
+class MemoryChannel:
+    """A `DeliveryChannel` that keeps what it is given: a list of delivered messages.
+
+    Addresses in `bounce` bounce; the first `failures` sends fail transiently (to test
+    retries); everything else is delivered.
+
+    >>> channel = MemoryChannel(bounce={"gone@example.com"})
+    >>> channel.sent
+    []
+    """
+
+    def __init__(self, *, bounce: Iterable[str] = (), failures: int = 0) -> None:
+        self.bounce = frozenset(bounce)
+        self.failures = failures
+        self.sent: list[Message] = []
+
+    def send(self, message: Message, /) -> Receipt:
+        """Deliver into `sent`, unless the address bounces or a transient failure is due."""
+        if self.failures > 0:
+            self.failures -= 1
+            return Receipt(status="failed", error="451 try again later", transient=True)
+        if any(recipient.address in self.bounce for recipient in message.recipients):
+            return Receipt(status="bounced", error="550 no such mailbox")
+        self.sent.append(message)
+        return Receipt(status="delivered", provider_id=message.header("Message-ID"))

@@ -24,6 +24,7 @@ from paychase._schema import case_schema, plan_schema
 from paychase._statement import Statement, statement
 from paychase.errors import PaychaseError
 from paychase.shell._cli_messages import add_message_commands
+from paychase.shell._cli_run import add_run_commands
 from paychase.shell._files import load_case, parse_moment
 
 __all__ = ["main"]
@@ -93,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("which", choices=("case", "plan"), nargs="?", default="case")
     schema.set_defaults(run=_run_schema)
     add_message_commands(commands)
+    add_run_commands(commands)
     return parser
 
 

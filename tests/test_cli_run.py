@@ -1,0 +1,156 @@
+"""``paychase run``, ``history`` and ``tasks`` against a real SMTP server and SQLite file."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+from tests.delivery_helpers import Collector
+
+from paychase import load_case, plan
+from paychase.errors import PluginError
+from paychase.shell._cli import main
+from paychase.shell._cli_run import channel_from_spec
+from paychase.shell._outbox import FileOutbox
+from paychase.shell._sqlite import SqliteStore
+
+EXAMPLE = "examples/portfolio.json"
+AFTERNOON = "2026-03-10T16:00:00+01:00"
+CALL = "nowak-2025/pl-2026-014/check_call/1"
+
+
+def run(db: Path, port: int, *extra: str) -> list[str]:
+    spec = f"email=smtp://127.0.0.1:{port}?security=none"
+    args = ["run", "--db", str(db), "--case", EXAMPLE, "--now", AFTERNOON, "--channel", spec]
+    return [*args, *extra]
+
+
+def sent_in(output: str) -> list[str]:
+    return [line.split()[1] for line in output.splitlines() if line.startswith("sent ")]
+
+
+def test_run_delivers_each_due_email_once_and_a_second_run_sends_nothing(
+    smtp_server: tuple[Collector, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    collector, port = smtp_server
+    db = tmp_path / "history.sqlite"
+    moment = datetime.fromisoformat(AFTERNOON)
+    due = {
+        a.key
+        for a in plan(load_case(EXAMPLE), now=moment).actions
+        if a.at <= moment
+        and a.channel == "email"
+        and a.kind in ("send_reminder", "request_milestone")
+    }
+    assert due
+    assert main(run(db, port)) == 0
+    assert sorted(sent_in(capsys.readouterr().out)) == sorted(collector.keys) == sorted(due)
+    assert main(run(db, port)) == 0
+    assert sent_in(capsys.readouterr().out) == []
+    assert sorted(collector.keys) == sorted(due)
+    with SqliteStore(db) as store:
+        recorded = {e.key for e in store.events() if e.outcome == "delivered" and e.at == moment}
+    assert recorded == due
+
+
+def test_dry_run_sends_and_records_nothing(
+    smtp_server: tuple[Collector, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    collector, port = smtp_server
+    assert main(run(tmp_path / "h.sqlite", port, "--dry-run")) == 0
+    assert "would_send" in capsys.readouterr().out
+    assert collector.keys == []
+    with SqliteStore(tmp_path / "h.sqlite") as store:
+        assert store.attempts() == ()
+
+
+def test_history_add_closes_a_call_task_and_list_shows_it(
+    smtp_server: tuple[Collector, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, port = smtp_server
+    db = tmp_path / "h.sqlite"
+    main(run(db, port))
+    capsys.readouterr()
+    add = ["history", "add", "--db", str(db), "--key", CALL, "--outcome", "answered"]
+    assert main([*add, "--at", "2026-03-10T16:30:00+01:00", "--note", "paying Friday"]) == 0
+    assert capsys.readouterr().out.startswith("recorded: ")
+    with SqliteStore(db) as store:
+        assert CALL in {a.key for a in store.attempts({"done"})}
+        event = next(e for e in store.events() if e.key == CALL)
+    assert (event.kind, event.step, event.outcome, event.note) == (
+        "call",
+        "check_call",
+        "answered",
+        "paying Friday",
+    )
+    assert main(["history", "list", "--db", str(db), "--client", "nowak"]) == 0
+    assert CALL in capsys.readouterr().out
+    assert main(["history", "list", "--db", str(db), "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {"at", "client", "direction", "kind"} <= set(listed[0])
+
+
+def test_history_add_records_a_promise(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "h.sqlite")
+    args = ["history", "add", "--db", db, "--client", "nowak", "--kind", "promise"]
+    assert main([*args, "--promise-date", "2026-03-20", "--amount", "1000.00"]) == 0
+    with SqliteStore(db) as store:
+        (event,) = store.events()
+    assert event.direction == "in"
+    assert event.promise is not None
+    assert str(event.promise.amount) == "1000.00"
+
+
+def test_history_add_with_an_unknown_key_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["history", "add", "--db", str(tmp_path / "h.sqlite"), "--key", "k/none/x/1"]
+    assert main(args) == 2
+    assert "--key: no task or attempt has this key" in capsys.readouterr().err
+
+
+def test_tasks_lists_open_tasks_and_writes_calls_at_the_clients_local_time(
+    smtp_server: tuple[Collector, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, port = smtp_server
+    db, ics = tmp_path / "h.sqlite", tmp_path / "calls.ics"
+    main(run(db, port))
+    capsys.readouterr()
+    assert main(["tasks", "--db", str(db), "--case", EXAMPLE, "--ics", str(ics)]) == 0
+    assert CALL in capsys.readouterr().out
+    calendar = Calendar.from_ical(ics.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    call = next(e for e in events if "Pracownia Nowak" in str(e["SUMMARY"]))
+    start = call.decoded("DTSTART")
+    assert str(start.tzinfo) == "Europe/Warsaw"
+    assert (start.hour, start.minute) == (16, 0)  # caught up at the run's moment
+    assert "CO POWIEDZIEĆ" in str(call["DESCRIPTION"])
+    assert str(call["LOCATION"]) == "+48 22 555 01 23"
+    assert list(calendar.walk("VTIMEZONE"))
+
+
+@pytest.mark.parametrize(
+    ("spec", "kind"),
+    [("email=console", "ConsoleChannel"), ("sms=outbox:{tmp}", "FileOutbox")],
+)
+def test_channel_specs(spec: str, kind: str, tmp_path: Path) -> None:
+    name, channel = channel_from_spec(spec.format(tmp=tmp_path))
+    assert name == spec.partition("=")[0]
+    assert type(channel).__name__ == kind
+    if isinstance(channel, FileOutbox):
+        assert channel.directory == tmp_path
+
+
+@pytest.mark.parametrize("spec", ["phone=console", "email", "email=ftp://x", "email=carrier"])
+def test_bad_channel_specs_are_refused(spec: str) -> None:
+    with pytest.raises(PluginError):
+        channel_from_spec(spec)
+
+
+def test_for_needs_real_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["run", "--db", str(tmp_path / "h"), "--case", EXAMPLE, "--now", AFTERNOON]
+    assert main([*args, "--for", "2h"]) == 2
+    assert "--for runs in real time" in capsys.readouterr().err
