@@ -427,7 +427,11 @@ class SmtpChannel:
         if isinstance(error, smtplib.SMTPServerDisconnected):
             return Receipt(status="failed", error=f"the server hung up: {error}", transient=True)
         if isinstance(error, smtplib.SMTPNotSupportedError):
-            return Receipt(status="failed", error=f"{error} (check the security setting)")
+            return Receipt(
+                status="failed",
+                error=f"{error}: for a relay without TLS, say security=none "
+                "(smtp://HOST:PORT?security=none)",
+            )
         if isinstance(error, ssl.SSLCertVerificationError):
             return Receipt(
                 status="failed", error=f"the server's certificate is not trusted: {error}"

@@ -43,6 +43,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -120,6 +121,8 @@ _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
 """The schema version this code writes; a database from a newer version is refused."""
 
+_BUSY_SECONDS: Final = 30
+_BUSY: Final = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
 _PRAGMAS: Final = (
     # The busy timeout first: switching to WAL takes a lock another process may hold.
     "PRAGMA busy_timeout = 30000",
@@ -347,11 +350,29 @@ def _connect(path: str) -> sqlite3.Connection:
     db.row_factory = sqlite3.Row
     try:
         for pragma in _PRAGMAS:
-            db.execute(pragma)
+            _execute_waiting(db, pragma)
     except sqlite3.Error as error:
         db.close()
         raise _open_error(error, path) from None
     return db
+
+
+def _execute_waiting(db: sqlite3.Connection, statement: str) -> None:
+    """Run `statement`, waiting while another process holds the lock it needs.
+
+    Switching a new file to WAL needs an exclusive lock, and SQLite reports a busy database
+    there at once instead of calling the busy handler: two runners opening a fresh store
+    together would otherwise fail.
+    """
+    deadline = time.monotonic() + _BUSY_SECONDS
+    while True:
+        try:
+            db.execute(statement)
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorname not in _BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _open_error(error: sqlite3.Error, path: str) -> PluginError:
