@@ -119,8 +119,13 @@ def test_tasks_lists_open_tasks_and_writes_calls_at_the_clients_local_time(
     db, ics = tmp_path / "h.sqlite", tmp_path / "calls.ics"
     main(run(db, port))
     capsys.readouterr()
-    assert main(["tasks", "--db", str(db), "--case", EXAMPLE, "--ics", str(ics)]) == 0
+    pages = tmp_path / "print"
+    args = ["tasks", "--db", str(db), "--case", EXAMPLE, "--ics", str(ics), "--out", str(pages)]
+    assert main(args) == 0
     assert CALL in capsys.readouterr().out
+    printed = [p.read_text(encoding="utf-8") for p in pages.glob("*.html")]
+    assert any("co powiedzieć" in page.lower() for page in printed)
+    assert all(page.startswith("<!DOCTYPE html>") for page in printed)
     calendar = Calendar.from_ical(ics.read_bytes())
     events = list(calendar.walk("VEVENT"))
     call = next(e for e in events if "Pracownia Nowak" in str(e["SUMMARY"]))

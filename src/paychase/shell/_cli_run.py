@@ -30,7 +30,7 @@ from paychase.shell._delivery import ConsoleChannel, DeliveryChannel
 from paychase.shell._documents import InvoiceFolder
 from paychase.shell._files import load_case, parse_moment, write_text_atomically
 from paychase.shell._ical import calls_calendar
-from paychase.shell._outbox import FileOutbox
+from paychase.shell._outbox import FileOutbox, outbox_stem
 from paychase.shell._render import Renderer
 from paychase.shell._runner import Runner, RunReport
 from paychase.shell._smtp import SmtpChannel
@@ -96,6 +96,9 @@ def add_run_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     tasks.add_argument("--db", required=True, metavar="FILE")
     tasks.add_argument("--case", required=True, metavar="CASE", help="gives clients' time zones")
     tasks.add_argument("--ics", metavar="FILE", help="write the open calls to this .ics file")
+    tasks.add_argument(
+        "--out", metavar="DIR", help="write each task's letter or script as a printable page"
+    )
     tasks.set_defaults(run=_tasks)
 
 
@@ -251,4 +254,11 @@ def _tasks(args: argparse.Namespace) -> int:
         calendar = calls_calendar(open_tasks, case, stamp=datetime.now(UTC))
         write_text_atomically(Path(args.ics), calendar.decode("utf-8"))
         print(f"calls written to {args.ics}")
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for task in open_tasks:
+            if task.message is not None:
+                write_text_atomically(out / f"{outbox_stem(task.key)}.html", task.message.html)
+        print(f"letters and scripts written to {out}")
     return 0
