@@ -159,3 +159,27 @@ def test_for_needs_real_time(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     args = ["run", "--db", str(tmp_path / "h"), "--case", EXAMPLE, "--now", AFTERNOON]
     assert main([*args, "--for", "2h"]) == 2
     assert "--for runs in real time" in capsys.readouterr().err
+
+
+def test_evidence_from_the_store_shows_the_messages_as_sent(
+    smtp_server: tuple[Collector, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, port = smtp_server
+    db = tmp_path / "h.sqlite"
+    main(run(db, port))
+    out = tmp_path / "evidence"
+    args = ["evidence", EXAMPLE, "--client", "papadopoulou", "--db", str(db), "--out", str(out)]
+    assert main([*args, "--now", "2026-03-10T17:00:00+01:00"]) == 0
+    capsys.readouterr()
+    pack = json.loads((out / "evidence-papadopoulou.json").read_text(encoding="utf-8"))
+    with SqliteStore(db) as store:
+        stored = {a.key: a.message for a in store.attempts({"done"}) if a.client == "papadopoulou"}
+    assert stored
+    kept = [
+        e
+        for e in pack["timeline"]
+        if "the message as sent, kept by the history store" in e["notes"]
+    ]
+    assert {e["message"]["key"] for e in kept} == set(stored)
+    for entry in kept:
+        assert entry["message"]["text"] == stored[entry["message"]["key"]].text

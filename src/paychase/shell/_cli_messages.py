@@ -25,6 +25,8 @@ from paychase.shell._evidence import evidence_html, evidence_pack, write_evidenc
 from paychase.shell._files import load_case, parse_moment, write_text_atomically
 from paychase.shell._message import Message
 from paychase.shell._render import Renderer
+from paychase.shell._runner import case_with_history, merged_history
+from paychase.shell._sqlite import SqliteStore
 from paychase.shell._templates import TemplateDirectory
 
 __all__ = ["add_message_commands", "message_text"]
@@ -59,6 +61,9 @@ def add_message_commands(
     evidence.add_argument("--client", required=True, metavar="ID", help="the client's id")
     evidence.add_argument("--now", metavar="ISO-DATETIME", help="overrides the case's 'now'")
     evidence.add_argument("--out", metavar="DIR", default=".", help="where to write (default .)")
+    evidence.add_argument(
+        "--db", metavar="FILE", help="history store: its contacts and the messages as sent"
+    )
     evidence.set_defaults(run=_run_evidence)
 
 
@@ -183,8 +188,14 @@ def _run_check(args: argparse.Namespace) -> int:
 def _run_evidence(args: argparse.Namespace) -> int:
     case = load_case(args.case)
     moment: datetime | None = parse_moment(args.now) if args.now else None
+    sent: dict[str, Message] = {}
+    if args.db:
+        with SqliteStore(Path(args.db)) as store:
+            history = merged_history(store.events(), case.history)
+            sent = {a.key: a.message for a in store.attempts() if a.message is not None}
+        case = case_with_history(case, history)
     renderer = Renderer()
-    pack = evidence_pack(case, args.client, now=moment, renderer=renderer)
+    pack = evidence_pack(case, args.client, now=moment, renderer=renderer, sent=sent)
     for path in write_evidence(pack, evidence_html(pack, renderer), Path(args.out)):
         print(path)
     return 0

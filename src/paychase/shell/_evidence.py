@@ -36,12 +36,13 @@ from paychase.errors import InvalidCaseError
 from paychase.shell._context import charge_variables, sender_variables, terms_variables
 from paychase.shell._files import write_text_atomically
 from paychase.shell._formatting import Day, Moment, Money
-from paychase.shell._message import Recipient
+from paychase.shell._message import Message, Recipient
 from paychase.shell._render import Renderer
 from paychase.shell._templates import language_of
 
 __all__ = [
     "EVIDENCE_TEMPLATE",
+    "KEPT",
     "EvidencePack",
     "SentMessage",
     "TimelineEntry",
@@ -62,6 +63,9 @@ _RANK: dict[TimelineKind, int] = {"issued": 0, "due": 1, "payment": 2, "contact"
 
 NOT_RECONSTRUCTED = "the message could not be reconstructed"
 """The start of the note on a contact whose text no plan of its moment explains."""
+
+KEPT = "the message as sent, kept by the history store"
+"""The note on a contact whose text comes from the store rather than being rebuilt."""
 
 
 class SentMessage(FrozenModel):
@@ -113,7 +117,12 @@ class EvidencePack(FrozenModel):
 
 
 def evidence_pack(
-    case: Case, client: str, *, now: datetime | None, renderer: Renderer | None = None
+    case: Case,
+    client: str,
+    *,
+    now: datetime | None,
+    renderer: Renderer | None = None,
+    sent: Mapping[str, Message] | None = None,
 ) -> EvidencePack:
     """The evidence pack of `client` as of `now` (the case's own moment by default).
 
@@ -127,6 +136,8 @@ def evidence_pack(
         now: the moment of the pack, timezone-aware; None takes the case's ``now``.
         renderer: renders the rebuilt messages; its calendars and rates also compute the
             statement. A default `Renderer` when None.
+        sent: the messages as they were sent, by action key (kept by the history store):
+            used instead of rebuilding them.
 
     Returns:
         The `EvidencePack`.
@@ -159,7 +170,7 @@ def evidence_pack(
     ours = {c.id for c in contracts}
     invoices = tuple(i for i in case.invoices if i.contract in ours and i.issued <= account.as_of)
     events = [e for e in case.history if e.client == client and e.at <= moment]
-    timeline = _records(invoices, account) + _contacts(case, person, events, renderer)
+    timeline = _records(invoices, account) + _contacts(case, person, events, renderer, sent or {})
     return EvidencePack(
         client=person,
         sender=case.sender,
@@ -239,13 +250,23 @@ class _Moments:
 
 
 def _contacts(
-    case: Case, client: Client, events: Sequence[ContactEvent], renderer: Renderer
+    case: Case,
+    client: Client,
+    events: Sequence[ContactEvent],
+    renderer: Renderer,
+    sent: Mapping[str, Message],
 ) -> list[TimelineEntry]:
     local = zone(client.timezone)
     moments = _Moments(case, renderer)
     entries = []
     for event in events:
-        message, notes = _rebuild(event, moments, renderer)
+        kept = sent.get(event.key) if event.key and event.direction == "out" else None
+        message: SentMessage | None
+        notes: tuple[str, ...]
+        if kept is not None:
+            message, notes = _as_sent(kept, event.at), (KEPT,)
+        else:
+            message, notes = _rebuild(event, moments, renderer)
         at = event.at.astimezone(local)
         entries.append(
             TimelineEntry(
@@ -283,9 +304,13 @@ def _rebuild(
             f"the plan of that moment put this action at {action.at.isoformat()}; "
             "the text is the one planned for then",
         )
-    sent = SentMessage(
-        key=action.key,
-        planned_at=action.at,
+    return _as_sent(message, action.at), notes
+
+
+def _as_sent(message: Message, planned_at: datetime) -> SentMessage:
+    return SentMessage(
+        key=message.key,
+        planned_at=planned_at,
         channel=message.channel,
         locale=message.locale,
         template=message.template,
@@ -294,7 +319,6 @@ def _rebuild(
         text=message.text,
         notes=message.notes,
     )
-    return sent, notes
 
 
 def evidence_html(pack: EvidencePack, renderer: Renderer | None = None) -> str:

@@ -38,7 +38,14 @@ from paychase.shell._history import Attempt, HistoryStore
 from paychase.shell._message import Message
 from paychase.shell._render import Renderer
 
-__all__ = ["Outcome", "OutcomeStatus", "RunReport", "Runner", "case_with_history"]
+__all__ = [
+    "Outcome",
+    "OutcomeStatus",
+    "RunReport",
+    "Runner",
+    "case_with_history",
+    "merged_history",
+]
 
 OutcomeStatus = Literal[
     "sent",
@@ -106,6 +113,15 @@ def case_with_history(case: Case, events: Iterable[ContactEvent]) -> Case:
     return Case.model_validate(data)
 
 
+def merged_history(
+    stored: Iterable[ContactEvent], extra: Iterable[ContactEvent]
+) -> list[ContactEvent]:
+    """`stored` and the events of `extra` not among them, oldest first."""
+    kept = list(stored)
+    known = set(kept)
+    return sorted([*kept, *(e for e in extra if e not in known)], key=lambda event: event.at)
+
+
 def _runner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -169,11 +185,7 @@ class Runner:
     def _history(self, case: Case, *, dry_run: bool) -> list[ContactEvent]:
         """The store's history; a dry run, which writes nothing, adds the case's own to it."""
         stored = self.store.events()
-        if not dry_run:
-            return list(stored)
-        known = set(stored)
-        merged = [*stored, *(e for e in case.history if e not in known)]
-        return sorted(merged, key=lambda event: event.at)
+        return merged_history(stored, case.history) if dry_run else list(stored)
 
     # -- one action ------------------------------------------------------------------------
 
