@@ -100,6 +100,16 @@ from paychase.shell._message import Attachment, Message, Recipient
 from paychase.shell._outbox import FileOutbox
 from paychase.shell._render import InvoiceDocuments, Renderer, template_names
 from paychase.shell._runner import Outcome, OutcomeStatus, Runner, RunReport
+from paychase.shell._simulate import (
+    Behaviour,
+    Script,
+    SimulationEntry,
+    SimulationError,
+    Timeline,
+    load_script,
+    simulate,
+    timeline_chart,
+)
 from paychase.shell._smtp import SmtpChannel
 from paychase.shell._sqlite import SqliteStore
 from paychase.shell._templates import (
@@ -123,6 +133,7 @@ __all__ = [
     "Attempt",
     "AttemptStatus",
     "BankAccount",
+    "Behaviour",
     "BuiltinTemplates",
     "CalendarFactory",
     "Case",
@@ -185,8 +196,11 @@ __all__ = [
     "Renderer",
     "RunReport",
     "Runner",
+    "Script",
     "Sender",
     "SentMessage",
+    "SimulationEntry",
+    "SimulationError",
     "SmtpChannel",
     "SqliteStore",
     "Statement",
@@ -197,6 +211,7 @@ __all__ = [
     "TemplateDirectory",
     "TemplateLoader",
     "TemplateProblem",
+    "Timeline",
     "TimelineEntry",
     "__version__",
     "builtin_compensation_table",
@@ -210,15 +225,18 @@ __all__ = [
     "evidence_pack",
     "fixed_compensation",
     "load_case",
+    "load_script",
     "locale_chain",
     "message_id",
     "parse_case",
     "plan",
     "plan_schema",
     "round_money",
+    "simulate",
     "state_diagram",
     "statement",
     "statutory_interest",
     "template_names",
+    "timeline_chart",
     "write_evidence",
 ]

@@ -25,6 +25,7 @@ from paychase._statement import Statement, statement
 from paychase.errors import PaychaseError
 from paychase.shell._cli_messages import add_message_commands
 from paychase.shell._cli_run import add_run_commands
+from paychase.shell._cli_simulate import add_simulate_command
 from paychase.shell._files import load_case, parse_moment
 
 __all__ = ["main"]
@@ -95,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=_run_schema)
     add_message_commands(commands)
     add_run_commands(commands)
+    add_simulate_command(commands)
     return parser
 
 
