@@ -11,7 +11,13 @@ from paychase._case import Case
 from paychase._io import parse_case
 from paychase.errors import InvalidCaseError
 
-__all__ = ["load_case", "parse_moment", "write_bytes_atomically", "write_text_atomically"]
+__all__ = [
+    "load_case",
+    "parse_moment",
+    "read_input",
+    "write_bytes_atomically",
+    "write_text_atomically",
+]
 
 
 def load_case(path: str | Path) -> Case:
@@ -21,14 +27,19 @@ def load_case(path: str | Path) -> Case:
         InvalidCaseError: the file cannot be read or is not a valid case.
     """
     location = Path(path)
-    try:
-        text = location.read_bytes()
-    except OSError as error:
-        raise InvalidCaseError(
-            f"cannot read the case file: {error.strerror}", field="case", value=str(location)
-        ) from None
+    text = read_input(location, "the case file", field="case")
     yaml = location.suffix.lower() in (".yaml", ".yml")
     return parse_case(text, format="yaml" if yaml else "json")
+
+
+def read_input(location: Path, what: str, *, field: str) -> bytes:
+    """The bytes of an input file; an unreadable one is an `InvalidCaseError` naming `field`."""
+    try:
+        return location.read_bytes()
+    except OSError as error:
+        raise InvalidCaseError(
+            f"cannot read {what}: {error.strerror}", field=field, value=str(location)
+        ) from None
 
 
 def parse_moment(text: str) -> datetime:

@@ -18,19 +18,69 @@ action key, the attempt to perform it. The attempt is what makes delivery exactl
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import AwareDatetime, Field
 
+from paychase._actions import Action
 from paychase._case import ContactEvent
 from paychase._model import FrozenModel
 from paychase._policy import ActionKind, Channel
 from paychase.shell._delivery import Receipt
 from paychase.shell._message import Message
 
-__all__ = ["Attempt", "AttemptStatus", "HistoryStore"]
+__all__ = [
+    "EVENT_KIND",
+    "MESSAGE_KINDS",
+    "Attempt",
+    "AttemptStatus",
+    "HistoryStore",
+    "performed_event",
+]
+
+EVENT_KIND: Mapping[ActionKind, str] = {
+    "send_reminder": "reminder",
+    "send_letter": "letter",
+    "request_deposit": "reminder",
+    "request_milestone": "reminder",
+    "call": "call",
+    "apply_fee": "fee",
+    "pause_work": "pause_work",
+    "resume_work": "resume_work",
+    "suspend_service": "suspend",
+    "restore_service": "restore",
+    "escalate": "escalate",
+}
+"""The history kind (SPEC §2 ``history[].kind``) an action records once performed."""
+
+MESSAGE_KINDS: frozenset[ActionKind] = frozenset(
+    {"send_reminder", "send_letter", "request_deposit", "request_milestone"}
+)
+"""The actions that are messages a machine can send."""
+
+
+def performed_event(
+    action: Action, *, at: datetime, channel: Channel, to: str | None, outcome: str | None = None
+) -> ContactEvent:
+    """The history event `action` records when performed at `at` through `channel`."""
+    return ContactEvent.model_validate(
+        {
+            "at": at,
+            "client": action.client,
+            "invoices": action.invoices,
+            "direction": "out",
+            "kind": EVENT_KIND[action.kind],
+            "step": action.step,
+            "channel": channel,
+            "key": action.key,
+            "outcome": outcome,
+            "deadline": action.deadline,
+            "to": to,
+        }
+    )
+
 
 AttemptStatus = Literal["claimed", "sending", "done", "failed", "task", "uncertain"]
 

@@ -34,7 +34,7 @@ from paychase._plan import plan
 from paychase._policy import ActionKind, Channel
 from paychase.errors import PaychaseError
 from paychase.shell._delivery import CheckableChannel, DeliveryChannel, Receipt
-from paychase.shell._history import Attempt, HistoryStore
+from paychase.shell._history import MESSAGE_KINDS, Attempt, HistoryStore, performed_event
 from paychase.shell._message import Message
 from paychase.shell._render import Renderer
 
@@ -59,23 +59,6 @@ OutcomeStatus = Literal[
     "uncertain",
 ]
 
-# The history kind each action records (SPEC §2 `history[].kind`).
-_EVENT_KIND: Mapping[ActionKind, str] = {
-    "send_reminder": "reminder",
-    "send_letter": "letter",
-    "request_deposit": "reminder",
-    "request_milestone": "reminder",
-    "call": "call",
-    "apply_fee": "fee",
-    "pause_work": "pause_work",
-    "resume_work": "resume_work",
-    "suspend_service": "suspend",
-    "restore_service": "restore",
-    "escalate": "escalate",
-}
-_MESSAGES: frozenset[ActionKind] = frozenset(
-    {"send_reminder", "send_letter", "request_deposit", "request_milestone"}
-)
 # What only a person can do: calls and letters on paper.
 _PERSON_CHANNELS: frozenset[Channel] = frozenset({"phone", "letter", "registered_letter"})
 
@@ -322,7 +305,7 @@ class Runner:
 
 def _by_machine(action: Action) -> bool:
     """Whether a machine can perform the action: a message on a channel that is not a person's."""
-    return action.kind in _MESSAGES and action.channel not in _PERSON_CHANNELS
+    return action.kind in MESSAGE_KINDS and action.channel not in _PERSON_CHANNELS
 
 
 def _outcome_of(receipt: Receipt) -> str:
@@ -332,17 +315,4 @@ def _outcome_of(receipt: Receipt) -> str:
 def _event(action: Action, message: Message, now: datetime) -> ContactEvent:
     """The history event performing `action` records (its outcome is set when settled)."""
     recipient = message.recipients[0].address if message.recipients else None
-    return ContactEvent.model_validate(
-        {
-            "at": now,
-            "client": action.client,
-            "invoices": action.invoices,
-            "direction": "out",
-            "kind": _EVENT_KIND[action.kind],
-            "step": action.step,
-            "channel": message.channel,
-            "key": action.key,
-            "deadline": action.deadline,
-            "to": recipient,
-        }
-    )
+    return performed_event(action, at=now, channel=message.channel, to=recipient)

@@ -49,7 +49,8 @@ from paychase._money import Amount, check_precision, round_money
 from paychase._plan import plan, planning_moment
 from paychase._policy import ActionKind, Channel
 from paychase.errors import InvalidCaseError, PaychaseError, PluginError
-from paychase.shell._files import write_bytes_atomically
+from paychase.shell._files import read_input, write_bytes_atomically
+from paychase.shell._history import MESSAGE_KINDS, performed_event
 from paychase.shell._render import Renderer
 
 if TYPE_CHECKING:
@@ -79,24 +80,7 @@ _T = TypeVar("_T")
 Move = Literal["pay", "pay_in_part", "reply", "promise", "dispute", "bounce"]
 """What a scripted client does."""
 
-# The history kind each performed action records: the runner's (SPEC §2 `history[].kind`).
-_EVENT_KIND: Final[Mapping[ActionKind, str]] = {
-    "send_reminder": "reminder",
-    "send_letter": "letter",
-    "request_deposit": "reminder",
-    "request_milestone": "reminder",
-    "call": "call",
-    "apply_fee": "fee",
-    "pause_work": "pause_work",
-    "resume_work": "resume_work",
-    "suspend_service": "suspend",
-    "restore_service": "restore",
-    "escalate": "escalate",
-}
-_MESSAGES: Final[frozenset[ActionKind]] = frozenset(
-    {"send_reminder", "send_letter", "request_deposit", "request_milestone"}
-)
-_CONTACTS: Final[frozenset[str]] = _MESSAGES | {"call"}
+_CONTACTS: Final[frozenset[str]] = MESSAGE_KINDS | {"call"}
 _AMOUNT_MOVES: Final = frozenset({"pay_in_part", "promise", "dispute"})
 _CHASED: Final = frozenset({"open", "disputed"})
 _ONE_DAY: Final = timedelta(days=1)
@@ -282,12 +266,7 @@ def load_script(path: str | Path) -> Script:
         InvalidCaseError: the file cannot be read or parsed, or a move is not valid.
     """
     location = Path(path)
-    try:
-        text = location.read_bytes()
-    except OSError as error:
-        raise InvalidCaseError(
-            f"cannot read the script: {error.strerror}", field="script", value=str(location)
-        ) from None
+    text = read_input(location, "the script", field="script")
     if location.suffix.lower() in (".yaml", ".yml"):
         try:
             data = _on_as_written(_yaml_data(text))
@@ -796,7 +775,7 @@ class _Simulation:
                 self.answers[client.id] -= 1
                 return "answered"
             return "no_answer"
-        if action.kind in _MESSAGES:
+        if action.kind in MESSAGE_KINDS:
             return "bounced" if dead else "delivered"
         return None
 
@@ -965,21 +944,8 @@ def _ref(move: _Scheduled) -> str:
 
 def _event(action: Action, client: Client, at: datetime, outcome: str | None) -> ContactEvent:
     """The history event the runner records for `action` performed at `at`."""
-    return ContactEvent.model_validate(
-        {
-            "at": at,
-            "client": action.client,
-            "invoices": action.invoices,
-            "direction": "out",
-            "kind": _EVENT_KIND[action.kind],
-            "step": action.step,
-            "channel": action.channel,
-            "key": action.key,
-            "outcome": outcome,
-            "deadline": action.deadline,
-            "to": client.contacts.address_for(action.channel),
-        }
-    )
+    to = client.contacts.address_for(action.channel)
+    return performed_event(action, at=at, channel=action.channel, to=to, outcome=outcome)
 
 
 def _action_entry(
