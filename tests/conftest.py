@@ -14,7 +14,7 @@ from tests.delivery_helpers import Collector, free_port
 # `dev` keeps the edit-test loop quick; `ci` searches harder. HYPOTHESIS_PROFILE picks one.
 settings.register_profile("dev", max_examples=40, deadline=None)
 settings.register_profile(
-    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
