@@ -10,7 +10,8 @@ Generated here:
   ``<!-- limits:end -->``, from `paychase.builtin_policy(name)`. The prose around them is
   written by hand and left alone;
 * ``docs/gallery/<language>.md``: every built-in message, rendered from the sample actions of
-  `paychase.shell._samples` (one per ladder step of each built-in policy, one per other kind).
+  `paychase.shell._samples` (one per ladder step of each built-in policy, the chases included,
+  one per other kind).
 
 Usage::
 
@@ -31,6 +32,7 @@ from typing import Any
 
 import paychase
 from paychase import BUILTIN_POLICIES, TRANSITIONS, Policy, Step
+from paychase._policy import CHASE_POLICIES
 from paychase.shell._samples import samples
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,11 +213,12 @@ def gallery_text(language: str) -> str:
         "",
         "Each message is rendered for a sample client with every contract term set (statutory "
         "interest, fixed compensation, suspension, deposit, milestone, kill fee), owing two "
-        "invoices. See [templates.md](../templates.md) to change any of them.",
+        "invoices, then paying them by instalments; the `prospect` and `project` chases are "
+        "the same client gone silent. See [templates.md](../templates.md) to change any of them.",
     ]
     renderer = paychase.Renderer()
     seen: set[str] = set()
-    for policy in BUILTIN_POLICIES:
+    for policy in (*BUILTIN_POLICIES, *CHASE_POLICIES):
         parts += ["", f"## {policy}"]
         for sample in samples(policy, language):
             name = paychase.template_names(sample.action)[0]

@@ -240,40 +240,71 @@ _CHANNELS: Final = (
 )
 
 
+# Hours in a unit's nominal length: a business day is at least a day, a weekday suffix moves
+# a day by at most six either way, so nominal order never contradicts the order in time.
+_UNIT_HOURS: Final = {"d": 24, "bd": 24, "w": 7 * 24, "h": 1}
+# The largest count drawn per unit: offsets of up to about five weeks.
+_UNIT_LIMITS: Final = {"d": 35, "bd": 25, "w": 5, "h": 72}
+
+
+@st.composite
+def _offsets(draw: st.DrawFn, *, backwards: bool, floor: int | None) -> tuple[str, int]:
+    """An offset of up to about five weeks (or just past `floor`), and its nominal hours.
+
+    Backwards only where the anchor allows it (issued, due); never nominally earlier than
+    `floor` hours, the offset of the last step counted from the same date.
+    """
+    unit = draw(st.sampled_from(["d", "d", "bd", "w", "h"]))
+    limit, hours = _UNIT_LIMITS[unit], _UNIT_HOURS[unit]
+    lowest = -limit if backwards else 0
+    if floor is not None:
+        lowest = max(lowest, -(-floor // hours))  # the smallest count reaching the floor
+    count = draw(st.integers(lowest, max(lowest, limit)))
+    weekday = ""
+    if unit in ("d", "w") and count >= 0:
+        weekday = draw(st.sampled_from(["", "", "@TU", "@FR"]))
+    return f"{count:+d}{unit}{weekday}", count * hours
+
+
 @st.composite
 def ladders(draw: st.DrawFn, *, max_steps: int = 7) -> Json:
-    """An inline policy with a ladder of its own, valid by construction.
+    """An inline payment policy with a ladder of its own, valid by construction.
 
-    2-7 steps counted from any anchor, with offsets in days, business days, weeks (with a
-    weekday) or hours; contacts on any channels, fees, work pauses, suspensions and an
-    escalation once a step has stated a deadline; conditions on replies, promises, fee
-    clauses, client kind and balance.
+    2-`max_steps` steps counted from any anchor (never the first from previous or a deadline),
+    with offsets in days, business days, weeks (with a weekday) or hours, up to about five
+    weeks either way from issued and due and forward from the rest. Steps counted from the
+    same date come in nominal order, so none is certainly earlier than one before it and no
+    pre-due step follows a post-due one. Contacts on any channels, some stating a deadline;
+    fees and work pauses anywhere; suspensions, escalations and the legal tone once a contact
+    has stated a deadline; conditions on replies, promises, fee clauses, client kind and
+    balance.
     """
     quiet, hours = draw(st.sampled_from(_HOURS))
     count = draw(st.integers(min_value=2, max_value=max_steps))
     steps: list[Json] = []
-    deadline_stated = False
+    floors: dict[str, int] = {}  # nominal hours of the last step counted from issued / due
+    deadline_stated = False  # by a contact step: a final notice
     for index in range(count):
         anchors = ["issued", "due", "last_contact"] + (
             ["previous"] * 2 + (["deadline"] if deadline_stated else []) if index else []
         )
         anchor = draw(st.sampled_from(anchors))
         actions = [*_CONTACT_ACTIONS, *_CONTACT_ACTIONS, "apply_fee", "pause_work"]
+        tones = ["friendly", "neutral", "firm", "final"]
         if deadline_stated:
             actions += ["escalate", "suspend_service"]
+            tones += ["legal"]
         action = draw(st.sampled_from(actions))
-        # Offsets up to five weeks either way (never back from previous/last contact/deadline).
-        sign = "-" if anchor in ("issued", "due") and draw(st.booleans()) else "+"
-        unit = draw(st.sampled_from(["d", "d", "bd", "w", "h"]))
-        number = draw(st.integers(0, {"d": 35, "bd": 25, "w": 5, "h": 72}[unit]))
-        weekday = draw(st.sampled_from(["", "", "@TU", "@FR"])) if unit in ("d", "w") else ""
-        offset = f"+{number}{unit}{weekday}" if weekday else f"{sign}{number}{unit}"
+        absolute = anchor in ("issued", "due")
+        offset, nominal = draw(_offsets(backwards=absolute, floor=floors.get(anchor)))
+        if absolute:
+            floors[anchor] = nominal
         step: Json = {
             "id": f"s{index}",
             "from": anchor,
             "offset": offset,
             "action": action,
-            "tone": draw(st.sampled_from(["friendly", "neutral", "firm", "final"])),
+            "tone": draw(st.sampled_from(tones)),
         }
         if action in _CONTACT_ACTIONS:
             step["channels"] = draw(st.lists(st.sampled_from(_CHANNELS), unique=True, max_size=3))
@@ -1182,6 +1213,30 @@ def disputed_of(invoice: Invoice, events: Iterable[ContactEvent], day: date) -> 
                 return unpaid
             disputed += event.dispute.amount
     return min(disputed, unpaid)
+
+
+def is_booking(action: Action) -> bool:
+    """Whether an action books the fee of a message step (``…/fee:STEP/1``), not a step itself.
+
+    It names the step it charges for, which is planned with it or was performed before it (a
+    host that performed the message and planned again before booking its fee).
+    """
+    return action.kind == "apply_fee" and "/fee:" in action.key
+
+
+def books_a_sent_message(
+    action: Action, policy: Policy, events: Iterable[ContactEvent], client: Client
+) -> bool:
+    """Whether an action books the fee of a message step already performed for its invoices:
+    bookkeeping for a message sent before, not a new step of the ladder."""
+    if not is_booking(action) or action.step is None:
+        return False
+    index = policy.step_index(action.step)
+    known = list(events)
+    return all(
+        index in {i for i, _, _ in performed_steps(policy, known, invoice_id, client)}
+        for invoice_id in action.invoices
+    )
 
 
 def is_charges_review(action: Action) -> bool:

@@ -1,5 +1,9 @@
 """Golden files: every built-in message, per language and policy, exactly as it renders.
 
+The payment policies' files end with the actions outside the ladder (in ``freelancer.txt``
+only: they are the same under every policy), instalment reminders included; ``prospect.txt``
+and ``project.txt`` hold the steps of a chase as `plan` gives them.
+
 A change to a template, a layout, the context or babel's locale data shows up here as a diff
 to review. After an intended change, regenerate with::
 
@@ -15,11 +19,13 @@ from pathlib import Path
 import pytest
 
 from paychase import BUILTIN_LOCALES, BUILTIN_POLICIES, Renderer
+from paychase._policy import CHASE_POLICIES
 from paychase.shell._samples import samples
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("PAYCHASE_UPDATE_GOLDEN") == "1"
 STYLE = re.compile(r"<style>.*?</style>", re.DOTALL)  # the same in every page: kept out
+POLICIES = (*BUILTIN_POLICIES, *CHASE_POLICIES)
 
 
 def rendered(policy: str, language: str) -> str:
@@ -43,7 +49,7 @@ def rendered(policy: str, language: str) -> str:
 
 
 @pytest.mark.parametrize("language", BUILTIN_LOCALES)
-@pytest.mark.parametrize("policy", BUILTIN_POLICIES)
+@pytest.mark.parametrize("policy", POLICIES)
 def test_messages_match_their_golden_file(policy: str, language: str) -> None:
     path = GOLDEN / language / f"{policy}.txt"
     text = rendered(policy, language)
@@ -55,6 +61,6 @@ def test_messages_match_their_golden_file(policy: str, language: str) -> None:
 
 
 def test_every_golden_file_is_a_built_in_language_and_policy() -> None:
-    expected = {f"{lang}/{policy}.txt" for lang in BUILTIN_LOCALES for policy in BUILTIN_POLICIES}
+    expected = {f"{lang}/{policy}.txt" for lang in BUILTIN_LOCALES for policy in POLICIES}
     found = {str(p.relative_to(GOLDEN)) for p in GOLDEN.glob("*/*.txt")}
     assert found <= expected

@@ -15,7 +15,7 @@ from paychase._ladder import Progress, Signal, fold_state, ladder_progress
 WARSAW = ZoneInfo("Europe/Warsaw")
 STATES = get_args(InvoiceStatus)
 SIGNALS = get_args(Signal)
-UNPAID = ("open", "due", "overdue", "promised", "disputed", "escalated")
+UNPAID = ("open", "due", "overdue", "promised", "disputed", "escalated", "in_plan")
 
 
 def _day(day: int, month: int = 3) -> date:
@@ -41,6 +41,15 @@ TABLE = [
     ("due", "escalated", "escalated"),
     ("overdue", "escalated", "escalated"),
     ("promised", "escalated", "escalated"),
+    ("promised", "promise_lapsed", "overdue"),
+    ("in_plan", "disputed", "disputed"),
+    ("disputed", "dispute_resolved", "open"),
+    ("open", "plan_agreed", "in_plan"),
+    ("due", "plan_agreed", "in_plan"),
+    ("overdue", "plan_agreed", "in_plan"),
+    ("promised", "plan_agreed", "in_plan"),
+    ("escalated", "plan_agreed", "in_plan"),
+    ("in_plan", "plan_broken", "overdue"),
     *[(state, "paid_in_full", "paid") for state in UNPAID],
 ]
 
@@ -74,8 +83,8 @@ def test_reachable_states() -> None:
             if source == state and after not in reached:
                 reached.add(after)
                 frontier.append(after)
-    # written_off and cancelled come from the invoice's own status, in_plan from instalments
-    assert reached == set(STATES) - {"written_off", "cancelled", "in_plan"}
+    # written_off and cancelled come from the invoice's own status
+    assert reached == set(STATES) - {"written_off", "cancelled"}
 
 
 # -- folding dated signals --------------------------------------------------------------------

@@ -430,12 +430,32 @@ def test_payments_and_events_after_now_are_not_known_yet() -> None:
     assert _state(after).state == "paid"
 
 
-def test_an_invoice_issued_after_now_is_a_draft_and_gets_nothing() -> None:
+def test_an_invoice_issued_after_now_is_a_draft_announced_from_its_issue_date() -> None:
+    """A host sleeping until the plan's next action must not miss a draft's first step."""
     data = _case(invoices=[{**_invoice("inv-1", due="2026-03-24"), "issued": "2026-03-10"}])
     result = plan(data, now=None)
+    assert [action.step for action in result.actions] == ["polite"]
+    assert all(action.at.date() >= date(2026, 3, 10) for action in result.actions)
+    assert _state(result).state == "draft"
+    assert _state(result).next_review == date(2026, 3, 25)
+
+
+def test_a_draft_is_reviewed_no_earlier_than_its_issue_date() -> None:
+    """Rule 3: a step held back for a person is not reported before the invoice exists."""
+    final = {**LADDER["steps"][2], "requires": ["balance_over:5000"]}
+    legal = {**LADDER["steps"][3], "from": "due", "offset": "+45d"}
+    policy = {**LADDER, "steps": [final, legal]}
+    data = _case(policy, invoices=[{**_invoice("inv-1", due="2026-03-24"), "issued": "2026-03-10"}])
+    (review,) = plan(data, now=None).actions
+    assert review.key == "k1/inv-1/review:legal/1"
+    assert review.at.date() == date(2026, 3, 10)
+
+
+def test_a_disputed_draft_is_not_reviewed_before_it_is_issued() -> None:
+    draft = {**_invoice("inv-1", due="2026-03-24"), "issued": "2026-03-10", "status": "disputed"}
+    result = plan(_case(invoices=[draft]), now=None)
     assert result.actions == ()
     assert _state(result).state == "draft"
-    assert _state(result).next_review is None
 
 
 @pytest.mark.parametrize("status", ["cancelled", "written_off"])

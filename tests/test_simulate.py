@@ -18,7 +18,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from paychase import Case, ContactEvent, plan
+from paychase import Case, ContactEvent, Step, builtin_policy, plan
 from paychase.errors import InvalidCaseError, PluginError
 from paychase.shell import _cli
 from paychase.shell import _simulate as simulation
@@ -268,7 +268,7 @@ def test_a_promise_holds_the_ladder_until_its_date_plus_grace() -> None:
         "check_call",  # 'firm' requires no reply: the promise was one
         "2026-04-07T12:00:00+02:00",
     )
-    assert "the promise to pay by 2026-03-31 was broken" in contacts[0].reason
+    assert "the promise made on 2026-03-22 to pay it by 2026-03-31 was broken" in contacts[0].reason
 
 
 def test_a_kept_promise_ends_the_chase() -> None:
@@ -406,13 +406,11 @@ def test_run_frequency_independence(policy: str, day: int | None, second: bool) 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="a plain daily run (no --for) is not the same as an hourly one: (1) run before "
-    "send_at/call_at, every catch-up is re-timed to send_at/call_at of the run's day, so it is "
-    "never due when the run looks (a 09:00 run sends nothing under 'freelancer' until daylight "
-    "saving moves the tick to 10:00); (2) even at 18:00, when all the day's steps are due, two "
-    "invoices of one client compete for one min_gap slot: hourly, the one planned earlier in "
-    "the day goes first; daily, both are catch-ups at the same moment and the more advanced "
-    "step wins, so combining and order differ (inv-1's call/2 alone instead of inv-1+inv-2)",
+    reason="a plain daily run (no --for) cannot perform a step whose window opens and closes "
+    "between two runs: a due-day call at 12:00 is not due at a 09:00 run and expires before the "
+    "next one (pre-due steps are never sent late), and a run inside quiet hours (18:00 under "
+    "'b2b_strict') sends nothing; invoices due on different days also combine differently. "
+    "Post-due steps are all caught up (see the test below)",
 )
 def test_a_daily_run_performs_what_an_hourly_run_does() -> None:
     case = with_second_invoice(one_invoice("tradesperson"))
@@ -424,13 +422,28 @@ def test_a_daily_run_performs_what_an_hourly_run_does() -> None:
     assert set(hourly) == set(daily)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a fee booking (fee:STEP) is planned only while its message step is unperformed; it "
-    "shares the message's moment but sorts after it when the message key is smaller "
-    "('demand_letter' < 'fee:demand_letter'; a combined 'k/a+b/with_fee' < 'k/a/fee:with_fee'),"
-    " so a host that performs the first action and plans again never books the fee",
-)
+@pytest.mark.parametrize("policy", POLICIES)
+def test_a_daily_run_inside_the_contact_window_catches_up_every_post_due_step(
+    policy: str,
+) -> None:
+    """A 09:00 cron run finds a step planned for 10:00 the day before due: it is caught up at
+    the first allowed moment, not put off to send_at of each day in turn."""
+    case = one_invoice(policy)
+    start = datetime.fromisoformat("2026-03-02T09:00:00+01:00")
+    hourly, daily = (
+        set(simulate(case, now=start, until=start + timedelta(days=60), cadence=c).performed)
+        for c in (timedelta(hours=1), timedelta(days=1))
+    )
+    assert daily <= hourly
+    missed = {key.split("/")[2] for key in hourly - daily}
+    pre_due = {step.id for step in builtin_policy(policy).steps if _before_due(step)}
+    assert missed <= pre_due
+
+
+def _before_due(step: Step) -> bool:
+    return step.from_ == "due" and step.offset.count <= 0
+
+
 def test_performing_one_action_at_a_time_books_every_fee() -> None:
     case = Case.model_validate(
         one_invoice("b2b_strict", late_fee={"kind": "statutory"}, fixed_compensation=True)
@@ -452,17 +465,30 @@ def test_performing_one_action_at_a_time_books_every_fee() -> None:
     assert "k1/inv-1/fee:demand_letter/1" in [a.key for a in plan(after, now=moment).actions]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the planner skips an invoice issued after `now` (state 'draft'): no action and no "
-    "next_review, so a host that sleeps until the plan's next action (paychase run --for stops "
-    "when next_at is None) misses its first steps; simulate() wakes at each local midnight",
-)
 def test_a_plan_announces_an_invoice_issued_later() -> None:
     case = one_invoice("tradesperson")
     case["invoices"][0] |= {"issued": "2026-03-09", "due": "2026-03-23"}
     result = plan(case, now=START)
     assert result.actions or result.invoices[0].next_review is not None
+
+
+def test_a_late_booking_counts_payments_and_interest_to_its_own_date() -> None:
+    """The fee of a letter sent on 17 March, booked on 20 March after a part payment on the
+    19th: interest runs to the booking's date (rule 6), on what was unpaid each day."""
+    case = one_invoice("b2b_strict", late_fee={"kind": "statutory"})
+    case["invoices"][0]["payments"] = [{"date": "2026-03-19", "amount": "200.00"}]
+    letter = _done(
+        "k1/inv-1/demand_letter/1", "2026-03-17T10:00:00+01:00", "delivered", kind="letter"
+    )
+    later = Case.model_validate(case).model_copy(update={"history": (letter,)})
+    moment = datetime.fromisoformat("2026-03-20T12:00:00+01:00")
+    booking = next(a for a in plan(later, now=moment).actions if "/fee:" in a.key)
+    assert booking.amounts is not None
+    assert booking.amounts.paid == Decimal("200.00")
+    (interest,) = booking.charges
+    assert interest.as_of.isoformat() == "2026-03-20"
+    assert "as of 2026-03-20" in booking.reason
+    assert "with the message sent on 2026-03-17" in booking.reason
 
 
 def _done(key: str, at: str, outcome: str, *, kind: str = "call") -> ContactEvent:

@@ -15,6 +15,9 @@ from paychase._actions import (
     Charge,
     ChargeKind,
     ChargeLine,
+    ChaseState,
+    ChaseStatus,
+    InstalmentDue,
     InvoiceState,
     InvoiceStatus,
     Plan,
@@ -23,14 +26,17 @@ from paychase._calendar import HolidaysCalendar
 from paychase._case import (
     BankAccount,
     Case,
+    Chase,
     Client,
     ContactEvent,
     Contacts,
     Contract,
+    CreditNote,
     Deposit,
     Dispute,
     EarlyPaymentDiscount,
     ExchangeRate,
+    InstalmentPlan,
     Invoice,
     KillFee,
     LateFee,
@@ -38,8 +44,10 @@ from paychase._case import (
     Milestone,
     Payment,
     Promise,
+    Resolution,
     Sender,
     Suspension,
+    version_of,
 )
 from paychase._compensation import (
     Compensation,
@@ -49,6 +57,9 @@ from paychase._compensation import (
 )
 from paychase._durations import Duration
 from paychase._fees import FeeComputation, FeeLine, contractual_fee
+from paychase._instalments import Frequency, Instalment, Standing
+from paychase._instalments import schedule as instalment_schedule
+from paychase._instalments import standing as instalment_standing
 from paychase._interest import (
     InterestComputation,
     InterestPeriod,
@@ -141,6 +152,9 @@ __all__ = [
     "Charge",
     "ChargeKind",
     "ChargeLine",
+    "Chase",
+    "ChaseState",
+    "ChaseStatus",
     "CheckableChannel",
     "Client",
     "Compensation",
@@ -149,6 +163,7 @@ __all__ = [
     "ContactEvent",
     "Contacts",
     "Contract",
+    "CreditNote",
     "CurrencyMismatchError",
     "DeliveryChannel",
     "DeliveryStatus",
@@ -161,9 +176,13 @@ __all__ = [
     "FeeComputation",
     "FeeLine",
     "FileOutbox",
+    "Frequency",
     "HistoryStore",
     "HolidayCalendar",
     "HolidaysCalendar",
+    "Instalment",
+    "InstalmentDue",
+    "InstalmentPlan",
     "InterestComputation",
     "InterestPeriod",
     "InterestSegment",
@@ -194,6 +213,7 @@ __all__ = [
     "Recipient",
     "Regime",
     "Renderer",
+    "Resolution",
     "RunReport",
     "Runner",
     "Script",
@@ -203,6 +223,7 @@ __all__ = [
     "SimulationError",
     "SmtpChannel",
     "SqliteStore",
+    "Standing",
     "Statement",
     "StatementLine",
     "StatementTotal",
@@ -224,6 +245,8 @@ __all__ = [
     "evidence_html",
     "evidence_pack",
     "fixed_compensation",
+    "instalment_schedule",
+    "instalment_standing",
     "load_case",
     "load_script",
     "locale_chain",
@@ -238,5 +261,6 @@ __all__ = [
     "statutory_interest",
     "template_names",
     "timeline_chart",
+    "version_of",
     "write_evidence",
 ]

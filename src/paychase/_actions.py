@@ -22,6 +22,9 @@ __all__ = [
     "Charge",
     "ChargeKind",
     "ChargeLine",
+    "ChaseState",
+    "ChaseStatus",
+    "InstalmentDue",
     "InvoiceState",
     "InvoiceStatus",
     "Plan",
@@ -88,6 +91,18 @@ class Charge(FrozenModel):
     lines: tuple[ChargeLine, ...] = ()
 
 
+class InstalmentDue(FrozenModel):
+    """The instalment an instalment reminder is about."""
+
+    plan: str = Field(description="The instalment plan's id")
+    number: int = Field(ge=1, description="Which instalment, counted from 1")
+    of: int = Field(ge=1, description="How many instalments the plan has")
+    due: date
+    amount: Amount = Field(description="The instalment as scheduled")
+    short: Amount = Field(description="What is still missing on it")
+    currency: str
+
+
 class Action(FrozenModel):
     """One thing for the host to do, at a moment, with the reason it is due."""
 
@@ -107,6 +122,13 @@ class Action(FrozenModel):
     charges: tuple[Charge, ...] = Field(
         (), description="apply_fee and pause_work: each charge with its computation"
     )
+    chase: str | None = Field(None, description="The chase (not about money) the action is for")
+    instalment: InstalmentDue | None = Field(
+        None, description="For an instalment reminder: the instalment it is about"
+    )
+    policy: str | None = Field(
+        None, description="The policy version ('name@version') of the ladder step"
+    )
     reason: str = Field(min_length=1, description="Why, naming the rule and dates behind it")
 
 
@@ -124,13 +146,32 @@ class InvoiceState(FrozenModel):
     next_review: date | None = Field(None, description="Local date of the next planned action")
 
 
+ChaseStatus = Literal["waiting", "answered", "ended", "closed"]
+"""A chase waits for the client, was answered (they wrote), ended (its ladder ran out) or was
+closed by the host."""
+
+
+class ChaseState(FrozenModel):
+    """Where one chase that is not about money stands at the planning moment."""
+
+    id: str
+    client: str
+    kind: Literal["prospect", "project"]
+    state: ChaseStatus
+    step: str | None = Field(None, description="The last step performed")
+    next_review: date | None = Field(None, description="Local date of the next planned action")
+
+
 class Plan(FrozenModel):
-    """Every next action and every invoice's state at `now`."""
+    """Every next action, every invoice's state and every chase's state at `now`."""
 
     now: AwareDatetime
     policy: str
     actions: tuple[Action, ...]
     invoices: tuple[InvoiceState, ...]
+    chases: tuple[ChaseState, ...] | None = Field(
+        None, description="Chases that are not about money, when the case has any"
+    )
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The plan as SPEC §4 JSON; the same plan always gives the same text."""

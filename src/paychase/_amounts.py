@@ -40,8 +40,8 @@ class Balance:
 def balance_of(invoice: Invoice, on: date, disputed: Decimal = ZERO) -> Balance:
     """The invoice's balance counting payments dated up to and including `on`."""
     paid = sum((p.amount for p in invoice.payments if p.date <= on), ZERO)
-    owed = max(invoice.total - paid, ZERO)
-    return Balance(invoice.total, paid, min(disputed, owed))
+    owed = max(invoice.billed - paid, ZERO)
+    return Balance(invoice.billed, paid, min(disputed, owed))
 
 
 def paid_in_full_on(invoice: Invoice) -> date | None:
@@ -49,6 +49,6 @@ def paid_in_full_on(invoice: Invoice) -> date | None:
     running = ZERO
     for payment in sorted(invoice.payments, key=lambda p: p.date):
         running += payment.amount
-        if running >= invoice.total:
+        if running >= invoice.billed:
             return payment.date
-    return None if invoice.total > 0 else invoice.issued
+    return None if invoice.billed > 0 else invoice.issued

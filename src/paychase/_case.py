@@ -22,6 +22,7 @@ from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, mode
 
 from paychase._calendar import zone
 from paychase._durations import Duration
+from paychase._instalments import Frequency
 from paychase._model import FrozenModel, InputModel
 from paychase._money import Amount, CurrencyCode, check_precision
 from paychase._policy import BuiltinName, Channel, Policy, resolve_policy
@@ -31,14 +32,17 @@ __all__ = [
     "AllocationPart",
     "BankAccount",
     "Case",
+    "Chase",
     "Client",
     "ContactEvent",
     "Contacts",
     "Contract",
+    "CreditNote",
     "Deposit",
     "Dispute",
     "EarlyPaymentDiscount",
     "ExchangeRate",
+    "InstalmentPlan",
     "Invoice",
     "KillFee",
     "LateFee",
@@ -46,15 +50,26 @@ __all__ = [
     "Milestone",
     "Payment",
     "Promise",
+    "Resolution",
     "Sender",
     "Suspension",
     "contract_value",
+    "version_of",
 ]
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 Identifier = Annotated[
     str,
     Field(pattern=_ID, max_length=128, description="Letters, digits and _ . : - (no '/' or '+')"),
+]
+
+PolicyVersion = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_.-]+@[1-9][0-9]*$",
+        max_length=80,
+        description="A policy and its version, e.g. freelancer@2",
+    ),
 ]
 
 
@@ -404,6 +419,18 @@ class Payment(FrozenModel):
     ref: str | None = None
 
 
+class CreditNote(FrozenModel):
+    """A correction that lowers what an invoice bills, e.g. to settle a dispute.
+
+    A credit note corrects the invoice itself: the credited part was never owed, so no interest
+    or fee ever runs on it.
+    """
+
+    date: CaseDate
+    amount: PositiveAmount
+    ref: str | None = Field(None, description="The credit note's number")
+
+
 class Invoice(FrozenModel):
     """A bill sent to a client under a contract."""
 
@@ -415,17 +442,36 @@ class Invoice(FrozenModel):
     total: NonNegativeAmount
     currency: CurrencyCode
     payments: tuple[Payment, ...] = ()
+    credit_notes: tuple[CreditNote, ...] = Field(
+        (), description="Corrections that lower what the invoice bills"
+    )
     status: Literal["open", "disputed", "written_off", "cancelled"] = "open"
     kind: Literal["invoice", "deposit", "materials", "milestone", "kill_fee"] = Field(
         "invoice", description="What the invoice bills: work, a prepayment, a stage or a kill fee"
     )
     milestone: str | None = Field(None, description="The contract milestone a stage bill is for")
+    policy: PolicyVersion | None = Field(
+        None,
+        description="Migrate the invoice to this policy version ('name@version'); without it "
+        "an invoice stays on the version it entered dunning under",
+    )
 
     @model_validator(mode="after")
     def _milestone_named(self) -> Self:
         if (self.kind == "milestone") != (self.milestone is not None):
             raise ValueError("a milestone invoice (kind 'milestone') names its 'milestone'")
+        if sum((note.amount for note in self.credit_notes), Decimal(0)) > self.total:
+            raise ValueError("credit notes lower the invoice by more than its total")
+        if any(note.date < self.issued for note in self.credit_notes):
+            raise ValueError("a credit note is dated before the invoice was issued")
         return self
+
+    @property
+    def billed(self) -> Decimal:
+        """What the invoice bills: its total less its credit notes."""
+        if not self.credit_notes:
+            return self.total
+        return self.total - sum((note.amount for note in self.credit_notes), Decimal(0))
 
     @property
     def label(self) -> str:
@@ -457,7 +503,11 @@ class Dispute(FrozenModel):
 
 
 _INBOUND_ONLY = frozenset({"reply", "promise", "dispute", "payment_notice"})
-_BOTH_WAYS = frozenset({"call"})
+_BOTH_WAYS = frozenset({"call", "dispute_resolved"})
+
+Resolution = Literal["credited", "withdrawn", "rejected"]
+"""How a dispute ended: a credit note lowered the invoice, the client withdrew it, or we
+rejected it; either way dunning resumes on what is still owed."""
 
 
 class ContactEvent(FrozenModel):
@@ -481,6 +531,7 @@ class ContactEvent(FrozenModel):
         "promise",
         "dispute",
         "payment_notice",
+        "dispute_resolved",
     ]
     step: str | None = Field(None, description="The policy step this contact performed")
     channel: Channel | None = None
@@ -493,6 +544,15 @@ class ContactEvent(FrozenModel):
     to: ContactString = Field(None, description="The address used; a new address undoes a bounce")
     promise: Promise | None = None
     dispute: Dispute | None = None
+    resolution: Resolution | None = Field(
+        None, description="For kind=dispute_resolved: credited, withdrawn or rejected"
+    )
+    chase: str | None = Field(
+        None, description="The chase (not about an invoice) this contact belongs to"
+    )
+    policy: PolicyVersion | None = Field(
+        None, description="The policy version ('name@version') whose step this contact performed"
+    )
     note: str | None = None
 
     @model_validator(mode="after")
@@ -503,11 +563,93 @@ class ContactEvent(FrozenModel):
             raise ValueError(f"a {self.kind} is ours: direction must be 'out'")
         if self.kind == "promise" and self.promise is None:
             raise ValueError("a promise needs 'promise': {'date': ..., 'amount': ...}")
+        if (self.kind == "dispute_resolved") != (self.resolution is not None):
+            raise ValueError(
+                "a dispute_resolved event, and only one, needs 'resolution' "
+                "(credited, withdrawn or rejected)"
+            )
+        if self.chase is not None and self.invoices:
+            raise ValueError("a contact about a chase names no invoices")
         return self
 
 
 def _policy_by_name(value: Any) -> Any:
     return resolve_policy(value) if isinstance(value, str) else value
+
+
+class InstalmentPlan(FrozenModel):
+    """An agreement to pay the balance of some invoices in parts (see `instalment_schedule`).
+
+    While the plan is honoured its invoices get instalment reminders instead of the ladder; an
+    instalment unpaid after its grace breaks the plan and the ladder resumes at its firm step.
+    """
+
+    id: Identifier
+    client: str
+    invoices: tuple[str, ...] = Field(min_length=1, description="The invoices the plan settles")
+    agreed: CaseDate = Field(description="When the plan was agreed; payments from then count")
+    instalments: int = Field(ge=1, le=360, description="How many instalments")
+    first: CaseDate = Field(description="When the first instalment falls due")
+    every: Frequency = Field(
+        default_factory=lambda: Frequency.parse("1m"),
+        description="How often instalments fall due: Nd, Nw or Nm (calendar months)",
+    )
+    total: PositiveAmount | None = Field(
+        None,
+        description="What the plan settles; default: the invoices' unpaid principal the day "
+        "before it was agreed",
+    )
+    grace: ForwardDuration | None = Field(
+        None, description="How late an instalment may be paid; default: the contract's grace"
+    )
+
+    @model_validator(mode="after")
+    def _dated_sensibly(self) -> Self:
+        if self.first < self.agreed:
+            raise ValueError("the first instalment falls due before the plan was agreed")
+        if len(set(self.invoices)) != len(self.invoices):
+            raise ValueError("an invoice is named twice")
+        return self
+
+
+class Chase(FrozenModel):
+    """A conversation that is not about money owed: a client who went silent.
+
+    ``prospect``: a prospect did not answer our proposal or quote. ``project``: a client in the
+    middle of a project did not answer a question the work waits on (feedback, an approval, a
+    document); its contract's kill-fee terms are quoted when the work is to pause. The chase
+    ends when the client writes or the host closes it.
+    """
+
+    id: Identifier
+    client: str
+    kind: Literal["prospect", "project"]
+    started: Moment = Field(description="When our unanswered message went out")
+    subject: SingleLine = Field(
+        description="What we wait on, as messages name it, e.g. 'the quote for your new website'"
+    )
+    contract: str | None = Field(None, description="project: the contract whose work waits")
+    policy: Annotated[
+        Policy | None, BeforeValidator(_policy_by_name, json_schema_input_type=Policy | str | None)
+    ] = Field(None, description="Default: the built-in policy named like the kind")
+    status: Literal["open", "closed"] = Field(
+        "open", description="closed: the host ended the chase (signed, cancelled, answered)"
+    )
+
+    @property
+    def ladder(self) -> Policy:
+        """The policy the chase follows."""
+        return self.policy if self.policy is not None else resolve_policy(self.kind)
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> Self:
+        if self.kind == "project" and self.contract is None:
+            raise ValueError("a project chase names the 'contract' whose work waits")
+        if self.ladder.purpose != self.kind:
+            raise ValueError(
+                f"policy '{self.ladder.name}' is for {self.ladder.purpose} chases, not {self.kind}"
+            )
+        return self
 
 
 class Case(InputModel):
@@ -531,6 +673,14 @@ class Case(InputModel):
     sender: Sender | None = Field(
         None, description="Who is owed: needed to render messages, not to plan"
     )
+    policy_versions: tuple[Policy, ...] = Field(
+        (),
+        description="Earlier versions of policies that invoices already in dunning still follow",
+    )
+    instalment_plans: tuple[InstalmentPlan, ...] = ()
+    chases: tuple[Chase, ...] = Field(
+        (), description="Silent prospects and projects waiting on the client"
+    )
     history: tuple[ContactEvent, ...] = ()
 
     @model_validator(mode="after")
@@ -543,9 +693,63 @@ class Case(InputModel):
         owner: dict[str, str] = {}
         for index, invoice in enumerate(self.invoices):
             owner[invoice.id] = _check_invoice(invoice, contracts, f"invoices[{index}]")
+        versions = self._check_versions()
+        for index, invoice in enumerate(self.invoices):
+            if invoice.policy is not None and invoice.policy not in versions:
+                raise InvalidCaseError(
+                    f"no such policy version: the case has {', '.join(sorted(versions))}",
+                    field=f"invoices[{index}].policy",
+                    value=invoice.policy,
+                )
+        invoices = {invoice.id: invoice for invoice in self.invoices}
+        for index, arrangement in enumerate(self.instalment_plans):
+            _check_plan(arrangement, clients, invoices, contracts, f"instalment_plans[{index}]")
+        chases = _unique(self.chases, "chases")
+        for index, chase in enumerate(self.chases):
+            _check_chase(chase, clients, contracts, f"chases[{index}]")
         for index, event in enumerate(self.history):
             _check_event(event, clients, owner, f"history[{index}]")
+            if event.chase is not None and event.chase not in chases:
+                raise InvalidCaseError(
+                    "unknown chase", field=f"history[{index}].chase", value=event.chase
+                )
         return self
+
+    def _check_versions(self) -> dict[str, Policy]:
+        """Every policy version the case holds, by 'name@version'; each named once."""
+        if self.policy.purpose != "payment":
+            raise InvalidCaseError(
+                f"a {self.policy.purpose} policy chases no money: give it to a chase",
+                field="policy.purpose",
+                value=self.policy.purpose,
+            )
+        versions = {version_of(self.policy): self.policy}
+        for index, policy in enumerate(self.policy_versions):
+            name = version_of(policy)
+            if name in versions:
+                raise InvalidCaseError(
+                    "this policy version is given twice",
+                    field=f"policy_versions[{index}]",
+                    value=name,
+                )
+            if policy.purpose != "payment":
+                raise InvalidCaseError(
+                    "only payment policies take part in dunning",
+                    field=f"policy_versions[{index}].purpose",
+                    value=policy.purpose,
+                )
+            versions[name] = policy
+        return versions
+
+    @property
+    def policies(self) -> dict[str, Policy]:
+        """Every policy version the case holds, by 'name@version' (see `version_of`)."""
+        return self._check_versions()
+
+
+def version_of(policy: Policy) -> str:
+    """How history and invoices name a policy version: ``name@version``."""
+    return f"{policy.name}@{policy.version}"
 
 
 def _unique(records: Iterable[Any], field: str) -> dict[str, Any]:
@@ -632,7 +836,53 @@ def _check_invoice(invoice: Invoice, contracts: dict[str, Contract], path: str) 
         )
     for index, payment in enumerate(invoice.payments):
         check_precision(payment.amount, invoice.currency, field=f"{path}.payments[{index}].amount")
+    for index, note in enumerate(invoice.credit_notes):
+        check_precision(note.amount, invoice.currency, field=f"{path}.credit_notes[{index}].amount")
     return contract.client
+
+
+def _check_plan(
+    arrangement: InstalmentPlan,
+    clients: dict[str, Client],
+    invoices: dict[str, Invoice],
+    contracts: dict[str, Contract],
+    path: str,
+) -> None:
+    if arrangement.client not in clients:
+        raise InvalidCaseError("unknown client", field=f"{path}.client", value=arrangement.client)
+    currencies = set()
+    for index, invoice_id in enumerate(arrangement.invoices):
+        invoice = invoices.get(invoice_id)
+        where = f"{path}.invoices[{index}]"
+        if invoice is None:
+            raise InvalidCaseError("unknown invoice", field=where, value=invoice_id)
+        if contracts[invoice.contract].client != arrangement.client:
+            raise InvalidCaseError(
+                f"invoice belongs to another client, not {arrangement.client}",
+                field=where,
+                value=invoice_id,
+            )
+        currencies.add(invoice.currency)
+    if len(currencies) > 1:
+        raise CurrencyMismatchError(
+            f"one plan settles one currency, not {', '.join(sorted(currencies))}",
+            field=f"{path}.invoices",
+        )
+    if arrangement.total is not None:
+        check_precision(arrangement.total, currencies.pop(), field=f"{path}.total")
+
+
+def _check_chase(
+    chase: Chase, clients: dict[str, Client], contracts: dict[str, Contract], path: str
+) -> None:
+    if chase.client not in clients:
+        raise InvalidCaseError("unknown client", field=f"{path}.client", value=chase.client)
+    if chase.contract is None:
+        return
+    contract = contracts.get(chase.contract)
+    if contract is None or contract.client != chase.client:
+        problem = "unknown contract" if contract is None else "a contract of another client"
+        raise InvalidCaseError(problem, field=f"{path}.contract", value=chase.contract)
 
 
 def _check_event(

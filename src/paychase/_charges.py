@@ -139,7 +139,7 @@ class ChargeBook:
             key=lambda pair: pair[0],
         )
         paid = sum((amount for _, amount in payments), ZERO)
-        base = max(invoice.total - disputed, ZERO)
+        base = max(invoice.billed - disputed, ZERO)
         currency = invoice.currency
         principal = round_money(max(base - paid, ZERO), currency)
         late_fee = interest = ZERO
@@ -189,7 +189,7 @@ class ChargeBook:
         )
         discount, until = self._discount(invoice, contract, principal, as_of)
         return Owed(
-            invoiced=invoice.total,
+            invoiced=invoice.billed,
             paid=paid,
             principal=principal,
             late_fee=late_fee,

@@ -36,12 +36,16 @@ Signal = Literal[
     "goes_overdue",
     "promised",
     "promise_broken",
+    "promise_lapsed",
     "disputed",
+    "dispute_resolved",
+    "plan_agreed",
+    "plan_broken",
     "escalated",
     "paid_in_full",
 ]
 
-_UNPAID: Final = ("open", "due", "overdue", "promised", "disputed", "escalated")
+_UNPAID: Final = ("open", "due", "overdue", "promised", "disputed", "escalated", "in_plan")
 
 TRANSITIONS: Final[Mapping[tuple[InvoiceStatus, Signal], InvoiceStatus]] = {
     ("draft", "issued"): "open",
@@ -51,11 +55,19 @@ TRANSITIONS: Final[Mapping[tuple[InvoiceStatus, Signal], InvoiceStatus]] = {
     ("due", "promised"): "promised",
     ("overdue", "promised"): "promised",
     ("promised", "promise_broken"): "overdue",
+    ("promised", "promise_lapsed"): "overdue",
     ("open", "disputed"): "disputed",
     ("due", "disputed"): "disputed",
     ("overdue", "disputed"): "disputed",
     ("promised", "disputed"): "disputed",
     ("escalated", "disputed"): "disputed",
+    ("in_plan", "disputed"): "disputed",
+    ("disputed", "dispute_resolved"): "open",
+    **{
+        (state, "plan_agreed"): "in_plan"
+        for state in ("open", "due", "overdue", "promised", "escalated")
+    },
+    ("in_plan", "plan_broken"): "overdue",
     ("due", "escalated"): "escalated",
     ("overdue", "escalated"): "escalated",
     ("promised", "escalated"): "escalated",
@@ -63,8 +75,9 @@ TRANSITIONS: Final[Mapping[tuple[InvoiceStatus, Signal], InvoiceStatus]] = {
 }
 """The invoice state machine: (state, signal) → next state; a pair not listed changes nothing.
 
-``written_off`` and ``cancelled`` come from the invoice's own status and end the machine;
-``in_plan`` belongs to instalment plans.
+``written_off`` and ``cancelled`` come from the invoice's own status and end the machine. A
+resolved dispute reopens the invoice; the planner re-emits ``falls_due`` and ``goes_overdue`` on
+the day of the resolution when those dates have passed.
 """
 
 # Signals that happen on the same date apply in this order (a payment on the due date means
@@ -73,11 +86,15 @@ _SIGNAL_ORDER: Final[Mapping[Signal, int]] = {
     "issued": 0,
     "paid_in_full": 1,
     "disputed": 2,
-    "promised": 3,
-    "falls_due": 4,
-    "goes_overdue": 5,
-    "promise_broken": 6,
-    "escalated": 7,
+    "dispute_resolved": 3,
+    "promised": 4,
+    "plan_agreed": 5,
+    "falls_due": 6,
+    "goes_overdue": 7,
+    "promise_broken": 8,
+    "promise_lapsed": 9,
+    "plan_broken": 10,
+    "escalated": 11,
 }
 
 

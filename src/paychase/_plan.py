@@ -16,13 +16,25 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from paychase._actions import Action, InvoiceState, Plan
+from paychase._actions import Action, ChaseState, InstalmentDue, InvoiceState, Plan
 from paychase._amounts import ZERO
+from paychase._arrangements import Arrangement, arrangements_of
 from paychase._calendar import default_calendar, zone
-from paychase._case import EARLIEST, LATEST, Case, Client, ContactEvent
+from paychase._case import EARLIEST, LATEST, Case, Client, ContactEvent, Invoice, version_of
 from paychase._channels import broken_routes, choose_channel
 from paychase._charges import ChargeBook, Owed, amounts_of
-from paychase._facts import SETTLED, InvoiceFacts, Portfolio, about, latest, owed_on, read_facts
+from paychase._chases import ChaseContext, plan_chase
+from paychase._durations import Duration
+from paychase._facts import (
+    SETTLED,
+    InvoiceFacts,
+    Portfolio,
+    about,
+    latest,
+    owed_on,
+    policy_of,
+    read_facts,
+)
 from paychase._interest import RateTable, builtin_rate_table
 from paychase._ladder import Performed, ladder_progress
 from paychase._policy import ActionKind, Channel, Effect, Policy, Step
@@ -38,6 +50,20 @@ _AT_ONCE = time(0)
 _FEE_EFFECTS: frozenset[Effect] = frozenset({"apply_late_fee", "add_compensation"})
 # Requests for prepayments and stage payments go the client's usual way (SPEC §2 fallback).
 _REQUEST_STEP = Step.model_validate({"id": "request", "from": "issued", "action": "send_reminder"})
+# The note after an instalment's day passed unpaid: the next working day, at the usual hour.
+_INSTALMENT_MISSED = Step.model_validate(
+    {"id": "instalment_missed", "from": "due", "offset": "+1d", "action": "send_reminder"}
+)
+
+
+def _instalment_step(before: Duration) -> Step:
+    """The reminder `before` an instalment falls due, timed like a pre-due step."""
+    offset = Duration(-before.count, before.unit, before.weekday)
+    return Step.model_validate(
+        {"id": "instalment", "from": "due", "offset": offset, "action": "send_reminder"}
+    )
+
+
 # What undoes a sanction once everything it was for is settled (rules 2 and 10).
 _UNDO: tuple[tuple[str, str, ActionKind], ...] = (
     ("suspend", "restore", "restore_service"),
@@ -83,6 +109,7 @@ def plan(
     portfolio = Portfolio.of(checked, moment)
     actions: list[Action] = []
     states: dict[str, InvoiceState] = {}
+    chases: dict[str, ChaseState] = {}
     clocks: dict[tuple[str, str, str | None], ClientClock] = {}
     for position, client in enumerate(checked.clients):
         where = (client.timezone, client.country, client.subdivision)
@@ -97,6 +124,7 @@ def plan(
         client_actions, client_states = planner.plan()
         actions += client_actions
         states.update((state.id, state) for state in client_states)
+        chases.update((state.id, state) for state in planner.chase_states)
     # On UTC moments: comparing datetimes of different zones calls utcoffset() on both, which
     # made this sort cost 5 µs per invoice.
     actions.sort(key=lambda action: (action.at.astimezone(UTC), action.key))
@@ -105,6 +133,7 @@ def plan(
         policy=checked.policy.name,
         actions=tuple(actions),
         invoices=tuple(states[invoice.id] for invoice in checked.invoices),
+        chases=tuple(chases[chase.id] for chase in checked.chases) if checked.chases else None,
     )
 
 
@@ -154,6 +183,13 @@ class _Candidate:
     attempt: int
     effects: tuple[Effect, ...]
     notes: list[str]
+    policy: Policy
+    earliest: datetime  # the latest of its bounds: it may go at any open moment from then
+
+    @property
+    def ladder(self) -> Policy:
+        """The policy version the step belongs to."""
+        return self.policy
 
     @property
     def applies_fee(self) -> bool:
@@ -195,8 +231,14 @@ class _ClientPlanner:
         self.pauses = [(event, self._pause_after(event)) for event in self.inbound]
         # The same for every contact step of every invoice of the client: built once.
         self.gap_bound: Bound | None = None
-        # Local moments of the deposit and stage requests planned first (see `_work_actions`).
+        # Local moments of the deposit, stage and instalment requests planned first: the
+        # ladder's messages keep min_gap around them (see `_clear_of_requests`).
         self.planned_requests: list[datetime] = []
+        # The policy version each invoice follows (see `policy_of`).
+        self.ladders: dict[str, Policy] = {}
+        # The instalment plan in force for each invoice (see `_arrangements`).
+        self.arrangements: dict[str, Arrangement] = {}
+        self.chase_states: list[ChaseState] = []
         if self.last_contact is not None:
             last = clock.local(self.last_contact.at)
             self.gap_bound = Bound(
@@ -214,30 +256,32 @@ class _ClientPlanner:
     def plan(self) -> tuple[list[Action], list[InvoiceState]]:
         """The client's actions and the state of each of their invoices."""
         actions: list[Action] = self._work_actions()
+        actions += self._chase_actions()
+        invoices = self.portfolio.invoices_of.get(self.client.id, ())
+        arrangements = arrangements_of(
+            self.portfolio.plans_of.get(self.client.id, ()),
+            {invoice.id: invoice for invoice in invoices},
+            self.portfolio.contracts,
+            today=self.today,
+            calendar=self.clock.calendar,
+        )
+        self.arrangements = arrangements
+        actions += self._instalment_actions(arrangements)
         candidates: list[_Candidate] = []
         facts_of: list[InvoiceFacts] = []
-        for invoice in self.portfolio.invoices_of.get(self.client.id, ()):
-            contract = self.portfolio.contracts[invoice.contract]
-            events = self.portfolio.events_of_invoice.get(invoice.id, ())
-            facts = read_facts(invoice, contract, events, self.clock, self.today)
+        for invoice in invoices:
+            arrangement = arrangements.get(invoice.id)
+            facts, ladder = self._facts(invoice, arrangement)
             facts_of.append(facts)
-            if facts.state == "draft" or facts.state in ("cancelled", "written_off"):
+            if facts.state in ("cancelled", "written_off"):
                 continue
             if facts.state == "paid":
                 actions += self._residue_review(facts)
                 continue
-            if facts.disputes or facts.invoice.status == "disputed":
-                actions.append(self._dispute_review(facts))
-            if facts.balance.chased == ZERO:
+            if isinstance(ladder, str):
+                actions.append(self._review(facts, "policy", ladder))
                 continue
-            facts.progress = ladder_progress(self.policy, facts.events, self.clock.deadline_of)
-            owed = self._owed(facts, self.today)
-            if owed.problems:
-                actions.append(self._charges_review(facts, "; ".join(owed.problems)))
-            tolerance = facts.contract.tolerance
-            if tolerance is not None and owed.principal + owed.extra < tolerance:
-                continue
-            outcome = self._next_step(facts)
+            outcome = self._chase_invoice(facts, ladder, arrangement, actions)
             if isinstance(outcome, Action):
                 actions.append(outcome)
             elif outcome is not None:
@@ -246,18 +290,107 @@ class _ClientPlanner:
         actions += self._settlement_actions(facts_of)
         return actions, [self._state(facts, actions) for facts in facts_of]
 
+    def _chase_actions(self) -> list[Action]:
+        """The next step of each of the client's chases that are not about money (`_chases`).
+
+        Planned first, like requests: the ladder's messages keep min_gap around them.
+        """
+        context = ChaseContext(
+            self.clock,
+            self.now,
+            self.events,
+            self.gap_bound,
+            dict(self.portfolio.contracts),
+            self._route,
+            self._time,
+        )
+        actions = []
+        for chase in self.portfolio.chases_of.get(self.client.id, ()):
+            action, state = plan_chase(chase, context)
+            self.chase_states.append(state)
+            if action is not None:
+                actions.append(action)
+                if action.channel != "system":
+                    self.planned_requests.append(self.clock.local(action.at))
+        return actions
+
+    def _facts(
+        self, invoice: Invoice, arrangement: Arrangement | None
+    ) -> tuple[InvoiceFacts, Policy | str]:
+        """The invoice's facts, and the policy version it follows (or why none can be used)."""
+        contract = self.portfolio.contracts[invoice.contract]
+        events = self.portfolio.events_of_invoice.get(invoice.id, ())
+        ladder = policy_of(invoice, events, self.portfolio.policies, self.policy)
+        facts = read_facts(
+            invoice,
+            contract,
+            events,
+            self.clock,
+            self.today,
+            max_promise_hold=ladder.max_promise_hold if isinstance(ladder, Policy) else None,
+            plan_dates=arrangement.dates if arrangement is not None else None,
+        )
+        if isinstance(ladder, Policy):
+            self.ladders[invoice.id] = ladder
+        return facts, ladder
+
+    def _chase_invoice(
+        self,
+        facts: InvoiceFacts,
+        ladder: Policy,
+        arrangement: Arrangement | None,
+        actions: list[Action],
+    ) -> _Candidate | Action | None:
+        """The invoice's next ladder step; reviews and fee bookings it needs go to `actions`.
+
+        An invoice not issued yet gets only its first step, timed from its issue date: nothing
+        is reviewed before the invoice exists (rule 3).
+        """
+        issued = facts.state != "draft"
+        if issued and (facts.disputes or facts.invoice.status == "disputed"):
+            actions.append(self._dispute_review(facts))
+        if facts.balance.chased == ZERO:
+            return None
+        facts.progress = ladder_progress(ladder, facts.events, self.clock.deadline_of)
+        actions += self._late_bookings(facts)
+        owed = self._owed(facts, self.today)
+        if issued and owed.problems:
+            actions.append(self._charges_review(facts, "; ".join(owed.problems)))
+        tolerance = facts.contract.tolerance
+        if tolerance is not None and owed.principal + owed.extra < tolerance:
+            return None
+        if issued and facts.promised is not None and facts.promised.refused is not None:
+            actions.append(self._promise_review(facts, facts.promised.refused))
+        if arrangement is not None and arrangement.standing.honoured:
+            return None  # the plan's instalment reminders replace the ladder
+        return self._next_step(facts)
+
     # -- the next ladder step -------------------------------------------------------------
 
     def _next_step(
         self, facts: InvoiceFacts, *, start: int | None = None, not_before: Bound | None = None
     ) -> _Candidate | Action | None:
         """The first ladder step from `start` that applies to the invoice, timed and routed."""
+        ladder = self.ladders[facts.invoice.id]
         notes: list[str] = []
-        if facts.promise_broken and facts.promise is not None and facts.promise.promise:
-            notes.append(f"the promise to pay by {facts.promise.promise.date} was broken")
         first = facts.progress.next_index if start is None else start
-        for index in range(first, len(self.policy.steps)):
-            step = self.policy.steps[index]
+        restart: list[Bound] = [] if not_before is None else [not_before]
+        broken = self._broken_commitment(facts)
+        if broken is not None:
+            why, since = broken
+            resume = ladder.resume_index
+            if start is None and first < resume:
+                first = resume
+                why += f": the ladder resumes at '{ladder.steps[resume].id}'"
+            notes.append(why)
+            restart.append(Bound(self.clock.start_of(since), why))
+        resumed = self._resumed_after_dispute(facts)
+        if resumed is not None:
+            notes.append(resumed.why)
+            restart.append(resumed)
+        not_before = max(restart, key=lambda bound: bound.moment) if restart else None
+        for index in range(first, len(ladder.steps)):
+            step = ladder.steps[index]
             unmet = self._unmet(step, facts)
             if unmet is None and step.action == "suspend_service" and not facts.contract.suspension:
                 unmet = "the contract has no suspension clause"
@@ -283,9 +416,11 @@ class _ClientPlanner:
             if not_before is not None:
                 bounds.append(not_before)
             at, timing = self._time(scheduled, bounds, hour)
+            earliest = max(bound.moment for bound in bounds)
             if step.is_contact:
                 at, cleared = self._clear_of_requests(at, hour)
                 timing += cleared
+                earliest = at if cleared else earliest
             if _expired(scheduled, at, facts.due):
                 continue
             if channel is None:
@@ -299,9 +434,49 @@ class _ClientPlanner:
             effects = self._effects(step, facts, notes)
             attempt = facts.progress.attempts_at(index) + 1
             return _Candidate(
-                facts, index, step, kind, channel, at, scheduled, attempt, effects, notes
+                facts,
+                index,
+                step,
+                kind,
+                channel,
+                at,
+                scheduled,
+                attempt,
+                effects,
+                notes,
+                ladder,
+                earliest,
             )
         return None
+
+    def _resumed_after_dispute(self, facts: InvoiceFacts) -> Bound | None:
+        """Rule 7: dunning resumes where it stopped once a dispute is resolved, not before."""
+        resolution = facts.resolution
+        last = facts.progress.last
+        if resolution is None or facts.disputes or (last is not None and last.at > resolution.at):
+            return None
+        day = self.clock.local(resolution.at).date()
+        return Bound(
+            resolution.at,
+            f"rule 7: the dispute was resolved on {day} ({resolution.resolution}): dunning "
+            "resumes where it stopped",
+        )
+
+    def _broken_commitment(self, facts: InvoiceFacts) -> tuple[str, date] | None:
+        """Rule 7: a broken instalment plan or promise, and the day it broke, if there is one."""
+        arrangement = self.arrangements.get(facts.invoice.id)
+        if arrangement is not None and arrangement.standing.broken_on is not None:
+            return f"rule 7: {arrangement.broken_text()}", arrangement.standing.broken_on
+        promised = facts.promised.breach if facts.promised is not None else None
+        if promised is None:
+            return None
+        amount = f"{promised.amount} {facts.invoice.currency}" if promised.amount else "it"
+        held = f" (held until {promised.holds_until})" if promised.granted else ""
+        return (
+            f"rule 7: the promise made on {promised.made} to pay {amount} by {promised.by} "
+            f"was broken{held}",
+            (promised.holds_until or promised.by) + _ONE_DAY,
+        )
 
     def _clear_of_requests(self, at: datetime, hour: time) -> tuple[datetime, list[str]]:
         """Rule 5 against the planned requests: `at`, moved to min_gap after any it is near.
@@ -315,7 +490,7 @@ class _ClientPlanner:
             if clock.after(gap, clock.local(at)) > planned and clock.local(at) < until:
                 at = clock.first_open(until, hour)
                 notes.append(
-                    f"min_gap {gap} after the request planned for {planned:%Y-%m-%d %H:%M}"
+                    f"min_gap {gap} after the contact planned for {planned:%Y-%m-%d %H:%M}"
                 )
         return at, notes
 
@@ -351,7 +526,8 @@ class _ClientPlanner:
                 else (f"the client replied on {self.clock.local(reply.at).date()}")
             )
         if condition == "no_promise":
-            active = facts.promise is not None and not facts.promise_broken
+            promised = facts.promised
+            active = promised is not None and promised.granted and not promised.broken
             return "the client has promised to pay" if active else None
         if condition == "late_fee_allowed":
             return self.book.charges_allowed(facts.contract)
@@ -437,8 +613,9 @@ class _ClientPlanner:
         stated = facts.progress.last_deadline()
         if stated is None or stated.deadline is None:
             return "no final notice with a deadline has been sent"
-        until = self.policy.step_index(step.id) or len(self.policy.steps)
-        for later in self.policy.steps[stated.index + 1 : until]:
+        ladder = self.ladders[facts.invoice.id]
+        until = ladder.step_index(step.id) or len(ladder.steps)
+        for later in ladder.steps[stated.index + 1 : until]:
             if later.deadline is not None:
                 return f"the final notice '{later.id}' has not reached the client"
         return stated, stated.deadline
@@ -470,13 +647,26 @@ class _ClientPlanner:
     def _time(
         self, scheduled: datetime, bounds: list[Bound], hour: time
     ) -> tuple[datetime, list[str]]:
-        """The action's moment, and a note naming the bound that delayed it, if one did."""
+        """The action's moment, and a note naming the bound that delayed it, if one did.
+
+        A step whose day has passed is caught up at the first allowed moment from now, not at
+        today's `hour`: a host that runs once a day at 09:00 must find it due then, or a
+        10:00 step would be put off from one day to the next forever.
+        """
         binding = max(bounds, key=lambda bound: bound.moment)
-        at = self.clock.first_open(max(scheduled, binding.moment), hour)
         if binding.moment <= scheduled:
-            return at, []
+            return self.clock.first_open(scheduled, hour), []
         if binding.why == "catching up":
+            others = [bound.moment for bound in bounds if bound is not binding]
+            meant = self.clock.first_open(max([scheduled, *others]), hour)
+            opens = hour
+            if meant.date() < self.today:
+                opens = min(
+                    self.policy.quiet_hours[1] if self.policy.quiet_hours else time(0), hour
+                )
+            at = self.clock.first_open(binding.moment, opens)
             return at, [f"catching up: it was due on {scheduled.date()}"]
+        at = self.clock.first_open(binding.moment, hour)
         return at, [f"not before {self.clock.local(binding.moment):%Y-%m-%d %H:%M}: {binding.why}"]
 
     def _effects(self, step: Step, facts: InvoiceFacts, notes: list[str]) -> tuple[Effect, ...]:
@@ -558,7 +748,9 @@ class _ClientPlanner:
         """The cluster's action, after the fee bookings its step asks for (if any)."""
         day = self.clock.local(cluster[0].at).date()
         owed = [
-            self._owed(member.facts, day, applying=member if member.charges_late_fee else None)
+            self._owed(
+                member.facts, day, applying=member.step.id if member.charges_late_fee else None
+            )
             for member in cluster
         ]
         bookings = [
@@ -575,17 +767,58 @@ class _ClientPlanner:
         """An `apply_fee` for a message step whose effects charge a fee, unless booked already."""
         if member.kind == "apply_fee" or not member.applies_fee:
             return None
-        facts, step = member.facts, member.step
+        return self._fee_booking(member.facts, member.step, member.effects, at=member.at, owed=owed)
+
+    def _late_bookings(self, facts: InvoiceFacts) -> list[Action]:
+        """Fee bookings of message steps performed without their booking recorded.
+
+        A host that performs one action at a time may send the message and plan again before
+        booking its fee: the booking is still due, its fee claimed from the day the message
+        went and computed, like every action's amounts, as of the booking's own date (rule 6).
+        """
+        bookings = []
+        for performed in facts.progress.performed:
+            step = performed.step
+            if performed.given_up or step.action == "apply_fee":
+                continue
+            effects = self._effects(step, facts, [])
+            if not any(effect in _FEE_EFFECTS for effect in effects):
+                continue
+            sent = self.clock.local(performed.at).date()
+            at = self.clock.first_open(self.now, _AT_ONCE)
+            owed = self._owed(facts, self.clock.local(at).date())
+            booking = self._fee_booking(facts, step, effects, at=at, owed=owed, sent=sent)
+            if booking is not None:
+                bookings.append(booking)
+        return bookings
+
+    def _fee_booking(
+        self,
+        facts: InvoiceFacts,
+        step: Step,
+        effects: tuple[Effect, ...],
+        *,
+        at: datetime,
+        owed: Owed,
+        sent: date | None = None,
+    ) -> Action | None:
+        """The booking of what `step` charges, unless booked already (`sent`: performed then)."""
         key = f"{facts.contract.id}/{facts.invoice.id}/fee:{step.id}/1"
         if any(e.kind == "fee" and (e.key == key or e.step == step.id) for e in facts.events):
             return None
-        wanted = {"interest", "late_fee"} if "apply_late_fee" in member.effects else set()
-        if "add_compensation" in member.effects:
+        wanted = {"interest", "late_fee"} if "apply_late_fee" in effects else set()
+        if "add_compensation" in effects:
             wanted.add("compensation")
         charges = tuple(c for c in owed.charges if c.kind in wanted and c.amount > 0)
         if not charges:
             return None
         booked = ", ".join(f"{c.kind.replace('_', ' ')} {c.amount} {c.currency}" for c in charges)
+        when = (
+            f"with the message sent on {sent}: its booking is not recorded yet"
+            if sent is not None
+            else "with the message"
+        )
+        day = self.clock.local(at).date()
         return Action(
             key=key,
             kind="apply_fee",
@@ -593,13 +826,13 @@ class _ClientPlanner:
             invoices=(facts.invoice.id,),
             step=step.id,
             channel="system",
-            at=member.at,
+            at=at,
             amounts=amounts_of([owed], facts.invoice.currency),
             charges=charges,
+            policy=version_of(self.ladders[facts.invoice.id]),
             reason=f"rule 6: step '{step.id}' charges {facts.invoice.label} (due {facts.due}) "
-            f"{booked} as of {self.clock.local(member.at).date()}, as its effects "
-            f"{', '.join(e for e in member.effects if e in _FEE_EFFECTS)} say; book it with "
-            "the message",
+            f"{booked} as of {day}, as its effects "
+            f"{', '.join(e for e in effects if e in _FEE_EFFECTS)} say; book it {when}",
         )
 
     def _action(self, cluster: list[_Candidate], owed: list[Owed]) -> Action:
@@ -618,13 +851,14 @@ class _ClientPlanner:
             tone=step.tone,
             channel=lead.channel,
             at=lead.at,
-            template=step.template or f"{self.policy.name}/{step.id}",
+            template=step.template or f"{lead.ladder.name}/{step.id}",
             amounts=amounts_of(owed, currency),
             deadline=self.clock.deadline_of(step, lead.at),
             # Each invoice's own contract decides its fees; the message names every effect
             # some invoice in it carries, and the amounts charge each invoice by its contract.
             effects=tuple(e for e in step.effects if any(e in m.effects for m in cluster)),
             attach_invoice=step.attach_invoice,
+            policy=version_of(lead.ladder),
             charges=tuple(c for one in owed for c in one.charges)
             if lead.kind == "apply_fee"
             else (),
@@ -644,7 +878,7 @@ class _ClientPlanner:
         if last is not None:
             parts.append(_performed_text(last, self.clock))
         if lead.attempt > 1:
-            parts.append(f"attempt {lead.attempt} of {self.policy.max_attempts_per_step}")
+            parts.append(f"attempt {lead.attempt} of {lead.ladder.max_attempts_per_step}")
         for member in cluster:
             prefix = "" if member is lead else f"{member.facts.invoice.label}: "
             own = (
@@ -717,9 +951,12 @@ class _ClientPlanner:
 
     # -- money ---------------------------------------------------------------------------
 
-    def _owed(self, facts: InvoiceFacts, day: date, applying: _Candidate | None = None) -> Owed:
-        """What the invoice owes on the local date `day` (the action's date, rule 6)."""
-        step = applying.step.id if applying is not None else None
+    def _owed(self, facts: InvoiceFacts, day: date, applying: str | None = None) -> Owed:
+        """What the invoice owes on the local date `day` (the action's date, rule 6).
+
+        `applying` names a fee-charging step performed on `day`: its fee counts too.
+        """
+        step = applying
         memo = (facts.invoice.id, day, step)
         owed = self._owed_memo.get(memo)
         if owed is None:
@@ -746,7 +983,8 @@ class _ClientPlanner:
             contract.late_fee.kind == "none" and not contract.fixed_compensation
         ):
             return []
-        facts.progress = ladder_progress(self.policy, facts.events, self.clock.deadline_of)
+        ladder = self.ladders.get(facts.invoice.id, self.policy)
+        facts.progress = ladder_progress(ladder, facts.events, self.clock.deadline_of)
         owed = self._owed(facts, self.today)
         left = owed.principal + owed.extra
         tolerance = contract.tolerance or ZERO
@@ -788,14 +1026,15 @@ class _ClientPlanner:
         return self._review_action(facts, topic, 1, reason)
 
     def _review_action(self, facts: InvoiceFacts, topic: str, number: int, reason: str) -> Action:
-        """A task for a person about one invoice, as soon as the contact window allows."""
+        """A task for a person about one invoice, as soon as it exists and the window allows."""
+        issued = self.clock.start_of(facts.invoice.issued)
         return Action(
             key=f"{facts.contract.id}/{facts.invoice.id}/review:{topic}/{number}",
             kind="review",
             client=self.client.id,
             invoices=(facts.invoice.id,),
             channel="system",
-            at=self.clock.first_open(self.now, _AT_ONCE),
+            at=self.clock.first_open(max(self.now, issued), _AT_ONCE),
             amounts=amounts_of([self._owed(facts, self.today)], facts.invoice.currency),
             reason=reason,
         )
@@ -820,6 +1059,104 @@ class _ClientPlanner:
         reason = f"rule 7: {why}; {stopped}: review the dispute and record the outcome"
         return self._review_action(facts, "dispute", max(len(facts.disputes), 1), reason)
 
+    def _promise_review(self, facts: InvoiceFacts, why: str) -> Action:
+        """Rule 7: a promise later than the policy allows is not granted without a person."""
+        assert facts.promised is not None
+        reason = (
+            f"rule 7: {why}; dunning goes on: accept it as an instalment plan with one "
+            "instalment, or answer the client"
+        )
+        number = sum(1 for e in facts.events if e.kind == "promise")
+        return self._review_action(facts, "promise", number, reason)
+
+    # -- instalment plans ----------------------------------------------------------------
+
+    def _instalment_actions(self, arrangements: dict[str, Arrangement]) -> list[Action]:
+        """A reminder before each instalment of an honoured plan, and a note when one is late.
+
+        They are contacts planned first, like requests: the ladder's messages for the client's
+        other invoices keep min_gap around them (rule 5).
+        """
+        actions = []
+        honoured = (a for a in dict.fromkeys(arrangements.values()) if a.standing.honoured)
+        for arrangement in sorted(honoured, key=lambda a: a.plan.id):
+            action = self._instalment_action(arrangement)
+            if action is not None:
+                actions.append(action)
+                if action.channel != "system":
+                    self.planned_requests.append(self.clock.local(action.at))
+        return actions
+
+    def _instalment_action(self, arrangement: Arrangement) -> Action | None:
+        clock, policy, plan = self.clock, self.policy, arrangement.plan
+        due = arrangement.standing.next
+        assert due is not None  # an honoured plan is not complete
+        late = self.today > due.due
+        topic = "instalment_missed" if late else "instalment"
+        key = f"{arrangement.key_prefix}/{topic}-{due.number}:{plan.id}/1"
+        if any(event.key == key for event in self.events):
+            return None
+        kind, channel, routing = self._route(_REQUEST_STEP)
+        hour = clock.hour_for(kind)
+        step = _INSTALMENT_MISSED if late else _instalment_step(policy.instalment_reminder)
+        anchor = clock.start_of(due.due)
+        scheduled = clock.scheduled(step, anchor, due.due, hour)
+        bounds = [Bound(self.now, "catching up"), Bound(clock.start_of(plan.agreed), "agreed")]
+        if self.gap_bound is not None:
+            bounds.append(self.gap_bound)
+        at, timing = self._time(scheduled, bounds, hour)
+        grace_end = arrangement.grace.shift_date(due.due, clock.calendar)
+        if (not late and at.date() >= due.due) or at.date() > grace_end:
+            return None  # too late to remind: the missed note, or the plan's end, comes next
+        currency = arrangement.currency
+        standing = arrangement.standing
+        asked = Owed(arrangement.total, standing.paid, standing.short, ZERO, ZERO, ZERO)
+        reason = [self._instalment_reason(arrangement, late, grace_end), *timing, *routing]
+        if channel is None:
+            channel, kind, topic = "system", "review", f"review:{topic}"
+            reason.append("rule 9: no working channel: verify the client's contact details")
+        return Action(
+            key=key,
+            kind=kind,
+            client=self.client.id,
+            invoices=tuple(sorted(i.id for i in arrangement.invoices)),
+            step=topic,
+            tone="friendly",
+            channel=channel,
+            at=at,
+            template=f"instalment/{'missed' if late else 'reminder'}",
+            amounts=amounts_of([asked], currency),
+            deadline=grace_end if late else due.due,
+            instalment=InstalmentDue(
+                plan=plan.id,
+                number=due.number,
+                of=len(arrangement.instalments),
+                due=due.due,
+                amount=due.amount,
+                short=arrangement.standing.short,
+                currency=currency,
+            ),
+            reason="; ".join(reason),
+        )
+
+    def _instalment_reason(self, arrangement: Arrangement, late: bool, grace_end: date) -> str:
+        due, standing = arrangement.standing.next, arrangement.standing
+        assert due is not None
+        plan, currency = arrangement.plan, arrangement.currency
+        head = (
+            f"rule 7: instalment plan '{plan.id}' (agreed {plan.agreed}): instalment "
+            f"{due.number} of {len(arrangement.instalments)}, {due.amount} {currency}, "
+        )
+        if late:
+            return (
+                f"{head}fell due on {due.due} and {standing.short} {currency} of it is unpaid; "
+                f"the plan breaks unless it is paid by {grace_end}"
+            )
+        return (
+            f"{head}falls due on {due.due}: a reminder {self.policy.instalment_reminder} "
+            "before; the plan is kept so far, so the ladder waits"
+        )
+
     def _settlement_actions(self, facts_of: list[InvoiceFacts]) -> list[Action]:
         """Rule 10 and 2: restore a suspended service / resume paused work once all is paid."""
         settled = {facts.invoice.id for facts in facts_of if facts.state in SETTLED}
@@ -827,7 +1164,7 @@ class _ClientPlanner:
         actions = []
         for stop, start, kind in _UNDO:
             # Pauses for a prepayment or a kill fee are undone by `_work`, not by settling.
-            ladder = [e for e in self.events if not is_work_key(e.key)]
+            ladder = [e for e in self.events if not is_work_key(e.key) and e.chase is None]
             stops = [e for e in ladder if e.kind == stop]
             toggles = [e for e in ladder if e.kind in (stop, start)]
             latest = toggles[-1] if toggles else None
@@ -894,10 +1231,21 @@ def _clusters(candidates: list[_Candidate]) -> list[list[_Candidate]]:
         remaining = members
         while remaining:
             lead_at = remaining[0].at
-            clusters.append([m for m in remaining if m.at <= lead_at])
-            remaining = [m for m in remaining if m.at > lead_at]
+            joined = [m for m in remaining if m.at <= lead_at or _may_join(m, lead_at)]
+            clusters.append(joined)
+            remaining = [m for m in remaining if m not in joined]
     clusters.sort(key=lambda c: (c[0].at, -c[0].index, c[0].facts.invoice.id))
     return clusters
+
+
+def _may_join(member: _Candidate, lead_at: datetime) -> bool:
+    """Whether a step planned for later on the lead's day may go with it (rule 5).
+
+    The hour is the policy's preference, the bounds are rules: a step due later the same day,
+    with every bound passed by the lead's moment, goes in the lead's message rather than in a
+    second message a few hours later (a caught-up step goes before `send_at`).
+    """
+    return member.at.date() == lead_at.date() and member.earliest <= lead_at
 
 
 def _is_contact_that_got_through(event: ContactEvent) -> bool:

@@ -20,12 +20,13 @@ from paychase._actions import Charge, InvoiceStatus
 from paychase._calendar import default_calendar, zone
 from paychase._case import Case, Payment
 from paychase._charges import ChargeBook, Owed, amounts_of
-from paychase._facts import InvoiceFacts, Portfolio, owed_on, read_facts
+from paychase._facts import InvoiceFacts, Portfolio, owed_on, policy_of, read_facts
 from paychase._interest import RateTable, builtin_rate_table
 from paychase._ladder import ladder_progress
 from paychase._model import FrozenModel
 from paychase._money import Amount
 from paychase._plan import client_calendar, planning_moment
+from paychase._policy import Policy
 from paychase._protocols import CalendarFactory
 from paychase._schedule import ClientClock
 from paychase.errors import InvalidCaseError
@@ -125,10 +126,13 @@ def statement(
         contract = portfolio.contracts[invoice.contract]
         events = portfolio.events_of_invoice.get(invoice.id, ())
         facts = read_facts(invoice, contract, events, clock, today)
-        facts.progress = ladder_progress(checked.policy, events, clock.deadline_of)
+        ladder = policy_of(invoice, events, portfolio.policies, checked.policy)
+        facts.progress = ladder_progress(
+            ladder if isinstance(ladder, Policy) else checked.policy, events, clock.deadline_of
+        )
         waived = facts.state == "paid" and contract.waive_charges_when_paid
         owed = (
-            _nothing_owed(invoice.total, facts.balance.paid)
+            _nothing_owed(invoice.billed, facts.balance.paid)
             if invoice.status == "written_off" or waived
             else owed_on(facts, book, clock, today=today, day=today)
         )

@@ -279,7 +279,7 @@ def _prepaid(contract: Contract, topic: Prepayment, books: _Books) -> _Prepaid |
         basis=required[1],
         invoices=invoices,
         paid=round_money(sum((balance_of(i, books.today).paid for i in invoices), ZERO), currency),
-        billed=round_money(sum((i.total for i in invoices), ZERO), currency),
+        billed=round_money(sum((i.billed for i in invoices), ZERO), currency),
     )
 
 
@@ -463,7 +463,7 @@ def _kill_fee_charge(
         value = contract_value(contract)
         if clause.rate is None or value is None:  # Case validation refuses both
             return None
-        billed = sum((i.total for i in books.of(contract, _BILLS_WORK)), ZERO)
+        billed = sum((i.billed for i in books.of(contract, _BILLS_WORK)), ZERO)
         base = round_money(max(value - billed, ZERO), currency)
         exact = base * clause.rate / _HUNDRED
         fee = round_money(exact, currency)

@@ -14,6 +14,7 @@ from tests.strategies import (
     Json,
     Parties,
     after_due,
+    books_a_sent_message,
     calendar_of,
     cases,
     checked,
@@ -70,6 +71,8 @@ def _check_pause(case: Json, now: datetime) -> None:
             continue
         client = parties.client(action.client)
         events = parties.events_of(client.id, now)
+        if books_a_sent_message(action, policy, events, client):
+            continue  # the fee of a message sent before the reply: no new escalation
         for invoice_id in action.invoices:
             inbound = [
                 e

@@ -1,7 +1,9 @@
 """The template check: every built-in step in every language renders, and states no term itself.
 
 ``paychase templates check`` renders each sample action (one per step of every built-in policy,
-one per kind outside the ladder) in each built-in language and reports three kinds of problem:
+the ``prospect`` and ``project`` chases included, one per kind outside the ladder, an instalment
+reminder and a missed-instalment note) in each built-in language and reports three kinds of
+problem:
 
 * **missing** — the language has no text of its own for the step and would fall back to another;
 * **failing** — rendering raised (an undefined variable, a syntax error, a sandbox violation);
@@ -22,7 +24,7 @@ from typing import Literal
 from babel import Locale
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
-from paychase._policy import BUILTIN_POLICIES
+from paychase._policy import BUILTIN_POLICIES, CHASE_POLICIES
 from paychase.errors import PaychaseError
 from paychase.shell._render import Renderer, template_names
 from paychase.shell._samples import samples
@@ -144,7 +146,7 @@ def _render_all(
     language = Locale.parse(locale).language
     loaders = [*host, BuiltinTemplates()]
     seen: set[str] = set()
-    for policy in BUILTIN_POLICIES:
+    for policy in (*BUILTIN_POLICIES, *CHASE_POLICIES):
         for sample in samples(policy, language):
             name = template_names(sample.action)[0]
             if name in seen:

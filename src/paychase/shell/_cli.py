@@ -168,7 +168,33 @@ def render_table(result: Plan, width: int | None = None) -> str:
                 widths=(16, 11, 8, 13, 18, 10),
             )
         )
+    lines += _chase_rows(result)
     return "\n".join(line.rstrip() for line in lines)
+
+
+_CHASE_WIDTHS = (16, 11, 8, 13, 18, 10)
+
+
+def _chase_rows(result: Plan) -> list[str]:
+    """Where each chase that is not about money stands, under the invoices."""
+    if not result.chases:
+        return []
+    lines = ["", _row(("CHASE", "STATE", "KIND", "STEP", "CLIENT", "NEXT"), widths=_CHASE_WIDTHS)]
+    lines += [
+        _row(
+            (
+                chase.id,
+                chase.state,
+                chase.kind,
+                chase.step or "-",
+                chase.client,
+                str(chase.next_review or "-"),
+            ),
+            widths=_CHASE_WIDTHS,
+        )
+        for chase in result.chases
+    ]
+    return lines
 
 
 _STATEMENT_WIDTHS = (16, 10, 9, 12, 12, 10, 10, 14)
@@ -232,7 +258,7 @@ def _cells(action: Action) -> tuple[str, ...]:
     return (
         f"{action.at:%Y-%m-%d %H:%M %z}",
         action.client,
-        ",".join(action.invoices),
+        ",".join(action.invoices) or (f"chase:{action.chase}" if action.chase else ""),
         action.step or action.kind,
         _channel_text(action),
         amount,

@@ -14,9 +14,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from paychase._actions import Action, Amounts, Charge
+from paychase._actions import Action, Amounts, Charge, InstalmentDue
 from paychase._calendar import zone
-from paychase._case import Case, Client, ContactEvent, Contract, Sender
+from paychase._case import Case, Chase, Client, ContactEvent, Contract, KillFee, Sender
 from paychase._interest import RateTable
 from paychase._protocols import CalendarFactory
 from paychase._statement import Statement, StatementLine, statement
@@ -56,7 +56,8 @@ def build_context(
     local = action.at.astimezone(zone(client.timezone))
     account = statement(case, client.id, now=action.at, calendars=calendars, rates=rates)
     lines = [line for line in account.lines if line.invoice in action.invoices]
-    contract = _contract_of(case, action, lines)
+    chase = next((c for c in case.chases if c.id == action.chase), None)
+    contract = _contract_of(case, action, lines, chase)
     numbers = {line.invoice: line.number or line.invoice for line in account.lines}
     claim = _claims_charges(action, case.history)
     return {
@@ -85,6 +86,11 @@ def build_context(
         "attach_invoice": action.attach_invoice,
         "terms": terms_variables(contract, locale) if contract else None,
         "work": _work(action, contract),
+        "chase": _chase(chase, case.history, client, locale) if chase else None,
+        "kill_fee": _kill_fee(contract.kill_fee, contract.currency, locale)
+        if chase and chase.kind == "project" and contract and contract.kill_fee
+        else None,
+        "instalment": _instalment(case, action.instalment, locale) if action.instalment else None,
         "history": [_event(e, client, locale) for e in case.history if e.client == client.id],
         "bounced": any(
             e.client == client.id and e.outcome in ("bounced", "failed") for e in case.history
@@ -93,8 +99,16 @@ def build_context(
     }
 
 
-def _contract_of(case: Case, action: Action, lines: list[StatementLine]) -> Contract | None:
-    wanted = lines[0].contract if lines else action.key.split("/", 1)[0].split("+", 1)[0]
+def _contract_of(
+    case: Case, action: Action, lines: list[StatementLine], chase: Chase | None
+) -> Contract | None:
+    """The contract whose terms the message may quote: its invoices', or the chase's."""
+    if lines:
+        wanted: str | None = lines[0].contract
+    elif chase is not None:
+        wanted = chase.contract  # a prospect has none yet
+    else:
+        wanted = action.key.split("/", 1)[0].split("+", 1)[0]
     return next((c for c in case.contracts if c.id == wanted), None)
 
 
@@ -275,13 +289,7 @@ def terms_variables(contract: Contract, locale: str) -> dict[str, Any]:
         }
         if contract.suspension
         else None,
-        "kill_fee": {
-            "after_silence": Span(contract.kill_fee.after_silence, locale),
-            "rate": rate(contract.kill_fee.rate),
-            "amount": money(contract.kill_fee.amount),
-        }
-        if contract.kill_fee
-        else None,
+        "kill_fee": _kill_fee(contract.kill_fee, currency, locale) if contract.kill_fee else None,
         "deposit": {
             "rate": rate(contract.deposit.rate),
             "amount": money(contract.deposit.amount),
@@ -297,6 +305,58 @@ def _discount(contract: Contract, locale: str) -> Mapping[str, Any] | None:
     if discount is None:
         return None
     return {"rate": Rate(discount.rate, locale), "within": Span(discount.within, locale)}
+
+
+def _kill_fee(clause: KillFee, currency: str, locale: str) -> dict[str, Any]:
+    """The kill-fee clause: a share (`rate`) of the remaining contract value, or an `amount`."""
+    return {
+        "after_silence": Span(clause.after_silence, locale),
+        "rate": Rate(clause.rate, locale) if clause.rate is not None else None,
+        "amount": Money(clause.amount, currency, locale) if clause.amount is not None else None,
+    }
+
+
+def _chase(
+    chase: Chase, history: tuple[ContactEvent, ...], client: Client, locale: str
+) -> dict[str, Any]:
+    """The silent conversation a chase message is about, and what we did about it so far."""
+    ours = [e for e in history if e.chase == chase.id and e.direction == "out"]
+    stated = [e.deadline for e in ours if e.deadline is not None]
+    started = chase.started.astimezone(zone(client.timezone))
+    return {
+        "id": chase.id,
+        "kind": chase.kind,
+        "subject": chase.subject,
+        "contract": chase.contract,
+        "sent": Day(started.date(), locale),
+        "sent_at": Moment(started, locale),
+        "channels": list(
+            dict.fromkeys(e.channel for e in ours if e.channel not in (None, "system", "phone"))
+        ),
+        "deadline": Day(stated[-1], locale) if stated else None,
+    }
+
+
+def _instalment(case: Case, due: InstalmentDue, locale: str) -> dict[str, Any]:
+    """The instalment a reminder is about, and where the client stands on the plan."""
+    currency = due.currency
+    plan = next((p for p in case.instalment_plans if p.id == due.plan), None)
+
+    def money(value: Decimal) -> Money:
+        return Money(value, currency, locale)
+
+    return {
+        "plan": due.plan,
+        "number": due.number,
+        "of": due.of,
+        "last": due.number == due.of,
+        "due": Day(due.due, locale),
+        "amount": money(due.amount),
+        "short": money(due.short),
+        "partly_paid": due.short < due.amount,
+        "currency": currency,
+        "agreed": Day(plan.agreed, locale) if plan is not None else None,
+    }
 
 
 def _work(action: Action, contract: Contract | None) -> dict[str, Any]:
@@ -318,5 +378,6 @@ def _event(event: ContactEvent, client: Client, locale: str) -> dict[str, Any]:
         "step": event.step,
         "outcome": event.outcome,
         "invoices": list(event.invoices),
+        "chase": event.chase,
         "deadline": Day(event.deadline, locale) if event.deadline else None,
     }

@@ -78,6 +78,8 @@ def performed_event(
             "outcome": outcome,
             "deadline": action.deadline,
             "to": to,
+            "chase": action.chase,
+            "policy": action.policy,
         }
     )
 

@@ -154,7 +154,7 @@ class Renderer:
                 "rendering needs the sender's identity: add 'sender' with at least a 'name'",
                 field="sender",
             )
-        audience = "sender" if action.kind in _FOR_SENDER else "client"
+        audience = _audience(action)
         wanted = locale or (case.sender.locale if audience == "sender" else client.locale)
         name, written_in = self._resolve(action, locale_chain(wanted))
         reading, chain = _reading(wanted, written_in)
@@ -256,6 +256,17 @@ class Renderer:
             else:
                 attachments.append(document)
         return tuple(attachments), tuple(notes)
+
+
+def _audience(action: Action) -> str:
+    """Who reads the text: the sender for tasks, the client for everything else.
+
+    A chase's ``pause_work`` is a task too: the client was told by the notice before it, and
+    the pause is something the sender does, not another message to a silent client.
+    """
+    if action.kind in _FOR_SENDER or (action.kind == "pause_work" and action.chase is not None):
+        return "sender"
+    return "client"
 
 
 def _domain(address: str | None) -> str:

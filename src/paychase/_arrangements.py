@@ -1,0 +1,136 @@
+"""Instalment plans in force: each plan's schedule and how the client keeps to it.
+
+A client who cannot pay at once may agree to pay in instalments (a case's
+``instalment_plans``). The plan in force for an invoice is the latest one agreed by the planning
+date that covers it. Its schedule settles the plan's total — by default the unpaid principal of
+its invoices the day before it was agreed — and the payments made to those invoices from the
+day of the agreement count toward it, in date order. An instalment unpaid by the end of its
+grace (the plan's own, else the contract's) breaks the plan for good: a later payment reduces
+the balance but does not mend the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from paychase._amounts import ZERO
+from paychase._case import Contract, InstalmentPlan, Invoice
+from paychase._durations import Duration
+from paychase._instalments import Instalment, Standing, schedule, standing
+from paychase._protocols import HolidayCalendar
+from paychase.errors import InvalidCaseError
+
+__all__ = ["Arrangement", "arrangements_of"]
+
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Arrangement:
+    """One instalment plan in force: its invoices, schedule and standing at the planning date."""
+
+    plan: InstalmentPlan
+    invoices: tuple[Invoice, ...]
+    contracts: tuple[str, ...]
+    currency: str
+    total: Decimal
+    instalments: tuple[Instalment, ...]
+    standing: Standing
+    grace: Duration
+
+    @property
+    def dates(self) -> tuple[date, date | None]:
+        """When the plan was agreed, and when it broke (None: it has not)."""
+        return self.plan.agreed, self.standing.broken_on
+
+    @property
+    def key_prefix(self) -> str:
+        """The ``{contracts}/{invoices}`` every key of the plan's actions starts with."""
+        return f"{'+'.join(self.contracts)}/{'+'.join(sorted(i.id for i in self.invoices))}"
+
+    def broken_text(self) -> str:
+        """Why the plan no longer holds, naming the instalment missed and the dates (rule 12)."""
+        missed = self.standing.missed
+        assert missed is not None
+        assert self.standing.broken_on is not None
+        return (
+            f"the instalment plan '{self.plan.id}' agreed on {self.plan.agreed} was broken: "
+            f"instalment {missed.number} of {len(self.instalments)} ({missed.amount} "
+            f"{self.currency}, due {missed.due}) was not paid by "
+            f"{self.standing.broken_on - _ONE_DAY}"
+        )
+
+
+def arrangements_of(
+    plans: Sequence[InstalmentPlan],
+    invoices: Mapping[str, Invoice],
+    contracts: Mapping[str, Contract],
+    *,
+    today: date,
+    calendar: HolidayCalendar,
+) -> dict[str, Arrangement]:
+    """The plan in force for each invoice of `plans` on `today`, by invoice id."""
+    in_force: dict[str, InstalmentPlan] = {}
+    for plan in sorted(plans, key=lambda p: (p.agreed, p.id)):
+        if plan.agreed <= today:
+            in_force.update(dict.fromkeys(plan.invoices, plan))
+    found: dict[str, Arrangement] = {}
+    for plan in dict.fromkeys(in_force.values()):
+        arrangement = _arrangement(plan, invoices, contracts, today, calendar)
+        if arrangement is None:
+            continue
+        found.update((i.id, arrangement) for i in arrangement.invoices if in_force[i.id] is plan)
+    return found
+
+
+def _arrangement(
+    plan: InstalmentPlan,
+    invoices: Mapping[str, Invoice],
+    contracts: Mapping[str, Contract],
+    today: date,
+    calendar: HolidayCalendar,
+) -> Arrangement | None:
+    """The plan's schedule and standing; None when nothing was left to settle by instalments."""
+    covered = tuple(invoices[invoice_id] for invoice_id in plan.invoices)
+    currency = covered[0].currency
+    total = plan.total if plan.total is not None else _unpaid_before(covered, plan.agreed)
+    if total <= 0:
+        return None
+    try:
+        instalments = schedule(total, currency, plan.instalments, plan.first, plan.every)
+    except ValueError as error:
+        raise InvalidCaseError(
+            f"instalment plan '{plan.id}': {error}", field="instalment_plans", value=plan.id
+        ) from None
+    grace = plan.grace or contracts[covered[0].contract].grace
+    payments = sorted(
+        (p.date, p.amount) for invoice in covered for p in invoice.payments if p.date >= plan.agreed
+    )
+    kept = standing(instalments, payments, today, lambda due: grace.shift_date(due, calendar))
+    return Arrangement(
+        plan,
+        covered,
+        tuple(sorted({invoice.contract for invoice in covered})),
+        currency,
+        total,
+        instalments,
+        kept,
+        grace,
+    )
+
+
+def _unpaid_before(invoices: Sequence[Invoice], agreed: date) -> Decimal:
+    """What the invoices still billed the day before the plan was agreed."""
+    return sum(
+        (
+            max(
+                invoice.billed - sum((p.amount for p in invoice.payments if p.date < agreed), ZERO),
+                ZERO,
+            )
+            for invoice in invoices
+        ),
+        ZERO,
+    )

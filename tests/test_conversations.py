@@ -1,0 +1,573 @@
+"""Conversations in the planner: instalment plans, promises, disputes, chases, policy versions.
+
+Each test builds one small case around a freelancer's invoice of 1 000.00 PLN (issued 1
+February 2026, due 15 February, three days of grace) and reads the plan at a chosen moment.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from paychase import Action, Plan, builtin_policy, plan
+from paychase.errors import CurrencyMismatchError, InvalidCaseError
+from paychase.shell._cli import render_table
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+BASE: dict[str, Any] = {
+    "version": 1,
+    "policy": "freelancer",
+    "clients": [
+        {
+            "id": "c1",
+            "name": "ACME",
+            "country": "PL",
+            "timezone": "Europe/Warsaw",
+            "contacts": {"email": "a@acme.example", "phone": "+48 22 555 01 23"},
+        }
+    ],
+    "contracts": [{"id": "k1", "client": "c1", "currency": "PLN", "grace": "3d"}],
+    "invoices": [
+        {
+            "id": "inv-1",
+            "contract": "k1",
+            "issued": "2026-02-01",
+            "due": "2026-02-15",
+            "total": "1000.00",
+            "currency": "PLN",
+        }
+    ],
+}
+
+
+def _case(**changes: Any) -> dict[str, Any]:
+    case = copy.deepcopy(BASE)
+    case.update(copy.deepcopy(changes))
+    return case
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=WARSAW)
+
+
+def _plan(case: dict[str, Any], when: str) -> Plan:
+    return plan(case, now=_at(when))
+
+
+def _state(result: Plan) -> str:
+    return result.invoices[0].state
+
+
+def _ladder(result: Plan) -> list[Action]:
+    """The actions that are ladder steps of the freelancer policy."""
+    steps = {step.id for step in builtin_policy("freelancer").steps}
+    return [action for action in result.actions if action.step in steps]
+
+
+def _event(at: str, kind: str, **fields: Any) -> dict[str, Any]:
+    direction = "out" if kind in ("reminder", "call", "letter") else "in"
+    return {
+        "at": f"{at}+01:00",
+        "client": "c1",
+        "invoices": ["inv-1"],
+        "direction": fields.pop("direction", direction),
+        "kind": kind,
+        **fields,
+    }
+
+
+def _paid(*payments: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"date": day, "amount": amount} for day, amount in payments]
+
+
+# -- instalment plans ---------------------------------------------------------------------------
+
+PLAN = {
+    "id": "p1",
+    "client": "c1",
+    "invoices": ["inv-1"],
+    "agreed": "2026-03-01",
+    "instalments": 3,
+    "first": "2026-03-16",
+}
+
+
+def _with_plan(*payments: tuple[str, str], **changes: Any) -> dict[str, Any]:
+    case = _case(instalment_plans=[{**PLAN, **changes}])
+    case["invoices"][0]["payments"] = _paid(*payments)
+    return case
+
+
+def test_an_honoured_plan_replaces_the_ladder_with_instalment_reminders() -> None:
+    result = _plan(_with_plan(), "2026-03-10T09:00")
+    assert _state(result) == "in_plan"
+    assert _ladder(result) == []
+    (reminder,) = result.actions
+    assert reminder.key == "k1/inv-1/instalment-1:p1/1"
+    assert reminder.step == "instalment"
+    assert reminder.template == "instalment/reminder"
+    assert reminder.at == _at("2026-03-13T10:00")  # 3 days before the 16th, at send_at
+    assert reminder.instalment is not None
+    assert (reminder.instalment.number, reminder.instalment.of) == (1, 3)
+    assert reminder.instalment.amount == Decimal("333.33")
+    assert reminder.amounts is not None
+    assert reminder.amounts.total == Decimal("333.33")
+    assert reminder.deadline == date(2026, 3, 16)
+    assert "instalment 1 of 3" in reminder.reason
+
+
+def test_the_last_instalment_absorbs_the_rounding() -> None:
+    paid_two = _with_plan(("2026-03-16", "333.33"), ("2026-04-16", "333.33"))
+    (reminder,) = _plan(paid_two, "2026-05-10T09:00").actions
+    assert reminder.instalment is not None
+    assert reminder.instalment.number == 3
+    assert reminder.instalment.amount == Decimal("333.34")
+
+
+def test_a_reminder_already_sent_is_not_planned_again() -> None:
+    case = _with_plan()
+    case["history"] = [
+        _event("2026-03-13T10:00", "reminder", step="instalment", key="k1/inv-1/instalment-1:p1/1")
+    ]
+    assert _plan(case, "2026-03-14T09:00").actions == ()
+
+
+def test_an_unpaid_instalment_gets_a_note_inside_its_grace() -> None:
+    result = _plan(_with_plan(), "2026-03-17T09:00")
+    (note,) = result.actions
+    assert note.step == "instalment_missed"
+    assert note.template == "instalment/missed"
+    assert note.deadline == date(2026, 3, 19)  # 16 March + 3 days of grace
+    assert "the plan breaks unless it is paid by 2026-03-19" in note.reason
+    assert _state(result) == "in_plan"
+
+
+def test_a_missed_instalment_after_grace_breaks_the_plan_and_the_ladder_resumes_firm() -> None:
+    result = _plan(_with_plan(), "2026-03-20T09:00")
+    assert _state(result) == "overdue"
+    (step,) = _ladder(result)
+    assert step.step == "firm"
+    assert "instalment plan 'p1' agreed on 2026-03-01 was broken" in step.reason
+    assert "instalment 1 of 3 (333.33 PLN, due 2026-03-16) was not paid by 2026-03-19" in (
+        step.reason
+    )
+    assert "the ladder resumes at 'firm'" in step.reason
+
+
+def test_paying_inside_grace_keeps_the_plan() -> None:
+    result = _plan(_with_plan(("2026-03-18", "333.33")), "2026-03-20T09:00")
+    assert _state(result) == "in_plan"
+    assert _ladder(result) == []
+
+
+def test_a_late_payment_does_not_mend_a_broken_plan() -> None:
+    result = _plan(_with_plan(("2026-03-25", "333.33")), "2026-03-26T09:00")
+    assert _state(result) == "overdue"
+    assert [a.step for a in _ladder(result)] == ["firm"]
+
+
+def test_paying_the_plan_in_full_settles_the_invoice() -> None:
+    result = _plan(_with_plan(("2026-03-05", "1000.00")), "2026-03-10T09:00")
+    assert _state(result) == "paid"
+    assert result.actions == ()
+
+
+def test_a_plan_counts_the_balance_left_when_it_was_agreed() -> None:
+    case = _with_plan(("2026-02-20", "400.00"))
+    (reminder,) = _plan(case, "2026-03-10T09:00").actions
+    assert reminder.instalment is not None
+    assert reminder.instalment.amount == Decimal("200.00")  # 600.00 in three
+
+
+def test_a_plan_in_a_currency_without_decimals_splits_whole_units() -> None:
+    case = _with_plan(total="1000")
+    case["contracts"][0]["currency"] = "JPY"
+    case["invoices"][0].update(currency="JPY", total="1000")
+    (reminder,) = _plan(case, "2026-03-10T09:00").actions
+    assert reminder.instalment is not None
+    assert reminder.instalment.amount == Decimal(333)
+
+
+def test_a_plan_agreed_later_than_now_does_not_hold_yet() -> None:
+    result = _plan(_with_plan(agreed="2026-03-20", first="2026-04-01"), "2026-03-10T09:00")
+    assert _state(result) == "overdue"
+    assert _ladder(result)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"invoices": ["nope"]}, "instalment_plans[0].invoices[0]"),
+        ({"client": "nobody"}, "instalment_plans[0].client"),
+        ({"first": "2026-02-01"}, "instalment_plans.0"),
+        ({"instalments": 0}, "instalment_plans.0.instalments"),
+        ({"every": "1y"}, "instalment_plans.0.every"),
+        ({"total": "10.001"}, "instalment_plans[0].total"),
+    ],
+)
+def test_a_bad_plan_is_refused_naming_the_field(change: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidCaseError) as caught:
+        _plan(_with_plan(**change), "2026-03-10T09:00")
+    assert (
+        str(caught.value)
+        .replace("[", ".")
+        .replace("]", "")
+        .startswith(field.replace("[", ".").replace("]", ""))
+    )
+
+
+def test_a_plan_over_two_currencies_is_refused() -> None:
+    case = _with_plan(invoices=["inv-1", "inv-2"])
+    case["contracts"].append({"id": "k2", "client": "c1", "currency": "EUR"})
+    case["invoices"].append(
+        {**case["invoices"][0], "id": "inv-2", "contract": "k2", "currency": "EUR"}
+    )
+    with pytest.raises(CurrencyMismatchError):
+        _plan(case, "2026-03-10T09:00")
+
+
+# -- promises -------------------------------------------------------------------------------------
+
+
+def test_a_promise_beyond_the_maximum_hold_gives_a_review_and_no_hold() -> None:
+    case = _case(history=[_event("2026-02-20T10:00", "promise", promise={"date": "2026-06-01"})])
+    result = _plan(case, "2026-02-21T09:00")
+    review = next(a for a in result.actions if a.kind == "review")
+    assert review.key == "k1/inv-1/review:promise/1"
+    assert "later than a promise may hold (30 days: max_promise_hold 30d)" in review.reason
+    assert _state(result) == "overdue"
+    assert _ladder(result)
+
+
+def test_a_partial_promise_kept_lets_the_rest_be_chased_after_the_hold() -> None:
+    promise = _event("2026-02-20T10:00", "promise", promise={"date": "2026-03-01", "amount": "400"})
+    case = _case(history=[promise])
+    case["invoices"][0]["payments"] = _paid(("2026-02-27", "400.00"))
+    during = _plan(case, "2026-02-25T09:00")
+    assert _state(during) == "promised"
+    assert all(a.at.date() > date(2026, 3, 4) for a in _ladder(during))
+    after = _plan(case, "2026-03-05T09:00")
+    assert _state(after) == "overdue"
+    (step,) = _ladder(after)
+    assert step.amounts is not None
+    assert step.amounts.principal == Decimal("600.00")
+    assert "was broken" not in step.reason
+
+
+def test_a_partial_promise_not_kept_is_broken_and_escalates() -> None:
+    promise = _event("2026-02-20T10:00", "promise", promise={"date": "2026-03-01", "amount": "400"})
+    case = _case(history=[promise])
+    case["invoices"][0]["payments"] = _paid(("2026-02-27", "100.00"))
+    (step,) = _ladder(_plan(case, "2026-03-05T09:00"))
+    # 'polite' is passed over: a broken promise escalates ('firm' waits for no reply, and the
+    # promise was one)
+    assert step.step == "check_call"
+    assert "the promise made on 2026-02-20 to pay 400 PLN by 2026-03-01 was broken" in (step.reason)
+    assert "the ladder resumes at 'firm'" in step.reason
+
+
+def test_a_promise_after_a_broken_one_holds_without_grace_and_for_half_as_long() -> None:
+    first = _event("2026-02-16T10:00", "promise", promise={"date": "2026-02-20"})
+    second = _event("2026-02-25T10:00", "promise", promise={"date": "2026-03-09"})
+    case = _case(history=[first, second])
+    during = _plan(case, "2026-03-02T09:00")
+    assert _state(during) == "promised"
+    assert all(a.at.date() >= date(2026, 3, 10) for a in _ladder(during))  # no grace now
+    too_far = _event("2026-02-25T10:00", "promise", promise={"date": "2026-03-15"})
+    refused = _plan(_case(history=[first, too_far]), "2026-03-02T09:00")
+    review = next(a for a in refused.actions if a.kind == "review")
+    assert "15 days: max_promise_hold 30d, halved for each of the 1 promise broken before" in (
+        review.reason
+    )
+
+
+def test_a_promise_superseded_before_its_date_is_not_broken() -> None:
+    first = _event("2026-02-16T10:00", "promise", promise={"date": "2026-03-01"})
+    second = _event("2026-02-25T10:00", "promise", promise={"date": "2026-03-20"})
+    result = _plan(_case(history=[first, second]), "2026-03-02T09:00")
+    assert _state(result) == "promised"
+    assert not any(a.kind == "review" for a in result.actions)
+
+
+# -- disputes -------------------------------------------------------------------------------------
+
+DISPUTE = _event("2026-02-20T10:00", "dispute", dispute={"amount": "1000.00", "reason": "scope"})
+
+
+@pytest.mark.parametrize("resolution", ["rejected", "withdrawn"])
+def test_dunning_resumes_where_it_stopped_after_a_dispute_ends(resolution: str) -> None:
+    sent = _event("2026-02-16T10:00", "reminder", step="polite")
+    ended = _event("2026-03-20T10:00", "dispute_resolved", resolution=resolution, direction="out")
+    case = _case(history=[sent, DISPUTE, ended])
+    during = _plan(case, "2026-03-01T09:00")
+    assert _state(during) == "disputed"
+    assert [a.key for a in during.actions] == ["k1/inv-1/review:dispute/1"]
+    after = _plan(case, "2026-03-21T09:00")
+    assert _state(after) == "overdue"
+    assert not any(a.kind == "review" for a in after.actions)
+    (step,) = _ladder(after)
+    # the step after 'polite', where it stopped ('firm' waits for no reply: the dispute was one)
+    assert step.step == "check_call"
+    assert step.at >= _at("2026-03-20T10:00")
+    assert f"the dispute was resolved on 2026-03-20 ({resolution})" in step.reason
+
+
+def test_a_credit_note_lowers_the_balance_a_resolved_dispute_leaves() -> None:
+    ended = _event("2026-03-20T10:00", "dispute_resolved", resolution="credited", direction="out")
+    case = _case(history=[DISPUTE, ended])
+    case["invoices"][0]["credit_notes"] = [{"date": "2026-03-20", "amount": "400.00"}]
+    result = _plan(case, "2026-03-23T09:00")
+    (step,) = _ladder(result)
+    assert step.amounts is not None
+    assert (step.amounts.invoiced, step.amounts.principal) == (
+        Decimal("600.00"),
+        Decimal("600.00"),
+    )
+    assert result.invoices[0].balance == Decimal("600.00")
+
+
+def test_a_credit_note_for_the_whole_invoice_settles_it() -> None:
+    case = _case()
+    case["invoices"][0]["credit_notes"] = [{"date": "2026-02-20", "amount": "1000.00"}]
+    result = _plan(case, "2026-03-01T09:00")
+    assert _state(result) == "paid"
+    assert result.actions == ()
+
+
+def test_a_partial_dispute_resolved_chases_the_whole_balance_again() -> None:
+    partial = _event("2026-02-20T10:00", "dispute", dispute={"amount": "300.00"})
+    ended = _event("2026-03-02T10:00", "dispute_resolved", resolution="withdrawn")
+    case = _case(history=[partial, ended])
+    during = _ladder(_plan(case, "2026-02-27T09:00"))
+    assert during[0].amounts is not None
+    assert during[0].amounts.principal == Decimal("700.00")
+    (after,) = _ladder(_plan(case, "2026-03-03T09:00"))
+    assert after.amounts is not None
+    assert after.amounts.principal == Decimal("1000.00")
+
+
+@pytest.mark.parametrize(
+    ("invoice", "message"),
+    [
+        ({"credit_notes": [{"date": "2026-02-20", "amount": "1000.01"}]}, "more than its total"),
+        ({"credit_notes": [{"date": "2026-01-20", "amount": "10.00"}]}, "before the invoice"),
+        ({"credit_notes": [{"date": "2026-02-20", "amount": "1.001"}]}, "decimal"),
+    ],
+)
+def test_bad_credit_notes_are_refused(invoice: dict[str, Any], message: str) -> None:
+    case = _case()
+    case["invoices"][0].update(invoice)
+    with pytest.raises(InvalidCaseError, match=message):
+        _plan(case, "2026-03-01T09:00")
+
+
+def test_a_resolution_needs_its_outcome() -> None:
+    case = _case(history=[_event("2026-03-02T10:00", "dispute_resolved")])
+    with pytest.raises(InvalidCaseError, match="resolution"):
+        _plan(case, "2026-03-03T09:00")
+
+
+# -- chases that are not about money -------------------------------------------------------------
+
+PROSPECT = {
+    "id": "q1",
+    "client": "c1",
+    "kind": "prospect",
+    "started": "2026-03-02T11:00:00+01:00",
+    "subject": "the quote for your new shop",
+}
+
+
+def _chase_event(at: str, step: str, chase: str = "q1") -> dict[str, Any]:
+    return {
+        "at": f"{at}+01:00",
+        "client": "c1",
+        "direction": "out",
+        "kind": "reminder",
+        "step": step,
+        "channel": "email",
+        "chase": chase,
+        "key": f"chase:{chase}/{step}/1",
+    }
+
+
+def test_a_silent_prospect_is_followed_up_four_business_days_later() -> None:
+    result = _plan(_case(invoices=[], chases=[PROSPECT]), "2026-03-03T09:00")
+    (action,) = result.actions
+    assert action.key == "chase:q1/follow_up/1"
+    assert action.chase == "q1"
+    assert action.invoices == ()
+    assert action.at == _at("2026-03-06T10:00")
+    assert action.template == "prospect/follow_up"
+    assert "the quote for your new shop" in action.reason
+    assert result.chases is not None
+    assert result.chases[0].state == "waiting"
+
+
+def test_the_prospect_ladder_checks_in_a_last_time_then_closes() -> None:
+    history = [_chase_event("2026-03-06T10:00", "follow_up")]
+    (check_in,) = _plan(
+        _case(invoices=[], chases=[PROSPECT], history=history), "2026-03-07T09:00"
+    ).actions
+    assert (check_in.step, check_in.at) == ("last_check_in", _at("2026-03-13T10:00"))
+    history.append(_chase_event("2026-03-13T10:00", "last_check_in"))
+    (close,) = _plan(
+        _case(invoices=[], chases=[PROSPECT], history=history), "2026-03-14T09:00"
+    ).actions
+    assert (close.step, close.at) == ("close", _at("2026-03-20T10:00"))
+    history.append(_chase_event("2026-03-20T10:00", "close"))
+    ended = _plan(_case(invoices=[], chases=[PROSPECT], history=history), "2026-03-21T09:00")
+    assert ended.actions == ()
+    assert ended.chases is not None
+    assert (ended.chases[0].state, ended.chases[0].step) == ("ended", "close")
+
+
+def test_a_reply_ends_the_chase_and_does_not_pause_dunning() -> None:
+    reply = {
+        "at": "2026-03-04T10:00:00+01:00",
+        "client": "c1",
+        "direction": "in",
+        "kind": "reply",
+        "chase": "q1",
+    }
+    result = _plan(_case(chases=[PROSPECT], history=[reply]), "2026-03-05T09:00")
+    assert result.chases is not None
+    assert result.chases[0].state == "answered"
+    assert not any(a.chase for a in result.actions)
+    assert _ladder(result)[0].at == _at("2026-03-05T09:00")  # no reply pause for the invoice
+
+
+def test_a_closed_chase_gets_nothing() -> None:
+    result = _plan(
+        _case(invoices=[], chases=[{**PROSPECT, "status": "closed"}]), "2026-03-03T09:00"
+    )
+    assert result.actions == ()
+    assert result.chases is not None
+    assert result.chases[0].state == "closed"
+
+
+PROJECT = {
+    "id": "f1",
+    "client": "c1",
+    "kind": "project",
+    "contract": "k1",
+    "started": "2026-03-04T15:00:00+01:00",
+    "subject": "the homepage mock-ups",
+}
+
+
+def test_a_silent_client_mid_project_is_followed_up_on_tuesday_of_next_week() -> None:
+    (action,) = _plan(_case(invoices=[], chases=[PROJECT]), "2026-03-05T09:00").actions
+    assert (action.step, action.at) == ("follow_up", _at("2026-03-10T10:00"))
+    assert action.at.weekday() == 1
+
+
+def test_the_project_ladder_calls_tries_another_channel_then_announces_the_pause() -> None:
+    contract = {**BASE["contracts"][0], "kill_fee": {"after_silence": "60d", "rate": "25"}}
+    contract.update(value="9000.00")
+    case = _case(invoices=[], chases=[PROJECT], contracts=[contract])
+    case["clients"][0]["contacts"]["sms"] = "+48 600 000 000"
+    history = [_chase_event("2026-03-10T10:00", "follow_up", "f1")]
+    (call,) = _plan({**case, "history": history}, "2026-03-11T09:00").actions
+    assert (call.kind, call.step, call.at) == ("call", "check_call", _at("2026-03-17T12:00"))
+    history.append({**_chase_event("2026-03-17T12:00", "check_call", "f1"), "kind": "call"})
+    (other,) = _plan({**case, "history": history}, "2026-03-18T09:00").actions
+    assert (other.step, other.channel) == ("other_channel", "sms")
+    history.append({**_chase_event("2026-03-19T10:00", "other_channel", "f1"), "channel": "sms"})
+    (notice,) = _plan({**case, "history": history}, "2026-03-20T09:00").actions
+    assert notice.step == "pause_notice"
+    assert notice.deadline is not None
+    assert "kill fee: 25 % of the remaining value, after 60d of silence" in notice.reason
+    history.append(
+        {**_chase_event("2026-03-26T10:00", "pause_notice", "f1"), "deadline": "2026-04-02"}
+    )
+    (pause,) = _plan({**case, "history": history}, "2026-03-27T09:00").actions
+    assert (pause.kind, pause.channel, pause.key) == ("pause_work", "system", "chase:f1/pause/1")
+    assert pause.at.date() == date(2026, 4, 3)
+
+
+def test_a_project_chase_needs_its_contract() -> None:
+    with pytest.raises(InvalidCaseError, match="contract"):
+        _plan(_case(chases=[{**PROJECT, "contract": None}]), "2026-03-05T09:00")
+    with pytest.raises(InvalidCaseError, match="unknown contract"):
+        _plan(_case(chases=[{**PROJECT, "contract": "k9"}]), "2026-03-05T09:00")
+
+
+def test_a_chase_with_a_payment_policy_is_refused() -> None:
+    with pytest.raises(InvalidCaseError, match="is for payment chases"):
+        _plan(_case(chases=[{**PROSPECT, "policy": "freelancer"}]), "2026-03-05T09:00")
+
+
+def test_a_chase_contact_counts_against_min_gap_for_invoices() -> None:
+    history = [_chase_event("2026-03-04T10:00", "follow_up")]
+    result = _plan(_case(chases=[PROSPECT], history=history), "2026-03-05T09:00")
+    (step,) = _ladder(result)
+    # min_gap after the follow-up of the 4th, and around the check-in planned for the 11th
+    assert step.at == _at("2026-03-16T10:00")
+    assert "min_gap 3d after the contact on 2026-03-04" in step.reason
+    assert "min_gap 3d after the contact planned for 2026-03-11 10:00" in step.reason
+
+
+# -- policy versions -----------------------------------------------------------------------------
+
+
+def _version(number: int, firm_offset: str) -> dict[str, Any]:
+    policy = builtin_policy("freelancer").model_dump(mode="json", by_alias=True)
+    policy["version"] = number
+    for step in policy["steps"]:
+        if step["id"] == "firm":
+            step["offset"] = firm_offset
+    return policy
+
+
+def test_an_invoice_stays_on_the_version_it_entered_dunning_under() -> None:
+    sent = {**_event("2026-02-16T10:00", "reminder", step="polite"), "policy": "freelancer@1"}
+    case = _case(policy=_version(2, "+14d"), policy_versions=[_version(1, "+7d")], history=[sent])
+    (step,) = _ladder(_plan(case, "2026-02-24T09:00"))
+    assert (step.step, step.policy) == ("firm", "freelancer@1")
+    assert step.at.date() == date(2026, 2, 24)  # 7 days after, as version 1 says
+
+
+def test_an_invoice_migrated_explicitly_follows_the_new_version() -> None:
+    sent = {**_event("2026-02-16T10:00", "reminder", step="polite"), "policy": "freelancer@1"}
+    case = _case(policy=_version(2, "+14d"), policy_versions=[_version(1, "+7d")], history=[sent])
+    case["invoices"][0]["policy"] = "freelancer@2"
+    (step,) = _ladder(_plan(case, "2026-02-24T09:00"))
+    assert (step.step, step.policy) == ("firm", "freelancer@2")
+    assert step.at.date() == date(2026, 3, 2)  # 14 days after, as version 2 says
+
+
+def test_an_invoice_new_to_dunning_follows_the_current_version() -> None:
+    case = _case(policy=_version(2, "+14d"), policy_versions=[_version(1, "+7d")])
+    (step,) = _ladder(_plan(case, "2026-02-16T09:00"))
+    assert step.policy == "freelancer@2"
+
+
+def test_a_version_the_case_does_not_hold_asks_a_person() -> None:
+    sent = {**_event("2026-02-16T10:00", "reminder", step="polite"), "policy": "freelancer@7"}
+    result = _plan(_case(history=[sent]), "2026-02-24T09:00")
+    (review,) = result.actions
+    assert review.key == "k1/inv-1/review:policy/1"
+    assert "entered dunning under policy freelancer@7" in review.reason
+
+
+def test_versions_are_checked() -> None:
+    with pytest.raises(InvalidCaseError, match="given twice"):
+        _plan(_case(policy_versions=[_version(1, "+7d")]), "2026-02-24T09:00")
+    case = _case()
+    case["invoices"][0]["policy"] = "freelancer@3"
+    with pytest.raises(InvalidCaseError, match="no such policy version"):
+        _plan(case, "2026-02-24T09:00")
+
+
+def test_the_plan_table_shows_chases() -> None:
+    table = render_table(_plan(_case(chases=[PROSPECT]), "2026-03-03T09:00"), width=100)
+    assert "chase:q1" in table
+    assert "CHASE" in table
+    assert "q1               waiting     prospect" in table
