@@ -287,6 +287,17 @@ def test_a_promise_after_a_broken_one_holds_without_grace_and_for_half_as_long()
     )
 
 
+def test_a_part_kept_promise_after_a_broken_one_does_not_undo_the_breach() -> None:
+    first = _event("2026-02-16T10:00", "promise", promise={"date": "2026-02-20"})
+    second = _event("2026-02-25T10:00", "promise", promise={"date": "2026-03-02", "amount": "300"})
+    case = _case(history=[first, second])
+    case["invoices"][0]["payments"] = _paid(("2026-02-27", "300.00"))
+    (step,) = _ladder(_plan(case, "2026-03-04T09:00"))
+    assert step.step == "check_call"  # past 'polite' ('firm' waits for no reply)
+    assert "the promise made on 2026-02-16 to pay it by 2026-02-20 was broken" in step.reason
+    assert "the ladder resumes at 'firm'" in step.reason
+
+
 def test_a_promise_superseded_before_its_date_is_not_broken() -> None:
     first = _event("2026-02-16T10:00", "promise", promise={"date": "2026-03-01"})
     second = _event("2026-02-25T10:00", "promise", promise={"date": "2026-03-20"})
