@@ -11,7 +11,9 @@ Generated here:
   written by hand and left alone;
 * ``docs/gallery/<language>.md``: every built-in message, rendered from the sample actions of
   `paychase.shell._samples` (one per ladder step of each built-in policy, the chases included,
-  one per other kind).
+  one per other kind);
+* in ``docs/simulation.md``, the output under each ```` ```console ```` block that runs
+  ``$ paychase simulate examples/...``: the command is run and what it prints pasted.
 
 Usage::
 
@@ -22,6 +24,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import re
 import sys
@@ -33,6 +37,7 @@ from typing import Any
 import paychase
 from paychase import BUILTIN_POLICIES, TRANSITIONS, Policy, Step
 from paychase._policy import CHASE_POLICIES
+from paychase.shell._cli import main as paychase_main
 from paychase.shell._samples import samples
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,8 +206,7 @@ GALLERY_NAMES = {"en": "English", "pl": "Polish", "ru": "Russian", "el": "Greek"
 def gallery_text(language: str) -> str:
     """Every built-in message in one language, as its reader sees it (subject and plain text)."""
     links = " · ".join(
-        f"[{name}]({code}.md)" if code != language else name
-        for code, name in GALLERY_NAMES.items()
+        f"[{name}]({code}.md)" if code != language else name for code, name in GALLERY_NAMES.items()
     )
     parts = [
         f"# Built-in messages: {GALLERY_NAMES[language]}",
@@ -241,6 +245,29 @@ def gallery_text(language: str) -> str:
     return "\n".join(parts) + "\n"
 
 
+# A console block whose first line runs the simulation on a shipped example; the rest of the
+# block is what that command prints.
+_SIMULATION_RUN = re.compile(
+    r"(```console\n\$ (paychase simulate examples/[^\n]*)\n)(.*?)(```)", re.S
+)
+
+
+def _printed(command: str) -> str:
+    """What ``paychase ARGS`` prints, run from the repository's root as the docs show."""
+    out = io.StringIO()
+    with contextlib.chdir(ROOT), contextlib.redirect_stdout(out):
+        status = paychase_main(command.split()[1:])
+    if status != 0:
+        raise SystemExit(f"{command!r} exited with status {status}")
+    return out.getvalue()
+
+
+def simulation_page(path: Path) -> str:
+    """docs/simulation.md with the output of each shipped example's run brought up to date."""
+    text = path.read_text(encoding="utf-8")
+    return _SIMULATION_RUN.sub(lambda run: run[1] + _printed(run[2]) + run[4], text)
+
+
 def targets() -> list[tuple[Path, Callable[[], str]]]:
     """Every generated file and how to produce its content."""
     found: list[tuple[Path, Callable[[], str]]] = [
@@ -253,6 +280,7 @@ def targets() -> list[tuple[Path, Callable[[], str]]]:
         found.append((path, partial(policy_page, path, paychase.builtin_policy(name))))
     for language in GALLERY_NAMES:
         found.append((DOCS / "gallery" / f"{language}.md", partial(gallery_text, language)))
+    found.append((DOCS / "simulation.md", partial(simulation_page, DOCS / "simulation.md")))
     return found
 
 

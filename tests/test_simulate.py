@@ -8,17 +8,18 @@ The ladders below are computed by hand from src/paychase/policies/*.json for one
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from paychase import Case, ContactEvent, Step, builtin_policy, plan
+from paychase import ActionKind, Case, ContactEvent, Step, builtin_policy, plan
 from paychase.errors import InvalidCaseError, PluginError
 from paychase.shell import _cli
 from paychase.shell import _simulate as simulation
@@ -26,6 +27,8 @@ from paychase.shell._cli_simulate import parse_cadence, parse_until
 from paychase.shell._render import Renderer
 from paychase.shell._simulate import (
     Behaviour,
+    Move,
+    SimulationEntry,
     SimulationError,
     Timeline,
     load_script,
@@ -37,7 +40,9 @@ from paychase.shell._simulate import (
 Json = dict[str, Any]
 
 START = datetime.fromisoformat("2026-03-02T09:00:00+01:00")
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "portfolio.json"
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples" / "portfolio.json"
+SCRIPTS = REPO / "examples" / "scripts"
 POLICIES = ("freelancer", "b2b_strict", "saas", "tradesperson")
 # Compiling the built-in templates is most of the cost of rendering subjects: compile once.
 RENDERER = Renderer()
@@ -265,8 +270,8 @@ def test_a_promise_holds_the_ladder_until_its_date_plus_grace() -> None:
     assert contacts
     assert all(e.at >= held_until for e in contacts)
     assert (contacts[0].step, contacts[0].at.isoformat()) == (
-        "check_call",  # 'firm' requires no reply: the promise was one
-        "2026-04-07T12:00:00+02:00",
+        "firm",  # the broken promise is no reply that would pass it over
+        "2026-04-07T10:00:00+02:00",
     )
     assert "the promise made on 2026-03-22 to pay it by 2026-03-31 was broken" in contacts[0].reason
 
@@ -552,6 +557,12 @@ def test_a_bad_cadence_is_refused() -> None:
 
 # -- the script ------------------------------------------------------------------------------
 
+PAY: Json = {"on": "+1d", "client": "c1", "do": "pay"}
+REPLY: Json = {"on": "+1d", "client": "c1", "do": "reply"}
+PROMISE: Json = {"on": "+1d", "client": "c1", "do": "promise", "date": "+7d"}
+AGREE: Json = {"on": "+18d", "client": "c1", "do": "agree_plan", "instalments": 3, "first": "+12d"}
+RESOLVE: Json = {"on": "+30d", "client": "c1", "do": "resolve_dispute", "resolution": "withdrawn"}
+
 
 @pytest.mark.parametrize(
     ("move", "field", "problem"),
@@ -565,11 +576,32 @@ def test_a_bad_cadence_is_refused() -> None:
         ({"on": "2026-03-03T10:00", "client": "c1", "do": "pay"}, "script[0].on", "naive"),
         ({"on": "+1d", "client": "c1", "do": "leave"}, "script[0].do", "Input should be"),
         ({"on": "+1d", "client": "c1", "do": "pay", "when": 1}, "script[0].when", "unknown"),
+        # the conversation moves: what each needs, and the fields of other moves refused
+        ({**AGREE, "instalments": None}, "script[0].instalments", "needs"),
+        ({**AGREE, "first": None}, "script[0].first", "needs"),
+        ({**AGREE, "instalments": 0}, "script[0].instalments", "greater than or equal to 1"),
+        ({**AGREE, "instalments": 361}, "script[0].instalments", "less than or equal to 360"),
+        ({**AGREE, "every": "1y"}, "script[0].every", "not an instalment frequency"),
+        ({**AGREE, "first": "2026-04-01T10:00:00+02:00"}, "script[0].first", "not a time"),
+        ({**AGREE, "date": "+7d"}, "script[0].date", "'agree_plan' takes no date"),
+        ({**AGREE, "reason": "x"}, "script[0].reason", "'agree_plan' takes no reason"),
+        ({**AGREE, "resolution": "credited"}, "script[0].resolution", "only resolve_dispute"),
+        ({**PAY, "instalments": 2}, "script[0].instalments", "'pay' takes no instalments"),
+        ({**PAY, "first": "+7d"}, "script[0].first", "'pay' takes no first"),
+        ({**PROMISE, "every": "1m"}, "script[0].every", "'promise' takes no every"),
+        ({**PAY, "chase": "q1"}, "script[0].chase", "'pay' takes no chase"),
+        ({**RESOLVE, "resolution": None}, "script[0].resolution", "needs"),
+        ({**RESOLVE, "resolution": "won"}, "script[0].resolution", "Input should be"),
+        ({**RESOLVE, "amount": "5"}, "script[0].amount", "'withdrawn' resolution takes no"),
+        ({**RESOLVE, "date": "+1d"}, "script[0].date", "'resolve_dispute' takes no date"),
+        ({**RESOLVE, "instalments": 3}, "script[0].instalments", "only agree_plan does"),
+        ({**REPLY, "chase": "q1", "invoice": "inv-1"}, "script[0].invoice", "about no invoice"),
+        ({**REPLY, "chase": "q1", "channel": "phone"}, "script[0].chase", "next call"),
     ],
 )
 def test_a_bad_move_is_refused_naming_its_field(move: Json, field: str, problem: str) -> None:
     with pytest.raises(InvalidCaseError) as caught:
-        parse_script([move])
+        parse_script([{name: value for name, value in move.items() if value is not None}])
     assert caught.value.field == field
     assert problem in caught.value.problem
 
@@ -619,6 +651,319 @@ def test_a_move_serialises_as_written() -> None:
         "do": "promise",
         "date": "+7d",
     }
+
+
+# -- instalment plans and disputes -----------------------------------------------------------
+
+# c1 agrees on Friday 20 March, after 'polite', to pay in three monthly instalments from 1 April.
+AGREED: Json = {**AGREE, "first": "2026-04-01"}
+# The client disputes the whole of inv-1 on Wednesday 18 March, the day after 'polite'.
+DISPUTES: Json = {"on": "+16d", "client": "c1", "do": "dispute", "reason": "scope"}
+
+
+def instalment(day: str, amount: str = "400.00") -> Json:
+    return {"on": day, "client": "c1", "do": "pay_in_part", "amount": amount}
+
+
+def after(timeline: Timeline, what: str) -> list[SimulationEntry]:
+    """The entries after the first one that is `what`."""
+    whats = [entry.what for entry in timeline.entries]
+    return list(timeline.entries[whats.index(what) + 1 :])
+
+
+def ladder_steps(entries: list[SimulationEntry]) -> list[SimulationEntry]:
+    """The entries that are steps of the freelancer ladder (not instalment reminders)."""
+    steps = {step.id for step in builtin_policy("freelancer").steps}
+    return [entry for entry in entries if entry.step in steps and entry.what != "review"]
+
+
+def test_a_kept_plan_replaces_the_ladder_with_instalment_reminders() -> None:
+    paid = [instalment(day) for day in ("2026-04-01", "2026-05-01", "2026-06-01")]
+    timeline = run(one_invoice(), days=100, script=parse_script([AGREED, *paid]))
+    agreed = next(e for e in timeline.entries if e.what == "agree_plan")
+    assert (agreed.at.isoformat(), agreed.invoices) == ("2026-03-20T00:00:00+01:00", ("inv-1",))
+    assert (agreed.amount, agreed.currency) == (Decimal("1200.00"), "PLN")
+    assert "agrees to 3 instalments of 400.00 PLN, every 1m from 2026-04-01" in agreed.reason
+    assert "(plan 'script-plan-0')" in agreed.reason
+    later = [e for e in after(timeline, "agree_plan") if e.key is not None]
+    assert [(e.key, str(e.deadline), e.amount) for e in later] == [
+        ("k1/inv-1/instalment-1:script-plan-0/1", "2026-04-01", Decimal("400.00")),
+        ("k1/inv-1/instalment-2:script-plan-0/1", "2026-05-01", Decimal("400.00")),
+        ("k1/inv-1/instalment-3:script-plan-0/1", "2026-06-01", Decimal("400.00")),
+    ]
+    assert ladder_steps(later) == []
+    assert timeline.invoices[0].state == "paid"
+
+
+def test_a_plan_splits_its_total_and_the_last_instalment_absorbs_the_rounding() -> None:
+    agreed = {**AGREED, "amount": "1000.00", "every": "2w"}
+    timeline = run(one_invoice(), days=30, script=parse_script([agreed]))
+    move = next(e for e in timeline.entries if e.what == "agree_plan")
+    assert move.amount == Decimal("1000.00")
+    assert "3 instalments of 333.33 PLN (the last 333.34), every 2w from 2026-04-01" in move.reason
+    reminder = next(e for e in timeline.entries if e.step == "instalment")
+    assert (reminder.amount, str(reminder.deadline)) == (Decimal("333.33"), "2026-04-01")
+    assert timeline.invoices[0].state == "in_plan"
+
+
+def test_a_missed_instalment_breaks_the_plan_and_the_ladder_resumes_at_firm() -> None:
+    timeline = run(one_invoice(), script=parse_script([AGREED, instalment("2026-04-01")]))
+    resumed = ladder_steps(after(timeline, "agree_plan"))
+    # Due 1 May (a holiday), no grace: payable on Monday 4 May (art. 115 KC), when the missed
+    # note goes; broken on the 5th, resumed min_gap after the note.
+    missed = next(e for e in timeline.entries if e.step == "instalment_missed")
+    assert (missed.at.isoformat(), missed.deadline) == (
+        "2026-05-04T10:00:00+02:00",
+        date(2026, 5, 4),
+    )
+    assert (resumed[0].step, resumed[0].at.isoformat()) == ("firm", "2026-05-07T10:00:00+02:00")
+    assert "the instalment plan 'script-plan-0' agreed on 2026-03-20 was broken" in (
+        resumed[0].reason
+    )
+    assert "instalment 2 of 3 (400.00 PLN, due 2026-05-01) was not paid by 2026-05-04" in (
+        resumed[0].reason
+    )
+    assert resumed[0].amount == Decimal("800.00")
+    assert all(e.at >= resumed[0].at for e in resumed)
+    assert (timeline.invoices[0].state, timeline.invoices[0].balance) == (
+        "overdue",
+        Decimal("800.00"),
+    )
+
+
+def test_an_agreement_recorded_with_a_reply_still_resumes_at_firm_when_the_plan_breaks() -> None:
+    """What the client wrote before the breach is no answer to the ladder after it: 'firm'
+    (requires no_reply) is sent, with or without a reply beside the agreement."""
+    for moves in ([AGREED], [AGREED, {**REPLY, "on": "2026-03-20"}]):
+        script = parse_script([*moves, instalment("2026-04-01")])
+        resumed = ladder_steps(after(run(one_invoice(), script=script), "agree_plan"))
+        assert resumed[0].step == "firm", moves
+        assert "skipped" not in resumed[0].reason
+
+
+def test_a_credited_resolution_lowers_the_balance_and_dunning_resumes() -> None:
+    resolve = {**RESOLVE, "on": "2026-04-08", "resolution": "credited", "amount": "300.00"}
+    timeline = run(
+        one_invoice(late_fee={"kind": "statutory"}), script=parse_script([DISPUTES, resolve])
+    )
+    during = after(timeline, "dispute")
+    resolved = next(e for e in during if e.what == "resolve_dispute")
+    assert [e.what for e in during if e.at < resolved.at] == ["review"]  # dunning stopped
+    assert (resolved.invoices, resolved.amount, resolved.currency) == (
+        ("inv-1",),
+        Decimal("300.00"),
+        "PLN",
+    )
+    assert resolved.reason == "scripted: we credit inv-1 (a credit note): the dispute ends"
+    resumed = ladder_steps(after(timeline, "resolve_dispute"))
+    # The step after 'polite', that same day: the dispute, answered by its resolution, is no
+    # reply that would pass 'firm' over.
+    assert (resumed[0].step, resumed[0].at.isoformat()) == (
+        "firm",
+        "2026-04-08T10:00:00+02:00",
+    )
+    assert "the dispute was resolved on 2026-04-08 (credited): dunning resumes" in (
+        resumed[0].reason
+    )
+    # 900.00 PLN and its interest since the due date: none ever ran on the credited 300.00.
+    assert resumed[0].amount is not None
+    assert Decimal("900.00") < resumed[0].amount < Decimal("910.00")
+    assert timeline.invoices[0].balance == Decimal("900.00")
+
+
+def test_a_credit_note_defaults_to_the_amount_disputed() -> None:
+    dispute = {**DISPUTES, "amount": "250.00"}
+    credited = {**RESOLVE, "resolution": "credited"}
+    timeline = run(one_invoice(), days=45, script=parse_script([dispute, credited]))
+    resolved = next(e for e in timeline.entries if e.what == "resolve_dispute")
+    assert resolved.amount == Decimal("250.00")
+    assert timeline.invoices[0].balance == Decimal("950.00")
+
+
+@pytest.mark.parametrize(
+    ("resolution", "said"),
+    [("withdrawn", "c1 withdraws the dispute about inv-1"), ("rejected", "we reject the dispute")],
+)
+def test_a_dispute_withdrawn_or_rejected_resumes_dunning_on_the_whole_balance(
+    resolution: str, said: str
+) -> None:
+    resolve = {**RESOLVE, "resolution": resolution}
+    timeline = run(one_invoice(), days=45, script=parse_script([DISPUTES, resolve]))
+    resolved = next(e for e in timeline.entries if e.what == "resolve_dispute")
+    assert resolved.amount is None
+    assert said in resolved.reason
+    resumed = ladder_steps(after(timeline, "resolve_dispute"))
+    assert resumed
+    assert f"the dispute was resolved on 2026-04-01 ({resolution})" in resumed[0].reason
+    assert resumed[0].amount == Decimal("1200.00")
+
+
+def test_resolving_a_dispute_reopens_an_invoice_whose_status_is_disputed() -> None:
+    case = one_invoice()
+    case["invoices"][0]["status"] = "disputed"
+    unresolved = run(case, days=45)
+    assert ladder_steps(list(unresolved.entries)) == []
+    resolved = run(case, days=45, script=parse_script([{**RESOLVE, "resolution": "rejected"}]))
+    assert ladder_steps(after(resolved, "resolve_dispute"))
+    assert resolved.invoices[0].state == "overdue"
+
+
+def two_currencies() -> Json:
+    """`one_invoice()` plus inv-eur: 100.00 EUR of c1, under contract k2."""
+    case = one_invoice()
+    case["contracts"].append({"id": "k2", "client": "c1", "currency": "EUR"})
+    euro = case["invoices"][0] | {"id": "inv-eur", "contract": "k2", "currency": "EUR"}
+    case["invoices"].append(euro | {"total": "100.00"})
+    return case
+
+
+@pytest.mark.parametrize(
+    ("moves", "field", "problem"),
+    [
+        ([AGREED], "script[0].invoice", "one plan settles one currency"),
+        ([{**AGREED, "invoice": "inv-1", "first": "2026-03-19"}], "script[0].first", "before"),
+        ([{**AGREED, "invoice": "inv-1", "amount": "1.001"}], "script[0].amount", "decimal"),
+        ([{**AGREED, "invoice": "inv-1", "amount": "0.02"}], "script[0].amount", "too small"),
+        (
+            [{**PAY, "invoice": "inv-1"}, {**AGREED, "invoice": "inv-1"}],
+            "script[1].invoice",
+            "owes",
+        ),
+        ([RESOLVE], "script[0].on", "no open dispute of c1"),
+        (
+            [{**DISPUTES, "invoice": "inv-1"}, {**RESOLVE, "invoice": "inv-eur"}],
+            "script[1].invoice",
+            "no open dispute about this invoice",
+        ),
+        ([DISPUTES, {**RESOLVE, "resolution": "credited"}], "script[1].invoice", "name the"),
+        (
+            [{**DISPUTES, "invoice": "inv-1"}, {**RESOLVE, "resolution": "credited"}],
+            "script[1].amount",
+            "named no amount",
+        ),
+        (
+            [
+                {**DISPUTES, "invoice": "inv-1"},
+                {**RESOLVE, "resolution": "credited", "amount": "1200.01"},
+            ],
+            "script[1].amount",
+            "more than inv-1 still bills",
+        ),
+        ([{**REPLY, "chase": "q9"}], "script[0].chase", "unknown chase"),
+    ],
+)
+def test_a_conversation_that_does_not_fit_the_case_is_refused(
+    moves: list[Json], field: str, problem: str
+) -> None:
+    with pytest.raises(InvalidCaseError) as caught:
+        run(two_currencies(), days=40, script=parse_script(moves))
+    assert caught.value.field == field
+    assert problem in caught.value.problem
+
+
+# -- chases that are not about money -----------------------------------------------------------
+
+PROSPECT: Json = {
+    "id": "q1",
+    "client": "c1",
+    "kind": "prospect",
+    "started": "2026-03-02T11:00:00+01:00",
+    "subject": "the quote for your new shop",
+}
+
+
+def with_chase(case: Json, chase: Json = PROSPECT) -> Json:
+    return case | {"chases": [chase]}
+
+
+def prospect_only() -> Json:
+    """c1, a prospect who owes nothing yet, and the chase of our quote of 2 March."""
+    return with_chase(one_invoice() | {"contracts": [], "invoices": []})
+
+
+def test_a_silent_prospect_is_chased_to_the_polite_close() -> None:
+    timeline = run(prospect_only(), days=30)
+    assert performed(timeline) == [
+        ("2026-03-06T10:00+01:00", "chase:q1/follow_up/1"),  # 4 business days
+        ("2026-03-13T10:00+01:00", "chase:q1/last_check_in/1"),
+        ("2026-03-20T10:00+01:00", "chase:q1/close/1"),
+    ]
+    assert {(e.chase, e.invoices) for e in timeline.entries} == {("q1", ())}
+    assert timeline.chases is not None
+    assert [(c.id, c.state, c.step) for c in timeline.chases] == [("q1", "ended", "close")]
+    assert run(one_invoice(), days=5).chases is None
+
+
+@pytest.mark.parametrize("about", [{}, {"chase": "q1"}])
+def test_a_reply_ends_the_chase(about: Json) -> None:
+    reply = {**REPLY, "on": "2026-03-09", **about}
+    timeline = run(prospect_only(), days=30, script=parse_script([reply]))
+    assert [e.key for e in timeline.entries if e.key] == ["chase:q1/follow_up/1"]
+    assert timeline.entries[-1].what == "reply"
+    assert timeline.entries[-1].chase == about.get("chase")
+    assert timeline.chases is not None
+    assert (timeline.chases[0].state, timeline.chases[0].step) == ("answered", "follow_up")
+
+
+def test_a_reply_to_a_chase_does_not_pause_dunning_but_a_reply_about_invoices_does() -> None:
+    """Friday 20 March, after 'polite' (17th): a reply about the quote leaves inv-1's ladder
+    alone; a reply about everything pauses it (reply_pause 5bd) and 'firm' (no_reply) goes."""
+    case = with_chase(one_invoice())
+    for about, first_after in (({"chase": "q1"}, "firm"), ({}, "check_call")):
+        reply = parse_script([{**REPLY, "on": "+18d", **about}])
+        timeline = run(case, days=40, script=reply)
+        later = [e for e in after(timeline, "reply") if e.key]
+        assert later[0].step == first_after
+        assert all(e.chase is None for e in later)  # the chase ended with the reply
+        assert timeline.chases is not None
+        assert (timeline.chases[0].state, timeline.chases[0].step) == ("answered", "last_check_in")
+    assert later[0].at.isoformat() == "2026-03-27T12:00:00+01:00"  # 5 business days later
+
+
+def test_a_project_chase_announces_the_pause_then_pauses_the_work_once() -> None:
+    case = one_invoice() | {"invoices": []}
+    project = PROSPECT | {"id": "f1", "kind": "project", "contract": "k1"}
+    timeline = run(with_chase(case, project), days=60)
+    keys = [key for _, key in performed(timeline)]
+    assert keys == [
+        "chase:f1/follow_up/1",
+        "chase:f1/check_call/1",
+        "chase:f1/check_call/2",
+        "chase:f1/other_channel/1",
+        "chase:f1/pause_notice/1",
+        "chase:f1/pause/1",
+    ]
+    notice = next(e for e in timeline.entries if e.step == "pause_notice")
+    assert str(notice.deadline) == "2026-04-08"
+    pause = timeline.entries[-1]
+    assert (pause.what, pause.chase, pause.at.date().isoformat()) == (
+        "pause_work",
+        "f1",
+        "2026-04-09",
+    )
+    assert timeline.chases is not None
+    assert (timeline.chases[0].state, timeline.chases[0].step) == ("ended", "pause")
+
+
+def test_chases_show_in_the_text_json_and_chart_lanes() -> None:
+    timeline = run(with_chase(one_invoice()), days=30)
+    text = timeline.text()
+    assert "(chases under their own)" in text.splitlines()[0]
+    assert "  10:00+01:00  c1        chase:q1        follow_up " in text
+    assert "\n  chase:q1         ended      prospect      last step close " in text
+    data = json.loads(timeline.to_json())
+    assert data["chases"][0]["id"] == "q1"
+    assert {e.get("chase") for e in data["entries"]} == {None, "q1"}
+    assert simulation._lanes(timeline) == [("c1", "inv-1"), ("c1", "chase:q1")]
+    project = one_invoice() | {"invoices": []}
+    chase = PROSPECT | {"id": "f1", "kind": "project", "contract": "k1"}
+    notice = run(with_chase(project, chase), days=40).text()
+    assert "reply by 2026-04-08" in notice
+    assert "pay by" not in notice
+
+
+def test_every_move_and_action_has_a_marker_on_the_chart() -> None:
+    assert set(get_args(Move)) | set(get_args(ActionKind)) <= set(simulation._LOOKS)
 
 
 # -- the chart -------------------------------------------------------------------------------
@@ -733,3 +1078,41 @@ def test_until_and_cadence_are_read_as_documented() -> None:
         parse_until("+5bd", START)
     with pytest.raises(InvalidCaseError):
         parse_until("2026-13-01", START)
+
+
+@pytest.fixture
+def compiled_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line renders with the templates compiled once for this module."""
+    monkeypatch.setattr(simulation, "Renderer", lambda: RENDERER)
+
+
+@pytest.mark.usefixtures("compiled_templates")
+def test_cli_plays_a_shipped_script(cli: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    case = str(REPO / "examples" / "simulation" / "freelancer.json")
+    script = str(SCRIPTS / "instalments.json")
+    argv = ["simulate", case, "--until", "+90d", "--script", script, "--format", "json"]
+    assert cli(argv) == 0
+    entries = json.loads(capsys.readouterr().out)["entries"]
+    assert [e["what"] for e in entries][2:4] == ["agree_plan", "send_reminder"]
+    firm = next(e for e in entries if e.get("step") == "firm")
+    assert "was broken" in firm["reason"]
+
+
+@pytest.mark.parametrize("name", ["instalments", "dispute"])
+def test_the_shipped_scripts_say_the_same_in_json_and_yaml(name: str) -> None:
+    assert load_script(SCRIPTS / f"{name}.yaml") == load_script(SCRIPTS / f"{name}.json")
+
+
+_DOCUMENTED_RUN = re.compile(r"```console\n\$ (paychase simulate examples/[^\n]*)\n(.*?)```", re.S)
+
+
+@pytest.mark.usefixtures("compiled_templates")
+def test_the_documented_runs_of_the_shipped_examples_print_what_the_docs_show(
+    cli: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    runs = _DOCUMENTED_RUN.findall((REPO / "docs" / "simulation.md").read_text(encoding="utf-8"))
+    assert len(runs) == 4  # prospect, project, instalments, dispute
+    for command, printed in runs:
+        assert cli(command.split()[1:]) == 0
+        assert capsys.readouterr().out == printed, command

@@ -1,9 +1,11 @@
 """The ``simulate`` command: a case's future, printed as a timeline and drawn as a chart.
 
 ``paychase simulate CASE --until DATE`` walks the case forward from its ``now`` (or ``--now``)
-and prints what would happen, day by day; ``--script FILE`` adds scripted client behaviour,
-``--cadence 1h`` ticks like a cron job instead of jumping from action to action, ``--format
-json`` prints the timeline as JSON and ``--chart FILE.svg|.png`` draws it.
+and prints what would happen, day by day — dunning, instalment plans and chases that are not
+about money; ``--script FILE`` adds scripted moves (the client pays, replies, promises,
+disputes, agrees to pay in instalments; we resolve a dispute), ``--cadence 1h`` ticks like a
+cron job instead of jumping from action to action, ``--format json`` prints the timeline as
+JSON and ``--chart FILE.svg|.png`` draws it.
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ def add_simulate_command(commands: argparse._SubParsersAction[argparse.ArgumentP
         "--now", metavar="ISO-DATETIME", help="the start; overrides the case's 'now'"
     )
     command.add_argument(
-        "--script", metavar="FILE", help="scripted client moves (.json, or .yaml with PyYAML)"
+        "--script",
+        metavar="FILE",
+        help="scripted moves: the client's, and dispute resolutions (.json, or .yaml with PyYAML)",
     )
     command.add_argument(
         "--cadence",

@@ -5,8 +5,12 @@ again — in one call that touches nothing outside memory. Performing an action 
 event the runner would record (a delivered message, an unanswered call, a booked fee, a
 suspension, an escalation); scripted client behaviour (`Behaviour`: pays on day N, pays in part,
 replies, promises, disputes, an address that starts bouncing) is written into the case at its
-moment. The result is a `Timeline` — what would happen, when, through which channel, with which
-subject — which prints as text, serialises to JSON and draws as a chart (`timeline_chart`).
+moment, and so are the conversations a script may hold with the client: an instalment plan the
+client agrees to (`InstalmentPlan`) and our resolution of a dispute (a ``dispute_resolved`` event,
+with a credit note where we credit the client). Chases that are not about money (a silent
+prospect, a project waiting on the client) are walked like invoices. The result is a `Timeline`
+— what would happen, when, through which channel, with which subject — which prints as text,
+serialises to JSON and draws as a chart (`timeline_chart`).
 
 Two clocks. Event-driven (the default) jumps straight to the next planned action, client move or
 start of a client's day, plans there and performs what is due, like ``paychase run --for``. With
@@ -37,12 +41,22 @@ from pydantic import (
     model_validator,
 )
 
-from paychase._actions import Action, InvoiceState, Plan
+from paychase._actions import Action, ChaseState, InvoiceState, Plan
 from paychase._amounts import ZERO, balance_of
 from paychase._calendar import default_calendar, local_moment, zone
-from paychase._case import Case, Client, ContactEvent, Invoice, Payment
+from paychase._case import (
+    Case,
+    Client,
+    ContactEvent,
+    CreditNote,
+    InstalmentPlan,
+    Invoice,
+    Payment,
+    Resolution,
+)
 from paychase._channels import route_of
 from paychase._durations import Duration
+from paychase._instalments import Frequency, Instalment, schedule
 from paychase._io import _yaml_data
 from paychase._model import FrozenModel, InputModel
 from paychase._money import Amount, check_precision, round_money
@@ -77,11 +91,36 @@ MAX_TICKS: Final = 200_000
 
 _T = TypeVar("_T")
 
-Move = Literal["pay", "pay_in_part", "reply", "promise", "dispute", "bounce"]
-"""What a scripted client does."""
+Move = Literal[
+    "pay", "pay_in_part", "reply", "promise", "dispute", "bounce", "agree_plan", "resolve_dispute"
+]
+"""What a script plays: the client's moves, and ``resolve_dispute``, which is ours."""
 
 _CONTACTS: Final[frozenset[str]] = MESSAGE_KINDS | {"call"}
-_AMOUNT_MOVES: Final = frozenset({"pay_in_part", "promise", "dispute"})
+# Which moves take each optional field: any other move naming it is refused, naming the field.
+_TAKEN_BY: Final[Mapping[str, tuple[Move, ...]]] = {
+    "amount": ("pay_in_part", "promise", "dispute", "agree_plan", "resolve_dispute"),
+    "date": ("promise",),
+    "channel": ("bounce", "reply"),
+    "reason": ("dispute",),
+    "chase": ("reply",),
+    "instalments": ("agree_plan",),
+    "first": ("agree_plan",),
+    "every": ("agree_plan",),
+    "resolution": ("resolve_dispute",),
+}
+# The fields a move cannot do without, and what to say when one is missing.
+_NEEDED_BY: Final[Mapping[Move, Mapping[str, str]]] = {
+    "pay_in_part": {"amount": "'pay_in_part' needs the 'amount' paid"},
+    "promise": {"date": "a promise needs the promised 'date'"},
+    "agree_plan": {
+        "instalments": "'agree_plan' needs the number of 'instalments'",
+        "first": "'agree_plan' needs the day the 'first' instalment falls due",
+    },
+    "resolve_dispute": {
+        "resolution": "'resolve_dispute' needs the 'resolution': credited, withdrawn or rejected"
+    },
+}
 _CHASED: Final = frozenset({"open", "disputed"})
 _ONE_DAY: Final = timedelta(days=1)
 
@@ -141,10 +180,12 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _day(value: object) -> date | Duration:
-    """Read a promised day: a date, or a duration counted from the day of the promise."""
+    """Read a day a move names (promised, first instalment): a date, or a span from the move."""
     moment = _when(value)
     if isinstance(moment, datetime):
-        raise ValueError("a date (2026-04-01) or a duration from the promise ('+7d'), not a time")
+        raise ValueError(
+            "a date (2026-04-01) or a duration from the move's day ('+7d'), not a time"
+        )
     return moment
 
 
@@ -162,7 +203,7 @@ ScriptMoment = Annotated[
     PlainSerializer(_when_text, return_type=str),
     WithJsonSchema(_WHEN_SCHEMA),
 ]
-PromisedDay = Annotated[
+MoveDay = Annotated[
     date | Duration,
     PlainValidator(_day),
     PlainSerializer(_when_text, return_type=str),
@@ -177,25 +218,42 @@ def _positive(value: Decimal) -> Decimal:
 
 
 class Behaviour(InputModel):
-    """One scripted client move: on a day, a client pays, replies, promises, disputes or bounces.
+    """One scripted move: on a day, a client pays, replies, promises, disputes or agrees a plan.
+
+    Or an address starts bouncing, or we resolve the client's dispute. Each move takes only
+    its own fields: a field that belongs to another move is refused, naming it, so that a typo
+    in a script does not pass for a move that was not meant.
 
     >>> Behaviour.model_validate({"on": "+10d", "client": "c1", "do": "pay"}).on
     Duration(count=10, unit='d', weekday=None)
+    >>> Behaviour.model_validate(
+    ...     {"on": "+20d", "client": "c1", "do": "agree_plan", "instalments": 3, "first": "+7d"}
+    ... ).first
+    Duration(count=7, unit='d', weekday=None)
     """
 
     on: ScriptMoment = Field(
         description="A date (the move happens as it begins, client's time), an aware date-time, "
         "or a duration from the simulation's start: '+10d' (as day 10 begins), '+36h' (exactly)"
     )
-    client: str = Field(description="The client who moves")
-    do: Move = Field(description="pay | pay_in_part | reply | promise | dispute | bounce")
+    client: str = Field(description="The client who moves (for resolve_dispute: whose dispute)")
+    do: Move = Field(
+        description="pay | pay_in_part | reply | promise | dispute | bounce | agree_plan "
+        "(the client agrees to pay in instalments) | resolve_dispute (we resolve an open "
+        "dispute)"
+    )
     invoice: str | None = Field(
-        None, description="The invoice concerned; by default every open invoice of the client"
+        None,
+        description="The invoice concerned; by default every open invoice of the client "
+        "(resolve_dispute: every invoice with an open dispute)",
     )
     amount: Annotated[Amount, AfterValidator(_positive)] | None = Field(
-        None, description="pay_in_part: the sum paid; promise / dispute: the sum (default: all)"
+        None,
+        description="pay_in_part: the sum paid; promise / dispute: the sum (default: all); "
+        "agree_plan: the plan's total (default: what the invoices owe); resolve_dispute "
+        "'credited': the credit note (default: the amount the dispute named)",
     )
-    date: PromisedDay | None = Field(
+    date: MoveDay | None = Field(
         None, description="promise: the promised date, or a duration from the promise ('+7d')"
     )
     channel: Channel | None = Field(
@@ -204,32 +262,66 @@ class Behaviour(InputModel):
         "client replies (default email; 'phone': the client answers our next call)",
     )
     reason: str | None = Field(None, description="dispute: what the client contests")
+    chase: str | None = Field(
+        None,
+        description="reply: the chase (not about money) the client answers; the reply then "
+        "names no invoice and pauses no dunning",
+    )
+    instalments: int | None = Field(
+        None, ge=1, le=360, description="agree_plan: how many instalments"
+    )
+    first: MoveDay | None = Field(
+        None,
+        description="agree_plan: when the first instalment falls due: a date, or a duration "
+        "from the agreement ('+14d')",
+    )
+    every: Frequency | None = Field(
+        None, description="agree_plan: how often instalments fall due: Nd, Nw or Nm (default 1m)"
+    )
+    resolution: Resolution | None = Field(
+        None,
+        description="resolve_dispute: credited (we issue a credit note), withdrawn (the client "
+        "withdrew it) or rejected (we rejected it)",
+    )
 
     @model_validator(mode="after")
     def _fits_the_move(self) -> Self:
-        if self.do == "pay_in_part" and self.amount is None:
-            raise InvalidCaseError("'pay_in_part' needs the 'amount' paid", field="amount")
-        if self.amount is not None and self.do not in _AMOUNT_MOVES:
-            raise InvalidCaseError(
-                f"'{self.do}' takes no amount (only pay_in_part, promise and dispute do)",
-                field="amount",
-            )
-        if (self.do == "promise") != (self.date is not None):
-            problem = (
-                "a promise needs the promised 'date'"
-                if self.do == "promise"
-                else (f"'{self.do}' takes no date (only a promise does)")
-            )
-            raise InvalidCaseError(problem, field="date")
-        if self.channel is not None and self.do not in ("bounce", "reply"):
-            raise InvalidCaseError(
-                f"'{self.do}' takes no channel (only bounce and reply do)", field="channel"
-            )
+        for name, problem in _NEEDED_BY.get(self.do, {}).items():
+            if getattr(self, name) is None:
+                raise InvalidCaseError(problem, field=name)
+        for name, moves in _TAKEN_BY.items():
+            if getattr(self, name) is not None and self.do not in moves:
+                raise InvalidCaseError(
+                    f"'{self.do}' takes no {name} (only {_either(moves)} {_does(moves)})",
+                    field=name,
+                )
         if self.channel == "system":
             raise InvalidCaseError("not a channel that reaches the client", field="channel")
-        if self.reason is not None and self.do != "dispute":
-            raise InvalidCaseError(f"'{self.do}' takes no reason (a dispute does)", field="reason")
+        if self.chase is not None and self.invoice is not None:
+            raise InvalidCaseError(
+                "a reply to a chase is about no invoice: name the chase or the invoice",
+                field="invoice",
+            )
+        if self.chase is not None and self.channel == "phone":
+            raise InvalidCaseError(
+                "a reply on 'phone' answers our next call, whatever it is about: name no chase",
+                field="chase",
+            )
+        if self.amount is not None and self.resolution not in (None, "credited"):
+            raise InvalidCaseError(
+                f"a '{self.resolution}' resolution takes no amount (only a credit note has one)",
+                field="amount",
+            )
         return self
+
+
+def _either(moves: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join(filter(None, [", ".join(moves[:-1]), moves[-1]]))
+
+
+def _does(moves: Sequence[str]) -> str:
+    return "does" if len(moves) == 1 else "do"
 
 
 Script = tuple[Behaviour, ...]
@@ -305,22 +397,31 @@ def _within(error: PaychaseError, where: str) -> InvalidCaseError:
 
 
 class SimulationEntry(FrozenModel):
-    """One thing that happened in the simulation: an action performed or a client's move."""
+    """One thing that happened in the simulation: an action performed or a scripted move."""
 
     at: AwareDatetime = Field(description="When, with the client's local UTC offset")
     client: str
-    invoices: tuple[str, ...] = Field(description="The invoices it concerns; empty: the client")
-    what: ActionKind | Move = Field(description="The action's kind, or the client's move")
+    invoices: tuple[str, ...] = Field(
+        description="The invoices it concerns; empty: the client, or the chase"
+    )
+    chase: str | None = Field(None, description="The chase (not about money) it belongs to")
+    what: ActionKind | Move = Field(
+        description="The action's kind, or the scripted move (resolve_dispute is ours)"
+    )
     step: str | None = Field(None, description="The policy step of the action, if any")
     channel: Channel | None = None
     key: str | None = Field(None, description="The action's idempotency key")
     outcome: str | None = Field(
         None, description="What the recorded contact came to: delivered, bounced, no_answer…"
     )
-    deadline: date | None = Field(None, description="The payment deadline the message stated")
-    reason: str = Field(description="The planner's reason, or what the client did")
+    deadline: date | None = Field(
+        None, description="The deadline the message stated: to pay, or (a chase) to reply"
+    )
+    reason: str = Field(description="The planner's reason, or what the move did")
     amount: Amount | None = Field(
-        None, description="The action's amounts.total, or the sum the client paid or named"
+        None,
+        description="The action's amounts.total; for a move, the sum the client paid or named, "
+        "the instalment plan's total or the credit note",
     )
     currency: str | None = None
     subject: str | None = Field(
@@ -329,7 +430,7 @@ class SimulationEntry(FrozenModel):
 
 
 class Timeline(FrozenModel):
-    """What a simulation did, in order, and where each invoice stands at its end."""
+    """What a simulation did, in order, and where each invoice and chase stands at its end."""
 
     start: AwareDatetime
     until: AwareDatetime
@@ -339,6 +440,9 @@ class Timeline(FrozenModel):
     )
     entries: tuple[SimulationEntry, ...]
     invoices: tuple[InvoiceState, ...] = Field(description="Each invoice's state at `until`")
+    chases: tuple[ChaseState, ...] | None = Field(
+        None, description="Each chase's state at `until`, when the case has chases"
+    )
 
     @property
     def performed(self) -> tuple[str, ...]:
@@ -356,8 +460,9 @@ class Timeline(FrozenModel):
             reasons: print each entry's reason under it.
         """
         count = len(self.entries)
+        chases = " (chases under their own)" if self.chases else ""
         lines = [
-            f"Simulation under policy '{self.policy}' from {_stamp(self.start)} to "
+            f"Simulation under policy '{self.policy}'{chases} from {_stamp(self.start)} to "
             f"{_stamp(self.until)} ({_mode(self.cadence)}): {count} "
             f"entr{'y' if count == 1 else 'ies'}"
         ]
@@ -375,6 +480,7 @@ class Timeline(FrozenModel):
                 )
         lines += ["", f"At {_stamp(self.until)}:"]
         lines += [_state_line(state) for state in self.invoices]
+        lines += [_chase_line(state) for state in self.chases or ()]
         return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
@@ -414,10 +520,18 @@ def _entry_line(entry: SimulationEntry) -> str:
             _fit(how, 28),
             _fit(entry.outcome or "", 9),
             amount,
-            f"pay by {entry.deadline}" if entry.deadline else "",
+            _deadline_text(entry),
         ]
-    head = [_clock(entry.at), _fit(entry.client, 8), _fit(",".join(entry.invoices) or "-", 14)]
+    about = ",".join(entry.invoices) or (f"chase:{entry.chase}" if entry.chase else "-")
+    head = [_clock(entry.at), _fit(entry.client, 8), _fit(about, 14)]
     return "  " + "  ".join([*head, *cells]).rstrip()
+
+
+def _deadline_text(entry: SimulationEntry) -> str:
+    """The deadline a message stated: for payment, or for the answer a chase waits on."""
+    if entry.deadline is None:
+        return ""
+    return f"{'reply' if entry.chase else 'pay'} by {entry.deadline}"
 
 
 _SHORT: Final[Mapping[str, str]] = {
@@ -452,6 +566,13 @@ def _state_line(state: InvoiceState) -> str:
         f"  {_fit(state.id, 16)} {_fit(state.state, 10)} {_fit(late, 13)} last step "
         f"{_fit(state.step or '-', 14)} balance {state.balance} {state.currency}, next "
         f"{state.next_review or '-'}"
+    )
+
+
+def _chase_line(state: ChaseState) -> str:
+    return (
+        f"  {_fit(f'chase:{state.id}', 16)} {_fit(state.state, 10)} {_fit(state.kind, 13)} "
+        f"last step {_fit(state.step or '-', 14)} next {state.next_review or '-'}"
     )
 
 
@@ -519,6 +640,7 @@ def simulate(
     # and the clock stops at that client's midnights only.
     entries: list[tuple[datetime, int, int, SimulationEntry]] = []
     states: dict[str, InvoiceState] = {}
+    chases: dict[str, ChaseState] = {}
     renderer = renderer or Renderer()
     for position, client in enumerate(checked.clients):
         own_moves = [move for move in moves if move.behaviour.client == client.id]
@@ -528,7 +650,9 @@ def simulate(
         else:
             run.ticking(tick)
         entries += [(e.at.astimezone(UTC), position, n, e) for n, e in enumerate(run.entries)]
-        states.update((state.id, state) for state in run.plan_at(until).invoices)
+        final = run.plan_at(until)
+        states.update((state.id, state) for state in final.invoices)
+        chases.update((state.id, state) for state in final.chases or ())
     return Timeline(
         start=start,
         until=until,
@@ -536,11 +660,12 @@ def simulate(
         cadence=cadence,
         entries=tuple(entry for *_, entry in sorted(entries, key=lambda item: item[:3])),
         invoices=tuple(states[invoice.id] for invoice in checked.invoices),
+        chases=tuple(chases[chase.id] for chase in checked.chases) if checked.chases else None,
     )
 
 
 def _one_client(case: Case, client_id: str) -> Case:
-    """`case` cut down to one client: its contracts, their invoices, its history."""
+    """`case` cut down to one client: its contracts, invoices, plans, chases and history."""
     contracts = tuple(k for k in case.contracts if k.client == client_id)
     ids = {contract.id for contract in contracts}
     return case.model_copy(
@@ -548,6 +673,8 @@ def _one_client(case: Case, client_id: str) -> Case:
             "clients": tuple(c for c in case.clients if c.id == client_id),
             "contracts": contracts,
             "invoices": tuple(i for i in case.invoices if i.contract in ids),
+            "instalment_plans": tuple(p for p in case.instalment_plans if p.client == client_id),
+            "chases": tuple(c for c in case.chases if c.client == client_id),
             "history": tuple(e for e in case.history if e.client == client_id),
         }
     )
@@ -585,10 +712,11 @@ class _Scheduled:
 
 
 def _schedule_moves(script: Script, case: Case, start: datetime) -> list[_Scheduled]:
-    """Each move at its moment, in time order; references to clients and invoices checked."""
+    """Each move at its moment, in time order; clients, invoices and chases named checked."""
     clients = {client.id: client for client in case.clients}
     owner = {contract.id: contract.client for contract in case.contracts}
     invoice_owner = {invoice.id: owner[invoice.contract] for invoice in case.invoices}
+    chase_owner = {chase.id: chase.client for chase in case.chases}
     scheduled = []
     for index, behaviour in enumerate(script):
         where = f"script[{index}]"
@@ -604,6 +732,13 @@ def _schedule_moves(script: Script, case: Case, start: datetime) -> list[_Schedu
                 else f"invoice belongs to client {invoice_owner[behaviour.invoice]}"
             )
             raise InvalidCaseError(problem, field=f"{where}.invoice", value=behaviour.invoice)
+        if behaviour.chase is not None and chase_owner.get(behaviour.chase) != client.id:
+            problem = (
+                "unknown chase"
+                if behaviour.chase not in chase_owner
+                else f"a chase of client {chase_owner[behaviour.chase]}"
+            )
+            raise InvalidCaseError(problem, field=f"{where}.chase", value=behaviour.chase)
         at = _moment_of(behaviour.on, client, start, field=f"{where}.on")
         scheduled.append(_Scheduled(at, index, behaviour))
     return sorted(scheduled, key=lambda move: (move.at.astimezone(UTC), move.index))
@@ -792,12 +927,18 @@ class _Simulation:
     # -- applying a client's move ----------------------------------------------------------
 
     def _apply(self, move: _Scheduled) -> None:
-        """Play a scripted move at its moment: a payment, an inbound event, a dead channel."""
+        """Play a scripted move at its moment: it changes the case as a host would record it.
+
+        A payment, an inbound event, a dead channel, an instalment plan, a dispute resolved.
+        """
         self._count(f"script[{move.index}]")
         behaviour = move.behaviour
         client = self.clients[behaviour.client]
         local = move.at.astimezone(zone(client.timezone))
-        targets = self._targets(behaviour, local.date())
+        if behaviour.do == "resolve_dispute":
+            self._resolve_dispute(move, client, local)
+            return
+        targets = [] if behaviour.chase is not None else self._targets(behaviour, local.date())
         if behaviour.do in ("pay", "pay_in_part"):
             self._pay(move, client, local, targets)
         elif behaviour.do == "bounce":
@@ -806,6 +947,8 @@ class _Simulation:
             self.answers[client.id] += 1
             why = f"scripted: {client.id} will answer the next call"
             self._note(move, local, targets, why, None)
+        elif behaviour.do == "agree_plan":
+            self._agree_plan(move, client, local, targets)
         else:
             self._inbound(move, client, local, targets)
 
@@ -854,8 +997,11 @@ class _Simulation:
             self._note(move, local, targets, f"scripted: {client.id} owes nothing to pay", None)
 
     def _add_payment(self, invoice: Invoice, payment: Payment) -> None:
-        paid = invoice.model_copy(update={"payments": (*invoice.payments, payment)})
-        invoices = tuple(paid if i.id == invoice.id else i for i in self.case.invoices)
+        self._replace(invoice.model_copy(update={"payments": (*invoice.payments, payment)}))
+
+    def _replace(self, changed: Invoice) -> None:
+        """Put `changed` in the case in place of the invoice with its id."""
+        invoices = tuple(changed if i.id == changed.id else i for i in self.case.invoices)
         self.case = self.case.model_copy(update={"invoices": invoices})
 
     def _bounce(self, move: _Scheduled, client: Client, local: datetime) -> None:
@@ -883,19 +1029,157 @@ class _Simulation:
             "direction": "in",
             "kind": behaviour.do,
             "channel": behaviour.channel or "email",
+            "chase": behaviour.chase,
         }
         if behaviour.do == "promise":
-            promised = _promised_day(behaviour, client, local.date())
+            promised = _day_of(behaviour.date, client, local.date())
             event["promise"] = {"date": promised, "amount": behaviour.amount}
             why = f"promises to pay {_sum_text(behaviour.amount, targets)} by {promised}"
         elif behaviour.do == "dispute":
             event["dispute"] = {"amount": behaviour.amount, "reason": behaviour.reason}
             said = f" ('{behaviour.reason}')" if behaviour.reason else ""
             why = f"disputes {_sum_text(behaviour.amount, targets)}{said}"
+        elif behaviour.chase is not None:
+            why = f"replies by {event['channel']} in chase '{behaviour.chase}'"
         else:
             why = f"replies by {event['channel']}"
         self._record(ContactEvent.model_validate(event))
         self._note(move, local, targets, f"scripted: {client.id} {why}", behaviour.amount)
+
+    def _agree_plan(
+        self, move: _Scheduled, client: Client, local: datetime, targets: list[Invoice]
+    ) -> None:
+        """The client agrees to pay in instalments: an `InstalmentPlan`, agreed that day.
+
+        The plan is the record of the agreement, as a host keeps it: no ``reply`` is recorded
+        beside it. The planner already gives the plan its due (its reminders replace the
+        ladder while it holds); a reply would add nothing while the plan holds, and after a
+        break would still count as an answer to the last ladder step, so that the firm step
+        (``requires: no_reply``) would be passed over. A host that records the client's
+        message as well scripts a ``reply`` on the same day.
+        """
+        agreed = local.date()
+        owing = [i for i in targets if balance_of(i, agreed).owed > ZERO]
+        agreement, parts = _agreement(move, client, agreed, owing)
+        self.case = self.case.model_copy(
+            update={"instalment_plans": (*self.case.instalment_plans, agreement)}
+        )
+        total = sum((part.amount for part in parts), ZERO)
+        regular, last = parts[0].amount, parts[-1].amount
+        split = f"{len(parts)} instalment{'s' * (len(parts) > 1)} of {regular} {owing[0].currency}"
+        split += f" (the last {last})" if last != regular else ""
+        why = (
+            f"scripted: {client.id} agrees to {split}, every {agreement.every} from "
+            f"{agreement.first} (plan '{agreement.id}')"
+        )
+        self._note(move, local, owing, why, total)
+
+    def _resolve_dispute(self, move: _Scheduled, client: Client, local: datetime) -> None:
+        """We resolve the client's open dispute: the event, and a credit note for ``credited``.
+
+        The outbound ``dispute_resolved`` event names the invoices whose dispute ends; an
+        invoice whose status was ``disputed`` is open again, as a host sets it when the
+        dispute ends. The planner then resumes dunning where it stopped.
+        """
+        behaviour, where = move.behaviour, f"script[{move.index}]"
+        disputed = self._disputed(behaviour, client, move.at)
+        if not disputed:
+            named = behaviour.invoice is not None
+            raise InvalidCaseError(
+                f"no open dispute {'about this invoice' if named else f'of {client.id}'} on "
+                f"{local.date()}: a dispute comes before its resolution",
+                field=f"{where}.invoice" if named else f"{where}.on",
+            )
+        resolution = behaviour.resolution
+        assert resolution is not None  # resolve_dispute needs it (Behaviour checks it)
+        amount = None
+        if resolution == "credited":
+            if len(disputed) > 1:
+                raise InvalidCaseError(
+                    f"the open disputes concern {', '.join(disputed)}: name the 'invoice' the "
+                    "credit note is for",
+                    field=f"{where}.invoice",
+                )
+            ((invoice_id, disputes),) = disputed.items()
+            amount = self._credit(move, local, invoice_id, disputes)
+        invoices = [i for i in self.case.invoices if i.id in disputed]
+        for invoice in invoices:
+            if invoice.status == "disputed":  # what the host does when the dispute ends
+                self._replace(invoice.model_copy(update={"status": "open"}))
+        self._record(
+            ContactEvent(
+                at=local,
+                client=client.id,
+                invoices=tuple(disputed),
+                direction="out",
+                kind="dispute_resolved",
+                resolution=resolution,
+                note=f"credit note {_ref(move)}" if amount is not None else None,
+            )
+        )
+        labels = ", ".join(invoice.label for invoice in invoices)
+        how = {
+            "credited": f"we credit {labels} (a credit note): the dispute ends",
+            "withdrawn": f"{client.id} withdraws the dispute about {labels}",
+            "rejected": f"we reject the dispute about {labels}",
+        }[resolution]
+        self._note(move, local, invoices, f"scripted: {how}", amount)
+
+    def _disputed(
+        self, behaviour: Behaviour, client: Client, moment: datetime
+    ) -> dict[str, list[ContactEvent]]:
+        """The invoices (the one named, or the client's) with a dispute open at `moment`.
+
+        Each comes with the disputes raised since its last resolution; an invoice whose
+        status is ``disputed`` has an open dispute that no event may name.
+        """
+        history = sorted(
+            (e for e in self.case.history if e.client == client.id and e.at <= moment),
+            key=lambda e: e.at,
+        )
+        open_disputes: dict[str, list[ContactEvent]] = {}
+        for invoice in self.case.invoices:
+            if self.owner[invoice.contract] != client.id or behaviour.invoice not in (
+                None,
+                invoice.id,
+            ):
+                continue
+            raised: list[ContactEvent] = []
+            for event in history:
+                if invoice.id in event.invoices and event.kind == "dispute_resolved":
+                    raised = []
+                elif invoice.id in event.invoices and event.kind == "dispute":
+                    raised.append(event)
+            if raised or invoice.status == "disputed":
+                open_disputes[invoice.id] = raised
+        return open_disputes
+
+    def _credit(
+        self, move: _Scheduled, local: datetime, invoice_id: str, disputes: list[ContactEvent]
+    ) -> Decimal:
+        """Book the credit note of a ``credited`` resolution on the invoice; its amount."""
+        where = f"script[{move.index}]"
+        invoice = next(i for i in self.case.invoices if i.id == invoice_id)
+        amount = move.behaviour.amount
+        if amount is None:
+            named = [e.dispute.amount if e.dispute is not None else None for e in disputes]
+            if not named or None in named:
+                raise InvalidCaseError(
+                    f"the dispute about {invoice.label} named no amount: give the credit "
+                    "note's 'amount'",
+                    field=f"{where}.amount",
+                )
+            amount = sum((a for a in named if a is not None), ZERO)
+        check_precision(amount, invoice.currency, field=f"{where}.amount")
+        if amount > invoice.billed:
+            raise InvalidCaseError(
+                f"more than {invoice.label} still bills ({invoice.billed} {invoice.currency})",
+                field=f"{where}.amount",
+                value=str(amount),
+            )
+        note = CreditNote(date=local.date(), amount=amount, ref=_ref(move))
+        self._replace(invoice.model_copy(update={"credit_notes": (*invoice.credit_notes, note)}))
+        return amount
 
     def _note(
         self,
@@ -914,20 +1198,76 @@ class _Simulation:
         )
 
 
-def _one_currency(targets: Sequence[Invoice], where: str) -> None:
-    if len({invoice.currency for invoice in targets}) > 1:
+def _one_currency(
+    targets: Sequence[Invoice], where: str, *, what: str = "an amount is in one currency"
+) -> None:
+    currencies = sorted({invoice.currency for invoice in targets})
+    if len(currencies) > 1:
         raise InvalidCaseError(
-            "the client owes in several currencies: name the 'invoice' the amount is for",
+            f"{what}, and the client owes in {' and '.join(currencies)}: name the 'invoice'",
             field=f"{where}.invoice",
         )
 
 
-def _promised_day(behaviour: Behaviour, client: Client, day: date) -> date:
-    promised = behaviour.date
-    if isinstance(promised, Duration):
-        return promised.shift_date(day, default_calendar(client.country, client.subdivision))
-    assert promised is not None  # a promise has its date (Behaviour checks it)
-    return promised
+def _agreement(
+    move: _Scheduled, client: Client, agreed: date, owing: Sequence[Invoice]
+) -> tuple[InstalmentPlan, tuple[Instalment, ...]]:
+    """The instalment plan an ``agree_plan`` move agrees on `agreed` over `owing`, and its parts.
+
+    Raises:
+        InvalidCaseError: nothing is owed, the invoices span currencies, the first instalment
+            falls before the agreement, or the total cannot be split so (naming the field).
+    """
+    behaviour, where = move.behaviour, f"script[{move.index}]"
+    if not owing:
+        raise InvalidCaseError(
+            f"{client.id} owes nothing on {agreed} to pay in instalments",
+            field=f"{where}.invoice" if behaviour.invoice is not None else f"{where}.on",
+        )
+    _one_currency(owing, where, what="one plan settles one currency")
+    currency = owing[0].currency
+    first = _day_of(behaviour.first, client, agreed)
+    if first < agreed:
+        raise InvalidCaseError(
+            f"the first instalment falls due before the plan is agreed on {agreed}",
+            field=f"{where}.first",
+            value=first.isoformat(),
+        )
+    total = behaviour.amount
+    if total is not None:
+        check_precision(total, currency, field=f"{where}.amount")
+    count = behaviour.instalments
+    assert count is not None  # agree_plan needs it (Behaviour checks it)
+    every = behaviour.every or Frequency(1, "m")
+    try:
+        parts = schedule(total or _unpaid_before(owing, agreed), currency, count, first, every)
+    except InvalidCaseError as error:
+        field = "amount" if total is not None else "instalments"
+        raise InvalidCaseError(error.problem, field=f"{where}.{field}") from None
+    agreement = InstalmentPlan(
+        id=f"script-plan-{move.index}",
+        client=client.id,
+        invoices=tuple(invoice.id for invoice in owing),
+        agreed=agreed,
+        instalments=count,
+        first=first,
+        every=every,
+        total=total,
+    )
+    return agreement, parts
+
+
+def _day_of(named: date | Duration | None, client: Client, day: date) -> date:
+    """The day a move names (promised, first instalment): a date, or counted from `day`."""
+    if isinstance(named, Duration):
+        return named.shift_date(day, default_calendar(client.country, client.subdivision))
+    assert named is not None  # the moves that name a day have it (Behaviour checks it)
+    return named
+
+
+def _unpaid_before(invoices: Sequence[Invoice], agreed: date) -> Decimal:
+    """A plan's default total: the unpaid principal the day before `agreed`, as `plan` counts."""
+    return sum((balance_of(i, agreed - _ONE_DAY).owed for i in invoices), ZERO)
 
 
 def _sum_text(amount: Decimal | None, targets: Sequence[Invoice]) -> str:
@@ -956,6 +1296,7 @@ def _action_entry(
         at=at,
         client=action.client,
         invoices=action.invoices,
+        chase=action.chase,
         what=action.kind,
         step=action.step,
         channel=action.channel,
@@ -982,6 +1323,7 @@ def _move_entry(
         at=at,
         client=move.behaviour.client,
         invoices=tuple(invoice.id for invoice in targets),
+        chase=move.behaviour.chase,
         what=move.behaviour.do,
         channel=move.behaviour.channel if move.behaviour.do == "reply" else None,
         reason=why,
@@ -1012,6 +1354,8 @@ _LOOKS: Final[Mapping[str, tuple[str, str, str]]] = {
     "reply": ("reply", "<", "#e377c2"),
     "dispute": ("dispute", "h", "#ff9896"),
     "bounce": ("bounce", "x", "#d62728"),
+    "agree_plan": ("instalment plan", "8", "#2ca02c"),
+    "resolve_dispute": ("dispute resolved", "H", "#17becf"),
 }
 _NOT_THROUGH: Final = frozenset({"bounced", "failed", "no_answer"})
 _LINE_MARKERS: Final = frozenset({"x", "+", "|", "_"})
@@ -1061,15 +1405,22 @@ def timeline_chart(timeline: Timeline, path: str | Path) -> Path:
 
 
 def _lanes(timeline: Timeline) -> list[tuple[str, str | None]]:
-    """(client, invoice) lanes: a client's invoices, then its lane for what concerns no invoice.
+    """(client, lane) lanes: a client's invoices, chases (``chase:{id}``), then the client's.
 
-    Stage requests, kill-fee pauses and bounces concern the client as a whole.
+    The client's own lane holds what concerns no invoice and no chase: stage requests,
+    kill-fee pauses and bounces concern the client as a whole.
     """
-    whole = {entry.client for entry in timeline.entries if not entry.invoices}
-    clients = list(dict.fromkeys([s.client for s in timeline.invoices] + sorted(whole)))
+    chases = timeline.chases or ()
+    whole = {e.client for e in timeline.entries if not e.invoices and e.chase is None}
+    clients = list(
+        dict.fromkeys(
+            [s.client for s in timeline.invoices] + [c.client for c in chases] + sorted(whole)
+        )
+    )
     lanes: list[tuple[str, str | None]] = []
     for client in clients:
         lanes += [(client, s.id) for s in timeline.invoices if s.client == client]
+        lanes += [(client, f"chase:{c.id}") for c in chases if c.client == client]
         lanes += [(client, None)] if client in whole else []
     return lanes
 
@@ -1147,9 +1498,11 @@ def _days(moment: datetime) -> float:
 def _entry_lanes(
     entry: SimulationEntry, lanes: list[tuple[str, str | None]]
 ) -> list[tuple[str, str | None]]:
-    """The lanes an entry is drawn on: each of its invoices', else its client's own."""
+    """The lanes an entry is drawn on: each of its invoices', its chase's, else its client's."""
     if entry.invoices:
         return [lane for lane in lanes if lane[1] in entry.invoices]
+    if entry.chase is not None:
+        return [(entry.client, f"chase:{entry.chase}")]
     return [(entry.client, None)]
 
 
