@@ -166,6 +166,33 @@ def test_paying_inside_grace_keeps_the_plan() -> None:
     assert _ladder(result) == []
 
 
+def _due_on_a_holiday(country: str, *payments: tuple[str, str]) -> dict[str, Any]:
+    """Instalment 1 of 3 due on Friday 1 May 2026, a public holiday in Poland; no grace."""
+    case = _with_plan(*payments, first="2026-05-01", agreed="2026-04-20")
+    case["clients"][0] |= {"country": country}
+    case["contracts"][0] |= {"grace": "0d"}
+    case["invoices"][0] |= {"due": "2026-04-15"}
+    return case
+
+
+def test_an_instalment_due_on_a_holiday_may_be_paid_on_the_next_working_day_in_poland() -> None:
+    # Art. 115 KC: a deadline on a holiday or Saturday ends on the next working day (4 May).
+    result = _plan(_due_on_a_holiday("PL"), "2026-05-04T09:00")
+    assert _state(result) == "in_plan"
+    (note,) = [a for a in result.actions if a.instalment is not None]
+    assert (note.step, note.deadline) == ("instalment_missed", date(2026, 5, 4))
+    paid = _plan(_due_on_a_holiday("PL", ("2026-05-04", "333.33")), "2026-05-05T09:00")
+    assert _state(paid) == "in_plan"
+    assert _ladder(paid) == []
+
+
+def test_an_instalment_due_on_a_holiday_is_missed_where_the_law_does_not_move_it() -> None:
+    result = _plan(_due_on_a_holiday("US"), "2026-05-04T09:00")
+    assert _state(result) == "overdue"
+    (step,) = _ladder(result)
+    assert "was not paid by 2026-05-01" in step.reason
+
+
 def test_a_late_payment_does_not_mend_a_broken_plan() -> None:
     result = _plan(_with_plan(("2026-03-25", "333.33")), "2026-03-26T09:00")
     assert _state(result) == "overdue"
@@ -265,9 +292,9 @@ def test_a_partial_promise_not_kept_is_broken_and_escalates() -> None:
     case = _case(history=[promise])
     case["invoices"][0]["payments"] = _paid(("2026-02-27", "100.00"))
     (step,) = _ladder(_plan(case, "2026-03-05T09:00"))
-    # 'polite' is passed over: a broken promise escalates ('firm' waits for no reply, and the
-    # promise was one)
-    assert step.step == "check_call"
+    # 'polite' is passed over: a broken promise escalates to 'firm', which the promise itself
+    # does not count as a reply to
+    assert step.step == "firm"
     assert "the promise made on 2026-02-20 to pay 400 PLN by 2026-03-01 was broken" in (step.reason)
     assert "the ladder resumes at 'firm'" in step.reason
 
@@ -293,7 +320,9 @@ def test_a_part_kept_promise_after_a_broken_one_does_not_undo_the_breach() -> No
     case = _case(history=[first, second])
     case["invoices"][0]["payments"] = _paid(("2026-02-27", "300.00"))
     (step,) = _ladder(_plan(case, "2026-03-04T09:00"))
-    assert step.step == "check_call"  # past 'polite' ('firm' waits for no reply)
+    # Past 'polite', at 'firm' or further: the second promise, made after the breach, is a
+    # reply 'firm' waits for, so the call comes next.
+    assert step.step == "check_call"
     assert "the promise made on 2026-02-16 to pay it by 2026-02-20 was broken" in step.reason
     assert "the ladder resumes at 'firm'" in step.reason
 
@@ -323,8 +352,9 @@ def test_dunning_resumes_where_it_stopped_after_a_dispute_ends(resolution: str) 
     assert _state(after) == "overdue"
     assert not any(a.kind == "review" for a in after.actions)
     (step,) = _ladder(after)
-    # the step after 'polite', where it stopped ('firm' waits for no reply: the dispute was one)
-    assert step.step == "check_call"
+    # the step after 'polite', where it stopped: the dispute, answered by its resolution, is
+    # no reply 'firm' waits for
+    assert step.step == "firm"
     assert step.at >= _at("2026-03-20T10:00")
     assert f"the dispute was resolved on 2026-03-20 ({resolution})" in step.reason
 
@@ -452,6 +482,28 @@ def test_a_reply_ends_the_chase_and_does_not_pause_dunning() -> None:
     assert result.chases[0].state == "answered"
     assert not any(a.chase for a in result.actions)
     assert _ladder(result)[0].at == _at("2026-03-05T09:00")  # no reply pause for the invoice
+
+
+def test_a_call_the_client_answers_ends_the_chase() -> None:
+    call = {
+        "at": "2026-03-17T12:00:00+01:00",
+        "client": "c1",
+        "direction": "out",
+        "kind": "call",
+        "step": "check_call",
+        "channel": "phone",
+        "key": "chase:f1/check_call/1",
+        "outcome": "answered",
+        "chase": "f1",
+    }
+    result = _plan(_case(chases=[PROJECT], history=[call]), "2026-03-18T09:00")
+    assert result.chases is not None
+    assert result.chases[0].state == "answered"
+    assert not any(a.chase for a in result.actions)
+    unanswered = {**call, "outcome": "no_answer"}
+    result = _plan(_case(chases=[PROJECT], history=[unanswered]), "2026-03-18T09:00")
+    assert result.chases is not None
+    assert result.chases[0].state == "waiting"
 
 
 def test_a_closed_chase_gets_nothing() -> None:

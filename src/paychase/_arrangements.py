@@ -6,19 +6,20 @@ date that covers it. Its schedule settles the plan's total — by default the un
 its invoices the day before it was agreed — and the payments made to those invoices from the
 day of the agreement count toward it, in date order. An instalment unpaid by the end of its
 grace (the plan's own, else the contract's) breaks the plan for good: a later payment reduces
-the balance but does not mend the plan.
+the balance but does not mend the plan. The grace is counted from the day the law lets the
+client pay: where the contract's law moves a deadline off a holiday (art. 115 KC), an
+instalment due on a Saturday or a public holiday may be paid on the next working day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from paychase._amounts import ZERO
 from paychase._case import Contract, InstalmentPlan, Invoice
-from paychase._durations import Duration
 from paychase._instalments import Instalment, Standing, schedule, standing
 from paychase._protocols import HolidayCalendar
 from paychase.errors import InvalidCaseError
@@ -39,7 +40,7 @@ class Arrangement:
     total: Decimal
     instalments: tuple[Instalment, ...]
     standing: Standing
-    grace: Duration
+    grace_end: Callable[[date], date]  # the last day an instalment due on a day may be paid
 
     @property
     def dates(self) -> tuple[date, date | None]:
@@ -71,15 +72,22 @@ def arrangements_of(
     *,
     today: date,
     calendar: HolidayCalendar,
+    legal_due: Callable[[Contract, date], date],
 ) -> dict[str, Arrangement]:
-    """The plan in force for each invoice of `plans` on `today`, by invoice id."""
+    """The plan in force for each invoice of `plans` on `today`, by invoice id.
+
+    `legal_due` gives the day the law lets a payment due on a given day under a contract be
+    made (the planner's `ChargeBook.legal_due`); an instalment's grace counts from it.
+    """
     in_force: dict[str, InstalmentPlan] = {}
     for plan in sorted(plans, key=lambda p: (p.agreed, p.id)):
         if plan.agreed <= today:
             in_force.update(dict.fromkeys(plan.invoices, plan))
     found: dict[str, Arrangement] = {}
     for plan in dict.fromkeys(in_force.values()):
-        arrangement = _arrangement(plan, invoices, contracts, today, calendar)
+        arrangement = _arrangement(
+            plan, invoices, contracts, today=today, calendar=calendar, legal_due=legal_due
+        )
         if arrangement is None:
             continue
         found.update((i.id, arrangement) for i in arrangement.invoices if in_force[i.id] is plan)
@@ -90,8 +98,10 @@ def _arrangement(
     plan: InstalmentPlan,
     invoices: Mapping[str, Invoice],
     contracts: Mapping[str, Contract],
+    *,
     today: date,
     calendar: HolidayCalendar,
+    legal_due: Callable[[Contract, date], date],
 ) -> Arrangement | None:
     """The plan's schedule and standing; None when nothing was left to settle by instalments."""
     covered = tuple(invoices[invoice_id] for invoice_id in plan.invoices)
@@ -105,11 +115,16 @@ def _arrangement(
         raise InvalidCaseError(
             f"instalment plan '{plan.id}': {error}", field="instalment_plans", value=plan.id
         ) from None
-    grace = plan.grace or contracts[covered[0].contract].grace
+    contract = contracts[covered[0].contract]
+    grace = plan.grace or contract.grace
+
+    def grace_end(due: date) -> date:
+        return grace.shift_date(legal_due(contract, due), calendar)
+
     payments = sorted(
         (p.date, p.amount) for invoice in covered for p in invoice.payments if p.date >= plan.agreed
     )
-    kept = standing(instalments, payments, today, lambda due: grace.shift_date(due, calendar))
+    kept = standing(instalments, payments, today, grace_end)
     return Arrangement(
         plan,
         covered,
@@ -118,7 +133,7 @@ def _arrangement(
         total,
         instalments,
         kept,
-        grace,
+        grace_end,
     )
 
 

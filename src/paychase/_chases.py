@@ -6,8 +6,8 @@ the library's contract:
 
 1. A chase the host closed gets nothing (state ``closed``).
 2. Any message from the client after our unanswered one — about the chase, an invoice or
-   anything else — ends the chase (state ``answered``): the client is not silent, and a person
-   takes the conversation from there.
+   anything else — ends the chase (state ``answered``), and so does a call of ours the client
+   answered: the client is not silent, and a person takes the conversation from there.
 3. Otherwise the next step of the chase's ladder is planned like a dunning step: counted from
    its anchor (``issued`` is the moment our message went out), at the policy's hour, inside the
    client's contact window, ``min_gap`` after the client's last contact of any kind, on the
@@ -86,7 +86,12 @@ def plan_chase(chase: Chase, context: ChaseContext) -> tuple[Action | None, Chas
 
 
 def _answered(chase: Chase, events: Sequence[ContactEvent]) -> bool:
-    return any(e.direction == "in" and e.at > chase.started for e in events)
+    """Rule 2: the client wrote or called, or picked up one of our calls, after we went silent."""
+    return any(
+        e.at > chase.started
+        and (e.direction == "in" or (e.kind == "call" and e.outcome == "answered"))
+        for e in events
+    )
 
 
 def _paused(chase: Chase, events: Sequence[ContactEvent]) -> bool:

@@ -264,6 +264,7 @@ class _ClientPlanner:
             self.portfolio.contracts,
             today=self.today,
             calendar=self.clock.calendar,
+            legal_due=self.book.legal_due,
         )
         self.arrangements = arrangements
         actions += self._instalment_actions(arrangements)
@@ -517,8 +518,7 @@ class _ClientPlanner:
 
     def _condition_fails(self, condition: str, facts: InvoiceFacts) -> str | None:
         if condition == "no_reply":
-            last = facts.progress.last
-            since = last.at if last is not None else self.clock.start_of(facts.invoice.issued)
+            since = self._answers_count_from(facts)
             reply = latest(self.inbound, lambda e: e.at > since and about(e, facts.invoice))
             return (
                 None
@@ -536,6 +536,24 @@ class _ClientPlanner:
         threshold = Decimal(condition.removeprefix("balance_over:"))
         chased = facts.balance.chased
         return None if chased > threshold else f"the balance {chased} is not over {threshold}"
+
+    def _answers_count_from(self, facts: InvoiceFacts) -> datetime:
+        """Since when a message from the client answers the ladder (`no_reply`).
+
+        What the client wrote before our last step was answered by that step. What led to a
+        commitment the client then broke, or to a dispute since resolved, was answered by the
+        breach or the resolution: it does not spare the client the firm step the ladder
+        resumes at (rule 7).
+        """
+        moments = [self.clock.start_of(facts.invoice.issued)]
+        if facts.progress.last is not None:
+            moments.append(facts.progress.last.at)
+        broken = self._broken_commitment(facts)
+        if broken is not None:
+            moments.append(self.clock.start_of(broken[1]))
+        if facts.resolution is not None:
+            moments.append(facts.resolution.at)
+        return max(moments)
 
     def _anchor(self, step: Step, facts: InvoiceFacts) -> datetime | None:
         clock, progress = self.clock, facts.progress
@@ -1105,7 +1123,7 @@ class _ClientPlanner:
         if self.gap_bound is not None:
             bounds.append(self.gap_bound)
         at, timing = self._time(scheduled, bounds, hour)
-        grace_end = arrangement.grace.shift_date(due.due, clock.calendar)
+        grace_end = arrangement.grace_end(due.due)
         if (not late and at.date() >= due.due) or at.date() > grace_end:
             return None  # too late to remind: the missed note, or the plan's end, comes next
         currency = arrangement.currency
