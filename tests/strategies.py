@@ -1184,6 +1184,18 @@ def regime_of(contract: Contract, client: Client) -> str | None:
     return None
 
 
+def legal_due(due: date, regime: str | None) -> date:
+    """Art. 115 KC: a Polish deadline on a Saturday, Sunday or holiday ends on the next
+    working day in Poland; other regimes count from the due date itself."""
+    if regime is None or not regime.startswith("PL"):
+        return due
+    poland = default_calendar("PL")
+    day = due
+    while not poland.is_business_day(day):
+        day += timedelta(days=1)
+    return day
+
+
 def interest_granted(contract: Contract, client: Client) -> bool:
     """SPEC rule 6: statutory interest only under a ``statutory`` clause where the law grants it."""
     return contract.late_fee.kind == "statutory" and regime_of(contract, client) is not None

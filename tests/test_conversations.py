@@ -359,6 +359,27 @@ def test_dunning_resumes_where_it_stopped_after_a_dispute_ends(resolution: str) 
     assert f"the dispute was resolved on 2026-03-20 ({resolution})" in step.reason
 
 
+def test_a_dispute_and_its_resolution_naming_no_invoice_concern_the_whole_account() -> None:
+    case = _case(
+        invoices=[
+            BASE["invoices"][0],
+            {**BASE["invoices"][0], "id": "inv-2", "issued": "2026-02-05", "due": "2026-02-19"},
+        ],
+        history=[{**DISPUTE, "invoices": [], "dispute": {"reason": "the whole project"}}],
+    )
+    during = _plan(case, "2026-03-01T09:00")
+    assert [a.key for a in during.actions] == [
+        "k1/inv-1/review:dispute/1",
+        "k1/inv-2/review:dispute/1",
+    ]
+    assert {state.state for state in during.invoices} == {"disputed"}
+    ended = _event("2026-03-20T10:00", "dispute_resolved", resolution="rejected", direction="out")
+    case["history"].append({**ended, "invoices": []})
+    after = _plan(case, "2026-03-21T09:00")
+    assert not any(a.kind == "review" for a in after.actions)
+    assert {state.state for state in after.invoices} == {"overdue"}
+
+
 def test_a_credit_note_lowers_the_balance_a_resolved_dispute_leaves() -> None:
     ended = _event("2026-03-20T10:00", "dispute_resolved", resolution="credited", direction="out")
     case = _case(history=[DISPUTE, ended])
@@ -567,14 +588,28 @@ def test_a_chase_with_a_payment_policy_is_refused() -> None:
         _plan(_case(chases=[{**PROSPECT, "policy": "freelancer"}]), "2026-03-05T09:00")
 
 
-def test_a_chase_contact_counts_against_min_gap_for_invoices() -> None:
+def test_a_chase_contact_counts_against_min_gap_and_yields_to_the_ladder() -> None:
     history = [_chase_event("2026-03-04T10:00", "follow_up")]
     result = _plan(_case(chases=[PROSPECT], history=history), "2026-03-05T09:00")
     (step,) = _ladder(result)
-    # min_gap after the follow-up of the 4th, and around the check-in planned for the 11th
-    assert step.at == _at("2026-03-16T10:00")
+    # min_gap after the follow-up of the 4th: Saturday the 7th, so Monday the 9th
+    assert step.at == _at("2026-03-09T10:00")
     assert "min_gap 3d after the contact on 2026-03-04" in step.reason
-    assert "min_gap 3d after the contact planned for 2026-03-11 10:00" in step.reason
+    # the check-in, due on the 11th, waits min_gap after the reminder planned for the 9th
+    (check_in,) = [a for a in result.actions if a.chase]
+    assert check_in.at == _at("2026-03-12T10:00")
+    assert "min_gap 3d after the contact planned for 2026-03-09 10:00" in check_in.reason
+
+
+def test_a_chase_does_not_make_a_pre_due_reminder_expire() -> None:
+    """The pre-due note (12 February) is due before the follow-up could go after it; the
+    follow-up waits, and the note is sent."""
+    chase = {**PROSPECT, "started": "2026-02-06T11:00:00+01:00"}
+    result = _plan(_case(chases=[chase]), "2026-02-09T09:00")
+    (pre_due,) = _ladder(result)
+    assert (pre_due.step, pre_due.at) == ("pre_due", _at("2026-02-12T10:00"))
+    (follow_up,) = [a for a in result.actions if a.chase]
+    assert follow_up.at >= _at("2026-02-15T10:00")
 
 
 # -- policy versions -----------------------------------------------------------------------------

@@ -916,7 +916,8 @@ def test_a_reply_to_a_chase_does_not_pause_dunning_but_a_reply_about_invoices_do
         assert later[0].step == first_after
         assert all(e.chase is None for e in later)  # the chase ended with the reply
         assert timeline.chases is not None
-        assert (timeline.chases[0].state, timeline.chases[0].step) == ("answered", "last_check_in")
+        # The check-in yielded its day to 'polite' (min_gap): the reply came before it.
+        assert (timeline.chases[0].state, timeline.chases[0].step) == ("answered", "follow_up")
     assert later[0].at.isoformat() == "2026-03-27T12:00:00+01:00"  # 5 business days later
 
 

@@ -138,14 +138,15 @@ def _arrangement(
 
 
 def _unpaid_before(invoices: Sequence[Invoice], agreed: date) -> Decimal:
-    """What the invoices still billed the day before the plan was agreed."""
-    return sum(
-        (
-            max(
-                invoice.billed - sum((p.amount for p in invoice.payments if p.date < agreed), ZERO),
-                ZERO,
-            )
-            for invoice in invoices
-        ),
-        ZERO,
-    )
+    """What the invoices still billed the day before the plan was agreed.
+
+    Payments and credit notes from the day of the agreement on do not change what was
+    agreed: they count toward the plan (payments) or settle the invoice (credit notes).
+    """
+    return sum((max(_left_before(invoice, agreed), ZERO) for invoice in invoices), ZERO)
+
+
+def _left_before(invoice: Invoice, day: date) -> Decimal:
+    paid = sum((p.amount for p in invoice.payments if p.date < day), ZERO)
+    credited = sum((n.amount for n in invoice.credit_notes if n.date < day), ZERO)
+    return invoice.total - credited - paid

@@ -12,7 +12,8 @@ the library's contract:
    its anchor (``issued`` is the moment our message went out), at the policy's hour, inside the
    client's contact window, ``min_gap`` after the client's last contact of any kind, on the
    first working channel (a bounced or failed one is passed over, rule 9). A chase's contacts
-   count against ``min_gap`` for the client's invoices too (rule 5).
+   count against ``min_gap`` for the client's invoices too, and keep it around every contact
+   planned for the client: a chase is planned last and yields (rule 5).
 4. A project chase's ``pause_work`` step pauses the work on its contract; it is skipped when the
    work is paused already (for a kill fee, a prepayment, or by the ladder). The step before it
    quotes the contract's kill-fee terms where the contract has them.
@@ -39,6 +40,7 @@ __all__ = ["ChaseContext", "plan_chase"]
 
 Route = Callable[[Step], tuple[ActionKind, Channel | None, list[str]]]
 Timing = Callable[[datetime, list[Bound], time], tuple[datetime, list[str]]]
+Clearing = Callable[[datetime, time], tuple[datetime, list[str]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class ChaseContext:
     contracts: dict[str, Contract]
     route: Route
     timing: Timing
+    clear: Clearing  # a contact's moment moved min_gap clear of the contacts planned already
 
 
 def plan_chase(chase: Chase, context: ChaseContext) -> tuple[Action | None, ChaseState]:
@@ -119,6 +122,9 @@ def _step_action(
     if step.is_contact and context.gap_bound is not None:
         bounds.append(context.gap_bound)
     at, timing = context.timing(scheduled, bounds, hour if channel != "system" else time(0))
+    if step.is_contact:
+        at, cleared = context.clear(at, hour)
+        timing += cleared
     attempt = progress.attempts_at(index) + 1
     notes = [
         _standing(chase, clock),

@@ -71,7 +71,10 @@ class Portfolio:
             if event.at > now:
                 break  # in time order: every later event is after `now` too
             of_client[event.client].append(event)
-            for invoice_id in event.invoices:
+            named = event.invoices
+            if not named and _about_the_whole_account(event):
+                named = tuple(invoice.id for invoice in invoices_of[event.client])
+            for invoice_id in named:
                 of_invoice[invoice_id].append(event)
         plans_of: dict[str, list[InstalmentPlan]] = defaultdict(list)
         for arrangement in case.instalment_plans:
@@ -385,6 +388,16 @@ def latest(
         if wanted(event):
             return event
     return None
+
+
+def _about_the_whole_account(event: ContactEvent) -> bool:
+    """Whether an event naming no invoice is about every invoice of its client.
+
+    What the client says (a reply, a promise, a dispute) and how a dispute ends concern the
+    whole account when they name no invoice; our own contacts and a chase's do not (a message
+    naming no invoice performs no invoice's step).
+    """
+    return event.chase is None and (event.direction == "in" or event.kind == "dispute_resolved")
 
 
 def about(event: ContactEvent, invoice: Invoice) -> bool:

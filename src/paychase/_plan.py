@@ -10,14 +10,14 @@ moment always give the same plan.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from paychase._actions import Action, ChaseState, InstalmentDue, InvoiceState, Plan
-from paychase._amounts import ZERO
+from paychase._amounts import ZERO, balance_of
 from paychase._arrangements import Arrangement, arrangements_of
 from paychase._calendar import default_calendar, zone
 from paychase._case import EARLIEST, LATEST, Case, Client, ContactEvent, Invoice, version_of
@@ -231,8 +231,9 @@ class _ClientPlanner:
         self.pauses = [(event, self._pause_after(event)) for event in self.inbound]
         # The same for every contact step of every invoice of the client: built once.
         self.gap_bound: Bound | None = None
-        # Local moments of the deposit, stage and instalment requests planned first: the
-        # ladder's messages keep min_gap around them (see `_clear_of_requests`).
+        # Local moments of the contacts planned so far: the deposit, stage and instalment
+        # requests first, then the ladder's messages, which keep min_gap around them, then the
+        # chases, which keep it around both (see `_clear_of_requests`).
         self.planned_requests: list[datetime] = []
         # The policy version each invoice follows (see `policy_of`).
         self.ladders: dict[str, Policy] = {}
@@ -256,7 +257,6 @@ class _ClientPlanner:
     def plan(self) -> tuple[list[Action], list[InvoiceState]]:
         """The client's actions and the state of each of their invoices."""
         actions: list[Action] = self._work_actions()
-        actions += self._chase_actions()
         invoices = self.portfolio.invoices_of.get(self.client.id, ())
         arrangements = arrangements_of(
             self.portfolio.plans_of.get(self.client.id, ()),
@@ -287,14 +287,21 @@ class _ClientPlanner:
                 actions.append(outcome)
             elif outcome is not None:
                 candidates.append(outcome)
-        actions += self._combine(candidates)
+        steps = self._combine(candidates)
+        actions += steps
+        self.planned_requests += [
+            self.clock.local(action.at) for action in steps if action.channel != "system"
+        ]
+        actions += self._chase_actions()
         actions += self._settlement_actions(facts_of)
         return actions, [self._state(facts, actions) for facts in facts_of]
 
     def _chase_actions(self) -> list[Action]:
         """The next step of each of the client's chases that are not about money (`_chases`).
 
-        Planned first, like requests: the ladder's messages keep min_gap around them.
+        Planned last: a chase's message keeps min_gap around every contact planned for the
+        client, and yields to them, because a ladder's pre-due reminder expires at the due date
+        and a request or an instalment is due on its day, while a chase can wait (rule 5).
         """
         context = ChaseContext(
             self.clock,
@@ -304,6 +311,7 @@ class _ClientPlanner:
             dict(self.portfolio.contracts),
             self._route,
             self._time,
+            self._clear_of_requests,
         )
         actions = []
         for chase in self.portfolio.chases_of.get(self.client.id, ()):
@@ -730,6 +738,7 @@ class _ClientPlanner:
                     rest = [m for c in queue for m in c] + [m for m in cluster if m not in expired]
                     queue = _clusters(rest + [r for r in replanned if isinstance(r, _Candidate)])
                     continue
+                self._absorb(cluster, queue, previous)
             if lead.step.is_contact:
                 previous = lead
             actions += self._actions(cluster)
@@ -761,6 +770,24 @@ class _ClientPlanner:
             )
             member.notes += cleared
         return True
+
+    def _absorb(
+        self, cluster: list[_Candidate], queue: list[list[_Candidate]], previous: _Candidate
+    ) -> None:
+        """Rule 5: clusters of the same message that spacing has brought to `cluster` join it.
+
+        A cluster moved to min_gap after the previous contact may land on the moment of a later
+        cluster of the same step, or on its day before it: they go as one message.
+        """
+        lead = cluster[0]
+        for other in [c for c in queue if _cluster_key(c[0]) == _cluster_key(lead)]:
+            if other[0].at <= lead.at:
+                self._space_out(other, previous)  # to the moment `cluster` was moved to
+            if all(m.at == lead.at or _may_join(m, lead.at) for m in other):
+                for member in other:
+                    member.at = lead.at
+                cluster += other
+                queue.remove(other)
 
     def _actions(self, cluster: list[_Candidate]) -> list[Action]:
         """The cluster's action, after the fee bookings its step asks for (if any)."""
@@ -1096,7 +1123,11 @@ class _ClientPlanner:
         other invoices keep min_gap around them (rule 5).
         """
         actions = []
-        honoured = (a for a in dict.fromkeys(arrangements.values()) if a.standing.honoured)
+        honoured = (
+            a
+            for a in dict.fromkeys(arrangements.values())
+            if a.standing.honoured and not self._settled(a.invoices)
+        )
         for arrangement in sorted(honoured, key=lambda a: a.plan.id):
             action = self._instalment_action(arrangement)
             if action is not None:
@@ -1104,6 +1135,10 @@ class _ClientPlanner:
                 if action.channel != "system":
                     self.planned_requests.append(self.clock.local(action.at))
         return actions
+
+    def _settled(self, invoices: Sequence[Invoice]) -> bool:
+        """Whether payments and credit notes have settled every invoice (no more instalments)."""
+        return all(balance_of(invoice, self.today).owed == ZERO for invoice in invoices)
 
     def _instalment_action(self, arrangement: Arrangement) -> Action | None:
         clock, policy, plan = self.clock, self.policy, arrangement.plan
@@ -1237,13 +1272,7 @@ def _clusters(candidates: list[_Candidate]) -> list[list[_Candidate]]:
     """Candidates of one step, currency, kind and channel at the same moment, in time order."""
     groups: dict[tuple[str, ...], list[_Candidate]] = defaultdict(list)
     for candidate in sorted(candidates, key=lambda c: (c.at, c.facts.invoice.id)):
-        key = (
-            candidate.step.id,
-            candidate.facts.invoice.currency,
-            candidate.kind,
-            candidate.channel,
-        )
-        groups[key].append(candidate)
+        groups[_cluster_key(candidate)].append(candidate)
     clusters: list[list[_Candidate]] = []
     for members in groups.values():
         remaining = members
@@ -1254,6 +1283,16 @@ def _clusters(candidates: list[_Candidate]) -> list[list[_Candidate]]:
             remaining = [m for m in remaining if m not in joined]
     clusters.sort(key=lambda c: (c[0].at, -c[0].index, c[0].facts.invoice.id))
     return clusters
+
+
+def _cluster_key(candidate: _Candidate) -> tuple[str, ...]:
+    """What candidates must share to go in one message: step, currency, kind and channel."""
+    return (
+        candidate.step.id,
+        candidate.facts.invoice.currency,
+        candidate.kind,
+        str(candidate.channel),
+    )
 
 
 def _may_join(member: _Candidate, lead_at: datetime) -> bool:

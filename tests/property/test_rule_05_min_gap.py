@@ -16,6 +16,8 @@ from tests.strategies import (
     checked,
     due_of,
     example_case,
+    example_client,
+    example_contract,
     example_invoice,
     fee_and_no_fee_case,
     local,
@@ -89,7 +91,49 @@ def test_rule_05_no_invoice_in_two_messages(case_and_now: tuple[Json, datetime])
                 assert parties.invoice(invoice_id).currency == action.amounts.currency
 
 
+def _spaced_onto_a_later_message() -> tuple[Json, datetime]:
+    """i3's 'polite' waits for a promise to 10 January; i4's, spaced min_gap after i1's call,
+    lands on the same moment: the two go as one message."""
+    case = example_case(
+        policy="tradesperson",
+        client=example_client(country="GR", locale="el_GR", timezone="Europe/Athens"),
+        contracts=[
+            example_contract("k0", grace="3d", late_fee={"kind": "none"}),
+            example_contract("k1", grace="0d", late_fee={"kind": "none"}),
+        ],
+        invoices=[
+            example_invoice(i, contract=k, issued="2025-01-01", due="2025-01-01", total="0.01")
+            for i, k in (("i1", "k1"), ("i3", "k0"), ("i4", "k1"))
+        ],
+        history=[
+            {
+                "at": f"2025-01-01T{hour}:00:00+02:00",
+                "client": "c1",
+                "invoices": ["i1"],
+                "direction": "out",
+                "kind": "reminder",
+                "step": step,
+                "channel": "email",
+                "outcome": "delivered",
+            }
+            for hour, step in (("10", "settle_up"), ("11", "polite"))
+        ]
+        + [
+            {
+                "at": "2025-01-01T20:00:00+02:00",
+                "client": "c1",
+                "invoices": ["i1", "i3", "i4"],
+                "direction": "in",
+                "kind": "promise",
+                "promise": {"date": "2025-01-06"},
+            }
+        ],
+    )
+    return case, datetime.fromisoformat("2025-01-01T18:00:00+00:00")
+
+
 @example(case_and_now=fee_and_no_fee_case())
+@example(case_and_now=_spaced_onto_a_later_message())
 @given(st.one_of(cases(), busy_clients))
 def test_rule_05_invoices_combined_into_one_message(case_and_now: tuple[Json, datetime]) -> None:
     case, now = case_and_now

@@ -36,6 +36,7 @@ from tests.strategies import (
     interest_granted,
     ladder_walks,
     last_business_days,
+    legal_due,
     local,
     nows,
     paid_on,
@@ -454,17 +455,6 @@ def test_rule_06_fee_actions_charge_something(case_and_now: tuple[Json, datetime
 # -- statutory interest: when it starts ---------------------------------------------------
 
 
-def _legal_due(due: date, regime: str | None) -> date:
-    """Art. 115 KC: a Polish deadline on a Saturday, Sunday or holiday ends on the next
-    working day in Poland; other regimes count from the due date itself."""
-    if regime is None or not regime.startswith("PL"):
-        return due
-    day = due
-    while not _POLAND.is_business_day(day):
-        day += timedelta(days=1)
-    return day
-
-
 _SEATS: dict[str, tuple[str, str]] = {
     "PL": ("Europe/Warsaw", "PLN"),
     "DE": ("Europe/Berlin", "EUR"),
@@ -507,7 +497,7 @@ def test_rule_06_interest_runs_from_the_day_after_due_grace_or_not(
 ) -> None:
     case, client, due = drawn
     contract = checked(case).contracts[0]
-    start = _legal_due(due, regime_of(contract, client)) + timedelta(days=1)
+    start = legal_due(due, regime_of(contract, client)) + timedelta(days=1)
     before = statement(case, "c1", now=_noon(start - timedelta(days=1), client)).lines[0]
     first = statement(case, "c1", now=_noon(start, client)).lines[0]
     after = statement(case, "c1", now=_noon(start + timedelta(days=later), client)).lines[0]
