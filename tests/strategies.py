@@ -1211,6 +1211,12 @@ def compensation_granted(contract: Contract, client: Client) -> bool:
     )
 
 
+def concerns(event: ContactEvent, invoice: Invoice) -> bool:
+    """Whether one of the client's events is about the invoice: it names it, or names no
+    invoice (the client's whole account) and belongs to no chase."""
+    return event.chase is None and (not event.invoices or invoice.id in event.invoices)
+
+
 def disputed_of(invoice: Invoice, events: Iterable[ContactEvent], day: date) -> Decimal:
     """What the client disputes of the invoice's unpaid amount on `day` (SPEC rule 7): all of
     it for a disputed invoice or a dispute naming no amount, else the amounts disputed, never
@@ -1220,7 +1226,7 @@ def disputed_of(invoice: Invoice, events: Iterable[ContactEvent], day: date) -> 
         return unpaid
     disputed = Decimal(0)
     for event in events:
-        if event.kind == "dispute" and invoice.id in event.invoices:
+        if event.kind == "dispute" and concerns(event, invoice):
             if event.dispute is None or event.dispute.amount is None:
                 return unpaid
             disputed += event.dispute.amount

@@ -56,6 +56,7 @@ from tests.strategies import (
     amounts,
     calendar_of,
     clients,
+    concerns,
     contracts,
     example_case,
     example_contract,
@@ -355,10 +356,13 @@ class Conversations(RuleBasedStateMachine):
         found = []
         for invoice in self.parties.case.invoices:
             open_dispute = False
+            client_id = self._owner(invoice)
             for event in self.parties.case.history:
-                if invoice.id in event.invoices and event.kind == "dispute":
+                if event.client != client_id or not concerns(event, invoice):
+                    continue
+                if event.kind == "dispute":
                     open_dispute = True
-                elif invoice.id in event.invoices and event.kind == "dispute_resolved":
+                elif event.kind == "dispute_resolved":
                     open_dispute = False
             if open_dispute:
                 found.append(invoice)
