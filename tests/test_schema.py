@@ -11,7 +11,9 @@ import pytest
 import paychase
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((REPO / "examples").glob("*.json"))
+EXAMPLES = sorted((REPO / "examples").glob("*.json")) + sorted(
+    (REPO / "examples" / "simulation").glob("*.json")
+)
 
 
 def test_case_schema_accepts_the_shipped_examples() -> None:
