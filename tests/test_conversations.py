@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from paychase import Action, Plan, builtin_policy, plan
-from paychase.errors import CurrencyMismatchError, InvalidCaseError
+from paychase import Action, Case, Plan, builtin_policy, plan
+from paychase.errors import CurrencyMismatchError, InvalidCaseError, PolicyError
 from paychase.shell._cli import render_table
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -662,6 +662,37 @@ def test_versions_are_checked() -> None:
     case["invoices"][0]["policy"] = "freelancer@3"
     with pytest.raises(InvalidCaseError, match="no such policy version"):
         _plan(case, "2026-02-24T09:00")
+
+
+def test_another_policy_applies_to_invoices_new_to_dunning_only() -> None:
+    sent = {**_event("2026-02-16T10:00", "reminder", step="polite"), "policy": "freelancer@1"}
+    second = copy.deepcopy(BASE["invoices"][0]) | {"id": "inv-2", "due": "2026-02-20"}
+    case = Case.model_validate(_case(history=[sent], invoices=[BASE["invoices"][0], second]))
+    strict = case.with_policy("b2b_strict")
+    assert sorted(strict.policies) == ["b2b_strict@1", "freelancer@1"]
+    actions = plan(strict, now=_at("2026-03-10T09:00")).actions
+    assert {(a.invoices, a.step, a.policy) for a in actions} == {
+        (("inv-1",), "firm", "freelancer@1"),
+        (("inv-2",), "demand_letter", "b2b_strict@1"),
+    }
+
+
+def test_another_policy_replaces_a_version_of_the_same_name() -> None:
+    case = Case.model_validate(
+        _case(policy=_version(2, "+14d"), policy_versions=[_version(1, "+7d")])
+    )
+    back = case.with_policy("freelancer")
+    assert back.policy == builtin_policy("freelancer")
+    assert sorted(back.policies) == ["freelancer@1", "freelancer@2"]
+    assert case.with_policy(case.policy) == case
+
+
+def test_another_policy_must_chase_money() -> None:
+    case = Case.model_validate(_case())
+    with pytest.raises(InvalidCaseError, match="chases no money"):
+        case.with_policy("prospect")
+    with pytest.raises(PolicyError, match="unknown built-in policy"):
+        case.with_policy("lenient")
 
 
 def test_the_plan_table_shows_chases() -> None:

@@ -1099,6 +1099,46 @@ def test_cli_plays_a_shipped_script(cli: Any, capsys: pytest.CaptureFixture[str]
     assert "was broken" in firm["reason"]
 
 
+@pytest.mark.usefixtures("compiled_templates")
+def test_cli_answers_what_if_under_another_policy(
+    cli: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shipped = REPO / "examples" / "simulation"
+    assert cli(["simulate", str(shipped / "tradesperson.json"), "--until", "+90d"]) == 0
+    as_shipped = capsys.readouterr().out
+    argv = ["simulate", str(shipped / "freelancer.json"), "--until", "+90d"]
+    assert cli([*argv, "--policy", "tradesperson"]) == 0
+    assert capsys.readouterr().out == as_shipped
+
+
+@pytest.mark.usefixtures("compiled_templates")
+def test_cli_walks_the_case_under_every_built_in_policy(
+    cli: Any, case_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["simulate", str(case_file), "--until", "+90d", "--policy", "all"]
+    assert cli(argv) == 0
+    headers = re.findall(r"^Simulation under policy '(\w+)'", capsys.readouterr().out, re.M)
+    assert headers == list(POLICIES)
+    assert cli([*argv, "--format", "json", "--chart", str(tmp_path / "ladder.svg")]) == 0
+    captured = capsys.readouterr()
+    by_policy = json.loads(captured.out)
+    assert list(by_policy) == list(POLICIES)
+    assert {t["policy"] for t in by_policy.values()} == set(POLICIES)
+    assert by_policy["b2b_strict"]["entries"] != by_policy["freelancer"]["entries"]
+    for name in POLICIES:
+        ET.parse(tmp_path / f"ladder-{name}.svg")
+        assert f"ladder-{name}.svg" in captured.err
+    assert not (tmp_path / "ladder.svg").exists()
+
+
+def test_cli_refuses_a_policy_it_does_not_know(
+    cli: Any, case_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        cli(["simulate", str(case_file), "--until", "+90d", "--policy", "lenient"])
+    assert "invalid choice: 'lenient'" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("name", ["instalments", "dispute"])
 def test_the_shipped_scripts_say_the_same_in_json_and_yaml(name: str) -> None:
     assert load_script(SCRIPTS / f"{name}.yaml") == load_script(SCRIPTS / f"{name}.json")
@@ -1113,7 +1153,7 @@ def test_the_documented_runs_of_the_shipped_examples_print_what_the_docs_show(
 ) -> None:
     monkeypatch.chdir(REPO)
     runs = _DOCUMENTED_RUN.findall((REPO / "docs" / "simulation.md").read_text(encoding="utf-8"))
-    assert len(runs) == 4  # prospect, project, instalments, dispute
+    assert len(runs) == 9  # four policies, the freelancer's longer run, two chases, two scripts
     for command, printed in runs:
         assert cli(command.split()[1:]) == 0
         assert capsys.readouterr().out == printed, command

@@ -746,6 +746,29 @@ class Case(InputModel):
         """Every policy version the case holds, by 'name@version' (see `version_of`)."""
         return self._check_versions()
 
+    def with_policy(self, policy: str | Policy) -> Case:
+        """The same case with another default policy: the "what if" of a simulation.
+
+        The rule that an invoice stays on the policy version it entered dunning under still
+        holds, so the current default is kept among the `policy_versions`; invoices not yet
+        in dunning follow the new one. A version the case already holds under the new
+        policy's name is replaced by it.
+
+        Raises:
+            PolicyError: no built-in policy of that name.
+            InvalidCaseError: a policy that chases no money.
+
+        >>> case = Case(policy="freelancer").with_policy("b2b_strict")
+        >>> case.policy.name, sorted(case.policies)
+        ('b2b_strict', ['b2b_strict@1', 'freelancer@1'])
+        """
+        chosen = _policy_by_name(policy)
+        name = version_of(chosen)
+        kept = [earlier for earlier in self.policy_versions if version_of(earlier) != name]
+        if version_of(self.policy) != name:
+            kept.append(self.policy)
+        return type(self).model_validate(dict(self, policy=chosen, policy_versions=tuple(kept)))
+
 
 def version_of(policy: Policy) -> str:
     """How history and invoices name a policy version: ``name@version``."""

@@ -393,7 +393,16 @@ def agreements(draw: st.DrawFn, *, broken: bool) -> Agreement:
             day = issued + timedelta(days=draw(st.integers(0, (agreed - issued).days - 1)))
             part = (bills[target] / draw(st.sampled_from([2, 3, 10]))).quantize(unit, ROUND_DOWN)
             _pay(case, [target], day, part)
-    count = draw(st.integers(1, 12))
+    total = sum(
+        (
+            i.total - sum((p.amount for p in i.payments if p.date < agreed), Decimal(0))
+            for i in checked(case).invoices
+            if i.id in covered
+        ),
+        Decimal(0),
+    )
+    # At least one minor unit per instalment (a smaller split is refused, see test_instalments).
+    count = draw(st.integers(1, min(12, int(total / unit))))
     first = agreed + timedelta(days=draw(st.integers(0, 30)))
     every = draw(st.sampled_from(_EVERY))
     plan: Json = {
@@ -410,14 +419,6 @@ def agreements(draw: st.DrawFn, *, broken: bool) -> Agreement:
         plan["grace"] = own_grace
     case["instalment_plans"] = [plan]
     parsed = checked(case)
-    total = sum(
-        (
-            i.total - sum((p.amount for p in i.payments if p.date < agreed), Decimal(0))
-            for i in parsed.invoices
-            if i.id in covered
-        ),
-        Decimal(0),
-    )
     schedule = paychase.instalment_schedule(total, currency, count, first, Frequency.parse(every))
     grace = parsed.instalment_plans[0].grace or parsed.contracts[0].grace
     regime = regime_of(parsed.contracts[0], parsed.clients[0])

@@ -3,24 +3,30 @@
 ``paychase simulate CASE --until DATE`` walks the case forward from its ``now`` (or ``--now``)
 and prints what would happen, day by day — dunning, instalment plans and chases that are not
 about money; ``--script FILE`` adds scripted moves (the client pays, replies, promises,
-disputes, agrees to pay in instalments; we resolve a dispute), ``--cadence 1h`` ticks like a
-cron job instead of jumping from action to action, ``--format json`` prints the timeline as
-JSON and ``--chart FILE.svg|.png`` draws it.
+disputes, agrees to pay in instalments; we resolve a dispute), ``--policy NAME`` asks what
+would happen under another built-in policy (``--policy all``: under each of them in turn),
+``--cadence 1h`` ticks like a cron job instead of jumping from action to action, ``--format
+json`` prints the timeline as JSON and ``--chart FILE.svg|.png`` draws it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Final
 
+from paychase._case import Case
 from paychase._durations import Duration
 from paychase._plan import planning_moment
+from paychase._policy import BUILTIN_POLICIES
 from paychase.errors import InvalidCaseError
 from paychase.shell._files import load_case, parse_moment
-from paychase.shell._simulate import load_script, simulate, timeline_chart
+from paychase.shell._simulate import Timeline, load_script, simulate, timeline_chart
 
 __all__ = ["add_simulate_command", "parse_cadence", "parse_until"]
 
@@ -56,6 +62,13 @@ def add_simulate_command(commands: argparse._SubParsersAction[argparse.ArgumentP
         help="scripted moves: the client's, and dispute resolutions (.json, or .yaml with PyYAML)",
     )
     command.add_argument(
+        "--policy",
+        metavar="NAME|all",
+        choices=(*BUILTIN_POLICIES, "all"),
+        help="what would happen under this built-in policy instead of the case's; 'all': under "
+        "each in turn (invoices already in dunning stay on their version)",
+    )
+    command.add_argument(
         "--cadence",
         metavar="15m|1h|1d",
         help="tick like a cron job at this interval instead of jumping from action to action",
@@ -69,21 +82,46 @@ def add_simulate_command(commands: argparse._SubParsersAction[argparse.ArgumentP
 def _run_simulate(args: argparse.Namespace) -> int:
     case = load_case(args.case)
     start = planning_moment(case, parse_moment(args.now) if args.now else None)
-    timeline = simulate(
-        case,
-        until=parse_until(args.until, start),
-        now=start,
-        script=load_script(args.script) if args.script else (),
-        cadence=parse_cadence(args.cadence) if args.cadence else None,
-    )
-    if args.format == "json":
-        print(timeline.to_json())
-    else:
-        print(timeline.text(reasons=args.reasons), end="")
+    script = load_script(args.script) if args.script else ()
+    cadence = parse_cadence(args.cadence) if args.cadence else None
+    until = parse_until(args.until, start)
+    timelines = [
+        simulate(variant, until=until, now=start, script=script, cadence=cadence)
+        for variant in _variants(case, args.policy)
+    ]
+    _print(timelines, json_format=args.format == "json", reasons=args.reasons)
     if args.chart:
-        written = timeline_chart(timeline, args.chart)
-        print(f"chart written to {written}", file=sys.stderr)
+        for timeline in timelines:
+            written = timeline_chart(timeline, _chart_path(args.chart, timeline, len(timelines)))
+            print(f"chart written to {written}", file=sys.stderr)
     return 0
+
+
+def _variants(case: Case, policy: str | None) -> list[Case]:
+    """The case as given, or under the policy ``--policy`` names, or under each built-in one."""
+    if policy is None:
+        return [case]
+    names = BUILTIN_POLICIES if policy == "all" else (policy,)
+    return [case.with_policy(name) for name in names]
+
+
+def _print(timelines: Sequence[Timeline], *, json_format: bool, reasons: bool) -> None:
+    """One timeline as text or JSON; several one after another, or as a JSON object by policy."""
+    if json_format and len(timelines) > 1:
+        by_policy = {t.policy: t.model_dump(mode="json", exclude_none=True) for t in timelines}
+        print(json.dumps(by_policy, indent=2, ensure_ascii=False))
+    elif json_format:
+        print(timelines[0].to_json())
+    else:
+        print("\n".join(timeline.text(reasons=reasons) for timeline in timelines), end="")
+
+
+def _chart_path(path: str, timeline: Timeline, count: int) -> Path:
+    """Where to draw `timeline`: ``--chart`` itself, or with the policy's name when several."""
+    target = Path(path)
+    if count == 1:
+        return target
+    return target.with_name(f"{target.stem}-{timeline.policy}{target.suffix}")
 
 
 def parse_until(text: str, start: datetime) -> datetime:
