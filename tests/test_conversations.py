@@ -249,6 +249,16 @@ def test_a_bad_plan_is_refused_naming_the_field(change: dict[str, Any], field: s
     )
 
 
+def test_a_plan_for_less_than_a_minor_unit_per_instalment_is_refused_saying_why() -> None:
+    case = _with_plan(("2026-02-20", "999.98"))  # 0.02 PLN left for three instalments
+    with pytest.raises(InvalidCaseError) as caught:
+        _plan(case, "2026-03-10T09:00")
+    assert str(caught.value) == (
+        "instalment_plans: plan 'p1': the 0.02 PLN it settles is too small to split into "
+        "3 instalments of at least 0.01 PLN each"
+    )
+
+
 def test_a_plan_over_two_currencies_is_refused() -> None:
     case = _with_plan(invoices=["inv-1", "inv-2"])
     case["contracts"].append({"id": "k2", "client": "c1", "currency": "EUR"})

@@ -111,10 +111,11 @@ def _arrangement(
         return None
     try:
         instalments = schedule(total, currency, plan.instalments, plan.first, plan.every)
-    except ValueError as error:
-        raise InvalidCaseError(
-            f"instalment plan '{plan.id}': {error}", field="instalment_plans", value=plan.id
-        ) from None
+    except InvalidCaseError as error:
+        problem = error.problem
+        if error.field == "total":
+            problem = f"the {total} {currency} it settles is {problem}"
+        raise InvalidCaseError(f"plan '{plan.id}': {problem}", field="instalment_plans") from None
     contract = contracts[covered[0].contract]
     grace = plan.grace or contract.grace
 
