@@ -24,7 +24,7 @@ from paychase._instalments import Instalment, Standing, schedule, standing
 from paychase._protocols import HolidayCalendar
 from paychase.errors import InvalidCaseError
 
-__all__ = ["Arrangement", "arrangements_of"]
+__all__ = ["Arrangement", "arrangements_of", "unpaid_before"]
 
 _ONE_DAY = timedelta(days=1)
 
@@ -106,7 +106,7 @@ def _arrangement(
     """The plan's schedule and standing; None when nothing was left to settle by instalments."""
     covered = tuple(invoices[invoice_id] for invoice_id in plan.invoices)
     currency = covered[0].currency
-    total = plan.total if plan.total is not None else _unpaid_before(covered, plan.agreed)
+    total = plan.total if plan.total is not None else unpaid_before(covered, plan.agreed)
     if total <= 0:
         return None
     try:
@@ -138,7 +138,7 @@ def _arrangement(
     )
 
 
-def _unpaid_before(invoices: Sequence[Invoice], agreed: date) -> Decimal:
+def unpaid_before(invoices: Sequence[Invoice], agreed: date) -> Decimal:
     """What the invoices still billed the day before the plan was agreed.
 
     Payments and credit notes from the day of the agreement on do not change what was

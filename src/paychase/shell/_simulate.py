@@ -43,6 +43,7 @@ from pydantic import (
 
 from paychase._actions import Action, ChaseState, InvoiceState, Plan
 from paychase._amounts import ZERO, balance_of
+from paychase._arrangements import unpaid_before
 from paychase._calendar import default_calendar, local_moment, zone
 from paychase._case import (
     Case,
@@ -1240,7 +1241,7 @@ def _agreement(
     assert count is not None  # agree_plan needs it (Behaviour checks it)
     every = behaviour.every or Frequency(1, "m")
     try:
-        parts = schedule(total or _unpaid_before(owing, agreed), currency, count, first, every)
+        parts = schedule(total or unpaid_before(owing, agreed), currency, count, first, every)
     except InvalidCaseError as error:
         field = "amount" if total is not None else "instalments"
         raise InvalidCaseError(error.problem, field=f"{where}.{field}") from None
@@ -1263,11 +1264,6 @@ def _day_of(named: date | Duration | None, client: Client, day: date) -> date:
         return named.shift_date(day, default_calendar(client.country, client.subdivision))
     assert named is not None  # the moves that name a day have it (Behaviour checks it)
     return named
-
-
-def _unpaid_before(invoices: Sequence[Invoice], agreed: date) -> Decimal:
-    """A plan's default total: the unpaid principal the day before `agreed`, as `plan` counts."""
-    return sum((balance_of(i, agreed - _ONE_DAY).owed for i in invoices), ZERO)
 
 
 def _sum_text(amount: Decimal | None, targets: Sequence[Invoice]) -> str:
