@@ -133,6 +133,22 @@ def _client(case: Json) -> Client:
     return checked(case).clients[0]
 
 
+def _perhaps_walked(draw: st.DrawFn, case: Json, since: date, until: date) -> None:
+    """Half the time, the case's ladder walked over all its invoices from 09:00 on `since` to
+    the start of `until` (the client's days): what happened before the conversation."""
+    if draw(st.booleans()):
+        client = _client(case)
+        case["history"] = draw(
+            ladder_walks(
+                policy=policy_of(case["policy"]),
+                client=case["clients"][0],
+                invoice_ids=[i["id"] for i in case["invoices"]],
+                since=start_of(since, client) + timedelta(hours=9),
+                until=start_of(until, client),
+            )
+        )
+
+
 def _day(text: str) -> date:
     return date.fromisoformat(text)
 
@@ -373,16 +389,7 @@ def agreements(draw: st.DrawFn, *, broken: bool) -> Agreement:
     agreed = max(_day(i["issued"]) for i in case["invoices"]) + timedelta(
         days=draw(st.integers(0, 40))
     )
-    if draw(st.booleans()):
-        case["history"] = draw(
-            ladder_walks(
-                policy=policy_of(case["policy"]),
-                client=case["clients"][0],
-                invoice_ids=ids,
-                since=start_of(first_issued, client) + timedelta(hours=9),
-                until=start_of(agreed, client),
-            )
-        )
+    _perhaps_walked(draw, case, first_issued, agreed)
     currency = case["invoices"][0]["currency"]
     unit = _unit(currency)
     bills = {i["id"]: Decimal(i["total"]) for i in case["invoices"]}
@@ -546,16 +553,7 @@ def promise_chains(draw: st.DrawFn, *, earlier: tuple[int, int], beyond: bool) -
     issued, total = _day(invoice["issued"]), Decimal(invoice["total"])
     unit = _unit(invoice["currency"])
     day = issued + timedelta(days=draw(st.integers(0, 40)))
-    if draw(st.booleans()):
-        case["history"] = draw(
-            ladder_walks(
-                policy=policy,
-                client=case["clients"][0],
-                invoice_ids=[i["id"] for i in case["invoices"]],
-                since=start_of(issued, client) + timedelta(hours=9),
-                until=start_of(day, client),
-            )
-        )
+    _perhaps_walked(draw, case, issued, day)
     count = draw(st.integers(*earlier))
     made = start_of(day, client)
     promised, hold = day, None
@@ -755,16 +753,7 @@ def resolved_disputes(draw: st.DrawFn) -> Disputes:
     issued, total = _day(invoice["issued"]), Decimal(invoice["total"])
     unit = _unit(invoice["currency"])
     day = issued + timedelta(days=draw(st.integers(0, 40)))
-    if draw(st.booleans()):
-        case["history"] = draw(
-            ladder_walks(
-                policy=policy_of(case["policy"]),
-                client=case["clients"][0],
-                invoice_ids=[i["id"] for i in case["invoices"]],
-                since=start_of(issued, client) + timedelta(hours=9),
-                until=start_of(day, client),
-            )
-        )
+    _perhaps_walked(draw, case, issued, day)
     raised = resolved = start_of(day, client)
     whole = True
     credited = Decimal(0)
