@@ -313,6 +313,20 @@ class Conversations(RuleBasedStateMachine):
         self.case["history"].append(event)
         self._replan()
 
+    def _receive(self, client_id: str, invoice_ids: list[str], kind: str, **fields: Json) -> None:
+        """Record an e-mail from the client received now, about `invoice_ids` (none: all)."""
+        self._record(
+            {
+                "at": self._stamp(client_id),
+                "client": client_id,
+                "invoices": invoice_ids,
+                "direction": "in",
+                "kind": kind,
+                "channel": "email",
+                **fields,
+            }
+        )
+
     def _client(self, client_id: str) -> Client:
         return self.parties.client(client_id)
 
@@ -537,17 +551,7 @@ class Conversations(RuleBasedStateMachine):
         promise: Json = {"date": (self._today(client_id) + timedelta(days=days)).isoformat()}
         if share is not None:
             promise["amount"] = self._part(about[0], share)
-        self._record(
-            {
-                "at": self._stamp(client_id),
-                "client": client_id,
-                "invoices": [i.id for i in about],
-                "direction": "in",
-                "kind": "promise",
-                "channel": "email",
-                "promise": promise,
-            }
-        )
+        self._receive(client_id, [i.id for i in about], "promise", promise=promise)
 
     @precondition(lambda self: bool(self._open()))
     @rule(data=st.data(), share=st.sampled_from([None, "0.5", "0.1"]))
@@ -556,17 +560,7 @@ class Conversations(RuleBasedStateMachine):
         dispute: Json = {"reason": "not what was ordered"}
         if share is not None:
             dispute["amount"] = self._part(about[0], share)
-        self._record(
-            {
-                "at": self._stamp(client_id),
-                "client": client_id,
-                "invoices": [i.id for i in about],
-                "direction": "in",
-                "kind": "dispute",
-                "channel": "email",
-                "dispute": dispute,
-            }
-        )
+        self._receive(client_id, [i.id for i in about], "dispute", dispute=dispute)
 
     @precondition(lambda self: bool(self._disputed()))
     @rule(
@@ -603,16 +597,7 @@ class Conversations(RuleBasedStateMachine):
         client = data.draw(st.sampled_from(self.parties.case.clients), label="client")
         mine = [i.id for i in self.parties.case.invoices if self._owner(i) == client.id]
         about = data.draw(st.lists(st.sampled_from(mine), unique=True)) if mine else []
-        self._record(
-            {
-                "at": self._stamp(client.id),
-                "client": client.id,
-                "invoices": about,
-                "direction": "in",
-                "kind": "reply",
-                "channel": "email",
-            }
-        )
+        self._receive(client.id, about, "reply")
 
     # -- what must always hold -------------------------------------------------------------
 
