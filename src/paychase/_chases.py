@@ -35,6 +35,7 @@ from paychase._facts import latest
 from paychase._ladder import Progress, ladder_progress
 from paychase._policy import ActionKind, Channel, Step
 from paychase._schedule import Bound, ClientClock
+from paychase._work import work_paused
 
 __all__ = ["ChaseContext", "plan_chase"]
 
@@ -99,13 +100,7 @@ def _answered(chase: Chase, events: Sequence[ContactEvent]) -> bool:
 
 def _paused(chase: Chase, events: Sequence[ContactEvent]) -> bool:
     """Whether the chase's contract has its work paused already (rule 4)."""
-    mine = (f"{chase.contract}/", f"chase:{chase.id}/")
-    toggles = [
-        e
-        for e in events
-        if e.kind in ("pause_work", "resume_work") and (e.key or "").startswith(mine)
-    ]
-    return bool(toggles) and toggles[-1].kind == "pause_work"
+    return work_paused(events, (f"{chase.contract}/", f"chase:{chase.id}/"))
 
 
 def _step_action(

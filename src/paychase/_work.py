@@ -71,7 +71,7 @@ from paychase._facts import latest
 from paychase._money import round_money
 from paychase._protocols import HolidayCalendar
 
-__all__ = ["WorkNeed", "WorkNeedKind", "is_work_key", "work_needs"]
+__all__ = ["WorkNeed", "WorkNeedKind", "is_work_key", "work_needs", "work_paused"]
 
 WorkNeedKind = Literal["request_deposit", "request_milestone", "pause_work", "resume_work"]
 """What a work contract needs: a prepayment or stage asked for, work paused or resumed."""
@@ -141,15 +141,7 @@ class _Books:
 
     def paused(self, prefix: str) -> bool:
         """Whether the latest pause or resume under `prefix` that took effect is a pause."""
-        last = latest(
-            self.events,
-            lambda e: (
-                e.kind in ("pause_work", "resume_work")
-                and (e.key or "").startswith(prefix)
-                and e.outcome not in _DID_NOT_ARRIVE
-            ),
-        )
-        return last is not None and last.kind == "pause_work"
+        return work_paused(self.events, (prefix,))
 
     def working(self, contract: Contract) -> bool:
         """Whether work on the contract has started and is not finished as of today."""
@@ -514,6 +506,22 @@ def _spoken(duration: Duration) -> str:
 
 
 _TOPICS_THAT_PAUSE: Final = frozenset({"deposit", "materials", "kill_fee"})
+
+
+def work_paused(events: Sequence[ContactEvent], prefixes: tuple[str, ...]) -> bool:
+    """Whether work is paused: the latest pause or resume keyed under one of `prefixes`.
+
+    Only those that took effect count (not bounced or failed); `events` are oldest first.
+    """
+    last = latest(
+        events,
+        lambda e: (
+            e.kind in ("pause_work", "resume_work")
+            and (e.key or "").startswith(prefixes)
+            and e.outcome not in _DID_NOT_ARRIVE
+        ),
+    )
+    return last is not None and last.kind == "pause_work"
 
 
 def is_work_key(key: str | None) -> bool:
