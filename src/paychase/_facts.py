@@ -148,21 +148,6 @@ class InvoiceFacts:
     state: InvoiceStatus = "draft"
     progress: Progress = field(default_factory=Progress)
 
-    @property
-    def promise(self) -> ContactEvent | None:
-        """The latest promise's event."""
-        return self.promised.event if self.promised is not None else None
-
-    @property
-    def promise_holds_until(self) -> date | None:
-        """The last day the latest promise holds escalation (None: it holds nothing)."""
-        return self.promised.holds_until if self.promised is not None else None
-
-    @property
-    def promise_broken(self) -> bool:
-        """Whether the latest promise was broken."""
-        return self.promised is not None and self.promised.broken
-
 
 def read_facts(
     invoice: Invoice,

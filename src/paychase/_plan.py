@@ -183,13 +183,8 @@ class _Candidate:
     attempt: int
     effects: tuple[Effect, ...]
     notes: list[str]
-    policy: Policy
+    ladder: Policy  # the policy version the step belongs to
     earliest: datetime  # the latest of its bounds: it may go at any open moment from then
-
-    @property
-    def ladder(self) -> Policy:
-        """The policy version the step belongs to."""
-        return self.policy
 
     @property
     def applies_fee(self) -> bool:
@@ -600,11 +595,12 @@ class _ClientPlanner:
         pauses = [bound for event, bound in self.pauses if about(event, facts.invoice)]
         if pauses and scheduled.date() > facts.due:
             bounds.append(max(pauses, key=lambda bound: bound.moment))
-        if facts.promise_holds_until is not None and not facts.promise_broken:
+        promised = facts.promised
+        if promised is not None and promised.holds_until is not None and not promised.broken:
             bounds.append(
                 Bound(
-                    clock.start_of(facts.promise_holds_until + _ONE_DAY),
-                    f"the client promised to pay by {facts.promise_holds_until}",
+                    clock.start_of(promised.holds_until + _ONE_DAY),
+                    f"the client promised to pay by {promised.holds_until}",
                 )
             )
         guard = self._guard(step, facts, scheduled)
@@ -1001,11 +997,12 @@ class _ClientPlanner:
 
         `applying` names a fee-charging step performed on `day`: its fee counts too.
         """
-        step = applying
-        memo = (facts.invoice.id, day, step)
+        memo = (facts.invoice.id, day, applying)
         owed = self._owed_memo.get(memo)
         if owed is None:
-            owed = owed_on(facts, self.book, self.clock, today=self.today, day=day, applying=step)
+            owed = owed_on(
+                facts, self.book, self.clock, today=self.today, day=day, applying=applying
+            )
             self._owed_memo[memo] = owed
         return owed
 
@@ -1186,7 +1183,7 @@ class _ClientPlanner:
                 of=len(arrangement.instalments),
                 due=due.due,
                 amount=due.amount,
-                short=arrangement.standing.short,
+                short=standing.short,
                 currency=currency,
             ),
             reason="; ".join(reason),
