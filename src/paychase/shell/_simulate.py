@@ -972,12 +972,7 @@ class _Simulation:
     def _pay(
         self, move: _Scheduled, client: Client, local: datetime, targets: list[Invoice]
     ) -> None:
-        behaviour = move.behaviour
-        left = behaviour.amount
-        if left is not None:
-            _one_currency(targets, f"script[{move.index}]")
-            for invoice in targets[:1]:
-                check_precision(left, invoice.currency, field=f"script[{move.index}].amount")
+        left = _checked_amount(move, targets)
         paid_any = False
         for invoice in targets:
             owed = balance_of(invoice, local.date()).owed
@@ -1018,11 +1013,7 @@ class _Simulation:
     ) -> None:
         """A reply, a promise or a dispute: an inbound history event."""
         behaviour = move.behaviour
-        where = f"script[{move.index}]"
-        if behaviour.amount is not None:
-            _one_currency(targets, where)
-            for invoice in targets[:1]:
-                check_precision(behaviour.amount, invoice.currency, field=f"{where}.amount")
+        _checked_amount(move, targets)
         event: dict[str, Any] = {
             "at": local,
             "client": client.id,
@@ -1197,6 +1188,16 @@ class _Simulation:
         self.entries.append(
             _move_entry(move, local, targets, why, amount=amount, currency=currency)
         )
+
+
+def _checked_amount(move: _Scheduled, targets: Sequence[Invoice]) -> Decimal | None:
+    """The move's amount, once it is known to be in one currency and to fit its minor unit."""
+    amount, where = move.behaviour.amount, f"script[{move.index}]"
+    if amount is not None:
+        _one_currency(targets, where)
+        for invoice in targets[:1]:
+            check_precision(amount, invoice.currency, field=f"{where}.amount")
+    return amount
 
 
 def _one_currency(
