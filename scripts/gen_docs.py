@@ -10,7 +10,7 @@ Generated here:
   ``<!-- limits:end -->``, from `paychase.builtin_policy(name)`. The prose around them is
   written by hand and left alone;
 * ``docs/gallery/<language>.md``: every built-in message, rendered from the sample actions of
-  `paychase.shell._samples` (one per ladder step of each built-in policy, the chases included,
+  `paychase.messages._samples` (one per ladder step of each built-in policy, the chases included,
   one per other kind);
 * in ``docs/simulation.md``, the output under each ```` ```console ```` block that runs
   ``$ paychase simulate examples/...``: the command is run and what it prints pasted.
@@ -35,10 +35,11 @@ from pathlib import Path
 from typing import Any
 
 import paychase
+import paychase.messages
 from paychase import BUILTIN_POLICIES, TRANSITIONS, Policy, Step
-from paychase._policy import CHASE_POLICIES
-from paychase.shell._cli import main as paychase_main
-from paychase.shell._samples import samples
+from paychase.cli._main import main as paychase_main
+from paychase.messages._samples import samples
+from paychase.policy._builtin import CHASE_POLICIES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -53,7 +54,7 @@ Every invoice in a plan has a `state`. The planner works it out afresh each time
 the dated signals it can read from the case — the invoice was issued, fell due, went overdue,
 was paid in full, the client promised to pay or broke that promise, disputed the invoice, or
 the case was escalated — and folds them, oldest first, through one table,
-`paychase.TRANSITIONS` (in `src/paychase/_ladder.py`). A signal with no row for the current
+`paychase.TRANSITIONS` (in `src/paychase/policy/_ladder.py`). A signal with no row for the current
 state changes nothing. Signals on the same date apply in a fixed order: issued, paid in full,
 disputed, promised, falls due, goes overdue, promise broken, escalated — so an invoice paid on
 its due date never becomes `due`.
@@ -220,12 +221,12 @@ def gallery_text(language: str) -> str:
         "invoices, then paying them by instalments; the `prospect` and `project` chases are "
         "the same client gone silent. See [templates.md](../templates.md) to change any of them.",
     ]
-    renderer = paychase.Renderer()
+    renderer = paychase.messages.Renderer()
     seen: set[str] = set()
     for policy in (*BUILTIN_POLICIES, *CHASE_POLICIES):
         parts += ["", f"## {policy}"]
         for sample in samples(policy, language):
-            name = paychase.template_names(sample.action)[0]
+            name = paychase.messages.template_names(sample.action)[0]
             if name in seen:
                 continue
             seen.add(name)

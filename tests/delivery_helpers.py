@@ -10,11 +10,12 @@ from email import message_from_bytes
 from pathlib import Path
 from typing import Any
 
-from paychase import Message, load_case
-from paychase.shell._delivery import Receipt
-from paychase.shell._runner import Runner
-from paychase.shell._smtp import SmtpChannel
-from paychase.shell._sqlite import SqliteStore
+from paychase import load_case
+from paychase.delivery._runner import Runner
+from paychase.delivery._smtp import SmtpChannel
+from paychase.messages import Message
+from paychase.messages._message import Receipt
+from paychase.store._sqlite import SqliteStore
 
 EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "portfolio.json")
 

@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 
 import paychase
 from paychase import Action, Case, Client, ContactEvent, Contract, Invoice, Policy, Step
-from paychase._calendar import default_calendar
-from paychase._protocols import HolidayCalendar
+from paychase.calendar._protocols import HolidayCalendar
+from paychase.calendar._working_days import default_calendar
 
 __all__ = [
     "COMPENSATION_REGIMES",
@@ -187,7 +187,7 @@ def calendar_of(client: Client) -> HolidayCalendar:
 
 @cache
 def _builtin_json(name: str) -> str:
-    return files("paychase").joinpath("policies").joinpath(f"{name}.json").read_text("utf-8")
+    return files("paychase.policy").joinpath("builtin").joinpath(f"{name}.json").read_text("utf-8")
 
 
 def _builtin_dict(name: str) -> Json:

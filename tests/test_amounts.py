@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from paychase import Amounts, Invoice
-from paychase._amounts import Balance, balance_of, paid_in_full_on
-from paychase._charges import Owed, amounts_of
+from paychase.money._balances import Balance, balance_of, paid_in_full_on
+from paychase.money._charges import Owed, amounts_of
 
 D = Decimal
 

@@ -1,4 +1,4 @@
-"""Working days, local time and contact windows (``paychase._calendar``)."""
+"""Working days, local time and contact windows (``paychase.calendar._working_days``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from paychase import Duration, HolidayCalendar, HolidaysCalendar
-from paychase._calendar import ContactWindow, default_calendar, local_moment, zone
+from paychase.calendar._local_time import ContactWindow, local_moment, zone
+from paychase.calendar._working_days import default_calendar
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 ATHENS = ZoneInfo("Europe/Athens")

@@ -1,4 +1,4 @@
-"""Channel choice and broken routes (``paychase._channels``, SPEC §2 and §5 rule 9)."""
+"""Channel choice and broken routes (``paychase.conversation._channels``, SPEC §2 and §5 rule 9)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 import paychase
 from paychase import Client, ContactEvent, Step
-from paychase._channels import (
+from paychase.conversation._channels import (
     FALLBACK_ORDER,
     ChannelChoice,
     broken_routes,

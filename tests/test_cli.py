@@ -19,7 +19,7 @@ import pytest
 from tests.samples import first_invoice, kowalski, kowalski_contract, sample_case
 
 from paychase import __version__, load_case, plan
-from paychase.shell._cli import main
+from paychase.cli._main import main
 
 CASE: dict[str, Any] = sample_case(
     clients=[

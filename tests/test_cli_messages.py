@@ -8,11 +8,12 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from paychase import InvoiceFolder, Message, load_case, plan
+from paychase import load_case, plan
+from paychase._files import write_text_atomically
+from paychase.cli._main import main
 from paychase.errors import PluginError
-from paychase.shell._check import check_templates, hard_coded_terms
-from paychase.shell._cli import main
-from paychase.shell._files import write_text_atomically
+from paychase.messages import InvoiceFolder, Message
+from paychase.messages._check import check_templates, hard_coded_terms
 from paychase.testing import MemoryTemplates
 
 EXAMPLE = "examples/portfolio.json"

@@ -11,11 +11,11 @@ from icalendar import Calendar
 from tests.delivery_helpers import Collector
 
 from paychase import load_case, plan
+from paychase.cli._main import main
+from paychase.cli._run import channel_from_spec
+from paychase.delivery._outbox import FileOutbox
 from paychase.errors import PluginError
-from paychase.shell._cli import main
-from paychase.shell._cli_run import channel_from_spec
-from paychase.shell._outbox import FileOutbox
-from paychase.shell._sqlite import SqliteStore
+from paychase.store._sqlite import SqliteStore
 
 EXAMPLE = "examples/portfolio.json"
 AFTERNOON = "2026-03-10T16:00:00+01:00"

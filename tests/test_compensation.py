@@ -16,16 +16,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paychase._case import ExchangeRate
-from paychase._compensation import (
+from paychase.case._invoices import ExchangeRate
+from paychase.case._money import minor_unit, round_money
+from paychase.errors import InvalidCaseError, PluginError
+from paychase.money._compensation import (
     Compensation,
     CompensationTable,
     builtin_compensation_table,
     fixed_compensation,
 )
-from paychase._interest import builtin_rate_table
-from paychase._money import minor_unit, round_money
-from paychase.errors import InvalidCaseError, PluginError
+from paychase.money._rates import builtin_rate_table
 
 from .conftest import SHARED
 from .strategies import amounts, currencies

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from paychase import Action, Case, Plan, builtin_policy, plan
+from paychase.cli._main import render_table
 from paychase.errors import CurrencyMismatchError, InvalidCaseError, PolicyError
-from paychase.shell._cli import render_table
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 

@@ -22,7 +22,7 @@ import pytest
 from tests.delivery_helpers import Collector
 
 from paychase import Case, plan
-from paychase.shell._sqlite import SqliteStore
+from paychase.store._sqlite import SqliteStore
 
 REPO = Path(__file__).resolve().parent.parent
 AFTERNOON = "2026-03-10T16:00:00+01:00"

@@ -18,8 +18,9 @@ import pytest
 from tests.samples import first_invoice, kowalski, sample_case
 
 from paychase import Case, plan, statement
+from paychase._files import load_case
 from paychase.errors import InvalidCaseError, PluginError
-from paychase.shell._evidence import (
+from paychase.evidence._pack import (
     NOT_RECONSTRUCTED,
     EvidencePack,
     TimelineEntry,
@@ -27,8 +28,7 @@ from paychase.shell._evidence import (
     evidence_pack,
     write_evidence,
 )
-from paychase.shell._files import load_case
-from paychase.shell._render import Renderer
+from paychase.messages._render import Renderer
 from paychase.testing import MemoryTemplates
 
 WARSAW = ZoneInfo("Europe/Warsaw")

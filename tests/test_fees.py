@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paychase._case import LateFee
-from paychase._fees import FeeComputation, contractual_fee
-from paychase._money import round_money
+from paychase.case._contracts import LateFee
+from paychase.case._money import round_money
 from paychase.errors import InvalidCaseError
+from paychase.money._fees import FeeComputation, contractual_fee
 
 from .strategies import amounts, currencies
 

@@ -1,4 +1,4 @@
-"""Money, dates, rates and spans as a reader sees them (paychase.shell._formatting).
+"""Money, dates, rates and spans as a reader sees them (paychase.messages._formatting).
 
 Expected strings are written out by hand from CLDR as babel ships it: the separators are
 no-break spaces (U+00A0) where the locale uses them, and Russian dates end in a narrow no-break
@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from jinja2 import DictLoader, Template, TemplateError
 
 from paychase import Duration
-from paychase.shell._formatting import Day, Moment, Money, Rate, Span, days, plural_category
-from paychase.shell._render import _environment
+from paychase.messages._formatting import Day, Moment, Money, Rate, Span, days, plural_category
+from paychase.messages._render import _environment
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from paychase import BUILTIN_LOCALES, BUILTIN_POLICIES, Renderer
-from paychase._policy import CHASE_POLICIES
-from paychase.shell._samples import samples
+from paychase import BUILTIN_POLICIES
+from paychase.messages import BUILTIN_LOCALES, Renderer
+from paychase.messages._samples import samples
+from paychase.policy._builtin import CHASE_POLICIES
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("PAYCHASE_UPDATE_GOLDEN") == "1"

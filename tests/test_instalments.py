@@ -1,4 +1,4 @@
-"""Instalment plans: frequencies, schedules and adherence (paychase._instalments)."""
+"""Instalment plans: frequencies, schedules and adherence (paychase.conversation._instalments)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from paychase._instalments import Frequency, Instalment, Standing, schedule, standing
 from paychase._model import FrozenModel
+from paychase.case._instalment_plan import Frequency
+from paychase.conversation._instalments import Instalment, Standing, schedule, standing
 from paychase.errors import InvalidCaseError
 
 MONTHLY = Frequency.parse("1m")

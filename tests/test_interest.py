@@ -11,15 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paychase._interest import (
-    InterestComputation,
-    RatePeriod,
-    RateTable,
-    builtin_rate_table,
-    statutory_interest,
-)
-from paychase._money import minor_unit, round_money
+from paychase.case._money import minor_unit, round_money
 from paychase.errors import InvalidCaseError
+from paychase.money._interest import InterestComputation, statutory_interest
+from paychase.money._rates import RatePeriod, RateTable, builtin_rate_table
 
 from .conftest import SHARED
 

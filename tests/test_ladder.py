@@ -1,4 +1,4 @@
-"""The invoice state machine and ladder progress (``paychase._ladder``)."""
+"""The invoice state machine and ladder progress (``paychase.policy._ladder``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from tests.samples import short_ladder_steps
 
 from paychase import TRANSITIONS, ContactEvent, InvoiceStatus, Policy, Step, state_diagram
-from paychase._ladder import Progress, Signal, fold_state, ladder_progress
+from paychase.policy._ladder import Progress, Signal, fold_state, ladder_progress
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 STATES = get_args(InvoiceStatus)

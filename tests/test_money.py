@@ -1,4 +1,4 @@
-"""Money (``paychase._money``): the Amount type, currencies and the one rounding function."""
+"""Money (``paychase.case._money``): the Amount type, currencies and the one rounding function."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from paychase import InvalidCaseError, round_money
-from paychase._money import Amount, CurrencyCode, check_precision, minor_unit
+from paychase.case._money import Amount, CurrencyCode, check_precision, minor_unit
 
 AMOUNT: TypeAdapter[Decimal] = TypeAdapter(Amount)
 CURRENCY: TypeAdapter[str] = TypeAdapter(CurrencyCode)

@@ -14,17 +14,19 @@ from pathlib import Path
 import pytest
 
 import paychase
-from paychase import Message, PluginError
-from paychase.shell._delivery import CheckableChannel
-from paychase.shell._outbox import FileOutbox, outbox_stem
-from paychase.shell._smtp import email_message
+import paychase.messages
+from paychase import PluginError
+from paychase.delivery._channel import CheckableChannel
+from paychase.delivery._outbox import FileOutbox, outbox_stem
+from paychase.delivery._smtp import email_message
+from paychase.messages import Message
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.UTC)
 
 CASE = paychase.load_case(REPO / "examples" / "portfolio.json")
 ACTIONS = paychase.plan(CASE, now=None).actions
-RENDERER = paychase.Renderer()
+RENDERER = paychase.messages.Renderer()
 
 
 @functools.cache  # compiling templates is the slow part; messages are frozen

@@ -16,7 +16,7 @@ import pytest
 
 import paychase
 from paychase import Action, Plan
-from paychase._statement import statement
+from paychase.planner._statement import statement
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 D = Decimal

@@ -14,7 +14,7 @@ from tests.strategies import HISTORY_KIND
 
 import paychase
 from paychase import BUILTIN_POLICIES, Duration, Policy, PolicyError, builtin_policy
-from paychase._policy import resolve_policy
+from paychase.policy._builtin import resolve_policy
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -413,7 +413,7 @@ def test_policies_are_frozen() -> None:
 
 def test_builtin_names() -> None:
     assert BUILTIN_POLICIES == ("freelancer", "b2b_strict", "saas", "tradesperson")
-    shipped = {path.name for path in files("paychase").joinpath("policies").iterdir()}
+    shipped = {path.name for path in files("paychase.policy").joinpath("builtin").iterdir()}
     assert shipped >= {f"{name}.json" for name in BUILTIN_POLICIES}
 
 

@@ -18,8 +18,8 @@ from tests.samples import short_ladder_steps
 from tests.strategies import Json, ladders
 
 from paychase import BUILTIN_POLICIES, Duration, Policy, PolicyError, builtin_policy
-from paychase._calendar import default_calendar
-from paychase._policy import CHASE_POLICIES
+from paychase.calendar._working_days import default_calendar
+from paychase.policy._builtin import CHASE_POLICIES
 
 CONTACTS = ("send_reminder", "call", "send_letter")
 

@@ -1,51 +1,76 @@
-"""The public surface: exactly what ``__all__`` says, every piece of it documented.
+"""The public surface: exactly what each package's ``__all__`` says, every piece of it documented.
 
-Like httpx's ``test_all_imports_are_exported``: a name reachable as ``paychase.X`` is public,
-so it must be in ``__all__`` (or be a submodule), and nothing private may be exported.
+Like httpx's ``test_all_imports_are_exported``: a name reachable as ``paychase.X`` (or
+``paychase.delivery.X``…) is public, so it must be in ``__all__``, and nothing private may be
+exported. ``paychase`` itself re-exports the pure core, loading each name on first use.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import subprocess
+import sys
 import types
+import warnings
 from typing import Any
 
 import pytest
 
 import paychase
+import paychase.delivery
 from paychase import errors
 
-PUBLIC_MODULES = [
-    "paychase",
-    "paychase.errors",
-    "paychase.testing",
-    "paychase.shell._cli",
-    "paychase.shell._files",
+CORE_PACKAGES = [
+    "paychase.case",
+    "paychase.calendar",
+    "paychase.policy",
+    "paychase.money",
+    "paychase.conversation",
+    "paychase.planner",
 ]
+SHELL_PACKAGES = [
+    "paychase.messages",
+    "paychase.evidence",
+    "paychase.delivery",
+    "paychase.store",
+    "paychase.simulation",
+    "paychase.cli",
+    "paychase.testing",
+]
+PUBLIC_MODULES = ["paychase", "paychase.errors", *CORE_PACKAGES, *SHELL_PACKAGES]
 
 
-def _defined_public_names(module: types.ModuleType, *, reexports: bool) -> set[str]:
-    """Public names bound in `module`: submodules and (unless `reexports`) imports left out."""
-    names = set()
-    for name, value in vars(module).items():
-        if name.startswith("_") or isinstance(value, types.ModuleType):
-            continue
-        if name == "annotations":  # `from __future__ import annotations`
-            continue
-        defined_here = getattr(value, "__module__", module.__name__) == module.__name__
-        if reexports or defined_here:
-            names.add(name)
-    return names
+def _public_names(module: types.ModuleType) -> set[str]:
+    """Public names bound in `module`: a package's re-exports, or what a module defines."""
+    is_package = hasattr(module, "__path__")
+    return {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_")
+        and not isinstance(value, types.ModuleType)
+        and name != "annotations"  # `from __future__ import annotations`
+        and (is_package or getattr(value, "__module__", module.__name__) == module.__name__)
+    }
 
 
-def test_package_all_is_exactly_its_public_names() -> None:
-    public = _defined_public_names(paychase, reexports=True)
-    assert set(paychase.__all__) == public | {"__version__"}
+@pytest.mark.parametrize("name", [*CORE_PACKAGES, *SHELL_PACKAGES])
+def test_package_all_is_exactly_its_public_names(name: str) -> None:
+    module = importlib.import_module(name)
+    assert set(module.__all__) == _public_names(module)
 
 
 def test_errors_all_is_exactly_the_errors_defined_there() -> None:
-    assert set(errors.__all__) == _defined_public_names(errors, reexports=False)
+    assert set(errors.__all__) == _public_names(errors)
+
+
+def test_the_package_exports_the_core_the_errors_and_load_case() -> None:
+    core: set[str] = set()
+    for name in CORE_PACKAGES:
+        core |= set(importlib.import_module(name).__all__)
+    expected = core | set(errors.__all__) | {"load_case", "__version__"}
+    assert set(paychase.__all__) == expected
+    assert sorted(dir(paychase)) == sorted(paychase.__all__)
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
@@ -65,10 +90,33 @@ def test_every_exported_name_can_be_imported(name: str) -> None:
         assert namespace[item] is getattr(module, item)
 
 
-def test_every_error_is_exported_from_the_package_too() -> None:
-    assert set(errors.__all__) <= set(paychase.__all__)
-    for item in errors.__all__:
-        assert getattr(paychase, item) is getattr(errors, item)
+def test_a_core_name_is_the_same_object_from_the_package_and_its_home() -> None:
+    for name in CORE_PACKAGES:
+        home = importlib.import_module(name)
+        for item in home.__all__:
+            assert getattr(paychase, item) is getattr(home, item), f"{name}.{item}"
+
+
+def test_a_name_that_moved_to_the_shell_still_works_with_a_warning() -> None:
+    with pytest.warns(DeprecationWarning, match=r"paychase.delivery.SmtpChannel"):
+        moved = paychase.SmtpChannel  # type: ignore[attr-defined]
+    assert moved is paychase.delivery.SmtpChannel
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        _ = paychase.nothing_here  # type: ignore[attr-defined]
+
+
+def test_importing_paychase_loads_neither_the_core_nor_the_shell() -> None:
+    code = (
+        "import sys, paychase; "
+        "print(sorted(m for m in sys.modules if m.startswith(('paychase.', 'pydantic', 'jinja2'))))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"
 
 
 def test_the_version_is_a_string() -> None:
@@ -81,7 +129,8 @@ def _public_callables() -> list[tuple[str, Any]]:
     for module_name in PUBLIC_MODULES:
         module = importlib.import_module(module_name)
         for item in module.__all__:
-            value = getattr(module, item)
+            with warnings.catch_warnings():
+                value = getattr(module, item)
             if inspect.isclass(value) or inspect.isroutine(value):
                 found.append((f"{module_name}.{item}", value))
     return found
@@ -124,7 +173,7 @@ def test_every_public_method_has_a_docstring(name: str, value: Any) -> None:
     assert (value.__doc__ or "").strip(), f"{name} has no docstring"
 
 
-@pytest.mark.parametrize("name", ["errors", "shell", "testing"])
-def test_public_submodules_say_what_they_own(name: str) -> None:
-    module = importlib.import_module(f"paychase.{name}")
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_public_packages_say_what_they_own(name: str) -> None:
+    module = importlib.import_module(name)
     assert (module.__doc__ or "").strip()

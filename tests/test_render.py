@@ -1,8 +1,8 @@
-"""Planned actions rendered into messages (paychase.shell._render): the shipped example, host
+"""Planned actions rendered into messages (paychase.messages._render): the shipped example, host
 templates, locales, header safety, SMS length and what a message asks the client to pay.
 
 The built-in translations grow over time, so the locale checks use an oracle over the files
-actually shipped under ``paychase/templates`` rather than a fixed list of languages.
+actually shipped under ``paychase/messages/templates`` rather than a fixed list of languages.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from pydantic import ValidationError
 
 import paychase
 from paychase import Action, Case, InvalidCaseError, PluginError
-from paychase.shell._formatting import Money
-from paychase.shell._message import Attachment, Message, Recipient
-from paychase.shell._render import Renderer, template_names
-from paychase.shell._samples import Sample, samples
-from paychase.shell._templates import locale_chain
+from paychase.messages._formatting import Money
+from paychase.messages._message import Attachment, Message, Recipient
+from paychase.messages._render import Renderer, template_names
+from paychase.messages._samples import Sample, samples
+from paychase.messages._templates import locale_chain
 
 REPO = Path(__file__).resolve().parent.parent
-TEMPLATES = Path(paychase.__file__).parent / "templates"
+TEMPLATES = Path(paychase.__file__).parent / "messages" / "templates"
 LANGUAGES = sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith("_"))
 _FOR_SENDER = {"review", "apply_fee", "escalate"}
 # One renderer for the tests without host templates: its compiled templates are shared.

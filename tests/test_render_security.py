@@ -15,9 +15,9 @@ import pytest
 
 import paychase
 from paychase import Action, Case, PluginError
-from paychase.shell._message import Message
-from paychase.shell._render import Renderer
-from paychase.shell._templates import TemplateDirectory
+from paychase.messages._message import Message
+from paychase.messages._render import Renderer
+from paychase.messages._templates import TemplateDirectory
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "7d1f-TOP-SECRET-c0ffee"

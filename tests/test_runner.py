@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from tests.delivery_helpers import LoggingChannel, logging_run, sent_keys
 
-from paychase import Case, Renderer, load_case, plan
-from paychase.shell._delivery import Receipt
-from paychase.shell._message import Message
-from paychase.shell._outbox import FileOutbox
-from paychase.shell._runner import Runner, _event, case_with_history
-from paychase.shell._smtp import SmtpChannel
-from paychase.shell._sqlite import SqliteStore
+from paychase import Case, load_case, plan
+from paychase.delivery._outbox import FileOutbox
+from paychase.delivery._runner import Runner, _event, case_with_history
+from paychase.delivery._smtp import SmtpChannel
+from paychase.messages import Renderer
+from paychase.messages._message import Message, Receipt
+from paychase.store._sqlite import SqliteStore
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = str(REPO / "examples" / "portfolio.json")

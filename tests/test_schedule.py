@@ -1,4 +1,4 @@
-"""A client's clock (``paychase._schedule``): when a step happens, in local time (SPEC §4)."""
+"""A client's clock (``paychase.policy._schedule``): when a step happens, in local time."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from paychase import Duration, HolidaysCalendar, Policy, Step
-from paychase._calendar import ContactWindow
-from paychase._schedule import Bound, ClientClock
+from paychase.calendar._local_time import ContactWindow
+from paychase.policy._schedule import Bound, ClientClock
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 POLAND = HolidaysCalendar("PL")

@@ -1,6 +1,6 @@
 """`simulate()`, its timeline, script, chart and ``paychase simulate``.
 
-The ladders below are computed by hand from src/paychase/policies/*.json for one invoice of
+The ladders below are computed by hand from src/paychase/policy/builtin/*.json for one invoice of
 1200.00 PLN issued on Monday 2 March 2026 and due on Monday 16 March, for a client in Warsaw
 (CET until 29 March, CEST after; Easter Monday 6 April is a Polish holiday, Good Friday is not).
 """
@@ -20,12 +20,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from paychase import ActionKind, Case, ContactEvent, Step, builtin_policy, plan
+from paychase.cli import _main as _cli
+from paychase.cli._simulate import parse_cadence, parse_until
 from paychase.errors import InvalidCaseError, PluginError
-from paychase.shell import _cli
-from paychase.shell import _simulate as simulation
-from paychase.shell._cli_simulate import parse_cadence, parse_until
-from paychase.shell._render import Renderer
-from paychase.shell._simulate import (
+from paychase.messages._render import Renderer
+from paychase.simulation import _simulate as simulation
+from paychase.simulation._simulate import (
     Behaviour,
     Move,
     SimulationEntry,

@@ -21,9 +21,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
 import paychase
-from paychase import Attachment, Message, PluginError, Recipient
-from paychase.shell._delivery import CheckableChannel, DeliveryChannel
-from paychase.shell._smtp import PASSWORD_VARIABLE, SmtpChannel, email_message
+import paychase.messages
+from paychase import PluginError
+from paychase.delivery._channel import CheckableChannel, DeliveryChannel
+from paychase.delivery._smtp import PASSWORD_VARIABLE, SmtpChannel, email_message
+from paychase.messages import Attachment, Message, Recipient
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.UTC)
@@ -38,7 +40,7 @@ def _document(invoice: paychase.Invoice) -> Attachment:
 
 CASE = paychase.load_case(REPO / "examples" / "portfolio.json")
 ACTIONS = paychase.plan(CASE, now=None).actions
-RENDERER = paychase.Renderer(documents=_document)
+RENDERER = paychase.messages.Renderer(documents=_document)
 
 
 @functools.cache  # compiling templates is the slow part; messages are frozen

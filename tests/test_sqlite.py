@@ -1,4 +1,4 @@
-"""The built-in SQLite history store (``paychase.shell._sqlite``), against real files."""
+"""The built-in SQLite history store (``paychase.store._sqlite``), against real files."""
 
 from __future__ import annotations
 
@@ -25,11 +25,10 @@ from pydantic import TypeAdapter
 
 from paychase import Case, ContactEvent
 from paychase.errors import PluginError
-from paychase.shell import _sqlite
-from paychase.shell._delivery import Receipt
-from paychase.shell._history import AttemptStatus, HistoryStore
-from paychase.shell._message import Attachment, Message, Recipient
-from paychase.shell._sqlite import SCHEMA_VERSION, SqliteStore
+from paychase.messages._message import Attachment, Message, Receipt, Recipient
+from paychase.store import _sqlite
+from paychase.store._history import AttemptStatus, HistoryStore
+from paychase.store._sqlite import SCHEMA_VERSION, SqliteStore
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 3, 17, 9, tzinfo=UTC)

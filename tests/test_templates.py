@@ -1,4 +1,4 @@
-"""Where templates come from (paychase.shell._templates) and which names an action tries."""
+"""Where templates come from (paychase.messages._templates) and which names an action tries."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ import pytest
 
 import paychase
 from paychase import Action
-from paychase._policy import ActionKind
 from paychase.errors import PluginError
-from paychase.shell._render import template_names
-from paychase.shell._samples import samples
-from paychase.shell._templates import (
+from paychase.messages._render import template_names
+from paychase.messages._samples import samples
+from paychase.messages._templates import (
     BUILTIN_LOCALES,
     BuiltinTemplates,
     TemplateDirectory,
@@ -22,8 +21,9 @@ from paychase.shell._templates import (
     is_template_name,
     locale_chain,
 )
+from paychase.policy._policy import ActionKind
 
-TEMPLATES = Path(paychase.__file__).parent / "templates"
+TEMPLATES = Path(paychase.__file__).parent / "messages" / "templates"
 
 # -- locale_chain -------------------------------------------------------------------------
 

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from tests.strategies import Json, amounts, currencies, example_case, example_invoice
 
 from paychase import Case, Contract
-from paychase._calendar import HolidaysCalendar
-from paychase._money import minor_unit, round_money
-from paychase._protocols import HolidayCalendar
-from paychase._work import WorkNeed, work_needs
+from paychase.calendar._protocols import HolidayCalendar
+from paychase.calendar._working_days import HolidaysCalendar
+from paychase.case._money import minor_unit, round_money
+from paychase.conversation._work import WorkNeed, work_needs
 from paychase.testing import FixedCalendar
 
 D = Decimal

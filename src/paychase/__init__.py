@@ -1,151 +1,125 @@
 """paychase: decide what to do next about money a client owes.
 
 ``plan(case, now=...)`` is a pure function from a case file (clients, contracts, invoices,
-contact history) and a moment to the next actions, each with its reason. Everything else —
-rendering, channels, storage, the command line — lives in `paychase.shell` around it.
+contact history) and a moment to the next actions, each with its reason. This package exports
+that pure core — `paychase.case`, `paychase.calendar`, `paychase.policy`, `paychase.money`,
+`paychase.conversation` and `paychase.planner` — and `load_case` to read a case file. The
+imperative shell around it has names of its own: `paychase.messages`, `paychase.evidence`,
+`paychase.delivery`, `paychase.store`, `paychase.simulation` and `paychase.cli`.
 
->>> from paychase import plan, Case
->>> sorted(BUILTIN_POLICIES)
+Names load on first use, so ``import paychase`` costs next to nothing and the command line
+starts fast.
+
+>>> import paychase
+>>> sorted(paychase.BUILTIN_POLICIES)
 ['b2b_strict', 'freelancer', 'saas', 'tradesperson']
 """
 
-from paychase._actions import (
-    Action,
-    Amounts,
-    Charge,
-    ChargeKind,
-    ChargeLine,
-    ChaseState,
-    ChaseStatus,
-    InstalmentDue,
-    InvoiceState,
-    InvoiceStatus,
-    Plan,
-)
-from paychase._calendar import HolidaysCalendar
-from paychase._case import (
-    BankAccount,
-    Case,
-    Chase,
-    Client,
-    ContactEvent,
-    Contacts,
-    Contract,
-    CreditNote,
-    Deposit,
-    Dispute,
-    EarlyPaymentDiscount,
-    ExchangeRate,
-    InstalmentPlan,
-    Invoice,
-    KillFee,
-    LateFee,
-    Materials,
-    Milestone,
-    Payment,
-    Promise,
-    Resolution,
-    Sender,
-    Suspension,
-    version_of,
-)
-from paychase._compensation import (
-    Compensation,
-    CompensationTable,
-    builtin_compensation_table,
-    fixed_compensation,
-)
-from paychase._durations import Duration
-from paychase._fees import FeeComputation, FeeLine, contractual_fee
-from paychase._instalments import Frequency, Instalment, Standing
-from paychase._instalments import schedule as instalment_schedule
-from paychase._instalments import standing as instalment_standing
-from paychase._interest import (
-    InterestComputation,
-    InterestPeriod,
-    InterestSegment,
-    MissingPeriod,
-    RatePeriod,
-    RateTable,
-    Regime,
-    builtin_rate_table,
-    statutory_interest,
-)
-from paychase._io import parse_case
-from paychase._ladder import TRANSITIONS, state_diagram
-from paychase._money import round_money
-from paychase._plan import plan
-from paychase._policy import BUILTIN_POLICIES, ActionKind, Channel, Policy, Step, builtin_policy
-from paychase._protocols import CalendarFactory, HolidayCalendar
-from paychase._schema import case_schema, plan_schema
-from paychase._statement import Statement, StatementLine, StatementTotal, statement
-from paychase.errors import (
-    CurrencyMismatchError,
-    InvalidCaseError,
-    PaychaseError,
-    PluginError,
-    PolicyError,
-)
-from paychase.shell._check import TemplateProblem, check_templates
-from paychase.shell._delivery import (
-    CheckableChannel,
-    ConsoleChannel,
-    DeliveryChannel,
-    DeliveryStatus,
-    Receipt,
-    message_id,
-)
-from paychase.shell._documents import InvoiceFolder
-from paychase.shell._evidence import (
-    EvidencePack,
-    SentMessage,
-    TimelineEntry,
-    evidence_html,
-    evidence_pack,
-    write_evidence,
-)
-from paychase.shell._files import load_case
-from paychase.shell._history import Attempt, AttemptStatus, HistoryStore
-from paychase.shell._ical import calls_calendar
-from paychase.shell._message import Attachment, Message, Recipient
-from paychase.shell._outbox import FileOutbox
-from paychase.shell._render import InvoiceDocuments, Renderer, template_names
-from paychase.shell._runner import Outcome, OutcomeStatus, Runner, RunReport
-from paychase.shell._simulate import (
-    Behaviour,
-    Script,
-    SimulationEntry,
-    SimulationError,
-    Timeline,
-    load_script,
-    simulate,
-    timeline_chart,
-)
-from paychase.shell._smtp import SmtpChannel
-from paychase.shell._sqlite import SqliteStore
-from paychase.shell._templates import (
-    BUILTIN_LOCALES,
-    BuiltinTemplates,
-    TemplateDirectory,
-    TemplateLoader,
-    locale_chain,
-)
+from __future__ import annotations
+
+import warnings
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from paychase._files import load_case
+    from paychase.calendar import CalendarFactory, Duration, HolidayCalendar, HolidaysCalendar
+    from paychase.case import (
+        BankAccount,
+        Case,
+        Chase,
+        Client,
+        ContactEvent,
+        Contacts,
+        Contract,
+        CreditNote,
+        Deposit,
+        Dispute,
+        EarlyPaymentDiscount,
+        ExchangeRate,
+        Frequency,
+        InstalmentPlan,
+        Invoice,
+        KillFee,
+        LateFee,
+        Materials,
+        Milestone,
+        Payment,
+        Promise,
+        Resolution,
+        Sender,
+        Suspension,
+        case_schema,
+        parse_case,
+        version_of,
+    )
+    from paychase.conversation import Instalment, Standing, instalment_schedule, instalment_standing
+    from paychase.errors import (
+        CurrencyMismatchError,
+        InvalidCaseError,
+        PaychaseError,
+        PluginError,
+        PolicyError,
+    )
+    from paychase.money import (
+        Amounts,
+        Charge,
+        ChargeKind,
+        ChargeLine,
+        Compensation,
+        CompensationTable,
+        FeeComputation,
+        FeeLine,
+        InterestComputation,
+        InterestPeriod,
+        InterestSegment,
+        MissingPeriod,
+        RatePeriod,
+        RateTable,
+        Regime,
+        builtin_compensation_table,
+        builtin_rate_table,
+        contractual_fee,
+        fixed_compensation,
+        round_money,
+        statutory_interest,
+    )
+    from paychase.planner import (
+        Action,
+        ChaseState,
+        ChaseStatus,
+        InstalmentDue,
+        InvoiceState,
+        Plan,
+        Statement,
+        StatementLine,
+        StatementTotal,
+        performed_event,
+        plan,
+        plan_schema,
+        statement,
+    )
+    from paychase.policy import (
+        BUILTIN_POLICIES,
+        TRANSITIONS,
+        ActionKind,
+        Channel,
+        InvoiceStatus,
+        Policy,
+        Step,
+        builtin_policy,
+        state_diagram,
+    )
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "BUILTIN_LOCALES",
     "BUILTIN_POLICIES",
     "TRANSITIONS",
     "Action",
     "ActionKind",
     "Amounts",
-    "Attachment",
-    "Attempt",
-    "AttemptStatus",
     "BankAccount",
-    "Behaviour",
-    "BuiltinTemplates",
     "CalendarFactory",
     "Case",
     "Channel",
@@ -155,29 +129,22 @@ __all__ = [
     "Chase",
     "ChaseState",
     "ChaseStatus",
-    "CheckableChannel",
     "Client",
     "Compensation",
     "CompensationTable",
-    "ConsoleChannel",
     "ContactEvent",
     "Contacts",
     "Contract",
     "CreditNote",
     "CurrencyMismatchError",
-    "DeliveryChannel",
-    "DeliveryStatus",
     "Deposit",
     "Dispute",
     "Duration",
     "EarlyPaymentDiscount",
-    "EvidencePack",
     "ExchangeRate",
     "FeeComputation",
     "FeeLine",
-    "FileOutbox",
     "Frequency",
-    "HistoryStore",
     "HolidayCalendar",
     "HolidaysCalendar",
     "Instalment",
@@ -188,18 +155,13 @@ __all__ = [
     "InterestSegment",
     "InvalidCaseError",
     "Invoice",
-    "InvoiceDocuments",
-    "InvoiceFolder",
     "InvoiceState",
     "InvoiceStatus",
     "KillFee",
     "LateFee",
     "Materials",
-    "Message",
     "Milestone",
     "MissingPeriod",
-    "Outcome",
-    "OutcomeStatus",
     "PaychaseError",
     "Payment",
     "Plan",
@@ -209,58 +171,190 @@ __all__ = [
     "Promise",
     "RatePeriod",
     "RateTable",
-    "Receipt",
-    "Recipient",
     "Regime",
-    "Renderer",
     "Resolution",
-    "RunReport",
-    "Runner",
-    "Script",
     "Sender",
-    "SentMessage",
-    "SimulationEntry",
-    "SimulationError",
-    "SmtpChannel",
-    "SqliteStore",
     "Standing",
     "Statement",
     "StatementLine",
     "StatementTotal",
     "Step",
     "Suspension",
-    "TemplateDirectory",
-    "TemplateLoader",
-    "TemplateProblem",
-    "Timeline",
-    "TimelineEntry",
     "__version__",
     "builtin_compensation_table",
     "builtin_policy",
     "builtin_rate_table",
-    "calls_calendar",
     "case_schema",
-    "check_templates",
     "contractual_fee",
-    "evidence_html",
-    "evidence_pack",
     "fixed_compensation",
     "instalment_schedule",
     "instalment_standing",
     "load_case",
-    "load_script",
-    "locale_chain",
-    "message_id",
     "parse_case",
+    "performed_event",
     "plan",
     "plan_schema",
     "round_money",
-    "simulate",
     "state_diagram",
     "statement",
     "statutory_interest",
-    "template_names",
-    "timeline_chart",
     "version_of",
-    "write_evidence",
 ]
+
+# Where each public name lives; it is imported from there on first use (PEP 562).
+_EXPORTS: dict[str, str] = {
+    "load_case": "paychase._files",
+    "CalendarFactory": "paychase.calendar",
+    "Duration": "paychase.calendar",
+    "HolidayCalendar": "paychase.calendar",
+    "HolidaysCalendar": "paychase.calendar",
+    "BankAccount": "paychase.case",
+    "Case": "paychase.case",
+    "Chase": "paychase.case",
+    "Client": "paychase.case",
+    "ContactEvent": "paychase.case",
+    "Contacts": "paychase.case",
+    "Contract": "paychase.case",
+    "CreditNote": "paychase.case",
+    "Deposit": "paychase.case",
+    "Dispute": "paychase.case",
+    "EarlyPaymentDiscount": "paychase.case",
+    "ExchangeRate": "paychase.case",
+    "Frequency": "paychase.case",
+    "InstalmentPlan": "paychase.case",
+    "Invoice": "paychase.case",
+    "KillFee": "paychase.case",
+    "LateFee": "paychase.case",
+    "Materials": "paychase.case",
+    "Milestone": "paychase.case",
+    "Payment": "paychase.case",
+    "Promise": "paychase.case",
+    "Resolution": "paychase.case",
+    "Sender": "paychase.case",
+    "Suspension": "paychase.case",
+    "case_schema": "paychase.case",
+    "parse_case": "paychase.case",
+    "version_of": "paychase.case",
+    "Instalment": "paychase.conversation",
+    "Standing": "paychase.conversation",
+    "instalment_schedule": "paychase.conversation",
+    "instalment_standing": "paychase.conversation",
+    "CurrencyMismatchError": "paychase.errors",
+    "InvalidCaseError": "paychase.errors",
+    "PaychaseError": "paychase.errors",
+    "PluginError": "paychase.errors",
+    "PolicyError": "paychase.errors",
+    "Amounts": "paychase.money",
+    "Charge": "paychase.money",
+    "ChargeKind": "paychase.money",
+    "ChargeLine": "paychase.money",
+    "Compensation": "paychase.money",
+    "CompensationTable": "paychase.money",
+    "FeeComputation": "paychase.money",
+    "FeeLine": "paychase.money",
+    "InterestComputation": "paychase.money",
+    "InterestPeriod": "paychase.money",
+    "InterestSegment": "paychase.money",
+    "MissingPeriod": "paychase.money",
+    "RatePeriod": "paychase.money",
+    "RateTable": "paychase.money",
+    "Regime": "paychase.money",
+    "builtin_compensation_table": "paychase.money",
+    "builtin_rate_table": "paychase.money",
+    "contractual_fee": "paychase.money",
+    "fixed_compensation": "paychase.money",
+    "round_money": "paychase.money",
+    "statutory_interest": "paychase.money",
+    "Action": "paychase.planner",
+    "ChaseState": "paychase.planner",
+    "ChaseStatus": "paychase.planner",
+    "InstalmentDue": "paychase.planner",
+    "InvoiceState": "paychase.planner",
+    "Plan": "paychase.planner",
+    "Statement": "paychase.planner",
+    "StatementLine": "paychase.planner",
+    "StatementTotal": "paychase.planner",
+    "performed_event": "paychase.planner",
+    "plan": "paychase.planner",
+    "plan_schema": "paychase.planner",
+    "statement": "paychase.planner",
+    "ActionKind": "paychase.policy",
+    "BUILTIN_POLICIES": "paychase.policy",
+    "Channel": "paychase.policy",
+    "InvoiceStatus": "paychase.policy",
+    "Policy": "paychase.policy",
+    "Step": "paychase.policy",
+    "TRANSITIONS": "paychase.policy",
+    "builtin_policy": "paychase.policy",
+    "state_diagram": "paychase.policy",
+}
+
+# Shell names that paychase 0.1 exported from here; they live in the shell's own packages now.
+_MOVED: dict[str, str] = {
+    "BUILTIN_LOCALES": "paychase.messages",
+    "BuiltinTemplates": "paychase.messages",
+    "TemplateDirectory": "paychase.messages",
+    "TemplateLoader": "paychase.messages",
+    "locale_chain": "paychase.messages",
+    "InvoiceDocuments": "paychase.messages",
+    "Renderer": "paychase.messages",
+    "template_names": "paychase.messages",
+    "TemplateProblem": "paychase.messages",
+    "check_templates": "paychase.messages",
+    "Attachment": "paychase.messages",
+    "Message": "paychase.messages",
+    "Recipient": "paychase.messages",
+    "message_id": "paychase.messages",
+    "InvoiceFolder": "paychase.messages",
+    "EvidencePack": "paychase.evidence",
+    "SentMessage": "paychase.evidence",
+    "TimelineEntry": "paychase.evidence",
+    "evidence_html": "paychase.evidence",
+    "evidence_pack": "paychase.evidence",
+    "write_evidence": "paychase.evidence",
+    "CheckableChannel": "paychase.delivery",
+    "ConsoleChannel": "paychase.delivery",
+    "DeliveryChannel": "paychase.delivery",
+    "DeliveryStatus": "paychase.delivery",
+    "Receipt": "paychase.delivery",
+    "SmtpChannel": "paychase.delivery",
+    "FileOutbox": "paychase.delivery",
+    "Outcome": "paychase.delivery",
+    "OutcomeStatus": "paychase.delivery",
+    "RunReport": "paychase.delivery",
+    "Runner": "paychase.delivery",
+    "calls_calendar": "paychase.delivery",
+    "Attempt": "paychase.store",
+    "AttemptStatus": "paychase.store",
+    "HistoryStore": "paychase.store",
+    "SqliteStore": "paychase.store",
+    "Behaviour": "paychase.simulation",
+    "Script": "paychase.simulation",
+    "SimulationEntry": "paychase.simulation",
+    "SimulationError": "paychase.simulation",
+    "Timeline": "paychase.simulation",
+    "load_script": "paychase.simulation",
+    "simulate": "paychase.simulation",
+    "timeline_chart": "paychase.simulation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        module = _MOVED.get(name)
+        if module is None:
+            raise AttributeError(f"module 'paychase' has no attribute {name!r}")
+        warnings.warn(
+            f"paychase.{name} moved to {module}.{name}; import it from there",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(import_module(module), name)
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -2,6 +2,6 @@
 
 import sys
 
-from paychase.shell._cli import main
+from paychase.cli._main import main
 
 sys.exit(main())

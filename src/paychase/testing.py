@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from paychase._protocols import CalendarFactory, HolidayCalendar
-from paychase.shell._delivery import Receipt
-from paychase.shell._message import Message
+from paychase.calendar._protocols import CalendarFactory, HolidayCalendar
+from paychase.messages._message import Message, Receipt
 
 __all__ = ["FixedCalendar", "MemoryChannel", "MemoryTemplates", "fixed_calendars"]
 

@@ -71,10 +71,11 @@ from tests.strategies import (
 
 import paychase
 from paychase import Action, Case, Client, ContactEvent, Invoice, Plan, Policy
-from paychase._case import Chase, InstalmentPlan
-from paychase._durations import Duration
-from paychase._instalments import Standing, schedule, standing
-from paychase.shell._history import performed_event
+from paychase.calendar._durations import Duration
+from paychase.case._chase import Chase
+from paychase.case._instalment_plan import InstalmentPlan
+from paychase.conversation._instalments import Standing, schedule, standing
+from paychase.planner._performed import performed_event
 
 # The built-in payment ladders of SPEC §3.
 _POLICIES: Final = ("freelancer", "b2b_strict", "saas", "tradesperson")

@@ -3,8 +3,8 @@
 Each property builds one client with one contract and a few invoices (any built-in ladder or a
 variant of one), adds the conversation under test — a plan agreed and kept or broken, promises
 kept or broken, disputes raised and resolved, a silent prospect — and either plans at random
-moments or walks the case forward with `paychase.simulate`. The oracles restate the rules from
-the SPEC and the issue, not from the planner: what an instalment plan asks for comes from
+moments or walks the case forward with `paychase.simulation.simulate`. The oracles restate the
+rules from the SPEC and the issue, not from the planner: what an instalment plan asks for comes from
 `instalment_schedule` (itself checked below), whether it was kept from the payments dated by
 each instalment's grace end.
 """
@@ -44,6 +44,7 @@ from tests.strategies import (
 )
 
 import paychase
+import paychase.simulation
 from paychase import Action, Client, Frequency, Instalment, Invoice, Plan, Policy
 
 # Invoices issued from spring 2025 to early 2027: DST changes, Easter and year ends in every
@@ -315,7 +316,7 @@ def paying_clients(draw: st.DrawFn) -> tuple[Json, datetime, datetime, list[Json
     return case, start, until, script
 
 
-def _paid_in_full(timeline: paychase.Timeline, case: Json) -> dict[str, date]:
+def _paid_in_full(timeline: paychase.simulation.Timeline, case: Json) -> dict[str, date]:
     """The local day each invoice was paid in full, from the payments the script made."""
     totals = {i["id"]: Decimal(i["total"]) for i in case["invoices"]}
     paid: dict[str, Decimal] = defaultdict(Decimal)
@@ -336,7 +337,7 @@ def test_nothing_is_sent_after_payment_in_full(
     setup: tuple[Json, datetime, datetime, list[Json]],
 ) -> None:
     case, start, until, script = setup
-    timeline = paychase.simulate(case, now=start, until=until, script=script)
+    timeline = paychase.simulation.simulate(case, now=start, until=until, script=script)
     paid = _paid_in_full(timeline, case)
     for entry in timeline.entries:
         if entry.key is None or entry.what not in _DUNNING:
@@ -839,7 +840,7 @@ def test_no_ladder_step_is_performed_while_a_whole_dispute_is_open(
     case = disputes.case
     parsed = checked(case)
     policy = parsed.policy
-    timeline = paychase.simulate(
+    timeline = paychase.simulation.simulate(
         case, now=disputes.raised, until=disputes.resolved + timedelta(days=days, hours=1)
     )
     for entry in timeline.entries:
@@ -926,7 +927,7 @@ def test_conversations_do_not_depend_on_how_often_the_host_runs(
     case, start, until, script = setup
     performed = [
         set(
-            paychase.simulate(
+            paychase.simulation.simulate(
                 case, now=start, until=until, script=script, cadence=cadence
             ).performed
         )

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from tests.strategies import Json, cases
 
 import paychase
-from paychase.shell._render import Renderer
-from paychase.shell._samples import samples
+from paychase.messages._render import Renderer
+from paychase.messages._samples import samples
 
-TEMPLATES = Path(paychase.__file__).parent / "templates"
+TEMPLATES = Path(paychase.__file__).parent / "messages" / "templates"
 LANGUAGES = sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith("_"))
 
 # Names a host really has: accents, scripts of every built-in language, and the characters

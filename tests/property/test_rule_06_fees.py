@@ -47,8 +47,8 @@ from tests.strategies import (
 
 import paychase
 from paychase import Client, ContactEvent, Contract, Invoice, Policy
-from paychase._calendar import default_calendar
-from paychase._statement import Statement, statement
+from paychase.calendar._working_days import default_calendar
+from paychase.planner._statement import Statement, statement
 
 ZERO = Decimal(0)
 _CONTRACTUAL = frozenset({"flat", "percent", "percent_per_month", "daily_rate"})

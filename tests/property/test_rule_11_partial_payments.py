@@ -33,7 +33,7 @@ from tests.strategies import (
 
 import paychase
 from paychase import Invoice
-from paychase._statement import Statement, statement
+from paychase.planner._statement import Statement, statement
 
 ZERO = Decimal(0)
 

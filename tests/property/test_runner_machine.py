@@ -23,8 +23,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from tests.delivery_helpers import LoggingChannel, sent_keys
 
 from paychase import Case
-from paychase.shell._runner import Runner
-from paychase.shell._sqlite import SqliteStore
+from paychase.delivery._runner import Runner
+from paychase.store._sqlite import SqliteStore
 
 START = datetime.fromisoformat("2026-03-02T16:00:00+01:00")
 CLIENTS = ("c0", "c1", "c2")

@@ -1,0 +1,54 @@
+"""Chases that are not about money: a silent prospect, a client silent mid-project."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Self
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from paychase._model import FrozenModel
+from paychase.case._types import Identifier, Moment, SingleLine, _policy_by_name
+from paychase.policy._builtin import resolve_policy
+from paychase.policy._policy import Policy
+
+__all__ = ["Chase"]
+
+
+class Chase(FrozenModel):
+    """A conversation that is not about money owed: a client who went silent.
+
+    ``prospect``: a prospect did not answer our proposal or quote. ``project``: a client in the
+    middle of a project did not answer a question the work waits on (feedback, an approval, a
+    document); its contract's kill-fee terms are quoted when the work is to pause. The chase
+    ends when the client writes or the host closes it.
+    """
+
+    id: Identifier
+    client: str
+    kind: Literal["prospect", "project"]
+    started: Moment = Field(description="When our unanswered message went out")
+    subject: SingleLine = Field(
+        description="What we wait on, as messages name it, e.g. 'the quote for your new website'"
+    )
+    contract: str | None = Field(None, description="project: the contract whose work waits")
+    policy: Annotated[
+        Policy | None, BeforeValidator(_policy_by_name, json_schema_input_type=Policy | str | None)
+    ] = Field(None, description="Default: the built-in policy named like the kind")
+    status: Literal["open", "closed"] = Field(
+        "open", description="closed: the host ended the chase (signed, cancelled, answered)"
+    )
+
+    @property
+    def ladder(self) -> Policy:
+        """The policy the chase follows."""
+        return self.policy if self.policy is not None else resolve_policy(self.kind)
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> Self:
+        if self.kind == "project" and self.contract is None:
+            raise ValueError("a project chase names the 'contract' whose work waits")
+        if self.ladder.purpose != self.kind:
+            raise ValueError(
+                f"policy '{self.ladder.name}' is for {self.ladder.purpose} chases, not {self.kind}"
+            )
+        return self

@@ -1,0 +1,194 @@
+"""Contracts: the terms behind a client's invoices (payment terms, fees, deposits, suspension)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar, Literal, Self
+
+from pydantic import Field, model_validator
+
+from paychase._model import FrozenModel
+from paychase.calendar._durations import Duration
+from paychase.case._money import CurrencyCode
+from paychase.case._types import (
+    CaseDate,
+    CountryCode,
+    ForwardDuration,
+    Identifier,
+    NonNegativeAmount,
+    PositiveAmount,
+)
+
+__all__ = [
+    "AllocationPart",
+    "Contract",
+    "Deposit",
+    "EarlyPaymentDiscount",
+    "KillFee",
+    "LateFee",
+    "Materials",
+    "Milestone",
+    "Suspension",
+    "contract_value",
+]
+
+
+class LateFee(FrozenModel):
+    """The contract's late-fee clause; without one no fee may be charged (SPEC §5 rule 6)."""
+
+    kind: Literal["none", "flat", "percent", "percent_per_month", "daily_rate", "statutory"] = (
+        "none"
+    )
+    amount: NonNegativeAmount | None = Field(None, description="Flat fee in contract currency")
+    rate: NonNegativeAmount | None = Field(None, description="Percent (per month / per day)")
+    cap: NonNegativeAmount | None = Field(None, description="Maximum fee, as an amount")
+    cap_rate: NonNegativeAmount | None = Field(None, description="Maximum fee, % of principal")
+    per: Literal["invoice", "step"] = Field(
+        "invoice", description="A flat fee once per invoice, or at each step that applies one"
+    )
+    compound: bool = Field(False, description="Monthly percentage compounds (only if agreed)")
+
+    @model_validator(mode="after")
+    def _has_its_parameters(self) -> Self:
+        if self.kind == "flat" and self.amount is None:
+            raise ValueError("a flat late fee needs an 'amount'")
+        if self.kind in ("percent", "percent_per_month", "daily_rate") and self.rate is None:
+            raise ValueError(f"a {self.kind} late fee needs a 'rate'")
+        return self
+
+
+class EarlyPaymentDiscount(FrozenModel):
+    """A discount for paying early, e.g. 2 % within 7 days of the invoice date."""
+
+    rate: PositiveAmount = Field(description="Percent off the unpaid balance")
+    within: ForwardDuration = Field(description="Counted from the invoice date")
+
+
+class _RateOrAmount(FrozenModel):
+    """A sum given either as a percentage of something or as an amount, never both."""
+
+    what: ClassVar[str]
+    rate: PositiveAmount | None = None
+    amount: PositiveAmount | None = None
+
+    @model_validator(mode="after")
+    def _rate_or_amount(self) -> Self:
+        if (self.rate is None) == (self.amount is None):
+            raise ValueError(f"a {self.what} needs exactly one of 'rate' and 'amount'")
+        return self
+
+
+class Deposit(FrozenModel):
+    """Money asked for before work starts.
+
+    Give a `rate` (percent of the contract value) or an `amount`; with neither, paychase asks a
+    first-time client for 50 % and a returning one (an earlier invoice paid in full) for 25 %.
+    """
+
+    rate: PositiveAmount | None = Field(None, description="Percent of the contract value")
+    amount: PositiveAmount | None = Field(None, description="A fixed deposit")
+    due_before_start: bool = True
+    refundable: bool = False
+
+    @model_validator(mode="after")
+    def _not_both(self) -> Self:
+        if self.rate is not None and self.amount is not None:
+            raise ValueError("a deposit takes 'rate' or 'amount', not both")
+        return self
+
+
+class Materials(_RateOrAmount):
+    """A prepayment for materials, due before work starts (tradespeople buy them up front)."""
+
+    what = "materials prepayment"
+    rate: PositiveAmount | None = Field(None, description="Percent of the contract value")
+
+
+class Milestone(FrozenModel):
+    """A stage payment of a larger job."""
+
+    id: Identifier
+    name: str
+    amount: PositiveAmount
+    due: CaseDate
+
+
+class KillFee(_RateOrAmount):
+    """What a client owes when work stops because they went silent."""
+
+    what = "kill fee"
+    after_silence: ForwardDuration
+    rate: PositiveAmount | None = Field(None, description="Percent of the remaining value")
+
+
+class Suspension(FrozenModel):
+    """When a service may be suspended for non-payment (SPEC §5 rule 10)."""
+
+    after: ForwardDuration = Field(description="Never earlier than this past the due date")
+    warnings: int = Field(ge=1, description="Warnings sent first; the last one states a deadline")
+
+
+AllocationPart = Literal["costs", "interest", "principal"]
+_ALLOCATION_PARTS: tuple[AllocationPart, ...] = ("costs", "interest", "principal")
+
+
+class Contract(FrozenModel):
+    """The terms behind a client's invoices."""
+
+    id: Identifier
+    client: str
+    currency: CurrencyCode
+    payment_terms: ForwardDuration | None = Field(
+        None, description="Due date = issue date + terms, where an invoice gives no due date"
+    )
+    grace: ForwardDuration = Field(
+        Duration(0, "d"), description="No escalation or contractual fee inside it"
+    )
+    late_fee: LateFee = Field(default_factory=LateFee)
+    fixed_compensation: bool = Field(
+        False, description="Statutory recovery-cost compensation (B2B, where the law grants it)"
+    )
+    early_payment_discount: EarlyPaymentDiscount | None = None
+    deposit: Deposit | None = None
+    milestones: tuple[Milestone, ...] = ()
+    kill_fee: KillFee | None = None
+    suspension: Suspension | None = None
+    materials: Materials | None = None
+    value: PositiveAmount | None = Field(
+        None, description="The whole contract's value; deposits and kill fees are a share of it"
+    )
+    work_started: CaseDate | None = Field(
+        None, description="When work started (or will start, if later than now)"
+    )
+    work_finished: CaseDate | None = Field(None, description="When the work was delivered")
+    jurisdiction: CountryCode | None = Field(None, description="Defaults to the client's country")
+    interest_regime: str | None = Field(None, pattern=r"^[A-Z][A-Z0-9_]*$")
+    allocation: tuple[AllocationPart, ...] | None = Field(
+        None,
+        description="Order in which payments pay costs, interest and principal; default: "
+        "costs, interest, principal (principal first where the regime says so, e.g. RU)",
+    )
+    tolerance: NonNegativeAmount | None = Field(
+        None, description="A balance below this amount is not chased"
+    )
+    waive_charges_when_paid: bool = Field(
+        False, description="Fees and interest are dropped once the principal is paid"
+    )
+
+    @model_validator(mode="after")
+    def _allocation_is_an_order(self) -> Self:
+        if self.allocation is not None and sorted(self.allocation) != sorted(_ALLOCATION_PARTS):
+            raise ValueError("allocation must list costs, interest and principal once each")
+        started, finished = self.work_started, self.work_finished
+        if started is not None and finished is not None and finished < started:
+            raise ValueError("work_finished is before work_started")
+        return self
+
+
+def contract_value(contract: Contract) -> Decimal | None:
+    """The contract's whole value: as stated, else the sum of its milestones, else unknown."""
+    if contract.value is not None:
+        return contract.value
+    if contract.milestones:
+        return sum((m.amount for m in contract.milestones), Decimal(0))
+    return None

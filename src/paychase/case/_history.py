@@ -1,0 +1,98 @@
+"""The contact history: every contact with a client, either way, as it happened."""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+
+from paychase._model import FrozenModel
+from paychase.case._types import CaseDate, ContactString, Moment, PolicyVersion, PositiveAmount
+from paychase.policy._policy import Channel
+
+__all__ = ["ContactEvent", "Dispute", "Promise", "Resolution"]
+
+
+class Promise(FrozenModel):
+    """A client's promise to pay by a date."""
+
+    date: CaseDate
+    amount: PositiveAmount | None = Field(None, description="Omitted: the whole balance")
+
+
+class Dispute(FrozenModel):
+    """A client contests an invoice, in whole or in part."""
+
+    amount: PositiveAmount | None = Field(None, description="Omitted: the whole balance")
+    reason: str | None = None
+
+
+_INBOUND_ONLY = frozenset({"reply", "promise", "dispute", "payment_notice"})
+_BOTH_WAYS = frozenset({"call", "dispute_resolved"})
+
+Resolution = Literal["credited", "withdrawn", "rejected"]
+"""How a dispute ended: a credit note lowered the invoice, the client withdrew it, or we
+rejected it; either way dunning resumes on what is still owed."""
+
+
+class ContactEvent(FrozenModel):
+    """One contact with a client, either way, as it happened."""
+
+    at: Moment
+    client: str
+    invoices: tuple[str, ...] = Field((), description="Empty: about the client as a whole")
+    direction: Literal["out", "in"]
+    kind: Literal[
+        "reminder",
+        "call",
+        "letter",
+        "fee",
+        "pause_work",
+        "resume_work",
+        "suspend",
+        "restore",
+        "escalate",
+        "reply",
+        "promise",
+        "dispute",
+        "payment_notice",
+        "dispute_resolved",
+    ]
+    step: str | None = Field(None, description="The policy step this contact performed")
+    channel: Channel | None = None
+    key: str | None = Field(None, description="The action key that caused it")
+    outcome: (
+        Literal["delivered", "bounced", "failed", "answered", "no_answer", "voicemail", "read"]
+        | None
+    ) = None
+    deadline: CaseDate | None = Field(None, description="The payment deadline the message stated")
+    to: ContactString = Field(None, description="The address used; a new address undoes a bounce")
+    promise: Promise | None = None
+    dispute: Dispute | None = None
+    resolution: Resolution | None = Field(
+        None, description="For kind=dispute_resolved: credited, withdrawn or rejected"
+    )
+    chase: str | None = Field(
+        None, description="The chase (not about an invoice) this contact belongs to"
+    )
+    policy: PolicyVersion | None = Field(
+        None, description="The policy version ('name@version') whose step this contact performed"
+    )
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.kind in _INBOUND_ONLY and self.direction != "in":
+            raise ValueError(f"a {self.kind} comes from the client: direction must be 'in'")
+        if self.kind not in _INBOUND_ONLY | _BOTH_WAYS and self.direction != "out":
+            raise ValueError(f"a {self.kind} is ours: direction must be 'out'")
+        if self.kind == "promise" and self.promise is None:
+            raise ValueError("a promise needs 'promise': {'date': ..., 'amount': ...}")
+        if (self.kind == "dispute_resolved") != (self.resolution is not None):
+            raise ValueError(
+                "a dispute_resolved event, and only one, needs 'resolution' "
+                "(credited, withdrawn or rejected)"
+            )
+        if self.chase is not None and self.invoices:
+            raise ValueError("a contact about a chase names no invoices")
+        return self

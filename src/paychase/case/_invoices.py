@@ -1,0 +1,97 @@
+"""Invoices, the payments and credit notes against them, and exchange rates between currencies."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+
+from paychase._model import FrozenModel
+from paychase.case._money import CurrencyCode
+from paychase.case._types import (
+    CaseDate,
+    Identifier,
+    NonNegativeAmount,
+    PolicyVersion,
+    PositiveAmount,
+)
+
+__all__ = ["CreditNote", "ExchangeRate", "Invoice", "Payment"]
+
+
+class Payment(FrozenModel):
+    """Money received against an invoice."""
+
+    date: CaseDate
+    amount: PositiveAmount
+    ref: str | None = None
+
+
+class CreditNote(FrozenModel):
+    """A correction that lowers what an invoice bills, e.g. to settle a dispute.
+
+    A credit note corrects the invoice itself: the credited part was never owed, so no interest
+    or fee ever runs on it.
+    """
+
+    date: CaseDate
+    amount: PositiveAmount
+    ref: str | None = Field(None, description="The credit note's number")
+
+
+class Invoice(FrozenModel):
+    """A bill sent to a client under a contract."""
+
+    id: Identifier
+    number: str | None = Field(None, description="The number printed on the invoice")
+    contract: str
+    issued: CaseDate
+    due: CaseDate | None = Field(None, description="Defaults to issued + the contract's terms")
+    total: NonNegativeAmount
+    currency: CurrencyCode
+    payments: tuple[Payment, ...] = ()
+    credit_notes: tuple[CreditNote, ...] = Field(
+        (), description="Corrections that lower what the invoice bills"
+    )
+    status: Literal["open", "disputed", "written_off", "cancelled"] = "open"
+    kind: Literal["invoice", "deposit", "materials", "milestone", "kill_fee"] = Field(
+        "invoice", description="What the invoice bills: work, a prepayment, a stage or a kill fee"
+    )
+    milestone: str | None = Field(None, description="The contract milestone a stage bill is for")
+    policy: PolicyVersion | None = Field(
+        None,
+        description="Migrate the invoice to this policy version ('name@version'); without it "
+        "an invoice stays on the version it entered dunning under",
+    )
+
+    @model_validator(mode="after")
+    def _milestone_named(self) -> Self:
+        if (self.kind == "milestone") != (self.milestone is not None):
+            raise ValueError("a milestone invoice (kind 'milestone') names its 'milestone'")
+        if sum((note.amount for note in self.credit_notes), Decimal(0)) > self.total:
+            raise ValueError("credit notes lower the invoice by more than its total")
+        if any(note.date < self.issued for note in self.credit_notes):
+            raise ValueError("a credit note is dated before the invoice was issued")
+        return self
+
+    @property
+    def billed(self) -> Decimal:
+        """What the invoice bills: its total less its credit notes."""
+        if not self.credit_notes:
+            return self.total
+        return self.total - sum((note.amount for note in self.credit_notes), Decimal(0))
+
+    @property
+    def label(self) -> str:
+        """How the invoice is named to people: its number, else its id."""
+        return self.number or self.id
+
+
+class ExchangeRate(FrozenModel):
+    """One unit of `from` costs `rate` units of `to` on `date`."""
+
+    date: CaseDate
+    from_: CurrencyCode = Field(alias="from")
+    to: CurrencyCode
+    rate: PositiveAmount

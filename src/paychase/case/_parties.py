@@ -1,0 +1,113 @@
+"""The parties: the client who owes (and how to reach them) and the sender who is owed."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Self
+
+import holidays
+from pydantic import AfterValidator, Field, model_validator
+
+from paychase._model import FrozenModel
+from paychase.case._types import (
+    ContactString,
+    CountryCode,
+    Identifier,
+    SingleLine,
+    _locale,
+    _timezone,
+)
+from paychase.errors import InvalidCaseError
+from paychase.policy._policy import Channel
+
+__all__ = ["BankAccount", "Client", "Contacts", "Sender"]
+
+
+class Contacts(FrozenModel):
+    """Where a client can be reached; a channel without an address here is never used."""
+
+    email: ContactString = Field(None, description="E-mail address")
+    phone: ContactString = Field(None, description="Phone number for calls")
+    sms: ContactString = Field(None, description="Mobile number for text messages")
+    postal: ContactString = Field(None, description="Postal address for letters")
+    messenger: ContactString = Field(None, description="Messenger handle")
+    linkedin: ContactString = Field(None, description="LinkedIn profile")
+    fax: ContactString = Field(None, description="Fax number")
+
+    def address_for(self, channel: Channel) -> str | None:
+        """The address a channel would use (letters go to the postal address)."""
+        if channel in ("letter", "registered_letter"):
+            return self.postal
+        if channel == "system":
+            return None
+        address: str | None = getattr(self, channel)
+        return address
+
+
+def _subdivision_known(country: str, subdivision: str | None) -> None:
+    known = holidays.list_supported_countries().get(country)
+    if subdivision is not None and known is not None and subdivision not in known:
+        raise InvalidCaseError(
+            f"not a subdivision the holidays calendar knows for {country} "
+            f"(one of: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''})",
+            field="subdivision",
+            value=subdivision,
+        )
+
+
+class Client(FrozenModel):
+    """A customer who owes money, and how and when to talk to them."""
+
+    id: Identifier
+    name: SingleLine = Field(description="Name as addressed in messages and letters")
+    kind: Literal["business", "consumer"] = Field(
+        "business", description="Business clients may owe statutory interest and compensation"
+    )
+    country: CountryCode = Field(description="ISO 3166-1 alpha-2; picks the holiday calendar")
+    subdivision: str | None = Field(
+        None, description="Region whose holidays apply, as the holidays package names it (DE: BY)"
+    )
+    locale: Annotated[str, AfterValidator(_locale)] = Field(
+        "en", description="Language and formats of messages, e.g. pl_PL"
+    )
+    timezone: Annotated[str, AfterValidator(_timezone)] = Field(
+        description="IANA time zone; bare dates and send times are local to it"
+    )
+    contacts: Contacts = Field(default_factory=Contacts)
+    preferred_channel: Channel | None = None
+
+    @model_validator(mode="after")
+    def _subdivision_exists(self) -> Self:
+        _subdivision_known(self.country, self.subdivision)
+        return self
+
+
+class BankAccount(FrozenModel):
+    """Where the client should pay: printed on every message that asks for money."""
+
+    account: SingleLine = Field(description="IBAN or domestic account number")
+    bank: SingleLine | None = Field(None, description="The bank's name")
+    bic: SingleLine | None = Field(None, description="BIC / SWIFT code")
+    holder: SingleLine | None = Field(None, description="Account holder, if not the sender")
+
+
+class Sender(FrozenModel):
+    """Who is asking to be paid: the identity printed on messages, letters and call scripts.
+
+    Letters before action must name the creditor in full and say how to pay (the UK Pre-Action
+    Protocol for Debt Claims, art. 187 KPC for a Polish demand), so a rendered message needs it.
+    """
+
+    name: SingleLine = Field(description="Business or trading name, as on the invoices")
+    signatory: SingleLine | None = Field(None, description="The person who signs, e.g. Anna Nowak")
+    address: SingleLine | None = Field(None, description="Postal address, on one line")
+    email: SingleLine | None = Field(None, description="Reply-to e-mail address")
+    phone: SingleLine | None = Field(None, description="Phone number clients may call")
+    website: SingleLine | None = None
+    tax_id: SingleLine | None = Field(None, description="VAT / tax identification number")
+    registration: SingleLine | None = Field(
+        None, description="Company register entry, e.g. KRS 0000123456 or HRB 12345"
+    )
+    bank_account: BankAccount | None = None
+    locale: Annotated[str, AfterValidator(_locale)] = Field(
+        "en", description="Language of tasks for the sender (reviews, fee bookings)"
+    )

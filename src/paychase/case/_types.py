@@ -1,0 +1,150 @@
+"""The field types every record of a case shares: ids, dates, moments, countries, amounts.
+
+Each one checks its value when a record is built, so a wrong value is refused naming its field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Annotated, Any
+from zoneinfo import ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from pydantic import AfterValidator, AwareDatetime, Field
+
+from paychase.calendar._durations import Duration
+from paychase.calendar._local_time import zone
+from paychase.case._money import Amount
+from paychase.policy._builtin import resolve_policy
+
+__all__ = [
+    "EARLIEST",
+    "LATEST",
+    "CaseDate",
+    "ContactString",
+    "CountryCode",
+    "ForwardDuration",
+    "Identifier",
+    "Moment",
+    "NonNegativeAmount",
+    "PolicyVersion",
+    "PositiveAmount",
+    "SingleLine",
+]
+
+_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+Identifier = Annotated[
+    str,
+    Field(pattern=_ID, max_length=128, description="Letters, digits and _ . : - (no '/' or '+')"),
+]
+
+PolicyVersion = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_.-]+@[1-9][0-9]*$",
+        max_length=80,
+        description="A policy and its version, e.g. freelancer@2",
+    ),
+]
+
+
+def _non_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("negative amount: must be zero or more")
+    return value
+
+
+def _positive(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise ValueError("must be more than zero")
+    return value
+
+
+def _forward(value: Duration) -> Duration:
+    if value.is_negative:
+        raise ValueError("must not be negative")
+    return value
+
+
+NonNegativeAmount = Annotated[Amount, AfterValidator(_non_negative)]
+PositiveAmount = Annotated[Amount, AfterValidator(_positive)]
+ForwardDuration = Annotated[Duration, AfterValidator(_forward)]
+
+
+# CLDR lists groupings and private-use codes beside the ISO 3166-1 countries; Kosovo's XK is
+# user-assigned but used by banks, tax offices and the holidays package, so it stays.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"})
+
+
+@lru_cache(maxsize=1)
+def _territories() -> frozenset[str]:
+    return frozenset(
+        code
+        for code in Locale("en").territories
+        if isinstance(code, str) and code.isalpha() and code not in _NOT_COUNTRIES
+    )
+
+
+def _country(value: str) -> str:
+    if value not in _territories():
+        raise ValueError("not an ISO 3166-1 alpha-2 country code (e.g. PL, DE, GB)")
+    return value
+
+
+@lru_cache(maxsize=1024)
+def _known_locale(value: str) -> bool:
+    try:
+        Locale.parse(value)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+    return True
+
+
+def _locale(value: str) -> str:
+    if not _known_locale(value):
+        raise ValueError("not a locale babel knows (e.g. en, pl_PL, de_DE)")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        zone(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("not an IANA time zone (e.g. Europe/Warsaw)") from None
+    return value
+
+
+def _single_line(value: str | None) -> str | None:
+    if value is not None and re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", value):
+        raise ValueError("control characters (such as line breaks) are not allowed here")
+    return value
+
+
+# Dates far outside any real invoice's life are typos, and near year 9999 they would make date
+# arithmetic overflow instead of failing with a clear message.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def _plausible_date(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"a date between {EARLIEST} and {LATEST}")
+    return value
+
+
+def _plausible_moment(value: datetime) -> datetime:
+    _plausible_date(value.date())
+    return value
+
+
+CaseDate = Annotated[date, AfterValidator(_plausible_date)]
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible_moment)]
+CountryCode = Annotated[str, AfterValidator(_country)]
+ContactString = Annotated[str | None, AfterValidator(_single_line)]
+SingleLine = Annotated[str, Field(min_length=1), AfterValidator(_single_line)]
+
+
+def _policy_by_name(value: Any) -> Any:
+    return resolve_policy(value) if isinstance(value, str) else value

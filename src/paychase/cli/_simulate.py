@@ -1,0 +1,175 @@
+"""The ``simulate`` command: a case's future, printed as a timeline and drawn as a chart.
+
+``paychase simulate CASE --until DATE`` walks the case forward from its ``now`` (or ``--now``)
+and prints what would happen, day by day — dunning, instalment plans and chases that are not
+about money; ``--script FILE`` adds scripted moves (the client pays, replies, promises,
+disputes, agrees to pay in instalments; we resolve a dispute), ``--policy NAME`` asks what
+would happen under another built-in policy (``--policy all``: under each of them in turn),
+``--cadence 1h`` ticks like a cron job instead of jumping from action to action, ``--format
+json`` prints the timeline as JSON and ``--chart FILE.svg|.png`` draws it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Final
+
+from paychase._files import load_case, parse_moment
+from paychase.calendar._durations import Duration
+from paychase.case._case import Case, planning_moment
+from paychase.errors import InvalidCaseError
+from paychase.policy._builtin import BUILTIN_POLICIES
+from paychase.simulation._simulate import Timeline, load_script, simulate, timeline_chart
+
+__all__ = ["add_simulate_command", "parse_cadence", "parse_until"]
+
+_CADENCE: Final = re.compile(r"^(\d{1,6})(m|min|h|d|w)$")
+_UNITS: Final = {
+    "m": timedelta(minutes=1),
+    "min": timedelta(minutes=1),
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "w": timedelta(weeks=1),
+}
+_END_OF_DAY: Final = time(23, 59, 59)
+
+
+def add_simulate_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``simulate`` to the ``paychase`` command line."""
+    command = commands.add_parser(
+        "simulate", help="walk a case forward in time and print everything that would happen"
+    )
+    command.add_argument("case", metavar="CASE", help="case file (.json, or .yaml with PyYAML)")
+    command.add_argument(
+        "--until",
+        required=True,
+        metavar="DATE|ISO-DATETIME|+90d",
+        help="the end: a date (its end, UTC), a date-time with offset, or a span from the start",
+    )
+    command.add_argument(
+        "--now", metavar="ISO-DATETIME", help="the start; overrides the case's 'now'"
+    )
+    command.add_argument(
+        "--script",
+        metavar="FILE",
+        help="scripted moves: the client's, and dispute resolutions (.json, or .yaml with PyYAML)",
+    )
+    command.add_argument(
+        "--policy",
+        metavar="NAME|all",
+        choices=(*BUILTIN_POLICIES, "all"),
+        help="what would happen under this built-in policy instead of the case's; 'all': under "
+        "each in turn (invoices already in dunning stay on their version)",
+    )
+    command.add_argument(
+        "--cadence",
+        metavar="15m|1h|1d",
+        help="tick like a cron job at this interval instead of jumping from action to action",
+    )
+    command.add_argument("--format", choices=("text", "json"), default="text")
+    command.add_argument("--reasons", action="store_true", help="print each entry's reason")
+    command.add_argument("--chart", metavar="FILE.svg|FILE.png", help="also draw the timeline")
+    command.set_defaults(run=_run_simulate)
+
+
+def _run_simulate(args: argparse.Namespace) -> int:
+    case = load_case(args.case)
+    start = planning_moment(case, parse_moment(args.now) if args.now else None)
+    script = load_script(args.script) if args.script else ()
+    cadence = parse_cadence(args.cadence) if args.cadence else None
+    until = parse_until(args.until, start)
+    timelines = [
+        simulate(variant, until=until, now=start, script=script, cadence=cadence)
+        for variant in _variants(case, args.policy)
+    ]
+    _print(timelines, json_format=args.format == "json", reasons=args.reasons)
+    if args.chart:
+        for timeline in timelines:
+            written = timeline_chart(timeline, _chart_path(args.chart, timeline, len(timelines)))
+            print(f"chart written to {written}", file=sys.stderr)
+    return 0
+
+
+def _variants(case: Case, policy: str | None) -> list[Case]:
+    """The case as given, or under the policy ``--policy`` names, or under each built-in one."""
+    if policy is None:
+        return [case]
+    names = BUILTIN_POLICIES if policy == "all" else (policy,)
+    return [case.with_policy(name) for name in names]
+
+
+def _print(timelines: Sequence[Timeline], *, json_format: bool, reasons: bool) -> None:
+    """One timeline as text or JSON; several one after another, or as a JSON object by policy."""
+    if json_format and len(timelines) > 1:
+        by_policy = {t.policy: t.model_dump(mode="json", exclude_none=True) for t in timelines}
+        print(json.dumps(by_policy, indent=2, ensure_ascii=False))
+    elif json_format:
+        print(timelines[0].to_json())
+    else:
+        print("\n".join(timeline.text(reasons=reasons) for timeline in timelines), end="")
+
+
+def _chart_path(path: str, timeline: Timeline, count: int) -> Path:
+    """Where to draw `timeline`: ``--chart`` itself, or with the policy's name when several."""
+    target = Path(path)
+    if count == 1:
+        return target
+    return target.with_name(f"{target.stem}-{timeline.policy}{target.suffix}")
+
+
+def parse_until(text: str, start: datetime) -> datetime:
+    """Read ``--until``: a date (its last second, UTC), an ISO date-time, or ``+90d`` / ``+2w``.
+
+    Raises:
+        InvalidCaseError: none of these, or a naive date-time.
+
+    >>> start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    >>> parse_until("2026-06-01", start).isoformat()
+    '2026-06-01T23:59:59+00:00'
+    >>> parse_until("+90d", start).isoformat()
+    '2026-05-31T09:00:00+00:00'
+    """
+    value = text.strip()
+    if value.startswith("+"):
+        return start + _span(value, field="--until")
+    if len(value) == 10:
+        try:
+            return datetime.combine(date.fromisoformat(value), _END_OF_DAY, tzinfo=UTC)
+        except ValueError:
+            raise InvalidCaseError("not a date (YYYY-MM-DD)", field="--until", value=text) from None
+    try:
+        return parse_moment(value)
+    except InvalidCaseError as error:
+        raise InvalidCaseError(error.problem, field="--until", value=text) from None
+
+
+def parse_cadence(text: str) -> timedelta:
+    """Read ``--cadence``: ``15m``, ``1h``, ``1d`` or ``1w``.
+
+    Raises:
+        InvalidCaseError: not such an interval, or zero.
+
+    >>> parse_cadence("15m"), parse_cadence("1h")
+    (datetime.timedelta(seconds=900), datetime.timedelta(seconds=3600))
+    """
+    match = _CADENCE.match(text.strip())
+    if match is None or int(match.group(1)) == 0:
+        raise InvalidCaseError("an interval such as 15m, 1h or 1d", field="--cadence", value=text)
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _span(text: str, *, field: str) -> timedelta:
+    """``+90d``, ``+2w``, ``+36h`` as elapsed time (business days need a calendar: refused)."""
+    try:
+        duration = Duration.parse(text)
+    except ValueError as error:
+        raise InvalidCaseError(str(error), field=field, value=text) from None
+    if duration.unit == "bd" or duration.weekday is not None:
+        raise InvalidCaseError("use days, weeks or hours, e.g. +90d", field=field, value=text)
+    return duration.count * _UNITS[duration.unit]

@@ -1,0 +1,81 @@
+"""Which channel an action uses, and which channels have stopped working (SPEC §5 rule 9).
+
+A step lists its channels in order of preference; the first one the client has a working
+address for is used. A bounce or failure marks that address broken for the client — every
+invoice, every later step — until the client's contacts change (the event recorded the old
+address in ``to``) or a later contact through it gets through. When none of the step's
+channels works, the client's other contacts are tried: the preferred channel, then e-mail,
+SMS, phone, messenger, LinkedIn and letter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from paychase.case._history import ContactEvent
+from paychase.case._parties import Client
+from paychase.policy._policy import Channel, Step
+
+__all__ = ["FALLBACK_ORDER", "ChannelChoice", "broken_routes", "choose_channel", "route_of"]
+
+FALLBACK_ORDER: Final[tuple[Channel, ...]] = (
+    "email",
+    "sms",
+    "phone",
+    "messenger",
+    "linkedin",
+    "letter",
+)
+_BROKEN: Final = frozenset({"bounced", "failed"})
+_WORKED: Final = frozenset({"delivered", "answered", "read", "voicemail"})
+
+
+def route_of(channel: Channel) -> str:
+    """The contact a channel travels on: both kinds of letter share the postal address."""
+    return "postal" if channel in ("letter", "registered_letter") else channel
+
+
+def broken_routes(client: Client, events: Iterable[ContactEvent]) -> dict[str, ContactEvent]:
+    """The client's contact routes that bounced or failed and have not been fixed since.
+
+    `events` are the client's history, oldest first; the value is the failure that broke it.
+    """
+    broken: dict[str, ContactEvent] = {}
+    for event in events:
+        if event.direction != "out" or event.channel in (None, "system"):
+            continue
+        assert event.channel is not None
+        route = route_of(event.channel)
+        if event.outcome in _BROKEN:
+            current = client.contacts.address_for(event.channel)
+            if event.to is None or event.to == current:
+                broken[route] = event
+        elif event.outcome in _WORKED:
+            broken.pop(route, None)
+    return broken
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelChoice:
+    """The channel chosen (None: no working contact) and the broken ones passed over."""
+
+    channel: Channel | None
+    passed_over: tuple[ContactEvent, ...]
+
+
+def choose_channel(step: Step, client: Client, broken: dict[str, ContactEvent]) -> ChannelChoice:
+    """The first working channel of the step, else of the client's other contacts."""
+    preferred: tuple[Channel, ...] = (client.preferred_channel,) if client.preferred_channel else ()
+    passed_over: list[ContactEvent] = []
+    for channel in dict.fromkeys(step.channels + preferred + FALLBACK_ORDER):
+        if channel == "system" or client.contacts.address_for(channel) is None:
+            continue
+        failure = broken.get(route_of(channel))
+        if failure is not None:
+            if failure not in passed_over:
+                passed_over.append(failure)
+            continue
+        return ChannelChoice(channel, tuple(passed_over))
+    return ChannelChoice(None, tuple(passed_over))

@@ -1,0 +1,320 @@
+"""The runner: plan, render, deliver what is due, record it — each action key exactly once.
+
+One run reads the case and the store's history, settles what an earlier run left half done,
+plans, and performs every action due by `now`:
+
+* a message for a channel the host configured (e-mail, SMS gateway…) is **sent**: the key is
+  claimed in the store first (a unique row: a second runner skips it), the message and the
+  event it will record are kept, the channel is called, and the outcome and its history event
+  are written in one transaction. A transient failure is retried with exponential backoff,
+  then the key is given back for a later run. A bounce or refusal is recorded as such, so the
+  next plan switches channel (SPEC §5 rule 9);
+* a call, a postal letter, a message for a channel with no machine behind it, and what the
+  host does itself (book a fee, suspend a service) become **tasks** for a person, closed when
+  the outcome is recorded (``paychase history add``);
+
+After a crash the next run finds the keys left ``claimed`` (nothing went out: they are given
+back) or ``sending`` (the channel may have delivered): a channel that can check by Message-ID
+is asked; otherwise the attempt is marked ``uncertain`` and shown, never sent again on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from paychase.case._case import Case
+from paychase.case._history import ContactEvent
+from paychase.delivery._channel import CheckableChannel, DeliveryChannel
+from paychase.errors import PaychaseError
+from paychase.messages._message import Message, Receipt
+from paychase.messages._render import Renderer
+from paychase.planner._outputs import Action
+from paychase.planner._performed import MESSAGE_KINDS, performed_event
+from paychase.planner._plan import plan
+from paychase.policy._policy import ActionKind, Channel
+from paychase.store._history import Attempt, HistoryStore
+
+__all__ = [
+    "Outcome",
+    "OutcomeStatus",
+    "RunReport",
+    "Runner",
+    "case_with_history",
+    "merged_history",
+]
+
+OutcomeStatus = Literal[
+    "sent",
+    "bounced",
+    "failed",
+    "task",
+    "review",
+    "would_send",
+    "skipped",
+    "retry_later",
+    "uncertain",
+]
+
+# What only a person can do: calls and letters on paper.
+_PERSON_CHANNELS: frozenset[Channel] = frozenset({"phone", "letter", "registered_letter"})
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a run did with one action key."""
+
+    key: str
+    client: str
+    kind: ActionKind
+    channel: Channel
+    status: OutcomeStatus
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class RunReport:
+    """Everything one run did, in the order it did it."""
+
+    now: datetime
+    outcomes: list[Outcome] = field(default_factory=list)
+    next_at: datetime | None = None
+    """When the plan's next action falls, if any is planned later than `now`."""
+
+    def count(self, status: OutcomeStatus) -> int:
+        """How many outcomes have `status`."""
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+
+def case_with_history(case: Case, events: Iterable[ContactEvent]) -> Case:
+    """`case` with its history replaced by `events`, validated again (references must hold)."""
+    data = case.model_dump(by_alias=True, exclude_none=True)
+    data["history"] = [e.model_dump(by_alias=True, exclude_none=True) for e in events]
+    return Case.model_validate(data)
+
+
+def merged_history(
+    stored: Iterable[ContactEvent], extra: Iterable[ContactEvent]
+) -> list[ContactEvent]:
+    """`stored` and the events of `extra` not among them, oldest first."""
+    kept = list(stored)
+    known = set(kept)
+    return sorted([*kept, *(e for e in extra if e not in known)], key=lambda event: event.at)
+
+
+def _runner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass(slots=True)
+class Runner:
+    """Performs the plan's due actions through `channels`, recording everything in `store`.
+
+    Args:
+        store: the history store (see `SqliteStore`).
+        channels: the machine channels by name, e.g. ``{"email": SmtpChannel(...)}``; any
+            other channel's messages become tasks for a person.
+        renderer: renders messages (host templates, invoice documents).
+        retries: further tries after a transient failure, with exponential backoff.
+        backoff: the first wait in seconds; doubled at each retry.
+        stale_after: a ``claimed`` or ``sending`` attempt older than this is taken to be left
+            by a runner that died; younger ones may belong to a runner still at work.
+        sleep, clock: injectable for tests; the clock only dates attempts, never the plan.
+    """
+
+    store: HistoryStore
+    channels: Mapping[Channel, DeliveryChannel] = field(default_factory=dict)
+    renderer: Renderer = field(default_factory=Renderer)
+    retries: int = 3
+    backoff: float = 1.0
+    stale_after: timedelta = timedelta(minutes=15)
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    runner_id: str = field(default_factory=_runner_id)
+
+    def run(
+        self,
+        case: Case,
+        *,
+        now: datetime,
+        dry_run: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> RunReport:
+        """Import the case's history, settle interrupted attempts, plan, and perform what is due.
+
+        Args:
+            case: the portfolio; its history is added to the store's.
+            now: the planning moment; actions dated up to it are due.
+            dry_run: plan and render, but claim, send and record nothing.
+            progress: called with (done, total) after each due action.
+        """
+        report = RunReport(now=now)
+        if not dry_run:
+            self.store.add_events(case.history)
+            report.outcomes += self.reconcile()
+        current = case_with_history(case, self._history(case, dry_run=dry_run))
+        actions = plan(current, now=now).actions
+        due = [a for a in actions if a.at <= now]
+        report.next_at = min((a.at for a in actions if a.at > now), default=None)
+        for done, action in enumerate(due, start=1):
+            report.outcomes.append(self._perform(current, action, now, dry_run=dry_run))
+            if progress is not None:
+                progress(done, len(due))
+        return report
+
+    def _history(self, case: Case, *, dry_run: bool) -> list[ContactEvent]:
+        """The store's history; a dry run, which writes nothing, adds the case's own to it."""
+        stored = self.store.events()
+        return merged_history(stored, case.history) if dry_run else list(stored)
+
+    # -- one action ------------------------------------------------------------------------
+
+    def _perform(self, case: Case, action: Action, now: datetime, *, dry_run: bool) -> Outcome:
+        if action.kind == "review":
+            # A decision for a person: shown at every run until the situation changes.
+            return self._outcome(action, "review", action.reason)
+        channel = self.channels.get(action.channel) if _by_machine(action) else None
+        try:
+            message = self.renderer.render(case, action)
+        except PaychaseError as error:
+            return self._outcome(action, "retry_later", f"not rendered: {error.summary()}")
+        if dry_run:
+            what = "would send" if channel else "would hand to a person"
+            return self._outcome(action, "would_send", f"{what}: {message.subject}")
+        if not self.store.claim(
+            action.key,
+            client=action.client,
+            kind=action.kind,
+            channel=action.channel,
+            message_id=message.header("Message-ID"),
+            planned_at=action.at,
+            runner=self.runner_id,
+            at=self.clock(),
+        ):
+            return self._outcome(action, "skipped", "already claimed by an earlier or other run")
+        event = _event(action, message, now)
+        if channel is None:
+            return self._hand_over(action, message, event)
+        return self._send(action, channel, message, event)
+
+    def _hand_over(self, action: Action, message: Message, event: ContactEvent) -> Outcome:
+        """A task for a person: kept with its script or letter, closed when they record it."""
+        self.store.prepare(action.key, message=message, event=event, at=self.clock())
+        self.store.complete(
+            action.key,
+            status="task",
+            receipt=Receipt(status="task"),
+            event=None,
+            message=message,
+            at=self.clock(),
+        )
+        return self._outcome(action, "task", message.subject)
+
+    def _send(
+        self, action: Action, channel: DeliveryChannel, message: Message, event: ContactEvent
+    ) -> Outcome:
+        for attempt in range(self.retries + 1):
+            self.store.prepare(action.key, message=message, event=event, at=self.clock())
+            try:
+                receipt = channel.send(message)
+            except Exception as error:  # a host channel misbehaved: it may or may not have sent
+                why = f"the channel raised {type(error).__name__}: {error}"
+                self.store.mark_uncertain(action.key, at=self.clock(), why=why)
+                return self._outcome(action, "uncertain", why)
+            if not (receipt.status == "failed" and receipt.transient):
+                return self._settle(action, message, event, receipt)
+            if attempt < self.retries:
+                self.sleep(self.backoff * 2**attempt)
+        self.store.release(action.key, error=receipt.error or "transient failure")
+        return self._outcome(action, "retry_later", receipt.error or "transient failure")
+
+    def _settle(
+        self, action: Action, message: Message, event: ContactEvent, receipt: Receipt
+    ) -> Outcome:
+        delivered = receipt.status == "delivered"
+        self.store.complete(
+            action.key,
+            status="done" if delivered else "failed",
+            receipt=receipt,
+            event=event.model_copy(update={"outcome": _outcome_of(receipt)}),
+            message=message,
+            at=self.clock(),
+        )
+        status: OutcomeStatus = (
+            "sent" if delivered else ("bounced" if receipt.status == "bounced" else "failed")
+        )
+        return self._outcome(action, status, receipt.error or message.subject)
+
+    @staticmethod
+    def _outcome(action: Action, status: OutcomeStatus, detail: str) -> Outcome:
+        return Outcome(action.key, action.client, action.kind, action.channel, status, detail)
+
+    # -- after a crash ---------------------------------------------------------------------
+
+    def reconcile(self) -> list[Outcome]:
+        """Settle the attempts a dead runner left ``claimed`` or ``sending``."""
+        limit = self.clock() - self.stale_after
+        outcomes = []
+        for attempt in self.store.attempts({"claimed", "sending"}):
+            if attempt.updated_at > limit:
+                continue  # perhaps a runner still at work
+            outcomes.append(self._reconcile(attempt))
+        return outcomes
+
+    def _reconcile(self, attempt: Attempt) -> Outcome:
+        def outcome(status: OutcomeStatus, detail: str) -> Outcome:
+            return Outcome(
+                attempt.key, attempt.client, attempt.kind, attempt.channel, status, detail
+            )
+
+        if attempt.status == "claimed" or attempt.message is None or attempt.event is None:
+            self.store.release(attempt.key, error="the runner stopped before sending")
+            return outcome("retry_later", "interrupted before sending: will be sent again")
+        channel = self.channels.get(attempt.channel)
+        if channel is None or attempt.channel in _PERSON_CHANNELS:
+            self.store.complete(
+                attempt.key,
+                status="task",
+                receipt=Receipt(status="task"),
+                event=None,
+                message=attempt.message,
+                at=self.clock(),
+            )
+            return outcome("task", attempt.message.subject)
+        if isinstance(channel, CheckableChannel):
+            receipt = channel.lookup(attempt.message)
+            if receipt is None:
+                self.store.release(attempt.key, error="interrupted; the channel never got it")
+                return outcome("retry_later", "interrupted; the channel never got it")
+            self.store.complete(
+                attempt.key,
+                status="done" if receipt.status == "delivered" else "failed",
+                receipt=receipt,
+                event=attempt.event.model_copy(update={"outcome": _outcome_of(receipt)}),
+                message=attempt.message,
+                at=self.clock(),
+            )
+            return outcome("sent", "settled from the channel's record after an interruption")
+        why = "interrupted while sending; the channel cannot tell whether it went out"
+        self.store.mark_uncertain(attempt.key, at=self.clock(), why=why)
+        return outcome("uncertain", why)
+
+
+def _by_machine(action: Action) -> bool:
+    """Whether a machine can perform the action: a message on a channel that is not a person's."""
+    return action.kind in MESSAGE_KINDS and action.channel not in _PERSON_CHANNELS
+
+
+def _outcome_of(receipt: Receipt) -> str:
+    return {"delivered": "delivered", "bounced": "bounced"}.get(receipt.status, "failed")
+
+
+def _event(action: Action, message: Message, now: datetime) -> ContactEvent:
+    """The history event performing `action` records (its outcome is set when settled)."""
+    recipient = message.recipients[0].address if message.recipients else None
+    return performed_event(action, at=now, channel=message.channel, to=recipient)

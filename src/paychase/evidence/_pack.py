@@ -1,0 +1,545 @@
+"""The evidence pack of one client: what a lawyer or a pre-court claim needs, in two files.
+
+This module owns the pack's shape (`EvidencePack` and its `TimelineEntry` and `SentMessage`),
+how it is assembled from a case (`evidence_pack`), its printable HTML (`evidence_html`, through
+the built-in template ``evidence/pack`` a host may override by name) and how both are written
+to disk (`write_evidence`).
+
+A pack states the parties, the contracts' terms, the invoices with their payments, the
+statement of account with every fee and interest computation, and a timeline of everything that
+happened. A message is not stored when it is sent, so the pack rebuilds it: the case as it
+stood just before the contact is planned at the contact's moment and the action with the
+contact's key is rendered. Planning is deterministic, so this is the text that was sent — unless
+the templates, the rate table or the case's earlier records changed since; a contact no plan
+explains (one recorded by hand) is kept with a note saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, Field
+
+from paychase._files import write_text_atomically
+from paychase._model import FrozenModel
+from paychase.calendar._local_time import zone
+from paychase.case._case import Case, planning_moment
+from paychase.case._contracts import Contract
+from paychase.case._history import ContactEvent
+from paychase.case._invoices import Invoice
+from paychase.case._money import Amount
+from paychase.case._parties import Client, Sender
+from paychase.errors import InvalidCaseError
+from paychase.messages._context import charge_variables, sender_variables, terms_variables
+from paychase.messages._formatting import Day, Moment, Money
+from paychase.messages._message import Message, Recipient
+from paychase.messages._render import Renderer
+from paychase.messages._templates import language_of
+from paychase.planner._outputs import Plan
+from paychase.planner._plan import plan
+from paychase.planner._statement import Statement, statement
+from paychase.policy._policy import Channel
+
+__all__ = [
+    "EVIDENCE_TEMPLATE",
+    "KEPT",
+    "EvidencePack",
+    "SentMessage",
+    "TimelineEntry",
+    "evidence_html",
+    "evidence_pack",
+    "write_evidence",
+]
+
+EVIDENCE_TEMPLATE = "evidence/pack"
+"""The template name of the printable pack; a host template of this name replaces it."""
+
+TimelineKind = Literal["issued", "due", "payment", "contact"]
+
+# What happened on the same local day is listed in the order it must have happened: an
+# invoice exists before it falls due, and dated records carry no time of day, so they go
+# before the day's contacts.
+_RANK: dict[TimelineKind, int] = {"issued": 0, "due": 1, "payment": 2, "contact": 3}
+
+NOT_RECONSTRUCTED = "the message could not be reconstructed"
+"""The start of the note on a contact whose text no plan of its moment explains."""
+
+KEPT = "the message as sent, kept by the history store"
+"""The note on a contact whose text comes from the store rather than being rebuilt."""
+
+
+class SentMessage(FrozenModel):
+    """A message as it was sent, rebuilt by planning and rendering the case as it stood then."""
+
+    key: str = Field(description="The action key the contact recorded")
+    planned_at: AwareDatetime = Field(description="When the plan of that moment put the action")
+    channel: Channel
+    locale: str = Field(description="The locale the message is written in")
+    template: str = Field(description="The template used, as '<locale>/<name>'")
+    recipients: tuple[Recipient, ...] = ()
+    subject: str
+    text: str = Field(description="The plain-text body: the e-mail, the SMS, the call script")
+    notes: tuple[str, ...] = Field((), description="The renderer's notes, e.g. a missing file")
+
+
+class TimelineEntry(FrozenModel):
+    """One thing that happened: an invoice issued or due, a payment, or a contact either way."""
+
+    kind: TimelineKind
+    day: date = Field(description="The client's local date")
+    at: AwareDatetime | None = Field(
+        None, description="The client's local time of a contact; dated records have none"
+    )
+    invoices: tuple[str, ...] = Field((), description="The invoices concerned (ids)")
+    amount: Amount | None = Field(None, description="Invoiced (issued, due) or received")
+    currency: str | None = None
+    reference: str | None = Field(None, description="The payment's reference")
+    contact: ContactEvent | None = Field(None, description="The contact as it was recorded")
+    message: SentMessage | None = Field(None, description="An outbound contact's text")
+    notes: tuple[str, ...] = Field((), description="What a reader should know about the entry")
+
+
+class EvidencePack(FrozenModel):
+    """Everything on record about one client at one moment, in time order where it matters."""
+
+    client: Client
+    sender: Sender = Field(description="The creditor")
+    as_of: AwareDatetime = Field(description="The moment of the pack, in the client's zone")
+    policy: str = Field(description="The name of the dunning policy the case follows")
+    contracts: tuple[Contract, ...] = Field(description="The client's contracts as agreed")
+    invoices: tuple[Invoice, ...] = Field(description="Invoices issued by `as_of`, as recorded")
+    statement: Statement = Field(description="The account as of `as_of`, with computations")
+    timeline: tuple[TimelineEntry, ...]
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The pack as JSON; the same pack always gives the same text."""
+        return self.model_dump_json(indent=indent, exclude_none=True)
+
+
+def evidence_pack(
+    case: Case,
+    client: str,
+    *,
+    now: datetime | None,
+    renderer: Renderer | None = None,
+    sent: Mapping[str, Message] | None = None,
+) -> EvidencePack:
+    """The evidence pack of `client` as of `now` (the case's own moment by default).
+
+    Records after `now` (invoices issued later, payments and contacts after it) are left out;
+    an invoice's due date is one of its terms, so it is listed even when it is still to come.
+    Each outbound contact with an action key gets its message rebuilt with `renderer`.
+
+    Args:
+        case: the case, with its `sender` (the creditor the pack names).
+        client: the client's id.
+        now: the moment of the pack, timezone-aware; None takes the case's ``now``.
+        renderer: renders the rebuilt messages; its calendars and rates also compute the
+            statement. A default `Renderer` when None.
+        sent: the messages as they were sent, by action key (kept by the history store):
+            used instead of rebuilding them.
+
+    Returns:
+        The `EvidencePack`.
+
+    Raises:
+        InvalidCaseError: the client is unknown, the case has no sender or no moment.
+        PluginError: a template or calendar failed while rebuilding a message.
+
+    >>> import json, pathlib, paychase
+    >>> case = paychase.Case.model_validate(json.loads(pathlib.Path(
+    ...     "examples/portfolio.json").read_text()))
+    >>> pack = evidence_pack(case, "nowak", now=None)
+    >>> [e.kind for e in pack.timeline][:3]
+    ['issued', 'payment', 'due']
+    """
+    person = next((c for c in case.clients if c.id == client), None)
+    if person is None:
+        raise InvalidCaseError("unknown client", field="client", value=client)
+    if case.sender is None:
+        raise InvalidCaseError(
+            "an evidence pack names the creditor: add 'sender' with at least a 'name'",
+            field="sender",
+        )
+    renderer = renderer or Renderer()
+    moment = planning_moment(case, now)
+    account = statement(
+        case, client, now=moment, calendars=renderer.calendars, rates=renderer.rates
+    )
+    contracts = tuple(c for c in case.contracts if c.client == client)
+    ours = {c.id for c in contracts}
+    invoices = tuple(i for i in case.invoices if i.contract in ours and i.issued <= account.as_of)
+    events = [e for e in case.history if e.client == client and e.at <= moment]
+    timeline = _records(invoices, account) + _contacts(case, person, events, renderer, sent or {})
+    return EvidencePack(
+        client=person,
+        sender=case.sender,
+        as_of=moment.astimezone(zone(person.timezone)),
+        policy=case.policy.name,
+        contracts=contracts,
+        invoices=invoices,
+        statement=account,
+        timeline=tuple(sorted(timeline, key=_order)),
+    )
+
+
+def _order(entry: TimelineEntry) -> tuple[date, int, float]:
+    """Day, then what must come first, then time of day; `sorted` keeps ties in input order."""
+    return entry.day, _RANK[entry.kind], entry.at.timestamp() if entry.at else 0.0
+
+
+def _records(invoices: Sequence[Invoice], account: Statement) -> list[TimelineEntry]:
+    """Invoices issued and due and payments received, each invoice's in that order."""
+    due = {line.invoice: line.due for line in account.lines}
+    entries: list[TimelineEntry] = []
+    for invoice in invoices:
+        ids, currency = (invoice.id,), invoice.currency
+        entries.append(
+            TimelineEntry(
+                kind="issued",
+                day=invoice.issued,
+                invoices=ids,
+                amount=invoice.total,
+                currency=currency,
+            )
+        )
+        # A cancelled invoice is not on the statement: it never falls due.
+        if invoice.id in due:
+            entries.append(
+                TimelineEntry(
+                    kind="due",
+                    day=due[invoice.id],
+                    invoices=ids,
+                    amount=invoice.total,
+                    currency=currency,
+                )
+            )
+        entries += [
+            TimelineEntry(
+                kind="payment",
+                day=p.date,
+                invoices=ids,
+                amount=p.amount,
+                currency=currency,
+                reference=p.ref,
+            )
+            for p in invoice.payments
+            if p.date <= account.as_of
+        ]
+    return entries
+
+
+class _Moments:
+    """The case as it stood just before each moment, and its plan then; each planned once."""
+
+    def __init__(self, case: Case, renderer: Renderer) -> None:
+        self._case = case
+        self._renderer = renderer
+        self._seen: dict[datetime, tuple[Case, Plan]] = {}
+
+    def before(self, moment: datetime) -> tuple[Case, Plan]:
+        """The case with only the history strictly before `moment`, planned at `moment`."""
+        if moment not in self._seen:
+            earlier = tuple(e for e in self._case.history if e.at < moment)
+            case = self._case.model_copy(update={"history": earlier})
+            found = plan(
+                case, now=moment, calendars=self._renderer.calendars, rates=self._renderer.rates
+            )
+            self._seen[moment] = (case, found)
+        return self._seen[moment]
+
+
+def _contacts(
+    case: Case,
+    client: Client,
+    events: Sequence[ContactEvent],
+    renderer: Renderer,
+    sent: Mapping[str, Message],
+) -> list[TimelineEntry]:
+    local = zone(client.timezone)
+    moments = _Moments(case, renderer)
+    entries = []
+    for event in events:
+        kept = sent.get(event.key) if event.key and event.direction == "out" else None
+        message: SentMessage | None
+        notes: tuple[str, ...]
+        if kept is not None:
+            message, notes = _as_sent(kept, event.at), (KEPT,)
+        else:
+            message, notes = _rebuild(event, moments, renderer)
+        at = event.at.astimezone(local)
+        entries.append(
+            TimelineEntry(
+                kind="contact",
+                day=at.date(),
+                at=at,
+                invoices=event.invoices,
+                contact=event,
+                message=message,
+                notes=notes,
+            )
+        )
+    return entries
+
+
+def _rebuild(
+    event: ContactEvent, moments: _Moments, renderer: Renderer
+) -> tuple[SentMessage | None, tuple[str, ...]]:
+    """The message an outbound contact sent, or why it cannot be told."""
+    if event.direction != "out":
+        return None, ()
+    if event.key is None:
+        return None, (f"{NOT_RECONSTRUCTED}: the contact records no action key",)
+    case, planned = moments.before(event.at)
+    action = next((a for a in planned.actions if a.key == event.key), None)
+    if action is None:
+        return None, (
+            f"{NOT_RECONSTRUCTED}: the plan of that moment has no action {event.key} "
+            "(recorded by hand, or the case's earlier records have changed)",
+        )
+    message = renderer.render(case, action)
+    notes: tuple[str, ...] = ()
+    if action.at != event.at:
+        notes = (
+            f"the plan of that moment put this action at {action.at.isoformat()}; "
+            "the text is the one planned for then",
+        )
+    return _as_sent(message, action.at), notes
+
+
+def _as_sent(message: Message, planned_at: datetime) -> SentMessage:
+    return SentMessage(
+        key=message.key,
+        planned_at=planned_at,
+        channel=message.channel,
+        locale=message.locale,
+        template=message.template,
+        recipients=message.recipients,
+        subject=message.subject,
+        text=message.text,
+        notes=message.notes,
+    )
+
+
+def evidence_html(pack: EvidencePack, renderer: Renderer | None = None) -> str:
+    """The pack as one printable HTML5 document (A4), in the sender's language.
+
+    The template is ``evidence/pack``, looked up along the sender's locale chain with the
+    renderer's host templates before the built-in ones, in the same sandbox as messages.
+
+    Args:
+        pack: from `evidence_pack`.
+        renderer: supplies the host's template loaders; a default `Renderer` when None.
+
+    Returns:
+        The HTML document.
+
+    Raises:
+        PluginError: no template exists, or the template failed.
+
+    >>> import json, pathlib, paychase
+    >>> case = paychase.Case.model_validate(json.loads(pathlib.Path(
+    ...     "examples/portfolio.json").read_text()))
+    >>> evidence_html(evidence_pack(case, "lindner", now=None)).startswith("<!DOCTYPE html>")
+    True
+    """
+    return (renderer or Renderer()).render_page(
+        EVIDENCE_TEMPLATE, pack.sender.locale, lambda locale: _html_context(pack, locale)
+    )
+
+
+def _html_context(pack: EvidencePack, locale: str) -> dict[str, Any]:
+    """The template's variables: the pack with every value formatted for `locale`."""
+    numbers = {i.id: i.label for i in pack.invoices}
+    currencies = {i.id: i.currency for i in pack.invoices}
+    fallback = pack.contracts[0].currency if pack.contracts else None
+    return {
+        "locale": locale,
+        "language": language_of(locale),
+        "as_of": Moment(pack.as_of, locale),
+        "policy": pack.policy,
+        "client": _party(pack.client),
+        "sender": sender_variables(pack.sender),
+        "contracts": [_contract(c, locale) for c in pack.contracts],
+        "invoices": [_invoice(i, pack.statement, locale) for i in pack.invoices],
+        "statement": _account(pack.statement, numbers, locale),
+        "timeline": [
+            _entry(e, numbers, _currency_of(e, currencies, fallback), locale) for e in pack.timeline
+        ],
+    }
+
+
+def _party(client: Client) -> dict[str, Any]:
+    contacts = client.contacts.model_dump(exclude_none=True)
+    return {
+        "id": client.id,
+        "name": client.name,
+        "kind": client.kind,
+        "country": client.country,
+        "subdivision": client.subdivision,
+        "timezone": client.timezone,
+        "contacts": [{"channel": name, "address": value} for name, value in contacts.items()],
+    }
+
+
+def _contract(contract: Contract, locale: str) -> dict[str, Any]:
+    currency = contract.currency
+    return {
+        "id": contract.id,
+        "terms": terms_variables(contract, locale),
+        "interest_regime": contract.interest_regime,
+        "allocation": list(contract.allocation) if contract.allocation else None,
+        "tolerance": Money(contract.tolerance, currency, locale) if contract.tolerance else None,
+        "waive_charges_when_paid": contract.waive_charges_when_paid,
+        "work_started": _day(contract.work_started, locale),
+        "work_finished": _day(contract.work_finished, locale),
+        "milestones": [
+            {
+                "id": m.id,
+                "name": m.name,
+                "amount": Money(m.amount, currency, locale),
+                "due": Day(m.due, locale),
+            }
+            for m in contract.milestones
+        ],
+    }
+
+
+def _invoice(invoice: Invoice, account: Statement, locale: str) -> dict[str, Any]:
+    line = next((line for line in account.lines if line.invoice == invoice.id), None)
+    currency = invoice.currency
+    return {
+        "id": invoice.id,
+        "number": invoice.label,
+        "contract": invoice.contract,
+        "kind": invoice.kind,
+        "status": invoice.status,
+        "state": line.state if line else None,
+        "issued": Day(invoice.issued, locale),
+        "due": _day(line.due if line else invoice.due, locale),
+        "total": Money(invoice.total, currency, locale),
+        "payments": [
+            {"date": Day(p.date, locale), "amount": Money(p.amount, currency, locale), "ref": p.ref}
+            for p in invoice.payments
+            if p.date <= account.as_of
+        ],
+    }
+
+
+_SUMS = ("invoiced", "paid", "principal", "late_fee", "interest", "compensation", "total")
+
+
+def _account(account: Statement, numbers: Mapping[str, str], locale: str) -> dict[str, Any]:
+    def sums(record: Any) -> dict[str, Money]:
+        return {name: Money(getattr(record, name), record.currency, locale) for name in _SUMS}
+
+    return {
+        "as_of": Day(account.as_of, locale),
+        "lines": [
+            {"number": line.number or line.invoice, "state": line.state, **sums(line)}
+            for line in account.lines
+        ],
+        "totals": [{"currency": total.currency, **sums(total)} for total in account.totals],
+        "charges": [charge_variables(c, numbers, locale) for c in account.charges],
+        "problems": list(account.problems),
+    }
+
+
+def _currency_of(
+    entry: TimelineEntry, currencies: Mapping[str, str], fallback: str | None
+) -> str | None:
+    """The currency an entry's amounts are in: its own, its first invoice's, the contract's."""
+    if entry.currency:
+        return entry.currency
+    return next((currencies[i] for i in entry.invoices if i in currencies), fallback)
+
+
+def _entry(
+    entry: TimelineEntry, numbers: Mapping[str, str], currency: str | None, locale: str
+) -> dict[str, Any]:
+    def money(amount: Decimal | None) -> Money | str | None:
+        if amount is None or currency is None:
+            return None if amount is None else str(amount)
+        return Money(amount, currency, locale)
+
+    return {
+        "kind": entry.kind,
+        "day": Day(entry.day, locale),
+        "at": Moment(entry.at, locale) if entry.at else None,
+        "invoices": [numbers.get(i, i) for i in entry.invoices],
+        "amount": money(entry.amount),
+        "reference": entry.reference,
+        "contact": _event(entry.contact, money, locale) if entry.contact else None,
+        "message": _message(entry.message, locale) if entry.message else None,
+        "notes": list(entry.notes),
+    }
+
+
+def _event(
+    event: ContactEvent, money: Callable[[Decimal | None], Money | str | None], locale: str
+) -> dict[str, Any]:
+    promise, dispute = event.promise, event.dispute
+    return {
+        "direction": event.direction,
+        "kind": event.kind,
+        "channel": event.channel,
+        "step": event.step,
+        "key": event.key,
+        "outcome": event.outcome,
+        "to": event.to,
+        "deadline": _day(event.deadline, locale),
+        "promise": {"date": Day(promise.date, locale), "amount": money(promise.amount)}
+        if promise
+        else None,
+        "dispute": {"amount": money(dispute.amount), "reason": dispute.reason} if dispute else None,
+        "note": event.note,
+    }
+
+
+def _message(message: SentMessage, locale: str) -> dict[str, Any]:
+    return {
+        "key": message.key,
+        "planned_at": Moment(message.planned_at, locale),
+        "channel": message.channel,
+        "locale": message.locale,
+        "template": message.template,
+        "recipients": [
+            f"{r.name} <{r.address}>" if r.name else r.address for r in message.recipients
+        ],
+        "subject": message.subject,
+        "text": message.text,
+        "notes": list(message.notes),
+    }
+
+
+def _day(value: date | None, locale: str) -> Day | None:
+    return Day(value, locale) if value else None
+
+
+def write_evidence(pack: EvidencePack, html: str, out_dir: Path) -> list[Path]:
+    """Write ``evidence-<client>.json`` and ``evidence-<client>.html`` into `out_dir`.
+
+    The directory is created if needed. Each file is written to a temporary file beside it and
+    moved into place, so a reader never sees half a file and a crash leaves the old one.
+
+    Args:
+        pack: from `evidence_pack`.
+        html: from `evidence_html`.
+        out_dir: the directory to write into.
+
+    Returns:
+        The paths written: the JSON file, then the HTML file.
+
+    Raises:
+        OSError: the directory or a file cannot be written.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"evidence-{pack.client.id}"
+    files = ((out_dir / f"{stem}.json", pack.to_json() + "\n"), (out_dir / f"{stem}.html", html))
+    for path, text in files:
+        write_text_atomically(path, text)
+    return [path for path, _ in files]

@@ -1,0 +1,388 @@
+"""The variables a template sees: one planned action, told in the reader's locale.
+
+Everything a message may state is here — the client, each invoice with its dates and amounts,
+fees with their computation, the deadline, the contract's terms, the contact history, the
+sender and how to pay — already formatted by babel. A template therefore never computes or
+formats a number, and never needs to hard-code a term the contract supplies. The variables are
+documented in docs/templates.md; renaming one breaks host templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from paychase.calendar._local_time import zone
+from paychase.calendar._protocols import CalendarFactory
+from paychase.case._case import Case
+from paychase.case._chase import Chase
+from paychase.case._contracts import Contract, KillFee
+from paychase.case._history import ContactEvent
+from paychase.case._parties import Client, Sender
+from paychase.messages._formatting import Day, Moment, Money, Rate, Span, days
+from paychase.money._amounts import Amounts, Charge
+from paychase.money._rates import RateTable
+from paychase.planner._outputs import Action, InstalmentDue
+from paychase.planner._statement import Statement, StatementLine, statement
+
+__all__ = [
+    "Audience",
+    "build_context",
+    "charge_variables",
+    "sender_variables",
+    "terms_variables",
+]
+
+Context = dict[str, Any]
+Audience = str  # "client" or "sender"
+
+_FEE_EFFECTS = {
+    "late_fee": "apply_late_fee",
+    "compensation": "add_compensation",
+    "resend_invoice": "resend_invoice",
+    "pause_work": "pause_work",
+    "suspend_service": "suspend_service",
+}
+
+
+def build_context(
+    case: Case,
+    action: Action,
+    locale: str,
+    *,
+    audience: Audience,
+    calendars: CalendarFactory | None = None,
+    rates: RateTable | None = None,
+) -> Context:
+    """The template variables for `action`, formatted in `locale`."""
+    client = next(c for c in case.clients if c.id == action.client)
+    local = action.at.astimezone(zone(client.timezone))
+    account = statement(case, client.id, now=action.at, calendars=calendars, rates=rates)
+    lines = [line for line in account.lines if line.invoice in action.invoices]
+    chase = next((c for c in case.chases if c.id == action.chase), None)
+    contract = _contract_of(case, action, lines, chase)
+    numbers = {line.invoice: line.number or line.invoice for line in account.lines}
+    claim = _claims_charges(action, case.history)
+    return {
+        "locale": locale,
+        "audience": audience,
+        "key": action.key,
+        "kind": action.kind,
+        "step": action.step,
+        "tone": action.tone or "neutral",
+        "channel": action.channel,
+        "reason": action.reason,
+        "date": Day(local.date(), locale),
+        "at": Moment(local, locale),
+        "client": _client(client, action),
+        "sender": sender_variables(case.sender),
+        "invoices": [_invoice(line, local.date(), locale) for line in lines],
+        "amounts": _amounts(action.amounts, locale),
+        "charges": [charge_variables(c, numbers, locale) for c in _charges(action, account)],
+        "claim_charges": claim,
+        "asked": _asked(action, claim, locale),
+        "deadline": Day(action.deadline, locale) if action.deadline else None,
+        "deadline_in": days((action.deadline - local.date()).days, locale)
+        if action.deadline
+        else None,
+        "effects": {name: effect in action.effects for name, effect in _FEE_EFFECTS.items()},
+        "attach_invoice": action.attach_invoice,
+        "terms": terms_variables(contract, locale) if contract else None,
+        "work": _work(action, contract),
+        "chase": _chase(chase, case.history, client, locale) if chase else None,
+        "kill_fee": _kill_fee(contract.kill_fee, contract.currency, locale)
+        if chase and chase.kind == "project" and contract and contract.kill_fee
+        else None,
+        "instalment": _instalment(case, action.instalment, locale) if action.instalment else None,
+        "history": [_event(e, client, locale) for e in case.history if e.client == client.id],
+        "bounced": any(
+            e.client == client.id and e.outcome in ("bounced", "failed") for e in case.history
+        ),
+        "problems": list(account.problems),
+    }
+
+
+def _contract_of(
+    case: Case, action: Action, lines: list[StatementLine], chase: Chase | None
+) -> Contract | None:
+    """The contract whose terms the message may quote: its invoices', or the chase's."""
+    if lines:
+        wanted: str | None = lines[0].contract
+    elif chase is not None:
+        wanted = chase.contract  # a prospect has none yet
+    else:
+        wanted = action.key.split("/", 1)[0].split("+", 1)[0]
+    return next((c for c in case.contracts if c.id == wanted), None)
+
+
+def _client(client: Client, action: Action) -> dict[str, Any]:
+    contacts = client.contacts
+    return {
+        "id": client.id,
+        "name": client.name,
+        "kind": client.kind,
+        "country": client.country,
+        "business": client.kind == "business",
+        "email": contacts.email,
+        "phone": contacts.phone,
+        "sms": contacts.sms,
+        "postal": contacts.postal,
+        "messenger": contacts.messenger,
+        "linkedin": contacts.linkedin,
+        "address": contacts.address_for(action.channel),
+    }
+
+
+def sender_variables(sender: Sender | None) -> dict[str, Any] | None:
+    if sender is None:
+        return None
+    bank = sender.bank_account
+    return {
+        "name": sender.name,
+        "signatory": sender.signatory,
+        "address": sender.address,
+        "email": sender.email,
+        "phone": sender.phone,
+        "website": sender.website,
+        "tax_id": sender.tax_id,
+        "registration": sender.registration,
+        "bank_account": bank.model_dump() if bank else None,
+    }
+
+
+def _invoice(line: StatementLine, today: date, locale: str) -> dict[str, Any]:
+    late = max((today - line.due).days, 0)
+    return {
+        "id": line.invoice,
+        "number": line.number or line.invoice,
+        "contract": line.contract,
+        "issued": Day(line.issued, locale),
+        "due": Day(line.due, locale),
+        "total": Money(line.invoiced, line.currency, locale),
+        "paid": Money(line.paid, line.currency, locale),
+        "balance": Money(line.principal, line.currency, locale),
+        "owed": Money(line.total, line.currency, locale),
+        "overdue": late > 0,
+        "days_overdue": days(late, locale),
+        "currency": line.currency,
+    }
+
+
+def _amounts(amounts: Amounts | None, locale: str) -> dict[str, Any] | None:
+    if amounts is None:
+        return None
+    currency = amounts.currency
+
+    def money(value: Decimal | None) -> Money | None:
+        return None if value is None else Money(value, currency, locale)
+
+    return {
+        "invoiced": money(amounts.invoiced),
+        "paid": money(amounts.paid),
+        "principal": money(amounts.principal),
+        "late_fee": money(amounts.late_fee),
+        "interest": money(amounts.interest),
+        "compensation": money(amounts.compensation),
+        "charges": money(amounts.late_fee + amounts.interest + amounts.compensation),
+        "total": money(amounts.total),
+        "currency": currency,
+        "discount": money(amounts.discount),
+        "discounted_total": money(amounts.discounted_total),
+        "discount_until": Day(amounts.discount_until, locale) if amounts.discount_until else None,
+    }
+
+
+def _claims_charges(action: Action, history: tuple[ContactEvent, ...]) -> bool:
+    """Whether the message asks for fees, interest and compensation, not only the invoices.
+
+    Practice is to remind politely about the invoice alone and to claim what the contract or
+    the law adds from the first step that books it (``apply_late_fee``/``add_compensation``),
+    in every step after that, and in every final or legal notice.
+    """
+    if action.tone in ("final", "legal") or set(action.effects) & {
+        "apply_late_fee",
+        "add_compensation",
+    }:
+        return True
+    return any(
+        e.kind == "fee" and e.client == action.client and set(e.invoices) & set(action.invoices)
+        for e in history
+    )
+
+
+def _asked(action: Action, claim: bool, locale: str) -> Money | None:
+    """What the message asks the client to pay: the total with charges, or the principal."""
+    amounts = action.amounts
+    if amounts is None:
+        return None
+    return Money(amounts.total if claim else amounts.principal, amounts.currency, locale)
+
+
+def _charges(action: Action, account: Statement) -> tuple[Charge, ...]:
+    if action.charges:
+        return action.charges
+    return tuple(
+        c
+        for c in account.charges
+        if c.invoice in action.invoices and c.amount > 0 and c.currency == _currency(action)
+    )
+
+
+def _currency(action: Action) -> str | None:
+    return action.amounts.currency if action.amounts else None
+
+
+def charge_variables(charge: Charge, numbers: Mapping[str, str], locale: str) -> dict[str, Any]:
+    currency = charge.currency
+    return {
+        "invoice": charge.invoice,
+        "invoice_number": numbers.get(charge.invoice, charge.invoice),
+        "kind": charge.kind,
+        "amount": Money(charge.amount, currency, locale),
+        "rule": charge.rule,
+        "as_of": Day(charge.as_of, locale),
+        "lines": [
+            {
+                "start": Day(line.from_, locale),
+                "end": Day(line.to, locale),
+                "days": days(line.days, locale),
+                "base": Money(line.base, currency, locale),
+                "rate": Rate(line.rate, locale) if line.rate is not None else None,
+                "amount": Money(line.amount, currency, locale),
+                "source": line.source,
+            }
+            for line in charge.lines
+        ],
+    }
+
+
+def terms_variables(contract: Contract, locale: str) -> dict[str, Any]:
+    currency = contract.currency
+
+    def money(value: Decimal | None) -> Money | None:
+        return None if value is None else Money(value, currency, locale)
+
+    def rate(value: Decimal | None) -> Rate | None:
+        return None if value is None else Rate(value, locale)
+
+    fee = contract.late_fee
+    return {
+        "contract": contract.id,
+        "currency": currency,
+        "payment_terms": Span(contract.payment_terms, locale) if contract.payment_terms else None,
+        "grace": Span(contract.grace, locale) if contract.grace.count else None,
+        "statutory_interest": fee.kind == "statutory",
+        "late_fee": None
+        if fee.kind in ("none", "statutory")
+        else {
+            "kind": fee.kind,
+            "amount": money(fee.amount),
+            "rate": rate(fee.rate),
+            "cap": money(fee.cap),
+            "cap_rate": rate(fee.cap_rate),
+            "per": fee.per,
+            "compound": fee.compound,
+        },
+        "fixed_compensation": contract.fixed_compensation,
+        "jurisdiction": contract.jurisdiction,
+        "early_payment_discount": _discount(contract, locale),
+        "suspension": {
+            "after": Span(contract.suspension.after, locale),
+            "warnings": contract.suspension.warnings,
+        }
+        if contract.suspension
+        else None,
+        "kill_fee": _kill_fee(contract.kill_fee, currency, locale) if contract.kill_fee else None,
+        "deposit": {
+            "rate": rate(contract.deposit.rate),
+            "amount": money(contract.deposit.amount),
+        }
+        if contract.deposit
+        else None,
+        "value": money(contract.value),
+    }
+
+
+def _discount(contract: Contract, locale: str) -> Mapping[str, Any] | None:
+    discount = contract.early_payment_discount
+    if discount is None:
+        return None
+    return {"rate": Rate(discount.rate, locale), "within": Span(discount.within, locale)}
+
+
+def _kill_fee(clause: KillFee, currency: str, locale: str) -> dict[str, Any]:
+    """The kill-fee clause: a share (`rate`) of the remaining contract value, or an `amount`."""
+    return {
+        "after_silence": Span(clause.after_silence, locale),
+        "rate": Rate(clause.rate, locale) if clause.rate is not None else None,
+        "amount": Money(clause.amount, currency, locale) if clause.amount is not None else None,
+    }
+
+
+def _chase(
+    chase: Chase, history: tuple[ContactEvent, ...], client: Client, locale: str
+) -> dict[str, Any]:
+    """The silent conversation a chase message is about, and what we did about it so far."""
+    ours = [e for e in history if e.chase == chase.id and e.direction == "out"]
+    stated = [e.deadline for e in ours if e.deadline is not None]
+    started = chase.started.astimezone(zone(client.timezone))
+    return {
+        "id": chase.id,
+        "kind": chase.kind,
+        "subject": chase.subject,
+        "contract": chase.contract,
+        "sent": Day(started.date(), locale),
+        "sent_at": Moment(started, locale),
+        "channels": list(
+            dict.fromkeys(e.channel for e in ours if e.channel not in (None, "system", "phone"))
+        ),
+        "deadline": Day(stated[-1], locale) if stated else None,
+    }
+
+
+def _instalment(case: Case, due: InstalmentDue, locale: str) -> dict[str, Any]:
+    """The instalment a reminder is about, and where the client stands on the plan."""
+    currency = due.currency
+    plan = next((p for p in case.instalment_plans if p.id == due.plan), None)
+
+    def money(value: Decimal) -> Money:
+        return Money(value, currency, locale)
+
+    return {
+        "plan": due.plan,
+        "number": due.number,
+        "of": due.of,
+        "last": due.number == due.of,
+        "due": Day(due.due, locale),
+        "amount": money(due.amount),
+        "short": money(due.short),
+        "partly_paid": due.short < due.amount,
+        "currency": currency,
+        "agreed": Day(plan.agreed, locale) if plan is not None else None,
+    }
+
+
+def _work(action: Action, contract: Contract | None) -> dict[str, Any]:
+    milestone = (
+        next((m for m in contract.milestones if m.id == action.step), None) if contract else None
+    )
+    return {
+        "topic": action.step,
+        "milestone": milestone.name if milestone else None,
+    }
+
+
+def _event(event: ContactEvent, client: Client, locale: str) -> dict[str, Any]:
+    return {
+        "at": Moment(event.at.astimezone(zone(client.timezone)), locale),
+        "direction": event.direction,
+        "kind": event.kind,
+        "channel": event.channel,
+        "step": event.step,
+        "outcome": event.outcome,
+        "invoices": list(event.invoices),
+        "chase": event.chase,
+        "deadline": Day(event.deadline, locale) if event.deadline else None,
+    }

@@ -1,0 +1,177 @@
+"""Values as a client reads them: money, dates, rates and spans formatted by babel.
+
+Templates receive these small objects instead of raw numbers, so ``{{ amounts.total }}`` is
+``1 183,65 zł`` for a Polish client and ``PLN 1,183.65`` for an English one without the
+template knowing either. Every formatter is given its date explicitly: babel's own defaults
+read the clock or the process locale, which would make rendering depend on when and where it
+runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_precision
+from babel.units import format_unit
+
+from paychase.calendar._durations import Duration
+
+__all__ = ["Day", "Moment", "Money", "Rate", "Span", "days", "plural_category"]
+
+
+def plural_category(count: Decimal | int, locale: str) -> str:
+    """CLDR's plural category of `count` in `locale`: one, few, many or other (and zero, two).
+
+    >>> plural_category(3, "pl_PL"), plural_category(5, "pl_PL"), plural_category(22, "ru_RU")
+    ('few', 'many', 'few')
+    """
+    return str(Locale.parse(locale).plural_form(count))
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """A sum in a currency, printed with the locale's symbol, separators and decimals."""
+
+    amount: Decimal
+    currency: str
+    locale: str
+
+    def __str__(self) -> str:
+        return format_currency(self.amount, self.currency, locale=self.locale)
+
+    def __bool__(self) -> bool:
+        return self.amount != 0
+
+    @property
+    def number(self) -> str:
+        """The amount without the currency, e.g. ``1 183,65``."""
+        digits = get_currency_precision(self.currency)
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(self.amount, format=pattern, locale=self.locale)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A calendar date: ``str()`` is the long form a letter uses (``10 marca 2026``)."""
+
+    value: date
+    locale: str
+
+    def __str__(self) -> str:
+        return format_date(self.value, "long", locale=self.locale)
+
+    @property
+    def short(self) -> str:
+        """Numeric form for tables, e.g. ``10.03.2026``."""
+        return format_date(self.value, "short", locale=self.locale)
+
+    @property
+    def medium(self) -> str:
+        """Abbreviated form, e.g. ``10 mar 2026``."""
+        return format_date(self.value, "medium", locale=self.locale)
+
+    @property
+    def weekday(self) -> str:
+        """The day of the week, e.g. ``wtorek``."""
+        return format_date(self.value, "EEEE", locale=self.locale)
+
+    @property
+    def iso(self) -> str:
+        """``2026-03-10``: for references and machine-readable parts."""
+        return self.value.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A local date and time: ``str()`` is the date with the time of day."""
+
+    value: datetime
+    locale: str
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.time}"
+
+    @property
+    def day(self) -> Day:
+        """The local calendar date."""
+        return Day(self.value.date(), self.locale)
+
+    @property
+    def time(self) -> str:
+        """Hours and minutes in the locale's style, e.g. ``12:00`` or ``12:00 PM``."""
+        return format_time(self.value.timetz(), "short", locale=self.locale)
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A percentage such as a fee or interest rate: ``11,5 %`` in Polish, ``11.5%`` in English."""
+
+    percent: Decimal
+    locale: str
+
+    def __str__(self) -> str:
+        return format_percent(self.percent / 100, locale=self.locale, decimal_quantization=False)
+
+
+# CLDR has no "business day" unit; these are the plural forms by CLDR category, for the
+# languages paychase ships texts in. Others read as days plus the English qualifier.
+_BUSINESS_DAYS = {
+    "en": {"one": "business day", "other": "business days"},
+    "pl": {
+        "one": "dzień roboczy",
+        "few": "dni robocze",
+        "many": "dni roboczych",
+        "other": "dnia roboczego",
+    },
+    "ru": {
+        "one": "рабочий день",
+        "few": "рабочих дня",
+        "many": "рабочих дней",
+        "other": "рабочего дня",
+    },
+    "el": {"one": "εργάσιμη ημέρα", "other": "εργάσιμες ημέρες"},
+    "de": {"one": "Werktag", "other": "Werktage"},
+}
+
+_UNITS = {"d": "duration-day", "w": "duration-week", "h": "duration-hour"}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A length of time from the contract (``14d``, ``5bd``, ``2w``), plural-correct in words.
+
+    >>> str(Span(Duration.parse("5d"), "pl_PL")), str(Span(Duration.parse("22d"), "ru_RU"))
+    ('5 dni', '22 дня')
+    >>> str(Span(Duration.parse("2bd"), "de_DE"))
+    '2 Werktage'
+    """
+
+    duration: Duration
+    locale: str
+
+    def __str__(self) -> str:
+        count = abs(self.duration.count)
+        if self.duration.unit != "bd":
+            return format_unit(count, _UNITS[self.duration.unit], length="long", locale=self.locale)
+        forms = _BUSINESS_DAYS.get(Locale.parse(self.locale).language, _BUSINESS_DAYS["en"])
+        word = forms.get(plural_category(count, self.locale), forms["other"])
+        return f"{format_decimal(count, locale=self.locale)} {word}"
+
+    @property
+    def count(self) -> int:
+        """The number of units, without sign."""
+        return abs(self.duration.count)
+
+    @property
+    def unit(self) -> str:
+        """``d``, ``bd``, ``w`` or ``h``."""
+        return self.duration.unit
+
+
+def days(count: int, locale: str) -> Span:
+    """`count` calendar days as a `Span` (``1 ημέρα``, ``3 ημέρες``)."""
+    return Span(Duration(count, "d"), locale)

@@ -1,0 +1,116 @@
+r"""A rendered message: what a channel sends, a caller reads or a printer prints, and its receipt.
+
+Every header-bound string (subject, names, addresses, header names and values, attachment
+names) is checked for control characters when the message is built, so a client named
+``"ACME\r\nBcc: x@evil"`` or a template that writes a line break into a subject can never add
+a header: the message simply cannot exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, ConfigDict, Field
+
+from paychase._model import FrozenModel
+from paychase.policy._policy import ActionKind, Channel
+
+__all__ = ["Attachment", "DeliveryStatus", "Message", "Receipt", "Recipient", "message_id"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# RFC 5322 §2.2: a header field name is printable US-ASCII except the colon.
+_HEADER_NAME = re.compile(r"^[!-9;-~]+$")
+
+
+def _one_line(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("control characters (line breaks, tabs, NUL) cannot go into a header")
+    return value
+
+
+def _header_name(value: str) -> str:
+    if not _HEADER_NAME.match(value):
+        raise ValueError("a header name is printable ASCII without spaces or ':'")
+    return value
+
+
+HeaderText = Annotated[str, AfterValidator(_one_line)]
+
+
+class Recipient(FrozenModel):
+    """Who a message goes to: an e-mail address, a phone number or a postal address."""
+
+    name: HeaderText | None = Field(None, description="Display name, e.g. the client's name")
+    address: HeaderText = Field(min_length=1, description="Where the channel delivers")
+
+
+class Attachment(FrozenModel):
+    """A file sent with the message, such as the invoice or the printable letter."""
+
+    filename: HeaderText = Field(min_length=1)
+    content_type: HeaderText = Field(description="MIME type, e.g. application/pdf")
+    data: bytes = Field(description="The file's bytes (base64 in JSON)")
+
+    model_config = FrozenModel.model_config | ConfigDict(
+        ser_json_bytes="base64", val_json_bytes="base64"
+    )
+
+
+class Message(FrozenModel):
+    """One planned action rendered in the client's language, ready for a channel."""
+
+    key: str = Field(description="The action key: the idempotency key of the delivery")
+    kind: ActionKind
+    channel: Channel = Field(description="How it goes: `system` for a task for the sender")
+    locale: str = Field(description="The locale the text is written and formatted in")
+    template: str = Field(description="The template used, as '<locale>/<name>'")
+    recipients: tuple[Recipient, ...] = Field(
+        description="Empty for a task the sender performs itself"
+    )
+    sender: Recipient | None = None
+    subject: HeaderText
+    text: str = Field(description="Plain text: the e-mail body, the SMS, the call script")
+    html: str = Field(description="A complete HTML document: e-mail body or printable letter")
+    attachments: tuple[Attachment, ...] = ()
+    headers: tuple[tuple[Annotated[str, AfterValidator(_header_name)], HeaderText], ...] = ()
+    notes: tuple[str, ...] = Field(
+        (), description="What a person should know before sending, e.g. a missing attachment"
+    )
+
+    def header(self, name: str) -> str | None:
+        """The value of header `name` (case-insensitive), if the message has it."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The message as JSON, attachments in base64; the same message gives the same text."""
+        return self.model_dump_json(indent=indent, exclude_none=True)
+
+
+def message_id(key: str, domain: str) -> str:
+    """The Message-ID of an action's message: the same key always gives the same id.
+
+    Recipients' mail systems and the runner's reconciliation recognise a repeated send by it.
+
+    >>> message_id("k1/inv-1/firm/1", "studio.example")
+    '<paychase.66373f33a2652821563c6f1d@studio.example>'
+    """
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+    return f"<paychase.{digest}@{domain}>"
+
+
+DeliveryStatus = Literal["delivered", "bounced", "failed", "task"]
+"""``task``: handed to a person (a call to make, a letter to post), done when they record it."""
+
+
+class Receipt(FrozenModel):
+    """What a channel says became of one message."""
+
+    status: DeliveryStatus
+    provider_id: str | None = Field(None, description="The provider's id: SMTP queue id, file")
+    error: str | None = Field(None, description="Why it failed or bounced, as the provider said")
+    transient: bool = Field(
+        False, description="A failure that may pass (server down, 4xx): try again later"
+    )

@@ -1,0 +1,59 @@
+"""What an action asks for: the amounts in one currency, and each charge with its computation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from paychase._model import FrozenModel
+from paychase.case._money import Amount
+
+__all__ = ["Amounts", "Charge", "ChargeKind", "ChargeLine"]
+
+
+class Amounts(FrozenModel):
+    """What an action is about, in one currency: ``total`` is what the client is asked to pay."""
+
+    invoiced: Amount = Field(description="What was billed")
+    paid: Amount = Field(description="What has been paid so far")
+    principal: Amount = Field(description="Unpaid principal, less any disputed part")
+    late_fee: Amount = Field(description="Contractual late fees as of the action's local date")
+    interest: Amount = Field(description="Statutory interest as of the action's local date")
+    compensation: Amount = Field(description="Fixed recovery-cost compensation")
+    total: Amount = Field(description="principal + late_fee + interest + compensation")
+    currency: str
+    discount: Amount | None = Field(
+        None, description="Early-payment discount on offer at the action's date, if any"
+    )
+    discounted_total: Amount | None = Field(None, description="total - discount")
+    discount_until: date | None = Field(None, description="Last day the discount holds")
+
+
+ChargeKind = Literal["late_fee", "interest", "compensation", "kill_fee"]
+"""What a charge is: a contractual fee, statutory interest, fixed compensation or a kill fee."""
+
+
+class ChargeLine(FrozenModel):
+    """One line of a computation: a stretch of days at one rate on one base, or a one-off sum."""
+
+    from_: date = Field(alias="from", description="First day (inclusive)")
+    to: date = Field(description="Last day (inclusive)")
+    days: int = Field(description="Days counted (0 for a one-off sum)")
+    base: Amount = Field(description="The amount the line is computed on")
+    rate: Amount | None = Field(None, description="Rate in percent (per year, month or day)")
+    amount: Amount = Field(description="The line's amount, before rounding")
+    source: str | None = Field(None, description="Where the rate comes from")
+
+
+class Charge(FrozenModel):
+    """A fee, interest or compensation with the computation behind it, fit to show a court."""
+
+    invoice: str
+    kind: ChargeKind
+    amount: Amount = Field(description="Charged as of `as_of`, rounded to the minor unit")
+    currency: str
+    as_of: date = Field(description="The local date the amount is computed for")
+    rule: str = Field(description="The clause or statute, the regime and its rate source")
+    lines: tuple[ChargeLine, ...] = ()

@@ -1,0 +1,452 @@
+"""What one invoice owes at a date: principal, late fee, statutory interest, compensation.
+
+This is where the money engine meets the planner. For an invoice, its contract and its client it
+decides which charges the law and the contract allow (SPEC §5 rule 6), computes each as of the
+local date an action carries (interest: days = that date minus the due date), allocates the payments
+between charges and principal in the contract's order (rule 11) and keeps the computation so an
+`apply_fee` action can show it to the client and to a court. Problems a person must look at — a
+rate table that stops too early, a missing exchange rate — come back as `problems`, never as a
+guessed number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Final
+
+from paychase.calendar._protocols import HolidayCalendar
+from paychase.case._contracts import Contract
+from paychase.case._invoices import ExchangeRate, Invoice
+from paychase.case._money import round_money
+from paychase.case._parties import Client
+from paychase.errors import InvalidCaseError
+from paychase.money._amounts import Amounts, Charge, ChargeLine
+from paychase.money._compensation import Compensation, fixed_compensation
+from paychase.money._fees import FeeAllocation, FeeComputation, contractual_fee
+from paychase.money._interest import InterestComputation, statutory_interest
+from paychase.money._rates import Allocation, RateTable
+from paychase.money._regimes import RegimeRules, effective_due, regime_for, regime_rules
+
+__all__ = ["ChargeBook", "Owed", "amounts_of"]
+
+ZERO: Final = Decimal(0)
+_ONE_DAY: Final = timedelta(days=1)
+_RUNNING_FEES: Final = frozenset({"daily_rate", "percent_per_month"})
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    """One invoice's money at a date, after allocating its payments."""
+
+    invoiced: Decimal
+    paid: Decimal
+    principal: Decimal  # unpaid principal the dunning may ask for (disputed part excluded)
+    late_fee: Decimal
+    interest: Decimal
+    compensation: Decimal
+    charges: tuple[Charge, ...] = ()
+    notes: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    discount: Decimal | None = None
+    discount_until: date | None = None
+
+    @property
+    def extra(self) -> Decimal:
+        """Everything owed beyond the principal."""
+        return self.late_fee + self.interest + self.compensation
+
+
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """What one computation collects besides numbers: computations, notes and problems."""
+
+    charges: list[Charge]
+    notes: list[str]
+    problems: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Law:
+    """The regime that governs one contract's debts for one client, decided once."""
+
+    key: str | None
+    why: str
+    rules: RegimeRules | None
+
+
+class ChargeBook:
+    """Computes what invoices owe for one client: the law is worked out once per contract."""
+
+    def __init__(
+        self,
+        client: Client,
+        calendar: HolidayCalendar,
+        table: RateTable,
+        exchange_rates: Sequence[ExchangeRate],
+    ) -> None:
+        self.client = client
+        self.calendar = calendar
+        self.table = table
+        self.exchange_rates = exchange_rates
+        self._law: dict[str, _Law] = {}
+        # The compensation owed for a debt does not change with the day it is looked at.
+        self._compensations: dict[tuple[str, str, Decimal, date], Compensation] = {}
+
+    def law(self, contract: Contract) -> _Law:
+        """The statutory regime for the contract's debts, with the reason it applies (or not)."""
+        known = self._law.get(contract.id)
+        if known is None:
+            jurisdiction = contract.jurisdiction or self.client.country
+            key, why = regime_for(jurisdiction, self.client.kind, contract.interest_regime)
+            known = _Law(key, why, regime_rules(key) if key is not None else None)
+            self._law[contract.id] = known
+        return known
+
+    def legal_due(self, contract: Contract, due: date) -> date:
+        """The due date the law counts from (art. 115 KC moves it off holidays)."""
+        law = self.law(contract)
+        return due if law.rules is None else effective_due(due, law.rules, self.calendar)
+
+    def charges_allowed(self, contract: Contract) -> str | None:
+        """Why the contract lets no late fee or interest be charged, or None if it does."""
+        kind = contract.late_fee.kind
+        if kind == "none":
+            return f"contract {contract.id} has no late-fee clause"
+        if kind == "statutory" and self.law(contract).key is None:
+            return f"no statutory interest: {self.law(contract).why}"
+        return None
+
+    def owed(
+        self,
+        invoice: Invoice,
+        contract: Contract,
+        *,
+        due: date,
+        grace_end: date,
+        disputed: Decimal,
+        paid_until: date,
+        as_of: date,
+        applied: Sequence[date] = (),
+    ) -> Owed:
+        """What `invoice` owes on `as_of`, counting payments dated up to `paid_until`.
+
+        `applied` are the dates the ladder applied a late fee (contractual fees are claimed from
+        the first one on). The disputed part takes no part: no charge runs on it while the
+        dispute is open (rule 7).
+        """
+        payments = sorted(
+            ((p.date, p.amount) for p in invoice.payments if p.date <= paid_until),
+            key=lambda pair: pair[0],
+        )
+        paid = sum((amount for _, amount in payments), ZERO)
+        base = max(invoice.billed - disputed, ZERO)
+        currency = invoice.currency
+        principal = round_money(max(base - paid, ZERO), currency)
+        late_fee = interest = ZERO
+        charges: list[Charge] = []
+        notes: list[str] = []
+        problems: list[str] = []
+        fee = contract.late_fee
+        if fee.kind == "statutory":
+            legal_due = self.legal_due(contract, due)
+            if as_of > legal_due and base > 0:
+                outcome = self._interest(
+                    invoice, contract, base=base, due=legal_due, payments=payments, as_of=as_of
+                )
+                if isinstance(outcome, str):
+                    notes.append(outcome)
+                else:
+                    computation, charge, problem = outcome
+                    principal, interest = (
+                        computation.principal_outstanding,
+                        computation.interest_outstanding,
+                    )
+                    if computation.interest > 0:
+                        charges.append(charge)
+                    problems += [problem] if problem else []
+        elif fee.kind != "none" and as_of > grace_end and base > 0:
+            computation_fee = contractual_fee(
+                fee,
+                principal=base,
+                currency=currency,
+                fee_from=grace_end + _ONE_DAY,
+                as_of=as_of,
+                applied=[day for day in applied if day <= as_of],
+                payments=payments,
+                allocation=_fee_allocation(contract),
+            )
+            principal, late_fee = (
+                computation_fee.principal_outstanding,
+                computation_fee.fee_outstanding,
+            )
+            if computation_fee.fee > 0:
+                charges.append(_fee_charge(invoice, computation_fee, as_of))
+        tally = _Tally(charges, notes, problems)
+        # Compensation is owed for a payment made late: settled by the due date, none is.
+        last_unpaid = _settled_on(base, payments) or as_of
+        compensation = self._compensation(
+            invoice, contract, base=base, due=due, last_unpaid=last_unpaid, tally=tally
+        )
+        discount, until = self._discount(invoice, contract, principal, as_of)
+        return Owed(
+            invoiced=invoice.billed,
+            paid=paid,
+            principal=principal,
+            late_fee=late_fee,
+            interest=interest,
+            compensation=compensation,
+            charges=tuple(charges),
+            notes=tuple(notes),
+            problems=tuple(problems),
+            discount=discount,
+            discount_until=until,
+        )
+
+    # -- statutory interest ---------------------------------------------------------------
+
+    def _interest(
+        self,
+        invoice: Invoice,
+        contract: Contract,
+        *,
+        base: Decimal,
+        due: date,
+        payments: list[tuple[date, Decimal]],
+        as_of: date,
+    ) -> tuple[InterestComputation, Charge, str | None] | str:
+        law = self.law(contract)
+        if law.key is None or law.rules is None:
+            return f"no statutory interest on {invoice.label}: {law.why}"
+        try:
+            regime = self.table.regime(law.key)
+        except InvalidCaseError:
+            return (
+                f"no statutory interest on {invoice.label}: the rate table has no {law.key} regime"
+            )
+        computation = statutory_interest(
+            principal=base,
+            currency=invoice.currency,
+            due=due,
+            payments=payments,
+            as_of=as_of,
+            regime=regime,
+            allocation=_interest_allocation(contract, law.rules),
+        )
+        problem = None
+        if computation.missing is not None:
+            gap = computation.missing
+            problem = (
+                f"rule 11: the {law.key} rate table has no rate for {gap.from_}..{gap.to}: "
+                f"interest on {invoice.label} is computed only to {gap.from_ - _ONE_DAY}; "
+                "update the rate table"
+            )
+        return computation, _interest_charge(invoice, computation, law, as_of), problem
+
+    # -- fixed compensation ----------------------------------------------------------------
+
+    def _compensation(
+        self,
+        invoice: Invoice,
+        contract: Contract,
+        *,
+        base: Decimal,
+        due: date,
+        last_unpaid: date,
+        tally: _Tally,
+    ) -> Decimal:
+        if not contract.fixed_compensation or base <= 0:
+            return ZERO
+        legal_due = self.legal_due(contract, due)
+        if last_unpaid <= legal_due:
+            return ZERO
+        if self.client.kind != "business":
+            tally.notes.append(
+                f"no fixed compensation on {invoice.label}: the client is a consumer"
+            )
+            return ZERO
+        law = self.law(contract)
+        if law.key is None:
+            tally.notes.append(f"no fixed compensation on {invoice.label}: {law.why}")
+            return ZERO
+        memo = (law.key, invoice.currency, base, legal_due)
+        result = self._compensations.get(memo)
+        if result is None:
+            result = self._compensations[memo] = fixed_compensation(
+                regime=law.key,
+                debtor="business",
+                principal=base,
+                currency=invoice.currency,
+                due=legal_due,
+                exchange_rates=self.exchange_rates,
+            )
+        if result.status == "missing_rate":
+            tally.problems.append(
+                f"rule 6: fixed compensation on {invoice.label} is not added: {result.reason}"
+            )
+            return ZERO
+        if result.status == "none":
+            tally.notes.append(f"no fixed compensation on {invoice.label}: {result.reason}")
+            return ZERO
+        tally.charges.append(_compensation_charge(invoice, result, legal_due))
+        return result.amount
+
+    # -- early-payment discount ------------------------------------------------------------
+
+    def _discount(
+        self, invoice: Invoice, contract: Contract, principal: Decimal, as_of: date
+    ) -> tuple[Decimal | None, date | None]:
+        offer = contract.early_payment_discount
+        if offer is None or principal <= 0:
+            return None, None
+        until = offer.within.shift_date(invoice.issued, self.calendar)
+        if as_of > until:  # it expires exactly: the last day is `until`
+            return None, None
+        return round_money(principal * offer.rate / 100, invoice.currency), until
+
+
+def _settled_on(base: Decimal, payments: Sequence[tuple[date, Decimal]]) -> date | None:
+    """The day the payments first covered `base`, or None."""
+    running = ZERO
+    for day, amount in payments:
+        running += amount
+        if running >= base:
+            return day
+    return None
+
+
+def _interest_allocation(contract: Contract, rules: RegimeRules) -> Allocation:
+    order = contract.allocation
+    if order is None:
+        return rules.allocation
+    return (
+        "interest_first"
+        if order.index("interest") < order.index("principal")
+        else ("principal_first")
+    )
+
+
+def _fee_allocation(contract: Contract) -> FeeAllocation:
+    order = contract.allocation
+    if order is None:
+        return "fees_first"
+    part = "interest" if contract.late_fee.kind in _RUNNING_FEES else "costs"
+    return "fees_first" if order.index(part) < order.index("principal") else "principal_first"
+
+
+def _interest_charge(
+    invoice: Invoice, computation: InterestComputation, law: _Law, as_of: date
+) -> Charge:
+    paid = computation.interest - computation.interest_outstanding
+    rule = (
+        f"statutory interest, {law.why}; {computation.basis}, {computation.semantics}, "
+        f"from {computation.interest_from}: {computation.interest} {computation.currency} "
+        f"over {computation.days} days"
+    )
+    if paid > 0:
+        rule += f", of which {paid} paid"
+    if computation.missing is not None:
+        rule += f"; no rate known for {computation.missing.from_}..{computation.missing.to}"
+    return Charge(
+        invoice=invoice.id,
+        kind="interest",
+        amount=computation.interest_outstanding,
+        currency=computation.currency,
+        as_of=as_of,
+        rule=rule,
+        lines=tuple(
+            ChargeLine(
+                from_=s.from_,
+                to=s.to,
+                days=s.days,
+                base=s.principal,
+                rate=s.rate,
+                amount=s.interest,
+                source=_source(s.source, s.provenance),
+            )
+            for s in computation.segments
+        ),
+    )
+
+
+def _source(source: str | None, provenance: str | None) -> str | None:
+    if source is None:
+        return None
+    return f"{source} [{provenance}]" if provenance else source
+
+
+def _fee_charge(invoice: Invoice, computation: FeeComputation, as_of: date) -> Charge:
+    return Charge(
+        invoice=invoice.id,
+        kind="late_fee",
+        amount=computation.fee_outstanding,
+        currency=computation.currency,
+        as_of=as_of,
+        rule=computation.rule,
+        lines=tuple(
+            ChargeLine(
+                from_=line.from_,
+                to=line.to,
+                days=line.days,
+                base=line.base,
+                rate=line.rate,
+                amount=line.amount,
+            )
+            for line in computation.lines
+        ),
+    )
+
+
+def _compensation_charge(invoice: Invoice, result: Compensation, due: date) -> Charge:
+    converted = ""
+    if result.exchange_rate is not None:
+        converted = (
+            f", converted at {result.exchange_rate} {result.currency}/{result.fixed_currency}"
+            f" of {result.rate_date}"
+        )
+    return Charge(
+        invoice=invoice.id,
+        kind="compensation",
+        amount=result.amount,
+        currency=result.currency,
+        as_of=due + _ONE_DAY,
+        rule=f"fixed compensation {result.fixed_amount} {result.fixed_currency} "
+        f"({result.tier}){converted}: {result.rule}",
+    )
+
+
+def amounts_of(owed: Sequence[Owed], currency: str) -> Amounts:
+    """The `amounts` block of an action covering these invoices (all in `currency`)."""
+    invoiced = paid = principal = late_fee = interest = compensation = ZERO
+    discount: Decimal | None = None
+    until: date | None = None
+    for one in owed:
+        invoiced += one.invoiced
+        paid += one.paid
+        principal += one.principal
+        late_fee += one.late_fee
+        interest += one.interest
+        compensation += one.compensation
+        if one.discount is not None and one.discount_until is not None:
+            discount = (discount or ZERO) + one.discount
+            until = one.discount_until if until is None else min(until, one.discount_until)
+    total = principal + late_fee + interest + compensation
+
+    def money(value: Decimal) -> Decimal:
+        return round_money(value, currency)
+
+    return Amounts(
+        invoiced=money(invoiced),
+        paid=money(paid),
+        principal=money(principal),
+        late_fee=money(late_fee),
+        interest=money(interest),
+        compensation=money(compensation),
+        total=money(total),
+        currency=currency,
+        discount=money(discount) if discount is not None else None,
+        discounted_total=money(total - discount) if discount is not None else None,
+        discount_until=until,
+    )

@@ -1,0 +1,194 @@
+"""Chases that are not about money: a silent prospect, a silent client in the middle of a project.
+
+A chase (a case's ``chases``) follows its own ladder — the built-in ``prospect`` and ``project``
+policies, or an inline one — counted from the moment our unanswered message went out. The rules,
+the library's contract:
+
+1. A chase the host closed gets nothing (state ``closed``).
+2. Any message from the client after our unanswered one — about the chase, an invoice or
+   anything else — ends the chase (state ``answered``), and so does a call of ours the client
+   answered: the client is not silent, and a person takes the conversation from there.
+3. Otherwise the next step of the chase's ladder is planned like a dunning step: counted from
+   its anchor (``issued`` is the moment our message went out), at the policy's hour, inside the
+   client's contact window, ``min_gap`` after the client's last contact of any kind, on the
+   first working channel (a bounced or failed one is passed over, rule 9). A chase's contacts
+   count against ``min_gap`` for the client's invoices too, and keep it around every contact
+   planned for the client: a chase is planned last and yields (rule 5).
+4. A project chase's ``pause_work`` step pauses the work on its contract; it is skipped when the
+   work is paused already (for a kill fee, a prepayment, or by the ladder). The step before it
+   quotes the contract's kill-fee terms where the contract has them.
+5. When the ladder has run out the chase has ``ended``.
+
+Keys are ``chase:{id}/{step}/{attempt}``; the runner records each contact with the chase's id, so
+that the history tells the chase's contacts from the invoices'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from paychase.case._case import version_of
+from paychase.case._chase import Chase
+from paychase.case._contracts import Contract, KillFee
+from paychase.case._history import ContactEvent
+from paychase.conversation._facts import latest
+from paychase.conversation._work import work_paused
+from paychase.planner._outputs import Action, ChaseState, ChaseStatus
+from paychase.policy._ladder import Progress, ladder_progress
+from paychase.policy._policy import ActionKind, Channel, Step
+from paychase.policy._schedule import Bound, ClientClock
+
+__all__ = ["ChaseContext", "plan_chase"]
+
+Route = Callable[[Step], tuple[ActionKind, Channel | None, list[str]]]
+Timing = Callable[[datetime, list[Bound], time], tuple[datetime, list[str]]]
+Clearing = Callable[[datetime, time], tuple[datetime, list[str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class ChaseContext:
+    """What planning a chase needs from the client's planner."""
+
+    clock: ClientClock
+    now: datetime
+    events: Sequence[ContactEvent]  # the client's, oldest first, up to now
+    gap_bound: Bound | None
+    contracts: dict[str, Contract]
+    route: Route
+    timing: Timing
+    clear: Clearing  # a contact's moment moved min_gap clear of the contacts planned already
+
+
+def plan_chase(chase: Chase, context: ChaseContext) -> tuple[Action | None, ChaseState]:
+    """The chase's next action (None when it waits for nothing) and its state."""
+    ladder = chase.ladder
+    events = [e for e in context.events if e.chase == chase.id]
+    progress = ladder_progress(ladder, events, context.clock.deadline_of)
+    last = progress.last
+
+    def state(name: ChaseStatus, action: Action | None = None) -> ChaseState:
+        review = context.clock.local(action.at).date() if action is not None else None
+        return ChaseState(
+            id=chase.id,
+            client=chase.client,
+            kind=chase.kind,
+            state=name,
+            step=last.step.id if last is not None else None,
+            next_review=review,
+        )
+
+    if chase.status == "closed":
+        return None, state("closed")
+    if _answered(chase, context.events):
+        return None, state("answered")
+    for index in range(progress.next_index, len(ladder.steps)):
+        step = ladder.steps[index]
+        if step.action == "pause_work" and _paused(chase, context.events):
+            continue
+        action = _step_action(chase, step, index, progress, context)
+        return action, state("waiting", action)
+    return None, state("ended")
+
+
+def _answered(chase: Chase, events: Sequence[ContactEvent]) -> bool:
+    """Rule 2: the client wrote or called, or picked up one of our calls, after we went silent."""
+    return any(
+        e.at > chase.started
+        and (e.direction == "in" or (e.kind == "call" and e.outcome == "answered"))
+        for e in events
+    )
+
+
+def _paused(chase: Chase, events: Sequence[ContactEvent]) -> bool:
+    """Whether the chase's contract has its work paused already (rule 4)."""
+    return work_paused(events, (f"{chase.contract}/", f"chase:{chase.id}/"))
+
+
+def _step_action(
+    chase: Chase, step: Step, index: int, progress: Progress, context: ChaseContext
+) -> Action:
+    clock = context.clock
+    anchor = _anchor(chase, step, progress, context)
+    kind, channel, routing = (
+        (step.action, "system", []) if not step.is_contact else context.route(step)
+    )
+    hour = clock.hour_for(kind)
+    scheduled = clock.scheduled(step, anchor, clock.local(anchor).date(), hour)
+    bounds = [Bound(context.now, "catching up"), Bound(chase.started, "our message")]
+    if step.is_contact and context.gap_bound is not None:
+        bounds.append(context.gap_bound)
+    at, timing = context.timing(scheduled, bounds, hour if channel != "system" else time(0))
+    if step.is_contact:
+        at, cleared = context.clear(at, hour)
+        timing += cleared
+    attempt = progress.attempts_at(index) + 1
+    notes = [
+        _standing(chase, clock),
+        f"step '{step.id}' ({step.from_} {step.offset:+}) falls on {scheduled.date()}",
+    ]
+    if progress.last is not None:
+        notes.append(
+            f"'{progress.last.step.id}' was performed on {clock.local(progress.last.at).date()}"
+        )
+    if attempt > 1:
+        notes.append(f"attempt {attempt} of {chase.ladder.max_attempts_per_step}")
+    notes += timing + routing + _terms(chase, step, context.contracts)
+    if channel is None:
+        channel, kind = "system", "review"
+        notes.append("rule 9: no working channel: verify the client's contact details")
+    return Action(
+        key=f"chase:{chase.id}/{step.id}/{attempt}",
+        kind=kind,
+        client=chase.client,
+        invoices=(),
+        step=step.id,
+        tone=step.tone,
+        channel=channel,
+        at=at,
+        template=step.template or f"{chase.ladder.name}/{step.id}",
+        deadline=clock.deadline_of(step, at),
+        effects=step.effects,
+        chase=chase.id,
+        policy=version_of(chase.ladder),
+        reason="; ".join(dict.fromkeys(notes)),
+    )
+
+
+def _anchor(chase: Chase, step: Step, progress: Progress, context: ChaseContext) -> datetime:
+    last = progress.last
+    if step.from_ == "previous" and last is not None:
+        return last.at
+    if step.from_ == "deadline":
+        stated = progress.last_deadline()
+        if stated is not None and stated.deadline is not None:
+            return context.clock.start_of(stated.deadline)
+    if step.from_ == "last_contact":
+        contact = latest(context.events, lambda e: e.direction == "out")
+        if contact is not None and contact.at > chase.started:
+            return contact.at
+    return chase.started
+
+
+def _standing(chase: Chase, clock: ClientClock) -> str:
+    what = "prospect" if chase.kind == "prospect" else "project"
+    return (
+        f"{what} chase '{chase.id}': our message of {clock.local(chase.started).date()} about "
+        f"{chase.subject} is unanswered"
+    )
+
+
+def _terms(chase: Chase, step: Step, contracts: dict[str, Contract]) -> list[str]:
+    """The kill-fee terms a pause announcement quotes (rule 4)."""
+    if chase.contract is None or not step.is_contact or step.deadline is None:
+        return []
+    clause = contracts[chase.contract].kill_fee
+    if clause is None:
+        return [f"contract {chase.contract} has no kill fee: the work pauses without one"]
+    return [f"contract {chase.contract}'s kill fee: {_kill_fee_text(clause)}"]
+
+
+def _kill_fee_text(clause: KillFee) -> str:
+    share = f"{clause.rate} % of the remaining value" if clause.rate else f"{clause.amount}"
+    return f"{share}, after {clause.after_silence} of silence"

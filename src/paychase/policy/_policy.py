@@ -1,0 +1,427 @@
+"""Policies (SPEC §3): an ordered ladder of steps plus the limits every contact obeys.
+
+A policy is data: a host may pass its own inline, or name a built-in one (see `_builtin`).
+A policy is checked when it is built, so a ladder that cannot work (a first step that waits for
+a previous one, steps listed out of their order in time, a pre-due reminder after a post-due
+one, a suspension with no warning or an escalation with no final notice before it, a send time
+inside quiet hours) is refused with a `PolicyError` instead of quietly doing nothing.
+
+Most ladders chase money owed (purpose ``payment``). The ``prospect`` and ``project`` ladders
+chase an answer instead, from a prospect who went silent after our proposal or a client who
+went silent in the middle of a project: they have no due date and charge nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import time
+from functools import cached_property
+from math import inf
+from typing import Annotated, ClassVar, Final, Literal, Self
+
+from pydantic import AfterValidator, Field, model_validator
+
+from paychase._model import FrozenModel, InputModel
+from paychase.calendar._durations import Duration
+from paychase.errors import PaychaseError, PolicyError
+
+__all__ = [
+    "ActionKind",
+    "Channel",
+    "Effect",
+    "Policy",
+    "Purpose",
+    "Step",
+    "Tone",
+]
+
+Channel = Literal[
+    "email",
+    "sms",
+    "phone",
+    "messenger",
+    "linkedin",
+    "fax",
+    "letter",
+    "registered_letter",
+    "system",
+]
+"""How an action reaches the client; ``system`` is what the host does itself."""
+
+ActionKind = Literal[
+    "send_reminder",
+    "call",
+    "send_letter",
+    "apply_fee",
+    "pause_work",
+    "resume_work",
+    "suspend_service",
+    "restore_service",
+    "escalate",
+    "request_deposit",
+    "request_milestone",
+    "review",
+]
+"""What a planned action asks the host to do."""
+
+StepAction = Literal[
+    "send_reminder",
+    "call",
+    "send_letter",
+    "apply_fee",
+    "pause_work",
+    "suspend_service",
+    "escalate",
+]
+Anchor = Literal["issued", "due", "previous", "last_contact", "deadline"]
+Tone = Literal["friendly", "neutral", "firm", "final", "legal"]
+Effect = Literal[
+    "apply_late_fee", "add_compensation", "pause_work", "suspend_service", "resend_invoice"
+]
+Purpose = Literal["payment", "prospect", "project"]
+"""What a ladder chases: money owed, a silent prospect, or a silent client mid-project."""
+
+_REQUIREMENT = re.compile(
+    r"^(no_reply|no_promise|late_fee_allowed|business_client|balance_over:\d+(\.\d+)?)$"
+)
+
+_CONTACTS: Final = ("send_reminder", "call", "send_letter")
+_STERN: Final = ("firm", "final", "legal")
+# Actions and effects that move money or press for it: a chase for an answer has none to press.
+_MONEY_ONLY: Final = frozenset(
+    {"apply_fee", "suspend_service", "escalate", "apply_late_fee", "add_compensation"}
+)
+_HOURS_IN: Final[dict[str, int]] = {"h": 1, "d": 24, "bd": 24, "w": 7 * 24}
+
+
+def _requirement(value: str) -> str:
+    if not _REQUIREMENT.match(value):
+        raise ValueError(
+            "unknown condition: use no_reply, no_promise, late_fee_allowed, business_client "
+            "or balance_over:AMOUNT"
+        )
+    return value
+
+
+def _not_negative(value: Duration) -> Duration:
+    if value.is_negative:
+        raise ValueError("must not be negative")
+    return value
+
+
+ForwardDuration = Annotated[Duration, AfterValidator(_not_negative)]
+
+
+class Step(FrozenModel):
+    """One rung of the ladder: when it comes, what it does, through which channels."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=64)
+    from_: Anchor = Field(
+        alias="from",
+        description="What the offset counts from: issued, due (plus grace after the due date), "
+        "previous (when the previous step was performed), last_contact, deadline (the "
+        "payment deadline stated by an earlier step)",
+    )
+    offset: Duration = Field(Duration(0, "d"), description="e.g. -3d, +7d, 5bd, +1w@TU")
+    action: StepAction
+    channels: tuple[Channel, ...] = Field(
+        (), description="Tried in order; empty: the client's preferred channel, then the rest"
+    )
+    tone: Tone = "friendly"
+    requires: tuple[Annotated[str, AfterValidator(_requirement)], ...] = Field(
+        (), description="Conditions; a step whose condition fails is skipped"
+    )
+    effects: tuple[Effect, ...] = Field((), description="Side effects the host must perform")
+    deadline: ForwardDuration | None = Field(
+        None, description="A payment deadline the message states, counted from its sending"
+    )
+    attach_invoice: bool = False
+    template: str | None = Field(None, description="Defaults to '<policy>/<step id>'")
+
+    @property
+    def is_contact(self) -> bool:
+        """Whether the step reaches out to the client (and so counts against min_gap)."""
+        return self.action in _CONTACTS
+
+    @property
+    def suspends(self) -> bool:
+        """Whether the step suspends the client's service, as its action or as an effect."""
+        return self.action == "suspend_service" or "suspend_service" in self.effects
+
+    @property
+    def is_final_notice(self) -> bool:
+        """Whether the step tells the client by when to pay: a contact stating a deadline."""
+        return self.is_contact and self.deadline is not None
+
+
+def _hour(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("a local wall-clock time, without an offset (e.g. '10:00')")
+    return value
+
+
+LocalTime = Annotated[time, AfterValidator(_hour)]
+
+
+# -- the checks on a ladder, one step at a time -----------------------------------------------
+#
+# Each check sees a step, its path in the policy ('steps[3]') and the steps before it, and
+# raises a PolicyError naming the field at fault.
+
+StepCheck = Callable[[Step, str, Sequence[Step]], None]
+
+
+def _span(offset: Duration) -> tuple[float, float]:
+    """The earliest and the latest an offset can land from its anchor, in hours.
+
+    Days, weeks and hours are exact. ``N`` business days are at least ``N`` calendar days
+    and at most anything (a long run of holidays), so only one side is known. A weekday
+    (``@TU``) moves the day to that weekday of its ISO week: from six days back (a Sunday
+    moved to Monday) to six days on (a Monday moved to Sunday), exactly ``weekday - 6`` to
+    ``weekday`` days (see `Duration.shift_date`).
+    """
+    nominal = offset.count * _HOURS_IN[offset.unit]
+    if offset.unit == "bd" and offset.count != 0:
+        return (nominal, inf) if offset.count > 0 else (-inf, nominal)
+    if offset.weekday is None:
+        return nominal, nominal
+    return nominal + 24 * (offset.weekday - 6), nominal + 24 * offset.weekday
+
+
+def _named(step: Step) -> str:
+    """How a message names a step and its timing: ``'firm' (previous +7d)``."""
+    return f"'{step.id}' ({step.from_} {step.offset:+})"
+
+
+def _certainly_after_due(step: Step) -> bool:
+    """Whether the step lands on a day after the due date whatever the calendar."""
+    return step.from_ == "due" and _span(step.offset)[0] >= 24
+
+
+def _expires_at_due(step: Step) -> bool:
+    """Whether the step is meant for the due date or before: it expires then (SPEC §4)."""
+    return step.from_ == "due" and _span(step.offset)[1] <= 0
+
+
+def _check_id(step: Step, path: str, earlier: Sequence[Step]) -> None:
+    if any(other.id == step.id for other in earlier):
+        raise PolicyError("duplicate step id", field=f"{path}.id", value=step.id)
+
+
+def _check_anchor(step: Step, path: str, earlier: Sequence[Step]) -> None:
+    if not earlier and step.from_ in ("previous", "deadline"):
+        raise PolicyError(
+            f"the first step cannot count from '{step.from_}': nothing comes before it",
+            field=f"{path}.from",
+        )
+    if step.from_ in ("previous", "last_contact", "deadline") and step.offset.is_negative:
+        raise PolicyError(
+            f"a step counted from '{step.from_}' cannot come before it",
+            field=f"{path}.offset",
+            value=str(step.offset),
+        )
+
+
+def _check_warnings(step: Step, path: str, earlier: Sequence[Step]) -> None:
+    """No escalation without a final notice, no suspension without warnings (rules 4, 10)."""
+    stern: list[str] = []
+    if step.action == "escalate":
+        stern.append("escalates")
+    if step.tone == "legal":
+        stern.append("is in the legal tone")
+    if stern and not any(other.is_final_notice for other in earlier):
+        raise PolicyError(
+            f"step '{step.id}' {' and '.join(stern)}, so it needs a final notice before it: "
+            "an earlier contact step (send_reminder, call or send_letter) that states a "
+            "'deadline'",
+            field=path,
+        )
+    if step.suspends and not any(other.is_contact for other in earlier):
+        raise PolicyError(
+            f"step '{step.id}' suspends the service, so it needs an earlier contact step "
+            "(send_reminder, call or send_letter) that warns the client",
+            field=path,
+        )
+    needs_deadline = step.from_ == "deadline" or step.suspends
+    if needs_deadline and not any(other.deadline is not None for other in earlier):
+        raise PolicyError(
+            f"step '{step.id}' needs an earlier step that states a payment deadline "
+            "(a final notice or warning with 'deadline')",
+            field=path,
+        )
+
+
+def _check_reachable(step: Step, path: str, earlier: Sequence[Step]) -> None:
+    """A pre-due or due-day step after one sent after the due date would never be sent.
+
+    The ladder moves on in order, so every step after the first one certainly past the due
+    date (those counted from 'previous' or 'deadline' too) comes after the due date: finding
+    that first one is enough.
+    """
+    if not _expires_at_due(step):
+        return
+    past_due = next((other for other in earlier if _certainly_after_due(other)), None)
+    if past_due is not None:
+        raise PolicyError(
+            f"step {_named(step)} can never be sent: it expires at the due date, but comes "
+            f"after step {_named(past_due)}, which is sent after the due date: move it before "
+            f"'{past_due.id}'",
+            field=f"{path}.offset",
+            value=str(step.offset),
+        )
+
+
+def _check_order(step: Step, path: str, earlier: Sequence[Step]) -> None:
+    """Steps counted from the same date come in the ladder in the order they happen."""
+    if step.from_ not in ("issued", "due"):
+        return
+    latest = _span(step.offset)[1]
+    for other in earlier:
+        if other.from_ == step.from_ and latest < _span(other.offset)[0]:
+            raise PolicyError(
+                f"step {_named(step)} comes before step {_named(other)} in time but after it "
+                "in the ladder: order the steps by when they happen",
+                field=f"{path}.offset",
+                value=str(step.offset),
+            )
+
+
+_STEP_CHECKS: Final[tuple[StepCheck, ...]] = (
+    _check_id,
+    _check_anchor,
+    _check_warnings,
+    _check_reachable,
+    _check_order,
+)
+
+
+def _refusal(purpose: Purpose, name: str) -> str | None:
+    """Why a `purpose` ladder cannot have the action or effect `name`, or None if it can."""
+    if purpose != "payment" and name in _MONEY_ONLY:
+        return (
+            f"a {purpose} ladder chases an answer, not money: '{name}' belongs in a payment ladder"
+        )
+    if purpose == "prospect" and name == "pause_work":
+        return "a prospect has no work to pause: 'pause_work' belongs in a project ladder"
+    return None
+
+
+class Policy(InputModel):
+    """A dunning ladder (or a chase for an answer) and the limits on contacting a client."""
+
+    error_class: ClassVar[type[PaychaseError]] = PolicyError
+
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    version: int = Field(
+        1,
+        ge=1,
+        description="The policy's version: an invoice stays on the version it entered "
+        "dunning under, so a changed ladder applies to invoices that enter dunning later",
+    )
+    purpose: Purpose = Field(
+        "payment",
+        description="What the ladder chases: payment (money owed), prospect (a prospect silent "
+        "after our proposal or quote) or project (a client silent in the middle of a "
+        "project). Only a payment ladder counts from 'due', charges fees, suspends or "
+        "escalates; only a project (or payment) ladder pauses work",
+    )
+    min_gap: ForwardDuration = Field(
+        Duration(3, "d"), description="Never two outbound contacts to one client closer than this"
+    )
+    send_at: LocalTime = Field(time(10), description="Local time messages go out")
+    call_at: LocalTime = Field(time(12), description="Local time calls are made")
+    quiet_hours: tuple[LocalTime, LocalTime] | None = Field(
+        None, description="[start, end) local time with no contact; may span midnight"
+    )
+    business_days_only: bool = True
+    reply_pause: ForwardDuration = Field(
+        Duration(5, "bd"), description="After a client's reply, wait this long before escalating"
+    )
+    max_attempts_per_step: int = Field(2, ge=1, le=10)
+    resume_at: str | None = Field(
+        None,
+        description="The id of the step the ladder resumes at after a broken promise or a "
+        "broken instalment plan; default: the first firm, final or legal step",
+    )
+    max_promise_hold: ForwardDuration = Field(
+        Duration(30, "d"),
+        description="A promise to pay later than this after it was made is not granted "
+        "automatically: a person reviews it",
+    )
+    instalment_reminder: ForwardDuration = Field(
+        Duration(3, "d"), description="How long before each instalment falls due its reminder goes"
+    )
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ladder_can_work(self) -> Self:
+        for index, step in enumerate(self.steps):
+            path = f"steps[{index}]"
+            self._check_purpose(step, path)
+            for check in _STEP_CHECKS:
+                check(step, path, self.steps[:index])
+        if self.resume_at is not None and self.step_index(self.resume_at) is None:
+            raise PolicyError(
+                "no step of this policy has that id: name the step to resume at",
+                field="resume_at",
+                value=self.resume_at,
+            )
+        self._check_hours()
+        return self
+
+    def _check_purpose(self, step: Step, path: str) -> None:
+        """A chase for an answer has no due date and presses for no money."""
+        if self.purpose == "payment":
+            return
+        if step.from_ == "due":
+            raise PolicyError(
+                f"a {self.purpose} ladder has no due date to count from: count from 'issued' "
+                "(when our unanswered message went out), 'previous', 'last_contact' or "
+                "'deadline'",
+                field=f"{path}.from",
+                value=step.from_,
+            )
+        named: list[tuple[str, str]] = [(f"{path}.action", step.action)]
+        named += [(f"{path}.effects[{i}]", effect) for i, effect in enumerate(step.effects)]
+        for field, name in named:
+            problem = _refusal(self.purpose, name)
+            if problem is not None:
+                raise PolicyError(problem, field=field, value=name)
+
+    def _check_hours(self) -> None:
+        if self.quiet_hours is None:
+            return
+        start, end = self.quiet_hours
+        for name, hour in (("send_at", self.send_at), ("call_at", self.call_at)):
+            quiet = start <= hour or hour < end if start > end else start <= hour < end
+            if quiet:
+                raise PolicyError(
+                    "falls inside quiet_hours, so nothing could ever be sent",
+                    field=name,
+                    value=hour.isoformat("minutes"),
+                )
+
+    @property
+    def resume_index(self) -> int:
+        """Where the ladder resumes after a broken promise or instalment plan.
+
+        The step `resume_at` names; else the first firm, final or legal step (a client who
+        broke their word has had the friendly reminders already); else the first step.
+
+        >>> from paychase.policy import builtin_policy
+        >>> builtin_policy("freelancer").resume_index
+        2
+        """
+        if self.resume_at is not None:
+            return self._step_indexes[self.resume_at]
+        stern = (index for index, step in enumerate(self.steps) if step.tone in _STERN)
+        return next(stern, 0)
+
+    def step_index(self, step_id: str) -> int | None:
+        """Where `step_id` stands in the ladder, or None if this policy has no such step."""
+        return self._step_indexes.get(step_id)
+
+    @cached_property
+    def _step_indexes(self) -> dict[str, int]:
+        return {step.id: index for index, step in enumerate(self.steps)}

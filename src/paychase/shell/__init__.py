@@ -1,1 +1,0 @@
-"""The imperative shell around the pure core: files, the command line (and, later, delivery)."""

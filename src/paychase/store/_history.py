@@ -1,0 +1,127 @@
+"""The history store: every contact as it happened, and every attempt to perform an action.
+
+The store is the runner's memory between runs. It holds the contact history the planner reads
+(the case file's ``history``, plus what the runner did and what people recorded) and, per
+action key, the attempt to perform it. The attempt is what makes delivery exactly-once:
+
+* ``claimed``   — a runner took the key (a unique row: a second runner cannot take it too);
+* ``sending``   — the message and the event it will record are kept, and the message is being
+                  handed to the channel: from here a crash leaves doubt;
+* ``done``      — the channel accepted it; the history event was written in the same
+                  transaction;
+* ``failed``    — the channel refused it for good (a bounce, an unknown number); the event
+                  records the failure, so the next plan switches channel (SPEC §5 rule 9);
+* ``task``      — a call to make or a letter to post, open until a person records the outcome;
+* ``uncertain`` — a send was interrupted and the channel cannot tell whether it went out:
+                  shown to a person, never sent again on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import Literal, Protocol, runtime_checkable
+
+from pydantic import AwareDatetime, Field
+
+from paychase._model import FrozenModel
+from paychase.case._history import ContactEvent
+from paychase.messages._message import Message, Receipt
+from paychase.policy._policy import ActionKind, Channel
+
+__all__ = ["Attempt", "AttemptStatus", "HistoryStore"]
+
+AttemptStatus = Literal["claimed", "sending", "done", "failed", "task", "uncertain"]
+
+
+class Attempt(FrozenModel):
+    """One runner's attempt to perform one planned action."""
+
+    key: str = Field(description="The action key: at most one attempt per key, ever")
+    client: str
+    kind: ActionKind
+    channel: Channel
+    message_id: str | None = None
+    planned_at: AwareDatetime = Field(description="When the plan put the action")
+    status: AttemptStatus
+    runner: str = Field(description="Who claimed it: host name and process id")
+    claimed_at: AwareDatetime
+    updated_at: AwareDatetime
+    tries: int = Field(0, ge=0, description="How many times the channel was called")
+    receipt: Receipt | None = None
+    error: str | None = Field(None, description="The last error, or why it is uncertain")
+    message: Message | None = Field(
+        None, description="The message as sent (or the task's call script or letter)"
+    )
+    event: ContactEvent | None = Field(
+        None, description="The history event the attempt records once it is settled"
+    )
+
+
+@runtime_checkable
+class HistoryStore(Protocol):
+    """Where contact history and delivery attempts live; SQLite is the built-in one."""
+
+    def events(self) -> tuple[ContactEvent, ...]:
+        """Every recorded contact, oldest first (ties in the order they were added)."""
+        ...
+
+    def add_events(self, events: Iterable[ContactEvent], /) -> int:
+        """Record contacts not yet recorded (an identical event is kept once); how many were new.
+
+        An event whose ``key`` names an open task closes it (status ``done``).
+        """
+        ...
+
+    def claim(
+        self,
+        key: str,
+        *,
+        client: str,
+        kind: ActionKind,
+        channel: Channel,
+        message_id: str | None,
+        planned_at: datetime,
+        runner: str,
+        at: datetime,
+    ) -> bool:
+        """Take `key` for this runner; False when any attempt for it exists already."""
+        ...
+
+    def prepare(self, key: str, /, *, message: Message, event: ContactEvent, at: datetime) -> None:
+        """Keep the rendered message and the event it will record; the send is about to start.
+
+        Moves a ``claimed`` attempt to ``sending`` and counts a try; called again before each
+        retry. What is kept lets a later run settle the attempt after a crash.
+        """
+        ...
+
+    def complete(
+        self,
+        key: str,
+        /,
+        *,
+        status: Literal["done", "failed", "task"],
+        receipt: Receipt,
+        event: ContactEvent | None,
+        message: Message | None,
+        at: datetime,
+    ) -> None:
+        """Settle the attempt, keep the message, record the history event: all or nothing."""
+        ...
+
+    def release(self, key: str, /, *, error: str) -> None:
+        """Give the key back (a transient failure before anything went out): a later run retries."""
+        ...
+
+    def mark_uncertain(self, key: str, /, *, at: datetime, why: str) -> None:
+        """A send was interrupted and nobody can tell whether it went out."""
+        ...
+
+    def attempts(self, statuses: Collection[AttemptStatus] | None = None) -> tuple[Attempt, ...]:
+        """Attempts, oldest claim first; only those in `statuses` when given."""
+        ...
+
+    def close(self) -> None:
+        """Release the store's resources."""
+        ...
