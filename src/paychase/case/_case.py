@@ -37,7 +37,7 @@ class Case(InputModel):
     """
 
     version: Literal[1] = 1
-    now: Moment | None = Field(None, description="The moment to plan for")
+    now: Moment | None = Field(default=None, description="The moment to plan for")
     policy: Annotated[
         Policy, BeforeValidator(_policy_by_name, json_schema_input_type=Policy | BuiltinName)
     ] = Field(
@@ -49,15 +49,15 @@ class Case(InputModel):
     invoices: tuple[Invoice, ...] = ()
     exchange_rates: tuple[ExchangeRate, ...] = ()
     sender: Sender | None = Field(
-        None, description="Who is owed: needed to render messages, not to plan"
+        default=None, description="Who is owed: needed to render messages, not to plan"
     )
     policy_versions: tuple[Policy, ...] = Field(
-        (),
+        default=(),
         description="Earlier versions of policies that invoices already in dunning still follow",
     )
     instalment_plans: tuple[InstalmentPlan, ...] = ()
     chases: tuple[Chase, ...] = Field(
-        (), description="Silent prospects and projects waiting on the client"
+        default=(), description="Silent prospects and projects waiting on the client"
     )
     history: tuple[ContactEvent, ...] = ()
 

@@ -30,12 +30,12 @@ class Chase(FrozenModel):
     subject: SingleLine = Field(
         description="What we wait on, as messages name it, e.g. 'the quote for your new website'"
     )
-    contract: str | None = Field(None, description="project: the contract whose work waits")
+    contract: str | None = Field(default=None, description="project: the contract whose work waits")
     policy: Annotated[
         Policy | None, BeforeValidator(_policy_by_name, json_schema_input_type=Policy | str | None)
-    ] = Field(None, description="Default: the built-in policy named like the kind")
+    ] = Field(default=None, description="Default: the built-in policy named like the kind")
     status: Literal["open", "closed"] = Field(
-        "open", description="closed: the host ended the chase (signed, cancelled, answered)"
+        default="open", description="closed: the host ended the chase (signed, cancelled, answered)"
     )
 
     @property

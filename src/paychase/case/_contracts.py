@@ -39,14 +39,23 @@ class LateFee(FrozenModel):
     kind: Literal["none", "flat", "percent", "percent_per_month", "daily_rate", "statutory"] = (
         "none"
     )
-    amount: NonNegativeAmount | None = Field(None, description="Flat fee in contract currency")
-    rate: NonNegativeAmount | None = Field(None, description="Percent (per month / per day)")
-    cap: NonNegativeAmount | None = Field(None, description="Maximum fee, as an amount")
-    cap_rate: NonNegativeAmount | None = Field(None, description="Maximum fee, % of principal")
-    per: Literal["invoice", "step"] = Field(
-        "invoice", description="A flat fee once per invoice, or at each step that applies one"
+    amount: NonNegativeAmount | None = Field(
+        default=None, description="Flat fee in contract currency"
     )
-    compound: bool = Field(False, description="Monthly percentage compounds (only if agreed)")
+    rate: NonNegativeAmount | None = Field(
+        default=None, description="Percent (per month / per day)"
+    )
+    cap: NonNegativeAmount | None = Field(default=None, description="Maximum fee, as an amount")
+    cap_rate: NonNegativeAmount | None = Field(
+        default=None, description="Maximum fee, % of principal"
+    )
+    per: Literal["invoice", "step"] = Field(
+        default="invoice",
+        description="A flat fee once per invoice, or at each step that applies one",
+    )
+    compound: bool = Field(
+        default=False, description="Monthly percentage compounds (only if agreed)"
+    )
 
     @model_validator(mode="after")
     def _has_its_parameters(self) -> Self:
@@ -85,8 +94,8 @@ class Deposit(FrozenModel):
     first-time client for 50 % and a returning one (an earlier invoice paid in full) for 25 %.
     """
 
-    rate: PositiveAmount | None = Field(None, description="Percent of the contract value")
-    amount: PositiveAmount | None = Field(None, description="A fixed deposit")
+    rate: PositiveAmount | None = Field(default=None, description="Percent of the contract value")
+    amount: PositiveAmount | None = Field(default=None, description="A fixed deposit")
     due_before_start: bool = True
     refundable: bool = False
 
@@ -101,7 +110,7 @@ class Materials(_RateOrAmount):
     """A prepayment for materials, due before work starts (tradespeople buy them up front)."""
 
     what = "materials prepayment"
-    rate: PositiveAmount | None = Field(None, description="Percent of the contract value")
+    rate: PositiveAmount | None = Field(default=None, description="Percent of the contract value")
 
 
 class Milestone(FrozenModel):
@@ -118,7 +127,7 @@ class KillFee(_RateOrAmount):
 
     what = "kill fee"
     after_silence: ForwardDuration
-    rate: PositiveAmount | None = Field(None, description="Percent of the remaining value")
+    rate: PositiveAmount | None = Field(default=None, description="Percent of the remaining value")
 
 
 class Suspension(FrozenModel):
@@ -139,14 +148,16 @@ class Contract(FrozenModel):
     client: str
     currency: CurrencyCode
     payment_terms: ForwardDuration | None = Field(
-        None, description="Due date = issue date + terms, where an invoice gives no due date"
+        default=None,
+        description="Due date = issue date + terms, where an invoice gives no due date",
     )
     grace: ForwardDuration = Field(
-        Duration(0, "d"), description="No escalation or contractual fee inside it"
+        default=Duration(0, "d"), description="No escalation or contractual fee inside it"
     )
     late_fee: LateFee = Field(default_factory=LateFee)
     fixed_compensation: bool = Field(
-        False, description="Statutory recovery-cost compensation (B2B, where the law grants it)"
+        default=False,
+        description="Statutory recovery-cost compensation (B2B, where the law grants it)",
     )
     early_payment_discount: EarlyPaymentDiscount | None = None
     deposit: Deposit | None = None
@@ -155,24 +166,27 @@ class Contract(FrozenModel):
     suspension: Suspension | None = None
     materials: Materials | None = None
     value: PositiveAmount | None = Field(
-        None, description="The whole contract's value; deposits and kill fees are a share of it"
+        default=None,
+        description="The whole contract's value; deposits and kill fees are a share of it",
     )
     work_started: CaseDate | None = Field(
-        None, description="When work started (or will start, if later than now)"
+        default=None, description="When work started (or will start, if later than now)"
     )
-    work_finished: CaseDate | None = Field(None, description="When the work was delivered")
-    jurisdiction: CountryCode | None = Field(None, description="Defaults to the client's country")
-    interest_regime: str | None = Field(None, pattern=r"^[A-Z][A-Z0-9_]*$")
+    work_finished: CaseDate | None = Field(default=None, description="When the work was delivered")
+    jurisdiction: CountryCode | None = Field(
+        default=None, description="Defaults to the client's country"
+    )
+    interest_regime: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]*$")
     allocation: tuple[AllocationPart, ...] | None = Field(
-        None,
+        default=None,
         description="Order in which payments pay costs, interest and principal; default: "
         "costs, interest, principal (principal first where the regime says so, e.g. RU)",
     )
     tolerance: NonNegativeAmount | None = Field(
-        None, description="A balance below this amount is not chased"
+        default=None, description="A balance below this amount is not chased"
     )
     waive_charges_when_paid: bool = Field(
-        False, description="Fees and interest are dropped once the principal is paid"
+        default=False, description="Fees and interest are dropped once the principal is paid"
     )
 
     @model_validator(mode="after")

@@ -17,13 +17,13 @@ class Promise(FrozenModel):
     """A client's promise to pay by a date."""
 
     date: CaseDate
-    amount: PositiveAmount | None = Field(None, description="Omitted: the whole balance")
+    amount: PositiveAmount | None = Field(default=None, description="Omitted: the whole balance")
 
 
 class Dispute(FrozenModel):
     """A client contests an invoice, in whole or in part."""
 
-    amount: PositiveAmount | None = Field(None, description="Omitted: the whole balance")
+    amount: PositiveAmount | None = Field(default=None, description="Omitted: the whole balance")
     reason: str | None = None
 
 
@@ -40,7 +40,7 @@ class ContactEvent(FrozenModel):
 
     at: Moment
     client: str
-    invoices: tuple[str, ...] = Field((), description="Empty: about the client as a whole")
+    invoices: tuple[str, ...] = Field(default=(), description="Empty: about the client as a whole")
     direction: Literal["out", "in"]
     kind: Literal[
         "reminder",
@@ -58,25 +58,30 @@ class ContactEvent(FrozenModel):
         "payment_notice",
         "dispute_resolved",
     ]
-    step: str | None = Field(None, description="The policy step this contact performed")
+    step: str | None = Field(default=None, description="The policy step this contact performed")
     channel: Channel | None = None
-    key: str | None = Field(None, description="The action key that caused it")
+    key: str | None = Field(default=None, description="The action key that caused it")
     outcome: (
         Literal["delivered", "bounced", "failed", "answered", "no_answer", "voicemail", "read"]
         | None
     ) = None
-    deadline: CaseDate | None = Field(None, description="The payment deadline the message stated")
-    to: ContactString = Field(None, description="The address used; a new address undoes a bounce")
+    deadline: CaseDate | None = Field(
+        default=None, description="The payment deadline the message stated"
+    )
+    to: ContactString = Field(
+        default=None, description="The address used; a new address undoes a bounce"
+    )
     promise: Promise | None = None
     dispute: Dispute | None = None
     resolution: Resolution | None = Field(
-        None, description="For kind=dispute_resolved: credited, withdrawn or rejected"
+        default=None, description="For kind=dispute_resolved: credited, withdrawn or rejected"
     )
     chase: str | None = Field(
-        None, description="The chase (not about an invoice) this contact belongs to"
+        default=None, description="The chase (not about an invoice) this contact belongs to"
     )
     policy: PolicyVersion | None = Field(
-        None, description="The policy version ('name@version') whose step this contact performed"
+        default=None,
+        description="The policy version ('name@version') whose step this contact performed",
     )
     note: str | None = None
 

@@ -142,12 +142,13 @@ class InstalmentPlan(FrozenModel):
         description="How often instalments fall due: Nd, Nw or Nm (calendar months)",
     )
     total: PositiveAmount | None = Field(
-        None,
+        default=None,
         description="What the plan settles; default: the invoices' unpaid principal the day "
         "before it was agreed",
     )
     grace: ForwardDuration | None = Field(
-        None, description="How late an instalment may be paid; default: the contract's grace"
+        default=None,
+        description="How late an instalment may be paid; default: the contract's grace",
     )
 
     @model_validator(mode="after")

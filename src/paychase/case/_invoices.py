@@ -37,30 +37,35 @@ class CreditNote(FrozenModel):
 
     date: CaseDate
     amount: PositiveAmount
-    ref: str | None = Field(None, description="The credit note's number")
+    ref: str | None = Field(default=None, description="The credit note's number")
 
 
 class Invoice(FrozenModel):
     """A bill sent to a client under a contract."""
 
     id: Identifier
-    number: str | None = Field(None, description="The number printed on the invoice")
+    number: str | None = Field(default=None, description="The number printed on the invoice")
     contract: str
     issued: CaseDate
-    due: CaseDate | None = Field(None, description="Defaults to issued + the contract's terms")
+    due: CaseDate | None = Field(
+        default=None, description="Defaults to issued + the contract's terms"
+    )
     total: NonNegativeAmount
     currency: CurrencyCode
     payments: tuple[Payment, ...] = ()
     credit_notes: tuple[CreditNote, ...] = Field(
-        (), description="Corrections that lower what the invoice bills"
+        default=(), description="Corrections that lower what the invoice bills"
     )
     status: Literal["open", "disputed", "written_off", "cancelled"] = "open"
     kind: Literal["invoice", "deposit", "materials", "milestone", "kill_fee"] = Field(
-        "invoice", description="What the invoice bills: work, a prepayment, a stage or a kill fee"
+        default="invoice",
+        description="What the invoice bills: work, a prepayment, a stage or a kill fee",
     )
-    milestone: str | None = Field(None, description="The contract milestone a stage bill is for")
+    milestone: str | None = Field(
+        default=None, description="The contract milestone a stage bill is for"
+    )
     policy: PolicyVersion | None = Field(
-        None,
+        default=None,
         description="Migrate the invoice to this policy version ('name@version'); without it "
         "an invoice stays on the version it entered dunning under",
     )

@@ -25,13 +25,13 @@ __all__ = ["BankAccount", "Client", "Contacts", "Sender"]
 class Contacts(FrozenModel):
     """Where a client can be reached; a channel without an address here is never used."""
 
-    email: ContactString = Field(None, description="E-mail address")
-    phone: ContactString = Field(None, description="Phone number for calls")
-    sms: ContactString = Field(None, description="Mobile number for text messages")
-    postal: ContactString = Field(None, description="Postal address for letters")
-    messenger: ContactString = Field(None, description="Messenger handle")
-    linkedin: ContactString = Field(None, description="LinkedIn profile")
-    fax: ContactString = Field(None, description="Fax number")
+    email: ContactString = Field(default=None, description="E-mail address")
+    phone: ContactString = Field(default=None, description="Phone number for calls")
+    sms: ContactString = Field(default=None, description="Mobile number for text messages")
+    postal: ContactString = Field(default=None, description="Postal address for letters")
+    messenger: ContactString = Field(default=None, description="Messenger handle")
+    linkedin: ContactString = Field(default=None, description="LinkedIn profile")
+    fax: ContactString = Field(default=None, description="Fax number")
 
     def address_for(self, channel: Channel) -> str | None:
         """The address a channel would use (letters go to the postal address)."""
@@ -60,14 +60,16 @@ class Client(FrozenModel):
     id: Identifier
     name: SingleLine = Field(description="Name as addressed in messages and letters")
     kind: Literal["business", "consumer"] = Field(
-        "business", description="Business clients may owe statutory interest and compensation"
+        default="business",
+        description="Business clients may owe statutory interest and compensation",
     )
     country: CountryCode = Field(description="ISO 3166-1 alpha-2; picks the holiday calendar")
     subdivision: str | None = Field(
-        None, description="Region whose holidays apply, as the holidays package names it (DE: BY)"
+        default=None,
+        description="Region whose holidays apply, as the holidays package names it (DE: BY)",
     )
     locale: Annotated[str, AfterValidator(_locale)] = Field(
-        "en", description="Language and formats of messages, e.g. pl_PL"
+        default="en", description="Language and formats of messages, e.g. pl_PL"
     )
     timezone: Annotated[str, AfterValidator(_timezone)] = Field(
         description="IANA time zone; bare dates and send times are local to it"
@@ -85,9 +87,9 @@ class BankAccount(FrozenModel):
     """Where the client should pay: printed on every message that asks for money."""
 
     account: SingleLine = Field(description="IBAN or domestic account number")
-    bank: SingleLine | None = Field(None, description="The bank's name")
-    bic: SingleLine | None = Field(None, description="BIC / SWIFT code")
-    holder: SingleLine | None = Field(None, description="Account holder, if not the sender")
+    bank: SingleLine | None = Field(default=None, description="The bank's name")
+    bic: SingleLine | None = Field(default=None, description="BIC / SWIFT code")
+    holder: SingleLine | None = Field(default=None, description="Account holder, if not the sender")
 
 
 class Sender(FrozenModel):
@@ -98,16 +100,18 @@ class Sender(FrozenModel):
     """
 
     name: SingleLine = Field(description="Business or trading name, as on the invoices")
-    signatory: SingleLine | None = Field(None, description="The person who signs, e.g. Anna Nowak")
-    address: SingleLine | None = Field(None, description="Postal address, on one line")
-    email: SingleLine | None = Field(None, description="Reply-to e-mail address")
-    phone: SingleLine | None = Field(None, description="Phone number clients may call")
+    signatory: SingleLine | None = Field(
+        default=None, description="The person who signs, e.g. Anna Nowak"
+    )
+    address: SingleLine | None = Field(default=None, description="Postal address, on one line")
+    email: SingleLine | None = Field(default=None, description="Reply-to e-mail address")
+    phone: SingleLine | None = Field(default=None, description="Phone number clients may call")
     website: SingleLine | None = None
-    tax_id: SingleLine | None = Field(None, description="VAT / tax identification number")
+    tax_id: SingleLine | None = Field(default=None, description="VAT / tax identification number")
     registration: SingleLine | None = Field(
-        None, description="Company register entry, e.g. KRS 0000123456 or HRB 12345"
+        default=None, description="Company register entry, e.g. KRS 0000123456 or HRB 12345"
     )
     bank_account: BankAccount | None = None
     locale: Annotated[str, AfterValidator(_locale)] = Field(
-        "en", description="Language of tasks for the sender (reviews, fee bookings)"
+        default="en", description="Language of tasks for the sender (reviews, fee bookings)"
     )

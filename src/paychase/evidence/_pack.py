@@ -83,7 +83,9 @@ class SentMessage(FrozenModel):
     recipients: tuple[Recipient, ...] = ()
     subject: str
     text: str = Field(description="The plain-text body: the e-mail, the SMS, the call script")
-    notes: tuple[str, ...] = Field((), description="The renderer's notes, e.g. a missing file")
+    notes: tuple[str, ...] = Field(
+        default=(), description="The renderer's notes, e.g. a missing file"
+    )
 
 
 class TimelineEntry(FrozenModel):
@@ -92,15 +94,17 @@ class TimelineEntry(FrozenModel):
     kind: TimelineKind
     day: date = Field(description="The client's local date")
     at: AwareDatetime | None = Field(
-        None, description="The client's local time of a contact; dated records have none"
+        default=None, description="The client's local time of a contact; dated records have none"
     )
-    invoices: tuple[str, ...] = Field((), description="The invoices concerned (ids)")
-    amount: Amount | None = Field(None, description="Invoiced (issued, due) or received")
+    invoices: tuple[str, ...] = Field(default=(), description="The invoices concerned (ids)")
+    amount: Amount | None = Field(default=None, description="Invoiced (issued, due) or received")
     currency: str | None = None
-    reference: str | None = Field(None, description="The payment's reference")
-    contact: ContactEvent | None = Field(None, description="The contact as it was recorded")
-    message: SentMessage | None = Field(None, description="An outbound contact's text")
-    notes: tuple[str, ...] = Field((), description="What a reader should know about the entry")
+    reference: str | None = Field(default=None, description="The payment's reference")
+    contact: ContactEvent | None = Field(default=None, description="The contact as it was recorded")
+    message: SentMessage | None = Field(default=None, description="An outbound contact's text")
+    notes: tuple[str, ...] = Field(
+        default=(), description="What a reader should know about the entry"
+    )
 
 
 class EvidencePack(FrozenModel):

@@ -42,7 +42,9 @@ HeaderText = Annotated[str, AfterValidator(_one_line)]
 class Recipient(FrozenModel):
     """Who a message goes to: an e-mail address, a phone number or a postal address."""
 
-    name: HeaderText | None = Field(None, description="Display name, e.g. the client's name")
+    name: HeaderText | None = Field(
+        default=None, description="Display name, e.g. the client's name"
+    )
     address: HeaderText = Field(min_length=1, description="Where the channel delivers")
 
 
@@ -76,7 +78,8 @@ class Message(FrozenModel):
     attachments: tuple[Attachment, ...] = ()
     headers: tuple[tuple[Annotated[str, AfterValidator(_header_name)], HeaderText], ...] = ()
     notes: tuple[str, ...] = Field(
-        (), description="What a person should know before sending, e.g. a missing attachment"
+        default=(),
+        description="What a person should know before sending, e.g. a missing attachment",
     )
 
     def header(self, name: str) -> str | None:
@@ -109,8 +112,12 @@ class Receipt(FrozenModel):
     """What a channel says became of one message."""
 
     status: DeliveryStatus
-    provider_id: str | None = Field(None, description="The provider's id: SMTP queue id, file")
-    error: str | None = Field(None, description="Why it failed or bounced, as the provider said")
+    provider_id: str | None = Field(
+        default=None, description="The provider's id: SMTP queue id, file"
+    )
+    error: str | None = Field(
+        default=None, description="Why it failed or bounced, as the provider said"
+    )
     transient: bool = Field(
-        False, description="A failure that may pass (server down, 4xx): try again later"
+        default=False, description="A failure that may pass (server down, 4xx): try again later"
     )

@@ -25,10 +25,10 @@ class Amounts(FrozenModel):
     total: Amount = Field(description="principal + late_fee + interest + compensation")
     currency: str
     discount: Amount | None = Field(
-        None, description="Early-payment discount on offer at the action's date, if any"
+        default=None, description="Early-payment discount on offer at the action's date, if any"
     )
-    discounted_total: Amount | None = Field(None, description="total - discount")
-    discount_until: date | None = Field(None, description="Last day the discount holds")
+    discounted_total: Amount | None = Field(default=None, description="total - discount")
+    discount_until: date | None = Field(default=None, description="Last day the discount holds")
 
 
 ChargeKind = Literal["late_fee", "interest", "compensation", "kill_fee"]
@@ -42,9 +42,11 @@ class ChargeLine(FrozenModel):
     to: date = Field(description="Last day (inclusive)")
     days: int = Field(description="Days counted (0 for a one-off sum)")
     base: Amount = Field(description="The amount the line is computed on")
-    rate: Amount | None = Field(None, description="Rate in percent (per year, month or day)")
+    rate: Amount | None = Field(
+        default=None, description="Rate in percent (per year, month or day)"
+    )
     amount: Amount = Field(description="The line's amount, before rounding")
-    source: str | None = Field(None, description="Where the rate comes from")
+    source: str | None = Field(default=None, description="Where the rate comes from")
 
 
 class Charge(FrozenModel):

@@ -49,24 +49,32 @@ class Action(FrozenModel):
     kind: ActionKind
     client: str
     invoices: tuple[str, ...] = Field(description="Every invoice the action covers")
-    step: str | None = Field(None, description="The policy step, if the action comes from one")
+    step: str | None = Field(
+        default=None, description="The policy step, if the action comes from one"
+    )
     tone: Tone | None = None
     channel: Channel
     at: AwareDatetime = Field(description="When, with the client's local UTC offset")
-    template: str | None = Field(None, description="Message template name")
+    template: str | None = Field(default=None, description="Message template name")
     amounts: Amounts | None = None
-    deadline: date | None = Field(None, description="The payment deadline the message states")
-    effects: tuple[Effect, ...] = Field((), description="Side effects the host must perform")
+    deadline: date | None = Field(
+        default=None, description="The payment deadline the message states"
+    )
+    effects: tuple[Effect, ...] = Field(
+        default=(), description="Side effects the host must perform"
+    )
     attach_invoice: bool = False
     charges: tuple[Charge, ...] = Field(
-        (), description="apply_fee and pause_work: each charge with its computation"
+        default=(), description="apply_fee and pause_work: each charge with its computation"
     )
-    chase: str | None = Field(None, description="The chase (not about money) the action is for")
+    chase: str | None = Field(
+        default=None, description="The chase (not about money) the action is for"
+    )
     instalment: InstalmentDue | None = Field(
-        None, description="For an instalment reminder: the instalment it is about"
+        default=None, description="For an instalment reminder: the instalment it is about"
     )
     policy: str | None = Field(
-        None, description="The policy version ('name@version') of the ladder step"
+        default=None, description="The policy version ('name@version') of the ladder step"
     )
     reason: str = Field(min_length=1, description="Why, naming the rule and dates behind it")
 
@@ -79,10 +87,12 @@ class InvoiceState(FrozenModel):
     state: InvoiceStatus
     due: date
     days_overdue: int = Field(ge=0)
-    step: str | None = Field(None, description="The last ladder step performed")
+    step: str | None = Field(default=None, description="The last ladder step performed")
     balance: Amount = Field(description="Unpaid principal, disputed part included")
     currency: str
-    next_review: date | None = Field(None, description="Local date of the next planned action")
+    next_review: date | None = Field(
+        default=None, description="Local date of the next planned action"
+    )
 
 
 ChaseStatus = Literal["waiting", "answered", "ended", "closed"]
@@ -97,8 +107,10 @@ class ChaseState(FrozenModel):
     client: str
     kind: Literal["prospect", "project"]
     state: ChaseStatus
-    step: str | None = Field(None, description="The last step performed")
-    next_review: date | None = Field(None, description="Local date of the next planned action")
+    step: str | None = Field(default=None, description="The last step performed")
+    next_review: date | None = Field(
+        default=None, description="Local date of the next planned action"
+    )
 
 
 class Plan(FrozenModel):
@@ -109,7 +121,7 @@ class Plan(FrozenModel):
     actions: tuple[Action, ...]
     invoices: tuple[InvoiceState, ...]
     chases: tuple[ChaseState, ...] | None = Field(
-        None, description="Chases that are not about money, when the case has any"
+        default=None, description="Chases that are not about money, when the case has any"
     )
 
     def to_json(self, *, indent: int | None = 2) -> str:

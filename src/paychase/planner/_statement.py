@@ -78,7 +78,7 @@ class Statement(FrozenModel):
     totals: tuple[StatementTotal, ...]
     charges: tuple[Charge, ...] = Field(description="Each fee and interest with its computation")
     problems: tuple[str, ...] = Field(
-        (), description="What a person must look at: missing rates, exchange rates"
+        default=(), description="What a person must look at: missing rates, exchange rates"
     )
 
     def to_json(self, *, indent: int | None = 2) -> str:

@@ -123,21 +123,24 @@ class Step(FrozenModel):
         "previous (when the previous step was performed), last_contact, deadline (the "
         "payment deadline stated by an earlier step)",
     )
-    offset: Duration = Field(Duration(0, "d"), description="e.g. -3d, +7d, 5bd, +1w@TU")
+    offset: Duration = Field(default=Duration(0, "d"), description="e.g. -3d, +7d, 5bd, +1w@TU")
     action: StepAction
     channels: tuple[Channel, ...] = Field(
-        (), description="Tried in order; empty: the client's preferred channel, then the rest"
+        default=(),
+        description="Tried in order; empty: the client's preferred channel, then the rest",
     )
     tone: Tone = "friendly"
     requires: tuple[Annotated[str, AfterValidator(_requirement)], ...] = Field(
-        (), description="Conditions; a step whose condition fails is skipped"
+        default=(), description="Conditions; a step whose condition fails is skipped"
     )
-    effects: tuple[Effect, ...] = Field((), description="Side effects the host must perform")
+    effects: tuple[Effect, ...] = Field(
+        default=(), description="Side effects the host must perform"
+    )
     deadline: ForwardDuration | None = Field(
-        None, description="A payment deadline the message states, counted from its sending"
+        default=None, description="A payment deadline the message states, counted from its sending"
     )
     attach_invoice: bool = False
-    template: str | None = Field(None, description="Defaults to '<policy>/<step id>'")
+    template: str | None = Field(default=None, description="Defaults to '<policy>/<step id>'")
 
     @property
     def is_contact(self) -> bool:
@@ -314,43 +317,46 @@ class Policy(InputModel):
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     version: int = Field(
-        1,
+        default=1,
         ge=1,
         description="The policy's version: an invoice stays on the version it entered "
         "dunning under, so a changed ladder applies to invoices that enter dunning later",
     )
     purpose: Purpose = Field(
-        "payment",
+        default="payment",
         description="What the ladder chases: payment (money owed), prospect (a prospect silent "
         "after our proposal or quote) or project (a client silent in the middle of a "
         "project). Only a payment ladder counts from 'due', charges fees, suspends or "
         "escalates; only a project (or payment) ladder pauses work",
     )
     min_gap: ForwardDuration = Field(
-        Duration(3, "d"), description="Never two outbound contacts to one client closer than this"
+        default=Duration(3, "d"),
+        description="Never two outbound contacts to one client closer than this",
     )
-    send_at: LocalTime = Field(time(10), description="Local time messages go out")
-    call_at: LocalTime = Field(time(12), description="Local time calls are made")
+    send_at: LocalTime = Field(default=time(10), description="Local time messages go out")
+    call_at: LocalTime = Field(default=time(12), description="Local time calls are made")
     quiet_hours: tuple[LocalTime, LocalTime] | None = Field(
-        None, description="[start, end) local time with no contact; may span midnight"
+        default=None, description="[start, end) local time with no contact; may span midnight"
     )
     business_days_only: bool = True
     reply_pause: ForwardDuration = Field(
-        Duration(5, "bd"), description="After a client's reply, wait this long before escalating"
+        default=Duration(5, "bd"),
+        description="After a client's reply, wait this long before escalating",
     )
-    max_attempts_per_step: int = Field(2, ge=1, le=10)
+    max_attempts_per_step: int = Field(default=2, ge=1, le=10)
     resume_at: str | None = Field(
-        None,
+        default=None,
         description="The id of the step the ladder resumes at after a broken promise or a "
         "broken instalment plan; default: the first firm, final or legal step",
     )
     max_promise_hold: ForwardDuration = Field(
-        Duration(30, "d"),
+        default=Duration(30, "d"),
         description="A promise to pay later than this after it was made is not granted "
         "automatically: a person reviews it",
     )
     instalment_reminder: ForwardDuration = Field(
-        Duration(3, "d"), description="How long before each instalment falls due its reminder goes"
+        default=Duration(3, "d"),
+        description="How long before each instalment falls due its reminder goes",
     )
     steps: tuple[Step, ...] = Field(min_length=1)
 

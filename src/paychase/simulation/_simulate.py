@@ -240,43 +240,45 @@ class Behaviour(InputModel):
         "dispute)"
     )
     invoice: str | None = Field(
-        None,
+        default=None,
         description="The invoice concerned; by default every open invoice of the client "
         "(resolve_dispute: every invoice with an open dispute)",
     )
     amount: Annotated[Amount, AfterValidator(_positive)] | None = Field(
-        None,
+        default=None,
         description="pay_in_part: the sum paid; promise / dispute: the sum (default: all); "
         "agree_plan: the plan's total (default: what the invoices owe); resolve_dispute "
         "'credited': the credit note (default: the amount the dispute named)",
     )
     date: MoveDay | None = Field(
-        None, description="promise: the promised date, or a duration from the promise ('+7d')"
+        default=None,
+        description="promise: the promised date, or a duration from the promise ('+7d')",
     )
     channel: Channel | None = Field(
-        None,
+        default=None,
         description="bounce: the channel that starts bouncing (default email); reply: how the "
         "client replies (default email; 'phone': the client answers our next call)",
     )
-    reason: str | None = Field(None, description="dispute: what the client contests")
+    reason: str | None = Field(default=None, description="dispute: what the client contests")
     chase: str | None = Field(
-        None,
+        default=None,
         description="reply: the chase (not about money) the client answers; the reply then "
         "names no invoice and pauses no dunning",
     )
     instalments: int | None = Field(
-        None, ge=1, le=360, description="agree_plan: how many instalments"
+        default=None, ge=1, le=360, description="agree_plan: how many instalments"
     )
     first: MoveDay | None = Field(
-        None,
+        default=None,
         description="agree_plan: when the first instalment falls due: a date, or a duration "
         "from the agreement ('+14d')",
     )
     every: Frequency | None = Field(
-        None, description="agree_plan: how often instalments fall due: Nd, Nw or Nm (default 1m)"
+        default=None,
+        description="agree_plan: how often instalments fall due: Nd, Nw or Nm (default 1m)",
     )
     resolution: Resolution | None = Field(
-        None,
+        default=None,
         description="resolve_dispute: credited (we issue a credit note), withdrawn (the client "
         "withdrew it) or rejected (we rejected it)",
     )
@@ -401,28 +403,29 @@ class SimulationEntry(FrozenModel):
     invoices: tuple[str, ...] = Field(
         description="The invoices it concerns; empty: the client, or the chase"
     )
-    chase: str | None = Field(None, description="The chase (not about money) it belongs to")
+    chase: str | None = Field(default=None, description="The chase (not about money) it belongs to")
     what: ActionKind | Move = Field(
         description="The action's kind, or the scripted move (resolve_dispute is ours)"
     )
-    step: str | None = Field(None, description="The policy step of the action, if any")
+    step: str | None = Field(default=None, description="The policy step of the action, if any")
     channel: Channel | None = None
-    key: str | None = Field(None, description="The action's idempotency key")
+    key: str | None = Field(default=None, description="The action's idempotency key")
     outcome: str | None = Field(
-        None, description="What the recorded contact came to: delivered, bounced, no_answer…"
+        default=None,
+        description="What the recorded contact came to: delivered, bounced, no_answer…",
     )
     deadline: date | None = Field(
-        None, description="The deadline the message stated: to pay, or (a chase) to reply"
+        default=None, description="The deadline the message stated: to pay, or (a chase) to reply"
     )
     reason: str = Field(description="The planner's reason, or what the move did")
     amount: Amount | None = Field(
-        None,
+        default=None,
         description="The action's amounts.total; for a move, the sum the client paid or named, "
         "the instalment plan's total or the credit note",
     )
     currency: str | None = None
     subject: str | None = Field(
-        None, description="The rendered subject of a message or call (cases with a sender)"
+        default=None, description="The rendered subject of a message or call (cases with a sender)"
     )
 
 
@@ -433,12 +436,12 @@ class Timeline(FrozenModel):
     until: AwareDatetime
     policy: str
     cadence: timedelta | None = Field(
-        None, description="The tick of a cron-like run; None: event-driven"
+        default=None, description="The tick of a cron-like run; None: event-driven"
     )
     entries: tuple[SimulationEntry, ...]
     invoices: tuple[InvoiceState, ...] = Field(description="Each invoice's state at `until`")
     chases: tuple[ChaseState, ...] | None = Field(
-        None, description="Each chase's state at `until`, when the case has chases"
+        default=None, description="Each chase's state at `until`, when the case has chases"
     )
 
     @property

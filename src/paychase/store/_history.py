@@ -47,14 +47,14 @@ class Attempt(FrozenModel):
     runner: str = Field(description="Who claimed it: host name and process id")
     claimed_at: AwareDatetime
     updated_at: AwareDatetime
-    tries: int = Field(0, ge=0, description="How many times the channel was called")
+    tries: int = Field(default=0, ge=0, description="How many times the channel was called")
     receipt: Receipt | None = None
-    error: str | None = Field(None, description="The last error, or why it is uncertain")
+    error: str | None = Field(default=None, description="The last error, or why it is uncertain")
     message: Message | None = Field(
-        None, description="The message as sent (or the task's call script or letter)"
+        default=None, description="The message as sent (or the task's call script or letter)"
     )
     event: ContactEvent | None = Field(
-        None, description="The history event the attempt records once it is settled"
+        default=None, description="The history event the attempt records once it is settled"
     )
 
 
