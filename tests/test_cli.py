@@ -304,21 +304,30 @@ def test_the_case_schema_forbids_unknown_fields(capsys: pytest.CaptureFixture[st
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exited:
-        main(["--version"])
-    assert exited.value.code == 0
+    assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"paychase {__version__}"
 
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["plan"], ["plan", "a.json", "--format", "xml"], ["schema", "invoice"], ["unknown"]],
+    [["plan"], ["plan", "a.json", "--format", "xml"], ["schema", "invoice"], ["unknown"]],
 )
-def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
-    with pytest.raises(SystemExit) as exited:
-        main(argv)
-    assert exited.value.code == 2
-    assert "usage: paychase" in capsys.readouterr().err
+def test_usage_errors_exit_2_on_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("paychase: error: ")
+    assert len(err.splitlines()) == 1
+    assert "--help" in err
+
+
+def test_no_command_prints_the_commands_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "Usage: paychase" in err
+    assert "plan" in err
 
 
 # -- as a separate process ---------------------------------------------------------------------

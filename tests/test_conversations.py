@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from paychase import Action, Case, Plan, builtin_policy, plan
-from paychase.cli._main import render_table
+from paychase.cli._plan import render_table
 from paychase.errors import CurrencyMismatchError, InvalidCaseError, PolicyError
 
 WARSAW = ZoneInfo("Europe/Warsaw")

@@ -49,7 +49,7 @@ def _public_names(module: types.ModuleType) -> set[str]:
         for name, value in vars(module).items()
         if not name.startswith("_")
         and not isinstance(value, types.ModuleType)
-        and name != "annotations"  # `from __future__ import annotations`
+        and name not in ("annotations", "TYPE_CHECKING")  # `from __future__ import annotations`
         and (is_package or getattr(value, "__module__", module.__name__) == module.__name__)
     }
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from paychase.cli._main import main
+from paychase.cli import main
 
 sys.exit(main())

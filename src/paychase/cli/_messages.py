@@ -9,14 +9,16 @@ every language and reports missing, failing or hard-coded texts (exit 1 when the
 
 from __future__ import annotations
 
-import argparse
 import html
 import re
 from datetime import datetime
 from pathlib import Path
 
-from paychase._files import load_case, parse_moment, write_text_atomically
+import click
+
+from paychase._files import load_case, write_text_atomically
 from paychase.case._case import Case
+from paychase.cli._options import case_argument, format_option, now_option, template_options
 from paychase.delivery._runner import case_with_history, merged_history
 from paychase.errors import InvalidCaseError
 from paychase.evidence._pack import evidence_html, evidence_pack, write_evidence
@@ -29,80 +31,59 @@ from paychase.planner._outputs import Action
 from paychase.planner._plan import plan
 from paychase.store._sqlite import SqliteStore
 
-__all__ = ["add_message_commands", "message_text"]
+__all__ = [
+    "evidence_command",
+    "message_text",
+    "preview_command",
+    "render_command",
+    "templates_group",
+]
 
 
-def add_message_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-) -> None:
-    """Add render, preview, templates and evidence to the ``paychase`` command line."""
-    render = commands.add_parser("render", help="print one planned action as a message")
-    _case_arguments(render)
-    render.add_argument("--action", required=True, metavar="KEY", help="the action's key")
-    render.add_argument("--locale", help="render in this locale instead of the reader's")
-    render.add_argument("--format", choices=("text", "html", "json"), default="text")
-    render.set_defaults(run=_run_render)
-
-    preview = commands.add_parser("preview", help="render every planned action")
-    _case_arguments(preview)
-    preview.add_argument("--out", metavar="DIR", help="write HTML pages and an index here")
-    preview.set_defaults(run=_run_preview)
-
-    templates = commands.add_parser("templates", help="work with message templates")
-    template_commands = templates.add_subparsers(required=True, metavar="COMMAND")
-    check = template_commands.add_parser(
-        "check", help="render every built-in step in every language and report problems"
+def _renderer(templates: str | None, invoices: str | None) -> Renderer:
+    return Renderer(
+        templates=[TemplateDirectory(templates)] if templates else [],
+        documents=InvoiceFolder(invoices) if invoices else None,
     )
-    check.add_argument("--dir", metavar="HOST_TEMPLATES", help="your templates, checked too")
-    check.set_defaults(run=_run_check)
-
-    evidence = commands.add_parser("evidence", help="write a client's evidence pack")
-    evidence.add_argument("case", metavar="CASE", help="case file (.json, or .yaml)")
-    evidence.add_argument("--client", required=True, metavar="ID", help="the client's id")
-    evidence.add_argument("--now", metavar="ISO-DATETIME", help="overrides the case's 'now'")
-    evidence.add_argument("--out", metavar="DIR", default=".", help="where to write (default .)")
-    evidence.add_argument(
-        "--db", metavar="FILE", help="history store: its contacts and the messages as sent"
-    )
-    evidence.set_defaults(run=_run_evidence)
 
 
-def _case_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("case", metavar="CASE", help="case file (.json, or .yaml with PyYAML)")
-    parser.add_argument("--now", metavar="ISO-DATETIME", help="overrides the case's 'now'")
-    parser.add_argument("--templates", metavar="DIR", help="your templates, before built-ins")
-    parser.add_argument("--invoices", metavar="DIR", help="invoice documents to attach")
+def _planned(case_file: str, now: datetime | None) -> tuple[Case, list[Action]]:
+    case = load_case(case_file)
+    return case, list(plan(case, now=now).actions)
 
 
-def _renderer(args: argparse.Namespace) -> Renderer:
-    templates = [TemplateDirectory(args.templates)] if args.templates else []
-    documents = InvoiceFolder(args.invoices) if args.invoices else None
-    return Renderer(templates=templates, documents=documents)
-
-
-def _planned(args: argparse.Namespace) -> tuple[Case, list[Action]]:
-    case = load_case(args.case)
-    moment = parse_moment(args.now) if args.now else None
-    return case, list(plan(case, now=moment).actions)
-
-
-def _run_render(args: argparse.Namespace) -> int:
-    case, actions = _planned(args)
-    action = next((a for a in actions if a.key == args.action), None)
+@click.command("render")
+@case_argument
+@now_option("overrides the case's 'now'")
+@template_options
+@click.option("--action", "key", required=True, metavar="KEY", help="the action's key")
+@click.option("--locale", help="render in this locale instead of the reader's")
+@format_option("text", "html", "json")
+def render_command(
+    *,
+    case: str,
+    now: datetime | None,
+    templates: str | None,
+    invoices: str | None,
+    key: str,
+    locale: str | None,
+    output_format: str,
+) -> int:
+    """Print one planned action as a message."""
+    loaded, actions = _planned(case, now)
+    action = next((a for a in actions if a.key == key), None)
     if action is None:
         known = ", ".join(a.key for a in actions) or "none"
         raise InvalidCaseError(
-            f"no planned action has this key (planned: {known})",
-            field="--action",
-            value=args.action,
+            f"no planned action has this key (planned: {known})", field="--action", value=key
         )
-    message = _renderer(args).render(case, action, locale=args.locale)
-    if args.format == "json":
-        print(message.to_json())
-    elif args.format == "html":
-        print(message.html, end="")
+    message = _renderer(templates, invoices).render(loaded, action, locale=locale)
+    if output_format == "json":
+        click.echo(message.to_json())
+    elif output_format == "html":
+        click.echo(message.html, nl=False)
     else:
-        print(message_text(message), end="")
+        click.echo(message_text(message), nl=False)
     return 0
 
 
@@ -119,24 +100,32 @@ def message_text(message: Message) -> str:
     return "\n".join(lines) + "\n\n" + message.text
 
 
-def _run_preview(args: argparse.Namespace) -> int:
-    case, actions = _planned(args)
-    renderer = _renderer(args)
-    messages = [(action, renderer.render(case, action)) for action in actions]
-    if not args.out:
+@click.command("preview")
+@case_argument
+@now_option("overrides the case's 'now'")
+@template_options
+@click.option("--out", metavar="DIR", help="write HTML pages and an index here")
+def preview_command(
+    *, case: str, now: datetime | None, templates: str | None, invoices: str | None, out: str | None
+) -> int:
+    """Render every planned action."""
+    loaded, actions = _planned(case, now)
+    renderer = _renderer(templates, invoices)
+    messages = [(action, renderer.render(loaded, action)) for action in actions]
+    if not out:
         for action, message in messages:
-            print(f"== {action.at.isoformat()} {action.key}")
-            print(message_text(message))
+            click.echo(f"== {action.at.isoformat()} {action.key}")
+            click.echo(message_text(message))
         return 0
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
     rows = []
     for number, (action, message) in enumerate(messages, start=1):
         name = f"{number:03d}-{_slug(action.key)}.html"
-        write_text_atomically(out / name, message.html)
+        write_text_atomically(folder / name, message.html)
         rows.append(_index_row(action, message, name))
-    write_text_atomically(out / "index.html", _index(case, rows))
-    print(f"{len(messages)} messages written to {out / 'index.html'}")
+    write_text_atomically(folder / "index.html", _index(loaded, rows))
+    click.echo(f"{len(messages)} messages written to {folder / 'index.html'}")
     return 0
 
 
@@ -173,29 +162,42 @@ def _index(case: Case, rows: list[str]) -> str:
     )
 
 
-def _run_check(args: argparse.Namespace) -> int:
-    directory = TemplateDirectory(args.dir) if args.dir else None
-    problems = check_templates(host_directory=directory)
+@click.group("templates")
+def templates_group() -> None:
+    """Work with message templates."""
+
+
+@templates_group.command("check")
+@click.option("--dir", "directory", metavar="HOST_TEMPLATES", help="your templates, checked too")
+def check_command(directory: str | None) -> int:
+    """Render every built-in step in every language and report problems."""
+    problems = check_templates(host_directory=TemplateDirectory(directory) if directory else None)
     for problem in problems:
-        print(problem)
+        click.echo(str(problem))
     if problems:
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")
         return 1
-    print("all templates render in every language and state no contract term themselves")
+    click.echo("all templates render in every language and state no contract term themselves")
     return 0
 
 
-def _run_evidence(args: argparse.Namespace) -> int:
-    case = load_case(args.case)
-    moment: datetime | None = parse_moment(args.now) if args.now else None
+@click.command("evidence")
+@case_argument
+@click.option("--client", required=True, metavar="ID", help="the client's id")
+@now_option("overrides the case's 'now'")
+@click.option("--out", metavar="DIR", default=".", show_default=True, help="where to write")
+@click.option("--db", metavar="FILE", help="history store: its contacts and the messages as sent")
+def evidence_command(case: str, client: str, now: datetime | None, out: str, db: str | None) -> int:
+    """Write a client's evidence pack."""
+    loaded = load_case(case)
     sent: dict[str, Message] = {}
-    if args.db:
-        with SqliteStore(Path(args.db)) as store:
-            history = merged_history(store.events(), case.history)
+    if db:
+        with SqliteStore(Path(db)) as store:
+            history = merged_history(store.events(), loaded.history)
             sent = {a.key: a.message for a in store.attempts() if a.message is not None}
-        case = case_with_history(case, history)
+        loaded = case_with_history(loaded, history)
     renderer = Renderer()
-    pack = evidence_pack(case, args.client, now=moment, renderer=renderer, sent=sent)
-    for path in write_evidence(pack, evidence_html(pack, renderer), Path(args.out)):
-        print(path)
+    pack = evidence_pack(loaded, client, now=now, renderer=renderer, sent=sent)
+    for path in write_evidence(pack, evidence_html(pack, renderer), Path(out)):
+        click.echo(str(path))
     return 0

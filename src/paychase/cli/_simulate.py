@@ -11,23 +11,24 @@ json`` prints the timeline as JSON and ``--chart FILE.svg|.png`` draws it.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Final
 
+import click
+
 from paychase._files import load_case, parse_moment
 from paychase.calendar._durations import Duration
 from paychase.case._case import Case, planning_moment
+from paychase.cli._options import case_argument, now_option
 from paychase.errors import InvalidCaseError
 from paychase.policy._builtin import BUILTIN_POLICIES
 from paychase.simulation._simulate import Timeline, load_script, simulate, timeline_chart
 
-__all__ = ["add_simulate_command", "parse_cadence", "parse_until"]
+__all__ = ["parse_cadence", "parse_until", "simulate_command"]
 
 _CADENCE: Final = re.compile(r"^(\d{1,6})(m|min|h|d|w)$")
 _UNITS: Final = {
@@ -40,59 +41,62 @@ _UNITS: Final = {
 _END_OF_DAY: Final = time(23, 59, 59)
 
 
-def add_simulate_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``simulate`` to the ``paychase`` command line."""
-    command = commands.add_parser(
-        "simulate", help="walk a case forward in time and print everything that would happen"
-    )
-    command.add_argument("case", metavar="CASE", help="case file (.json, or .yaml with PyYAML)")
-    command.add_argument(
-        "--until",
-        required=True,
-        metavar="DATE|ISO-DATETIME|+90d",
-        help="the end: a date (its end, UTC), a date-time with offset, or a span from the start",
-    )
-    command.add_argument(
-        "--now", metavar="ISO-DATETIME", help="the start; overrides the case's 'now'"
-    )
-    command.add_argument(
-        "--script",
-        metavar="FILE",
-        help="scripted moves: the client's, and dispute resolutions (.json, or .yaml with PyYAML)",
-    )
-    command.add_argument(
-        "--policy",
-        metavar="NAME|all",
-        choices=(*BUILTIN_POLICIES, "all"),
-        help="what would happen under this built-in policy instead of the case's; 'all': under "
-        "each in turn (invoices already in dunning stay on their version)",
-    )
-    command.add_argument(
-        "--cadence",
-        metavar="15m|1h|1d",
-        help="tick like a cron job at this interval instead of jumping from action to action",
-    )
-    command.add_argument("--format", choices=("text", "json"), default="text")
-    command.add_argument("--reasons", action="store_true", help="print each entry's reason")
-    command.add_argument("--chart", metavar="FILE.svg|FILE.png", help="also draw the timeline")
-    command.set_defaults(run=_run_simulate)
-
-
-def _run_simulate(args: argparse.Namespace) -> int:
-    case = load_case(args.case)
-    start = planning_moment(case, parse_moment(args.now) if args.now else None)
-    script = load_script(args.script) if args.script else ()
-    cadence = parse_cadence(args.cadence) if args.cadence else None
-    until = parse_until(args.until, start)
+@click.command("simulate")
+@case_argument
+@click.option(
+    "--until",
+    required=True,
+    metavar="DATE|ISO-DATETIME|+90d",
+    help="the end: a date (its end, UTC), a date-time with offset, or a span from the start",
+)
+@now_option("the start; overrides the case's 'now'")
+@click.option(
+    "--script",
+    metavar="FILE",
+    help="scripted moves: the client's, and dispute resolutions (.json, or .yaml with PyYAML)",
+)
+@click.option(
+    "--policy",
+    metavar="NAME|all",
+    type=click.Choice((*BUILTIN_POLICIES, "all")),
+    help="what would happen under this built-in policy instead of the case's; 'all': under "
+    "each in turn (invoices already in dunning stay on their version)",
+)
+@click.option(
+    "--cadence",
+    metavar="15m|1h|1d",
+    help="tick like a cron job at this interval instead of jumping from action to action",
+)
+@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text")
+@click.option("--reasons", is_flag=True, help="print each entry's reason")
+@click.option("--chart", metavar="FILE.svg|FILE.png", help="also draw the timeline")
+def simulate_command(
+    *,
+    case: str,
+    until: str,
+    now: datetime | None,
+    script: str | None,
+    policy: str | None,
+    cadence: str | None,
+    output_format: str,
+    reasons: bool,
+    chart: str | None,
+) -> int:
+    """Walk a case forward in time and print everything that would happen."""
+    loaded = load_case(case)
+    start = planning_moment(loaded, now)
+    moves = load_script(script) if script else ()
+    tick = parse_cadence(cadence) if cadence else None
+    end = parse_until(until, start)
     timelines = [
-        simulate(variant, until=until, now=start, script=script, cadence=cadence)
-        for variant in _variants(case, args.policy)
+        simulate(variant, until=end, now=start, script=moves, cadence=tick)
+        for variant in _variants(loaded, policy)
     ]
-    _print(timelines, json_format=args.format == "json", reasons=args.reasons)
-    if args.chart:
+    _print(timelines, json_format=output_format == "json", reasons=reasons)
+    if chart:
         for timeline in timelines:
-            written = timeline_chart(timeline, _chart_path(args.chart, timeline, len(timelines)))
-            print(f"chart written to {written}", file=sys.stderr)
+            written = timeline_chart(timeline, _chart_path(chart, timeline, len(timelines)))
+            click.echo(f"chart written to {written}", err=True)
     return 0
 
 
@@ -108,11 +112,11 @@ def _print(timelines: Sequence[Timeline], *, json_format: bool, reasons: bool) -
     """One timeline as text or JSON; several one after another, or as a JSON object by policy."""
     if json_format and len(timelines) > 1:
         by_policy = {t.policy: t.model_dump(mode="json", exclude_none=True) for t in timelines}
-        print(json.dumps(by_policy, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(by_policy, indent=2, ensure_ascii=False))
     elif json_format:
-        print(timelines[0].to_json())
+        click.echo(timelines[0].to_json())
     else:
-        print("\n".join(timeline.text(reasons=reasons) for timeline in timelines), end="")
+        click.echo("\n".join(timeline.text(reasons=reasons) for timeline in timelines), nl=False)
 
 
 def _chart_path(path: str, timeline: Timeline, count: int) -> Path:
