@@ -46,6 +46,7 @@ __all__ = [
     "checked",
     "clients",
     "compensation_granted",
+    "contested_of",
     "contracts",
     "currencies",
     "disputed_of",
@@ -1215,6 +1216,22 @@ def concerns(event: ContactEvent, invoice: Invoice) -> bool:
     """Whether one of the client's events is about the invoice: it names it, or names no
     invoice (the client's whole account) and belongs to no chase."""
     return event.chase is None and (not event.invoices or invoice.id in event.invoices)
+
+
+def contested_of(invoice: Invoice, events: Iterable[ContactEvent], client: Client) -> Decimal:
+    """What the client contests of the invoice, whether or not payments have covered it since:
+    all of it for a disputed invoice, what was unpaid on the local day of a dispute naming no
+    amount ("the whole balance"), else the amounts disputed, never more than was billed."""
+    if invoice.status == "disputed":
+        return invoice.total
+    disputed = Decimal(0)
+    for event in events:
+        if event.kind == "dispute" and concerns(event, invoice):
+            if event.dispute is None or event.dispute.amount is None:
+                raised = local(event.at, client).date()
+                return max(invoice.total - paid_on(invoice, raised), Decimal(0))
+            disputed += event.dispute.amount
+    return min(disputed, invoice.total)
 
 
 def disputed_of(invoice: Invoice, events: Iterable[ContactEvent], day: date) -> Decimal:

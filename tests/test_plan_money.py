@@ -374,3 +374,30 @@ def test_a_balance_below_the_tolerance_is_not_chased(total: str, chased: bool) -
     )
     result = paychase.plan(case, now=_at("2025-06-17T09:00"))
     assert bool(result.actions) is chased
+
+
+def _paid_late_in_greece(dispute_at: str) -> dict[str, Any]:
+    """A 20 000 EUR invoice of a Greek business, due 2025-06-16, paid in full on 2025-06-30
+    (two weeks late: EUR 40 under art. 6 of Directive 2011/7/EU), then a dispute naming
+    neither an invoice nor an amount: the client contests the account."""
+    greek = {**BASE["clients"][0], "country": "GR", "locale": "el_GR", "timezone": "Europe/Athens"}
+    return _case(
+        clients=[greek],
+        contract__currency="EUR",
+        contract__fixed_compensation=True,
+        invoice__currency="EUR",
+        invoice__payments=[{"date": "2025-06-30", "amount": "20000.00"}],
+        history=[{"at": dispute_at, "client": "c1", "direction": "in", "kind": "dispute"}],
+    )
+
+
+def test_a_dispute_after_the_invoice_was_paid_leaves_its_compensation_claimable() -> None:
+    # Nothing of the invoice was unpaid when the client complained: the late payment's
+    # EUR 40 stands.
+    case = _paid_late_in_greece("2025-07-02T10:00:00+03:00")
+    assert statement(case, "c1", now=_at("2025-07-20T12:00")).lines[0].compensation == D("40.00")
+
+
+def test_a_dispute_raised_while_the_invoice_was_unpaid_contests_its_compensation() -> None:
+    case = _paid_late_in_greece("2025-06-20T10:00:00+03:00")
+    assert statement(case, "c1", now=_at("2025-07-20T12:00")).lines[0].compensation == D("0.00")

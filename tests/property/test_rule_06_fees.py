@@ -24,6 +24,7 @@ from tests.strategies import (
     checked,
     clients,
     compensation_granted,
+    contested_of,
     contracts,
     currencies,
     disputed_of,
@@ -216,7 +217,7 @@ def _may_charge_compensation(
     """Granted, and the invoice was not settled (its undisputed part) by its due date."""
     today = local(now, client).date()
     due = due_of(invoice, contract, client)
-    base = invoice.total - disputed_of(invoice, parties.events_of(client.id, now), today)
+    base = invoice.total - contested_of(invoice, parties.events_of(client.id, now), client)
     return (
         compensation_granted(contract, client)
         and base > 0

@@ -173,7 +173,7 @@ def read_facts(
     disputes = [
         e for e in events if e.kind == "dispute" and (resolution is None or e.at > resolution.at)
     ]
-    disputed = _disputed_amount(invoice, disputes)
+    disputed = _disputed_amount(invoice, disputes, clock)
     balance = balance_of(invoice, today, disputed)
     promises = [e for e in events if e.kind == "promise"]
     promised = (
@@ -405,13 +405,21 @@ def _due_by_terms(invoice: Invoice, contract: Contract, clock: ClientClock) -> d
     return contract.payment_terms.shift_date(invoice.issued, clock.calendar)
 
 
-def _disputed_amount(invoice: Invoice, disputes: list[ContactEvent]) -> Decimal:
+def _disputed_amount(
+    invoice: Invoice, disputes: list[ContactEvent], clock: ClientClock
+) -> Decimal:
+    """What the client contests: the amounts its disputes name, or the whole balance.
+
+    A dispute naming no amount contests the balance the invoice had on the local day it was
+    raised: an invoice paid in full before the client complained about the account is not
+    contested, so what its late payment earned (fixed compensation) stays claimable.
+    """
     if invoice.status == "disputed":
         return invoice.billed
     disputed = ZERO
     for event in disputes:
         if event.dispute is None or event.dispute.amount is None:
-            return invoice.billed
+            return balance_of(invoice, clock.local(event.at).date()).owed
         disputed += event.dispute.amount
     return disputed
 
