@@ -405,9 +405,7 @@ def _due_by_terms(invoice: Invoice, contract: Contract, clock: ClientClock) -> d
     return contract.payment_terms.shift_date(invoice.issued, clock.calendar)
 
 
-def _disputed_amount(
-    invoice: Invoice, disputes: list[ContactEvent], clock: ClientClock
-) -> Decimal:
+def _disputed_amount(invoice: Invoice, disputes: list[ContactEvent], clock: ClientClock) -> Decimal:
     """What the client contests: the amounts its disputes name, or the whole balance.
 
     A dispute naming no amount contests the balance the invoice had on the local day it was
