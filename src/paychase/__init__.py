@@ -10,9 +10,10 @@ imperative shell around it has names of its own: `paychase.messages`, `paychase.
 Names load on first use, so ``import paychase`` costs next to nothing and the command line
 starts fast.
 
->>> import paychase
->>> sorted(paychase.BUILTIN_POLICIES)
-['b2b_strict', 'freelancer', 'saas', 'tradesperson']
+Examples:
+    >>> import paychase
+    >>> sorted(paychase.BUILTIN_POLICIES)
+    ['b2b_strict', 'freelancer', 'saas', 'tradesperson']
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ if TYPE_CHECKING:
     )
 
 __version__ = "0.1.0"
+"""The version of this paychase, as released (``major.minor.patch``)."""
 
 __all__ = [
     "BUILTIN_POLICIES",

@@ -35,6 +35,7 @@ class InputModel(FrozenModel):
     """A model a host builds from its own data: invalid input raises a `PaychaseError`."""
 
     error_class: ClassVar[type[PaychaseError]] = InvalidCaseError
+    """The error invalid input raises, naming the field."""
 
     def __init__(self, /, **data: Any) -> None:
         try:

@@ -30,8 +30,9 @@ class PaychaseError(Exception):
         value: the offending value, if there is one worth showing.
         others: further problems found in the same input, each as ``"field: problem"``.
 
-    >>> str(PaychaseError("must not be negative", field="invoices[0].total", value="-5"))
-    "invoices[0].total: must not be negative (got '-5')"
+    Examples:
+        >>> str(PaychaseError("must not be negative", field="invoices[0].total", value="-5"))
+        "invoices[0].total: must not be negative (got '-5')"
     """
 
     def __init__(
@@ -43,10 +44,15 @@ class PaychaseError(Exception):
         others: Sequence[str] = (),
     ) -> None:
         self.problem = problem
+        """What is wrong, in words a host can show to a person."""
         self.field = field
+        """Where it is wrong, as a dotted path; None when the error is about no one field."""
         self.value = None if value is _NO_VALUE else value
+        """The offending value; None when none was given (see `has_value`)."""
         self.has_value = value is not _NO_VALUE
+        """Whether a value was given, so that a given None can be told from no value."""
         self.others = tuple(others)
+        """Further problems found in the same input, each as ``"field: problem"``."""
         super().__init__(self.summary())
 
     def summary(self) -> str:

@@ -1,9 +1,10 @@
 """In-memory stand-ins for paychase's plug-in interfaces, for tests and documentation.
 
->>> from datetime import date
->>> calendar = FixedCalendar(holidays={date(2026, 12, 24)})
->>> calendar.is_business_day(date(2026, 12, 24)), calendar.is_business_day(date(2026, 12, 23))
-(False, True)
+Examples:
+    >>> from datetime import date
+    >>> calendar = FixedCalendar(holidays={date(2026, 12, 24)})
+    >>> calendar.is_business_day(date(2026, 12, 24)), calendar.is_business_day(date(2026, 12, 23))
+    (False, True)
 """
 
 from __future__ import annotations
@@ -47,11 +48,12 @@ def fixed_calendars(
 class MemoryTemplates:
     """A `TemplateLoader` holding texts in a dict keyed by ``(locale, name)``.
 
-    >>> loader = MemoryTemplates({("pl", "freelancer/polite"): "{% extends 'x' %}"})
-    >>> loader.source("freelancer/polite", "pl") is not None
-    True
-    >>> loader.source("freelancer/polite", "en") is None
-    True
+    Examples:
+        >>> loader = MemoryTemplates({("pl", "freelancer/polite"): "{% extends 'x' %}"})
+        >>> loader.source("freelancer/polite", "pl") is not None
+        True
+        >>> loader.source("freelancer/polite", "en") is None
+        True
     """
 
     def __init__(self, templates: Mapping[tuple[str, str], str]) -> None:
@@ -68,9 +70,10 @@ class MemoryChannel:
     Addresses in `bounce` bounce; the first `failures` sends fail transiently (to test
     retries); everything else is delivered.
 
-    >>> channel = MemoryChannel(bounce={"gone@example.com"})
-    >>> channel.sent
-    []
+    Examples:
+        >>> channel = MemoryChannel(bounce={"gone@example.com"})
+        >>> channel.sent
+        []
     """
 
     def __init__(self, *, bounce: Iterable[str] = (), failures: int = 0) -> None:

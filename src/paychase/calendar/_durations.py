@@ -33,10 +33,11 @@ _MAX_BUSINESS_DAY_SEARCH = 3660  # ten years of days: a calendar with no working
 class Duration:
     """A signed span of calendar days, business days, weeks or hours, with an optional weekday.
 
-    >>> Duration.parse("+1w@TU")
-    Duration(count=1, unit='w', weekday=1)
-    >>> str(Duration.parse("-3d"))
-    '-3d'
+    Examples:
+        >>> Duration.parse("+1w@TU")
+        Duration(count=1, unit='w', weekday=1)
+        >>> str(Duration.parse("-3d"))
+        '-3d'
     """
 
     count: int

@@ -28,9 +28,10 @@ _SATURDAY_SUNDAY = frozenset({5, 6})
 class HolidaysCalendar:
     """Business days of one country from the ``holidays`` package: not a weekend, not a holiday.
 
-    >>> poland = HolidaysCalendar("PL")
-    >>> poland.is_business_day(date(2026, 5, 1)), poland.is_business_day(date(2026, 5, 4))
-    (False, True)
+    Examples:
+        >>> poland = HolidaysCalendar("PL")
+        >>> poland.is_business_day(date(2026, 5, 1)), poland.is_business_day(date(2026, 5, 4))
+        (False, True)
     """
 
     def __init__(self, country: str, subdivision: str | None = None) -> None:

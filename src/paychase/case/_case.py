@@ -136,9 +136,10 @@ class Case(InputModel):
             PolicyError: no built-in policy of that name.
             InvalidCaseError: a policy that chases no money.
 
-        >>> case = Case(policy="freelancer").with_policy("b2b_strict")
-        >>> case.policy.name, sorted(case.policies)
-        ('b2b_strict', ['b2b_strict@1', 'freelancer@1'])
+        Examples:
+            >>> case = Case(policy="freelancer").with_policy("b2b_strict")
+            >>> case.policy.name, sorted(case.policies)
+            ('b2b_strict', ['b2b_strict@1', 'freelancer@1'])
         """
         chosen = _policy_by_name(policy)
         name = version_of(chosen)

@@ -77,6 +77,7 @@ class _RateOrAmount(FrozenModel):
     """A sum given either as a percentage of something or as an amount, never both."""
 
     what: ClassVar[str]
+    """How an error about this clause names it."""
     rate: PositiveAmount | None = None
     amount: PositiveAmount | None = None
 
@@ -110,6 +111,7 @@ class Materials(_RateOrAmount):
     """A prepayment for materials, due before work starts (tradespeople buy them up front)."""
 
     what = "materials prepayment"
+    """How an error about this clause names it."""
     rate: PositiveAmount | None = Field(default=None, description="Percent of the contract value")
 
 
@@ -126,6 +128,7 @@ class KillFee(_RateOrAmount):
     """What a client owes when work stops because they went silent."""
 
     what = "kill fee"
+    """How an error about this clause names it."""
     after_silence: ForwardDuration
     rate: PositiveAmount | None = Field(default=None, description="Percent of the remaining value")
 

@@ -28,10 +28,11 @@ _MAX_COUNT = 9999
 class Frequency:
     """How often instalments fall due: every N days (``Nd``), weeks (``Nw``) or months (``Nm``).
 
-    >>> Frequency.parse("2w")
-    Frequency(count=2, unit='w')
-    >>> str(Frequency(1, "m"))
-    '1m'
+    Examples:
+        >>> Frequency.parse("2w")
+        Frequency(count=2, unit='w')
+        >>> str(Frequency(1, "m"))
+        '1m'
     """
 
     count: int
@@ -59,8 +60,9 @@ class Frequency:
         Raises:
             ValueError: when `text` is not such a frequency.
 
-        >>> Frequency.parse("10d")
-        Frequency(count=10, unit='d')
+        Examples:
+            >>> Frequency.parse("10d")
+            Frequency(count=10, unit='d')
         """
         match = _PATTERN.match(text) if isinstance(text, str) else None
         if match is None:
@@ -92,9 +94,10 @@ class Frequency:
         Raises:
             ValueError: when `k` is negative or the date would fall after the year 9999.
 
-        >>> monthly = Frequency.parse("1m")
-        >>> [monthly.nth(date(2026, 1, 31), k).isoformat() for k in range(4)]
-        ['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30']
+        Examples:
+            >>> monthly = Frequency.parse("1m")
+            >>> [monthly.nth(date(2026, 1, 31), k).isoformat() for k in range(4)]
+            ['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30']
         """
         if k < 0:
             raise ValueError(f"an instalment index is 0 or more, not {k}")

@@ -24,8 +24,9 @@ def parse_case(text: str | bytes, *, format: CaseFormat = "json") -> Case:
     Raises:
         InvalidCaseError: the text is not valid JSON/YAML or not a valid case.
 
-    >>> parse_case('{"version": 1, "now": "2026-03-10T09:00:00+01:00"}').now.isoformat()
-    '2026-03-10T09:00:00+01:00'
+    Examples:
+        >>> parse_case('{"version": 1, "now": "2026-03-10T09:00:00+01:00"}').now.isoformat()
+        '2026-03-10T09:00:00+01:00'
     """
     if format == "yaml":
         return Case.model_validate(_yaml_data(text))

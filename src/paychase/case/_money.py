@@ -95,10 +95,11 @@ def minor_unit(currency: str) -> Decimal:
 def round_money(value: Decimal, currency: str) -> Decimal:
     """Round `value` half-up to the minor unit of `currency`; the only rounding paychase does.
 
-    >>> round_money(Decimal("137.465753"), "EUR")
-    Decimal('137.47')
-    >>> round_money(Decimal("1000.5"), "JPY")
-    Decimal('1001')
+    Examples:
+        >>> round_money(Decimal("137.465753"), "EUR")
+        Decimal('137.47')
+        >>> round_money(Decimal("1000.5"), "JPY")
+        Decimal('1001')
     """
     return value.quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
 

@@ -14,8 +14,9 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 def case_schema() -> dict[str, Any]:
     """JSON Schema of the case file (SPEC §2), as hosts and editors validate it.
 
-    >>> case_schema()["title"]
-    'Case'
+    Examples:
+        >>> case_schema()["title"]
+        'Case'
     """
     return {
         "$schema": JSON_SCHEMA_DIALECT,

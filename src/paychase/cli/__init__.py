@@ -16,9 +16,10 @@ _CLI_PACKAGES = frozenset({"click", "rich", "platformdirs"})
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``paychase`` with `argv` (default: the process's arguments); returns the exit status.
 
-    >>> main(["--version"])  # doctest: +ELLIPSIS
-    paychase ...
-    0
+    Examples:
+        >>> main(["--version"])  # doctest: +ELLIPSIS
+        paychase ...
+        0
     """
     try:
         from paychase.cli._main import main as run  # noqa: PLC0415 - click loads only here

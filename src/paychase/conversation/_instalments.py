@@ -75,9 +75,10 @@ def schedule(
             finer than the currency's minor unit, `total` is too small to give every instalment
             at least one minor unit, or the last due date would fall after the year 9999.
 
-    >>> plan = schedule(Decimal("100.00"), "EUR", 3, date(2026, 1, 31), Frequency.parse("1m"))
-    >>> [(i.number, i.due.isoformat(), str(i.amount)) for i in plan]
-    [(1, '2026-01-31', '33.33'), (2, '2026-02-28', '33.33'), (3, '2026-03-31', '33.34')]
+    Examples:
+        >>> plan = schedule(Decimal("100.00"), "EUR", 3, date(2026, 1, 31), Frequency.parse("1m"))
+        >>> [(i.number, i.due.isoformat(), str(i.amount)) for i in plan]
+        [(1, '2026-01-31', '33.33'), (2, '2026-02-28', '33.33'), (3, '2026-03-31', '33.34')]
     """
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise InvalidCaseError("a plan needs at least one instalment", field="count", value=count)
@@ -164,13 +165,14 @@ def standing(
         ValueError: when `instalments` is empty, out of due-date order or has an amount that is
             not positive, or when `grace_end` returns a day before the due date it was given.
 
-    >>> plan = schedule(Decimal("300"), "EUR", 3, date(2026, 1, 1), Frequency.parse("1m"))
-    >>> def week_of_grace(due: date) -> date:
-    ...     return due + timedelta(days=7)
-    >>> paid = [(date(2026, 1, 1), Decimal("100")), (date(2026, 2, 20), Decimal("100"))]
-    >>> state = standing(plan, paid, date(2026, 2, 25), week_of_grace)
-    >>> state.covered, state.missed.number, state.broken_on.isoformat(), state.honoured
-    (2, 2, '2026-02-09', False)
+    Examples:
+        >>> plan = schedule(Decimal("300"), "EUR", 3, date(2026, 1, 1), Frequency.parse("1m"))
+        >>> def week_of_grace(due: date) -> date:
+        ...     return due + timedelta(days=7)
+        >>> paid = [(date(2026, 1, 1), Decimal("100")), (date(2026, 2, 20), Decimal("100"))]
+        >>> state = standing(plan, paid, date(2026, 2, 25), week_of_grace)
+        >>> state.covered, state.missed.number, state.broken_on.isoformat(), state.honoured
+        (2, 2, '2026-02-09', False)
     """
     plan = tuple(instalments)
     if not plan:

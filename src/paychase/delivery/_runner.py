@@ -124,7 +124,9 @@ class Runner:
         backoff: the first wait in seconds; doubled at each retry.
         stale_after: a ``claimed`` or ``sending`` attempt older than this is taken to be left
             by a runner that died; younger ones may belong to a runner still at work.
-        sleep, clock: injectable for tests; the clock only dates attempts, never the plan.
+        sleep: waits between retries; injectable for tests.
+        clock: dates attempts, never the plan; injectable for tests.
+        runner_id: names this runner in the attempts it claims; ``host:pid`` by default.
     """
 
     store: HistoryStore

@@ -242,7 +242,8 @@ class SmtpChannel:
         port: by default 25, 587 or 465 for `security` none, starttls and ssl.
         security: how the connection is protected; ``none`` sends credentials in clear
             text, for a relay on the same machine only.
-        username, password: log in with these (both or neither).
+        username: log in as this user (with `password`: both or neither).
+        password: the password of `username`.
         timeout: seconds to wait for the server at each step.
         from_address: send from this address instead of the message's sender.
         local_hostname: the name given in EHLO; by default this machine's FQDN.
@@ -252,8 +253,9 @@ class SmtpChannel:
     Raises:
         PluginError: the settings contradict each other or are not valid.
 
-    >>> SmtpChannel.from_url("smtp://relay.example?security=none")
-    SmtpChannel(host='relay.example', port=25, security='none', username=None)
+    Examples:
+        >>> SmtpChannel.from_url("smtp://relay.example?security=none")
+        SmtpChannel(host='relay.example', port=25, security='none', username=None)
     """
 
     def __init__(
@@ -308,10 +310,11 @@ class SmtpChannel:
             PluginError: the URL is not valid, contains a password, or names a user while
                 ``PAYCHASE_SMTP_PASSWORD`` is not set.
 
-        >>> channel = SmtpChannel.from_url("smtps://me%40studio.example@mail.example",
-        ...     environ={"PAYCHASE_SMTP_PASSWORD": "secret"})
-        >>> channel.port, channel.security, channel.username
-        (465, 'ssl', 'me@studio.example')
+        Examples:
+            >>> channel = SmtpChannel.from_url("smtps://me%40studio.example@mail.example",
+            ...     environ={"PAYCHASE_SMTP_PASSWORD": "secret"})
+            >>> channel.port, channel.security, channel.username
+            (465, 'ssl', 'me@studio.example')
         """
         parts = urlsplit(url)
         if parts.password is not None:

@@ -154,12 +154,13 @@ def evidence_pack(
         InvalidCaseError: the client is unknown, the case has no sender or no moment.
         PluginError: a template or calendar failed while rebuilding a message.
 
-    >>> import json, pathlib, paychase
-    >>> case = paychase.Case.model_validate(json.loads(pathlib.Path(
-    ...     "examples/portfolio.json").read_text()))
-    >>> pack = evidence_pack(case, "nowak", now=None)
-    >>> [e.kind for e in pack.timeline][:3]
-    ['issued', 'payment', 'due']
+    Examples:
+        >>> import json, pathlib, paychase
+        >>> case = paychase.Case.model_validate(json.loads(pathlib.Path(
+        ...     "examples/portfolio.json").read_text()))
+        >>> pack = evidence_pack(case, "nowak", now=None)
+        >>> [e.kind for e in pack.timeline][:3]
+        ['issued', 'payment', 'due']
     """
     person = next((c for c in case.clients if c.id == client), None)
     if person is None:
@@ -345,11 +346,12 @@ def evidence_html(pack: EvidencePack, renderer: Renderer | None = None) -> str:
     Raises:
         PluginError: no template exists, or the template failed.
 
-    >>> import json, pathlib, paychase
-    >>> case = paychase.Case.model_validate(json.loads(pathlib.Path(
-    ...     "examples/portfolio.json").read_text()))
-    >>> evidence_html(evidence_pack(case, "lindner", now=None)).startswith("<!DOCTYPE html>")
-    True
+    Examples:
+        >>> import json, pathlib, paychase
+        >>> case = paychase.Case.model_validate(json.loads(pathlib.Path(
+        ...     "examples/portfolio.json").read_text()))
+        >>> evidence_html(evidence_pack(case, "lindner", now=None)).startswith("<!DOCTYPE html>")
+        True
     """
     return (renderer or Renderer()).render_page(
         EVIDENCE_TEMPLATE, pack.sender.locale, lambda locale: _html_context(pack, locale)

@@ -97,8 +97,9 @@ def message_id(key: str, domain: str) -> str:
 
     Recipients' mail systems and the runner's reconciliation recognise a repeated send by it.
 
-    >>> message_id("k1/inv-1/firm/1", "studio.example")
-    '<paychase.66373f33a2652821563c6f1d@studio.example>'
+    Examples:
+        >>> message_id("k1/inv-1/firm/1", "studio.example")
+        '<paychase.66373f33a2652821563c6f1d@studio.example>'
     """
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
     return f"<paychase.{digest}@{domain}>"

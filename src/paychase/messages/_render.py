@@ -113,15 +113,17 @@ class Renderer:
     Args:
         templates: host template loaders, asked before the built-ins, in order.
         documents: finds an invoice's document to attach where a step says so.
-        calendars, rates: as for `plan()`; the fee computations in messages use them.
+        calendars: as for `plan()`; the fee computations in messages use them.
+        rates: as for `plan()`, for the same computations.
 
-    >>> import json, pathlib, paychase
-    >>> case = paychase.Case.model_validate(json.loads(pathlib.Path(
-    ...     "examples/portfolio.json").read_text()))
-    >>> action = next(a for a in paychase.plan(case, now=None).actions if a.client == "nowak"
-    ...     and a.kind == "call")
-    >>> Renderer().render(case, action).subject
-    'Rozmowa z Pracownia Nowak sp. z o.o. w sprawie FV/2026/02/014'
+    Examples:
+        >>> import json, pathlib, paychase
+        >>> case = paychase.Case.model_validate(json.loads(pathlib.Path(
+        ...     "examples/portfolio.json").read_text()))
+        >>> action = next(a for a in paychase.plan(case, now=None).actions if a.client == "nowak"
+        ...     and a.kind == "call")
+        >>> Renderer().render(case, action).subject
+        'Rozmowa z Pracownia Nowak sp. z o.o. w sprawie FV/2026/02/014'
     """
 
     templates: Sequence[TemplateLoader] = ()

@@ -67,10 +67,11 @@ def language_of(locale: str) -> str:
 def locale_chain(locale: str) -> tuple[str, ...]:
     """The locales asked for a template, most specific first, always ending in English.
 
-    >>> locale_chain("pl_PL")
-    ('pl_PL', 'pl', 'en')
-    >>> locale_chain("sr_Latn_RS")
-    ('sr_Latn_RS', 'sr_Latn', 'sr', 'en')
+    Examples:
+        >>> locale_chain("pl_PL")
+        ('pl_PL', 'pl', 'en')
+        >>> locale_chain("sr_Latn_RS")
+        ('sr_Latn_RS', 'sr_Latn', 'sr', 'en')
     """
     try:
         parsed = Locale.parse(locale)

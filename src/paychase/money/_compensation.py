@@ -187,8 +187,9 @@ class CompensationTable(InputModel):
 def builtin_compensation_table() -> CompensationTable:
     """The compensation table shipped with paychase (compiled from ../shared/law/README.md).
 
-    >>> builtin_compensation_table().rule("UK").tiers[0].amount
-    Decimal('40')
+    Examples:
+        >>> builtin_compensation_table().rule("UK").tiers[0].amount
+        Decimal('40')
     """
     folder = files("paychase.money").joinpath("rates")
     text = folder.joinpath("compensation.json").read_text(encoding="utf-8")
@@ -441,14 +442,15 @@ def fixed_compensation(
         InvalidCaseError: on a negative principal, an unknown currency or conflicting rates.
         PluginError: when `calendar` has no business day in the month before the due month.
 
-    >>> fixed_compensation(regime="EU", debtor="business", principal="250000.00",
-    ...     currency="EUR", due=date(2025, 3, 31)).amount
-    Decimal('40.00')
-    >>> eur_pln = ExchangeRate(date=date(2025, 5, 30), from_="EUR", to="PLN", rate="4.2497")
-    >>> result = fixed_compensation(regime="PL_B2B", debtor="business", principal="20000.00",
-    ...     currency="PLN", due=date(2025, 6, 16), exchange_rates=[eur_pln])
-    >>> result.amount, result.fixed_amount, result.tier
-    (Decimal('297.48'), Decimal('70'), 'over 5,000.00 and under 50,000.00 PLN')
+    Examples:
+        >>> fixed_compensation(regime="EU", debtor="business", principal="250000.00",
+        ...     currency="EUR", due=date(2025, 3, 31)).amount
+        Decimal('40.00')
+        >>> eur_pln = ExchangeRate(date=date(2025, 5, 30), from_="EUR", to="PLN", rate="4.2497")
+        >>> result = fixed_compensation(regime="PL_B2B", debtor="business", principal="20000.00",
+        ...     currency="PLN", due=date(2025, 6, 16), exchange_rates=[eur_pln])
+        >>> result.amount, result.fixed_amount, result.tier
+        (Decimal('297.48'), Decimal('70'), 'over 5,000.00 and under 50,000.00 PLN')
     """
     request = _Request.model_validate(
         {

@@ -417,15 +417,16 @@ def contractual_fee(
             too precise amount, an unknown currency or dates out of order; `field` names the
             argument.
 
-    >>> fee = contractual_fee(
-    ...     LateFee(kind="daily_rate", rate="0.1", cap_rate="10"), principal=Decimal("1200.00"),
-    ...     currency="PLN", fee_from=date(2026, 3, 6), as_of=date(2026, 3, 20),
-    ...     applied=[date(2026, 3, 20)])
-    >>> fee.fee, fee.days, fee.cap
-    (Decimal('18.00'), 15, Decimal('120.00'))
-    >>> print(fee.rule)  # doctest: +NORMALIZE_WHITESPACE
-    contract late fee: 0.1 % a day on the unpaid principal from 2026-03-06,
-    capped at 10 % of the principal (120.00 PLN)
+    Examples:
+        >>> fee = contractual_fee(
+        ...     LateFee(kind="daily_rate", rate="0.1", cap_rate="10"), principal=Decimal("1200.00"),
+        ...     currency="PLN", fee_from=date(2026, 3, 6), as_of=date(2026, 3, 20),
+        ...     applied=[date(2026, 3, 20)])
+        >>> fee.fee, fee.days, fee.cap
+        (Decimal('18.00'), 15, Decimal('120.00'))
+        >>> print(fee.rule)  # doctest: +NORMALIZE_WHITESPACE
+        contract late fee: 0.1 % a day on the unpaid principal from 2026-03-06,
+        capped at 10 % of the principal (120.00 PLN)
     """
     if terms.kind == "statutory":
         raise InvalidCaseError(

@@ -360,11 +360,12 @@ def statutory_interest(
     Raises:
         InvalidCaseError: on invalid amounts, dates, rates or a missing regime/rates.
 
-    >>> result = statutory_interest(
-    ...     principal="10000.00", currency="EUR", due=date(2025, 3, 31),
-    ...     payments=[(date(2025, 5, 15), "10137.47")], regime="EU")
-    >>> result.interest, result.days, result.principal_outstanding
-    (Decimal('137.47'), 45, Decimal('0.00'))
+    Examples:
+        >>> result = statutory_interest(
+        ...     principal="10000.00", currency="EUR", due=date(2025, 3, 31),
+        ...     payments=[(date(2025, 5, 15), "10137.47")], regime="EU")
+        >>> result.interest, result.days, result.principal_outstanding
+        (Decimal('137.47'), 45, Decimal('0.00'))
     """
     request = _Request.model_validate(
         {

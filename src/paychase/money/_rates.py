@@ -151,8 +151,9 @@ def builtin_rate_table() -> RateTable:
     Reference rates change at least twice a year, so a host should pass its own, newer table when
     it has one; this one is dated and every period carries its source.
 
-    >>> builtin_rate_table().regime("DE_B2B").semantics
-    'PER_HALF_YEAR'
+    Examples:
+        >>> builtin_rate_table().regime("DE_B2B").semantics
+        'PER_HALF_YEAR'
     """
     text = (
         files("paychase.money").joinpath("rates").joinpath("rates.json").read_text(encoding="utf-8")

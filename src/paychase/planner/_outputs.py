@@ -132,8 +132,9 @@ class Plan(FrozenModel):
 def plan_schema() -> dict[str, Any]:
     """JSON Schema of the plan `plan()` returns (SPEC §4), as serialised.
 
-    >>> plan_schema()["title"]
-    'Plan'
+    Examples:
+        >>> plan_schema()["title"]
+        'Plan'
     """
     return {
         "$schema": JSON_SCHEMA_DIALECT,

@@ -100,11 +100,12 @@ def plan(
         PolicyError: the policy cannot work as written.
         PluginError: a host calendar failed.
 
-    >>> import json, pathlib
-    >>> case = json.loads(pathlib.Path("examples/portfolio.json").read_text())
-    >>> result = plan(case, now=None)
-    >>> sorted({action.kind for action in result.actions})
-    ['apply_fee', 'call', 'request_milestone', 'review', 'send_reminder']
+    Examples:
+        >>> import json, pathlib
+        >>> case = json.loads(pathlib.Path("examples/portfolio.json").read_text())
+        >>> result = plan(case, now=None)
+        >>> sorted({action.kind for action in result.actions})
+        ['apply_fee', 'call', 'request_milestone', 'review', 'send_reminder']
     """
     checked = case if isinstance(case, Case) else Case.model_validate(case)
     moment = planning_moment(checked, now)

@@ -102,10 +102,11 @@ def statement(
     Raises:
         InvalidCaseError: the case is invalid, the client unknown, or there is no moment.
 
-    >>> import json, pathlib
-    >>> case = json.loads(pathlib.Path("examples/portfolio.json").read_text())
-    >>> statement(case, "lindner", now=None).totals[0].currency
-    'EUR'
+    Examples:
+        >>> import json, pathlib
+        >>> case = json.loads(pathlib.Path("examples/portfolio.json").read_text())
+        >>> statement(case, "lindner", now=None).totals[0].currency
+        'EUR'
     """
     checked = case if isinstance(case, Case) else Case.model_validate(case)
     moment = planning_moment(checked, now)

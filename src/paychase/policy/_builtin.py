@@ -37,10 +37,11 @@ def builtin_policy(name: str) -> Policy:
     Raises:
         PolicyError: when there is no built-in policy of that name.
 
-    >>> builtin_policy("freelancer").steps[1].id
-    'polite'
-    >>> builtin_policy("prospect").purpose
-    'prospect'
+    Examples:
+        >>> builtin_policy("freelancer").steps[1].id
+        'polite'
+        >>> builtin_policy("prospect").purpose
+        'prospect'
     """
     names: tuple[str, ...] = (*BUILTIN_POLICIES, *CHASE_POLICIES)
     if name not in names:

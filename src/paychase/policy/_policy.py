@@ -314,6 +314,7 @@ class Policy(InputModel):
     """A dunning ladder (or a chase for an answer) and the limits on contacting a client."""
 
     error_class: ClassVar[type[PaychaseError]] = PolicyError
+    """An invalid policy raises `PolicyError`, naming the field."""
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     version: int = Field(
@@ -415,9 +416,10 @@ class Policy(InputModel):
         The step `resume_at` names; else the first firm, final or legal step (a client who
         broke their word has had the friendly reminders already); else the first step.
 
-        >>> from paychase.policy import builtin_policy
-        >>> builtin_policy("freelancer").resume_index
-        2
+        Examples:
+            >>> from paychase.policy import builtin_policy
+            >>> builtin_policy("freelancer").resume_index
+            2
         """
         if self.resume_at is not None:
             return self._step_indexes[self.resume_at]

@@ -221,12 +221,13 @@ class Behaviour(InputModel):
     its own fields: a field that belongs to another move is refused, naming it, so that a typo
     in a script does not pass for a move that was not meant.
 
-    >>> Behaviour.model_validate({"on": "+10d", "client": "c1", "do": "pay"}).on
-    Duration(count=10, unit='d', weekday=None)
-    >>> Behaviour.model_validate(
-    ...     {"on": "+20d", "client": "c1", "do": "agree_plan", "instalments": 3, "first": "+7d"}
-    ... ).first
-    Duration(count=7, unit='d', weekday=None)
+    Examples:
+        >>> Behaviour.model_validate({"on": "+10d", "client": "c1", "do": "pay"}).on
+        Duration(count=10, unit='d', weekday=None)
+        >>> Behaviour.model_validate(
+        ...     {"on": "+20d", "client": "c1", "do": "agree_plan", "instalments": 3, "first": "+7d"}
+        ... ).first
+        Duration(count=7, unit='d', weekday=None)
     """
 
     on: ScriptMoment = Field(
@@ -619,16 +620,18 @@ def simulate(
         InvalidCaseError: bad case, moment, cadence or script (unknown client or invoice…).
         SimulationError: the planner re-planned a performed key, or the run never settled.
 
-    >>> from datetime import datetime, timedelta
-    >>> case = {"policy": "freelancer", "clients": [{"id": "c1", "name": "Studio Kowalski",
-    ...     "country": "PL", "timezone": "Europe/Warsaw", "contacts": {"email": "c@x.example"}}],
-    ...     "contracts": [{"id": "k1", "client": "c1", "currency": "PLN"}],
-    ...     "invoices": [{"id": "inv-1", "contract": "k1", "issued": "2026-03-02",
-    ...                   "due": "2026-03-16", "total": "1200.00", "currency": "PLN"}]}
-    >>> start = datetime.fromisoformat("2026-03-02T09:00:00+01:00")
-    >>> timeline = simulate(case, now=start, until=start + timedelta(days=30))
-    >>> [(entry.at.date().isoformat(), entry.step) for entry in timeline.entries][:3]
-    [('2026-03-13', 'pre_due'), ('2026-03-17', 'polite'), ('2026-03-24', 'firm')]
+    Examples:
+        >>> from datetime import datetime, timedelta
+        >>> case = {"policy": "freelancer", "clients": [{"id": "c1", "name": "Studio Kowalski",
+        ...     "country": "PL", "timezone": "Europe/Warsaw",
+        ...     "contacts": {"email": "c@x.example"}}],
+        ...     "contracts": [{"id": "k1", "client": "c1", "currency": "PLN"}],
+        ...     "invoices": [{"id": "inv-1", "contract": "k1", "issued": "2026-03-02",
+        ...                   "due": "2026-03-16", "total": "1200.00", "currency": "PLN"}]}
+        >>> start = datetime.fromisoformat("2026-03-02T09:00:00+01:00")
+        >>> timeline = simulate(case, now=start, until=start + timedelta(days=30))
+        >>> [(entry.at.date().isoformat(), entry.step) for entry in timeline.entries][:3]
+        [('2026-03-13', 'pre_due'), ('2026-03-17', 'polite'), ('2026-03-24', 'firm')]
     """
     checked = case if isinstance(case, Case) else Case.model_validate(case)
     start = planning_moment(checked, now)

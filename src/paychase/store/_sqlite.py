@@ -145,14 +145,15 @@ class SqliteStore:
         PluginError: the file cannot be opened, is not a SQLite database, holds someone
             else's tables, or was written by a newer paychase (its schema version is named).
 
-    >>> from datetime import datetime, timezone
-    >>> at = datetime(2026, 3, 17, 9, tzinfo=timezone.utc)
-    >>> def claim(store):
-    ...     return store.claim("k1", client="c1", kind="send_reminder", channel="email",
-    ...                        message_id=None, planned_at=at, runner="host:1", at=at)
-    >>> with SqliteStore(":memory:") as store:
-    ...     claim(store), claim(store), [a.status for a in store.attempts()]
-    (True, False, ['claimed'])
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> at = datetime(2026, 3, 17, 9, tzinfo=timezone.utc)
+        >>> def claim(store):
+        ...     return store.claim("k1", client="c1", kind="send_reminder", channel="email",
+        ...                        message_id=None, planned_at=at, runner="host:1", at=at)
+        >>> with SqliteStore(":memory:") as store:
+        ...     claim(store), claim(store), [a.status for a in store.attempts()]
+        (True, False, ['claimed'])
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
