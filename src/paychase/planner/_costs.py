@@ -1,0 +1,153 @@
+"""What an action costs: an invoice's money on a day, and the fee bookings its steps ask for.
+
+Rule 6: late fees only where the contract provides them, statutory interest and fixed
+compensation only where the contract and the law grant them — a step's ``apply_late_fee``,
+``add_compensation`` and ``suspend_service`` effects are kept only for a contract that allows
+them (`kept_effects`). Every amount is computed as of the action's local date. A message step
+that charges a fee is booked by an ``apply_fee`` action of its own, once.
+
+Rule 11: what the invoice owes comes from `conversation._facts.owed_on` and the contract's
+`ChargeBook`, with payments allocated in the order the contract or the law says.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from paychase.case._case import version_of
+from paychase.conversation._facts import InvoiceFacts, owed_on
+from paychase.money._charges import Owed, amounts_of
+from paychase.planner._context import ClientContext
+from paychase.planner._outputs import Action
+from paychase.planner._timing import AT_ONCE
+from paychase.policy._policy import Effect, Policy, Step
+
+__all__ = ["FEE_EFFECTS", "Costs", "kept_effects", "nothing_to_charge"]
+
+FEE_EFFECTS: frozenset[Effect] = frozenset({"apply_late_fee", "add_compensation"})
+"""The effects that charge the client: a step with one of them is booked as an `apply_fee`."""
+
+
+class Costs:
+    """The client's invoices' money on a day, computed once, and the bookings of their fees."""
+
+    __slots__ = ("_context", "_memo")
+
+    def __init__(self, context: ClientContext) -> None:
+        self._context = context
+        # An invoice's money on a day is asked for by its review, its message and its booking.
+        self._memo: dict[tuple[str, date, str | None], Owed] = {}
+
+    def owed(self, facts: InvoiceFacts, day: date, applying: str | None = None) -> Owed:
+        """What the invoice owes on the local date `day` (the action's date, rule 6).
+
+        `applying` names a fee-charging step performed on `day`: its fee counts too.
+        """
+        memo = (facts.invoice.id, day, applying)
+        owed = self._memo.get(memo)
+        if owed is None:
+            context = self._context
+            owed = owed_on(
+                facts, context.book, context.clock, today=context.today, day=day, applying=applying
+            )
+            self._memo[memo] = owed
+        return owed
+
+    def late_bookings(self, facts: InvoiceFacts, ladder: Policy) -> list[Action]:
+        """Fee bookings of message steps performed without their booking recorded.
+
+        A host that performs one action at a time may send the message and plan again before
+        booking its fee: the booking is still due, its fee claimed from the day the message
+        went and computed, like every action's amounts, as of the booking's own date (rule 6).
+        """
+        clock, bookings = self._context.clock, []
+        for performed in facts.progress.performed:
+            step = performed.step
+            if performed.given_up or step.action == "apply_fee":
+                continue
+            effects = kept_effects(self._context, step, facts, [])
+            if not any(effect in FEE_EFFECTS for effect in effects):
+                continue
+            sent = clock.local(performed.at).date()
+            at = clock.first_open(self._context.now, AT_ONCE)
+            owed = self.owed(facts, clock.local(at).date())
+            booking = self.fee_booking(facts, step, effects, ladder, at=at, owed=owed, sent=sent)
+            if booking is not None:
+                bookings.append(booking)
+        return bookings
+
+    def fee_booking(
+        self,
+        facts: InvoiceFacts,
+        step: Step,
+        effects: tuple[Effect, ...],
+        ladder: Policy,
+        *,
+        at: datetime,
+        owed: Owed,
+        sent: date | None = None,
+    ) -> Action | None:
+        """The booking of what `step` charges, unless booked already (`sent`: performed then)."""
+        key = f"{facts.contract.id}/{facts.invoice.id}/fee:{step.id}/1"
+        if any(e.kind == "fee" and (e.key == key or e.step == step.id) for e in facts.events):
+            return None
+        wanted = {"interest", "late_fee"} if "apply_late_fee" in effects else set()
+        if "add_compensation" in effects:
+            wanted.add("compensation")
+        charges = tuple(c for c in owed.charges if c.kind in wanted and c.amount > 0)
+        if not charges:
+            return None
+        booked = ", ".join(f"{c.kind.replace('_', ' ')} {c.amount} {c.currency}" for c in charges)
+        when = (
+            f"with the message sent on {sent}: its booking is not recorded yet"
+            if sent is not None
+            else "with the message"
+        )
+        day = self._context.clock.local(at).date()
+        return Action(
+            key=key,
+            kind="apply_fee",
+            client=self._context.client.id,
+            invoices=(facts.invoice.id,),
+            step=step.id,
+            channel="system",
+            at=at,
+            amounts=amounts_of([owed], facts.invoice.currency),
+            charges=charges,
+            policy=version_of(ladder),
+            reason=f"rule 6: step '{step.id}' charges {facts.invoice.label} (due {facts.due}) "
+            f"{booked} as of {day}, as its effects "
+            f"{', '.join(e for e in effects if e in FEE_EFFECTS)} say; book it {when}",
+        )
+
+
+def kept_effects(
+    context: ClientContext, step: Step, facts: InvoiceFacts, notes: list[str]
+) -> tuple[Effect, ...]:
+    """The step's effects the invoice's contract allows; `notes` get why the others are not."""
+    kept: list[Effect] = []
+    for effect in step.effects:
+        not_allowed = context.book.charges_allowed(facts.contract)
+        if effect == "apply_late_fee" and not_allowed is not None:
+            notes.append(f"no late fee: {not_allowed}")
+        elif effect == "suspend_service" and facts.contract.suspension is None:
+            notes.append(f"no suspension: contract {facts.contract.id} has no suspension clause")
+        elif effect == "add_compensation" and not (
+            facts.contract.fixed_compensation and context.client.kind == "business"
+        ):
+            notes.append(
+                f"no fixed compensation: contract {facts.contract.id} does not provide it "
+                "for this client"
+            )
+        else:
+            kept.append(effect)
+    return tuple(kept)
+
+
+def nothing_to_charge(context: ClientContext, facts: InvoiceFacts) -> str | None:
+    """Why an apply_fee step has nothing to charge (neither a fee nor compensation)."""
+    no_fee = context.book.charges_allowed(facts.contract)
+    compensation = facts.contract.fixed_compensation and context.client.kind == "business"
+    if no_fee is None or compensation:
+        return None
+    return no_fee

@@ -1,0 +1,245 @@
+"""Which step is next: an invoice's ladder, walked from the first step not yet performed.
+
+Rule 4: steps advance in ladder order and a performed step is not planned again (progress
+comes from the history, `policy._ladder`). A broken promise or instalment plan resumes the
+ladder no lower than its firm step (rule 7). A step whose conditions fail (``requires``, a
+suspension without a clause, a fee with nothing to charge) is skipped and the reason says so.
+
+SPEC §4: a step's time is its anchor (``from``) plus its offset; a step whose time has passed
+without being performed is due now (catch-up, `_timing.first_allowed_moment`); a step meant
+for before the due date expires at the due date and is never sent late (`expired`) — the walk
+moves on to the next step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from paychase.conversation._arrangements import Arrangement
+from paychase.conversation._facts import InvoiceFacts, about, latest
+from paychase.planner._candidate import Candidate
+from paychase.planner._context import ClientContext
+from paychase.planner._costs import kept_effects, nothing_to_charge
+from paychase.planner._outputs import Action
+from paychase.planner._reviews import Reviews
+from paychase.planner._routing import route
+from paychase.planner._spacing import PlannedContacts
+from paychase.planner._timing import (
+    broken_commitment,
+    first_allowed_moment,
+    resumed_after_dispute,
+    step_bounds,
+)
+from paychase.policy._policy import Policy, Step
+from paychase.policy._schedule import Bound
+
+__all__ = ["LadderWalk", "expired"]
+
+_ONE_DAY = timedelta(days=1)
+
+
+class LadderWalk:
+    """Finds the next step of each of one client's invoices, timed and routed."""
+
+    __slots__ = ("_arrangements", "_context", "_planned", "_reviews")
+
+    def __init__(
+        self,
+        context: ClientContext,
+        planned: PlannedContacts,
+        reviews: Reviews,
+        arrangements: Mapping[str, Arrangement],
+    ) -> None:
+        self._context = context
+        self._planned = planned
+        self._reviews = reviews
+        self._arrangements = arrangements  # the instalment plan in force, by invoice
+
+    def next_step(
+        self,
+        facts: InvoiceFacts,
+        ladder: Policy,
+        *,
+        start: int | None = None,
+        not_before: Bound | None = None,
+    ) -> Candidate | Action | None:
+        """The first step from `start` that applies to the invoice, or a review of why none can.
+
+        `start` is the first step to consider (the first not performed, by default);
+        `not_before` a bound every step keeps (a step that expired waiting for min_gap).
+        """
+        first, notes, restart = self._restart(facts, ladder, start, not_before)
+        for index in range(first, len(ladder.steps)):
+            step = ladder.steps[index]
+            unmet = self._unmet(step, facts)
+            if unmet is not None:
+                notes.append(f"'{step.id}' skipped: {unmet}")
+                continue
+            outcome = self._timed(facts, ladder, index, restart, notes)
+            if outcome is not None:
+                return outcome
+        return None
+
+    def _restart(
+        self, facts: InvoiceFacts, ladder: Policy, start: int | None, not_before: Bound | None
+    ) -> tuple[int, list[str], Bound | None]:
+        """Where the walk starts, its first notes, and the bound every step keeps (rule 7)."""
+        notes: list[str] = []
+        first = facts.progress.next_index if start is None else start
+        restart: list[Bound] = [] if not_before is None else [not_before]
+        broken = broken_commitment(facts, self._arrangements.get(facts.invoice.id))
+        if broken is not None:
+            why, since = broken
+            resume = ladder.resume_index
+            if start is None and first < resume:
+                first = resume
+                why += f": the ladder resumes at '{ladder.steps[resume].id}'"
+            notes.append(why)
+            restart.append(Bound(self._context.clock.start_of(since), why))
+        resumed = resumed_after_dispute(self._context.clock, facts)
+        if resumed is not None:
+            notes.append(resumed.why)
+            restart.append(resumed)
+        return first, notes, max(restart, key=lambda bound: bound.moment) if restart else None
+
+    def _timed(
+        self,
+        facts: InvoiceFacts,
+        ladder: Policy,
+        index: int,
+        not_before: Bound | None,
+        notes: list[str],
+    ) -> Candidate | Action | None:
+        """Step `index` timed and routed, a review of why it cannot go, or None: it expired."""
+        context, step = self._context, ladder.steps[index]
+        clock = context.clock
+        anchor = self._anchor(step, facts)
+        if anchor is None:
+            return self._reviews.review(
+                facts,
+                step.id,
+                f"step '{step.id}' counts from a payment deadline, but no earlier step stated one",
+            )
+        kind, channel, routing = route(context, step)
+        hour = clock.hour_for(kind)
+        scheduled = clock.scheduled(step, anchor, facts.due, hour)
+        bounds = step_bounds(context, step, facts, scheduled, ladder)
+        if isinstance(bounds, str):
+            return self._reviews.review(facts, step.id, f"step '{step.id}' is held back: {bounds}")
+        if not_before is not None:
+            bounds.append(not_before)
+        at, timing = first_allowed_moment(context, scheduled, bounds, hour)
+        earliest = max(bound.moment for bound in bounds)
+        if step.is_contact:
+            at, cleared = self._planned.clear(at, hour)
+            timing += cleared
+            earliest = at if cleared else earliest
+        if expired(scheduled, at, facts.due):
+            return None
+        if channel is None:
+            return self._reviews.review(
+                facts,
+                "contact",
+                f"rule 9: step '{step.id}' ({scheduled.date()}) has no working channel: "
+                "verify the client's contact details",
+            )
+        notes += timing + routing
+        effects = kept_effects(context, step, facts, notes)
+        attempt = facts.progress.attempts_at(index) + 1
+        return Candidate(
+            facts,
+            index,
+            step,
+            kind,
+            channel,
+            at,
+            scheduled,
+            attempt,
+            effects,
+            notes,
+            ladder,
+            earliest,
+        )
+
+    def _unmet(self, step: Step, facts: InvoiceFacts) -> str | None:
+        """Why the step does not apply to the invoice (None: it does)."""
+        for condition in step.requires:
+            problem = self._condition_fails(condition, facts)
+            if problem is not None:
+                return problem
+        if step.action == "suspend_service" and not facts.contract.suspension:
+            return "the contract has no suspension clause"
+        if step.action == "apply_fee":
+            return nothing_to_charge(self._context, facts)
+        return None
+
+    def _condition_fails(self, condition: str, facts: InvoiceFacts) -> str | None:
+        """Why one of the step's ``requires`` does not hold (None: it does)."""
+        context = self._context
+        if condition == "no_reply":
+            since = self._answers_count_from(facts)
+            reply = latest(context.inbound, lambda e: e.at > since and about(e, facts.invoice))
+            return (
+                None
+                if reply is None
+                else (f"the client replied on {context.clock.local(reply.at).date()}")
+            )
+        if condition == "no_promise":
+            promised = facts.promised
+            active = promised is not None and promised.granted and not promised.broken
+            return "the client has promised to pay" if active else None
+        if condition == "late_fee_allowed":
+            return context.book.charges_allowed(facts.contract)
+        if condition == "business_client":
+            return None if context.client.kind == "business" else "the client is a consumer"
+        threshold = Decimal(condition.removeprefix("balance_over:"))
+        chased = facts.balance.chased
+        return None if chased > threshold else f"the balance {chased} is not over {threshold}"
+
+    def _answers_count_from(self, facts: InvoiceFacts) -> datetime:
+        """Since when a message from the client answers the ladder (`no_reply`).
+
+        What the client wrote before our last step was answered by that step. What led to a
+        commitment the client then broke, or to a dispute since resolved, was answered by the
+        breach or the resolution: it does not spare the client the firm step the ladder
+        resumes at (rule 7).
+        """
+        clock = self._context.clock
+        moments = [clock.start_of(facts.invoice.issued)]
+        if facts.progress.last is not None:
+            moments.append(facts.progress.last.at)
+        broken = broken_commitment(facts, self._arrangements.get(facts.invoice.id))
+        if broken is not None:
+            moments.append(clock.start_of(broken[1]))
+        if facts.resolution is not None:
+            moments.append(facts.resolution.at)
+        return max(moments)
+
+    def _anchor(self, step: Step, facts: InvoiceFacts) -> datetime | None:
+        """What the step's ``from`` counts from (None: no deadline was stated to count from)."""
+        context, progress = self._context, facts.progress
+        clock = context.clock
+        after_grace = clock.start_of(facts.grace_end)
+        if step.from_ == "issued":
+            return clock.start_of(facts.invoice.issued)
+        if step.from_ == "due":
+            return after_grace if step.offset.count > 0 else clock.start_of(facts.due)
+        if step.from_ == "previous":
+            return progress.last.at if progress.last is not None else after_grace
+        if step.from_ == "last_contact":
+            last = context.last_contact
+            return last.at if last is not None else after_grace
+        stated = progress.last_deadline()
+        return (
+            None if stated is None or stated.deadline is None else clock.start_of(stated.deadline)
+        )
+
+
+def expired(scheduled: datetime, at: datetime, due: date) -> bool:
+    """A step meant for before (or on) the due date is not sent late (SPEC §4)."""
+    if scheduled.date() > due:
+        return False
+    expiry = due if scheduled.date() < due else due + _ONE_DAY
+    return at.date() >= expiry

@@ -1,0 +1,139 @@
+"""Which reviews arise: the tasks for a person the planner cannot or may not decide itself.
+
+A review is an action of kind ``review`` on channel ``system``, about one invoice, as soon as
+the invoice exists and the contact window allows. They arise for:
+
+* rule 7 — a dispute (every plan until it is resolved or the invoice settled), and a promise
+  later than the policy allows;
+* rule 11 — charges the planner cannot compute (a rate table that stops short, a missing
+  exchange rate), and fees or interest left on a paid invoice;
+* a step that cannot go as written: no usable policy, a ``deadline`` anchor with no deadline
+  stated, a bound that can never pass, no working channel (rule 9).
+
+Each reason names the rule and the dates behind it (rule 12).
+"""
+
+from __future__ import annotations
+
+from paychase.case._contracts import Contract
+from paychase.conversation._facts import InvoiceFacts
+from paychase.money._balances import ZERO
+from paychase.money._charges import amounts_of
+from paychase.planner._context import ClientContext
+from paychase.planner._costs import Costs
+from paychase.planner._outputs import Action
+from paychase.planner._reasons import standing_of
+from paychase.planner._timing import AT_ONCE
+from paychase.policy._ladder import ladder_progress
+from paychase.policy._policy import Policy
+
+__all__ = ["Reviews"]
+
+
+class Reviews:
+    """The client's reviews, each with the invoice's amounts on the client's today."""
+
+    __slots__ = ("_context", "_costs")
+
+    def __init__(self, context: ClientContext, costs: Costs) -> None:
+        self._context = context
+        self._costs = costs
+
+    def review(self, facts: InvoiceFacts, topic: str, why: str) -> Action:
+        """A review of the invoice's `topic` (a step id, ``contact`` or ``policy``)."""
+        reason = f"{standing_of(facts, self._context.today)}; {why}: a person should decide"
+        return self._action(facts, topic, 1, reason)
+
+    def charges_review(self, facts: InvoiceFacts, why: str) -> Action:
+        """Rule 11: charges the planner cannot compute, or that remain on a paid invoice."""
+        return self._action(facts, "charges", 1, f"{why}: a person should decide")
+
+    def dispute_review(self, facts: InvoiceFacts) -> Action:
+        """Rule 7: a dispute stops dunning on the disputed amount until a person resolves it."""
+        if facts.disputes:
+            last = facts.disputes[-1]
+            detail = last.dispute
+            amount = detail.amount if detail and detail.amount else facts.balance.owed
+            said = f" ('{detail.reason}')" if detail and detail.reason else ""
+            why = (
+                f"the client disputed {amount} {facts.invoice.currency} on "
+                f"{self._context.clock.local(last.at).date()}{said}"
+            )
+        else:
+            why = f"the invoice is marked disputed (issued {facts.invoice.issued}, due {facts.due})"
+        stopped = (
+            "dunning stopped"
+            if facts.balance.chased == ZERO
+            else f"dunning continues on the undisputed {facts.balance.chased}"
+        )
+        reason = f"rule 7: {why}; {stopped}: review the dispute and record the outcome"
+        return self._action(facts, "dispute", max(len(facts.disputes), 1), reason)
+
+    def promise_review(self, facts: InvoiceFacts, why: str) -> Action:
+        """Rule 7: a promise later than the policy allows is not granted without a person."""
+        assert facts.promised is not None
+        reason = (
+            f"rule 7: {why}; dunning goes on: accept it as an instalment plan with one "
+            "instalment, or answer the client"
+        )
+        number = sum(1 for e in facts.events if e.kind == "promise")
+        return self._action(facts, "promise", number, reason)
+
+    def residue_review(self, facts: InvoiceFacts, ladder: Policy) -> list[Action]:
+        """Rule 11: a paid invoice's fees and interest stay claimable.
+
+        Unless the contract waives them, a person decides whether to claim them: they are never
+        chased automatically once the invoiced amount is paid.
+        """
+        contract, context = facts.contract, self._context
+        if contract.waive_charges_when_paid or (
+            contract.late_fee.kind == "none" and not contract.fixed_compensation
+        ):
+            return []
+        facts.progress = ladder_progress(ladder, facts.events, context.clock.deadline_of)
+        owed = self._costs.owed(facts, context.today)
+        left = owed.principal + owed.extra
+        tolerance = contract.tolerance or ZERO
+        problems = "; ".join(owed.problems)
+        if left == ZERO or left < tolerance:
+            return [self.charges_review(facts, problems)] if problems else []
+        parts = [
+            f"{name} {amount}"
+            for name, amount in (
+                ("principal", owed.principal),
+                ("late fee", owed.late_fee),
+                ("interest", owed.interest),
+                ("compensation", owed.compensation),
+            )
+            if amount > 0
+        ]
+        why = (
+            f"rule 11: {facts.invoice.label} (due {facts.due}) is paid, but {', '.join(parts)} "
+            f"{facts.invoice.currency} remain claimable (payments go to "
+            f"{self._allocation_text(contract)}): decide whether to claim them"
+        )
+        return [self.charges_review(facts, f"{why}; {problems}" if problems else why)]
+
+    def _allocation_text(self, contract: Contract) -> str:
+        """The order payments are allocated in: the contract's, else the law's (rule 11)."""
+        order = contract.allocation
+        if order is not None:
+            return ", ".join(order)
+        law = self._context.book.law(contract)
+        first = law.rules.allocation if law.rules is not None else "interest_first"
+        return "principal first" if first == "principal_first" else "costs, interest, principal"
+
+    def _action(self, facts: InvoiceFacts, topic: str, number: int, reason: str) -> Action:
+        """A task for a person about one invoice, as soon as it exists and the window allows."""
+        context = self._context
+        issued = context.clock.start_of(facts.invoice.issued)
+        return Action(
+            key=f"{facts.contract.id}/{facts.invoice.id}/review:{topic}/{number}",
+            kind="review",
+            client=context.client.id,
+            invoices=(facts.invoice.id,),
+            channel="system",
+            at=context.clock.first_open(max(context.now, issued), AT_ONCE),
+            amounts=amounts_of([self._costs.owed(facts, context.today)], facts.invoice.currency),
+            reason=reason,
+        )

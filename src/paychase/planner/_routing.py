@@ -1,0 +1,39 @@
+"""Which channel an action goes by, and what kind of action that makes it (SPEC §5 rule 9).
+
+The channel is the first of the step's channels the client has a working contact for
+(`conversation._channels`); a bounced or failed one is passed over and the action's reason
+says to verify the contact details. A message that falls back to the phone becomes a call,
+a call that falls back to a written channel a reminder.
+"""
+
+from __future__ import annotations
+
+from paychase.conversation._channels import choose_channel
+from paychase.planner._context import ClientContext
+from paychase.policy._policy import ActionKind, Channel, Step
+
+__all__ = ["route"]
+
+
+def route(context: ClientContext, step: Step) -> tuple[ActionKind, Channel | None, list[str]]:
+    """The action's kind and channel (None: no working contact), with notes on bounces."""
+    if not step.is_contact:
+        return step.action, "system", []
+    choice = choose_channel(step, context.client, context.broken)
+    notes = [
+        f"{failure.channel} {failure.outcome} on "
+        f"{context.clock.local(failure.at).date()}: verify the client's contact details"
+        for failure in choice.passed_over
+    ]
+    if choice.channel is None:
+        return step.action, None, notes
+    return _kind_for(step.action, choice.channel), choice.channel, notes
+
+
+def _kind_for(action: ActionKind, channel: Channel) -> ActionKind:
+    """A message that falls back to the phone becomes a call, a call that cannot be a message."""
+    if channel == "phone":
+        return "call"
+    if action == "call":
+        return "send_reminder"
+    return action

@@ -1,0 +1,222 @@
+"""When a ladder step may happen: the bounds it may not precede, and the moment they leave.
+
+A step's own time is its anchor plus its offset at the policy's hour (`policy._schedule`). It
+may not come before any of these bounds (SPEC §4 and §5), and the latest one that delays it is
+named in the action's reason:
+
+* rule 3 — not before now: a step whose time has passed is caught up at the first allowed
+  moment; nor before the invoice's issue date;
+* SPEC §4 — no step after the due date inside the grace period;
+* rule 5 — a contact not before min_gap after the client's last contact (`_spacing`);
+* rule 8 — a step after the due date not inside the reply pause after what the client wrote
+  about the invoice;
+* rule 7 — not while a promise holds; after a broken promise or instalment plan, or a resolved
+  dispute, not before the day it happened (`broken_commitment`, `resumed_after_dispute`);
+* rule 4 — an escalation not before the final notice's deadline has passed;
+* rule 10 — a suspension not before the contract's warnings were sent, the last one's
+  deadline has passed and the contract's delay after the due date is over.
+
+The moment is then the first one the client's contact window is open (rule 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from paychase.case._history import ContactEvent
+from paychase.conversation._arrangements import Arrangement
+from paychase.conversation._facts import InvoiceFacts, about
+from paychase.planner._context import ClientContext
+from paychase.policy._ladder import Performed
+from paychase.policy._policy import Policy, Step
+from paychase.policy._schedule import Bound, ClientClock
+
+__all__ = [
+    "AT_ONCE",
+    "CATCHING_UP",
+    "broken_commitment",
+    "first_allowed_moment",
+    "reply_pauses",
+    "resumed_after_dispute",
+    "step_bounds",
+]
+
+_ONE_DAY = timedelta(days=1)
+AT_ONCE = time(0)
+"""The hour of a system action: the first moment the contact window is open."""
+CATCHING_UP = "catching up"
+"""Why `now` bounds a step: its own time has passed (rule 3)."""
+
+
+def reply_pauses(
+    policy: Policy, clock: ClientClock, inbound: Sequence[ContactEvent]
+) -> tuple[tuple[ContactEvent, Bound], ...]:
+    """Rule 8: the pause after each message from the client, each counted on its own."""
+    return tuple((event, _pause_after(policy, clock, event)) for event in inbound)
+
+
+def _pause_after(policy: Policy, clock: ClientClock, event: ContactEvent) -> Bound:
+    wrote = clock.local(event.at)
+    return Bound(
+        clock.after(policy.reply_pause, wrote),
+        f"the client wrote on {wrote.date()}: reply pause {policy.reply_pause}",
+    )
+
+
+def step_bounds(
+    context: ClientContext, step: Step, facts: InvoiceFacts, scheduled: datetime, ladder: Policy
+) -> list[Bound] | str:
+    """The bounds of `step` of the invoice, due at `scheduled`; a string: why it cannot be."""
+    clock = context.clock
+    found = [
+        Bound(context.now, CATCHING_UP),
+        Bound(clock.start_of(facts.invoice.issued), "the invoice date"),
+    ]
+    if scheduled.date() > facts.due:
+        found.append(
+            Bound(
+                clock.start_of(facts.grace_end + _ONE_DAY),
+                f"the grace period runs to {facts.grace_end}",
+            )
+        )
+    if step.is_contact and context.gap_bound is not None:
+        found.append(context.gap_bound)
+    # Rule 8 pauses escalation about what the client wrote about; a note before or on the
+    # due date is not escalation. Each message pauses on its own: counted in business days,
+    # a later reply's pause can end before an earlier one's.
+    pauses = [bound for event, bound in context.pauses if about(event, facts.invoice)]
+    if pauses and scheduled.date() > facts.due:
+        found.append(max(pauses, key=lambda bound: bound.moment))
+    promised = facts.promised
+    if promised is not None and promised.holds_until is not None and not promised.broken:
+        found.append(
+            Bound(
+                clock.start_of(promised.holds_until + _ONE_DAY),
+                f"the client promised to pay by {promised.holds_until}",
+            )
+        )
+    guard = _guard(context, step, facts, ladder)
+    if isinstance(guard, str):
+        return guard
+    return found + guard
+
+
+def _guard(
+    context: ClientContext, step: Step, facts: InvoiceFacts, ladder: Policy
+) -> list[Bound] | str:
+    """Rules 4 and 10: no escalation or suspension before a stated deadline has passed."""
+    if step.action == "escalate":
+        final = _final_notice(step, facts, ladder)
+        if isinstance(final, str):
+            return final
+        notice, deadline = final
+        return [
+            Bound(
+                context.clock.start_of(deadline + _ONE_DAY),
+                f"the deadline {deadline} stated by '{notice.step.id}'",
+            )
+        ]
+    suspends = step.action == "suspend_service" or "suspend_service" in step.effects
+    if suspends and facts.contract.suspension is not None:
+        return _suspension_bounds(context.clock, facts)
+    return []
+
+
+def _final_notice(step: Step, facts: InvoiceFacts, ladder: Policy) -> tuple[Performed, date] | str:
+    """The final notice an escalation rests on: the last deadline-stating step before it.
+
+    An earlier deadline does not do: if the final notice never reached the client (given up
+    after failed attempts, or skipped), there is nothing to escalate on (rule 4).
+    """
+    stated = facts.progress.last_deadline()
+    if stated is None or stated.deadline is None:
+        return "no final notice with a deadline has been sent"
+    until = ladder.step_index(step.id) or len(ladder.steps)
+    for later in ladder.steps[stated.index + 1 : until]:
+        if later.deadline is not None:
+            return f"the final notice '{later.id}' has not reached the client"
+    return stated, stated.deadline
+
+
+def _suspension_bounds(clock: ClientClock, facts: InvoiceFacts) -> list[Bound] | str:
+    """Rule 10: the warnings sent, the last one's deadline passed, the contract's delay over."""
+    terms = facts.contract.suspension
+    assert terms is not None  # only asked where the contract has a suspension clause
+    warnings = [p for p in facts.progress.performed if p.step.is_contact and not p.given_up]
+    if len(warnings) < terms.warnings:
+        return (
+            f"{len(warnings)} of the {terms.warnings} warnings the contract requires have been sent"
+        )
+    last = warnings[-1]
+    if last.deadline is None:
+        return f"the last warning ('{last.step.id}') stated no deadline"
+    not_before = terms.after.shift_date(facts.due, clock.calendar)
+    return [
+        Bound(
+            clock.start_of(last.deadline + _ONE_DAY),
+            f"the deadline {last.deadline} stated by '{last.step.id}'",
+        ),
+        Bound(
+            clock.start_of(not_before),
+            f"the contract allows suspension {terms.after} after the due date",
+        ),
+    ]
+
+
+def broken_commitment(
+    facts: InvoiceFacts, arrangement: Arrangement | None
+) -> tuple[str, date] | None:
+    """Rule 7: a broken instalment plan or promise, and the day it broke, if there is one."""
+    if arrangement is not None and arrangement.standing.broken_on is not None:
+        return f"rule 7: {arrangement.broken_text()}", arrangement.standing.broken_on
+    promised = facts.promised.breach if facts.promised is not None else None
+    if promised is None:
+        return None
+    amount = f"{promised.amount} {facts.invoice.currency}" if promised.amount else "it"
+    held = f" (held until {promised.holds_until})" if promised.granted else ""
+    return (
+        f"rule 7: the promise made on {promised.made} to pay {amount} by {promised.by} "
+        f"was broken{held}",
+        (promised.holds_until or promised.by) + _ONE_DAY,
+    )
+
+
+def resumed_after_dispute(clock: ClientClock, facts: InvoiceFacts) -> Bound | None:
+    """Rule 7: dunning resumes where it stopped once a dispute is resolved, not before."""
+    resolution = facts.resolution
+    last = facts.progress.last
+    if resolution is None or facts.disputes or (last is not None and last.at > resolution.at):
+        return None
+    day = clock.local(resolution.at).date()
+    return Bound(
+        resolution.at,
+        f"rule 7: the dispute was resolved on {day} ({resolution.resolution}): dunning "
+        "resumes where it stopped",
+    )
+
+
+def first_allowed_moment(
+    context: ClientContext, scheduled: datetime, bounds: list[Bound], hour: time
+) -> tuple[datetime, list[str]]:
+    """The action's moment, and a note naming the bound that delayed it, if one did.
+
+    A step whose day has passed is caught up at the first allowed moment from now, not at
+    today's `hour`: a host that runs once a day at 09:00 must find it due then, or a
+    10:00 step would be put off from one day to the next forever.
+    """
+    clock = context.clock
+    binding = max(bounds, key=lambda bound: bound.moment)
+    if binding.moment <= scheduled:
+        return clock.first_open(scheduled, hour), []
+    if binding.why == CATCHING_UP:
+        others = [bound.moment for bound in bounds if bound is not binding]
+        meant = clock.first_open(max([scheduled, *others]), hour)
+        opens = hour
+        if meant.date() < context.today:
+            quiet = context.policy.quiet_hours
+            opens = min(quiet[1] if quiet else time(0), hour)
+        at = clock.first_open(binding.moment, opens)
+        return at, [f"catching up: it was due on {scheduled.date()}"]
+    at = clock.first_open(binding.moment, hour)
+    return at, [f"not before {clock.local(binding.moment):%Y-%m-%d %H:%M}: {binding.why}"]

@@ -1,0 +1,118 @@
+"""Triage: what each invoice of a client needs at the planning moment, in the order it needs it.
+
+* a cancelled or written-off invoice — nothing (rule 2);
+* a paid one — a review of the fees and interest left on it, if any (rule 11);
+* one whose policy version cannot be used — a review;
+* an issued, disputed one — a review of the dispute, every plan (rule 7);
+* with nothing undisputed left to chase — nothing more; otherwise the fee bookings of steps
+  performed without their booking (rule 6), a review of charges the planner cannot compute
+  (rule 11), nothing below the contract's ``tolerance``, a review of a promise later than the
+  policy allows (rule 7), and nothing while an instalment plan is kept (its reminders replace
+  the ladder, `_requests`);
+* then its next ladder step (`_next_step`).
+
+An invoice not issued yet gets only its first step, timed from its issue date: nothing is
+reviewed before the invoice exists (rule 3).
+"""
+
+from __future__ import annotations
+
+from paychase.case._invoices import Invoice
+from paychase.conversation._arrangements import Arrangement
+from paychase.conversation._facts import InvoiceFacts, policy_of, read_facts
+from paychase.money._balances import ZERO
+from paychase.planner._candidate import Candidate
+from paychase.planner._context import ClientContext
+from paychase.planner._costs import Costs
+from paychase.planner._next_step import LadderWalk
+from paychase.planner._outputs import Action
+from paychase.planner._reviews import Reviews
+from paychase.policy._ladder import ladder_progress
+from paychase.policy._policy import Policy
+
+__all__ = ["InvoiceTriage"]
+
+
+class InvoiceTriage:
+    """Reads each invoice of one client and plans what it needs before combining."""
+
+    __slots__ = ("_context", "_costs", "_reviews", "_walk")
+
+    def __init__(
+        self, context: ClientContext, costs: Costs, reviews: Reviews, walk: LadderWalk
+    ) -> None:
+        self._context = context
+        self._costs = costs
+        self._reviews = reviews
+        self._walk = walk
+
+    def triage(
+        self, invoice: Invoice, arrangement: Arrangement | None, actions: list[Action]
+    ) -> tuple[InvoiceFacts, Candidate | None]:
+        """The invoice's facts and its next step; the other actions it needs go to `actions`.
+
+        `arrangement` is the instalment plan in force for the invoice, if there is one.
+        """
+        facts, ladder = self._read(invoice, arrangement)
+        if facts.state in ("cancelled", "written_off"):
+            return facts, None
+        if facts.state == "paid":
+            residue_ladder = ladder if isinstance(ladder, Policy) else self._context.policy
+            actions += self._reviews.residue_review(facts, residue_ladder)
+            return facts, None
+        if isinstance(ladder, str):
+            actions.append(self._reviews.review(facts, "policy", ladder))
+            return facts, None
+        outcome = self._chase(facts, ladder, arrangement, actions)
+        if isinstance(outcome, Action):
+            actions.append(outcome)
+            return facts, None
+        return facts, outcome
+
+    def _read(
+        self, invoice: Invoice, arrangement: Arrangement | None
+    ) -> tuple[InvoiceFacts, Policy | str]:
+        """The invoice's facts, and the policy version it follows (or why none can be used)."""
+        context = self._context
+        portfolio = context.portfolio
+        contract = portfolio.contracts[invoice.contract]
+        events = portfolio.events_of_invoice.get(invoice.id, ())
+        ladder = policy_of(invoice, events, portfolio.policies, context.policy)
+        facts = read_facts(
+            invoice,
+            contract,
+            events,
+            context.clock,
+            context.today,
+            max_promise_hold=ladder.max_promise_hold if isinstance(ladder, Policy) else None,
+            plan_dates=arrangement.dates if arrangement is not None else None,
+        )
+        return facts, ladder
+
+    def _chase(
+        self,
+        facts: InvoiceFacts,
+        ladder: Policy,
+        arrangement: Arrangement | None,
+        actions: list[Action],
+    ) -> Candidate | Action | None:
+        """The invoice's next ladder step; reviews and fee bookings it needs go to `actions`."""
+        issued = facts.state != "draft"
+        reviews = self._reviews
+        if issued and (facts.disputes or facts.invoice.status == "disputed"):
+            actions.append(reviews.dispute_review(facts))
+        if facts.balance.chased == ZERO:
+            return None
+        facts.progress = ladder_progress(ladder, facts.events, self._context.clock.deadline_of)
+        actions += self._costs.late_bookings(facts, ladder)
+        owed = self._costs.owed(facts, self._context.today)
+        if issued and owed.problems:
+            actions.append(reviews.charges_review(facts, "; ".join(owed.problems)))
+        tolerance = facts.contract.tolerance
+        if tolerance is not None and owed.principal + owed.extra < tolerance:
+            return None
+        if issued and facts.promised is not None and facts.promised.refused is not None:
+            actions.append(reviews.promise_review(facts, facts.promised.refused))
+        if arrangement is not None and arrangement.standing.honoured:
+            return None  # the plan's instalment reminders replace the ladder
+        return self._walk.next_step(facts, ladder)
