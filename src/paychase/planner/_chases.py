@@ -25,9 +25,8 @@ that the history tells the chase's contacts from the invoices'.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, time
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from paychase.case._case import version_of
 from paychase.case._chase import Chase
@@ -35,34 +34,26 @@ from paychase.case._contracts import Contract, KillFee
 from paychase.case._history import ContactEvent
 from paychase.conversation._facts import latest
 from paychase.conversation._work import work_paused
+from paychase.planner._context import ClientContext
 from paychase.planner._outputs import Action, ChaseState, ChaseStatus
+from paychase.planner._routing import route
+from paychase.planner._spacing import PlannedContacts
+from paychase.planner._timing import AT_ONCE, CATCHING_UP, first_allowed_moment
 from paychase.policy._ladder import Progress, ladder_progress
-from paychase.policy._policy import ActionKind, Channel, Step
+from paychase.policy._policy import Step
 from paychase.policy._schedule import Bound, ClientClock
 
-__all__ = ["ChaseContext", "plan_chase"]
-
-Route = Callable[[Step], tuple[ActionKind, Channel | None, list[str]]]
-Timing = Callable[[datetime, list[Bound], time], tuple[datetime, list[str]]]
-Clearing = Callable[[datetime, time], tuple[datetime, list[str]]]
+__all__ = ["plan_chase"]
 
 
-@dataclass(frozen=True, slots=True)
-class ChaseContext:
-    """What planning a chase needs from the client's planner."""
+def plan_chase(
+    chase: Chase, context: ClientContext, planned: PlannedContacts
+) -> tuple[Action | None, ChaseState]:
+    """The chase's next action (None when it waits for nothing) and its state.
 
-    clock: ClientClock
-    now: datetime
-    events: Sequence[ContactEvent]  # the client's, oldest first, up to now
-    gap_bound: Bound | None
-    contracts: dict[str, Contract]
-    route: Route
-    timing: Timing
-    clear: Clearing  # a contact's moment moved min_gap clear of the contacts planned already
-
-
-def plan_chase(chase: Chase, context: ChaseContext) -> tuple[Action | None, ChaseState]:
-    """The chase's next action (None when it waits for nothing) and its state."""
+    `planned` are the client's contacts planned so far: the chase's message keeps min_gap
+    around them (rule 3 above).
+    """
     ladder = chase.ladder
     events = [e for e in context.events if e.chase == chase.id]
     progress = ladder_progress(ladder, events, context.clock.deadline_of)
@@ -87,7 +78,7 @@ def plan_chase(chase: Chase, context: ChaseContext) -> tuple[Action | None, Chas
         step = ladder.steps[index]
         if step.action == "pause_work" and _paused(chase, context.events):
             continue
-        action = _step_action(chase, step, index, progress, context)
+        action = _step_action(chase, index, progress, context, planned)
         return action, state("waiting", action)
     return None, state("ended")
 
@@ -107,21 +98,24 @@ def _paused(chase: Chase, events: Sequence[ContactEvent]) -> bool:
 
 
 def _step_action(
-    chase: Chase, step: Step, index: int, progress: Progress, context: ChaseContext
+    chase: Chase,
+    index: int,
+    progress: Progress,
+    context: ClientContext,
+    planned: PlannedContacts,
 ) -> Action:
-    clock = context.clock
+    clock, step = context.clock, chase.ladder.steps[index]
     anchor = _anchor(chase, step, progress, context)
-    kind, channel, routing = (
-        (step.action, "system", []) if not step.is_contact else context.route(step)
-    )
+    kind, channel, routing = route(context, step)
     hour = clock.hour_for(kind)
     scheduled = clock.scheduled(step, anchor, clock.local(anchor).date(), hour)
-    bounds = [Bound(context.now, "catching up"), Bound(chase.started, "our message")]
+    bounds = [Bound(context.now, CATCHING_UP), Bound(chase.started, "our message")]
     if step.is_contact and context.gap_bound is not None:
         bounds.append(context.gap_bound)
-    at, timing = context.timing(scheduled, bounds, hour if channel != "system" else time(0))
+    opens = hour if channel != "system" else AT_ONCE
+    at, timing = first_allowed_moment(context, scheduled, bounds, opens)
     if step.is_contact:
-        at, cleared = context.clear(at, hour)
+        at, cleared = planned.clear(at, hour)
         timing += cleared
     attempt = progress.attempts_at(index) + 1
     notes = [
@@ -134,7 +128,7 @@ def _step_action(
         )
     if attempt > 1:
         notes.append(f"attempt {attempt} of {chase.ladder.max_attempts_per_step}")
-    notes += timing + routing + _terms(chase, step, context.contracts)
+    notes += timing + routing + _terms(chase, step, context.portfolio.contracts)
     if channel is None:
         channel, kind = "system", "review"
         notes.append("rule 9: no working channel: verify the client's contact details")
@@ -156,7 +150,7 @@ def _step_action(
     )
 
 
-def _anchor(chase: Chase, step: Step, progress: Progress, context: ChaseContext) -> datetime:
+def _anchor(chase: Chase, step: Step, progress: Progress, context: ClientContext) -> datetime:
     last = progress.last
     if step.from_ == "previous" and last is not None:
         return last.at
@@ -179,7 +173,7 @@ def _standing(chase: Chase, clock: ClientClock) -> str:
     )
 
 
-def _terms(chase: Chase, step: Step, contracts: dict[str, Contract]) -> list[str]:
+def _terms(chase: Chase, step: Step, contracts: Mapping[str, Contract]) -> list[str]:
     """The kill-fee terms a pause announcement quotes (rule 4)."""
     if chase.contract is None or not step.is_contact or step.deadline is None:
         return []

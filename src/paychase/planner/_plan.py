@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 from paychase.calendar._local_time import zone
@@ -39,7 +38,7 @@ from paychase.conversation._facts import SETTLED, InvoiceFacts, Portfolio
 from paychase.money._charges import ChargeBook
 from paychase.money._rates import RateTable, builtin_rate_table
 from paychase.planner._candidate import Candidate
-from paychase.planner._chases import ChaseContext, plan_chase
+from paychase.planner._chases import plan_chase
 from paychase.planner._combine import Combiner
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import Costs
@@ -47,10 +46,9 @@ from paychase.planner._next_step import LadderWalk
 from paychase.planner._outputs import Action, ChaseState, InvoiceState, Plan
 from paychase.planner._requests import instalment_actions, work_actions
 from paychase.planner._reviews import Reviews
-from paychase.planner._routing import route
 from paychase.planner._settlement import settlement_actions
 from paychase.planner._spacing import PlannedContacts, gap_after_contact, last_contact
-from paychase.planner._timing import first_allowed_moment, reply_pauses
+from paychase.planner._timing import reply_pauses
 from paychase.planner._triage import InvoiceTriage
 from paychase.policy._policy import Policy
 from paychase.policy._schedule import ClientClock
@@ -211,19 +209,9 @@ def _chase_actions(
     client, and yields to them, because a ladder's pre-due reminder expires at the due date
     and a request or an instalment is due on its day, while a chase can wait (rule 5).
     """
-    chase_context = ChaseContext(
-        context.clock,
-        context.now,
-        context.events,
-        context.gap_bound,
-        dict(context.portfolio.contracts),
-        partial(route, context),
-        partial(first_allowed_moment, context),
-        planned.clear,
-    )
     actions, states = [], []
     for chase in context.portfolio.chases_of.get(context.client.id, ()):
-        action, state = plan_chase(chase, chase_context)
+        action, state = plan_chase(chase, context, planned)
         states.append(state)
         if action is not None:
             actions.append(action)
