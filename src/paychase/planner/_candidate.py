@@ -16,9 +16,13 @@ from paychase.policy._policy import ActionKind, Channel, Effect, Policy, Step
 __all__ = ["Candidate"]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Candidate:
-    """The next step of one invoice, timed, before invoices are combined."""
+    """The next step of one invoice, timed, before invoices are combined.
+
+    Compared by identity: each stands for one invoice, and combining looks candidates up in
+    its clusters often (comparing their facts field by field cost O(n²) per client).
+    """
 
     facts: InvoiceFacts
     index: int
