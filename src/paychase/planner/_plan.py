@@ -185,7 +185,9 @@ def _plan_client(
     chase_actions, chase_states = _chase_actions(context, planned)
     actions += chase_actions
     actions += settlement_actions(context, facts_of)
-    return actions, [_invoice_state(context, facts, actions) for facts in facts_of], chase_states
+    first = _first_action_at(actions)
+    states = [_invoice_state(context, facts, first.get(facts.invoice.id)) for facts in facts_of]
+    return actions, states, chase_states
 
 
 def _arrangements(context: ClientContext, invoices: Sequence[Invoice]) -> dict[str, Arrangement]:
@@ -219,11 +221,21 @@ def _chase_actions(
     return actions, states
 
 
+def _first_action_at(actions: list[Action]) -> dict[str, datetime]:
+    """The moment of each invoice's earliest action, by invoice id (the first of equal ones)."""
+    first: dict[str, datetime] = {}
+    for action in actions:
+        for invoice_id in action.invoices:
+            known = first.get(invoice_id)
+            if known is None or action.at < known:
+                first[invoice_id] = action.at
+    return first
+
+
 def _invoice_state(
-    context: ClientContext, facts: InvoiceFacts, actions: list[Action]
+    context: ClientContext, facts: InvoiceFacts, next_at: datetime | None
 ) -> InvoiceState:
-    """The invoice's state in the plan, with the day of its next action."""
-    mine = [a.at for a in actions if facts.invoice.id in a.invoices]
+    """The invoice's state in the plan; `next_at` is the moment of its earliest action."""
     settled = facts.state in SETTLED
     overdue = 0 if settled else max((context.today - facts.due).days, 0)
     last = facts.progress.last
@@ -236,5 +248,5 @@ def _invoice_state(
         step=last.step.id if last is not None else None,
         balance=facts.balance.owed,
         currency=facts.invoice.currency,
-        next_review=context.clock.local(min(mine)).date() if mine else None,
+        next_review=context.clock.local(next_at).date() if next_at is not None else None,
     )
