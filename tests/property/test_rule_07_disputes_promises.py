@@ -108,6 +108,12 @@ def test_rule_07_promise_holds_the_chase(case_and_now: tuple[Json, datetime]) ->
         # tests are in test_conversations.py).
         if len(promises) != 1 or promises[-1].promise is None:
             continue
+        # A promise further off than the policy's max_promise_hold, counted from the client's
+        # own day it was made, goes to a person instead (a review, not a hold).
+        made = local(promises[-1].at, client).date()
+        limit = parties.case.policy.max_promise_hold.shift_date(made, calendar_of(client))
+        if promises[-1].promise.date > limit:
+            continue
         grace = parties.contract(invoice.contract).grace
         holds_until = grace.shift_date(promises[-1].promise.date, calendar_of(client))
         if local(now, client).date() > holds_until:
