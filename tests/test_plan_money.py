@@ -401,3 +401,26 @@ def test_a_dispute_after_the_invoice_was_paid_leaves_its_compensation_claimable(
 def test_a_dispute_raised_while_the_invoice_was_unpaid_contests_its_compensation() -> None:
     case = _paid_late_in_greece("2025-06-20T10:00:00+03:00")
     assert statement(case, "c1", now=_at("2025-07-20T12:00")).lines[0].compensation == D("0.00")
+
+
+def test_a_partly_disputed_invoice_still_books_the_fee_of_a_step_sent_without_its_booking() -> None:
+    # 'with_fee' went out on 2025-07-10 but its booking was not recorded; the client then
+    # disputes 100.00 of the 1000.00. The review of the dispute is planned first: its amounts
+    # must not hide the fee from the booking that follows.
+    with_fee_sent = {**POLITE_SENT, "at": "2025-07-10T10:00:00+02:00", "step": "with_fee"}
+    dispute = {
+        "at": "2025-07-11T09:00:00+02:00",
+        "client": "c1",
+        "invoices": ["inv-1"],
+        "direction": "in",
+        "kind": "dispute",
+        "dispute": {"amount": "100.00", "reason": "one item missing"},
+    }
+    case = _fee_case(
+        {"kind": "flat", "amount": "50.00"}, history=[POLITE_SENT, with_fee_sent, dispute]
+    )
+    result = paychase.plan(case, now=_at("2025-07-14T09:00"))
+    booking = _only(result, "apply_fee")
+    assert [(c.kind, c.amount) for c in booking.charges] == [("late_fee", D("50.00"))]
+    assert booking.amounts is not None
+    assert booking.amounts.late_fee == D("50.00")

@@ -99,11 +99,13 @@ class InvoiceTriage:
         """The invoice's next ladder step; reviews and fee bookings it needs go to `actions`."""
         issued = facts.state != "draft"
         reviews = self._reviews
+        # The steps performed decide which fees the invoice owes: known before any amount is
+        # asked for (the dispute review's amounts are remembered for the day's later asks).
+        facts.progress = ladder_progress(ladder, facts.events, self._context.clock.deadline_of)
         if issued and (facts.disputes or facts.invoice.status == "disputed"):
             actions.append(reviews.dispute_review(facts))
         if facts.balance.chased == ZERO:
             return None
-        facts.progress = ladder_progress(ladder, facts.events, self._context.clock.deadline_of)
         actions += self._costs.late_bookings(facts, ladder)
         owed = self._costs.owed(facts, self._context.today)
         if issued and owed.problems:
