@@ -24,18 +24,12 @@ from paychase.cli import _main as _cli
 from paychase.cli._simulate import parse_cadence, parse_until
 from paychase.errors import InvalidCaseError, PluginError
 from paychase.messages._render import Renderer
+from paychase.simulation import _chart
 from paychase.simulation import _simulate as simulation
-from paychase.simulation._simulate import (
-    Behaviour,
-    Move,
-    SimulationEntry,
-    SimulationError,
-    Timeline,
-    load_script,
-    parse_script,
-    simulate,
-    timeline_chart,
-)
+from paychase.simulation._chart import timeline_chart
+from paychase.simulation._script import Behaviour, Move, load_script, parse_script
+from paychase.simulation._simulate import SimulationError, simulate
+from paychase.simulation._timeline import SimulationEntry, Timeline
 
 Json = dict[str, Any]
 
@@ -955,7 +949,7 @@ def test_chases_show_in_the_text_json_and_chart_lanes() -> None:
     data = json.loads(timeline.to_json())
     assert data["chases"][0]["id"] == "q1"
     assert {e.get("chase") for e in data["entries"]} == {None, "q1"}
-    assert simulation._lanes(timeline) == [("c1", "inv-1"), ("c1", "chase:q1")]
+    assert _chart._lanes(timeline) == [("c1", "inv-1"), ("c1", "chase:q1")]
     project = one_invoice() | {"invoices": []}
     chase = PROSPECT | {"id": "f1", "kind": "project", "contract": "k1"}
     notice = run(with_chase(project, chase), days=40).text()
@@ -964,7 +958,7 @@ def test_chases_show_in_the_text_json_and_chart_lanes() -> None:
 
 
 def test_every_move_and_action_has_a_marker_on_the_chart() -> None:
-    assert set(get_args(Move)) | set(get_args(ActionKind)) <= set(simulation._LOOKS)
+    assert set(get_args(Move)) | set(get_args(ActionKind)) <= set(_chart._LOOKS)
 
 
 # -- the chart -------------------------------------------------------------------------------

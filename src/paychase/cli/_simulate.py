@@ -26,7 +26,10 @@ from paychase.case._case import Case, planning_moment
 from paychase.cli._options import case_argument, now_option
 from paychase.errors import InvalidCaseError
 from paychase.policy._builtin import BUILTIN_POLICIES
-from paychase.simulation._simulate import Timeline, load_script, simulate, timeline_chart
+from paychase.simulation._chart import timeline_chart
+from paychase.simulation._script import load_script
+from paychase.simulation._simulate import simulate
+from paychase.simulation._timeline import Timeline
 
 __all__ = ["parse_cadence", "parse_until", "simulate_command"]
 
