@@ -26,9 +26,10 @@ from pydantic import TypeAdapter
 from paychase import Case, ContactEvent
 from paychase.errors import PluginError
 from paychase.messages._message import Attachment, Message, Receipt, Recipient
-from paychase.store import _sqlite
+from paychase.store import _database, _sqlite
+from paychase.store._database import SCHEMA_VERSION
 from paychase.store._history import AttemptStatus, HistoryStore
-from paychase.store._sqlite import SCHEMA_VERSION, SqliteStore
+from paychase.store._sqlite import SqliteStore
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 3, 17, 9, tzinfo=UTC)
@@ -434,7 +435,7 @@ def test_wal_full_sync_busy_timeout_and_foreign_keys_are_on(store: SqliteStore, 
 
 def test_the_schema_version_is_recorded(store: SqliteStore, path: Path) -> None:
     assert _rows(path, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
-    assert SCHEMA_VERSION == len(_sqlite._MIGRATIONS) >= 1
+    assert SCHEMA_VERSION == len(_database._MIGRATIONS) >= 1
     tables = {name for (name,) in _rows(path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"schema_version", "events", "attempts", "deliveries"} <= tables
 

@@ -1,8 +1,9 @@
 """The built-in history store: contact history and delivery attempts in one SQLite file.
 
 `SqliteStore` implements `HistoryStore` on the standard library's ``sqlite3``. It owns the
-file's schema (versioned, migrated forward when opened), the rule that an identical event is
-kept once, and the attempt state machine that makes delivery exactly-once:
+store's operations: the rule that an identical event is kept once, and the attempt state machine
+that makes delivery exactly-once (the file itself, its schema, migrations and transactions, is
+`paychase.store._database`'s):
 
 * a claim is an ``INSERT`` into ``attempts`` inside ``BEGIN IMMEDIATE``; the key is the
   table's primary key, so a second claim of a key fails in SQLite itself — even from another
@@ -43,9 +44,7 @@ import hashlib
 import json
 import os
 import sqlite3
-import time
-from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Final, Literal, Self, get_args
@@ -55,9 +54,10 @@ from paychase.case._history import ContactEvent
 from paychase.errors import PluginError
 from paychase.messages._message import Message, Receipt
 from paychase.policy._policy import ActionKind, Channel
+from paychase.store._database import connect, migrate, transaction
 from paychase.store._history import Attempt, AttemptStatus
 
-__all__ = ["SCHEMA_VERSION", "SqliteStore"]
+__all__ = ["SqliteStore"]
 
 _Operation = Literal["prepare", "complete", "release", "mark_uncertain"]
 
@@ -71,67 +71,6 @@ _ALLOWED_FROM: Final[dict[_Operation, frozenset[str]]] = {
 _SETTLED: Final = frozenset({"done", "failed", "task"})
 _VISIBLE: Final[tuple[AttemptStatus, ...]] = get_args(AttemptStatus)
 _RELEASED: Final = "released"
-
-# Each migration is applied once, in its own transaction, in order; a migration is never
-# edited after release (a database records only its number), a change is a new migration.
-# The status CHECK is written out rather than built from AttemptStatus for the same reason.
-_MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
-    (
-        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY)",
-        """CREATE TABLE events (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            client TEXT NOT NULL,
-            key TEXT,
-            fingerprint TEXT NOT NULL UNIQUE,
-            body TEXT NOT NULL
-        )""",
-        "CREATE INDEX events_by_time ON events (at, id)",
-        """CREATE TABLE attempts (
-            key TEXT PRIMARY KEY,
-            client TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            channel TEXT NOT NULL,
-            message_id TEXT,
-            planned_at TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN
-                ('claimed', 'sending', 'done', 'failed', 'task', 'uncertain', 'released')),
-            runner TEXT NOT NULL,
-            claimed_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            tries INTEGER NOT NULL DEFAULT 0 CHECK (tries >= 0),
-            receipt TEXT,
-            error TEXT,
-            message TEXT,
-            event TEXT
-        )""",
-        "CREATE INDEX attempts_by_status ON attempts (status, claimed_at)",
-        """CREATE TABLE deliveries (
-            id INTEGER PRIMARY KEY,
-            key TEXT NOT NULL REFERENCES attempts (key),
-            at TEXT NOT NULL,
-            status TEXT NOT NULL,
-            provider_id TEXT,
-            error TEXT,
-            transient INTEGER NOT NULL CHECK (transient IN (0, 1))
-        )""",
-        "CREATE INDEX deliveries_by_key ON deliveries (key)",
-    ),
-)
-SCHEMA_VERSION: Final = len(_MIGRATIONS)
-"""The schema version this code writes; a database from a newer version is refused."""
-
-_BUSY_SECONDS: Final = 30
-_BUSY: Final = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
-_PRAGMAS: Final = (
-    # The busy timeout first: switching to WAL takes a lock another process may hold.
-    "PRAGMA busy_timeout = 30000",
-    "PRAGMA journal_mode = WAL",
-    "PRAGMA foreign_keys = ON",
-    # FULL syncs the WAL at every commit: a settled attempt survives a power cut, not only a
-    # crash of the process (NORMAL may lose the last commits, and with them "sent" records).
-    "PRAGMA synchronous = FULL",
-)
 
 
 class SqliteStore:
@@ -158,9 +97,9 @@ class SqliteStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
-        self._db = _connect(self.path)
+        self._db = connect(self.path)
         try:
-            _migrate(self._db, self.path)
+            migrate(self._db, self.path)
         except BaseException:
             self._db.close()
             raise
@@ -195,7 +134,7 @@ class SqliteStore:
         """
         batch = tuple(events)
         added = 0
-        with _transaction(self._db) as db:
+        with transaction(self._db) as db:
             for event in batch:
                 if _insert_event(db, event):
                     added += 1
@@ -239,7 +178,7 @@ class SqliteStore:
             "runner": runner,
             "at": _utc_text(at, "at"),
         }
-        with _transaction(self._db) as db:
+        with transaction(self._db) as db:
             try:
                 db.execute(
                     "INSERT INTO attempts (key, client, kind, channel, message_id, planned_at,"
@@ -260,7 +199,7 @@ class SqliteStore:
         retry.
         """
         when = _utc_text(at, "at")
-        with _transaction(self._db) as db:
+        with transaction(self._db) as db:
             _require(db, key, "prepare")
             db.execute(
                 "UPDATE attempts SET status = 'sending', tries = tries + 1, updated_at = ?,"
@@ -288,7 +227,7 @@ class SqliteStore:
                 "an attempt settles as done, failed or task", field="status", value=status
             )
         when = _utc_text(at, "at")
-        with _transaction(self._db) as db:
+        with transaction(self._db) as db:
             _require(db, key, "complete")
             _settle(
                 db, key, status=status, receipt=receipt, message=message, event=event, when=when
@@ -303,7 +242,7 @@ class SqliteStore:
         The failure is kept as a delivery row dated by the attempt's last update (the
         contract passes no time).
         """
-        with _transaction(self._db) as db:
+        with transaction(self._db) as db:
             current = _require(db, key, "release")
             failure = Receipt(status="failed", error=error, transient=True)
             _record_delivery(db, key, current["updated_at"], failure)
@@ -314,7 +253,7 @@ class SqliteStore:
     def mark_uncertain(self, key: str, /, *, at: datetime, why: str) -> None:
         """A send was interrupted and nobody can tell whether it went out."""
         when = _utc_text(at, "at")
-        with _transaction(self._db) as db:
+        with transaction(self._db) as db:
             _require(db, key, "mark_uncertain")
             db.execute(
                 "UPDATE attempts SET status = 'uncertain', error = ?, updated_at = ? WHERE key = ?",
@@ -337,104 +276,6 @@ class SqliteStore:
             wanted,
         )
         return tuple(_attempt(row) for row in rows)
-
-
-# -- opening ---------------------------------------------------------------------------------
-
-
-def _connect(path: str) -> sqlite3.Connection:
-    """Open `path` in autocommit mode (transactions are explicit) and set the pragmas."""
-    try:
-        db = sqlite3.connect(path, isolation_level=None)
-    except sqlite3.Error as error:
-        raise _open_error(error, path) from None
-    db.row_factory = sqlite3.Row
-    try:
-        for pragma in _PRAGMAS:
-            _execute_waiting(db, pragma)
-    except sqlite3.Error as error:
-        db.close()
-        raise _open_error(error, path) from None
-    return db
-
-
-def _execute_waiting(db: sqlite3.Connection, statement: str) -> None:
-    """Run `statement`, waiting while another process holds the lock it needs.
-
-    Switching a new file to WAL needs an exclusive lock, and SQLite reports a busy database
-    there at once instead of calling the busy handler: two runners opening a fresh store
-    together would otherwise fail.
-    """
-    deadline = time.monotonic() + _BUSY_SECONDS
-    while True:
-        try:
-            db.execute(statement)
-            return
-        except sqlite3.OperationalError as error:
-            if error.sqlite_errorname not in _BUSY or time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
-
-
-def _open_error(error: sqlite3.Error, path: str) -> PluginError:
-    if error.sqlite_errorname == "SQLITE_NOTADB":
-        return PluginError("not a SQLite database (is it the right file?)", field="db", value=path)
-    return PluginError(f"cannot open the history database: {error}", field="db", value=path)
-
-
-def _migrate(db: sqlite3.Connection, path: str) -> None:
-    """Bring the schema to `SCHEMA_VERSION`, one migration per transaction."""
-    version = _schema_version(db, path)
-    if version > SCHEMA_VERSION:
-        raise PluginError(
-            f"the history database has schema version {version}, newer than the "
-            f"{SCHEMA_VERSION} this paychase knows: upgrade paychase to open it",
-            field="db",
-            value=path,
-        )
-    for number in range(version + 1, SCHEMA_VERSION + 1):
-        with _transaction(db):
-            # Another process may have applied it while this one waited for the lock.
-            if _schema_version(db, path) < number:
-                for statement in _MIGRATIONS[number - 1]:
-                    db.execute(statement)
-                db.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
-
-
-def _schema_version(db: sqlite3.Connection, path: str) -> int:
-    """The version recorded in the file: 0 for an empty database."""
-    tables = {
-        name
-        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        if not name.startswith("sqlite_")
-    }
-    if "schema_version" not in tables:
-        if tables:
-            raise PluginError(
-                "a SQLite database, but not a paychase history (no schema_version table)",
-                field="db",
-                value=path,
-            )
-        return 0
-    (version,) = db.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
-    return int(version)
-
-
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction, holding the write lock from the start; rolled back on error.
-
-    ``IMMEDIATE`` takes the lock before the first read, so a check and the write after it
-    (the transition checks) cannot interleave with another process's.
-    """
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-        db.execute("COMMIT")
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
 
 
 # -- attempts --------------------------------------------------------------------------------
