@@ -17,8 +17,8 @@ import paychase
 import paychase.messages
 from paychase import PluginError
 from paychase.delivery._channel import CheckableChannel
+from paychase.delivery._email import email_message
 from paychase.delivery._outbox import FileOutbox, outbox_stem
-from paychase.delivery._smtp import email_message
 from paychase.messages import Message
 
 REPO = Path(__file__).resolve().parent.parent

@@ -24,7 +24,8 @@ import paychase
 import paychase.messages
 from paychase import PluginError
 from paychase.delivery._channel import CheckableChannel, DeliveryChannel
-from paychase.delivery._smtp import PASSWORD_VARIABLE, SmtpChannel, email_message
+from paychase.delivery._email import email_message
+from paychase.delivery._smtp import PASSWORD_VARIABLE, SmtpChannel
 from paychase.messages import Attachment, Message, Recipient
 
 REPO = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from paychase._files import write_bytes_atomically, write_text_atomically
-from paychase.delivery._smtp import email_message
+from paychase.delivery._email import email_message
 from paychase.errors import InvalidCaseError, PluginError
 from paychase.messages._message import Message, Receipt
 
