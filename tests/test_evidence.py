@@ -20,14 +20,8 @@ from tests.samples import first_invoice, kowalski, sample_case
 from paychase import Case, plan, statement
 from paychase._files import load_case
 from paychase.errors import InvalidCaseError, PluginError
-from paychase.evidence._pack import (
-    NOT_RECONSTRUCTED,
-    EvidencePack,
-    TimelineEntry,
-    evidence_html,
-    evidence_pack,
-    write_evidence,
-)
+from paychase.evidence._html import evidence_html, write_evidence
+from paychase.evidence._pack import NOT_RECONSTRUCTED, EvidencePack, TimelineEntry, evidence_pack
 from paychase.messages._render import Renderer
 from paychase.testing import MemoryTemplates
 

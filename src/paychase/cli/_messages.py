@@ -21,7 +21,8 @@ from paychase.case._case import Case
 from paychase.cli._options import case_argument, format_option, now_option, template_options
 from paychase.delivery._runner import case_with_history, merged_history
 from paychase.errors import InvalidCaseError
-from paychase.evidence._pack import evidence_html, evidence_pack, write_evidence
+from paychase.evidence._html import evidence_html, write_evidence
+from paychase.evidence._pack import evidence_pack
 from paychase.messages._check import check_templates
 from paychase.messages._documents import InvoiceFolder
 from paychase.messages._message import Message
