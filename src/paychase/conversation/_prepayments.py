@@ -1,0 +1,185 @@
+"""Rule 1 of the work contracts (`paychase.conversation._work`): prepayments.
+
+The contract's ``deposit`` (when ``due_before_start``) and ``materials`` are asked for before
+work starts (``request_deposit``), work that started without them is paused (``pause_work``),
+and resumed once they are paid (``resume_work``). Practitioners agree: ask for the deposit
+before starting, and never let work start or continue unpaid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Final, Literal
+
+from paychase.case._contracts import Contract, Deposit, Materials, contract_value
+from paychase.case._invoices import Invoice
+from paychase.case._money import round_money
+from paychase.conversation._work_books import DID_NOT_ARRIVE, WorkBooks, WorkNeed, percent
+from paychase.money._balances import ZERO, balance_of, paid_in_full_on
+
+__all__ = ["PREPAYMENTS", "prepayment_need"]
+
+Prepayment = Literal["deposit", "materials"]
+PREPAYMENTS: Final[tuple[Prepayment, ...]] = ("deposit", "materials")
+
+_ONE_DAY: Final = timedelta(days=1)
+_HUNDRED: Final = Decimal(100)
+# The practitioners' default deposit when the contract names no sum: half up front from a
+# client one has never been paid by, a quarter from one who has paid before.
+_FIRST_TIME_DEPOSIT: Final = Decimal(50)
+_RETURNING_DEPOSIT: Final = Decimal(25)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepaid:
+    """Where one prepayment stands today."""
+
+    topic: Prepayment
+    required: Decimal
+    basis: str  # how the required sum was set, for the reason
+    invoices: tuple[Invoice, ...]
+    paid: Decimal
+    billed: Decimal
+
+    @property
+    def missing(self) -> Decimal:
+        """What is still to be paid."""
+        return self.required - self.paid
+
+    def describe(self, currency: str) -> str:
+        """``the deposit of 600.00 EUR (30 % of the contract value 2000.00)``."""
+        what = "deposit" if self.topic == "deposit" else "materials prepayment"
+        return f"the {what} of {self.required} {currency} ({self.basis})"
+
+
+def prepayment_need(contract: Contract, topic: Prepayment, books: WorkBooks) -> WorkNeed | None:
+    """What the prepayment `topic` needs today: a request, a pause, a resume, or nothing."""
+    prepaid = _prepaid(contract, topic, books)
+    if prepaid is None:
+        return None
+    prefix = f"{contract.id}/{topic}/"
+    if prepaid.paid >= prepaid.required:
+        return _resume(contract, prepaid, books) if books.paused(prefix) else None
+    started = contract.work_started
+    if started is None or started > books.today:
+        return _request(contract, prepaid, books) if prepaid.billed < prepaid.required else None
+    if not books.working(contract) or books.paused(prefix):
+        return None
+    return _pause_unpaid(contract, prepaid, books)
+
+
+def _prepaid(contract: Contract, topic: Prepayment, books: WorkBooks) -> _Prepaid | None:
+    """The prepayment's required, paid and billed sums, or None if the contract asks none."""
+    clause: Deposit | Materials | None
+    if topic == "deposit":
+        clause = (
+            contract.deposit if contract.deposit and contract.deposit.due_before_start else None
+        )
+    else:
+        clause = contract.materials
+    if clause is None:
+        return None
+    required = _required(contract, clause, books)
+    if required is None:
+        return None
+    invoices, currency = books.of(contract, frozenset({topic})), contract.currency
+    return _Prepaid(
+        topic=topic,
+        required=required[0],
+        basis=required[1],
+        invoices=invoices,
+        paid=round_money(sum((balance_of(i, books.today).paid for i in invoices), ZERO), currency),
+        billed=round_money(sum((i.billed for i in invoices), ZERO), currency),
+    )
+
+
+def _required(
+    contract: Contract, clause: Deposit | Materials, books: WorkBooks
+) -> tuple[Decimal, str] | None:
+    """The sum a prepayment clause asks for, and how it was set."""
+    currency = contract.currency
+    if clause.amount is not None:
+        return round_money(clause.amount, currency), "as agreed"
+    rate, who = clause.rate, ""
+    if rate is None:  # a deposit naming no sum
+        returning = _returning(contract, books)
+        rate = _RETURNING_DEPOSIT if returning else _FIRST_TIME_DEPOSIT
+        who = f", the default for a {'returning' if returning else 'first-time'} client"
+    value = contract_value(contract)
+    if value is None:  # Case validation refuses a share of an unknown contract value
+        return None
+    basis = f"{percent(rate)} of the contract value {round_money(value, currency)}{who}"
+    return round_money(value * rate / _HUNDRED, currency), basis
+
+
+def _returning(contract: Contract, books: WorkBooks) -> bool:
+    """Whether the client has paid an invoice of another contract in full by today."""
+    return any(
+        (paid := paid_in_full_on(i)) is not None and paid <= books.today
+        for i in books.invoices
+        if i.contract != contract.id
+    )
+
+
+def _request(contract: Contract, prepaid: _Prepaid, books: WorkBooks) -> WorkNeed | None:
+    attempts = books.attempts(f"{contract.id}/{prepaid.topic}/request_deposit/")
+    if any(e.outcome not in DID_NOT_ARRIVE for e in attempts):
+        return None
+    currency, start = contract.currency, contract.work_started
+    deadline = start - _ONE_DAY if start is not None else None
+    when = (
+        f"work starts {start}, so it is due by {deadline}"
+        if start is not None
+        else "work has no start date yet"
+    )
+    retry = f"; request {len(attempts)} did not arrive, so ask again" if attempts else ""
+    return WorkNeed(
+        kind="request_deposit",
+        contract=contract.id,
+        topic=prepaid.topic,
+        number=len(attempts) + 1,
+        invoices=tuple(i.id for i in prepaid.invoices),
+        not_before=books.today,
+        amount=prepaid.missing,
+        currency=currency,
+        deadline=deadline,
+        reason=f"contract {contract.id} asks {prepaid.describe(currency)} before work starts; "
+        f"{prepaid.paid} paid and {prepaid.billed} billed as of {books.today}: request "
+        f"{prepaid.missing} {currency}; {when}{retry}",
+    )
+
+
+def _pause_unpaid(contract: Contract, prepaid: _Prepaid, books: WorkBooks) -> WorkNeed:
+    currency = contract.currency
+    return WorkNeed(
+        kind="pause_work",
+        contract=contract.id,
+        topic=prepaid.topic,
+        number=books.count("pause_work", f"{contract.id}/{prepaid.topic}/") + 1,
+        invoices=tuple(i.id for i in prepaid.invoices),
+        not_before=books.today,
+        amount=prepaid.missing,
+        currency=currency,
+        reason=f"contract {contract.id} asks {prepaid.describe(currency)} before work starts; "
+        f"work started {contract.work_started} but only {prepaid.paid} is paid as of "
+        f"{books.today}: pause the work so that it does not continue unpaid until "
+        f"{prepaid.missing} {currency} more is paid",
+    )
+
+
+def _resume(contract: Contract, prepaid: _Prepaid, books: WorkBooks) -> WorkNeed:
+    currency = contract.currency
+    return WorkNeed(
+        kind="resume_work",
+        contract=contract.id,
+        topic=prepaid.topic,
+        number=books.count("resume_work", f"{contract.id}/{prepaid.topic}/") + 1,
+        invoices=tuple(i.id for i in prepaid.invoices),
+        not_before=books.today,
+        amount=round_money(ZERO, currency),  # nothing is asked: the prepayment is paid
+        currency=currency,
+        reason=f"work on contract {contract.id} was paused for {prepaid.describe(currency)}; "
+        f"{prepaid.paid} {currency} is paid as of {books.today}: resume the work",
+    )

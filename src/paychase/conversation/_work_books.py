@@ -1,0 +1,118 @@
+"""What the work-contract rules share: the need they state and the client's books they read.
+
+A `WorkNeed` is what a rule of `paychase.conversation._work` finds a contract needs, keyed
+``{contract}/{topic}/{kind}/{number}``; `WorkBooks` is what the rules read about one client,
+gathered once; `work_paused` tells whether the latest pause or resume under some keys stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Final, Literal
+
+from paychase.calendar._protocols import HolidayCalendar
+from paychase.case._contracts import Contract
+from paychase.case._history import ContactEvent
+from paychase.case._invoices import Invoice
+from paychase.conversation._facts import latest
+from paychase.money._amounts import Charge
+
+__all__ = ["DID_NOT_ARRIVE", "WorkBooks", "WorkNeed", "WorkNeedKind", "percent", "work_paused"]
+
+WorkNeedKind = Literal["request_deposit", "request_milestone", "pause_work", "resume_work"]
+"""What a work contract needs: a prepayment or stage asked for, work paused or resumed."""
+
+# Outcomes of a request or a pause that never reached the client: it counts as not made.
+DID_NOT_ARRIVE: Final = frozenset({"bounced", "failed"})
+
+
+@dataclass(frozen=True, slots=True)
+class WorkNeed:
+    """One thing a work contract needs, with the money and the reason behind it."""
+
+    kind: WorkNeedKind
+    contract: str
+    topic: str  # "deposit", "materials", a milestone id, or "kill_fee"
+    number: int  # 1 for the first such need, n + 1 after n earlier ones in the history
+    invoices: tuple[str, ...]  # the invoices it concerns (prepayment invoices), maybe none
+    not_before: date  # the client's local date from which it should happen
+    amount: Decimal  # what is asked for or charged, rounded to the currency
+    currency: str
+    reason: str  # names the rule and the dates behind it
+    deadline: date | None = None  # the payment deadline the request states, if any
+    charges: tuple[Charge, ...] = ()  # a kill fee's computation
+
+    @property
+    def key(self) -> str:
+        """The idempotency key: ``{contract}/{topic}/{kind}/{number}``."""
+        return f"{self.contract}/{self.topic}/{self.kind}/{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkBooks:
+    """What the rules read about one client, gathered once."""
+
+    invoices: tuple[Invoice, ...]  # of the client's contracts, cancelled ones left out
+    events: tuple[ContactEvent, ...]  # the client's history, oldest first
+    today: date
+    calendar: HolidayCalendar
+    local_date: Callable[[datetime], date]
+
+    def of(self, contract: Contract, kinds: frozenset[str]) -> tuple[Invoice, ...]:
+        """The contract's invoices of these kinds."""
+        return tuple(i for i in self.invoices if i.contract == contract.id and i.kind in kinds)
+
+    def attempts(self, prefix: str) -> list[ContactEvent]:
+        """Outbound contacts made for the need whose keys are `prefix` plus a number."""
+        return [
+            e
+            for e in self.events
+            if e.direction == "out" and e.key is not None and _numbered(e.key, prefix)
+        ]
+
+    def count(self, kind: Literal["pause_work", "resume_work"], prefix: str) -> int:
+        """How many `kind` events (pause or resume) were recorded under `prefix`."""
+        return sum(1 for e in self.events if e.kind == kind and (e.key or "").startswith(prefix))
+
+    def paused(self, prefix: str) -> bool:
+        """Whether the latest pause or resume under `prefix` that took effect is a pause."""
+        return work_paused(self.events, (prefix,))
+
+    def working(self, contract: Contract) -> bool:
+        """Whether work on the contract has started and is not finished as of today."""
+        started, finished = contract.work_started, contract.work_finished
+        return (
+            started is not None
+            and started <= self.today
+            and (finished is None or finished > self.today)
+        )
+
+
+def _numbered(key: str, prefix: str) -> bool:
+    """Whether `key` is `prefix` followed by an attempt number."""
+    number = key.removeprefix(prefix)
+    return number != key and number.isascii() and number.isdigit()
+
+
+def percent(rate: Decimal) -> str:
+    """``Decimal("25.0")`` → ``25 %``."""
+    return f"{rate.normalize():f} %"
+
+
+def work_paused(events: Sequence[ContactEvent], prefixes: tuple[str, ...]) -> bool:
+    """Whether work is paused: the latest pause or resume keyed under one of `prefixes`.
+
+    Only those that took effect count (not bounced or failed); `events` are oldest first.
+    """
+    last = latest(
+        events,
+        lambda e: (
+            e.kind in ("pause_work", "resume_work")
+            and (e.key or "").startswith(prefixes)
+            and e.outcome not in DID_NOT_ARRIVE
+        ),
+    )
+    return last is not None and last.kind == "pause_work"
