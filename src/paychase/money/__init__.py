@@ -5,6 +5,7 @@ computation and the rule behind it, so a court can follow it (SPEC §5 rules 6 a
 """
 
 from paychase.case._money import round_money
+from paychase.money._accrual import InterestSegment
 from paychase.money._amounts import Amounts, Charge, ChargeKind, ChargeLine
 from paychase.money._compensation import (
     Compensation,
@@ -16,7 +17,6 @@ from paychase.money._fees import FeeComputation, FeeLine, contractual_fee
 from paychase.money._interest import (
     InterestComputation,
     InterestPeriod,
-    InterestSegment,
     MissingPeriod,
     statutory_interest,
 )
