@@ -22,7 +22,8 @@ from paychase import Case, Contract
 from paychase.calendar._protocols import HolidayCalendar
 from paychase.calendar._working_days import HolidaysCalendar
 from paychase.case._money import minor_unit, round_money
-from paychase.conversation._work import WorkNeed, work_needs
+from paychase.conversation._work import work_needs
+from paychase.conversation._work_books import WorkNeed
 from paychase.testing import FixedCalendar
 
 D = Decimal

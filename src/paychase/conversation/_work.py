@@ -63,9 +63,9 @@ from paychase.case._invoices import Invoice
 from paychase.conversation._kill_fee import kill_fee_need
 from paychase.conversation._milestones import milestone_needs
 from paychase.conversation._prepayments import PREPAYMENTS, prepayment_need
-from paychase.conversation._work_books import WorkBooks, WorkNeed, WorkNeedKind, work_paused
+from paychase.conversation._work_books import WorkBooks, WorkNeed
 
-__all__ = ["WorkNeed", "WorkNeedKind", "is_work_key", "work_needs", "work_paused"]
+__all__ = ["is_work_key", "work_needs"]
 
 
 def work_needs(

@@ -33,7 +33,7 @@ from paychase.case._chase import Chase
 from paychase.case._contracts import Contract, KillFee
 from paychase.case._history import ContactEvent
 from paychase.conversation._facts import latest
-from paychase.conversation._work import work_paused
+from paychase.conversation._work_books import work_paused
 from paychase.planner._context import ClientContext
 from paychase.planner._outputs import Action, ChaseState, ChaseStatus
 from paychase.planner._routing import route

@@ -21,7 +21,8 @@ from datetime import date
 from paychase.calendar._durations import Duration
 from paychase.case._invoices import Invoice
 from paychase.conversation._arrangements import Arrangement
-from paychase.conversation._work import WorkNeed, work_needs
+from paychase.conversation._work import work_needs
+from paychase.conversation._work_books import WorkNeed
 from paychase.money._balances import ZERO, balance_of
 from paychase.money._charges import Owed, amounts_of
 from paychase.planner._context import ClientContext
