@@ -118,7 +118,8 @@ class Step(FrozenModel):
 
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=64)
     from_: Anchor = Field(
-        alias="from",
+        validation_alias="from",
+        serialization_alias="from",
         description="What the offset counts from: issued, due (plus grace after the due date), "
         "previous (when the previous step was performed), last_contact, deadline (the "
         "payment deadline stated by an earlier step)",
