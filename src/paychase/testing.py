@@ -14,17 +14,17 @@ Examples:
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC as _UTC
 from datetime import date, datetime
 from types import TracebackType
-from typing import Literal, Self, get_args
+from typing import Literal, Self, TypeVar, get_args
 
 from paychase.calendar._protocols import CalendarFactory, HolidayCalendar
 from paychase.case._case import Case
 from paychase.case._history import ContactEvent
-from paychase.errors import PluginError
+from paychase.errors import InvalidCaseError, PaychaseError, PluginError
 from paychase.messages._message import Message, Receipt
 from paychase.policy._policy import ActionKind, Channel
 from paychase.store._history import ATTEMPT_TRANSITIONS as _TRANSITIONS
@@ -38,13 +38,23 @@ from paychase.store._history import (
 
 __all__ = ["FixedCalendar", "MemoryChannel", "MemoryStore", "MemoryTemplates", "fixed_calendars"]
 
+_T = TypeVar("_T")
+
 
 class FixedCalendar:
-    """A `HolidayCalendar` with the holidays and weekend you give it, and nothing else."""
+    """A `HolidayCalendar` with the holidays and weekend you give it, and nothing else.
+
+    Args:
+        holidays: the days off besides the weekend (dates, not datetimes).
+        weekend: the weekdays off, 0 (Monday) to 6 (Sunday).
+
+    Raises:
+        InvalidCaseError: a holiday that is not a date, or a weekday outside 0..6.
+    """
 
     def __init__(self, holidays: Iterable[date] = (), weekend: Iterable[int] = (5, 6)) -> None:
-        self.holidays = frozenset(holidays)
-        self.weekend = frozenset(weekend)
+        self.holidays = frozenset(_each(holidays, "holidays", _is_day, "a date"))
+        self.weekend = frozenset(_each(weekend, "weekend", _is_weekday, "a weekday from 0 to 6"))
 
     def is_business_day(self, day: date, /) -> bool:
         """Neither a weekend day nor one of the given holidays."""
@@ -57,8 +67,21 @@ def fixed_calendars(
     """A calendar factory for `plan(..., calendars=...)` that looks countries up in a mapping.
 
     Countries not in `by_country` get `default` (Saturday and Sunday off when not given).
+
+    Raises:
+        PluginError: `by_country` is not a mapping of calendars, or `default` not a calendar.
     """
+    if not isinstance(by_country, Mapping):
+        raise PluginError(
+            "a mapping of country codes to calendars",
+            field="by_country",
+            value=type(by_country).__name__,
+        )
     fallback = default or FixedCalendar()
+    given = [*((f"by_country[{c!r}]", cal) for c, cal in by_country.items()), ("default", fallback)]
+    for where, calendar in given:
+        if not isinstance(calendar, HolidayCalendar):
+            raise PluginError("not a HolidayCalendar", field=where, value=type(calendar).__name__)
 
     def calendar_for(country: str, subdivision: str | None) -> HolidayCalendar:
         return by_country.get(country, fallback)
@@ -69,6 +92,9 @@ def fixed_calendars(
 class MemoryTemplates:
     """A `TemplateLoader` holding texts in a dict keyed by ``(locale, name)``.
 
+    Raises:
+        PluginError: `templates` is not a mapping of ``(locale, name)`` pairs to texts.
+
     Examples:
         >>> loader = MemoryTemplates({("pl", "freelancer/polite"): "{% extends 'x' %}"})
         >>> loader.source("freelancer/polite", "pl") is not None
@@ -78,6 +104,18 @@ class MemoryTemplates:
     """
 
     def __init__(self, templates: Mapping[tuple[str, str], str]) -> None:
+        if not isinstance(templates, Mapping):
+            raise PluginError(
+                "a mapping of (locale, name) to template text",
+                field="templates",
+                value=type(templates).__name__,
+            )
+        for key, text in templates.items():
+            well_formed = isinstance(key, tuple) and len(key) == 2
+            if not (well_formed and all(isinstance(part, str) for part in key)):
+                raise PluginError("a key is a (locale, name) pair", field="templates", value=key)
+            if not isinstance(text, str):
+                raise PluginError("a template is text", field=f"templates[{key!r}]", value=text)
         self.templates = dict(templates)
 
     def source(self, name: str, locale: str, /) -> str | None:
@@ -91,6 +129,10 @@ class MemoryChannel:
     Addresses in `bounce` bounce; the first `failures` sends fail transiently (to test
     retries); everything else is delivered.
 
+    Raises:
+        PluginError: `bounce` is not a collection of addresses (a lone string is not), or
+            `failures` is negative.
+
     Examples:
         >>> channel = MemoryChannel(bounce={"gone@example.com"})
         >>> channel.sent
@@ -98,7 +140,9 @@ class MemoryChannel:
     """
 
     def __init__(self, *, bounce: Iterable[str] = (), failures: int = 0) -> None:
-        self.bounce = frozenset(bounce)
+        if isinstance(failures, bool) or not isinstance(failures, int) or failures < 0:
+            raise PluginError("a count of sends, 0 or more", field="failures", value=failures)
+        self.bounce = frozenset(_each(bounce, "bounce", _is_text, "an address", error=PluginError))
         self.failures = failures
         self.sent: list[Message] = []
 
@@ -111,6 +155,36 @@ class MemoryChannel:
             return Receipt(status="bounced", error="550 no such mailbox")
         self.sent.append(message)
         return Receipt(status="delivered", provider_id=message.header("Message-ID"))
+
+
+def _is_day(value: object) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _is_weekday(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _each(
+    values: Iterable[_T],
+    field: str,
+    fits: Callable[[object], bool],
+    what: str,
+    *,
+    error: type[PaychaseError] = InvalidCaseError,
+) -> list[_T]:
+    """`values` as a list, each one checked; a string is one value, not its letters."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise error(f"a collection, each {what}", field=field, value=values)
+    items = list(values)
+    for index, value in enumerate(items):
+        if not fits(value):
+            raise error(f"must be {what}", field=f"{field}[{index}]", value=value)
+    return items
 
 
 _VISIBLE: tuple[AttemptStatus, ...] = get_args(AttemptStatus)

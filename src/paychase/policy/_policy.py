@@ -116,6 +116,8 @@ ForwardDuration = Annotated[Duration, AfterValidator(_not_negative)]
 class Step(FrozenModel):
     """One rung of the ladder: when it comes, what it does, through which channels."""
 
+    error_class: ClassVar[type[PaychaseError]] = PolicyError
+
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=64)
     from_: Anchor = Field(
         validation_alias="from",

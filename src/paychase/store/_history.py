@@ -22,12 +22,13 @@ import hashlib
 import json
 from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Final, Literal, Protocol, runtime_checkable
+from typing import ClassVar, Final, Literal, Protocol, runtime_checkable
 
 from pydantic import AwareDatetime, Field
 
 from paychase._model import FrozenModel
 from paychase.case._history import ContactEvent
+from paychase.errors import PaychaseError, PluginError
 from paychase.messages._message import Message, Receipt
 from paychase.policy._policy import ActionKind, Channel
 
@@ -85,7 +86,13 @@ def contact_fingerprint(event: ContactEvent) -> str:
 
 
 class Attempt(FrozenModel):
-    """One runner's attempt to perform one planned action."""
+    """One runner's attempt to perform one planned action.
+
+    Attempts come out of a history store, a plug-in: one that cannot be built is the store's
+    fault, a `PluginError` naming the field.
+    """
+
+    error_class: ClassVar[type[PaychaseError]] = PluginError
 
     key: str = Field(description="The action key: at most one attempt per key, ever")
     client: str
