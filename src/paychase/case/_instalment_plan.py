@@ -144,7 +144,7 @@ def _frequency_input(value: object) -> Frequency:
     match = _PATTERN.match(value) if isinstance(value, str) else None
     if match is None:
         # A plain ValueError: the model's own error class (case, script) blames the input.
-        raise ValueError(f"{_NOT_A_FREQUENCY} (got {value!r})")
+        raise ValueError(_NOT_A_FREQUENCY)
     number, unit = match.groups()
     return Frequency(int(number), unit)  # type: ignore[arg-type]
 
