@@ -142,9 +142,9 @@ def test_frequency_refuses_direct_construction_parse_would_refuse(count: int, un
 
 
 def test_frequency_refuses_a_non_integer_count() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(InvalidCaseError):
         Frequency(True, "m")
-    with pytest.raises(TypeError):
+    with pytest.raises(InvalidCaseError):
         Frequency(1.0, "m")  # type: ignore[arg-type]
 
 
@@ -228,7 +228,7 @@ def test_pydantic_validates_from_text_and_serialises_to_text() -> None:
 
 @pytest.mark.parametrize("value", ["0m", "1y", "", 1, None, 1.5])
 def test_pydantic_rejects(value: object) -> None:
-    with pytest.raises(ValidationError, match="frequency"):
+    with pytest.raises(InvalidCaseError, match="frequency"):
         _Plan.model_validate({"every": value})
 
 

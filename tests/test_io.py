@@ -17,7 +17,7 @@ import pytest
 from tests.samples import first_invoice, kowalski, kowalski_contract, sample_case
 
 from paychase import Case, load_case, parse_case
-from paychase.errors import InvalidCaseError, PaychaseError
+from paychase.errors import InvalidCaseError, PaychaseError, PolicyError
 
 CASE: dict[str, Any] = sample_case(
     clients=[kowalski(locale="pl_PL")],
@@ -275,3 +275,67 @@ def test_load_case_names_the_bad_field_in_the_file(tmp_path: Path) -> None:
 
 def test_a_parsed_case_is_a_case() -> None:
     assert isinstance(parse_case('{"version": 1}'), Case)
+
+
+# -- a mapping: the case file already parsed ------------------------------------------------
+
+
+def test_a_mapping_gives_the_case_its_text_gives() -> None:
+    assert parse_case(CASE) == parse_case(json.dumps(CASE))
+
+
+@pytest.mark.parametrize("form", ["json", "yaml"])
+def test_a_mapping_is_validated_whatever_the_format_says(form: str) -> None:
+    assert parse_case(CASE, format=form) == parse_case(json.dumps(CASE))  # type: ignore[arg-type]
+
+
+def test_any_mapping_will_do() -> None:
+    from types import MappingProxyType  # noqa: PLC0415 - only this test needs it
+
+    assert parse_case(MappingProxyType(CASE)) == parse_case(CASE)
+
+
+def test_a_case_dumped_to_python_reads_back() -> None:
+    case = parse_case(CASE)
+    assert parse_case(case.model_dump()) == case
+    assert parse_case(case.model_dump(mode="json")) == case
+
+
+def test_a_mapping_is_not_changed() -> None:
+    data = json.loads(json.dumps(CASE))
+    parse_case(data)
+    assert data == CASE
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "error"),
+    [
+        (
+            {"invoices": [{**CASE["invoices"][0], "totl": "1"}]},
+            "invoices[0].totl",
+            InvalidCaseError,
+        ),
+        (
+            {"invoices": [{**CASE["invoices"][0], "total": 1200.1}]},
+            "invoices[0].total",
+            InvalidCaseError,
+        ),
+        ({"now": "2026-03-03T09:00:00"}, "now", InvalidCaseError),
+        ({"clients": "c1"}, "clients", InvalidCaseError),
+        ({"policy": {"name": "x", "steps": []}}, "policy.steps", PolicyError),
+    ],
+)
+def test_a_bad_mapping_is_refused_naming_the_field(
+    change: dict[str, Any], field: str, error: type[PaychaseError]
+) -> None:
+    with pytest.raises(PaychaseError) as caught:
+        parse_case({**CASE, **change})
+    assert type(caught.value) is error
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize("value", [None, 42, ["version", 1], Decimal(1)])
+def test_what_is_neither_text_nor_a_mapping_is_an_invalid_case(value: object) -> None:
+    with pytest.raises(InvalidCaseError) as caught:
+        parse_case(value)  # type: ignore[arg-type]
+    assert caught.value.field == "case"

@@ -17,6 +17,7 @@ from paychase.delivery._smtp import SmtpChannel
 from paychase.messages import Renderer
 from paychase.messages._message import Message, Receipt
 from paychase.store._sqlite import SqliteStore
+from paychase.testing import MemoryStore
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = str(REPO / "examples" / "portfolio.json")
@@ -31,9 +32,13 @@ def case() -> Case:
     return load_case(EXAMPLE)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    with SqliteStore(tmp_path / "history.sqlite") as opened:
+@pytest.fixture(params=["sqlite", "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqliteStore | MemoryStore]:
+    """Each runner test runs against the SQLite file and the in-memory store alike."""
+    opened = (
+        SqliteStore(tmp_path / "history.sqlite") if request.param == "sqlite" else MemoryStore()
+    )
+    with opened:
         yield opened
 
 

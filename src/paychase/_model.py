@@ -2,24 +2,42 @@
 
 Models are frozen (a plan cannot change the case it was made from) and forbid unknown fields
 (a typo such as ``totl`` must not silently drop an invoice total). Validation errors are
-translated at the boundary — when a host builds a `Case` or `Policy` — into
-`paychase.errors` exceptions that name the field in the case file's own terms.
+translated at the boundary — whenever a model is built, from keywords, a mapping or JSON —
+into `paychase.errors` exceptions that name the field in the case file's own terms.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self
+import re
+from typing import Any, ClassVar, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from paychase.errors import InvalidCaseError, PaychaseError, PolicyError
 
-__all__ = ["FrozenModel", "InputModel", "field_path", "translate_validation_error"]
+__all__ = [
+    "FrozenModel",
+    "InputModel",
+    "field_path",
+    "root_name",
+    "translate_validation_error",
+]
 
 
 class FrozenModel(BaseModel):
-    """Immutable, strict-about-names data: the shape of every paychase model."""
+    """Immutable, strict-about-names data: the shape of every paychase model.
+
+    Building one from bad data — ``Invoice(total="-1", ...)``, ``Model.model_validate(...)``
+    or ``Model.model_validate_json(...)`` — raises `error_class` (an `InvalidCaseError`
+    unless the model says otherwise) naming the field, never pydantic's `ValidationError`:
+    a host catches one family of errors whichever way its data comes in (SPEC §5 rule 13).
+
+    A field named after a Python keyword is spelt with a trailing underscore in Python and
+    without it in JSON (``from_`` / ``"from"``). It declares ``validation_alias`` and
+    ``serialization_alias`` rather than ``alias``: a type checker reads ``alias`` as the name
+    of the constructor's argument, which no caller could write.
+    """
 
     model_config = ConfigDict(
         frozen=True,
@@ -30,18 +48,14 @@ class FrozenModel(BaseModel):
         validate_by_name=True,
     )
 
-
-class InputModel(FrozenModel):
-    """A model a host builds from its own data: invalid input raises a `PaychaseError`."""
-
     error_class: ClassVar[type[PaychaseError]] = InvalidCaseError
-    """The error invalid input raises, naming the field."""
+    """What bad input raises: whose fault it is (the case's, a policy's, a plug-in's)."""
 
     def __init__(self, /, **data: Any) -> None:
         try:
             super().__init__(**data)
         except ValidationError as error:
-            raise translate_validation_error(error, self.error_class) from None
+            raise translate_validation_error(error, type(self)) from None
 
     # Tell pydantic this __init__ only wraps the base one: otherwise model_validate() would call
     # it and validate every input twice.
@@ -53,7 +67,7 @@ class InputModel(FrozenModel):
         try:
             return super().model_validate(obj, **kwargs)
         except ValidationError as error:
-            raise translate_validation_error(error, cls.error_class) from None
+            raise translate_validation_error(error, cls) from None
 
     @classmethod
     def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
@@ -61,14 +75,29 @@ class InputModel(FrozenModel):
         try:
             return super().model_validate_json(json_data, **kwargs)
         except ValidationError as error:
-            raise translate_validation_error(error, cls.error_class) from None
+            raise translate_validation_error(error, cls) from None
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Self:
+        """Validate a mapping of strings, raising a `PaychaseError` naming the field."""
+        try:
+            return super().model_validate_strings(obj, **kwargs)
+        except ValidationError as error:
+            raise translate_validation_error(error, cls) from None
 
 
-def field_path(location: tuple[int | str, ...]) -> str:
-    """``('invoices', 0, 'total')`` → ``'invoices[0].total'``.
+InputModel = FrozenModel
+"""The name the case, policy and rate-table models were written against; every model now
+translates pydantic's errors, so it is `FrozenModel` itself."""
+
+
+def field_path(location: tuple[int | str, ...], root: str = "case") -> str:
+    """``('invoices', 0, 'total')`` → ``'invoices[0].total'``; `root` for the whole input.
 
     >>> field_path(("invoices", 0, "payments", 1, "amount"))
     'invoices[0].payments[1].amount'
+    >>> field_path((), root="receipt")
+    'receipt'
     """
     path = ""
     for part in location:
@@ -76,7 +105,16 @@ def field_path(location: tuple[int | str, ...]) -> str:
             path += f"[{part}]"
         else:
             path += f".{part}" if path else part
-    return path or "case"
+    return path or root
+
+
+def root_name(model: type[BaseModel]) -> str:
+    """How an error names a whole model that is not valid: ``ExchangeRate`` → ``exchange_rate``.
+
+    >>> root_name(FrozenModel)
+    'frozen_model'
+    """
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
 
 
 _PROBLEMS = {
@@ -96,10 +134,29 @@ def _problem(detail: ErrorDetails) -> str:
     return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
-def translate_validation_error(
-    error: ValidationError, error_class: type[PaychaseError]
-) -> PaychaseError:
-    """One `PaychaseError` for all of `error`'s problems, the first one in front."""
+def _holds_a_policy(annotation: Any) -> bool:
+    """Whether a field's type is (or contains) a model whose bad input is a policy's fault."""
+    if isinstance(annotation, type) and issubclass(annotation, FrozenModel):
+        return annotation.error_class is PolicyError
+    return any(_holds_a_policy(argument) for argument in get_args(annotation))
+
+
+def _error_class(model: type[FrozenModel], location: tuple[int | str, ...]) -> type[PaychaseError]:
+    """Whose fault a bad value at `location` is: the model's, or its inline policy's."""
+    if location[:1] == ("policy",) and model.error_class is InvalidCaseError:
+        field = model.model_fields.get("policy")
+        if field is not None and _holds_a_policy(field.annotation):
+            return PolicyError  # a case's (or a chase's) inline policy: the policy is at fault
+    return model.error_class
+
+
+def translate_validation_error(error: ValidationError, model: type[FrozenModel]) -> PaychaseError:
+    """One `PaychaseError` for all of `error`'s problems, the first one in front.
+
+    The error is `model`'s `FrozenModel.error_class` (a `PolicyError` for the inline policy
+    of a case); a `PaychaseError` a validator raised is kept, its field placed where it was.
+    """
+    root = root_name(model)
     # An unknown field usually explains the "missing" one beside it (``totl`` for ``total``).
     details = sorted(error.errors(include_url=False), key=lambda d: d["type"] != "extra_forbidden")
     for detail in details:
@@ -109,16 +166,14 @@ def translate_validation_error(
             if where and cause.field and not cause.field.startswith(where):
                 cause.field = f"{where}.{cause.field}"
             elif cause.field is None:
-                cause.field = where or "case"
+                cause.field = where or root
             return cause
     first, rest = details[0], details[1:]
-    if first["loc"][:1] == ("policy",):  # a case's inline policy: the policy is at fault
-        error_class = PolicyError
+    error_class = _error_class(model, first["loc"])
     value: Any = first.get("input")
     keep_value = first["type"] not in ("missing",) and not isinstance(value, dict | list)
-    others = [f"{field_path(d['loc'])}: {_problem(d)}" for d in rest]
+    field = field_path(first["loc"], root)
+    others = [f"{field_path(d['loc'], root)}: {_problem(d)}" for d in rest]
     if keep_value:
-        return error_class(
-            _problem(first), field=field_path(first["loc"]), value=value, others=others
-        )
-    return error_class(_problem(first), field=field_path(first["loc"]), others=others)
+        return error_class(_problem(first), field=field, value=value, others=others)
+    return error_class(_problem(first), field=field, others=others)

@@ -18,12 +18,15 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from paychase.calendar._protocols import HolidayCalendar
+from paychase.errors import InvalidCaseError
 
 __all__ = ["Duration"]
 
 Unit = Literal["d", "bd", "w", "h"]
 
+_UNITS = ("d", "bd", "w", "h")
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_WEEKDAY_UNITS = "a weekday (@TU) can follow days or weeks only, e.g. '+1w@TU'"
 _PATTERN = re.compile(r"^([+-]?)(\d{1,5})(bd|d|w|h)(?:@(MO|TU|WE|TH|FR|SA|SU))?$")
 _MAX_BUSINESS_DAYS = 2000  # about eight years: longer is a typo, not a payment term
 _MAX_BUSINESS_DAY_SEARCH = 3660  # ten years of days: a calendar with no working day is broken
@@ -44,26 +47,44 @@ class Duration:
     unit: Unit
     weekday: int | None = None
 
+    def __post_init__(self) -> None:
+        # Built directly (not parsed), a duration must still be one that `parse` could return.
+        if isinstance(self.count, bool) or not isinstance(self.count, int):
+            raise InvalidCaseError(
+                "a duration's count must be an integer", field="count", value=self.count
+            )
+        if self.unit not in _UNITS:
+            raise InvalidCaseError(
+                "a duration's unit must be 'd', 'bd', 'w' or 'h'", field="unit", value=self.unit
+            )
+        if self.weekday is None:
+            return
+        if (
+            isinstance(self.weekday, bool)
+            or not isinstance(self.weekday, int)
+            or not 0 <= self.weekday <= 6
+        ):
+            raise InvalidCaseError(
+                "a weekday is 0 (Monday) to 6 (Sunday)", field="weekday", value=self.weekday
+            )
+        if self.unit not in ("d", "w"):
+            raise InvalidCaseError(_WEEKDAY_UNITS, field="weekday", value=self.weekday)
+
     @classmethod
     def parse(cls, text: str) -> Duration:
         """Read ``[+|-]N(d|bd|w|h)[@MO..SU]``.
 
         Raises:
-            ValueError: when `text` is not such a duration.
+            InvalidCaseError: when `text` is not such a duration (also a `ValueError`).
+
+        Examples:
+            >>> Duration.parse("5bd")
+            Duration(count=5, unit='bd', weekday=None)
         """
-        match = _PATTERN.match(text.strip()) if isinstance(text, str) else None
-        if match is None:
-            raise ValueError(
-                "not a duration: use N followed by d (days), bd (business days), w (weeks) or "
-                "h (hours), optionally signed and followed by @MO..@SU, e.g. '14d', '-3d', '+1w@TU'"
-            )
-        sign, number, unit, weekday = match.groups()
-        if unit == "bd" and int(number) > _MAX_BUSINESS_DAYS:
-            raise ValueError(f"at most {_MAX_BUSINESS_DAYS} business days")
-        if weekday and unit not in ("d", "w"):
-            raise ValueError("a weekday (@TU) can follow days or weeks only, e.g. '+1w@TU'")
-        count = -int(number) if sign == "-" else int(number)
-        return cls(count, unit, _WEEKDAYS.index(weekday) if weekday else None)  # type: ignore[arg-type]
+        try:
+            return _read(text)
+        except ValueError as error:
+            raise InvalidCaseError(str(error), field="duration", value=text) from None
 
     def __str__(self) -> str:
         text = f"{self.count}{self.unit}"
@@ -116,7 +137,7 @@ class Duration:
         cls, source: type[Any], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
-            lambda value: value if isinstance(value, Duration) else cls.parse(value),
+            lambda value: value if isinstance(value, Duration) else _read(value),
             serialization=core_schema.plain_serializer_function_ser_schema(str),
         )
 
@@ -129,6 +150,23 @@ class Duration:
             "pattern": _PATTERN.pattern,
             "examples": ["14d", "5bd", "-3d", "+1w@TU", "36h"],
         }
+
+
+def _read(text: object) -> Duration:
+    """The duration `text` writes; a plain ValueError saying why not (pydantic names the field)."""
+    match = _PATTERN.match(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(
+            "not a duration: use N followed by d (days), bd (business days), w (weeks) or "
+            "h (hours), optionally signed and followed by @MO..@SU, e.g. '14d', '-3d', '+1w@TU'"
+        )
+    sign, number, unit, weekday = match.groups()
+    if unit == "bd" and int(number) > _MAX_BUSINESS_DAYS:
+        raise ValueError(f"at most {_MAX_BUSINESS_DAYS} business days")
+    if weekday and unit not in ("d", "w"):
+        raise ValueError(_WEEKDAY_UNITS)
+    count = -int(number) if sign == "-" else int(number)
+    return Duration(count, unit, _WEEKDAYS.index(weekday) if weekday else None)  # type: ignore[arg-type]
 
 
 def _add_business_days(start: date, count: int, calendar: HolidayCalendar) -> date:

@@ -13,20 +13,56 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import holidays
+from babel import Locale
 
 from paychase.calendar._protocols import CalendarFactory, HolidayCalendar
-from paychase.errors import PluginError
+from paychase.errors import InvalidCaseError, PluginError
 
 if TYPE_CHECKING:
     from paychase.case._parties import Client
 
-__all__ = ["HolidaysCalendar", "client_calendar", "default_calendar"]
+__all__ = ["NOT_A_COUNTRY", "HolidaysCalendar", "client_calendar", "default_calendar", "is_country"]
 
 _SATURDAY_SUNDAY = frozenset({5, 6})
+
+# CLDR lists groupings and private-use codes beside the ISO 3166-1 countries; Kosovo's XK is
+# user-assigned but used by banks, tax offices and the holidays package, so it stays.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"})
+
+NOT_A_COUNTRY = "not an ISO 3166-1 alpha-2 country code (e.g. PL, DE, GB)"
+"""What a wrong country code is told."""
+
+
+@lru_cache(maxsize=1)
+def _territories() -> frozenset[str]:
+    return frozenset(
+        code
+        for code in Locale("en").territories
+        if isinstance(code, str) and code.isalpha() and code not in _NOT_COUNTRIES
+    )
+
+
+def is_country(code: object) -> bool:
+    """Whether `code` is an ISO 3166-1 alpha-2 country code (as CLDR lists them).
+
+    Examples:
+        >>> is_country("PL"), is_country("AC"), is_country("pl"), is_country("EU")
+        (True, True, False, False)
+    """
+    return isinstance(code, str) and code in _territories()
 
 
 class HolidaysCalendar:
     """Business days of one country from the ``holidays`` package: not a weekend, not a holiday.
+
+    Args:
+        country: an ISO 3166-1 alpha-2 code; one the package has no data for (``AC``) gets
+            Saturday and Sunday off and nothing else.
+        subdivision: the region whose holidays apply, as the package names it (DE: ``BY``).
+
+    Raises:
+        InvalidCaseError: `country` is not a country code, or `subdivision` is not one of its
+            regions.
 
     Examples:
         >>> poland = HolidaysCalendar("PL")
@@ -35,14 +71,24 @@ class HolidaysCalendar:
     """
 
     def __init__(self, country: str, subdivision: str | None = None) -> None:
+        if not is_country(country):
+            raise InvalidCaseError(NOT_A_COUNTRY, field="country", value=country)
+        if subdivision is not None and not isinstance(subdivision, str):
+            raise InvalidCaseError(
+                "a subdivision is a code such as BY or ENG", field="subdivision", value=subdivision
+            )
         self.country = country
         self.subdivision = subdivision
         self._holidays: holidays.HolidayBase | None = None
         if country in holidays.list_supported_countries():
             try:
                 self._holidays = holidays.country_holidays(country, subdiv=subdivision)
-            except NotImplementedError as error:  # a typo must not silently drop the holidays
-                raise ValueError(f"unknown subdivision {subdivision!r} of {country}") from error
+            except NotImplementedError:  # a typo must not silently drop the holidays
+                raise InvalidCaseError(
+                    f"not a subdivision of {country} the holidays package knows",
+                    field="subdivision",
+                    value=subdivision,
+                ) from None
         self._known: dict[date, bool] = {}
 
     @property

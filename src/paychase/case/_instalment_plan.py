@@ -14,6 +14,7 @@ from pydantic_core import core_schema
 
 from paychase._model import FrozenModel
 from paychase.case._types import CaseDate, ForwardDuration, Identifier, PositiveAmount
+from paychase.errors import InvalidCaseError
 
 __all__ = ["Frequency", "FrequencyUnit", "InstalmentPlan"]
 
@@ -22,6 +23,10 @@ FrequencyUnit = Literal["d", "w", "m"]
 # At most four digits: 9999 months is over eight centuries, so a longer number is a typo.
 _PATTERN = re.compile(r"^([1-9][0-9]{0,3})([dwm])$")
 _MAX_COUNT = 9999
+_NOT_A_FREQUENCY = (
+    f"not an instalment frequency; use a whole number from 1 to {_MAX_COUNT} followed by "
+    "d (days), w (weeks) or m (calendar months), e.g. '1m', '2w', '10d'"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +46,21 @@ class Frequency:
     def __post_init__(self) -> None:
         # Built directly (not parsed), a frequency must still be one that `parse` could return.
         if isinstance(self.count, bool) or not isinstance(self.count, int):
-            raise TypeError("a frequency's count must be an integer")
+            raise InvalidCaseError(
+                "a frequency's count must be an integer", field="count", value=self.count
+            )
         if not 1 <= self.count <= _MAX_COUNT:
-            raise ValueError(f"a frequency's count must be from 1 to {_MAX_COUNT}")
+            raise InvalidCaseError(
+                f"a frequency's count must be from 1 to {_MAX_COUNT}",
+                field="count",
+                value=self.count,
+            )
         if self.unit not in ("d", "w", "m"):
-            raise ValueError("a frequency's unit must be 'd' (days), 'w' (weeks) or 'm' (months)")
+            raise InvalidCaseError(
+                "a frequency's unit must be 'd' (days), 'w' (weeks) or 'm' (months)",
+                field="unit",
+                value=self.unit,
+            )
 
     @classmethod
     def parse(cls, text: str) -> Frequency:
@@ -58,7 +73,7 @@ class Frequency:
             The frequency.
 
         Raises:
-            ValueError: when `text` is not such a frequency.
+            InvalidCaseError: when `text` is not such a frequency (also a `ValueError`).
 
         Examples:
             >>> Frequency.parse("10d")
@@ -66,11 +81,7 @@ class Frequency:
         """
         match = _PATTERN.match(text) if isinstance(text, str) else None
         if match is None:
-            raise ValueError(
-                f"not an instalment frequency: {text!r}; use a whole number from 1 to "
-                f"{_MAX_COUNT} followed by d (days), w (weeks) or m (calendar months), "
-                "e.g. '1m', '2w', '10d'"
-            )
+            raise InvalidCaseError(_NOT_A_FREQUENCY, field="frequency", value=text)
         number, unit = match.groups()
         return cls(int(number), unit)  # type: ignore[arg-type]
 
@@ -116,8 +127,7 @@ class Frequency:
         cls, source: type[Any], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
-            lambda value: value if isinstance(value, Frequency) else cls.parse(value),
-            serialization=core_schema.plain_serializer_function_ser_schema(str),
+            _frequency_input, serialization=core_schema.plain_serializer_function_ser_schema(str)
         )
 
     @classmethod
@@ -125,6 +135,18 @@ class Frequency:
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         return {"type": "string", "pattern": _PATTERN.pattern, "examples": ["1m", "2w", "10d"]}
+
+
+def _frequency_input(value: object) -> Frequency:
+    """A field's frequency, as text or built; the model that holds it names the field."""
+    if isinstance(value, Frequency):
+        return value
+    match = _PATTERN.match(value) if isinstance(value, str) else None
+    if match is None:
+        # A plain ValueError: the model's own error class (case, script) blames the input.
+        raise ValueError(_NOT_A_FREQUENCY)
+    number, unit = match.groups()
+    return Frequency(int(number), unit)  # type: ignore[arg-type]
 
 
 class InstalmentPlan(FrozenModel):

@@ -97,6 +97,6 @@ class ExchangeRate(FrozenModel):
     """One unit of `from` costs `rate` units of `to` on `date`."""
 
     date: CaseDate
-    from_: CurrencyCode = Field(alias="from")
+    from_: CurrencyCode = Field(validation_alias="from", serialization_alias="from")
     to: CurrencyCode
     rate: PositiveAmount

@@ -7,6 +7,7 @@ means what the same JSON case means (no float money, no naive datetimes slipping
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -18,16 +19,41 @@ __all__ = ["parse_case"]
 CaseFormat = Literal["json", "yaml"]
 
 
-def parse_case(text: str | bytes, *, format: CaseFormat = "json") -> Case:
-    """Build a `Case` from case-file text.
+def parse_case(text: str | bytes | Mapping[str, Any], *, format: CaseFormat = "json") -> Case:
+    """Build a `Case` from case-file text, or from a mapping of the case file already parsed.
+
+    Args:
+        text: the case file as JSON or YAML text, or as the mapping its JSON parses to (a
+            host that reads JSON or YAML itself, or builds the data in code); a mapping is
+            validated as it is, whatever `format` says.
+        format: how `text` is written, when it is text.
+
+    Returns:
+        The checked case.
 
     Raises:
-        InvalidCaseError: the text is not valid JSON/YAML or not a valid case.
+        InvalidCaseError: the text is not valid JSON/YAML, or the data is not a valid case.
+        PolicyError: the case's inline policy cannot work as written.
 
     Examples:
         >>> parse_case('{"version": 1, "now": "2026-03-10T09:00:00+01:00"}').now.isoformat()
         '2026-03-10T09:00:00+01:00'
+        >>> parse_case({"version": 1, "policy": "saas"}).policy.name
+        'saas'
+        >>> try:
+        ...     parse_case({"version": 1, "clients": "c1"})
+        ... except InvalidCaseError as error:
+        ...     print(error.field)
+        clients
     """
+    if isinstance(text, Mapping):
+        return Case.model_validate(text)
+    if not isinstance(text, str | bytes):
+        raise InvalidCaseError(
+            "a case file is JSON or YAML text, or the mapping it parses to",
+            field="case",
+            value=type(text).__name__,
+        )
     if format == "yaml":
         return Case.model_validate(_yaml_data(text))
     try:

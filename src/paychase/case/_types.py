@@ -17,6 +17,7 @@ from pydantic import AfterValidator, AwareDatetime, Field
 
 from paychase.calendar._durations import Duration
 from paychase.calendar._local_time import zone
+from paychase.calendar._working_days import NOT_A_COUNTRY, is_country
 from paychase.case._money import Amount
 from paychase.policy._builtin import resolve_policy
 
@@ -74,23 +75,9 @@ PositiveAmount = Annotated[Amount, AfterValidator(_positive)]
 ForwardDuration = Annotated[Duration, AfterValidator(_forward)]
 
 
-# CLDR lists groupings and private-use codes beside the ISO 3166-1 countries; Kosovo's XK is
-# user-assigned but used by banks, tax offices and the holidays package, so it stays.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"})
-
-
-@lru_cache(maxsize=1)
-def _territories() -> frozenset[str]:
-    return frozenset(
-        code
-        for code in Locale("en").territories
-        if isinstance(code, str) and code.isalpha() and code not in _NOT_COUNTRIES
-    )
-
-
 def _country(value: str) -> str:
-    if value not in _territories():
-        raise ValueError("not an ISO 3166-1 alpha-2 country code (e.g. PL, DE, GB)")
+    if not is_country(value):
+        raise ValueError(NOT_A_COUNTRY)
     return value
 
 

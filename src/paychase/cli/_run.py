@@ -137,8 +137,8 @@ def _until(keep_running: str | None, *, fixed_moment: bool) -> datetime | None:
         raise InvalidCaseError("--for runs in real time: drop --now and --dry-run", field="--for")
     try:
         span = Duration.parse(keep_running)
-    except ValueError as error:
-        raise InvalidCaseError(str(error), field="--for", value=keep_running) from None
+    except InvalidCaseError as error:
+        raise InvalidCaseError(error.problem, field="--for", value=keep_running) from None
     if span.unit == "bd" or span.count <= 0:
         raise InvalidCaseError("use hours or days, e.g. 12h", field="--for", value=keep_running)
     return datetime.now(UTC) + span.count * _SPANS[span.unit]

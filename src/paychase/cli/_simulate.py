@@ -175,8 +175,8 @@ def _span(text: str, *, field: str) -> timedelta:
     """``+90d``, ``+2w``, ``+36h`` as elapsed time (business days need a calendar: refused)."""
     try:
         duration = Duration.parse(text)
-    except ValueError as error:
-        raise InvalidCaseError(str(error), field=field, value=text) from None
+    except InvalidCaseError as error:
+        raise InvalidCaseError(error.problem, field=field, value=text) from None
     if duration.unit == "bd" or duration.weekday is not None:
         raise InvalidCaseError("use days, weeks or hours, e.g. +90d", field=field, value=text)
     return duration.count * _UNITS[duration.unit]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from typing import Protocol, TextIO, runtime_checkable
 
+from paychase.errors import PluginError
 from paychase.messages._message import Message, Receipt
 
 __all__ = ["CheckableChannel", "ConsoleChannel", "DeliveryChannel"]
@@ -37,9 +38,15 @@ class CheckableChannel(DeliveryChannel, Protocol):
 
 
 class ConsoleChannel:
-    """Prints each message to a stream (standard output by default): for trying things out."""
+    """Prints each message to a stream (standard output by default): for trying things out.
+
+    Raises:
+        PluginError: `stream` has no ``write``.
+    """
 
     def __init__(self, stream: TextIO | None = None) -> None:
+        if stream is not None and not callable(getattr(stream, "write", None)):
+            raise PluginError("not a text stream", field="stream", value=type(stream).__name__)
         self.stream = stream
 
     def send(self, message: Message, /) -> Receipt:

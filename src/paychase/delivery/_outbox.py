@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-
-from pydantic import ValidationError
 
 from paychase._files import write_bytes_atomically, write_text_atomically
 from paychase.delivery._email import email_message
@@ -55,7 +54,7 @@ class FileOutbox:
         clock: gives the Date of each message; by default the current time in UTC.
 
     Raises:
-        PluginError: the directory cannot be created.
+        PluginError: the directory cannot be created, or an argument is not what it says.
     """
 
     def __init__(
@@ -65,6 +64,14 @@ class FileOutbox:
         from_address: str | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
+        if not isinstance(directory, str | os.PathLike):
+            raise PluginError("not a directory path", field="outbox", value=directory)
+        if from_address is not None and not (
+            isinstance(from_address, str) and from_address.isprintable()
+        ):
+            raise PluginError("must be text on one line", field="from_address", value=from_address)
+        if clock is not None and not callable(clock):
+            raise PluginError("must be callable", field="clock", value=type(clock).__name__)
         self.directory = Path(directory)
         self.from_address = from_address
         self._clock = clock or _utc_now
@@ -108,7 +115,7 @@ class FileOutbox:
         eml, record = self.paths(message.key)
         try:
             stored = Message.model_validate_json(record.read_bytes())
-        except (OSError, ValidationError):  # absent, or not a message this outbox wrote
+        except (OSError, InvalidCaseError):  # absent, or not a message this outbox wrote
             return None
         same = stored.key == message.key and stored.header("Message-ID") == message.header(
             "Message-ID"

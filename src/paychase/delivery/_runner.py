@@ -26,12 +26,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, get_args
 
 from paychase.case._case import Case
 from paychase.case._history import ContactEvent
 from paychase.delivery._channel import CheckableChannel, DeliveryChannel
-from paychase.errors import PaychaseError
+from paychase.errors import PaychaseError, PluginError
 from paychase.messages._message import Message, Receipt
 from paychase.messages._render import Renderer
 from paychase.planner._outputs import Action
@@ -107,6 +107,50 @@ def merged_history(
     return sorted([*kept, *(e for e in extra if e not in known)], key=lambda event: event.at)
 
 
+def _check_runner(runner: Runner) -> None:
+    """Refuse settings the runner cannot work with, naming each (not a failure mid-run)."""
+    if not isinstance(runner.store, HistoryStore):
+        raise PluginError("not a HistoryStore", field="store", value=type(runner.store).__name__)
+    if not isinstance(runner.channels, Mapping):
+        raise PluginError("a mapping of channel names to channels", field="channels")
+    for name, channel in runner.channels.items():
+        if name not in get_args(Channel):
+            raise PluginError(
+                f"not a channel: use {', '.join(get_args(Channel))}", field="channels", value=name
+            )
+        if not isinstance(channel, DeliveryChannel):
+            raise PluginError(
+                "not a DeliveryChannel (it has no send(message) method)",
+                field=f"channels[{name!r}]",
+                value=type(channel).__name__,
+            )
+    if not isinstance(runner.renderer, Renderer):
+        raise PluginError("not a Renderer", field="renderer", value=type(runner.renderer).__name__)
+    checks = (
+        (
+            "retries",
+            type(runner.retries) is int and runner.retries >= 0,
+            "a whole number, 0 or more",
+        ),
+        (
+            "backoff",
+            type(runner.backoff) in (int, float) and runner.backoff >= 0,
+            "seconds, 0 or more",
+        ),
+        (
+            "stale_after",
+            isinstance(runner.stale_after, timedelta) and runner.stale_after >= timedelta(0),
+            "a timedelta, 0 or more",
+        ),
+        ("sleep", callable(runner.sleep), "callable"),
+        ("clock", callable(runner.clock), "callable"),
+        ("runner_id", isinstance(runner.runner_id, str) and bool(runner.runner_id), "a name"),
+    )
+    for setting, fits, what in checks:
+        if not fits:
+            raise PluginError(f"must be {what}", field=setting, value=getattr(runner, setting))
+
+
 def _runner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -127,6 +171,10 @@ class Runner:
         sleep: waits between retries; injectable for tests.
         clock: dates attempts, never the plan; injectable for tests.
         runner_id: names this runner in the attempts it claims; ``host:pid`` by default.
+
+    Raises:
+        PluginError: an argument the runner cannot use (a store that is not a `HistoryStore`,
+            a channel name that is not a channel, a negative number of retries...), named.
     """
 
     store: HistoryStore
@@ -138,6 +186,9 @@ class Runner:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     runner_id: str = field(default_factory=_runner_id)
+
+    def __post_init__(self) -> None:
+        _check_runner(self)
 
     def run(
         self,

@@ -72,6 +72,7 @@ class SmtpChannel:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         _check_settings(host, port, security, username, password)
+        _check_options(timeout, from_address, local_hostname, clock)
         self.host = host
         self.port = _DEFAULT_PORTS[security] if port is None else port
         self.security: Security = security
@@ -249,17 +250,32 @@ class SmtpChannel:
 def _check_settings(
     host: str, port: int | None, security: str, username: str | None, password: str | None
 ) -> None:
-    if not host:
-        raise PluginError("the SMTP host is empty", field="host", value=host)
+    if not isinstance(host, str) or not host or not host.isprintable() or " " in host:
+        raise PluginError("not an SMTP host name or address", field="host", value=host)
     if security not in get_args(Security):
         raise PluginError("must be none, starttls or ssl", field="security", value=security)
-    if port is not None and not 0 < port < 65536:
+    if port is not None and (type(port) is not int or not 0 < port < 65536):
         raise PluginError("not a TCP port", field="port", value=port)
+    for field, text in (("username", username), ("password", password)):
+        if text is not None and not isinstance(text, str):
+            raise PluginError("must be text", field=field, value=type(text).__name__)
     if (username is None) != (password is None):
         raise PluginError(
             "give both a user name and a password, or neither",
             field="password" if password is None else "username",
         )
+
+
+def _check_options(
+    timeout: float, from_address: str | None, local_hostname: str | None, clock: object
+) -> None:
+    if type(timeout) not in (int, float) or not 0 < timeout < float("inf"):
+        raise PluginError("a number of seconds, more than 0", field="timeout", value=timeout)
+    for field, text in (("from_address", from_address), ("local_hostname", local_hostname)):
+        if text is not None and (not isinstance(text, str) or not text.isprintable()):
+            raise PluginError("must be text on one line", field=field, value=text)
+    if clock is not None and not callable(clock):
+        raise PluginError("must be callable", field="clock", value=type(clock).__name__)
 
 
 def _utc_now() -> datetime:

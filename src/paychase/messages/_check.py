@@ -105,7 +105,12 @@ def check_templates(
         host: host template loaders, asked before the built-ins (as the renderer would).
         host_directory: a host directory whose every file is also scanned for hard-coded terms.
         locales: the languages to check; the built-in ones by default.
+
+    Raises:
+        PluginError: a locale babel does not know.
     """
+    for locale in locales:
+        locale_chain(locale)  # refuses an unknown locale, naming it
     loaders = [*host, *([host_directory] if host_directory else [])]
     renderer = Renderer(templates=loaders)
     problems = list(_scan_builtins(locales))

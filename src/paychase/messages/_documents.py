@@ -9,6 +9,7 @@ invoice's id or its number with ``/`` and other unsafe characters replaced by ``
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
 from pathlib import Path
 
@@ -38,6 +39,8 @@ class InvoiceFolder:
     """
 
     def __init__(self, path: str | Path) -> None:
+        if not isinstance(path, str | os.PathLike):
+            raise PluginError("not a directory path", field="invoices", value=path)
         self.path = Path(path)
         if not self.path.is_dir():
             raise PluginError("not a directory", field="invoices", value=str(self.path))

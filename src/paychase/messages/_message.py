@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field
 
 from paychase._model import FrozenModel
+from paychase.errors import PaychaseError, PluginError
 from paychase.policy._policy import ActionKind, Channel
 
 __all__ = ["Attachment", "DeliveryStatus", "Message", "Receipt", "Recipient", "message_id"]
@@ -110,7 +111,17 @@ DeliveryStatus = Literal["delivered", "bounced", "failed", "task"]
 
 
 class Receipt(FrozenModel):
-    """What a channel says became of one message."""
+    """What a channel says became of one message.
+
+    Channels are plug-ins, so a receipt that cannot be built is the channel's fault: a
+    `PluginError` naming the field.
+
+    Examples:
+        >>> Receipt(status="delivered", provider_id="queue-1").status
+        'delivered'
+    """
+
+    error_class: ClassVar[type[PaychaseError]] = PluginError
 
     status: DeliveryStatus
     provider_id: str | None = Field(

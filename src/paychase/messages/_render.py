@@ -116,6 +116,11 @@ class Renderer:
         calendars: as for `plan()`; the fee computations in messages use them.
         rates: as for `plan()`, for the same computations.
 
+    Raises:
+        PluginError: `templates` is not a sequence of loaders, or `documents` or `calendars`
+            is not callable.
+        InvalidCaseError: `rates` is not a `RateTable`.
+
     Examples:
         >>> import json, pathlib, paychase
         >>> case = paychase.Case.model_validate(json.loads(pathlib.Path(
@@ -134,6 +139,7 @@ class Renderer:
     _environments: dict[tuple[str, ...], _Environments] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        _check_renderer(self)
         self._loaders = (*self.templates, BuiltinTemplates())
 
     def render(self, case: Case, action: Action, *, locale: str | None = None) -> Message:
@@ -382,6 +388,32 @@ def _reading(wanted: str, written_in: str) -> tuple[str, tuple[str, ...]]:
     if language_of(wanted) == language_of(written_in):
         return wanted, locale_chain(wanted)
     return written_in, locale_chain(written_in)
+
+
+def _check_renderer(renderer: Renderer) -> None:
+    """Refuse what a renderer cannot use, naming the argument (not a failure mid-render)."""
+    loaders = renderer.templates
+    if isinstance(loaders, str | bytes) or not isinstance(loaders, Sequence):
+        raise PluginError(
+            "a sequence of template loaders, e.g. [TemplateDirectory(path)]",
+            field="templates",
+            value=loaders,
+        )
+    for index, loader in enumerate(loaders):
+        if not isinstance(loader, TemplateLoader):
+            raise PluginError(
+                "not a TemplateLoader (it has no source(name, locale) method)",
+                field=f"templates[{index}]",
+                value=type(loader).__name__,
+            )
+    for name in ("documents", "calendars"):
+        plugin = getattr(renderer, name)
+        if plugin is not None and not callable(plugin):
+            raise PluginError("must be callable", field=name, value=type(plugin).__name__)
+    if renderer.rates is not None and not isinstance(renderer.rates, RateTable):
+        raise InvalidCaseError(
+            "not a RateTable", field="rates", value=type(renderer.rates).__name__
+        )
 
 
 def _template_failed(error: Exception, template: str) -> PluginError:

@@ -10,6 +10,7 @@ directory of its own.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 from importlib import resources
@@ -133,6 +134,8 @@ class TemplateDirectory(_FileTemplates):
     """
 
     def __init__(self, path: str | Path) -> None:
+        if not isinstance(path, str | os.PathLike):
+            raise PluginError("not a directory path", field="templates", value=path)
         root = Path(path)
         if not root.is_dir():
             raise PluginError("not a template directory", field="templates", value=str(root))

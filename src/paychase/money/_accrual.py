@@ -42,7 +42,11 @@ _PPA_MAX_PERIODS = 12
 class InterestSegment(FrozenModel):
     """A stretch of days with one rate, one principal and one denominator: one line of the sum."""
 
-    from_: date = Field(alias="from", description="First interest day (inclusive).")
+    from_: date = Field(
+        validation_alias="from",
+        serialization_alias="from",
+        description="First interest day (inclusive).",
+    )
     to: date = Field(description="Last interest day (inclusive).")
     days: int = Field(description="Interest days in the segment.")
     rate: Decimal = Field(description="Annual rate in percent.")

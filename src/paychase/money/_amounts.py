@@ -38,7 +38,9 @@ ChargeKind = Literal["late_fee", "interest", "compensation", "kill_fee"]
 class ChargeLine(FrozenModel):
     """One line of a computation: a stretch of days at one rate on one base, or a one-off sum."""
 
-    from_: date = Field(alias="from", description="First day (inclusive)")
+    from_: date = Field(
+        validation_alias="from", serialization_alias="from", description="First day (inclusive)"
+    )
     to: date = Field(description="Last day (inclusive)")
     days: int = Field(description="Days counted (0 for a one-off sum)")
     base: Amount = Field(description="The amount the line is computed on")

@@ -77,7 +77,11 @@ _ONE_DAY = timedelta(days=1)
 class FeeLine(FrozenModel):
     """One line of the fee computation: a booked fee or a stretch of days with one base."""
 
-    from_: date = Field(alias="from", description="First day of the line (the booking day).")
+    from_: date = Field(
+        validation_alias="from",
+        serialization_alias="from",
+        description="First day of the line (the booking day).",
+    )
     to: date = Field(description="Last day of the line, inclusive.")
     days: int = Field(description="Fee days accrued in the line; 0 for a one-off fee.")
     base: Decimal = Field(

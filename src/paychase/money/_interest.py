@@ -62,7 +62,11 @@ class Payment(FrozenModel):
 class InterestPeriod(FrozenModel):
     """The days up to one payment (or the end) and what that payment paid."""
 
-    from_: date = Field(alias="from", description="First interest day of the period.")
+    from_: date = Field(
+        validation_alias="from",
+        serialization_alias="from",
+        description="First interest day of the period.",
+    )
     to: date = Field(description="Last interest day of the period (payment or as_of).")
     days: int = Field(description="Interest days in the period.")
     payment_date: date | None = Field(description="Date of the payment closing it, if any.")
@@ -84,7 +88,7 @@ class InterestPeriod(FrozenModel):
 class MissingPeriod(FrozenModel):
     """Days the rate table does not cover: no interest is computed for them."""
 
-    from_: date = Field(alias="from")
+    from_: date = Field(validation_alias="from", serialization_alias="from")
     to: date
 
 

@@ -52,7 +52,11 @@ RateKind = Literal["rate", "contractual_max"]
 class RatePeriod(FrozenModel):
     """One row of a rate table: a rate in force from `from_` to `to`, both inclusive."""
 
-    from_: date = Field(alias="from", description="First day the rate applies (inclusive).")
+    from_: date = Field(
+        validation_alias="from",
+        serialization_alias="from",
+        description="First day the rate applies (inclusive).",
+    )
     to: date | None = Field(
         description="Last day the rate applies (inclusive); null only for a rate fixed by statute."
     )

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from paychase.case._history import ContactEvent
+from paychase.errors import InvalidCaseError
 from paychase.planner._outputs import Action
 from paychase.policy._policy import ActionKind, Channel
 
@@ -40,14 +41,24 @@ MESSAGE_KINDS: frozenset[ActionKind] = frozenset(
 def performed_event(
     action: Action, *, at: datetime, channel: Channel, to: str | None, outcome: str | None = None
 ) -> ContactEvent:
-    """The history event `action` records when performed at `at` through `channel`."""
+    """The history event `action` records when performed at `at` through `channel`.
+
+    Raises:
+        InvalidCaseError: the action records no contact (a ``review`` is a person's task), or
+            `at`, `channel`, `to` or `outcome` cannot go into a history event.
+    """
+    kind = EVENT_KIND.get(action.kind)
+    if kind is None:
+        raise InvalidCaseError(
+            "this action records no contact in the history", field="kind", value=action.kind
+        )
     return ContactEvent.model_validate(
         {
             "at": at,
             "client": action.client,
             "invoices": action.invoices,
             "direction": "out",
-            "kind": EVENT_KIND[action.kind],
+            "kind": kind,
             "step": action.step,
             "channel": channel,
             "key": action.key,

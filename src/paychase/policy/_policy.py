@@ -116,9 +116,12 @@ ForwardDuration = Annotated[Duration, AfterValidator(_not_negative)]
 class Step(FrozenModel):
     """One rung of the ladder: when it comes, what it does, through which channels."""
 
+    error_class: ClassVar[type[PaychaseError]] = PolicyError
+
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=64)
     from_: Anchor = Field(
-        alias="from",
+        validation_alias="from",
+        serialization_alias="from",
         description="What the offset counts from: issued, due (plus grace after the due date), "
         "previous (when the previous step was performed), last_contact, deadline (the "
         "payment deadline stated by an earlier step)",

@@ -18,24 +18,81 @@ action key, the attempt to perform it. The attempt is what makes delivery exactl
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from datetime import datetime
-from typing import Literal, Protocol, runtime_checkable
+import hashlib
+import json
+from collections.abc import Collection, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import ClassVar, Final, Literal, Protocol, runtime_checkable
 
 from pydantic import AwareDatetime, Field
 
 from paychase._model import FrozenModel
 from paychase.case._history import ContactEvent
+from paychase.errors import PaychaseError, PluginError
 from paychase.messages._message import Message, Receipt
 from paychase.policy._policy import ActionKind, Channel
 
-__all__ = ["Attempt", "AttemptStatus", "HistoryStore"]
+__all__ = [
+    "ATTEMPT_TRANSITIONS",
+    "SETTLED",
+    "Attempt",
+    "AttemptStatus",
+    "HistoryStore",
+    "StoreOperation",
+    "contact_fingerprint",
+]
 
 AttemptStatus = Literal["claimed", "sending", "done", "failed", "task", "uncertain"]
 
+StoreOperation = Literal["prepare", "complete", "release", "mark_uncertain"]
+"""A call that moves an attempt a runner holds."""
+
+ATTEMPT_TRANSITIONS: Final[Mapping[StoreOperation, frozenset[AttemptStatus]]] = {
+    "prepare": frozenset({"claimed", "sending"}),
+    "complete": frozenset({"claimed", "sending", "uncertain"}),
+    "release": frozenset({"claimed", "sending"}),
+    "mark_uncertain": frozenset({"sending"}),
+}
+"""The statuses each operation may be applied to; any other call is refused (`PluginError`).
+
+``claim`` takes a key with no attempt, or one given back by ``release``; ``add_events``
+closes a ``task`` when a new event carries its key.
+"""
+
+SETTLED: Final[frozenset[AttemptStatus]] = frozenset({"done", "failed", "task"})
+"""The statuses ``complete`` settles an attempt in."""
+
+
+def contact_fingerprint(event: ContactEvent) -> str:
+    """The sha256 of `event`'s canonical JSON: equal for the same contact at the same instant.
+
+    Canonical: keys sorted, no None fields, the time in UTC — so the same moment written with
+    another offset is the same event, and a store keeps it once.
+
+    Examples:
+        >>> from datetime import datetime, timedelta, timezone
+        >>> at = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        >>> def called(moment):
+        ...     return ContactEvent(at=moment, client="c1", direction="out", kind="call")
+        >>> here = called(at)
+        >>> there = called(at.astimezone(timezone(timedelta(hours=1))))
+        >>> contact_fingerprint(here) == contact_fingerprint(there)
+        True
+    """
+    data = event.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["at"] = event.at.astimezone(UTC).isoformat(timespec="microseconds")
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
 
 class Attempt(FrozenModel):
-    """One runner's attempt to perform one planned action."""
+    """One runner's attempt to perform one planned action.
+
+    Attempts come out of a history store, a plug-in: one that cannot be built is the store's
+    fault, a `PluginError` naming the field.
+    """
+
+    error_class: ClassVar[type[PaychaseError]] = PluginError
 
     key: str = Field(description="The action key: at most one attempt per key, ever")
     client: str

@@ -81,8 +81,9 @@ class SqliteStore:
             (``":memory:"`` gives a private in-memory store, without WAL).
 
     Raises:
-        PluginError: the file cannot be opened, is not a SQLite database, holds someone
-            else's tables, or was written by a newer paychase (its schema version is named).
+        PluginError: `path` is not a path, or the file cannot be opened, is not a SQLite
+            database, holds someone else's tables, or was written by a newer paychase (its
+            schema version is named).
 
     Examples:
         >>> from datetime import datetime, timezone
@@ -96,6 +97,8 @@ class SqliteStore:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
+        if not isinstance(path, str | os.PathLike):
+            raise PluginError("not a file path", field="db", value=path)
         self.path = os.fspath(path)
         self._db = connect(self.path)
         try:
