@@ -64,7 +64,9 @@ from paychase.money import (
     Charge,
     ChargeLine,
     Compensation,
+    CompensationRule,
     CompensationTable,
+    CompensationTier,
     FeeComputation,
     FeeLine,
     InterestComputation,
@@ -358,6 +360,20 @@ TABLE: list[Case_] = [
         lambda _: CompensationTable(regimes=bad("EU")),
         InvalidCaseError,
         "regimes",
+    ),
+    (
+        "CompensationRule",
+        lambda _: CompensationRule(
+            regime="EU", statute="art. 6", provenance="S", fixed_currency="E"
+        ),
+        InvalidCaseError,
+        "fixed_currency",
+    ),
+    (
+        "CompensationTier",
+        lambda _: CompensationTier(amount=bad(40.0)),
+        InvalidCaseError,
+        "amount",
     ),
     (
         "FeeComputation",
@@ -718,3 +734,32 @@ def test_a_valid_construction_still_works_through_every_entry_point() -> None:
     assert HolidaysCalendar("AC").knows_holidays is False  # a country with no holiday data
     assert isinstance(fixed_calendars({"PL": FixedCalendar()})("PL", None), FixedCalendar)
     assert Runner(store=MemoryStore(), retries=0, stale_after=timedelta(0)).retries == 0
+
+
+EMPTY_CASE: dict[str, Any] = {"version": 1, "now": "2026-03-10T09:00:00+01:00"}
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "field"),
+    [
+        (
+            lambda: paychase.plan(EMPTY_CASE, now=None, rates=bad("rates.json")),
+            InvalidCaseError,
+            "rates",
+        ),
+        (lambda: paychase.plan(EMPTY_CASE, now=None, calendars=bad(3)), PluginError, "calendars"),
+        (lambda: paychase.plan(bad([]), now=None), InvalidCaseError, "case"),
+        (
+            lambda: paychase.statement(EMPTY_CASE, "c1", now=None, rates=bad({})),
+            InvalidCaseError,
+            "rates",
+        ),
+        (lambda: paychase.statement(EMPTY_CASE, "c1", now=bad("today")), InvalidCaseError, "now"),
+    ],
+)
+def test_the_planners_own_arguments_are_checked_by_name(
+    call: Callable[[], object], error: type[PaychaseError], field: str
+) -> None:
+    with pytest.raises(PaychaseError) as caught:
+        call()
+    assert (type(caught.value), caught.value.field) == (error, field)

@@ -277,9 +277,10 @@ def test_a_send_interrupted_on_a_checkable_channel_that_never_got_it_is_sent_aga
 def test_a_send_interrupted_on_smtp_is_uncertain(case: Case, store: SqliteStore) -> None:
     key = _interrupted(store, case, sending=True)
     smtp = SmtpChannel("127.0.0.1", 9, security="none", timeout=0.5)  # never reached
-    report = Runner(store=store, channels={"email": smtp}, clock=lambda: CLOCK).run(
-        case, now=AFTERNOON, dry_run=False
-    )
+    waits: list[float] = []
+    report = Runner(
+        store=store, channels={"email": smtp}, clock=lambda: CLOCK, sleep=waits.append
+    ).run(case, now=AFTERNOON, dry_run=False)
     assert report.outcomes[0].key == key
     assert report.outcomes[0].status == "uncertain"
     assert [a.key for a in store.attempts({"uncertain"})] == [key]

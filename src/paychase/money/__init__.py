@@ -9,7 +9,9 @@ from paychase.money._accrual import InterestSegment
 from paychase.money._amounts import Amounts, Charge, ChargeKind, ChargeLine
 from paychase.money._compensation import (
     Compensation,
+    CompensationRule,
     CompensationTable,
+    CompensationTier,
     builtin_compensation_table,
     fixed_compensation,
 )
@@ -28,7 +30,9 @@ __all__ = [
     "ChargeKind",
     "ChargeLine",
     "Compensation",
+    "CompensationRule",
     "CompensationTable",
+    "CompensationTier",
     "FeeComputation",
     "FeeLine",
     "InterestComputation",

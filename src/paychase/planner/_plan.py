@@ -28,20 +28,21 @@ from typing import Any
 
 from paychase.calendar._local_time import zone
 from paychase.calendar._protocols import CalendarFactory
-from paychase.calendar._working_days import client_calendar, default_calendar
-from paychase.case._case import Case, planning_moment
+from paychase.calendar._working_days import client_calendar
+from paychase.case._case import Case
 from paychase.case._invoices import Invoice
 from paychase.case._parties import Client
 from paychase.conversation._arrangements import Arrangement, arrangements_of
 from paychase.conversation._channels import broken_routes
 from paychase.conversation._facts import SETTLED, InvoiceFacts, Portfolio
 from paychase.money._charges import ChargeBook
-from paychase.money._rates import RateTable, builtin_rate_table
+from paychase.money._rates import RateTable
 from paychase.planner._candidate import Candidate
 from paychase.planner._chases import plan_chase
 from paychase.planner._combine import Combiner
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import Costs
+from paychase.planner._inputs import read_inputs
 from paychase.planner._next_step import LadderWalk
 from paychase.planner._outputs import Action, ChaseState, InvoiceState, Plan
 from paychase.planner._requests import instalment_actions, work_actions
@@ -80,7 +81,7 @@ def plan(
     Raises:
         InvalidCaseError: the case is not valid, or there is no usable planning moment.
         PolicyError: the policy cannot work as written.
-        PluginError: a host calendar failed.
+        PluginError: `calendars` is not a calendar factory, or a host calendar failed.
 
     Examples:
         >>> import json, pathlib
@@ -89,9 +90,8 @@ def plan(
         >>> sorted({action.kind for action in result.actions})
         ['apply_fee', 'call', 'request_milestone', 'review', 'send_reminder']
     """
-    checked = case if isinstance(case, Case) else Case.model_validate(case)
-    moment = planning_moment(checked, now)
-    calendar_for = calendars or default_calendar
+    inputs = read_inputs(case, now, calendars, rates)
+    checked, moment, calendar_for = inputs.case, inputs.moment, inputs.calendars
     portfolio = Portfolio.of(checked, moment)
     actions: list[Action] = []
     states: dict[str, InvoiceState] = {}
@@ -103,9 +103,7 @@ def plan(
         if clock is None:  # clients who share a zone and a calendar share a clock and its memory
             calendar = client_calendar(calendar_for, client, f"clients[{position}].country")
             clock = clocks[where] = ClientClock(checked.policy, zone(client.timezone), calendar)
-        book = ChargeBook(
-            client, clock.calendar, rates or builtin_rate_table(), checked.exchange_rates
-        )
+        book = ChargeBook(client, clock.calendar, inputs.rates, checked.exchange_rates)
         context = _client_context(
             checked.policy, client, clock, now=moment, portfolio=portfolio, book=book
         )

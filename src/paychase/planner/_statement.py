@@ -19,15 +19,16 @@ from pydantic import Field
 from paychase._model import FrozenModel
 from paychase.calendar._local_time import zone
 from paychase.calendar._protocols import CalendarFactory
-from paychase.calendar._working_days import client_calendar, default_calendar
-from paychase.case._case import Case, planning_moment
+from paychase.calendar._working_days import client_calendar
+from paychase.case._case import Case
 from paychase.case._invoices import Payment
 from paychase.case._money import Amount
 from paychase.conversation._facts import InvoiceFacts, Portfolio, owed_on, policy_of, read_facts
 from paychase.errors import InvalidCaseError
 from paychase.money._amounts import Charge
 from paychase.money._charges import ChargeBook, Owed, amounts_of
-from paychase.money._rates import RateTable, builtin_rate_table
+from paychase.money._rates import RateTable
+from paychase.planner._inputs import read_inputs
 from paychase.policy._ladder import InvoiceStatus, ladder_progress
 from paychase.policy._policy import Policy
 from paychase.policy._schedule import ClientClock
@@ -101,6 +102,7 @@ def statement(
 
     Raises:
         InvalidCaseError: the case is invalid, the client unknown, or there is no moment.
+        PluginError: `calendars` is not a calendar factory, or a host calendar failed.
 
     Examples:
         >>> import json, pathlib
@@ -108,15 +110,15 @@ def statement(
         >>> statement(case, "lindner", now=None).totals[0].currency
         'EUR'
     """
-    checked = case if isinstance(case, Case) else Case.model_validate(case)
-    moment = planning_moment(checked, now)
+    inputs = read_inputs(case, now, calendars, rates)
+    checked, moment = inputs.case, inputs.moment
     person = next((c for c in checked.clients if c.id == client), None)
     if person is None:
         raise InvalidCaseError("unknown client", field="client", value=client)
-    calendar = client_calendar(calendars or default_calendar, person, "client")
+    calendar = client_calendar(inputs.calendars, person, "client")
     clock = ClientClock(checked.policy, zone(person.timezone), calendar)
     today = clock.local(moment).date()
-    book = ChargeBook(person, calendar, rates or builtin_rate_table(), checked.exchange_rates)
+    book = ChargeBook(person, calendar, inputs.rates, checked.exchange_rates)
     portfolio = Portfolio.of(checked, moment)
     lines: list[StatementLine] = []
     owed_by_currency: dict[str, list[Owed]] = {}
