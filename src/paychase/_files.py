@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from paychase.case._case import Case
-from paychase.case._io import parse_case
+from paychase.case._io import read_case_data
 from paychase.errors import InvalidCaseError
 
 __all__ = [
     "load_case",
+    "load_case_data",
     "parse_moment",
     "read_input",
     "write_bytes_atomically",
@@ -23,13 +26,28 @@ __all__ = [
 def load_case(path: str | Path) -> Case:
     """Read and validate the case file at `path` (``.yaml``/``.yml`` as YAML, else JSON).
 
+    ``-`` reads the case from standard input (JSON, or YAML when it does not start with ``{``).
+
     Raises:
         InvalidCaseError: the file cannot be read or is not a valid case.
     """
-    location = Path(path)
-    text = read_input(location, "the case file", field="case")
-    yaml = location.suffix.lower() in (".yaml", ".yml")
-    return parse_case(text, format="yaml" if yaml else "json")
+    return Case.model_validate(load_case_data(path))
+
+
+def load_case_data(path: str | Path) -> Any:
+    """The data of the case file at `path` (or ``-``: standard input), parsed, not yet checked.
+
+    Raises:
+        InvalidCaseError: the file cannot be read, or is not JSON or YAML.
+    """
+    if str(path) == "-":
+        text = sys.stdin.buffer.read()
+        yaml = not text.lstrip().startswith(b"{")
+    else:
+        location = Path(path)
+        text = read_input(location, "the case file", field="case")
+        yaml = location.suffix.lower() in (".yaml", ".yml")
+    return read_case_data(text, format="yaml" if yaml else "json")
 
 
 def read_input(location: Path, what: str, *, field: str) -> bytes:

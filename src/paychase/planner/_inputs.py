@@ -16,6 +16,7 @@ from paychase.calendar._working_days import default_calendar
 from paychase.case._case import Case, planning_moment
 from paychase.errors import InvalidCaseError, PluginError
 from paychase.money._rates import RateTable, builtin_rate_table
+from paychase.planner._known_steps import check_history_steps
 
 __all__ = ["Inputs", "read_inputs"]
 
@@ -39,8 +40,8 @@ def read_inputs(
     """Check what a host passed; the built-in calendars and rate table where it passed none.
 
     Raises:
-        InvalidCaseError: the case is invalid, there is no usable moment, or `rates` is not a
-            `RateTable`.
+        InvalidCaseError: the case is invalid (a history event naming a step its policy does not
+            have included), there is no usable moment, or `rates` is not a `RateTable`.
         PluginError: `calendars` is not callable.
     """
     if calendars is not None and not callable(calendars):
@@ -56,6 +57,7 @@ def read_inputs(
             value=type(rates).__name__,
         )
     checked = case if isinstance(case, Case) else Case.model_validate(case)
+    check_history_steps(checked)
     return Inputs(
         checked,
         planning_moment(checked, now),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Final
 
 from paychase.calendar._durations import Duration
 from paychase.case._invoices import Invoice
@@ -33,13 +34,18 @@ from paychase.planner._timing import AT_ONCE, CATCHING_UP, first_allowed_moment
 from paychase.policy._policy import ActionKind, Channel, Step
 from paychase.policy._schedule import Bound
 
-__all__ = ["instalment_actions", "work_actions"]
+__all__ = ["INSTALMENT", "INSTALMENT_MISSED", "instalment_actions", "work_actions"]
+
+INSTALMENT: Final = "instalment"
+"""The step an instalment reminder names (its history event's ``step``)."""
+INSTALMENT_MISSED: Final = "instalment_missed"
+"""The step the note after a missed instalment names."""
 
 # Requests for prepayments and stage payments go the client's usual way (SPEC §2 fallback).
 _REQUEST_STEP = Step.model_validate({"id": "request", "from": "issued", "action": "send_reminder"})
 # The note after an instalment's day passed unpaid: the next working day, at the usual hour.
 _INSTALMENT_MISSED = Step.model_validate(
-    {"id": "instalment_missed", "from": "due", "offset": "+1d", "action": "send_reminder"}
+    {"id": INSTALMENT_MISSED, "from": "due", "offset": "+1d", "action": "send_reminder"}
 )
 _NO_CHANNEL = "rule 9: no working channel: verify the client's contact details"
 
@@ -134,7 +140,7 @@ def _instalment_step(before: Duration) -> Step:
     """The reminder `before` an instalment falls due, timed like a pre-due step."""
     offset = Duration(-before.count, before.unit, before.weekday)
     return Step.model_validate(
-        {"id": "instalment", "from": "due", "offset": offset, "action": "send_reminder"}
+        {"id": INSTALMENT, "from": "due", "offset": offset, "action": "send_reminder"}
     )
 
 
@@ -143,7 +149,7 @@ def _instalment_action(context: ClientContext, arrangement: Arrangement) -> Acti
     due = arrangement.standing.next
     assert due is not None  # an honoured plan is not complete
     late = context.today > due.due
-    topic = "instalment_missed" if late else "instalment"
+    topic = INSTALMENT_MISSED if late else INSTALMENT
     key = f"{arrangement.key_prefix}/{topic}-{due.number}:{plan.id}/1"
     if any(event.key == key for event in context.events):
         return None
