@@ -89,7 +89,7 @@ from paychase.planner import (
 )
 from paychase.policy import Policy, Step
 from paychase.simulation import Behaviour, SimulationEntry, Timeline
-from paychase.store import Attempt, SqliteStore
+from paychase.store import Attempt, Entry, Review, SqliteStore, Workspace
 from paychase.testing import (
     FixedCalendar,
     MemoryChannel,
@@ -147,6 +147,7 @@ NOT_BUILT_FROM_DATA = {
     "Outcome",
     "RunReport",
     "TemplateProblem",
+    "ImportReport",
     # No arguments at all.
     "BuiltinTemplates",
     # An error: building one is how paychase reports bad data.
@@ -595,6 +596,22 @@ TABLE: list[Case_] = [
     ("Attempt", lambda _: _attempt(claimed_at=NAIVE), PluginError, "claimed_at"),
     ("SqliteStore", lambda _: SqliteStore(bad(42)), PluginError, "db"),
     ("SqliteStore", lambda tmp: SqliteStore(tmp / "none" / "history.sqlite"), PluginError, "db"),
+    ("Workspace", lambda tmp: Workspace(tmp / "mistyped.paychase"), PluginError, "db"),
+    ("Workspace", lambda _: Workspace(bad(42)), PluginError, "db"),
+    (
+        "Entry",
+        lambda _: Entry(id="P1", kind="payment", client="c1", summary="s", at=NAIVE),
+        InvalidCaseError,
+        "at",
+    ),
+    (
+        "Review",
+        lambda _: Review(
+            key="k", client="c1", reason="r", first_seen=NOW, last_seen=NOW, status=bad("shelved")
+        ),
+        InvalidCaseError,
+        "status",
+    ),
     # -- paychase.simulation --------------------------------------------------------------
     (
         "Behaviour",

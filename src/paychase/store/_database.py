@@ -64,6 +64,50 @@ _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         )""",
         "CREATE INDEX deliveries_by_key ON deliveries (key)",
     ),
+    (
+        # The workspace: the case's records, what people record by hand, reviews with a life.
+        "ALTER TABLE events ADD COLUMN recorded_at TEXT",
+        "ALTER TABLE events ADD COLUMN void_at TEXT",
+        "ALTER TABLE events ADD COLUMN void_why TEXT",
+        "CREATE INDEX events_by_client ON events (client, at, id)",
+        """CREATE TABLE records (
+            kind TEXT NOT NULL CHECK (kind IN ('client', 'contract', 'invoice', 'exchange_rate',
+                'policy_version', 'instalment_plan', 'chase')),
+            id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            client TEXT,
+            body TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (kind, id)
+        )""",
+        "CREATE INDEX records_by_client ON records (client, kind, position)",
+        """CREATE TABLE settings (
+            name TEXT PRIMARY KEY,
+            body TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('payment', 'credit_note')),
+            client TEXT NOT NULL,
+            invoice TEXT NOT NULL,
+            body TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            void_at TEXT,
+            void_why TEXT
+        )""",
+        "CREATE INDEX entries_by_client ON entries (client, id)",
+        """CREATE TABLE reviews (
+            key TEXT PRIMARY KEY,
+            client TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'done', 'lapsed')),
+            closed_at TEXT,
+            note TEXT
+        )""",
+    ),
 )
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
 """The schema version this code writes; a database from a newer version is refused."""

@@ -57,7 +57,7 @@ from paychase.policy._policy import ActionKind, Channel
 from paychase.store._database import connect, migrate, transaction
 from paychase.store._history import Attempt, AttemptStatus
 
-__all__ = ["SqliteStore"]
+__all__ = ["SqliteStore", "fingerprint", "insert_events", "utc_text"]
 
 _Operation = Literal["prepare", "complete", "release", "mark_uncertain"]
 
@@ -125,8 +125,11 @@ class SqliteStore:
     # -- history ---------------------------------------------------------------------------
 
     def events(self) -> tuple[ContactEvent, ...]:
-        """Every recorded contact, oldest first (ties in the order they were added)."""
-        rows = self._db.execute("SELECT body FROM events ORDER BY at, id")
+        """Every recorded contact, oldest first (ties in the order they were added).
+
+        A contact a person marked void (`paychase.store.Workspace.void`) is left out.
+        """
+        rows = self._db.execute("SELECT body FROM events WHERE void_at IS NULL ORDER BY at, id")
         return tuple(ContactEvent.model_validate_json(body) for (body,) in rows)
 
     def add_events(self, events: Iterable[ContactEvent], /) -> int:
@@ -136,13 +139,8 @@ class SqliteStore:
         the event. All the events are added in one transaction.
         """
         batch = tuple(events)
-        added = 0
         with transaction(self._db) as db:
-            for event in batch:
-                if _insert_event(db, event):
-                    added += 1
-                    _close_task(db, event)
-        return added
+            return insert_events(db, batch)
 
     def export_history(self) -> str:
         """The history as the case file's ``history`` array, in JSON text, oldest first."""
@@ -177,9 +175,9 @@ class SqliteStore:
             "kind": kind,
             "channel": channel,
             "message_id": message_id,
-            "planned_at": _utc_text(planned_at, "planned_at"),
+            "planned_at": utc_text(planned_at, "planned_at"),
             "runner": runner,
-            "at": _utc_text(at, "at"),
+            "at": utc_text(at, "at"),
         }
         with transaction(self._db) as db:
             try:
@@ -201,7 +199,7 @@ class SqliteStore:
         Moves a ``claimed`` attempt to ``sending`` and counts a try; called again before each
         retry.
         """
-        when = _utc_text(at, "at")
+        when = utc_text(at, "at")
         with transaction(self._db) as db:
             _require(db, key, "prepare")
             db.execute(
@@ -229,7 +227,7 @@ class SqliteStore:
             raise PluginError(
                 "an attempt settles as done, failed or task", field="status", value=status
             )
-        when = _utc_text(at, "at")
+        when = utc_text(at, "at")
         with transaction(self._db) as db:
             _require(db, key, "complete")
             _settle(
@@ -255,7 +253,7 @@ class SqliteStore:
 
     def mark_uncertain(self, key: str, /, *, at: datetime, why: str) -> None:
         """A send was interrupted and nobody can tell whether it went out."""
-        when = _utc_text(at, "at")
+        when = utc_text(at, "at")
         with transaction(self._db) as db:
             _require(db, key, "mark_uncertain")
             db.execute(
@@ -379,16 +377,26 @@ def _attempt(row: sqlite3.Row) -> Attempt:
 # -- events ----------------------------------------------------------------------------------
 
 
+def insert_events(db: sqlite3.Connection, events: Iterable[ContactEvent]) -> int:
+    """Add the events not stored yet, closing the tasks new ones name; how many were new."""
+    added = 0
+    for event in events:
+        if _insert_event(db, event):
+            added += 1
+            _close_task(db, event)
+    return added
+
+
 def _insert_event(db: sqlite3.Connection, event: ContactEvent) -> bool:
     """Add `event` unless an identical one is stored; whether it was new."""
     cursor = db.execute(
         "INSERT INTO events (at, client, key, fingerprint, body) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (fingerprint) DO NOTHING",
         (
-            _utc_text(event.at, "event.at"),
+            utc_text(event.at, "event.at"),
             event.client,
             event.key,
-            _fingerprint(event),
+            fingerprint(event),
             _event_json(event),
         ),
     )
@@ -400,18 +408,18 @@ def _close_task(db: sqlite3.Connection, event: ContactEvent) -> None:
     if event.key is not None:
         db.execute(
             "UPDATE attempts SET status = 'done', updated_at = ? WHERE key = ? AND status = 'task'",
-            (_utc_text(event.at, "event.at"), event.key),
+            (utc_text(event.at, "event.at"), event.key),
         )
 
 
-def _fingerprint(event: ContactEvent) -> str:
+def fingerprint(event: ContactEvent) -> str:
     """The sha256 of `event`'s canonical JSON: equal for the same contact at the same instant.
 
     Canonical: keys sorted, no None fields, the time in UTC — so the same moment written with
     another offset is the same event.
     """
     data = event.model_dump(mode="json", by_alias=True, exclude_none=True)
-    data["at"] = _utc_text(event.at, "event.at")
+    data["at"] = utc_text(event.at, "event.at")
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -421,7 +429,7 @@ def _event_json(event: ContactEvent) -> str:
     return event.model_dump_json(by_alias=True, exclude_none=True)
 
 
-def _utc_text(moment: datetime, field: str) -> str:
+def utc_text(moment: datetime, field: str) -> str:
     """`moment` as sortable UTC text; a naive datetime is refused, naming `field`."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise PluginError(
