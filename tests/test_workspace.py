@@ -240,6 +240,7 @@ def test_a_payment_recorded_by_hand_counts_and_is_not_doubled_by_a_later_export(
 )
 def test_a_payment_that_cannot_be_true_is_refused_naming_the_field(
     books: Workspace,
+    *,
     invoice: str,
     amount: str,
     changes: dict[str, Any],
