@@ -48,7 +48,7 @@ from paychase.case import (
     Suspension,
     parse_case,
 )
-from paychase.delivery import ConsoleChannel, FileOutbox, Receipt, Runner, SmtpChannel
+from paychase.delivery import CaseFile, ConsoleChannel, FileOutbox, Receipt, Runner, SmtpChannel
 from paychase.errors import InvalidCaseError, PaychaseError, PluginError, PolicyError
 from paychase.evidence import EvidencePack, SentMessage, TimelineEntry
 from paychase.messages import (
@@ -141,6 +141,7 @@ NOT_BUILT_FROM_DATA = {
     "DeliveryChannel",
     "CheckableChannel",
     "HistoryStore",
+    "CaseSource",
     # Records paychase hands back (plain dataclasses), checked by their producers' tests.
     "Instalment",
     "Standing",
@@ -585,6 +586,8 @@ TABLE: list[Case_] = [
         "channels['email']",
     ),
     ("Runner", lambda _: Runner(store=MemoryStore(), retries=-1), PluginError, "retries"),
+    ("CaseFile", lambda _: CaseFile(bad(42), SqliteStore(":memory:")), PluginError, "path"),
+    ("CaseFile", lambda tmp: CaseFile(tmp / "case.json", bad(MemoryStore())), PluginError, "store"),
     (
         "Runner",
         lambda _: Runner(store=MemoryStore(), stale_after=bad(900)),

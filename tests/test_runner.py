@@ -12,8 +12,9 @@ from tests.delivery_helpers import LoggingChannel, logging_run, sent_keys
 
 from paychase import Case, load_case, plan
 from paychase.delivery._outbox import FileOutbox
-from paychase.delivery._runner import Runner, _event, case_with_history
+from paychase.delivery._runner import Runner, _event
 from paychase.delivery._smtp import SmtpChannel
+from paychase.delivery._sources import case_with_history
 from paychase.messages import Renderer
 from paychase.messages._message import Message, Receipt
 from paychase.store._sqlite import SqliteStore

@@ -124,6 +124,39 @@ class Case(InputModel):
         """Every policy version the case holds, by 'name@version' (see `version_of`)."""
         return self._check_versions()
 
+    def of_client(self, client: str) -> Case:
+        """The part of the case `client` needs: its records and contacts, and what all share.
+
+        Clients are planned one by one, so a plan of this part has exactly the client's actions
+        of the whole case's plan — what a runner re-plans before each send, and what a plan
+        split over processes plans in each. The part is taken from this checked case, not
+        checked again.
+
+        Raises:
+            InvalidCaseError: the case has no such client.
+
+        Examples:
+            >>> case = Case(clients=[{"id": "c1", "name": "A", "country": "PL",
+            ...     "timezone": "Europe/Warsaw"}, {"id": "c2", "name": "B", "country": "DE",
+            ...     "timezone": "Europe/Berlin"}])
+            >>> [c.id for c in case.of_client("c2").clients]
+            ['c2']
+        """
+        if not any(known.id == client for known in self.clients):
+            raise InvalidCaseError("unknown client", field="client", value=client)
+        contracts = tuple(c for c in self.contracts if c.client == client)
+        owned = {contract.id for contract in contracts}
+        return self.model_copy(
+            update={
+                "clients": tuple(c for c in self.clients if c.id == client),
+                "contracts": contracts,
+                "invoices": tuple(i for i in self.invoices if i.contract in owned),
+                "instalment_plans": tuple(p for p in self.instalment_plans if p.client == client),
+                "chases": tuple(c for c in self.chases if c.client == client),
+                "history": tuple(e for e in self.history if e.client == client),
+            }
+        )
+
     def with_policy(self, policy: str | Policy) -> Case:
         """The same case with another default policy: the "what if" of a simulation.
 

@@ -19,7 +19,7 @@ import click
 from paychase._files import load_case, write_text_atomically
 from paychase.case._case import Case
 from paychase.cli._options import case_argument, format_option, now_option, template_options
-from paychase.delivery._runner import case_with_history, merged_history
+from paychase.delivery._sources import case_with_history, merged_history
 from paychase.errors import InvalidCaseError
 from paychase.evidence._html import evidence_html, write_evidence
 from paychase.evidence._pack import evidence_pack

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal, get_args
@@ -31,6 +31,7 @@ from typing import Literal, get_args
 from paychase.case._case import Case
 from paychase.case._history import ContactEvent
 from paychase.delivery._channel import CheckableChannel, DeliveryChannel
+from paychase.delivery._sources import CaseSource, Snapshot
 from paychase.errors import PaychaseError, PluginError
 from paychase.messages._message import Message, Receipt
 from paychase.messages._render import Renderer
@@ -45,8 +46,6 @@ __all__ = [
     "OutcomeStatus",
     "RunReport",
     "Runner",
-    "case_with_history",
-    "merged_history",
 ]
 
 OutcomeStatus = Literal[
@@ -59,6 +58,8 @@ OutcomeStatus = Literal[
     "skipped",
     "retry_later",
     "uncertain",
+    "cancelled",
+    "postponed",
 ]
 
 # What only a person can do: calls and letters on paper.
@@ -85,26 +86,12 @@ class RunReport:
     outcomes: list[Outcome] = field(default_factory=list)
     next_at: datetime | None = None
     """When the plan's next action falls, if any is planned later than `now`."""
+    planned: tuple[Action, ...] = ()
+    """The plan the run started from: every action, due or not."""
 
     def count(self, status: OutcomeStatus) -> int:
         """How many outcomes have `status`."""
         return sum(1 for outcome in self.outcomes if outcome.status == status)
-
-
-def case_with_history(case: Case, events: Iterable[ContactEvent]) -> Case:
-    """`case` with its history replaced by `events`, validated again (references must hold)."""
-    data = case.model_dump(by_alias=True, exclude_none=True)
-    data["history"] = [e.model_dump(by_alias=True, exclude_none=True) for e in events]
-    return Case.model_validate(data)
-
-
-def merged_history(
-    stored: Iterable[ContactEvent], extra: Iterable[ContactEvent]
-) -> list[ContactEvent]:
-    """`stored` and the events of `extra` not among them, oldest first."""
-    kept = list(stored)
-    known = set(kept)
-    return sorted([*kept, *(e for e in extra if e not in known)], key=lambda event: event.at)
 
 
 def _check_runner(runner: Runner) -> None:
@@ -192,45 +179,76 @@ class Runner:
 
     def run(
         self,
-        case: Case,
+        case: Case | CaseSource,
         *,
         now: datetime,
         dry_run: bool = False,
         progress: Callable[[int, int], None] | None = None,
     ) -> RunReport:
-        """Import the case's history, settle interrupted attempts, plan, and perform what is due.
+        """Settle interrupted attempts, plan, and perform what is due — each on fresh facts.
 
         Args:
-            case: the portfolio; its history is added to the store's.
+            case: the portfolio: a `CaseSource` (a `paychase.store.Workspace`, a `CaseFile`)
+                read again before each send, or a `Case`, whose history is added to the
+                store's.
             now: the planning moment; actions dated up to it are due.
             dry_run: plan and render, but claim, send and record nothing.
             progress: called with (done, total) after each due action.
         """
+        source = case if isinstance(case, CaseSource) else self._snapshot(case, dry_run=dry_run)
         report = RunReport(now=now)
         if not dry_run:
-            self.store.add_events(case.history)
             report.outcomes += self.reconcile()
-        current = case_with_history(case, self._history(case, dry_run=dry_run))
-        actions = plan(current, now=now).actions
-        due = [a for a in actions if a.at <= now]
-        report.next_at = min((a.at for a in actions if a.at > now), default=None)
+        current = source.case()
+        planned = plan(current, now=now).actions
+        due = [a for a in planned if a.at <= now]
+        report.planned = tuple(planned)
+        report.next_at = min((a.at for a in planned if a.at > now), default=None)
         for done, action in enumerate(due, start=1):
-            report.outcomes.append(self._perform(current, action, now, dry_run=dry_run))
+            report.outcomes.append(self._perform(source, current, action, now, dry_run=dry_run))
             if progress is not None:
                 progress(done, len(due))
         return report
 
-    def _history(self, case: Case, *, dry_run: bool) -> list[ContactEvent]:
-        """The store's history; a dry run, which writes nothing, adds the case's own to it."""
-        stored = self.store.events()
-        return merged_history(stored, case.history) if dry_run else list(stored)
+    def _snapshot(self, case: Case, *, dry_run: bool) -> Snapshot:
+        """A case given as it is: its history goes to the store (a dry run only reads it)."""
+        if not dry_run:
+            self.store.add_events(case.history)
+        return Snapshot(case, self.store, with_own_history=dry_run)
+
+    def _fresh(
+        self, source: CaseSource, action: Action, now: datetime
+    ) -> tuple[Case, Action] | Outcome:
+        """The client's case read again and `action` as the latest facts plan it, if still due.
+
+        A payment, reply or dispute recorded since the run planned may have made the action
+        unneeded (it is not sent) or later (it waits for its new time).
+        """
+        fresh_case = source.case(action.client)
+        again = next((a for a in plan(fresh_case, now=now).actions if a.key == action.key), None)
+        if again is None:
+            return self._outcome(
+                action, "cancelled", "not sent: the latest facts no longer call for it"
+            )
+        if again.at > now:
+            return self._outcome(
+                action, "postponed", f"not yet: the latest facts move it to {again.at.isoformat()}"
+            )
+        return fresh_case, again
 
     # -- one action ------------------------------------------------------------------------
 
-    def _perform(self, case: Case, action: Action, now: datetime, *, dry_run: bool) -> Outcome:
+    def _perform(
+        self, source: CaseSource, case: Case, action: Action, now: datetime, *, dry_run: bool
+    ) -> Outcome:
         if action.kind == "review":
-            # A decision for a person: shown at every run until the situation changes.
+            # A decision for a person; a workspace keeps it until a person closes it.
             return self._outcome(action, "review", action.reason)
+        if not dry_run:
+            fresh = self._fresh(source, action, now)
+            if isinstance(fresh, Outcome):
+                return fresh
+            case, action = fresh
         channel = self.channels.get(action.channel) if _by_machine(action) else None
         try:
             message = self.renderer.render(case, action)

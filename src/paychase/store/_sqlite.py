@@ -124,12 +124,19 @@ class SqliteStore:
 
     # -- history ---------------------------------------------------------------------------
 
-    def events(self) -> tuple[ContactEvent, ...]:
+    def events(self, client: str | None = None) -> tuple[ContactEvent, ...]:
         """Every recorded contact, oldest first (ties in the order they were added).
 
-        A contact a person marked void (`paychase.store.Workspace.void`) is left out.
+        Only `client`'s when given. A contact a person marked void
+        (`paychase.store.Workspace.void`) is left out.
         """
-        rows = self._db.execute("SELECT body FROM events WHERE void_at IS NULL ORDER BY at, id")
+        if client is None:
+            rows = self._db.execute("SELECT body FROM events WHERE void_at IS NULL ORDER BY at, id")
+        else:
+            rows = self._db.execute(
+                "SELECT body FROM events WHERE void_at IS NULL AND client = ? ORDER BY at, id",
+                (client,),
+            )
         return tuple(ContactEvent.model_validate_json(body) for (body,) in rows)
 
     def add_events(self, events: Iterable[ContactEvent], /) -> int:
