@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from paychase import Action, Case, Plan, builtin_policy, plan
-from paychase.cli._plan import render_table
+from paychase.cli._plan import print_plan
 from paychase.errors import CurrencyMismatchError, InvalidCaseError, PolicyError
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -705,8 +705,9 @@ def test_another_policy_must_chase_money() -> None:
         case.with_policy("lenient")
 
 
-def test_the_plan_table_shows_chases() -> None:
-    table = render_table(_plan(_case(chases=[PROSPECT]), "2026-03-03T09:00"), width=100)
+def test_the_plan_table_shows_chases(capsys: pytest.CaptureFixture[str]) -> None:
+    print_plan(_plan(_case(chases=[PROSPECT]), "2026-03-03T09:00"))
+    table = capsys.readouterr().out
     assert "chase:q1" in table
     assert "CHASE" in table
-    assert "q1               waiting     prospect" in table
+    assert any(line.split()[:3] == ["q1", "waiting", "prospect"] for line in table.splitlines())

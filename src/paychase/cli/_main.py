@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import click
 
 from paychase import __version__
+from paychase.cli._config import read_settings
 from paychase.cli._lazy import LazyGroup
 from paychase.errors import PaychaseError
 
@@ -23,6 +24,14 @@ __all__ = ["cli", "main"]
 _EXIT_BAD_INPUT = 2
 
 COMMANDS = {
+    "init": "paychase.cli._workspace:init_command",
+    "import": "paychase.cli._workspace:import_command",
+    "export": "paychase.cli._workspace:export_command",
+    "pay": "paychase.cli._record:pay_command",
+    "record": "paychase.cli._record:record_group",
+    "history": "paychase.cli._record:history_group",
+    "reviews": "paychase.cli._reviews:reviews_group",
+    "completion": "paychase.cli._workspace:completion_command",
     "plan": "paychase.cli._plan:plan_command",
     "statement": "paychase.cli._plan:statement_command",
     "schema": "paychase.cli._plan:schema_command",
@@ -31,7 +40,6 @@ COMMANDS = {
     "templates": "paychase.cli._messages:templates_group",
     "evidence": "paychase.cli._messages:evidence_command",
     "run": "paychase.cli._run:run_command",
-    "history": "paychase.cli._run:history_group",
     "tasks": "paychase.cli._run:tasks_command",
     "simulate": "paychase.cli._simulate:simulate_command",
 }
@@ -56,17 +64,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
+        settings = read_settings()
         status = cli.main(
             args=list(argv) if argv is not None else None,
             prog_name="paychase",
             standalone_mode=False,
+            obj=settings,
+            default_map=settings.defaults,
+            auto_envvar_prefix="PAYCHASE",
         )
         return int(status or 0)
     except click.exceptions.NoArgsIsHelpError as error:
         click.echo(error.ctx.get_help() if error.ctx else str(error), err=True)
         return _EXIT_BAD_INPUT
     except click.UsageError as error:
-        hint = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
+        where = error.ctx.command_path if error.ctx else "paychase"
+        hint = f" (see '{where} --help')"
         _error(f"{error.format_message()}{hint}")
         return _EXIT_BAD_INPUT
     except click.Abort:

@@ -16,10 +16,15 @@ from pathlib import Path
 
 import click
 
-from paychase._files import load_case, write_text_atomically
+from paychase._files import write_text_atomically
 from paychase.case._case import Case
-from paychase.cli._options import case_argument, format_option, now_option, template_options
-from paychase.delivery._sources import case_with_history, merged_history
+from paychase.cli._options import (
+    case_input,
+    format_option,
+    now_option,
+    open_input,
+    template_options,
+)
 from paychase.errors import InvalidCaseError
 from paychase.evidence._html import evidence_html, write_evidence
 from paychase.evidence._pack import evidence_pack
@@ -30,7 +35,6 @@ from paychase.messages._render import Renderer
 from paychase.messages._templates import TemplateDirectory
 from paychase.planner._outputs import Action
 from paychase.planner._plan import plan
-from paychase.store._sqlite import SqliteStore
 
 __all__ = [
     "evidence_command",
@@ -48,21 +52,32 @@ def _renderer(templates: str | None, invoices: str | None) -> Renderer:
     )
 
 
-def _planned(case_file: str, now: datetime | None) -> tuple[Case, list[Action]]:
-    case = load_case(case_file)
-    return case, list(plan(case, now=now).actions)
+def _planned(
+    ctx: click.Context,
+    case: str | None,
+    case_option: str | None,
+    db: str | None,
+    now: datetime | None,
+) -> tuple[Case, list[Action]]:
+    """The case the command names, and the actions planned for it."""
+    with open_input(ctx, case, case_option, db) as given:
+        return given.case, list(plan(given.case, now=given.moment(now)).actions)
 
 
 @click.command("render")
-@case_argument
+@case_input()
 @now_option("overrides the case's 'now'")
 @template_options
 @click.option("--action", "key", required=True, metavar="KEY", help="the action's key")
 @click.option("--locale", help="render in this locale instead of the reader's")
 @format_option("text", "html", "json")
+@click.pass_context
 def render_command(
+    ctx: click.Context,
     *,
-    case: str,
+    case: str | None,
+    case_option: str | None,
+    db: str | None,
     now: datetime | None,
     templates: str | None,
     invoices: str | None,
@@ -71,7 +86,7 @@ def render_command(
     output_format: str,
 ) -> int:
     """Print one planned action as a message."""
-    loaded, actions = _planned(case, now)
+    loaded, actions = _planned(ctx, case, case_option, db, now)
     action = next((a for a in actions if a.key == key), None)
     if action is None:
         known = ", ".join(a.key for a in actions) or "none"
@@ -102,15 +117,24 @@ def message_text(message: Message) -> str:
 
 
 @click.command("preview")
-@case_argument
+@case_input()
 @now_option("overrides the case's 'now'")
 @template_options
 @click.option("--out", metavar="DIR", help="write HTML pages and an index here")
+@click.pass_context
 def preview_command(
-    *, case: str, now: datetime | None, templates: str | None, invoices: str | None, out: str | None
+    ctx: click.Context,
+    *,
+    case: str | None,
+    case_option: str | None,
+    db: str | None,
+    now: datetime | None,
+    templates: str | None,
+    invoices: str | None,
+    out: str | None,
 ) -> int:
     """Render every planned action."""
-    loaded, actions = _planned(case, now)
+    loaded, actions = _planned(ctx, case, case_option, db, now)
     renderer = _renderer(templates, invoices)
     messages = [(action, renderer.render(loaded, action)) for action in actions]
     if not out:
@@ -183,22 +207,31 @@ def check_command(directory: str | None) -> int:
 
 
 @click.command("evidence")
-@case_argument
+@case_input()
 @click.option("--client", required=True, metavar="ID", help="the client's id")
 @now_option("overrides the case's 'now'")
 @click.option("--out", metavar="DIR", default=".", show_default=True, help="where to write")
-@click.option("--db", metavar="FILE", help="history store: its contacts and the messages as sent")
-def evidence_command(case: str, client: str, now: datetime | None, out: str, db: str | None) -> int:
-    """Write a client's evidence pack."""
-    loaded = load_case(case)
-    sent: dict[str, Message] = {}
-    if db:
-        with SqliteStore(Path(db)) as store:
-            history = merged_history(store.events(), loaded.history)
-            sent = {a.key: a.message for a in store.attempts() if a.message is not None}
-        loaded = case_with_history(loaded, history)
-    renderer = Renderer()
-    pack = evidence_pack(loaded, client, now=now, renderer=renderer, sent=sent)
+@click.pass_context
+def evidence_command(
+    ctx: click.Context,
+    *,
+    case: str | None,
+    case_option: str | None,
+    db: str | None,
+    client: str,
+    now: datetime | None,
+    out: str,
+) -> int:
+    """Write a client's evidence pack: with a workspace, every contact and message as sent."""
+    with open_input(ctx, case, case_option, db) as given:
+        sent: dict[str, Message] = {}
+        if given.workspace is not None:
+            attempts = given.workspace.attempts()
+            sent = {a.key: a.message for a in attempts if a.message is not None}
+        renderer = Renderer()
+        pack = evidence_pack(
+            given.case, client, now=given.moment(now), renderer=renderer, sent=sent
+        )
     for path in write_evidence(pack, evidence_html(pack, renderer), Path(out)):
         click.echo(str(path))
     return 0

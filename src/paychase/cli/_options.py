@@ -1,27 +1,45 @@
-"""Options that several commands share, spelled and checked the same way everywhere."""
+"""Options that several commands share, spelled and checked the same way everywhere.
+
+Every command that reads a case takes it the same way: a case file (``CASE`` as its first
+argument, or ``--case FILE``; ``-`` reads standard input) or, with none, the workspace (see
+`paychase.cli._config`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import click
 
-from paychase._files import parse_moment
+from paychase._files import load_case, parse_moment
+from paychase.case._case import Case
+from paychase.cli._config import CONFIG_NAME, ENV_DB, Settings
+from paychase.delivery._sources import Snapshot
+from paychase.errors import InvalidCaseError, PluginError
+from paychase.store._workspace import Workspace
 
-__all__ = ["case_argument", "format_option", "now_option", "template_options"]
+__all__ = [
+    "Input",
+    "case_input",
+    "db_option",
+    "format_option",
+    "now_option",
+    "open_input",
+    "open_workspace",
+    "parse_at",
+    "settings_of",
+    "template_options",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
     return parse_moment(value) if value else None
-
-
-def case_argument(function: F) -> F:
-    """The case file, as the first argument: ``.json``, or ``.yaml`` with PyYAML."""
-    return click.argument("case", metavar="CASE")(function)
 
 
 def now_option(
@@ -51,3 +69,108 @@ def template_options(function: F) -> F:
     return click.option(
         "--templates", metavar="DIR", help="your templates, asked before the built-in ones"
     )(function)
+
+
+def db_option(function: F) -> F:
+    """``--db PATH``: the workspace (default: ``PAYCHASE_DB``, else ``db`` in paychase.toml)."""
+    return click.option(
+        "--db",
+        metavar="PATH",
+        help="the workspace file (default: $PAYCHASE_DB, or db in paychase.toml)",
+    )(function)
+
+
+def case_input(*, positional: bool = True) -> Callable[[F], F]:
+    """The case to read: ``CASE`` (when `positional`) or ``--case FILE``, else the workspace."""
+
+    def decorate(function: F) -> F:
+        function = db_option(function)
+        function = click.option(
+            "--case",
+            "case_option",
+            metavar="FILE",
+            help="a case file (- for standard input) instead of the workspace",
+        )(function)
+        if positional:
+            function = click.argument("case", required=False, metavar="[CASE]")(function)
+        return function
+
+    return decorate
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """The case a command works on, and the workspace it came from or was told of."""
+
+    case: Case
+    workspace: Workspace | None
+
+    def moment(self, now: datetime | None) -> datetime | None:
+        """The moment to plan for: ``--now``; else the case file's own; else the clock's."""
+        if now is not None:
+            return now
+        return None if self.case.now is not None else datetime.now(UTC)
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    """The settings `paychase.cli._main` read before the command ran."""
+    settings = ctx.find_root().obj
+    return settings if isinstance(settings, Settings) else Settings()
+
+
+@contextmanager
+def open_input(
+    ctx: click.Context, case: str | None, case_option: str | None, db: str | None
+) -> Iterator[Input]:
+    """The case a command reads: a file, or the workspace's own.
+
+    A workspace named on purpose (``--db``, ``PAYCHASE_DB``) adds its history to a file.
+
+    Raises:
+        InvalidCaseError: a case given both as ``CASE`` and ``--case``.
+        PluginError: no case file and no workspace, or a workspace that does not exist.
+    """
+    if case and case_option:
+        raise InvalidCaseError("give the case once: CASE or --case", field="--case")
+    settings = settings_of(ctx)
+    path = case or case_option
+    if path is None:
+        with open_workspace(ctx, db) as workspace:
+            yield Input(workspace.case(), workspace)
+        return
+    named = settings.explicit_db(db)
+    if named is None:
+        yield Input(load_case(path), None)
+        return
+    with Workspace(named) as workspace:
+        yield Input(Snapshot(load_case(path), workspace, with_own_history=True).case(), workspace)
+
+
+def open_workspace(ctx: click.Context, db: str | None) -> Workspace:
+    """The workspace the command names (flag, environment, paychase.toml); it must exist.
+
+    Raises:
+        PluginError: no workspace is named anywhere, or there is none at the path.
+    """
+    path = settings_of(ctx).workspace_path(db)
+    if path is None:
+        raise PluginError(
+            f"no workspace: give --db PATH, set {ENV_DB}, or run `paychase init` here "
+            f"(it writes {CONFIG_NAME})",
+            field="db",
+        )
+    return Workspace(path)
+
+
+def parse_at(text: str | None, *, field: str = "--at") -> datetime:
+    """``--at``: an ISO date-time with its offset; now when not given.
+
+    Raises:
+        InvalidCaseError: not a date-time, or one without a UTC offset.
+    """
+    if not text:
+        return datetime.now(UTC)
+    try:
+        return parse_moment(text)
+    except InvalidCaseError as error:
+        raise InvalidCaseError(error.problem, field=field, value=text) from None

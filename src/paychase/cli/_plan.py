@@ -1,58 +1,78 @@
 """The planning commands: ``plan``, ``statement`` and ``schema``.
 
-``paychase plan CASE`` prints the next actions (a table, or the SPEC §4 JSON with ``--format
-json``); ``paychase statement CASE CLIENT`` prints a client's statement of account;
+``paychase plan [CASE]`` prints the next actions — of the workspace, after everything recorded,
+or of a case file — as a table, or as the SPEC §4 JSON with ``--format json``;
+``paychase statement [CASE] CLIENT`` prints a client's statement of account;
 ``paychase schema case|plan`` prints a published JSON Schema.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import textwrap
-from collections.abc import Sequence
 from datetime import datetime
 
 import click
 
-from paychase._files import load_case
 from paychase.case._schema import case_schema
-from paychase.cli._options import case_argument, format_option, now_option
+from paychase.cli._options import case_input, format_option, now_option, open_input
+from paychase.cli._output import Column, local_time, print_table, show
+from paychase.errors import InvalidCaseError
 from paychase.planner._outputs import Action, Plan, plan_schema
 from paychase.planner._plan import plan
 from paychase.planner._statement import Statement, statement
 
-__all__ = [
-    "plan_command",
-    "render_statement",
-    "render_table",
-    "schema_command",
-    "statement_command",
-]
-
-_WIDTH = 100
+__all__ = ["plan_command", "print_plan", "print_statement", "schema_command", "statement_command"]
 
 
 @click.command("plan")
-@case_argument
+@case_input()
 @now_option()
 @format_option("table", "json")
-def plan_command(case: str, now: datetime | None, output_format: str) -> int:
-    """Print the next actions for a case file."""
-    result = plan(load_case(case), now=now)
-    click.echo(result.to_json() if output_format == "json" else render_table(result))
+@click.pass_context
+def plan_command(
+    ctx: click.Context,
+    *,
+    case: str | None,
+    case_option: str | None,
+    db: str | None,
+    now: datetime | None,
+    output_format: str,
+) -> int:
+    """Print the next actions: of the workspace (after everything recorded), or of a case file."""
+    with open_input(ctx, case, case_option, db) as given:
+        result = plan(given.case, now=given.moment(now))
+    if output_format == "json":
+        click.echo(result.to_json())
+    else:
+        print_plan(result)
     return 0
 
 
 @click.command("statement")
-@case_argument
-@click.argument("client", metavar="CLIENT")
+@click.argument("arguments", nargs=-1, metavar="[CASE] CLIENT")
+@case_input(positional=False)
 @now_option("statement moment; overrides the case's 'now'")
 @format_option("table", "json")
-def statement_command(case: str, client: str, now: datetime | None, output_format: str) -> int:
+@click.pass_context
+def statement_command(
+    ctx: click.Context,
+    *,
+    arguments: tuple[str, ...],
+    case_option: str | None,
+    db: str | None,
+    now: datetime | None,
+    output_format: str,
+) -> int:
     """Print a client's invoices, payments, fees, interest and totals."""
-    result = statement(load_case(case), client, now=now)
-    click.echo(result.to_json() if output_format == "json" else render_statement(result))
+    if len(arguments) not in (1, 2):
+        raise InvalidCaseError("give the client's id (after the case file, if any)", field="CLIENT")
+    *case, client = arguments
+    with open_input(ctx, case[0] if case else None, case_option, db) as given:
+        result = statement(given.case, client, now=given.moment(now))
+    if output_format == "json":
+        click.echo(result.to_json())
+    else:
+        print_statement(result)
     return 0
 
 
@@ -65,159 +85,134 @@ def schema_command(which: str) -> int:
     return 0
 
 
-# -- the table ----------------------------------------------------------------------------
+# -- tables -----------------------------------------------------------------------------------
 
-_COLUMNS = (
-    ("WHEN (LOCAL)", 22),
-    ("CLIENT", 12),
-    ("INVOICES", 16),
-    ("STEP", 13),
-    ("CHANNEL", 10),
-    ("AMOUNT", 16),
+_ACTIONS = (
+    Column("WHEN (YOUR TIME)"),
+    Column("CLIENT"),
+    Column("INVOICES"),
+    Column("STEP"),
+    Column("CHANNEL"),
+    Column("AMOUNT", right=True),
+)
+_INVOICES = (
+    Column("INVOICE"),
+    Column("STATE"),
+    Column("OVERDUE", right=True),
+    Column("STEP"),
+    Column("BALANCE", right=True),
+    Column("NEXT"),
+)
+_CHASES = (
+    Column("CHASE"),
+    Column("STATE"),
+    Column("KIND"),
+    Column("STEP"),
+    Column("CLIENT"),
+    Column("NEXT"),
 )
 
 
-def render_table(result: Plan, width: int | None = None) -> str:
-    """The plan as a table readable in a 100-column terminal, reasons wrapped under each row."""
-    width = width or min(shutil.get_terminal_size((_WIDTH, 24)).columns, _WIDTH)
-    lines = [
+def print_plan(result: Plan) -> None:
+    """The plan as tables: actions in your local time, each with its reason; invoices; chases."""
+    count = len(result.actions)
+    show(
         f"Plan at {result.now.isoformat()} under policy '{result.policy}': "
-        f"{len(result.actions)} action{'s' if len(result.actions) != 1 else ''}",
-        "",
-    ]
-    if result.actions:
-        lines.append(_row(name for name, _ in _COLUMNS))
-        for action in result.actions:
-            lines.append(_row(_cells(action)))
-            lines += textwrap.wrap(
-                action.reason, width=width, initial_indent="    ", subsequent_indent="    "
-            )
-    lines += [
-        "",
-        _row(
-            ("INVOICE", "STATE", "OVERDUE", "STEP", "BALANCE", "NEXT"),
-            widths=(16, 11, 8, 13, 18, 10),
-        ),
-    ]
-    for state in result.invoices:
-        lines.append(
-            _row(
-                (
-                    state.id,
-                    state.state,
-                    f"{state.days_overdue}d",
-                    state.step or "-",
-                    f"{state.balance} {state.currency}",
-                    str(state.next_review or "-"),
-                ),
-                widths=(16, 11, 8, 13, 18, 10),
-            )
-        )
-    lines += _chase_rows(result)
-    return "\n".join(line.rstrip() for line in lines)
-
-
-_CHASE_WIDTHS = (16, 11, 8, 13, 18, 10)
-
-
-def _chase_rows(result: Plan) -> list[str]:
-    """Where each chase that is not about money stands, under the invoices."""
-    if not result.chases:
-        return []
-    lines = ["", _row(("CHASE", "STATE", "KIND", "STEP", "CLIENT", "NEXT"), widths=_CHASE_WIDTHS)]
-    lines += [
-        _row(
-            (
-                chase.id,
-                chase.state,
-                chase.kind,
-                chase.step or "-",
-                chase.client,
-                str(chase.next_review or "-"),
-            ),
-            widths=_CHASE_WIDTHS,
-        )
-        for chase in result.chases
-    ]
-    return lines
-
-
-_STATEMENT_WIDTHS = (16, 10, 9, 12, 12, 10, 10, 14)
-
-
-def render_statement(result: Statement) -> str:
-    """A statement as a table: one row per invoice, then the totals of each currency."""
-    lines = [f"Statement of {result.name} ({result.client}) on {result.as_of}", ""]
-    lines.append(
-        _row(
-            ("INVOICE", "DUE", "STATE", "INVOICED", "PRINCIPAL", "FEE+COMP", "INTEREST", "TOTAL"),
-            widths=_STATEMENT_WIDTHS,
-        )
+        f"{count} action{'s' if count != 1 else ''}"
     )
-    for line in result.lines:
-        lines.append(
-            _row(
-                (
-                    line.number or line.invoice,
-                    str(line.due),
-                    line.state,
-                    line.invoiced,
-                    line.principal,
-                    line.late_fee + line.compensation,
-                    line.interest,
-                    f"{line.total} {line.currency}",
-                ),
-                widths=_STATEMENT_WIDTHS,
+    if result.actions:
+        print_table(
+            _ACTIONS,
+            [_action_cells(action) for action in result.actions],
+            notes=[action.reason for action in result.actions],
+        )
+    print_table(
+        _INVOICES,
+        [
+            (
+                state.id,
+                state.state,
+                f"{state.days_overdue}d",
+                state.step or "-",
+                f"{state.balance} {state.currency}",
+                str(state.next_review or "-"),
             )
-        )
-    for total in result.totals:
-        lines.append(
-            _row(
+            for state in result.invoices
+        ],
+    )
+    if result.chases:
+        print_table(
+            _CHASES,
+            [
                 (
-                    "TOTAL",
-                    "",
-                    "",
-                    total.invoiced,
-                    total.principal,
-                    total.late_fee + total.compensation,
-                    total.interest,
-                    f"{total.total} {total.currency}",
-                ),
-                widths=_STATEMENT_WIDTHS,
-            )
+                    chase.id,
+                    chase.state,
+                    chase.kind,
+                    chase.step or "-",
+                    chase.client,
+                    str(chase.next_review or "-"),
+                )
+                for chase in result.chases
+            ],
         )
-    for charge in result.charges:
-        lines += textwrap.wrap(
-            f"{charge.invoice} {charge.kind.replace('_', ' ')} {charge.amount} {charge.currency}:"
-            f" {charge.rule}",
-            width=_WIDTH,
-            subsequent_indent="    ",
-        )
-    for problem in result.problems:
-        lines += textwrap.wrap(f"! {problem}", width=_WIDTH, subsequent_indent="    ")
-    return "\n".join(line.rstrip() for line in lines)
 
 
-def _cells(action: Action) -> tuple[str, ...]:
+def _action_cells(action: Action) -> tuple[str, ...]:
     amount = f"{action.amounts.total} {action.amounts.currency}" if action.amounts else "-"
     return (
-        f"{action.at:%Y-%m-%d %H:%M %z}",
+        local_time(action.at),
         action.client,
         ",".join(action.invoices) or (f"chase:{action.chase}" if action.chase else ""),
         action.step or action.kind,
-        _channel_text(action),
+        action.kind if action.channel == "system" else action.channel,
         amount,
     )
 
 
-def _channel_text(action: Action) -> str:
-    return action.kind if action.channel == "system" else action.channel
+_STATEMENT = (
+    Column("INVOICE"),
+    Column("DUE"),
+    Column("STATE"),
+    Column("INVOICED", right=True),
+    Column("PRINCIPAL", right=True),
+    Column("FEE+COMP", right=True),
+    Column("INTEREST", right=True),
+    Column("TOTAL", right=True),
+)
 
 
-def _row(cells: object, widths: Sequence[int] | None = None) -> str:
-    sizes = widths or [size for _, size in _COLUMNS]
-    return " ".join(_fit(str(cell), size) for cell, size in zip(cells, sizes, strict=False))  # type: ignore[call-overload]
-
-
-def _fit(text: str, size: int) -> str:
-    return text.ljust(size) if len(text) <= size else text[: size - 1] + "…"
+def print_statement(result: Statement) -> None:
+    """A statement: a row per invoice, the totals per currency, each charge with its rule."""
+    show(f"Statement of {result.name} ({result.client}) on {result.as_of}")
+    rows: list[tuple[str, ...]] = [
+        (
+            line.number or line.invoice,
+            str(line.due),
+            str(line.state),
+            str(line.invoiced),
+            str(line.principal),
+            str(line.late_fee + line.compensation),
+            str(line.interest),
+            f"{line.total} {line.currency}",
+        )
+        for line in result.lines
+    ]
+    rows += [
+        (
+            "TOTAL",
+            "",
+            "",
+            str(total.invoiced),
+            str(total.principal),
+            str(total.late_fee + total.compensation),
+            str(total.interest),
+            f"{total.total} {total.currency}",
+        )
+        for total in result.totals
+    ]
+    print_table(_STATEMENT, rows)
+    for charge in result.charges:
+        what = charge.kind.replace("_", " ")
+        show(f"{charge.invoice} {what} {charge.amount} {charge.currency}: {charge.rule}")
+    for problem in result.problems:
+        show(f"! {problem}")

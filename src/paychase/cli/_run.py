@@ -1,11 +1,11 @@
-"""The delivery commands: ``run``, ``history add|list`` and ``tasks``.
+"""The delivery commands: ``run`` and ``tasks``.
 
-``paychase run --db FILE --case CASE`` performs what is due — one command a day from cron is
-enough — and prints what it sent, handed to a person or left in doubt. It exits 1 when an
-attempt needs a person (uncertain, or not rendered), so cron mails the owner.
-``paychase history add`` records what happened outside paychase: a reply, a promise, a
-dispute, a payment notice, a call's outcome (which closes the call task).
-``paychase tasks`` lists the open tasks and writes the calls to an iCalendar file.
+``paychase run`` performs what is due — one command a day from cron is enough — reading the
+latest facts before each send, and prints what it sent, handed to a person, left in doubt, and
+each review the first time it appears. It exits 1 while something needs a person (an uncertain
+send, a message not rendered, an open review), so a monitor can tell. ``--quiet`` prints only
+that, for cron mail. ``paychase tasks`` lists the calls and letters waiting for a person, in
+your time and the client's, and writes the calls to an iCalendar file.
 """
 
 from __future__ import annotations
@@ -15,40 +15,41 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import click
 
-from paychase._files import load_case, parse_moment, write_text_atomically
+from paychase._files import load_case, write_text_atomically
 from paychase.calendar._durations import Duration
-from paychase.case._case import Case
-from paychase.case._history import ContactEvent
-from paychase.cli._options import now_option
+from paychase.calendar._local_time import zone
+from paychase.cli._options import case_input, now_option, open_workspace
+from paychase.cli._output import Column, Verbosity, local_time, print_table, show
 from paychase.cli._progress import progress_bar
 from paychase.delivery._channel import ConsoleChannel, DeliveryChannel
 from paychase.delivery._ical import calls_calendar
 from paychase.delivery._outbox import FileOutbox, outbox_stem
-from paychase.delivery._runner import Runner, RunReport
+from paychase.delivery._runner import Outcome, Runner, RunReport
 from paychase.delivery._smtp import SmtpChannel
+from paychase.delivery._sources import CaseFile, CaseSource
 from paychase.errors import InvalidCaseError, PluginError
 from paychase.messages._documents import InvoiceFolder
 from paychase.messages._render import Renderer
 from paychase.messages._templates import TemplateDirectory
 from paychase.policy._policy import Channel
-from paychase.store._sqlite import SqliteStore
+from paychase.store._reviews import Review
+from paychase.store._workspace import Workspace
 
-__all__ = ["channel_from_spec", "history_group", "run_command", "tasks_command"]
+__all__ = ["channel_from_spec", "run_command", "tasks_command"]
 
 _CHANNELS: tuple[Channel, ...] = ("email", "sms", "messenger", "linkedin", "fax")
-_NEEDS_A_PERSON = ("uncertain", "retry_later")
-_INBOUND = ("reply", "promise", "dispute", "payment_notice")
+_NEEDS_A_PERSON = frozenset({"uncertain", "retry_later", "bounced", "failed"})
+_QUIET_STATUSES = frozenset({"skipped", "review"})
 _SPANS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 
 
 @click.command("run")
-@click.option("--db", required=True, metavar="FILE", help="SQLite history store")
-@click.option("--case", "case_file", required=True, metavar="CASE", help="case file")
+@case_input(positional=False)
 @now_option("the run's moment (default: now)")
 @click.option("--dry-run", is_flag=True, help="show what would happen; do nothing")
 @click.option(
@@ -59,7 +60,6 @@ _SPANS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=
 )
 @click.option(
     "--channel",
-    "channel_specs",
     multiple=True,
     metavar="NAME=SPEC",
     help="email=smtp://[USER@]HOST[:PORT] (STARTTLS; ?security=none for a plain relay), "
@@ -68,36 +68,87 @@ _SPANS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=
 )
 @click.option("--templates", metavar="DIR", help="your templates, before built-ins")
 @click.option("--invoices", metavar="DIR", help="invoice documents to attach")
+@click.option("-q", "--quiet", is_flag=True, help="print only what needs a person (for cron)")
+@click.option("-v", "--verbose", is_flag=True, help="print every action, with its reason")
+@click.pass_context
 def run_command(
+    ctx: click.Context,
     *,
-    db: str,
-    case_file: str,
+    case_option: str | None,
+    db: str | None,
     now: datetime | None,
     dry_run: bool,
     keep_running: str | None,
-    channel_specs: Sequence[str],
+    channel: Sequence[str],
     templates: str | None,
     invoices: str | None,
+    quiet: bool,
+    verbose: bool,
 ) -> int:
-    """Perform what is due and record it, once per key."""
-    case = load_case(case_file)
-    channels = dict(channel_from_spec(spec) for spec in channel_specs)
+    """Perform what is due and record it, once per key, on the latest facts."""
+    verbosity = Verbosity.QUIET if quiet else Verbosity.LOUD if verbose else Verbosity.NORMAL
+    channels = dict(channel_from_spec(spec) for spec in channel)
     renderer = Renderer(
         templates=[TemplateDirectory(templates)] if templates else [],
         documents=InvoiceFolder(invoices) if invoices else None,
     )
     until = _until(keep_running, fixed_moment=now is not None or dry_run)
     attention = False
-    with SqliteStore(Path(db)) as store:
-        runner = Runner(store=store, channels=channels, renderer=renderer)
+    with open_workspace(ctx, db) as workspace:
+        source: CaseSource = CaseFile(Path(case_option), workspace) if case_option else workspace
+        runner = Runner(store=workspace, channels=channels, renderer=renderer)
         while True:
-            report = _run_once(runner, case, now or datetime.now(UTC), dry_run=dry_run)
-            click.echo(_report_text(report))
+            moment = now or datetime.now(UTC)
+            report = _run_once(runner, source, moment, dry_run=dry_run)
+            new_reviews = [] if dry_run else _keep_reviews(workspace, report, moment)
+            _print_report(report, new_reviews, verbosity)
             attention |= any(o.status in _NEEDS_A_PERSON for o in report.outcomes)
             if until is None or report.next_at is None or report.next_at > until:
                 break
             time.sleep(max((report.next_at - datetime.now(UTC)).total_seconds(), 0))
+        attention |= bool(workspace.open_reviews())
     return 1 if attention else 0
+
+
+def _keep_reviews(workspace: Workspace, report: RunReport, at: datetime) -> list[Review]:
+    """Keep the plan's reviews; those to report (new ones); close those no longer planned."""
+    planned = [action for action in report.planned if action.kind == "review"]
+    clients = {action.client for action in report.planned} | set(workspace.clients())
+    workspace.lapse_reviews({a.key for a in planned}, clients=clients, at=at)
+    return workspace.note_reviews(planned, at=at)
+
+
+def _print_report(report: RunReport, reviews: list[Review], verbosity: Verbosity) -> None:
+    """Print what the run did, each new review, and a summary line.
+
+    Without options every outcome but a skipped one; with --verbose every one; with --quiet
+    only those that need a person, and no summary.
+    """
+    for outcome in report.outcomes:
+        if _shown(outcome, verbosity):
+            show(f"{outcome.status:<11} {outcome.key}  [{outcome.channel}]  {outcome.detail}")
+    for review in reviews:
+        show(f"{'review':<11} {review.key}  {review.reason}")
+    if verbosity == Verbosity.QUIET:
+        return
+    counts: dict[str, int] = {}
+    for outcome in report.outcomes:
+        if outcome.status != "review":
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    if reviews:
+        counts["new review"] = len(reviews)
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items()) or "nothing due"
+    show(f"run at {report.now.isoformat()}: {summary}")
+
+
+def _shown(outcome: Outcome, verbosity: Verbosity) -> bool:
+    if outcome.status == "review":
+        return False  # reviews are reported once, from the workspace
+    if verbosity == Verbosity.LOUD:
+        return True
+    if verbosity == Verbosity.QUIET:
+        return outcome.status in _NEEDS_A_PERSON
+    return outcome.status not in _QUIET_STATUSES
 
 
 def channel_from_spec(spec: str) -> tuple[Channel, DeliveryChannel]:
@@ -144,123 +195,73 @@ def _until(keep_running: str | None, *, fixed_moment: bool) -> datetime | None:
     return datetime.now(UTC) + span.count * _SPANS[span.unit]
 
 
-def _run_once(runner: Runner, case: Case, now: datetime, *, dry_run: bool) -> RunReport:
+def _run_once(runner: Runner, source: CaseSource, now: datetime, *, dry_run: bool) -> RunReport:
     with progress_bar("performing") as progress:
-        return runner.run(case, now=now, dry_run=dry_run, progress=progress)
+        return runner.run(source, now=now, dry_run=dry_run, progress=progress)
 
 
-def _report_text(report: RunReport) -> str:
-    lines = [f"{o.status:<11} {o.key}  [{o.channel}]  {o.detail}".rstrip() for o in report.outcomes]
-    counts = {o.status: report.count(o.status) for o in report.outcomes}
-    summary = ", ".join(f"{n} {status}" for status, n in counts.items()) or "nothing due"
-    return "\n".join([*lines, f"run at {report.now.isoformat()}: {summary}"])
-
-
-@click.group("history")
-def history_group() -> None:
-    """Record or list contacts."""
-
-
-@history_group.command("add")
-@click.option("--db", required=True, metavar="FILE")
-@click.option("--key", help="the action key it completes (fills in the rest)")
-@click.option("--client")
-@click.option("--kind", help="reply, promise, dispute, payment_notice, call, letter …")
-@click.option("--direction", type=click.Choice(("in", "out")))
-@click.option("--at", metavar="ISO-DATETIME", help="when (default: now)")
-@click.option("--invoices", help="comma-separated invoice ids")
-@click.option("--channel")
-@click.option("--outcome", help="delivered, bounced, failed, answered, no_answer …")
-@click.option("--promise-date", metavar="DATE")
-@click.option("--amount", help="the amount promised or disputed")
-@click.option("--reason", help="why the client disputes")
-@click.option("--note")
-def history_add_command(*, db: str, **given: str | None) -> int:
-    """Record a contact or a call's outcome."""
-    with SqliteStore(Path(db)) as store:
-        event = _event_from(given, store.attempts())
-        added = store.add_events([event])
-    click.echo(("recorded: " if added else "already recorded: ") + event.model_dump_json())
-    return 0
-
-
-def _event_from(given: dict[str, str | None], attempts: Sequence[Any]) -> ContactEvent:
-    """The event `history add` records: the task's own event when --key names one."""
-    key = given["key"]
-    base: dict[str, Any] = {}
-    if key:
-        task = next((a for a in attempts if a.key == key), None)
-        if task is None or task.event is None:
-            raise InvalidCaseError("no task or attempt has this key", field="--key", value=key)
-        base = task.event.model_dump(by_alias=True, exclude_none=True)
-    invoices = given["invoices"]
-    fields = {
-        "client": given["client"],
-        "kind": given["kind"],
-        "direction": given["direction"],
-        "invoices": invoices.split(",") if invoices else None,
-        "channel": given["channel"],
-        "outcome": given["outcome"],
-        "note": given["note"],
-        "key": key,
-    }
-    base.update({name: value for name, value in fields.items() if value is not None})
-    at = given["at"]
-    base["at"] = parse_moment(at) if at else datetime.now(UTC)
-    base.setdefault("direction", "in" if base.get("kind") in _INBOUND else "out")
-    if given["promise_date"]:
-        base["promise"] = {"date": given["promise_date"], "amount": given["amount"]}
-    elif given["amount"] or given["reason"]:
-        base["dispute"] = {"amount": given["amount"], "reason": given["reason"]}
-    return ContactEvent.model_validate(base)
-
-
-@history_group.command("list")
-@click.option("--db", required=True, metavar="FILE")
-@click.option("--client")
-@click.option("--format", "output_format", type=click.Choice(("table", "json")), default="table")
-def history_list_command(*, db: str, client: str | None, output_format: str) -> int:
-    """List recorded contacts."""
-    with SqliteStore(Path(db)) as store:
-        events = [e for e in store.events() if client in (None, e.client)]
-    if output_format == "json":
-        dumped = [e.model_dump(mode="json", by_alias=True, exclude_none=True) for e in events]
-        click.echo(json.dumps(dumped, indent=2, ensure_ascii=False))
-        return 0
-    for e in events:
-        what = " ".join(x for x in (e.kind, e.step or "", e.channel or "", e.outcome or "") if x)
-        click.echo(
-            f"{e.at.isoformat()}  {e.client:<12} {e.direction:<3} {what}  {e.key or ''}".rstrip()
-        )
-    return 0
+_TASKS = (
+    Column("KEY"),
+    Column("STATUS"),
+    Column("WHEN (YOUR TIME)"),
+    Column("CLIENT'S TIME"),
+    Column("CLIENT"),
+)
 
 
 @click.command("tasks")
-@click.option("--db", required=True, metavar="FILE")
-@click.option(
-    "--case", "case_file", required=True, metavar="CASE", help="gives clients' time zones"
-)
+@case_input(positional=False)
 @click.option("--ics", metavar="FILE", help="write the open calls to this .ics file")
 @click.option("--out", metavar="DIR", help="write each task's letter or script as a printable page")
-def tasks_command(*, db: str, case_file: str, ics: str | None, out: str | None) -> int:
-    """List open tasks; export calls as iCalendar."""
-    case = load_case(case_file)
-    with SqliteStore(Path(db)) as store:
-        open_tasks = store.attempts({"task", "uncertain"})
-    for task in open_tasks:
-        subject = task.message.subject if task.message else ""
-        click.echo(
-            f"{task.status:<9} {task.planned_at.isoformat()}  {task.key}  {subject}".rstrip()
-        )
+@click.option("--format", "output_format", type=click.Choice(("table", "json")), default="table")
+@click.pass_context
+def tasks_command(
+    ctx: click.Context,
+    *,
+    case_option: str | None,
+    db: str | None,
+    ics: str | None,
+    out: str | None,
+    output_format: str,
+) -> int:
+    """List the calls and letters waiting for a person; export the calls as iCalendar."""
+    with open_workspace(ctx, db) as workspace:
+        case = load_case(case_option) if case_option else workspace.case()
+        open_tasks = sorted(workspace.attempts({"task", "uncertain"}), key=lambda a: a.planned_at)
+    if output_format == "json":
+        click.echo(json.dumps([a.model_dump(mode="json") for a in open_tasks], indent=2))
+    elif open_tasks:
+        zones = {client.id: zone(client.timezone) for client in case.clients}
+        rows = [
+            (
+                task.key,
+                task.status,
+                local_time(task.planned_at),
+                _their_time(task.planned_at, zones.get(task.client)),
+                task.client,
+            )
+            for task in open_tasks
+        ]
+        notes = [task.message.subject if task.message else task.error or "" for task in open_tasks]
+        print_table(_TASKS, rows, notes=notes)
+    else:
+        show("no open tasks")
     if ics:
         calendar = calls_calendar(open_tasks, case, stamp=datetime.now(UTC))
         write_text_atomically(Path(ics), calendar.decode("utf-8"))
-        click.echo(f"calls written to {ics}")
+        show(f"calls written to {ics}")
     if out:
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         for task in open_tasks:
             if task.message is not None:
                 write_text_atomically(folder / f"{outbox_stem(task.key)}.html", task.message.html)
-        click.echo(f"letters and scripts written to {folder}")
+        show(f"letters and scripts written to {folder}")
     return 0
+
+
+def _their_time(moment: datetime, where: ZoneInfo | None) -> str:
+    """`moment` on the client's clock, as a caller needs it."""
+    if where is None:
+        return "-"
+    return moment.astimezone(where).strftime("%Y-%m-%d %H:%M %Z")

@@ -20,10 +20,10 @@ from typing import Final
 
 import click
 
-from paychase._files import load_case, parse_moment
+from paychase._files import parse_moment
 from paychase.calendar._durations import Duration
 from paychase.case._case import Case, planning_moment
-from paychase.cli._options import case_argument, now_option
+from paychase.cli._options import case_input, now_option, open_input
 from paychase.errors import InvalidCaseError
 from paychase.policy._builtin import BUILTIN_POLICIES
 from paychase.simulation._chart import timeline_chart
@@ -45,7 +45,7 @@ _END_OF_DAY: Final = time(23, 59, 59)
 
 
 @click.command("simulate")
-@case_argument
+@case_input()
 @click.option(
     "--until",
     required=True,
@@ -73,9 +73,13 @@ _END_OF_DAY: Final = time(23, 59, 59)
 @click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text")
 @click.option("--reasons", is_flag=True, help="print each entry's reason")
 @click.option("--chart", metavar="FILE.svg|FILE.png", help="also draw the timeline")
+@click.pass_context
 def simulate_command(
+    ctx: click.Context,
     *,
-    case: str,
+    case: str | None,
+    case_option: str | None,
+    db: str | None,
     until: str,
     now: datetime | None,
     script: str | None,
@@ -86,8 +90,9 @@ def simulate_command(
     chart: str | None,
 ) -> int:
     """Walk a case forward in time and print everything that would happen."""
-    loaded = load_case(case)
-    start = planning_moment(loaded, now)
+    with open_input(ctx, case, case_option, db) as given:
+        loaded = given.case
+        start = planning_moment(loaded, given.moment(now))
     moves = load_script(script) if script else ()
     tick = parse_cadence(cadence) if cadence else None
     end = parse_until(until, start)

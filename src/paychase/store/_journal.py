@@ -60,6 +60,7 @@ class Entry(FrozenModel):
     at: AwareDatetime | None = Field(default=None, description="When the contact happened")
     on: date | None = Field(default=None, description="The day the money moved")
     amount: Decimal | None = Field(default=None, description="The payment's or note's amount")
+    key: str | None = Field(default=None, description="The action key a contact performed")
     summary: str = Field(description="The entry in one line")
     void: str | None = Field(default=None, description="Why it was voided; None while it counts")
 
@@ -76,22 +77,25 @@ def record_money(
     *,
     invoice: str,
     amount: Decimal | str,
-    on: date,
+    on: date | None,
     ref: str | None,
     currency: str | None,
     at: datetime,
 ) -> Entry:
     """Record a payment or a credit note against `invoice`; refuse what cannot be true.
 
+    `on` None: the client's today.
+
     Raises:
         InvalidCaseError: naming ``invoice``, ``amount``, ``currency``, ``date`` or ``ref``.
     """
     client = _client_of_invoice(db, invoice)
-    model = Payment if kind == "payment" else CreditNote
-    money = model.model_validate({"date": on, "amount": amount, "ref": ref})
     case = case_of(client)
+    today = at.astimezone(zone(case.clients[0].timezone)).date()
+    model = Payment if kind == "payment" else CreditNote
+    money = model.model_validate({"date": on or today, "amount": amount, "ref": ref})
     billed = next(i for i in case.invoices if i.id == invoice)
-    _check_money(money.amount, money.date, billed, case, currency=currency, at=at)
+    _check_money(money.amount, money.date, billed, currency=currency, today=today)
     body = money.model_dump(mode="json", exclude_none=True)
 
     def add(data: dict[str, Any]) -> None:
@@ -110,7 +114,7 @@ def record_money(
 
 def record_event(
     db: sqlite3.Connection,
-    case_of: CaseOf,
+    case: Case,
     event: ContactEvent,
     *,
     at: datetime,
@@ -120,7 +124,8 @@ def record_event(
 
     Args:
         db: the workspace's connection.
-        case_of: reads the client's part of the case, to check the contact in it.
+        case: the case the contact is checked against: the workspace's own, or the case
+            file a run reads beside it.
         event: the contact.
         at: when it is recorded; the contact may not be later.
         task_keys: the keys of the actions performed or handed to a person: a contact naming
@@ -129,12 +134,18 @@ def record_event(
     Raises:
         InvalidCaseError: naming ``client``, ``invoices[i]``, ``step``, ``key`` or ``at``.
     """
-    if not _exists(db, "client", event.client):
-        raise InvalidCaseError(
-            "no such client in the workspace", field="client", value=event.client
+    if not any(client.id == event.client for client in case.clients):
+        where = (
+            "the workspace"
+            if case.clients
+            else "the workspace, which holds no case yet (paychase import CASE, or --case CASE)"
         )
+        raise InvalidCaseError(f"no such client in {where}", field="client", value=event.client)
+    owners = {invoice.id: contract for invoice, contract in _contracts_of(case)}
     for index, invoice in enumerate(event.invoices):
-        owner = _client_of_invoice(db, invoice, field=f"invoices[{index}]")
+        owner = owners.get(invoice)
+        if owner is None:
+            raise InvalidCaseError("no such invoice", field=f"invoices[{index}]", value=invoice)
         if owner != event.client:
             raise InvalidCaseError(
                 f"invoice {invoice} is client {owner}'s, not {event.client}'s",
@@ -152,7 +163,7 @@ def record_event(
             value=event.key,
         )
     dumped = event.model_dump(mode="json", by_alias=True, exclude_none=True)
-    _check(case_of(event.client), lambda data: data.setdefault("history", []).append(dumped))
+    _check(case.of_client(event.client), lambda data: data.setdefault("history", []).append(dumped))
     with transaction(db):
         new = insert_events(db, [event]) == 1
         row = db.execute(
@@ -163,6 +174,12 @@ def record_event(
                 "UPDATE events SET recorded_at = ? WHERE id = ?", (utc_text(at, "at"), row["id"])
             )
     return _event_entry(row["id"], event, void_why=row["void_why"]), new
+
+
+def _contracts_of(case: Case) -> list[tuple[Invoice, str]]:
+    """Each invoice of the case with the client it belongs to."""
+    clients = {contract.id: contract.client for contract in case.contracts}
+    return [(invoice, clients[invoice.contract]) for invoice in case.invoices]
 
 
 def void(db: sqlite3.Connection, entry: str, *, why: str, at: datetime) -> Entry:
@@ -235,17 +252,16 @@ def _client_of_invoice(db: sqlite3.Connection, invoice: str, *, field: str = "in
         "SELECT client FROM records WHERE kind = 'invoice' AND id = ?", (invoice,)
     ).fetchone()
     if row is None or row["client"] is None:
-        raise InvalidCaseError("no such invoice in the workspace", field=field, value=invoice)
+        empty = db.execute("SELECT 1 FROM records LIMIT 1").fetchone() is None
+        where = (
+            "the workspace (empty: paychase import your case file)" if empty else "the workspace"
+        )
+        raise InvalidCaseError(f"no such invoice in {where}", field=field, value=invoice)
     return str(row["client"])
 
 
-def _exists(db: sqlite3.Connection, kind: str, identifier: str) -> bool:
-    row = db.execute("SELECT 1 FROM records WHERE kind = ? AND id = ?", (kind, identifier))
-    return row.fetchone() is not None
-
-
 def _check_money(
-    amount: Decimal, on: date, invoice: Invoice, case: Case, *, currency: str | None, at: datetime
+    amount: Decimal, on: date, invoice: Invoice, *, currency: str | None, today: date
 ) -> None:
     """A currency that is the invoice's, an amount that fits it, a day that can be true."""
     if currency is not None and currency != invoice.currency:
@@ -253,8 +269,6 @@ def _check_money(
             f"invoice {invoice.id} is in {invoice.currency}", field="currency", value=currency
         )
     check_precision(amount, invoice.currency, field="amount")
-    owner = next(c for c in case.clients)
-    today = at.astimezone(zone(owner.timezone)).date()
     if on > today:
         raise InvalidCaseError(
             f"after today ({today} where the client is)", field="date", value=on.isoformat()
@@ -302,6 +316,7 @@ def _event_entry(row: int, event: ContactEvent, *, void_why: str | None) -> Entr
         client=event.client,
         invoices=event.invoices,
         at=event.at,
+        key=event.key,
         summary=" ".join(part for part in parts if part),
         void=void_why,
     )

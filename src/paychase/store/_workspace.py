@@ -217,8 +217,8 @@ class Workspace(SqliteStore):
         invoice: str,
         amount: Decimal | str,
         *,
-        on: date,
         at: datetime,
+        on: date | None = None,
         ref: str | None = None,
         currency: str | None = None,
     ) -> Entry:
@@ -227,8 +227,9 @@ class Workspace(SqliteStore):
         Args:
             invoice: the invoice's id.
             amount: what was paid, in the invoice's currency.
-            on: the day the money arrived; not in the client's future, not before the invoice.
             at: now (when it is recorded).
+            on: the day the money arrived (default: the client's today); not in the client's
+                future, not before the invoice was issued.
             ref: the bank's reference, to tell two equal payments apart.
             currency: checked against the invoice's, when given.
 
@@ -252,8 +253,8 @@ class Workspace(SqliteStore):
         invoice: str,
         amount: Decimal | str,
         *,
-        on: date,
         at: datetime,
+        on: date | None = None,
         ref: str | None = None,
         currency: str | None = None,
     ) -> Entry:
@@ -274,17 +275,21 @@ class Workspace(SqliteStore):
             at=at,
         )
 
-    def record_contact(self, event: ContactEvent, *, at: datetime) -> tuple[Entry, bool]:
+    def record_contact(
+        self, event: ContactEvent, *, at: datetime, case: Case | None = None
+    ) -> tuple[Entry, bool]:
         """Record a contact (a reply, promise, dispute, a call's outcome…); is it new?
 
-        Checked against the workspace: its client and invoices, its step, the task its key
-        names; an identical contact recorded before is kept once.
+        Checked against the workspace's case (or `case`, a case file a run reads beside the
+        workspace): its client and invoices, its step, the task its key names; an identical
+        contact recorded before is kept once.
 
         Raises:
             InvalidCaseError: naming the contact's field.
         """
         keys = {attempt.key for attempt in self.attempts()}
-        return record_event(self._db, self.case, event, at=at, task_keys=keys)
+        checked = case if case is not None else self.case()
+        return record_event(self._db, checked, event, at=at, task_keys=keys)
 
     def void(self, entry: str, *, why: str, at: datetime) -> Entry:
         """Mark journal entry `entry` (``E12``, ``P3``, ``C4``) void: kept, no longer a fact.
@@ -323,6 +328,11 @@ class Workspace(SqliteStore):
     ) -> tuple[Review, ...]:
         """The reviews in `statuses`, oldest first."""
         return reviews(self._db, statuses)
+
+    def open_reviews(self) -> tuple[Review, ...]:
+        """The reviews waiting for a person, oldest first."""
+        waiting: tuple[ReviewStatus, ...] = ("open",)
+        return reviews(self._db, waiting)
 
     # -- the rows behind it ----------------------------------------------------------------
 
