@@ -7,11 +7,12 @@ argument, or ``--case FILE``; ``-`` reads standard input) or, with none, the wor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, TypeVar
 
 import click
 
@@ -31,6 +32,7 @@ __all__ = [
     "open_input",
     "open_workspace",
     "parse_at",
+    "parse_interval",
     "settings_of",
     "template_options",
 ]
@@ -174,3 +176,29 @@ def parse_at(text: str | None, *, field: str = "--at") -> datetime:
         return parse_moment(text)
     except InvalidCaseError as error:
         raise InvalidCaseError(error.problem, field=field, value=text) from None
+
+
+_INTERVAL: Final = re.compile(r"^(\d{1,6})(m|min|h|d|w)$")
+_INTERVAL_UNITS: Final = {
+    "m": timedelta(minutes=1),
+    "min": timedelta(minutes=1),
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "w": timedelta(weeks=1),
+}
+
+
+def parse_interval(text: str, *, field: str) -> timedelta:
+    """An interval of real time: ``15m``, ``90min``, ``12h``, ``1d`` or ``1w``; never zero.
+
+    Raises:
+        InvalidCaseError: naming `field`, for anything else.
+
+    Examples:
+        >>> parse_interval("15m", field="--for"), parse_interval("12h", field="--for")
+        (datetime.timedelta(seconds=900), datetime.timedelta(seconds=43200))
+    """
+    match = _INTERVAL.match(text.strip())
+    if match is None or int(match.group(1)) == 0:
+        raise InvalidCaseError("an interval such as 15m, 12h or 1d", field=field, value=text)
+    return int(match.group(1)) * _INTERVAL_UNITS[match.group(2)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -21,9 +21,8 @@ from zoneinfo import ZoneInfo
 import click
 
 from paychase._files import load_case, write_text_atomically
-from paychase.calendar._durations import Duration
 from paychase.calendar._local_time import zone
-from paychase.cli._options import case_input, now_option, open_workspace
+from paychase.cli._options import case_input, now_option, open_workspace, parse_interval
 from paychase.cli._output import Column, Verbosity, local_time, print_table, show
 from paychase.cli._progress import progress_bar
 from paychase.delivery._channel import ConsoleChannel, DeliveryChannel
@@ -45,7 +44,6 @@ __all__ = ["channel_from_spec", "run_command", "tasks_command"]
 _CHANNELS: tuple[Channel, ...] = ("email", "sms", "messenger", "linkedin", "fax")
 _NEEDS_A_PERSON = frozenset({"uncertain", "retry_later", "bounced", "failed"})
 _QUIET_STATUSES = frozenset({"skipped", "review"})
-_SPANS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 
 
 @click.command("run")
@@ -186,13 +184,7 @@ def _until(keep_running: str | None, *, fixed_moment: bool) -> datetime | None:
         return None
     if fixed_moment:
         raise InvalidCaseError("--for runs in real time: drop --now and --dry-run", field="--for")
-    try:
-        span = Duration.parse(keep_running)
-    except InvalidCaseError as error:
-        raise InvalidCaseError(error.problem, field="--for", value=keep_running) from None
-    if span.unit == "bd" or span.count <= 0:
-        raise InvalidCaseError("use hours or days, e.g. 12h", field="--for", value=keep_running)
-    return datetime.now(UTC) + span.count * _SPANS[span.unit]
+    return datetime.now(UTC) + parse_interval(keep_running, field="--for")
 
 
 def _run_once(runner: Runner, source: CaseSource, now: datetime, *, dry_run: bool) -> RunReport:

@@ -12,7 +12,6 @@ json`` prints the timeline as JSON and ``--chart FILE.svg|.png`` draws it.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ import click
 from paychase._files import parse_moment
 from paychase.calendar._durations import Duration
 from paychase.case._case import Case, planning_moment
-from paychase.cli._options import case_input, now_option, open_input
+from paychase.cli._options import case_input, now_option, open_input, parse_interval
 from paychase.errors import InvalidCaseError
 from paychase.policy._builtin import BUILTIN_POLICIES
 from paychase.simulation._chart import timeline_chart
@@ -33,7 +32,6 @@ from paychase.simulation._timeline import Timeline
 
 __all__ = ["parse_cadence", "parse_until", "simulate_command"]
 
-_CADENCE: Final = re.compile(r"^(\d{1,6})(m|min|h|d|w)$")
 _UNITS: Final = {
     "m": timedelta(minutes=1),
     "min": timedelta(minutes=1),
@@ -170,10 +168,7 @@ def parse_cadence(text: str) -> timedelta:
     >>> parse_cadence("15m"), parse_cadence("1h")
     (datetime.timedelta(seconds=900), datetime.timedelta(seconds=3600))
     """
-    match = _CADENCE.match(text.strip())
-    if match is None or int(match.group(1)) == 0:
-        raise InvalidCaseError("an interval such as 15m, 1h or 1d", field="--cadence", value=text)
-    return int(match.group(1)) * _UNITS[match.group(2)]
+    return parse_interval(text, field="--cadence")
 
 
 def _span(text: str, *, field: str) -> timedelta:
