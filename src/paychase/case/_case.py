@@ -36,7 +36,7 @@ class Case(InputModel):
     Building a Case checks every cross-reference, so a Case that exists is consistent.
     """
 
-    version: Literal[1] = 1
+    version: Literal[1] = Field(default=1, description="Format version of the case file; must be 1")
     now: Moment | None = Field(default=None, description="The moment to plan for")
     policy: Annotated[
         Policy, BeforeValidator(_policy_by_name, json_schema_input_type=Policy | BuiltinName)
@@ -44,10 +44,20 @@ class Case(InputModel):
         default_factory=lambda: resolve_policy("freelancer"),
         description="A built-in policy name or an inline policy",
     )
-    clients: tuple[Client, ...] = ()
-    contracts: tuple[Contract, ...] = ()
-    invoices: tuple[Invoice, ...] = ()
-    exchange_rates: tuple[ExchangeRate, ...] = ()
+    clients: tuple[Client, ...] = Field(
+        default=(), description="The clients who owe, and how to reach them; ids unique"
+    )
+    contracts: tuple[Contract, ...] = Field(
+        default=(), description="The terms behind the invoices, each of a client in `clients`"
+    )
+    invoices: tuple[Invoice, ...] = Field(
+        default=(), description="The invoices, each under a contract in `contracts`"
+    )
+    exchange_rates: tuple[ExchangeRate, ...] = Field(
+        default=(),
+        description="Rates for converting amounts fixed in another currency, such as "
+        "compensation fixed in euro",
+    )
     sender: Sender | None = Field(
         default=None, description="Who is owed: needed to render messages, not to plan"
     )
@@ -55,11 +65,17 @@ class Case(InputModel):
         default=(),
         description="Earlier versions of policies that invoices already in dunning still follow",
     )
-    instalment_plans: tuple[InstalmentPlan, ...] = ()
+    instalment_plans: tuple[InstalmentPlan, ...] = Field(
+        default=(), description="Agreements with clients to pay some invoices in parts"
+    )
     chases: tuple[Chase, ...] = Field(
         default=(), description="Silent prospects and projects waiting on the client"
     )
-    history: tuple[ContactEvent, ...] = ()
+    history: tuple[ContactEvent, ...] = Field(
+        default=(),
+        description="Every contact with the clients, both directions, oldest first; events "
+        "after the planning moment are ignored",
+    )
 
     @model_validator(mode="after")
     def _references_hold(self) -> Self:

@@ -23,9 +23,15 @@ class Chase(FrozenModel):
     ends when the client writes or the host closes it.
     """
 
-    id: Identifier
-    client: str
-    kind: Literal["prospect", "project"]
+    id: Identifier = Field(
+        description="The chase's id, unique among the chases: letters, digits and _ . : - "
+        "(no '/' or '+')"
+    )
+    client: str = Field(description="The id of the client who went silent, in `clients`")
+    kind: Literal["prospect", "project"] = Field(
+        description="prospect: silent after our proposal or quote; project: silent in the "
+        "middle of a project that waits on them"
+    )
     started: Moment = Field(description="When our unanswered message went out")
     subject: SingleLine = Field(
         description="What we wait on, as messages name it, e.g. 'the quote for your new website'"

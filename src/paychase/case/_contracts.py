@@ -37,7 +37,11 @@ class LateFee(FrozenModel):
     """The contract's late-fee clause; without one no fee may be charged (SPEC §5 rule 6)."""
 
     kind: Literal["none", "flat", "percent", "percent_per_month", "daily_rate", "statutory"] = (
-        "none"
+        Field(
+            default="none",
+            description="none (no fee may be charged), flat, percent, percent_per_month, "
+            "daily_rate, or statutory (interest at the rate of the law, where the law grants it)",
+        )
     )
     amount: NonNegativeAmount | None = Field(
         default=None, description="Flat fee in contract currency"
@@ -78,8 +82,10 @@ class _RateOrAmount(FrozenModel):
 
     what: ClassVar[str]
     """How an error about this clause names it."""
-    rate: PositiveAmount | None = None
-    amount: PositiveAmount | None = None
+    rate: PositiveAmount | None = Field(default=None, description="A percentage")
+    amount: PositiveAmount | None = Field(
+        default=None, description="A fixed sum, in the contract currency"
+    )
 
     @model_validator(mode="after")
     def _rate_or_amount(self) -> Self:
@@ -97,8 +103,15 @@ class Deposit(FrozenModel):
 
     rate: PositiveAmount | None = Field(default=None, description="Percent of the contract value")
     amount: PositiveAmount | None = Field(default=None, description="A fixed deposit")
-    due_before_start: bool = True
-    refundable: bool = False
+    due_before_start: bool = Field(
+        default=True,
+        description="Asked for before work starts; false: no deposit is asked for",
+    )
+    refundable: bool = Field(
+        default=False,
+        description="Whether the deposit is refundable, as agreed; kept with the contract, "
+        "planning does not use it",
+    )
 
     @model_validator(mode="after")
     def _not_both(self) -> Self:
@@ -113,15 +126,23 @@ class Materials(_RateOrAmount):
     what = "materials prepayment"
     """How an error about this clause names it."""
     rate: PositiveAmount | None = Field(default=None, description="Percent of the contract value")
+    amount: PositiveAmount | None = Field(
+        default=None, description="The prepayment as a fixed sum, in the contract currency"
+    )
 
 
 class Milestone(FrozenModel):
     """A stage payment of a larger job."""
 
-    id: Identifier
-    name: str
-    amount: PositiveAmount
-    due: CaseDate
+    id: Identifier = Field(
+        description="The milestone's id, unique in its contract: letters, digits and _ . : - "
+        "(no '/' or '+'); a milestone invoice names it"
+    )
+    name: str = Field(description="The stage's name, as messages name it")
+    amount: PositiveAmount = Field(description="The stage payment, in the contract currency")
+    due: CaseDate = Field(
+        description="When the stage payment falls due; requested from then if no invoice bills it"
+    )
 
 
 class KillFee(_RateOrAmount):
@@ -129,8 +150,14 @@ class KillFee(_RateOrAmount):
 
     what = "kill fee"
     """How an error about this clause names it."""
-    after_silence: ForwardDuration
+    after_silence: ForwardDuration = Field(
+        description="How long the client is silent (since work started or they last wrote) "
+        "before the work pauses and the fee is billed"
+    )
     rate: PositiveAmount | None = Field(default=None, description="Percent of the remaining value")
+    amount: PositiveAmount | None = Field(
+        default=None, description="The kill fee as a fixed sum, in the contract currency"
+    )
 
 
 class Suspension(FrozenModel):
@@ -147,9 +174,14 @@ _ALLOCATION_PARTS: tuple[AllocationPart, ...] = ("costs", "interest", "principal
 class Contract(FrozenModel):
     """The terms behind a client's invoices."""
 
-    id: Identifier
-    client: str
-    currency: CurrencyCode
+    id: Identifier = Field(
+        description="The contract's id, unique among the contracts: letters, digits and "
+        "_ . : - (no '/' or '+')"
+    )
+    client: str = Field(description="The id of a client in `clients`")
+    currency: CurrencyCode = Field(
+        description="ISO 4217 currency of the contract; its invoices must use it"
+    )
     payment_terms: ForwardDuration | None = Field(
         default=None,
         description="Due date = issue date + terms, where an invoice gives no due date",
@@ -157,17 +189,30 @@ class Contract(FrozenModel):
     grace: ForwardDuration = Field(
         default=Duration(0, "d"), description="No escalation or contractual fee inside it"
     )
-    late_fee: LateFee = Field(default_factory=LateFee)
+    late_fee: LateFee = Field(
+        default_factory=LateFee, description="The late-fee clause; default: none, so no fee"
+    )
     fixed_compensation: bool = Field(
         default=False,
         description="Statutory recovery-cost compensation (B2B, where the law grants it)",
     )
-    early_payment_discount: EarlyPaymentDiscount | None = None
-    deposit: Deposit | None = None
-    milestones: tuple[Milestone, ...] = ()
-    kill_fee: KillFee | None = None
-    suspension: Suspension | None = None
-    materials: Materials | None = None
+    early_payment_discount: EarlyPaymentDiscount | None = Field(
+        default=None, description="A discount for paying early, e.g. 2 % within 7 days"
+    )
+    deposit: Deposit | None = Field(default=None, description="Money asked for before work starts")
+    milestones: tuple[Milestone, ...] = Field(
+        default=(), description="Stage payments of a larger job; ids unique"
+    )
+    kill_fee: KillFee | None = Field(
+        default=None, description="What the client owes when work stops after their silence"
+    )
+    suspension: Suspension | None = Field(
+        default=None,
+        description="When the service may be suspended for non-payment; without it, never",
+    )
+    materials: Materials | None = Field(
+        default=None, description="A materials prepayment, asked for before work starts"
+    )
     value: PositiveAmount | None = Field(
         default=None,
         description="The whole contract's value; deposits and kill fees are a share of it",
@@ -179,17 +224,26 @@ class Contract(FrozenModel):
     jurisdiction: CountryCode | None = Field(
         default=None, description="Defaults to the client's country"
     )
-    interest_regime: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]*$")
+    interest_regime: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z][A-Z0-9_]*$",
+        description="Statutory interest regime (PL_B2B, DE_CONSUMER, UK… or one of a host's "
+        "rate table); default: from the jurisdiction and the client's kind",
+    )
     allocation: tuple[AllocationPart, ...] | None = Field(
         default=None,
         description="Order in which payments pay costs, interest and principal; default: "
         "costs, interest, principal (principal first where the regime says so, e.g. RU)",
     )
     tolerance: NonNegativeAmount | None = Field(
-        default=None, description="A balance below this amount is not chased"
+        default=None,
+        description="An invoice owing less than this (principal plus charges) is not chased, "
+        "and a paid invoice's remainder below it gets no review",
     )
     waive_charges_when_paid: bool = Field(
-        default=False, description="Fees and interest are dropped once the principal is paid"
+        default=False,
+        description="Once payments reach the invoiced amount, the fees and interest left are "
+        "waived instead of put to a person for review",
     )
 
     @model_validator(mode="after")

@@ -16,7 +16,9 @@ __all__ = ["ContactEvent", "Dispute", "Promise", "Resolution"]
 class Promise(FrozenModel):
     """A client's promise to pay by a date."""
 
-    date: CaseDate
+    date: CaseDate = Field(
+        description="The day the client promised to pay by; escalation waits until it plus grace"
+    )
     amount: PositiveAmount | None = Field(default=None, description="Omitted: the whole balance")
 
 
@@ -24,7 +26,7 @@ class Dispute(FrozenModel):
     """A client contests an invoice, in whole or in part."""
 
     amount: PositiveAmount | None = Field(default=None, description="Omitted: the whole balance")
-    reason: str | None = None
+    reason: str | None = Field(default=None, description="Why the client contests it, for people")
 
 
 _INBOUND_ONLY = frozenset({"reply", "promise", "dispute", "payment_notice"})
@@ -38,10 +40,15 @@ rejected it; either way dunning resumes on what is still owed."""
 class ContactEvent(FrozenModel):
     """One contact with a client, either way, as it happened."""
 
-    at: Moment
-    client: str
+    at: Moment = Field(
+        description="When it happened (with a UTC offset); an event after the planning moment "
+        "is ignored"
+    )
+    client: str = Field(description="The id of the client, in `clients`")
     invoices: tuple[str, ...] = Field(default=(), description="Empty: about the client as a whole")
-    direction: Literal["out", "in"]
+    direction: Literal["out", "in"] = Field(
+        description="out: from us to the client; in: from the client"
+    )
     kind: Literal[
         "reminder",
         "call",
@@ -57,22 +64,36 @@ class ContactEvent(FrozenModel):
         "dispute",
         "payment_notice",
         "dispute_resolved",
-    ]
+    ] = Field(
+        description="What happened: reminder, letter, fee, pause_work, resume_work, suspend, "
+        "restore, escalate (ours); reply, promise, dispute, payment_notice (the client's); call, "
+        "dispute_resolved (either way)"
+    )
     step: str | None = Field(default=None, description="The policy step this contact performed")
-    channel: Channel | None = None
+    channel: Channel | None = Field(
+        default=None, description="The channel used; system for what the host did itself"
+    )
     key: str | None = Field(default=None, description="The action key that caused it")
     outcome: (
         Literal["delivered", "bounced", "failed", "answered", "no_answer", "voicemail", "read"]
         | None
-    ) = None
+    ) = Field(
+        default=None,
+        description="delivered, read, answered, voicemail (got through); bounced, failed (the "
+        "channel is broken for the client); no_answer (a failed attempt); omitted: got through",
+    )
     deadline: CaseDate | None = Field(
         default=None, description="The payment deadline the message stated"
     )
     to: ContactString = Field(
         default=None, description="The address used; a new address undoes a bounce"
     )
-    promise: Promise | None = None
-    dispute: Dispute | None = None
+    promise: Promise | None = Field(
+        default=None, description="For kind=promise: the date (and amount) promised"
+    )
+    dispute: Dispute | None = Field(
+        default=None, description="For kind=dispute: the amount contested (omitted: all) and why"
+    )
     resolution: Resolution | None = Field(
         default=None, description="For kind=dispute_resolved: credited, withdrawn or rejected"
     )
@@ -83,7 +104,7 @@ class ContactEvent(FrozenModel):
         default=None,
         description="The policy version ('name@version') whose step this contact performed",
     )
-    note: str | None = None
+    note: str | None = Field(default=None, description="Free text for people; planning ignores it")
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -156,8 +156,11 @@ class InstalmentPlan(FrozenModel):
     instalment unpaid after its grace breaks the plan and the ladder resumes at its firm step.
     """
 
-    id: Identifier
-    client: str
+    id: Identifier = Field(
+        description="The plan's id: letters, digits and _ . : - (no '/' or '+'); an "
+        "instalment reminder names it"
+    )
+    client: str = Field(description="The id of the client whose invoices the plan settles")
     invoices: tuple[str, ...] = Field(min_length=1, description="The invoices the plan settles")
     agreed: CaseDate = Field(description="When the plan was agreed; payments from then count")
     instalments: int = Field(ge=1, le=360, description="How many instalments")

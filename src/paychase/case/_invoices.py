@@ -23,9 +23,11 @@ __all__ = ["CreditNote", "ExchangeRate", "Invoice", "Payment"]
 class Payment(FrozenModel):
     """Money received against an invoice."""
 
-    date: CaseDate
-    amount: PositiveAmount
-    ref: str | None = None
+    date: CaseDate = Field(
+        description="The day the money came in; planning an earlier moment ignores the payment"
+    )
+    amount: PositiveAmount = Field(description="What was received, in the invoice's currency")
+    ref: str | None = Field(default=None, description="The payment's reference, e.g. a transfer id")
 
 
 class CreditNote(FrozenModel):
@@ -35,28 +37,39 @@ class CreditNote(FrozenModel):
     or fee ever runs on it.
     """
 
-    date: CaseDate
-    amount: PositiveAmount
+    date: CaseDate = Field(description="The credit note's date; not before the invoice's issue")
+    amount: PositiveAmount = Field(
+        description="What it takes off the invoice, in the invoice's currency"
+    )
     ref: str | None = Field(default=None, description="The credit note's number")
 
 
 class Invoice(FrozenModel):
     """A bill sent to a client under a contract."""
 
-    id: Identifier
+    id: Identifier = Field(
+        description="The invoice's id, unique among the invoices: letters, digits and _ . : - "
+        "(no '/' or '+')"
+    )
     number: str | None = Field(default=None, description="The number printed on the invoice")
-    contract: str
-    issued: CaseDate
+    contract: str = Field(description="The id of a contract in `contracts`")
+    issued: CaseDate = Field(description="Issue date; nothing is planned for the invoice before it")
     due: CaseDate | None = Field(
         default=None, description="Defaults to issued + the contract's terms"
     )
-    total: NonNegativeAmount
-    currency: CurrencyCode
-    payments: tuple[Payment, ...] = ()
+    total: NonNegativeAmount = Field(description="The amount billed, in `currency`")
+    currency: CurrencyCode = Field(description="ISO 4217 code; must equal the contract's currency")
+    payments: tuple[Payment, ...] = Field(
+        default=(), description="Money received, each payment counting from its date"
+    )
     credit_notes: tuple[CreditNote, ...] = Field(
         default=(), description="Corrections that lower what the invoice bills"
     )
-    status: Literal["open", "disputed", "written_off", "cancelled"] = "open"
+    status: Literal["open", "disputed", "written_off", "cancelled"] = Field(
+        default="open",
+        description="open; disputed (the whole invoice is contested: no dunning, a review); "
+        "written_off or cancelled (no action at all)",
+    )
     kind: Literal["invoice", "deposit", "materials", "milestone", "kill_fee"] = Field(
         default="invoice",
         description="What the invoice bills: work, a prepayment, a stage or a kill fee",
@@ -96,7 +109,13 @@ class Invoice(FrozenModel):
 class ExchangeRate(FrozenModel):
     """One unit of `from` costs `rate` units of `to` on `date`."""
 
-    date: CaseDate
-    from_: CurrencyCode = Field(validation_alias="from", serialization_alias="from")
-    to: CurrencyCode
-    rate: PositiveAmount
+    date: CaseDate = Field(description="The day the rate is for")
+    from_: CurrencyCode = Field(
+        validation_alias="from",
+        serialization_alias="from",
+        description="The currency one unit of which costs `rate` units of `to`",
+    )
+    to: CurrencyCode = Field(description="The currency the rate is quoted in")
+    rate: PositiveAmount = Field(
+        description="Units of `to` for one unit of `from`; used inverted the other way round"
+    )

@@ -57,7 +57,10 @@ def _subdivision_known(country: str, subdivision: str | None) -> None:
 class Client(FrozenModel):
     """A customer who owes money, and how and when to talk to them."""
 
-    id: Identifier
+    id: Identifier = Field(
+        description="The client's id, unique among the clients: letters, digits and _ . : - "
+        "(no '/' or '+')"
+    )
     name: SingleLine = Field(description="Name as addressed in messages and letters")
     kind: Literal["business", "consumer"] = Field(
         default="business",
@@ -74,8 +77,14 @@ class Client(FrozenModel):
     timezone: Annotated[str, AfterValidator(_timezone)] = Field(
         description="IANA time zone; bare dates and send times are local to it"
     )
-    contacts: Contacts = Field(default_factory=Contacts)
-    preferred_channel: Channel | None = None
+    contacts: Contacts = Field(
+        default_factory=Contacts,
+        description="Where the client can be reached; a channel without an address is never used",
+    )
+    preferred_channel: Channel | None = Field(
+        default=None,
+        description="The channel tried first when none of a step's channels works for the client",
+    )
 
     @model_validator(mode="after")
     def _subdivision_exists(self) -> Self:
@@ -106,12 +115,14 @@ class Sender(FrozenModel):
     address: SingleLine | None = Field(default=None, description="Postal address, on one line")
     email: SingleLine | None = Field(default=None, description="Reply-to e-mail address")
     phone: SingleLine | None = Field(default=None, description="Phone number clients may call")
-    website: SingleLine | None = None
+    website: SingleLine | None = Field(default=None, description="Website address, as printed")
     tax_id: SingleLine | None = Field(default=None, description="VAT / tax identification number")
     registration: SingleLine | None = Field(
         default=None, description="Company register entry, e.g. KRS 0000123456 or HRB 12345"
     )
-    bank_account: BankAccount | None = None
+    bank_account: BankAccount | None = Field(
+        default=None, description="Where clients should pay; printed on messages that ask for money"
+    )
     locale: Annotated[str, AfterValidator(_locale)] = Field(
         default="en", description="Language of tasks for the sender (reviews, fee bookings)"
     )

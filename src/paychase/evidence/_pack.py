@@ -58,11 +58,13 @@ class SentMessage(FrozenModel):
 
     key: str = Field(description="The action key the contact recorded")
     planned_at: AwareDatetime = Field(description="When the plan of that moment put the action")
-    channel: Channel
+    channel: Channel = Field(description="How it went: `system` for a task for the sender")
     locale: str = Field(description="The locale the message is written in")
     template: str = Field(description="The template used, as '<locale>/<name>'")
-    recipients: tuple[Recipient, ...] = ()
-    subject: str
+    recipients: tuple[Recipient, ...] = Field(
+        default=(), description="Who it went to; empty for a task the sender performed"
+    )
+    subject: str = Field(description="The one-line subject")
     text: str = Field(description="The plain-text body: the e-mail, the SMS, the call script")
     notes: tuple[str, ...] = Field(
         default=(), description="The renderer's notes, e.g. a missing file"
@@ -72,14 +74,16 @@ class SentMessage(FrozenModel):
 class TimelineEntry(FrozenModel):
     """One thing that happened: an invoice issued or due, a payment, or a contact either way."""
 
-    kind: TimelineKind
+    kind: TimelineKind = Field(
+        description="issued or due (an invoice), payment (received) or contact (either way)"
+    )
     day: date = Field(description="The client's local date")
     at: AwareDatetime | None = Field(
         default=None, description="The client's local time of a contact; dated records have none"
     )
     invoices: tuple[str, ...] = Field(default=(), description="The invoices concerned (ids)")
     amount: Amount | None = Field(default=None, description="Invoiced (issued, due) or received")
-    currency: str | None = None
+    currency: str | None = Field(default=None, description="ISO 4217 code of `amount`")
     reference: str | None = Field(default=None, description="The payment's reference")
     contact: ContactEvent | None = Field(default=None, description="The contact as it was recorded")
     message: SentMessage | None = Field(default=None, description="An outbound contact's text")
@@ -91,14 +95,16 @@ class TimelineEntry(FrozenModel):
 class EvidencePack(FrozenModel):
     """Everything on record about one client at one moment, in time order where it matters."""
 
-    client: Client
+    client: Client = Field(description="The debtor, as the case records them")
     sender: Sender = Field(description="The creditor")
     as_of: AwareDatetime = Field(description="The moment of the pack, in the client's zone")
     policy: str = Field(description="The name of the dunning policy the case follows")
     contracts: tuple[Contract, ...] = Field(description="The client's contracts as agreed")
     invoices: tuple[Invoice, ...] = Field(description="Invoices issued by `as_of`, as recorded")
     statement: Statement = Field(description="The account as of `as_of`, with computations")
-    timeline: tuple[TimelineEntry, ...]
+    timeline: tuple[TimelineEntry, ...] = Field(
+        description="Invoices issued and due, payments and contacts, oldest first"
+    )
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The pack as JSON; the same pack always gives the same text."""

@@ -52,7 +52,9 @@ class Recipient(FrozenModel):
 class Attachment(FrozenModel):
     """A file sent with the message, such as the invoice or the printable letter."""
 
-    filename: HeaderText = Field(min_length=1)
+    filename: HeaderText = Field(
+        min_length=1, description="The file name the recipient sees, e.g. FV_2026_02_014.pdf"
+    )
     content_type: HeaderText = Field(description="MIME type, e.g. application/pdf")
     data: bytes = Field(description="The file's bytes (base64 in JSON)")
 
@@ -65,19 +67,28 @@ class Message(FrozenModel):
     """One planned action rendered in the client's language, ready for a channel."""
 
     key: str = Field(description="The action key: the idempotency key of the delivery")
-    kind: ActionKind
+    kind: ActionKind = Field(description="The action's kind")
     channel: Channel = Field(description="How it goes: `system` for a task for the sender")
     locale: str = Field(description="The locale the text is written and formatted in")
     template: str = Field(description="The template used, as '<locale>/<name>'")
     recipients: tuple[Recipient, ...] = Field(
         description="Empty for a task the sender performs itself"
     )
-    sender: Recipient | None = None
-    subject: HeaderText
+    sender: Recipient | None = Field(
+        default=None, description="From: the case's sender and their e-mail, when they have one"
+    )
+    subject: HeaderText = Field(description="One-line subject: the e-mail's, or the task's title")
     text: str = Field(description="Plain text: the e-mail body, the SMS, the call script")
     html: str = Field(description="A complete HTML document: e-mail body or printable letter")
-    attachments: tuple[Attachment, ...] = ()
-    headers: tuple[tuple[Annotated[str, AfterValidator(_header_name)], HeaderText], ...] = ()
+    attachments: tuple[Attachment, ...] = Field(
+        default=(),
+        description="Files sent with it: the invoice documents, where the step says "
+        "attach_invoice and the renderer finds them",
+    )
+    headers: tuple[tuple[Annotated[str, AfterValidator(_header_name)], HeaderText], ...] = Field(
+        default=(),
+        description="Extra (name, value) headers: Message-ID, X-Paychase-Key, Content-Language",
+    )
     notes: tuple[str, ...] = Field(
         default=(),
         description="What a person should know before sending, e.g. a missing attachment",
@@ -123,7 +134,10 @@ class Receipt(FrozenModel):
 
     error_class: ClassVar[type[PaychaseError]] = PluginError
 
-    status: DeliveryStatus
+    status: DeliveryStatus = Field(
+        description="delivered; bounced or failed (recorded, so the next plan tries another "
+        "channel; a `transient` failure is retried instead); task (handed to a person)"
+    )
     provider_id: str | None = Field(
         default=None, description="The provider's id: SMTP queue id, file"
     )

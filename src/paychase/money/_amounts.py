@@ -23,7 +23,7 @@ class Amounts(FrozenModel):
     interest: Amount = Field(description="Statutory interest as of the action's local date")
     compensation: Amount = Field(description="Fixed recovery-cost compensation")
     total: Amount = Field(description="principal + late_fee + interest + compensation")
-    currency: str
+    currency: str = Field(description="ISO 4217 code of every amount here")
     discount: Amount | None = Field(
         default=None, description="Early-payment discount on offer at the action's date, if any"
     )
@@ -54,10 +54,15 @@ class ChargeLine(FrozenModel):
 class Charge(FrozenModel):
     """A fee, interest or compensation with the computation behind it, fit to show a court."""
 
-    invoice: str
-    kind: ChargeKind
+    invoice: str = Field(description="The id of the invoice charged")
+    kind: ChargeKind = Field(
+        description="late_fee (contractual), interest (statutory), compensation (fixed "
+        "recovery costs) or kill_fee"
+    )
     amount: Amount = Field(description="Charged as of `as_of`, rounded to the minor unit")
-    currency: str
+    currency: str = Field(description="ISO 4217 code of the amounts")
     as_of: date = Field(description="The local date the amount is computed for")
     rule: str = Field(description="The clause or statute, the regime and its rate source")
-    lines: tuple[ChargeLine, ...] = ()
+    lines: tuple[ChargeLine, ...] = Field(
+        default=(), description="The computation, line by line: a stretch of days or a one-off sum"
+    )

@@ -88,31 +88,52 @@ class InterestPeriod(FrozenModel):
 class MissingPeriod(FrozenModel):
     """Days the rate table does not cover: no interest is computed for them."""
 
-    from_: date = Field(validation_alias="from", serialization_alias="from")
-    to: date
+    from_: date = Field(
+        validation_alias="from",
+        serialization_alias="from",
+        description="First day without a rate (inclusive).",
+    )
+    to: date = Field(description="Last day without a rate (inclusive).")
 
 
 class InterestComputation(FrozenModel):
     """The whole computation: totals, the segments summed and what each payment did."""
 
-    currency: str
-    principal: Decimal
-    due: date
+    currency: str = Field(description="ISO 4217 code; amounts are rounded to its minor unit.")
+    principal: Decimal = Field(description="The amount owed on the due date.")
+    due: date = Field(description="The last day to pay; interest runs from the next day.")
     interest_from: date = Field(description="The day after the due date.")
     interest_to: date | None = Field(description="Last day interest was computed for.")
     interest: Decimal = Field(description="Total interest, rounded to the minor unit.")
     days: int = Field(description="Interest days computed.")
-    basis: Basis
-    semantics: Semantics
-    rounding: Rounding
-    allocation: Allocation
-    compounding: Compounding
-    payment_day_counted: bool
-    segments: tuple[InterestSegment, ...]
-    periods: tuple[InterestPeriod, ...]
-    principal_outstanding: Decimal
-    interest_outstanding: Decimal
-    overpaid: Decimal
+    basis: Basis = Field(description="Day-count basis used: ACT_365, ACT_ACT or ACT_360.")
+    semantics: Semantics = Field(
+        description="How the rate moved during the debt: PER_HALF_YEAR, ON_EVERY_CHANGE or "
+        "FIXED_AT_START."
+    )
+    rounding: Rounding = Field(
+        description="R1: rounded once per rounding period; R2: each segment; R2M: each "
+        "same-rate run."
+    )
+    allocation: Allocation = Field(
+        description="What each payment paid first: interest_first or principal_first."
+    )
+    compounding: Compounding = Field(
+        description="simple, or PPA_MONTHLY (US Prompt Payment Act: unpaid interest joins the "
+        "principal every 30 days)."
+    )
+    payment_day_counted: bool = Field(description="Whether a payment day was an interest day.")
+    segments: tuple[InterestSegment, ...] = Field(
+        description="Every stretch of days at one rate on one principal, in date order."
+    )
+    periods: tuple[InterestPeriod, ...] = Field(
+        description="One per payment, then one up to as_of if later: what each payment paid."
+    )
+    principal_outstanding: Decimal = Field(
+        description="Principal still unpaid at the end, rounded to the minor unit."
+    )
+    interest_outstanding: Decimal = Field(description="Rounded interest still unpaid at the end.")
+    overpaid: Decimal = Field(description="What the payments paid beyond everything owed.")
     missing: MissingPeriod | None = Field(
         description="The uncovered days, when the rate table stops before the end; else null."
     )

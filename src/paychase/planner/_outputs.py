@@ -36,34 +36,50 @@ class InstalmentDue(FrozenModel):
     plan: str = Field(description="The instalment plan's id")
     number: int = Field(ge=1, description="Which instalment, counted from 1")
     of: int = Field(ge=1, description="How many instalments the plan has")
-    due: date
+    due: date = Field(description="The instalment's due date")
     amount: Amount = Field(description="The instalment as scheduled")
     short: Amount = Field(description="What is still missing on it")
-    currency: str
+    currency: str = Field(description="ISO 4217 code of the plan's invoices")
 
 
 class Action(FrozenModel):
     """One thing for the host to do, at a moment, with the reason it is due."""
 
     key: str = Field(description="Idempotency key: the same situation always gives the same key")
-    kind: ActionKind
-    client: str
+    kind: ActionKind = Field(
+        description="What the host is asked to do: send_reminder, call, send_letter, apply_fee, "
+        "pause_work, resume_work, suspend_service, restore_service, escalate, request_deposit, "
+        "request_milestone or review"
+    )
+    client: str = Field(description="The id of the client the action is about")
     invoices: tuple[str, ...] = Field(description="Every invoice the action covers")
     step: str | None = Field(
         default=None, description="The policy step, if the action comes from one"
     )
-    tone: Tone | None = None
-    channel: Channel
+    tone: Tone | None = Field(
+        default=None,
+        description="How firm the message is (friendly, neutral, firm, final, legal); none on "
+        "actions no step words, such as reviews and fee bookings",
+    )
+    channel: Channel = Field(
+        description="How the action reaches the client; system for what the host does itself"
+    )
     at: AwareDatetime = Field(description="When, with the client's local UTC offset")
     template: str | None = Field(default=None, description="Message template name")
-    amounts: Amounts | None = None
+    amounts: Amounts | None = Field(
+        default=None,
+        description="What the action asks for, in one currency, as of its local date; none "
+        "where no money is at stake",
+    )
     deadline: date | None = Field(
         default=None, description="The payment deadline the message states"
     )
     effects: tuple[Effect, ...] = Field(
         default=(), description="Side effects the host must perform"
     )
-    attach_invoice: bool = False
+    attach_invoice: bool = Field(
+        default=False, description="Whether the message carries the invoice documents"
+    )
     charges: tuple[Charge, ...] = Field(
         default=(), description="apply_fee and pause_work: each charge with its computation"
     )
@@ -82,14 +98,24 @@ class Action(FrozenModel):
 class InvoiceState(FrozenModel):
     """Where one invoice stands at the planning moment."""
 
-    id: str
-    client: str
-    state: InvoiceStatus
-    due: date
-    days_overdue: int = Field(ge=0)
+    id: str = Field(description="The invoice's id")
+    client: str = Field(description="The id of the client who owes it")
+    state: InvoiceStatus = Field(
+        description="draft, open (not yet due), due, overdue, paid, disputed, promised, "
+        "in_plan, escalated, written_off or cancelled"
+    )
+    due: date = Field(description="The due date: the invoice's own, else issued + payment terms")
+    days_overdue: int = Field(
+        ge=0,
+        description="Days from the due date to the client's local date at `now`; 0 when not "
+        "yet overdue or settled",
+    )
     step: str | None = Field(default=None, description="The last ladder step performed")
-    balance: Amount = Field(description="Unpaid principal, disputed part included")
-    currency: str
+    balance: Amount = Field(
+        description="Billed less paid by the client's local date, disputed part included (not "
+        "amounts.principal, which is after allocating the payments)"
+    )
+    currency: str = Field(description="ISO 4217 code of the invoice")
     next_review: date | None = Field(
         default=None, description="Local date of the next planned action"
     )
@@ -103,10 +129,15 @@ closed by the host."""
 class ChaseState(FrozenModel):
     """Where one chase that is not about money stands at the planning moment."""
 
-    id: str
-    client: str
-    kind: Literal["prospect", "project"]
-    state: ChaseStatus
+    id: str = Field(description="The chase's id")
+    client: str = Field(description="The id of the client chased")
+    kind: Literal["prospect", "project"] = Field(
+        description="prospect or project, as the case's chase says"
+    )
+    state: ChaseStatus = Field(
+        description="waiting (for the client), answered (they wrote or picked up), ended (its "
+        "ladder ran out) or closed (by the host)"
+    )
     step: str | None = Field(default=None, description="The last step performed")
     next_review: date | None = Field(
         default=None, description="Local date of the next planned action"
@@ -116,10 +147,14 @@ class ChaseState(FrozenModel):
 class Plan(FrozenModel):
     """Every next action, every invoice's state and every chase's state at `now`."""
 
-    now: AwareDatetime
-    policy: str
-    actions: tuple[Action, ...]
-    invoices: tuple[InvoiceState, ...]
+    now: AwareDatetime = Field(description="The planning moment, as given")
+    policy: str = Field(description="The name of the case's default policy")
+    actions: tuple[Action, ...] = Field(
+        description="Each open chase's next action, due now or later, sorted by `at`, then `key`"
+    )
+    invoices: tuple[InvoiceState, ...] = Field(
+        description="Where every invoice of the case stands, in the case's order"
+    )
     chases: tuple[ChaseState, ...] | None = Field(
         default=None, description="Chases that are not about money, when the case has any"
     )

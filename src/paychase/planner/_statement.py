@@ -39,44 +39,48 @@ __all__ = ["Statement", "StatementLine", "StatementTotal", "statement"]
 class StatementLine(FrozenModel):
     """One invoice on a statement."""
 
-    invoice: str
-    number: str | None = None
-    contract: str
-    issued: date
-    due: date
-    state: InvoiceStatus
-    currency: str
-    invoiced: Amount
-    paid: Amount
+    invoice: str = Field(description="The invoice's id")
+    number: str | None = Field(default=None, description="The number printed on the invoice")
+    contract: str = Field(description="The id of its contract")
+    issued: date = Field(description="Issue date")
+    due: date = Field(description="Due date: the invoice's own, else issued + payment terms")
+    state: InvoiceStatus = Field(description="Where the invoice stands, as in a plan")
+    currency: str = Field(description="ISO 4217 code of the line's amounts")
+    invoiced: Amount = Field(description="What the invoice bills: its total less credit notes")
+    paid: Amount = Field(description="Payments dated up to `as_of`")
     principal: Amount = Field(description="Unpaid principal after allocating the payments")
-    late_fee: Amount
-    interest: Amount
-    compensation: Amount
+    late_fee: Amount = Field(description="Contractual late fees as of `as_of`")
+    interest: Amount = Field(description="Statutory interest as of `as_of`")
+    compensation: Amount = Field(description="Fixed recovery-cost compensation")
     total: Amount = Field(description="principal + late_fee + interest + compensation")
-    payments: tuple[Payment, ...] = ()
+    payments: tuple[Payment, ...] = Field(
+        default=(), description="The payments dated up to `as_of`"
+    )
 
 
 class StatementTotal(FrozenModel):
     """The sums of one currency's lines."""
 
-    currency: str
-    invoiced: Amount
-    paid: Amount
-    principal: Amount
-    late_fee: Amount
-    interest: Amount
-    compensation: Amount
-    total: Amount
+    currency: str = Field(description="ISO 4217 code of the lines summed")
+    invoiced: Amount = Field(description="The sum of the lines' invoiced")
+    paid: Amount = Field(description="The sum of the lines' paid")
+    principal: Amount = Field(description="The sum of the lines' principal")
+    late_fee: Amount = Field(description="The sum of the lines' late_fee")
+    interest: Amount = Field(description="The sum of the lines' interest")
+    compensation: Amount = Field(description="The sum of the lines' compensation")
+    total: Amount = Field(description="principal + late_fee + interest + compensation")
 
 
 class Statement(FrozenModel):
     """A client's account on a date: lines, totals per currency and every computation."""
 
-    client: str
-    name: str
+    client: str = Field(description="The client's id")
+    name: str = Field(description="The client's name")
     as_of: date = Field(description="The client's local date the amounts are computed for")
-    lines: tuple[StatementLine, ...]
-    totals: tuple[StatementTotal, ...]
+    lines: tuple[StatementLine, ...] = Field(
+        description="One per invoice issued by `as_of`, cancelled ones left out"
+    )
+    totals: tuple[StatementTotal, ...] = Field(description="The lines' sums, one per currency")
     charges: tuple[Charge, ...] = Field(description="Each fee and interest with its computation")
     problems: tuple[str, ...] = Field(
         default=(), description="What a person must look at: missing rates, exchange rates"

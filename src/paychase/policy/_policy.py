@@ -118,7 +118,12 @@ class Step(FrozenModel):
 
     error_class: ClassVar[type[PaychaseError]] = PolicyError
 
-    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=64)
+    id: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        max_length=64,
+        description="The step's id, unique in the ladder: what a history event's `step` names, "
+        "and part of action keys and template names",
+    )
     from_: Anchor = Field(
         validation_alias="from",
         serialization_alias="from",
@@ -127,12 +132,18 @@ class Step(FrozenModel):
         "payment deadline stated by an earlier step)",
     )
     offset: Duration = Field(default=Duration(0, "d"), description="e.g. -3d, +7d, 5bd, +1w@TU")
-    action: StepAction
+    action: StepAction = Field(
+        description="What the step does: send_reminder, call, send_letter, apply_fee, "
+        "pause_work, suspend_service or escalate"
+    )
     channels: tuple[Channel, ...] = Field(
         default=(),
         description="Tried in order; empty: the client's preferred channel, then the rest",
     )
-    tone: Tone = "friendly"
+    tone: Tone = Field(
+        default="friendly",
+        description="How firm its message is: friendly, neutral, firm, final or legal",
+    )
     requires: tuple[Annotated[str, AfterValidator(_requirement)], ...] = Field(
         default=(), description="Conditions; a step whose condition fails is skipped"
     )
@@ -142,7 +153,9 @@ class Step(FrozenModel):
     deadline: ForwardDuration | None = Field(
         default=None, description="A payment deadline the message states, counted from its sending"
     )
-    attach_invoice: bool = False
+    attach_invoice: bool = Field(
+        default=False, description="Whether the step's message carries the invoice documents"
+    )
     template: str | None = Field(default=None, description="Defaults to '<policy>/<step id>'")
 
     @property
@@ -319,7 +332,13 @@ class Policy(InputModel):
     error_class: ClassVar[type[PaychaseError]] = PolicyError
     """An invalid policy raises `PolicyError`, naming the field."""
 
-    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="The policy's name: templates are found under it ('<name>/<step id>') and "
+        "history names its versions by it ('name@version')",
+    )
     version: int = Field(
         default=1,
         ge=1,
@@ -342,12 +361,22 @@ class Policy(InputModel):
     quiet_hours: tuple[LocalTime, LocalTime] | None = Field(
         default=None, description="[start, end) local time with no contact; may span midnight"
     )
-    business_days_only: bool = True
+    business_days_only: bool = Field(
+        default=True,
+        description="Contact only on the client's working days: weekends and public holidays "
+        "of their country (and subdivision) are skipped",
+    )
     reply_pause: ForwardDuration = Field(
         default=Duration(5, "bd"),
         description="After a client's reply, wait this long before escalating",
     )
-    max_attempts_per_step: int = Field(default=2, ge=1, le=10)
+    max_attempts_per_step: int = Field(
+        default=2,
+        ge=1,
+        le=10,
+        description="Failed tries at a step (bounced, failed, no_answer) before it is given up "
+        "and the ladder moves on",
+    )
     resume_at: str | None = Field(
         default=None,
         description="The id of the step the ladder resumes at after a broken promise or a "
@@ -362,7 +391,9 @@ class Policy(InputModel):
         default=Duration(3, "d"),
         description="How long before each instalment falls due its reminder goes",
     )
-    steps: tuple[Step, ...] = Field(min_length=1)
+    steps: tuple[Step, ...] = Field(
+        min_length=1, description="The ladder: its steps in the order they happen"
+    )
 
     @model_validator(mode="after")
     def _ladder_can_work(self) -> Self:

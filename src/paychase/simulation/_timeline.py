@@ -25,7 +25,7 @@ class SimulationEntry(FrozenModel):
     """One thing that happened in the simulation: an action performed or a scripted move."""
 
     at: AwareDatetime = Field(description="When, with the client's local UTC offset")
-    client: str
+    client: str = Field(description="The id of the client it concerns")
     invoices: tuple[str, ...] = Field(
         description="The invoices it concerns; empty: the client, or the chase"
     )
@@ -34,7 +34,9 @@ class SimulationEntry(FrozenModel):
         description="The action's kind, or the scripted move (resolve_dispute is ours)"
     )
     step: str | None = Field(default=None, description="The policy step of the action, if any")
-    channel: Channel | None = None
+    channel: Channel | None = Field(
+        default=None, description="The action's channel; for a scripted reply, the one it came by"
+    )
     key: str | None = Field(default=None, description="The action's idempotency key")
     outcome: str | None = Field(
         default=None,
@@ -49,7 +51,7 @@ class SimulationEntry(FrozenModel):
         description="The action's amounts.total; for a move, the sum the client paid or named, "
         "the instalment plan's total or the credit note",
     )
-    currency: str | None = None
+    currency: str | None = Field(default=None, description="ISO 4217 code of `amount`")
     subject: str | None = Field(
         default=None, description="The rendered subject of a message or call (cases with a sender)"
     )
@@ -58,13 +60,17 @@ class SimulationEntry(FrozenModel):
 class Timeline(FrozenModel):
     """What a simulation did, in order, and where each invoice and chase stands at its end."""
 
-    start: AwareDatetime
-    until: AwareDatetime
-    policy: str
+    start: AwareDatetime = Field(
+        description="The first moment simulated: the `now` given, else the case's"
+    )
+    until: AwareDatetime = Field(description="The last moment simulated")
+    policy: str = Field(description="The name of the default policy the case followed")
     cadence: timedelta | None = Field(
         default=None, description="The tick of a cron-like run; None: event-driven"
     )
-    entries: tuple[SimulationEntry, ...]
+    entries: tuple[SimulationEntry, ...] = Field(
+        description="Every action performed and scripted move played, in time order"
+    )
     invoices: tuple[InvoiceState, ...] = Field(description="Each invoice's state at `until`")
     chases: tuple[ChaseState, ...] | None = Field(
         default=None, description="Each chase's state at `until`, when the case has chases"

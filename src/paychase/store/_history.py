@@ -95,17 +95,28 @@ class Attempt(FrozenModel):
     error_class: ClassVar[type[PaychaseError]] = PluginError
 
     key: str = Field(description="The action key: at most one attempt per key, ever")
-    client: str
-    kind: ActionKind
-    channel: Channel
-    message_id: str | None = None
+    client: str = Field(description="The id of the client the action is about")
+    kind: ActionKind = Field(description="The action's kind")
+    channel: Channel = Field(description="The action's channel")
+    message_id: str | None = Field(
+        default=None,
+        description="The Message-ID of its message, by which a channel can tell it got it",
+    )
     planned_at: AwareDatetime = Field(description="When the plan put the action")
-    status: AttemptStatus
+    status: AttemptStatus = Field(
+        description="claimed, sending, done, failed, task (open until a person records it) or "
+        "uncertain (may have gone out: never sent again on its own)"
+    )
     runner: str = Field(description="Who claimed it: host name and process id")
-    claimed_at: AwareDatetime
-    updated_at: AwareDatetime
+    claimed_at: AwareDatetime = Field(description="When the runner claimed the key (its clock)")
+    updated_at: AwareDatetime = Field(
+        description="When the attempt last changed (the runner's clock); a claimed or sending "
+        "attempt unchanged for the runner's stale_after is settled by a later run"
+    )
     tries: int = Field(default=0, ge=0, description="How many times the channel was called")
-    receipt: Receipt | None = None
+    receipt: Receipt | None = Field(
+        default=None, description="What the channel said, once the attempt is settled"
+    )
     error: str | None = Field(default=None, description="The last error, or why it is uncertain")
     message: Message | None = Field(
         default=None, description="The message as sent (or the task's call script or letter)"
