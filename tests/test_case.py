@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from tests.samples import kowalski, short_ladder_steps
+from tests.samples import kowalski, sample_case, short_ladder_steps
 
 from paychase import Case, Contacts
 from paychase.errors import CurrencyMismatchError, InvalidCaseError, PaychaseError, PolicyError
@@ -833,3 +833,17 @@ def test_a_case_round_trips_through_its_json() -> None:
 def test_letters_go_to_the_postal_address(channel: str, address: str | None) -> None:
     contacts = Contacts(email="a@example.com", postal="ul. Prosta 1")
     assert contacts.address_for(channel) == address  # type: ignore[arg-type]
+
+
+def test_two_instalment_plans_with_one_id_are_refused() -> None:
+    plan = {
+        "id": "p1",
+        "client": "c1",
+        "invoices": ["inv-1"],
+        "agreed": "2026-03-03",
+        "instalments": 2,
+        "first": "2026-03-20",
+    }
+    with pytest.raises(InvalidCaseError) as refused:
+        Case.model_validate(sample_case(instalment_plans=[plan, plan]))
+    assert refused.value.field == "instalment_plans[1].id"

@@ -82,6 +82,7 @@ class Case(InputModel):
         clients = _unique(self.clients, "clients")
         contracts = _unique(self.contracts, "contracts")
         _unique(self.invoices, "invoices")
+        _unique(self.instalment_plans, "instalment_plans")
         for index, contract in enumerate(self.contracts):
             _check_contract(contract, clients, f"contracts[{index}]")
         owner: dict[str, str] = {}
