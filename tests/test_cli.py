@@ -218,7 +218,7 @@ def test_a_bad_case_exits_2_naming_the_field(
     assert "Traceback" not in err
 
 
-def test_further_problems_are_summed_up_on_one_more_line(
+def test_further_problems_are_counted_on_the_same_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = json.loads(json.dumps(CASE))
@@ -226,10 +226,9 @@ def test_further_problems_are_summed_up_on_one_more_line(
         del invoice["total"]
     status, _, err = _run(capsys, "plan", str(_write(tmp_path, data)))
     assert status == 2
-    lines = err.splitlines()
-    assert lines[0] == "paychase: error: invoices[0].total: required field is missing"
-    assert lines[1] == "paychase: also: invoices[1].total: required field is missing (and 1 more)"
-    assert len(lines) == 2
+    assert err == (
+        "paychase: error: invoices[0].total: required field is missing (and 2 more problems)\n"
+    )
 
 
 @pytest.mark.parametrize(

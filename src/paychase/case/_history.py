@@ -7,7 +7,14 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from paychase._model import FrozenModel
-from paychase.case._types import CaseDate, ContactString, Moment, PolicyVersion, PositiveAmount
+from paychase.case._types import (
+    CaseDate,
+    ContactString,
+    Moment,
+    PolicyVersion,
+    PositiveAmount,
+    SingleLine,
+)
 from paychase.policy._policy import Channel
 
 __all__ = ["ContactEvent", "Dispute", "Promise", "Resolution"]
@@ -26,7 +33,9 @@ class Dispute(FrozenModel):
     """A client contests an invoice, in whole or in part."""
 
     amount: PositiveAmount | None = Field(default=None, description="Omitted: the whole balance")
-    reason: str | None = Field(default=None, description="Why the client contests it, for people")
+    reason: SingleLine | None = Field(
+        default=None, description="Why the client contests it, for people"
+    )
 
 
 _INBOUND_ONLY = frozenset({"reply", "promise", "dispute", "payment_notice"})

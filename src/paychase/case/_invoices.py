@@ -15,6 +15,7 @@ from paychase.case._types import (
     NonNegativeAmount,
     PolicyVersion,
     PositiveAmount,
+    SingleLine,
 )
 
 __all__ = ["CreditNote", "ExchangeRate", "Invoice", "Payment"]
@@ -27,7 +28,9 @@ class Payment(FrozenModel):
         description="The day the money came in; planning an earlier moment ignores the payment"
     )
     amount: PositiveAmount = Field(description="What was received, in the invoice's currency")
-    ref: str | None = Field(default=None, description="The payment's reference, e.g. a transfer id")
+    ref: SingleLine | None = Field(
+        default=None, description="The payment's reference, e.g. a transfer id"
+    )
 
 
 class CreditNote(FrozenModel):
@@ -41,7 +44,7 @@ class CreditNote(FrozenModel):
     amount: PositiveAmount = Field(
         description="What it takes off the invoice, in the invoice's currency"
     )
-    ref: str | None = Field(default=None, description="The credit note's number")
+    ref: SingleLine | None = Field(default=None, description="The credit note's number")
 
 
 class Invoice(FrozenModel):

@@ -91,11 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except PaychaseError as error:
-        _error(error.summary())
-        if error.others:
-            extra = len(error.others) - 1
-            more = f" (and {extra} more)" if extra else ""
-            print(f"paychase: also: {error.others[0]}{more}", file=sys.stderr)
+        _error(_one_line(str(error)))
         return _EXIT_BAD_INPUT
     finally:
         if collecting:
@@ -104,6 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _error(text: str) -> None:
     print(f"paychase: error: {text}", file=sys.stderr)
+
+
+def _one_line(text: str) -> str:
+    """An error as one line, whatever a value or problem held (a line break, a tab)."""
+    return " ".join(text.split())
 
 
 if __name__ == "__main__":  # pragma: no cover

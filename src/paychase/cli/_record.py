@@ -195,12 +195,12 @@ def _record_contact(
     case_option = fields.pop("case_option", None)
     with open_workspace(ctx, db) as workspace, _options_named(_CONTACT_OPTIONS):
         now = parse_at(None)
-        fields["at"] = parse_at(at)
+        fields["at"] = parse_at(at) if at else now
         fields.setdefault("direction", "in" if fields["kind"] in _INBOUND else "out")
         data = {name: value for name, value in fields.items() if value not in (None, ())}
         event = ContactEvent.model_validate(data)
         case = load_case(case_option) if case_option else None
-        entry, new = workspace.record_contact(event, at=max(now, event.at), case=case)
+        entry, new = workspace.record_contact(event, at=now, case=case)
     show(f"{'recorded' if new else 'already recorded'} {entry.id}: {entry.summary}")
     return 0
 

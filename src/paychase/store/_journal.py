@@ -102,7 +102,7 @@ def record_money(
         listed = next(i for i in data["invoices"] if i["id"] == invoice)
         listed.setdefault("payments" if kind == "payment" else "credit_notes", []).append(body)
 
-    _check(case, add)
+    _check(case, add, whole="amount")
     with transaction(db):
         cursor = db.execute(
             "INSERT INTO entries (kind, client, invoice, body, recorded_at) VALUES (?, ?, ?, ?, ?)",
@@ -279,22 +279,29 @@ def _check_money(
         )
 
 
-def _check(case: Case, change: Callable[[dict[str, Any]], None]) -> None:
-    """Refuse `change` unless the client's case with it made is still a valid case."""
+def _check(
+    case: Case, change: Callable[[dict[str, Any]], None], *, whole: str | None = None
+) -> None:
+    """Refuse `change` unless the client's case with it made is still a valid case.
+
+    `whole`: how to name a problem of the whole record changed (an invoice whose credit notes
+    now exceed it is a problem of the amount recorded).
+    """
     data = case.model_dump(mode="json", by_alias=True, exclude_none=True)
     change(data)
     try:
         check_history_steps(Case.model_validate(data))
     except PaychaseError as error:
-        raise _as_recorded(error) from None
+        raise _as_recorded(error, whole) from None
 
 
-def _as_recorded(error: PaychaseError) -> PaychaseError:
+def _as_recorded(error: PaychaseError, whole: str | None) -> PaychaseError:
     """`error` with its field named as the recorded value's (``amount``, ``invoices[0]``)."""
     path = re.sub(r"^(history|invoices)\[\d+\]\.?", "", error.field or "")
     path = re.sub(r"^(payments|credit_notes)\[\d+\]\.", "", path)
     given: dict[str, Any] = {"value": error.value} if error.has_value else {}
-    return type(error)(error.problem, field=path or error.field, others=error.others, **given)
+    named = path or whole or error.field
+    return type(error)(error.problem, field=named, others=error.others, **given)
 
 
 # -- entries -----------------------------------------------------------------------------------
