@@ -11,13 +11,14 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import click
 
 from paychase import __version__
 from paychase.cli._config import read_settings
 from paychase.cli._lazy import LazyGroup
-from paychase.errors import PaychaseError
+from paychase.errors import InvalidCaseError, PaychaseError
 
 __all__ = ["cli", "main"]
 
@@ -70,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             prog_name="paychase",
             standalone_mode=False,
             obj=settings,
-            default_map=settings.defaults,
+            default_map=_defaults_by_parameter(cli, settings.defaults, str(settings.config)),
             auto_envvar_prefix="PAYCHASE",
         )
         return int(status or 0)
@@ -96,6 +97,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if collecting:
             gc.enable()
+
+
+def _defaults_by_parameter(
+    command: click.Command, table: dict[str, Any], where: str
+) -> dict[str, Any]:
+    """The config's defaults keyed as click knows them: ``format`` is ``--format``'s parameter.
+
+    A table names a subcommand; a key names an option by its flag. An unknown one is an error,
+    naming it: a misspelt setting must not be silently ignored.
+    """
+    found: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, dict) and isinstance(command, click.Group):
+            sub = command.get_command(click.Context(command), key)
+            if sub is None:
+                raise InvalidCaseError("no such command", field=f"{where}: [{key}]")
+            found[key] = _defaults_by_parameter(sub, value, f"{where}: [{key}]")
+            continue
+        flag = "--" + key.replace("_", "-")
+        param = next((p for p in command.params if flag in getattr(p, "opts", ())), None)
+        if param is None or param.name is None:
+            raise InvalidCaseError(f"{command.name} has no option {flag}", field=f"{where}: {key}")
+        found[param.name] = value
+    return found
 
 
 def _error(text: str) -> None:

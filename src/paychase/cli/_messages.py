@@ -25,6 +25,7 @@ from paychase.cli._options import (
     open_input,
     template_options,
 )
+from paychase.cli._progress import progress_bar
 from paychase.errors import InvalidCaseError
 from paychase.evidence._html import evidence_html, write_evidence
 from paychase.evidence._pack import evidence_pack
@@ -196,7 +197,10 @@ def templates_group() -> None:
 @click.option("--dir", "directory", metavar="HOST_TEMPLATES", help="your templates, checked too")
 def check_command(directory: str | None) -> int:
     """Render every built-in step in every language and report problems."""
-    problems = check_templates(host_directory=TemplateDirectory(directory) if directory else None)
+    with progress_bar("checking") as progress:
+        problems = check_templates(
+            host_directory=TemplateDirectory(directory) if directory else None, progress=progress
+        )
     for problem in problems:
         click.echo(str(problem))
     if problems:

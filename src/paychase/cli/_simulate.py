@@ -23,6 +23,7 @@ from paychase._files import parse_moment
 from paychase.calendar._durations import Duration
 from paychase.case._case import Case, planning_moment
 from paychase.cli._options import case_input, now_option, open_input, parse_interval
+from paychase.cli._progress import progress_bar
 from paychase.errors import InvalidCaseError
 from paychase.policy._builtin import BUILTIN_POLICIES
 from paychase.simulation._chart import timeline_chart
@@ -94,10 +95,12 @@ def simulate_command(
     moves = load_script(script) if script else ()
     tick = parse_cadence(cadence) if cadence else None
     end = parse_until(until, start)
-    timelines = [
-        simulate(variant, until=end, now=start, script=moves, cadence=tick)
-        for variant in _variants(loaded, policy)
-    ]
+    variants = _variants(loaded, policy)
+    timelines = []
+    with progress_bar("simulating") as progress:
+        for done, variant in enumerate(variants, start=1):
+            timelines.append(simulate(variant, until=end, now=start, script=moves, cadence=tick))
+            progress(done, len(variants))
     _print(timelines, json_format=output_format == "json", reasons=reasons)
     if chart:
         for timeline in timelines:

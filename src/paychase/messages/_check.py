@@ -17,7 +17,7 @@ built-ins, as they would be in production.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -98,6 +98,7 @@ def check_templates(
     *,
     host_directory: TemplateDirectory | None = None,
     locales: Sequence[str] = BUILTIN_LOCALES,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[TemplateProblem]:
     """Every problem found rendering each built-in step × locale with sample data.
 
@@ -105,6 +106,7 @@ def check_templates(
         host: host template loaders, asked before the built-ins (as the renderer would).
         host_directory: a host directory whose every file is also scanned for hard-coded terms.
         locales: the languages to check; the built-in ones by default.
+        progress: called with (languages done, languages) as each one is checked.
 
     Raises:
         PluginError: a locale babel does not know.
@@ -116,8 +118,10 @@ def check_templates(
     problems = list(_scan_builtins(locales))
     if host_directory is not None:
         problems += _scan_directory(host_directory)
-    for locale in locales:
+    for done, locale in enumerate(locales, start=1):
         problems += _render_all(renderer, loaders, locale)
+        if progress is not None:
+            progress(done, len(locales))
     return problems
 
 
