@@ -117,7 +117,7 @@ def test_a_day_of_paychase_from_cron(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     assert (tmp_path / "paychase.db").is_file()
     assert (tmp_path / "paychase.toml").is_file()  # later commands here find the workspace
-    imported = _paychase("import", "books.json", cwd=tmp_path)
+    imported = _paychase("import", "books.json", "--verbose", cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr
     assert "invoice inv-xena" in imported.stdout
 

@@ -55,8 +55,11 @@ def init_command(ctx: click.Context, *, path: str | None) -> int:
 @click.argument("case", metavar="CASE")
 @db_option
 @click.option("-q", "--quiet", is_flag=True, help="print nothing unless something changed")
+@click.option("-v", "--verbose", is_flag=True, help="name each record added or updated")
 @click.pass_context
-def import_command(ctx: click.Context, *, case: str, db: str | None, quiet: bool) -> int:
+def import_command(
+    ctx: click.Context, *, case: str, db: str | None, quiet: bool, verbose: bool
+) -> int:
     """Merge a case file (- for standard input) into the workspace; twice changes nothing."""
     with progress_bar("reading") as progress:
         data = load_case_data(case)
@@ -72,10 +75,11 @@ def import_command(ctx: click.Context, *, case: str, db: str | None, quiet: bool
         f"imported {case}: {len(report.added)} added, {len(report.updated)} updated, "
         f"{report.unchanged} unchanged, {report.events} new contacts"
     )
-    for name in report.added:
-        show(f"  added   {name}")
-    for name in report.updated:
-        show(f"  updated {name}")
+    if verbose:
+        for name in report.added:
+            show(f"  added   {name}")
+        for name in report.updated:
+            show(f"  updated {name}")
     return 0
 
 
