@@ -24,7 +24,7 @@ from paychase.cli._options import db_option, open_workspace, parse_at
 from paychase.cli._output import Column, local_time, print_table, show
 from paychase.errors import InvalidCaseError, PaychaseError
 from paychase.money._balances import balance_of
-from paychase.store._journal import Entry
+from paychase.store._journal import Entry, MoneyKind
 from paychase.store._workspace import Workspace
 
 __all__ = ["history_group", "pay_command", "record_group"]
@@ -98,24 +98,9 @@ def _money_options(function: Any) -> Any:
 
 @click.command("pay")
 @_money_options
-def pay_command(
-    ctx: click.Context,
-    *,
-    invoice: str,
-    amount: str,
-    on: str | None,
-    ref: str | None,
-    currency: str | None,
-    at: str | None,
-    db: str | None,
-) -> int:
+def pay_command(ctx: click.Context, /, **given: Any) -> int:
     """Record a payment received against INVOICE."""
-    with open_workspace(ctx, db) as workspace, _options_named(_MONEY_OPTIONS):
-        entry = workspace.record_payment(
-            invoice, amount, on=_day(on, "--date"), ref=ref, currency=currency, at=parse_at(at)
-        )
-        show(_recorded(workspace, entry))
-    return 0
+    return _record_money(ctx, "payment", **given)
 
 
 @click.group("record")
@@ -125,8 +110,14 @@ def record_group() -> None:
 
 @record_group.command("credit-note")
 @_money_options
-def credit_note_command(
+def credit_note_command(ctx: click.Context, /, **given: Any) -> int:
+    """Record a credit note lowering INVOICE by AMOUNT."""
+    return _record_money(ctx, "credit_note", **given)
+
+
+def _record_money(
     ctx: click.Context,
+    kind: MoneyKind,
     *,
     invoice: str,
     amount: str,
@@ -136,9 +127,10 @@ def credit_note_command(
     at: str | None,
     db: str | None,
 ) -> int:
-    """Record a credit note lowering INVOICE by AMOUNT."""
+    """Record a payment or a credit note, checked; print it and what the invoice still owes."""
     with open_workspace(ctx, db) as workspace, _options_named(_MONEY_OPTIONS):
-        entry = workspace.record_credit_note(
+        record = workspace.record_payment if kind == "payment" else workspace.record_credit_note
+        entry = record(
             invoice, amount, on=_day(on, "--date"), ref=ref, currency=currency, at=parse_at(at)
         )
         show(_recorded(workspace, entry))
