@@ -10,18 +10,25 @@ still was received exactly once.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
+import socket
 import subprocess
 import sys
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.delivery_helpers import Collector
+from aiosmtpd.controller import Controller
+from tests.delivery_helpers import Collector, free_port
 
 from paychase import Case, plan
+from paychase.delivery import Runner, SmtpChannel
+from paychase.messages import Renderer
 from paychase.store._sqlite import SqliteStore
 
 REPO = Path(__file__).resolve().parent.parent
@@ -111,3 +118,86 @@ def test_messages_received_equal_messages_due_none_twice(
     assert set(settled.values()) <= {"done", "uncertain"}
     # A crash after the server accepted a message leaves exactly that message uncertain.
     assert list(settled.values()).count("uncertain") == died.count("before_complete")
+
+
+class SlowToAnswer(Collector):
+    """Keeps every message, but answers the end of one message's data only after `delay`."""
+
+    def __init__(self, slow_key: str, delay: float) -> None:
+        super().__init__()
+        self.slow_key, self.delay = slow_key, delay
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        reply = await super().handle_DATA(server, session, envelope)
+        if self.keys[-1] == self.slow_key:
+            await asyncio.sleep(self.delay)
+        return reply
+
+
+def test_a_reply_lost_after_the_data_leaves_one_uncertain_key_and_one_message(
+    tmp_path: Path,
+) -> None:
+    """The server keeps the message but its 250 never arrives in time: never sent again."""
+    case = Case.model_validate(portfolio())
+    due = sorted(a.key for a in plan(case, now=datetime.fromisoformat(AFTERNOON)).actions)
+    slow = due[2]
+    handler, port = SlowToAnswer(slow, delay=3), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with SqliteStore(tmp_path / "history.sqlite") as store:
+            channel = SmtpChannel("127.0.0.1", port, security="none", timeout=1)
+            runner = Runner(store=store, channels={"email": channel}, sleep=lambda _: None)
+            for _ in range(3):  # the lost reply's run, and two more that must not resend it
+                report = runner.run(case, now=datetime.fromisoformat(AFTERNOON))
+                time.sleep(3.5)
+            settled = {a.key: a.status for a in store.attempts()}
+    finally:
+        controller.stop()
+    assert sorted(handler.keys) == due  # each message received once, the slow one included
+    assert [key for key, status in settled.items() if status == "uncertain"] == [slow]
+    assert {status for key, status in settled.items() if key != slow} == {"done"}
+    assert report.outcomes == [] or all(o.status != "sent" for o in report.outcomes)
+
+
+def _hang_up_after_data(listener: socket.socket, received: list[bytes]) -> None:
+    """A server that takes one message and hangs up instead of answering its end."""
+    connection, _ = listener.accept()
+    with connection, connection.makefile("rb") as lines:
+        connection.sendall(b"220 ready\r\n")
+        while True:
+            line = lines.readline()
+            if not line:
+                return
+            verb = line[:4].upper()
+            if verb in (b"EHLO", b"HELO"):
+                connection.sendall(b"250 hello\r\n")
+            elif verb == b"DATA":
+                connection.sendall(b"354 go on\r\n")
+                data = b""
+                while not data.endswith(b"\r\n.\r\n"):
+                    data += lines.readline()
+                received.append(data)
+                return  # the message is kept; the 250 never comes
+            else:
+                connection.sendall(b"250 ok\r\n")
+
+
+def test_a_hang_up_after_the_data_is_uncertain_too() -> None:
+    received: list[bytes] = []
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        server = threading.Thread(target=_hang_up_after_data, args=(listener, received))
+        server.start()
+        channel = SmtpChannel("127.0.0.1", port, security="none", timeout=5)
+        message = Renderer().render(
+            Case.model_validate(portfolio()),
+            plan(Case.model_validate(portfolio()), now=datetime.fromisoformat(AFTERNOON)).actions[
+                0
+            ],
+        )
+        receipt = channel.send(message)
+        server.join(timeout=10)
+    assert len(received) == 1
+    assert receipt.status == "uncertain"
+    assert "handed over" in (receipt.error or "")

@@ -8,10 +8,12 @@ import functools
 import ipaddress
 import socket
 import ssl
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -22,9 +24,9 @@ from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
 import paychase
 import paychase.messages
-from paychase import PluginError
+from paychase import InvalidCaseError, PluginError
 from paychase.delivery._channel import CheckableChannel, DeliveryChannel
-from paychase.delivery._email import email_message
+from paychase.delivery._email import email_bytes, email_message
 from paychase.delivery._smtp import PASSWORD_VARIABLE, SmtpChannel
 from paychase.messages import Attachment, Message, Recipient
 
@@ -312,6 +314,82 @@ def test_a_non_ascii_mailbox_fails_permanently(server: Server) -> None:
     receipt = server.channel().send(message)
     assert (receipt.status, receipt.transient) == ("failed", False)
     assert "SMTPUTF8" in (receipt.error or "")
+
+
+ENCODED_WORDS = [
+    pytest.param("recipients", "=?utf-8?q?Evil=0D=0ABcc=3A_evil=40x.example?=", id="name-q"),
+    pytest.param("recipients", "=?utf-8?b?RXZpbA0KQmNjOiBldmlsQHguZXhhbXBsZQ==?=", id="name-b"),
+    pytest.param("subject", "Invoice =?utf-8?q?=0D=0ABcc:evil@x.example?=", id="subject"),
+    pytest.param("sender", "=?utf-8?q?S=0D=0AReply-To:_attacker=40x.example?=", id="sender"),
+]
+
+
+def _with_encoded_word(message: Message, where: str, text: str) -> Message:
+    """`message` with `text` in one header-bound field, past the checks a case file gets."""
+    if where == "recipients":
+        recipient = message.recipients[0].model_copy(update={"name": text})
+        return message.model_copy(update={"recipients": (recipient,)})
+    if where == "sender":
+        assert message.sender is not None
+        return message.model_copy(
+            update={"sender": message.sender.model_copy(update={"name": text})}
+        )
+    return message.model_copy(update={"subject": text})
+
+
+def _header_names(content: bytes) -> list[str]:
+    block = content.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].split(b"\n")
+    return [line.split(b":", 1)[0].decode().lower() for line in block if line[:1] not in b" \t"]
+
+
+@pytest.mark.parametrize(("where", "text"), ENCODED_WORDS)
+def test_an_encoded_word_never_adds_a_header(server: Server, where: str, text: str) -> None:
+    """CVE-2024-6923: on 3.11 < 3.11.10 the email package writes a decoded CR LF unquoted."""
+    message = _with_encoded_word(rendered(POLISH), where, text)
+    receipt = server.channel().send(message)
+    for got in server.recorder.received:
+        assert "bcc" not in _header_names(got.content)
+        assert _header_names(got.content).count("reply-to") <= 1
+    if sys.version_info < (3, 11, 10):  # this Python injects: the check must refuse it
+        assert (receipt.status, receipt.transient) == ("failed", False)
+        assert "encoded word" in (receipt.error or "")
+        assert server.recorder.received == []
+
+
+class _Injected(EmailMessage):
+    """An e-mail whose serialiser adds a line it was not given, as a vulnerable Python does."""
+
+    def as_bytes(self, unixfrom: bool = False, policy: Any = None) -> bytes:
+        head, body = super().as_bytes(unixfrom, policy).split(b"\r\n\r\n", 1)
+        return head + b"\r\nBcc: evil@x.example\r\n\r\n" + body
+
+
+def test_a_header_the_message_was_not_given_is_refused_on_any_python() -> None:
+    mail = email_message(rendered(POLISH), date=NOW)
+    mail.__class__ = _Injected
+    with pytest.raises(InvalidCaseError, match=r"headers it was not given \(bcc\)"):
+        email_bytes(mail)
+
+
+def test_a_name_too_long_to_fold_is_refused_before_the_server(server: Server) -> None:
+    """RFC 5322 §2.1.1: no line over 998 octets; a 2 000-letter name cannot be folded."""
+    message = _with_encoded_word(rendered(POLISH), "recipients", "N" * 2000)
+    receipt = server.channel().send(message)
+    assert (receipt.status, receipt.transient) == ("failed", False)
+    assert "998 octets" in (receipt.error or "")
+    assert server.recorder.received == []
+
+
+def test_long_headers_are_folded_within_the_limit(server: Server) -> None:
+    name = " ".join(["Wojewódzki Ośrodek Ruchu Drogowego"] * 20)  # foldable at its spaces
+    message = _with_encoded_word(rendered(POLISH), "recipients", name)
+    assert server.channel().send(message).status == "delivered"
+    content = server.recorder.received[0].content
+    head = content.split(b"\r\n\r\n", 1)[0]
+    assert max(len(line) for line in head.split(b"\r\n")) <= 78
+    # RFC 2047 §6.2 decoding (the modern parser puts spaces between adjacent encoded words)
+    raw = email.message_from_bytes(content, policy=policy.compat32)["To"]
+    assert str(make_header(decode_header(raw))) == f"{name} <biuro@pracownia-nowak.example>"
 
 
 # --- what the server says ---------------------------------------------------------------------

@@ -15,13 +15,14 @@ import hashlib
 import re
 from datetime import datetime
 from email import policy
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 
 from paychase.errors import InvalidCaseError
 from paychase.messages._message import Attachment, Message, Recipient, message_id
 
-__all__ = ["email_message", "envelope"]
+__all__ = ["email_bytes", "email_message", "envelope"]
 
 # policy.SMTP (CRLF line ends, RFC 2047 encoded headers), with bodies kept 7-bit (quoted-
 # printable or base64) so a server without 8BITMIME (RFC 6152) takes the message unchanged.
@@ -107,6 +108,42 @@ def email_message(
     return mail
 
 
+def email_bytes(mail: EmailMessage) -> bytes:
+    """The bytes of `mail`, once its header block is checked: what is sent or filed.
+
+    The block must hold exactly the headers `mail` was given, each line within RFC 5322's 998
+    octets. On Pythons without the fix for CVE-2024-6923 (3.11 before 3.11.10, 3.12 before
+    3.12.5) an RFC 2047 encoded word in a name or a subject is decoded into a line break and
+    written out as a header of its own (``Bcc:``); such a message is refused, never sent.
+
+    Raises:
+        InvalidCaseError: a header line too long, or a header the message was not given.
+    """
+    data = mail.as_bytes()
+    block = data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    if any(len(line) > _MAX_LINE for line in block):
+        raise InvalidCaseError(
+            f"a header line would be longer than the {_MAX_LINE} octets RFC 5322 allows: "
+            "a name or subject too long to fold",
+            field="headers",
+        )
+    written = [line.split(b":", 1)[0].decode("ascii", "replace").lower() for line in block]
+    written = [name for name, line in zip(written, block, strict=True) if line[:1] not in b" \t"]
+    given = [name.lower() for name in mail.keys()]  # noqa: SIM118 - EmailMessage keeps duplicates
+    if sorted(written) != sorted(given):
+        extra = sorted(set(written) - set(given)) or sorted(written)
+        raise InvalidCaseError(
+            f"the e-mail would carry headers it was not given ({', '.join(extra)}): a name, "
+            "subject or invoice number holds an encoded word (=?...?=) this Python decodes "
+            "into a line break",
+            field="headers",
+        )
+    return data
+
+
+_MAX_LINE = 998
+
+
 def envelope(
     message: Message, *, from_address: str | None = None
 ) -> tuple[Address, tuple[Address, ...]]:
@@ -157,7 +194,7 @@ def _address(recipient: Recipient, field: str) -> Address:
     addr_spec = _ascii_addr_spec(recipient.address, field)
     try:
         return Address(display_name=recipient.name or "", addr_spec=addr_spec)
-    except (ValueError, IndexError) as error:  # email.errors.HeaderParseError is a ValueError
+    except (ValueError, IndexError, HeaderParseError) as error:
         raise InvalidCaseError(
             f"not an e-mail address: {error}", field=field, value=recipient.address
         ) from None

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from paychase._files import write_bytes_atomically, write_text_atomically
-from paychase.delivery._email import email_message
+from paychase.delivery._email import email_bytes, email_message
 from paychase.errors import InvalidCaseError, PluginError
 from paychase.messages._message import Message, Receipt
 
@@ -96,11 +96,12 @@ class FileOutbox:
         """Write `message`'s files, replacing any earlier ones for its key; the .eml is the id."""
         try:
             mail = email_message(message, date=self._clock(), from_address=self.from_address)
+            data = email_bytes(mail)
         except InvalidCaseError as error:
             return Receipt(status="failed", error=str(error))
         eml, record = self.paths(message.key)
         try:
-            write_bytes_atomically(eml, mail.as_bytes())
+            write_bytes_atomically(eml, data)
             write_text_atomically(record, message.to_json())
         except OSError as error:
             return Receipt(

@@ -297,12 +297,20 @@ class Runner:
                 why = f"the channel raised {type(error).__name__}: {error}"
                 self.store.mark_uncertain(action.key, at=self.clock(), why=why)
                 return self._outcome(action, "uncertain", why)
+            if receipt.status == "uncertain":
+                return self._outcome(action, "uncertain", self._doubt(action.key, receipt))
             if not (receipt.status == "failed" and receipt.transient):
                 return self._settle(action, message, event, receipt)
             if attempt < self.retries:
                 self.sleep(self.backoff * 2**attempt)
         self.store.release(action.key, error=receipt.error or "transient failure")
         return self._outcome(action, "retry_later", receipt.error or "transient failure")
+
+    def _doubt(self, key: str, receipt: Receipt) -> str:
+        """Keep `key` uncertain: shown to a person, never sent again on its own; why."""
+        why = receipt.error or "the channel cannot tell whether the message arrived"
+        self.store.mark_uncertain(key, at=self.clock(), why=why)
+        return why
 
     def _settle(
         self, action: Action, message: Message, event: ContactEvent, receipt: Receipt
@@ -362,6 +370,8 @@ class Runner:
             if receipt is None:
                 self.store.release(attempt.key, error="interrupted; the channel never got it")
                 return outcome("retry_later", "interrupted; the channel never got it")
+            if receipt.status == "uncertain":
+                return outcome("uncertain", self._doubt(attempt.key, receipt))
             self.store.complete(
                 attempt.key,
                 status="done" if receipt.status == "delivered" else "failed",

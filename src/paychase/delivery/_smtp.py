@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import smtplib
 import ssl
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from typing import Literal, get_args
 from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
-from paychase.delivery._email import email_message, envelope
+from paychase.delivery._email import email_bytes, email_message, envelope
 from paychase.errors import InvalidCaseError, PluginError
 from paychase.messages._message import Message, Receipt
 
@@ -152,17 +152,34 @@ class SmtpChannel:
         )
 
     def send(self, message: Message, /) -> Receipt:
-        """Hand `message` to the server and say what it answered; never raises for that."""
+        """Hand `message` to the server and say what it answered; never raises for that.
+
+        A failure before the message was handed over (no connection, a refused sender or
+        recipient, a 4xx reply) is a failed receipt, transient where a later try may work. A
+        failure after the whole message was handed over — the reply to it lost to a timeout
+        or a hang-up — is ``uncertain``: the server may have it, so it must not be sent again
+        on its own (RFC 5321 §4.1.1.4: the reply to the end of the data is what commits it).
+        """
         try:
             mail = email_message(message, date=self._clock(), from_address=self.from_address)
+            sender, recipients = envelope(message, from_address=self.from_address)
+            data = email_bytes(mail)
         except InvalidCaseError as error:
             return Receipt(status="failed", error=str(error))
-        sender, recipients = envelope(message, from_address=self.from_address)
         if not recipients:
             return Receipt(status="failed", error="no address for this channel")
+        conversation = _Conversation()
         try:
-            refused = self._transmit(sender.addr_spec, [r.addr_spec for r in recipients], mail)
+            refused = self._transmit(
+                sender.addr_spec, [r.addr_spec for r in recipients], data, conversation
+            )
         except (smtplib.SMTPException, OSError) as error:  # SMTPException is an OSError
+            if conversation.handed_over and not isinstance(error, smtplib.SMTPResponseException):
+                return Receipt(
+                    status="uncertain",
+                    error=f"the message was handed over but the server's answer was lost "
+                    f"({type(error).__name__}: {error}): check the mailbox before sending again",
+                )
             return self._failure(error)
         return Receipt(
             status="delivered",
@@ -171,7 +188,7 @@ class SmtpChannel:
         )
 
     def _transmit(
-        self, sender: str, recipients: list[str], mail: EmailMessage
+        self, sender: str, recipients: list[str], data: bytes, conversation: _Conversation
     ) -> dict[str, tuple[int, bytes]]:
         """Deliver over one connection; the recipients the server refused (others took it)."""
         smtp = self._connect()
@@ -180,7 +197,7 @@ class SmtpChannel:
                 smtp.starttls(context=self._context())
             if self.username is not None:
                 _login(smtp, self.username, self._password or "")
-            refused = smtp.sendmail(sender, recipients, mail.as_bytes())
+            refused = _send_mail(smtp, sender, recipients, data, conversation)
         except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused):
             _quit(smtp)  # the server is still talking: say goodbye
             raise
@@ -396,3 +413,52 @@ def _url_password(username: str | None, environ: Mapping[str, str]) -> str | Non
             field=PASSWORD_VARIABLE,
         )
     return password
+
+
+class _Conversation:
+    """How far one SMTP conversation got: whether the whole message went to the server."""
+
+    __slots__ = ("handed_over",)
+
+    def __init__(self) -> None:
+        self.handed_over = False
+
+
+def _send_mail(
+    smtp: smtplib.SMTP,
+    sender: str,
+    recipients: list[str],
+    data: bytes,
+    conversation: _Conversation,
+) -> dict[str, tuple[int, bytes]]:
+    """MAIL, RCPT and DATA as `smtplib.SMTP.sendmail` speaks them, marking the hand-over.
+
+    The hand-over is the moment the whole message, ended by ``<CRLF>.<CRLF>``, has gone to the
+    server. From then on a lost reply leaves the message possibly delivered: ``sendmail``
+    cannot tell that moment apart from an earlier failure, so this says it.
+    """
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for recipient in recipients:
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+    if len(refused) == len(recipients):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    # RFC 5321 §4.5.2: a line starting with a period gets another; the data ends with CRLF.CRLF.
+    body = re.sub(rb"(?m)^\.", b"..", data)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    smtp.send(body + b".\r\n")
+    conversation.handed_over = True
+    code, reply = smtp.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+    return refused

@@ -117,8 +117,10 @@ def message_id(key: str, domain: str) -> str:
     return f"<paychase.{digest}@{domain}>"
 
 
-DeliveryStatus = Literal["delivered", "bounced", "failed", "task"]
-"""``task``: handed to a person (a call to make, a letter to post), done when they record it."""
+DeliveryStatus = Literal["delivered", "bounced", "failed", "task", "uncertain"]
+"""``task``: handed to a person (a call to make, a letter to post), done when they record it;
+``uncertain``: the channel handed the message over but cannot tell whether it arrived (its
+reply was lost), so it must not be sent again on its own."""
 
 
 class Receipt(FrozenModel):
@@ -136,7 +138,8 @@ class Receipt(FrozenModel):
 
     status: DeliveryStatus = Field(
         description="delivered; bounced or failed (recorded, so the next plan tries another "
-        "channel; a `transient` failure is retried instead); task (handed to a person)"
+        "channel; a `transient` failure is retried instead); task (handed to a person); "
+        "uncertain (handed over, its arrival unknown: never sent again on its own)"
     )
     provider_id: str | None = Field(
         default=None, description="The provider's id: SMTP queue id, file"
