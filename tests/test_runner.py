@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +15,7 @@ import pytest
 from tests.delivery_helpers import LoggingChannel, logging_run, sent_keys
 
 from paychase import Case, load_case, plan
+from paychase.delivery._liveness import runner_is_gone
 from paychase.delivery._outbox import FileOutbox
 from paychase.delivery._runner import Runner, _event
 from paychase.delivery._smtp import SmtpChannel
@@ -205,7 +210,7 @@ def test_a_channel_that_raises_leaves_the_attempt_uncertain_and_it_is_never_rese
     assert not set(sent_keys(tmp_path / "sent.log")) & uncertain
 
 
-def _interrupted(store: SqliteStore, case: Case, *, sending: bool) -> str:
+def _interrupted(store: SqliteStore, case: Case, *, sending: bool, by: str = "elsewhere:1") -> str:
     """Leave the first due e-mail claimed (or being sent), as a runner killed there would."""
     action = next(
         a for a in plan(case, now=AFTERNOON).actions if a.key in due_messages(case, AFTERNOON)
@@ -219,7 +224,7 @@ def _interrupted(store: SqliteStore, case: Case, *, sending: bool) -> str:
         channel=action.channel,
         message_id=message.header("Message-ID"),
         planned_at=action.at,
-        runner="dead:1",
+        runner=by,
         at=at,
     )
     if sending:
@@ -245,7 +250,45 @@ def test_a_fresh_claim_may_belong_to_a_live_runner_and_is_left_alone(
     report = runner(store, tmp_path / "sent.log", stale_after=timedelta(hours=2)).run(
         case, now=AFTERNOON
     )
-    assert any(o.key == key and o.status == "skipped" for o in report.outcomes)
+    [held] = [o for o in report.outcomes if o.key == key]
+    assert held.status == "held"
+    assert held.detail.startswith("being sent by runner elsewhere:1 since 2026-03-10T14:00:00")
+    assert "a run after 2026-03-10T16:00+00:00 settles it" in held.detail
+    assert key not in sent_keys(tmp_path / "sent.log")
+
+
+def _finished_process() -> int:
+    """The id of a process of this host that has exited (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_fresh_claim_of_a_process_gone_from_this_host_is_settled_at_once(
+    case: Case, store: SqliteStore, tmp_path: Path
+) -> None:
+    """A runner killed a minute ago need not hold its keys for stale_after: its pid is gone."""
+    dead = f"{socket.gethostname()}:{_finished_process()}"
+    key = _interrupted(store, case, sending=False, by=dead)
+    report = runner(store, tmp_path / "sent.log", stale_after=timedelta(hours=2)).run(
+        case, now=AFTERNOON
+    )
+    assert [o.status for o in report.outcomes if o.key == key] == ["retry_later", "sent"]
+    assert sent_keys(tmp_path / "sent.log").count(key) == 1
+
+
+def test_a_fresh_claim_of_a_live_process_of_this_host_is_held(
+    case: Case, store: SqliteStore, tmp_path: Path
+) -> None:
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as alive:
+        try:
+            key = _interrupted(store, case, sending=True, by=f"{socket.gethostname()}:{alive.pid}")
+            report = runner(store, tmp_path / "sent.log", stale_after=timedelta(hours=2)).run(
+                case, now=AFTERNOON
+            )
+        finally:
+            alive.kill()
+    assert [o.status for o in report.outcomes if o.key == key] == ["held"]
     assert key not in sent_keys(tmp_path / "sent.log")
 
 
@@ -313,3 +356,17 @@ def test_a_dry_run_reads_the_stores_history(case: Case, store: SqliteStore, tmp_
     # What was sent is recorded: only the open tasks (not yet done by a person) come again.
     would = {o.key for o in dry.outcomes if o.status == "would_send"}
     assert would == {a.key for a in store.attempts({"task"})}
+
+
+def test_a_runner_is_gone_only_when_this_host_says_so() -> None:
+    here = socket.gethostname()
+    assert not runner_is_gone("another-host:1")  # cannot be asked
+    assert not runner_is_gone("a name the host chose")
+    assert not runner_is_gone(f"{here}:0")
+    assert not runner_is_gone(f"{here}:{os.getpid()}")  # this very runner
+    assert not runner_is_gone(f"{here}:1")  # init: always there
+
+
+def test_a_process_number_beyond_any_is_gone() -> None:
+    assert runner_is_gone(f"{socket.gethostname()}:{2**80}")
+    assert runner_is_gone(f"{socket.gethostname()}:{_finished_process()}")

@@ -392,6 +392,16 @@ def test_long_headers_are_folded_within_the_limit(server: Server) -> None:
     assert str(make_header(decode_header(raw))) == f"{name} <biuro@pracownia-nowak.example>"
 
 
+def test_a_malformed_address_is_a_failed_receipt_not_an_uncertain_send(server: Server) -> None:
+    """email's HeaderParseError is no ValueError: once it escaped, the runner said uncertain."""
+    bad = Recipient(address="<evil@x.example>victim@client.example")
+    message = rendered(POLISH).model_copy(update={"recipients": (bad,)})
+    receipt = server.channel().send(message)
+    assert (receipt.status, receipt.transient) == ("failed", False)
+    assert "not an e-mail address" in (receipt.error or "")
+    assert server.recorder.received == []
+
+
 # --- what the server says ---------------------------------------------------------------------
 
 

@@ -20,8 +20,6 @@ is asked; otherwise the attempt is marked ``uncertain`` and shown, never sent ag
 
 from __future__ import annotations
 
-import os
-import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from typing import Literal, get_args
 from paychase.case._case import Case
 from paychase.case._history import ContactEvent
 from paychase.delivery._channel import CheckableChannel, DeliveryChannel
+from paychase.delivery._liveness import runner_id, runner_is_gone
 from paychase.delivery._sources import CaseSource, Snapshot
 from paychase.errors import PaychaseError, PluginError
 from paychase.messages._message import Message, Receipt
@@ -60,6 +59,7 @@ OutcomeStatus = Literal[
     "uncertain",
     "cancelled",
     "postponed",
+    "held",
 ]
 
 # What only a person can do: calls and letters on paper.
@@ -138,10 +138,6 @@ def _check_runner(runner: Runner) -> None:
             raise PluginError(f"must be {what}", field=setting, value=getattr(runner, setting))
 
 
-def _runner_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 @dataclass(slots=True)
 class Runner:
     """Performs the plan's due actions through `channels`, recording everything in `store`.
@@ -154,7 +150,8 @@ class Runner:
         retries: further tries after a transient failure, with exponential backoff.
         backoff: the first wait in seconds; doubled at each retry.
         stale_after: a ``claimed`` or ``sending`` attempt older than this is taken to be left
-            by a runner that died; younger ones may belong to a runner still at work.
+            by a runner that died; younger ones may belong to a runner still at work, unless
+            that runner was a process of this host that no longer exists.
         sleep: waits between retries; injectable for tests.
         clock: dates attempts, never the plan; injectable for tests.
         runner_id: names this runner in the attempts it claims; ``host:pid`` by default.
@@ -172,7 +169,7 @@ class Runner:
     stale_after: timedelta = timedelta(minutes=15)
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    runner_id: str = field(default_factory=_runner_id)
+    runner_id: str = field(default_factory=runner_id)
 
     def __post_init__(self) -> None:
         _check_runner(self)
@@ -267,7 +264,7 @@ class Runner:
             runner=self.runner_id,
             at=self.clock(),
         ):
-            return self._outcome(action, "skipped", "already claimed by an earlier or other run")
+            return self._not_claimed(action)
         event = _event(action, message, now)
         if channel is None:
             return self._hand_over(action, message, event)
@@ -336,14 +333,35 @@ class Runner:
     # -- after a crash ---------------------------------------------------------------------
 
     def reconcile(self) -> list[Outcome]:
-        """Settle the attempts a dead runner left ``claimed`` or ``sending``."""
+        """Settle the attempts a dead runner left ``claimed`` or ``sending``.
+
+        A runner is taken to be dead once its attempt is older than `stale_after`, or at once
+        when it was a process of this host that no longer exists.
+        """
         limit = self.clock() - self.stale_after
-        outcomes = []
-        for attempt in self.store.attempts({"claimed", "sending"}):
-            if attempt.updated_at > limit:
-                continue  # perhaps a runner still at work
-            outcomes.append(self._reconcile(attempt))
-        return outcomes
+        return [
+            self._reconcile(attempt)
+            for attempt in self.store.attempts({"claimed", "sending"})
+            if attempt.updated_at <= limit or runner_is_gone(attempt.runner)
+        ]
+
+    def _not_claimed(self, action: Action) -> Outcome:
+        """Why `action`'s key could not be claimed: held by a runner at work, or already done."""
+        holder = next(
+            (a for a in self.store.attempts({"claimed", "sending"}) if a.key == action.key), None
+        )
+        if holder is None:
+            doubtful = any(a.key == action.key for a in self.store.attempts({"uncertain"}))
+            why = "uncertain: a person settles it" if doubtful else "performed by an earlier run"
+            return self._outcome(action, "skipped", why)
+        settled_at = (holder.updated_at + self.stale_after).isoformat(timespec="minutes")
+        return self._outcome(
+            action,
+            "held",
+            f"being sent by runner {holder.runner} since "
+            f"{holder.updated_at.isoformat(timespec='seconds')}; if that run died, a run after "
+            f"{settled_at} settles it",
+        )
 
     def _reconcile(self, attempt: Attempt) -> Outcome:
         def outcome(status: OutcomeStatus, detail: str) -> Outcome:
