@@ -191,6 +191,10 @@ class Runner:
             now: the planning moment; actions dated up to it are due.
             dry_run: plan and render, but claim, send and record nothing.
             progress: called with (done, total) after each due action.
+
+        Raises:
+            PluginError: the store or the case's source failed under the run (a damaged or
+                full database): the run stops there, and what it performed before is kept.
         """
         source = case if isinstance(case, CaseSource) else self._snapshot(case, dry_run=dry_run)
         report = RunReport(now=now)
@@ -202,7 +206,11 @@ class Runner:
         report.planned = tuple(planned)
         report.next_at = min((a.at for a in planned if a.at > now), default=None)
         for done, action in enumerate(due, start=1):
-            report.outcomes.append(self._perform(source, current, action, now, dry_run=dry_run))
+            try:
+                outcome = self._perform(source, current, action, now, dry_run=dry_run)
+            except PluginError as error:  # the store or the case's source failed under it
+                raise _stopped(error, performed=done - 1, due=len(due)) from error
+            report.outcomes.append(outcome)
             if progress is not None:
                 progress(done, len(due))
         return report
@@ -402,6 +410,14 @@ class Runner:
         why = "interrupted while sending; the channel cannot tell whether it went out"
         self.store.mark_uncertain(attempt.key, at=self.clock(), why=why)
         return outcome("uncertain", why)
+
+
+def _stopped(error: PluginError, *, performed: int, due: int) -> PluginError:
+    """`error`, saying that the run stopped there and that what it did before is kept."""
+    problem = f"{error.problem}; the run stopped after {performed} of {due} due actions"
+    if error.has_value:
+        return PluginError(problem, field=error.field, value=error.value, others=error.others)
+    return PluginError(problem, field=error.field, others=error.others)
 
 
 def _by_machine(action: Action) -> bool:

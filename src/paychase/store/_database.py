@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Final
 
 from paychase.errors import PluginError
+from paychase.store._guarded import GuardedConnection, file_fault
 
 __all__ = ["SCHEMA_VERSION", "connect", "migrate", "transaction"]
 
@@ -115,8 +116,7 @@ SCHEMA_VERSION: Final = len(_MIGRATIONS)
 _BUSY_SECONDS: Final = 30
 _BUSY: Final = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
 _PRAGMAS: Final = (
-    # The busy timeout first: switching to WAL takes a lock another process may hold.
-    "PRAGMA busy_timeout = 30000",
+    # Set only once the file is known to be ours (or empty): each changes a foreign file.
     "PRAGMA journal_mode = WAL",
     "PRAGMA foreign_keys = ON",
     # FULL syncs the WAL at every commit: a settled attempt survives a power cut, not only a
@@ -126,22 +126,31 @@ _PRAGMAS: Final = (
 
 
 def connect(path: str) -> sqlite3.Connection:
-    """Open `path` in autocommit mode (transactions are explicit) and set the pragmas."""
+    """Open `path` in autocommit mode (transactions are explicit) and set the pragmas.
+
+    Someone else's database is refused before anything is written to it: switching the
+    journal to WAL rewrites the file's header, which a program expecting a rollback journal
+    (or a network file system) may not survive.
+    """
     try:
-        db = sqlite3.connect(path, isolation_level=None)
+        db = sqlite3.connect(path, isolation_level=None, factory=GuardedConnection)
     except sqlite3.Error as error:
-        raise _open_error(error, path) from None
+        raise file_fault(error, path) from None
+    db.name(path)
     db.row_factory = sqlite3.Row
     try:
+        # The busy timeout first: switching to WAL takes a lock another process may hold.
+        db.execute(f"PRAGMA busy_timeout = {_BUSY_SECONDS * 1000}")
+        _schema_version(db, path)  # refuses a file that is not a paychase history
         for pragma in _PRAGMAS:
-            _execute_waiting(db, pragma)
-    except sqlite3.Error as error:
+            _execute_waiting(db, pragma, path)
+    except BaseException:
         db.close()
-        raise _open_error(error, path) from None
+        raise
     return db
 
 
-def _execute_waiting(db: sqlite3.Connection, statement: str) -> None:
+def _execute_waiting(db: sqlite3.Connection, statement: str, path: str) -> None:
     """Run `statement`, waiting while another process holds the lock it needs.
 
     Switching a new file to WAL needs an exclusive lock, and SQLite reports a busy database
@@ -151,18 +160,12 @@ def _execute_waiting(db: sqlite3.Connection, statement: str) -> None:
     deadline = time.monotonic() + _BUSY_SECONDS
     while True:
         try:
-            db.execute(statement)
+            sqlite3.Connection.execute(db, statement)  # the error itself, to tell a busy one
             return
         except sqlite3.OperationalError as error:
             if error.sqlite_errorname not in _BUSY or time.monotonic() > deadline:
-                raise
+                raise file_fault(error, path) from None
             time.sleep(0.02)
-
-
-def _open_error(error: sqlite3.Error, path: str) -> PluginError:
-    if error.sqlite_errorname == "SQLITE_NOTADB":
-        return PluginError("not a SQLite database (is it the right file?)", field="db", value=path)
-    return PluginError(f"cannot open the history database: {error}", field="db", value=path)
 
 
 def migrate(db: sqlite3.Connection, path: str) -> None:
