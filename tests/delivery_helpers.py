@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import sys
@@ -30,6 +31,20 @@ class Collector:
         content = envelope.original_content or b""
         self.keys.append(str(message_from_bytes(content)["X-Paychase-Key"]))
         return "250 OK"
+
+
+class SlowToAnswer(Collector):
+    """Keeps every message, but answers the end of one message's data only after `delay`."""
+
+    def __init__(self, slow_key: str, delay: float) -> None:
+        super().__init__()
+        self.slow_key, self.delay = slow_key, delay
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        reply = await super().handle_DATA(server, session, envelope)
+        if self.keys[-1] == self.slow_key:
+            await asyncio.sleep(self.delay)
+        return reply
 
 
 def free_port() -> int:

@@ -10,7 +10,6 @@ still was received exactly once.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
 import socket
@@ -24,7 +23,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from tests.delivery_helpers import Collector, free_port
+from tests.delivery_helpers import Collector, SlowToAnswer, free_port
 
 from paychase import Case, plan
 from paychase.delivery import Runner, SmtpChannel
@@ -118,20 +117,6 @@ def test_messages_received_equal_messages_due_none_twice(
     assert set(settled.values()) <= {"done", "uncertain"}
     # A crash after the server accepted a message leaves exactly that message uncertain.
     assert list(settled.values()).count("uncertain") == died.count("before_complete")
-
-
-class SlowToAnswer(Collector):
-    """Keeps every message, but answers the end of one message's data only after `delay`."""
-
-    def __init__(self, slow_key: str, delay: float) -> None:
-        super().__init__()
-        self.slow_key, self.delay = slow_key, delay
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        reply = await super().handle_DATA(server, session, envelope)
-        if self.keys[-1] == self.slow_key:
-            await asyncio.sleep(self.delay)
-        return reply
 
 
 def test_a_reply_lost_after_the_data_leaves_one_uncertain_key_and_one_message(

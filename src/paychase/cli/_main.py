@@ -42,6 +42,7 @@ COMMANDS = {
     "evidence": "paychase.cli._messages:evidence_command",
     "run": "paychase.cli._run:run_command",
     "tasks": "paychase.cli._run:tasks_command",
+    "settle": "paychase.cli._settle:settle_command",
     "simulate": "paychase.cli._simulate:simulate_command",
 }
 

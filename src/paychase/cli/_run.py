@@ -218,12 +218,16 @@ def tasks_command(
 ) -> int:
     """List the calls and letters waiting for a person; export the calls as iCalendar."""
     with open_workspace(ctx, db) as workspace:
-        case = load_case(case_option) if case_option else workspace.case()
+        # A workspace used only with `run --case FILE` holds history but no records: the
+        # clients' time zones then come from --case, or are not shown.
+        case = load_case(case_option) if case_option else None
+        if case is None and not workspace.is_empty():
+            case = workspace.case()
         open_tasks = sorted(workspace.attempts({"task", "uncertain"}), key=lambda a: a.planned_at)
     if output_format == "json":
         click.echo(json.dumps([a.model_dump(mode="json") for a in open_tasks], indent=2))
     elif open_tasks:
-        zones = {client.id: zone(client.timezone) for client in case.clients}
+        zones = {client.id: zone(client.timezone) for client in case.clients} if case else {}
         rows = [
             (
                 task.key,
@@ -239,6 +243,11 @@ def tasks_command(
     else:
         show("no open tasks")
     if ics:
+        if case is None:
+            raise InvalidCaseError(
+                "the calls need their clients' names and time zones: give the case file",
+                field="--case",
+            )
         calendar = calls_calendar(open_tasks, case, stamp=datetime.now(UTC))
         write_text_atomically(Path(ics), calendar.decode("utf-8"))
         show(f"calls written to {ics}")

@@ -13,7 +13,8 @@ action key, the attempt to perform it. The attempt is what makes delivery exactl
                   records the failure, so the next plan switches channel (SPEC §5 rule 9);
 * ``task``      — a call to make or a letter to post, open until a person records the outcome;
 * ``uncertain`` — a send was interrupted and the channel cannot tell whether it went out:
-                  shown to a person, never sent again on its own.
+                  shown to a person, never sent again on its own; a person settles it
+                  (``paychase settle``).
 """
 
 from __future__ import annotations
@@ -50,13 +51,15 @@ StoreOperation = Literal["prepare", "complete", "release", "mark_uncertain"]
 ATTEMPT_TRANSITIONS: Final[Mapping[StoreOperation, frozenset[AttemptStatus]]] = {
     "prepare": frozenset({"claimed", "sending"}),
     "complete": frozenset({"claimed", "sending", "uncertain"}),
-    "release": frozenset({"claimed", "sending"}),
+    "release": frozenset({"claimed", "sending", "uncertain"}),
     "mark_uncertain": frozenset({"sending"}),
 }
 """The statuses each operation may be applied to; any other call is refused (`PluginError`).
 
 ``claim`` takes a key with no attempt, or one given back by ``release``; ``add_events``
-closes a ``task`` when a new event carries its key.
+closes a ``task`` when a new event carries its key. An ``uncertain`` attempt is settled by a
+person: ``complete`` once they found the message arrived, ``release`` once they found it did
+not (the next run sends it).
 """
 
 SETTLED: Final[frozenset[AttemptStatus]] = frozenset({"done", "failed", "task"})

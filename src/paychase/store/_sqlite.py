@@ -20,7 +20,7 @@ call            from                         to                  also
 claim           no attempt, or released      claimed             False when any other attempt exists
 prepare         claimed, sending             sending             keeps message and event; tries + 1
 complete        claimed, sending, uncertain  done, failed, task  delivery row; the event, if given
-release         claimed, sending             released            delivery row (transient failure)
+release         claimed, sending, uncertain  released            delivery row (transient failure)
 mark_uncertain  sending                      uncertain           keeps why as the error
 add_events      task                         done                when a *new* event has its key
 ==============  ===========================  ==================  ===================================
@@ -28,8 +28,9 @@ add_events      task                         done                when a *new* ev
 ``released`` is the store's own status and never shown: `SqliteStore.attempts` leaves such
 rows out and a later claim takes the key again. The row stays (rather than being deleted) so
 the key keeps one attempt ever, its ``tries`` keep counting across runs and the ``deliveries``
-rows recording each transient failure keep a valid foreign key. ``complete`` from
-``uncertain`` is how a person (or a channel checked later) settles a doubtful send.
+rows recording each transient failure keep a valid foreign key. ``complete`` or
+``release`` from ``uncertain`` is how a person (or a channel checked later) settles a doubtful
+send: it arrived, or it did not and the next run sends it.
 
 Only a *new* event closes a task: re-importing a history that already holds an event must not
 close a task opened after it.
@@ -55,19 +56,17 @@ from paychase.errors import PluginError
 from paychase.messages._message import Message, Receipt
 from paychase.policy._policy import ActionKind, Channel
 from paychase.store._database import connect, migrate, transaction
-from paychase.store._history import Attempt, AttemptStatus
+from paychase.store._history import (
+    ATTEMPT_TRANSITIONS,
+    Attempt,
+    AttemptStatus,
+    StoreOperation,
+)
 
 __all__ = ["SqliteStore", "fingerprint", "insert_events", "utc_text"]
 
-_Operation = Literal["prepare", "complete", "release", "mark_uncertain"]
-
 # The transition table of the module docstring, as the code checks it.
-_ALLOWED_FROM: Final[dict[_Operation, frozenset[str]]] = {
-    "prepare": frozenset({"claimed", "sending"}),
-    "complete": frozenset({"claimed", "sending", "uncertain"}),
-    "release": frozenset({"claimed", "sending"}),
-    "mark_uncertain": frozenset({"sending"}),
-}
+_ALLOWED_FROM: Final = ATTEMPT_TRANSITIONS
 _SETTLED: Final = frozenset({"done", "failed", "task"})
 _VISIBLE: Final[tuple[AttemptStatus, ...]] = get_args(AttemptStatus)
 _RELEASED: Final = "released"
@@ -301,7 +300,7 @@ def _reclaim(db: sqlite3.Connection, row: dict[str, Any]) -> bool:
     return cursor.rowcount == 1
 
 
-def _require(db: sqlite3.Connection, key: str, operation: _Operation) -> sqlite3.Row:
+def _require(db: sqlite3.Connection, key: str, operation: StoreOperation) -> sqlite3.Row:
     """The attempt row for `key`, if `operation` may be applied to it; else PluginError."""
     row: sqlite3.Row | None = db.execute(
         "SELECT status, updated_at FROM attempts WHERE key = ?", (key,)
