@@ -253,11 +253,20 @@ def test_an_interrupted_send_is_uncertain_and_only_a_settlement_moves_it(store: 
     with pytest.raises(PluginError, match="uncertain"):
         _prepare(store, "k1")
     with pytest.raises(PluginError, match="uncertain"):
-        store.release("k1", error="x")
+        store.mark_uncertain("k1", at=_at(5), why="again")
     store.complete(
         "k1", status="done", receipt=DELIVERED, event=_event(key="k1"), message=None, at=_at(9)
     )
     assert _statuses(store) == {"k1": "done"}
+
+
+def test_an_uncertain_send_a_person_found_lost_is_given_back(store: Store) -> None:
+    _claim(store, "k1")
+    _prepare(store, "k1")
+    store.mark_uncertain("k1", at=_at(4), why="the reply was lost")
+    store.release("k1", error="not delivered: the client never got it")
+    assert store.attempts() == ()
+    assert _claim(store, "k1")
 
 
 def test_a_key_is_claimed_once(store: Store) -> None:
