@@ -223,7 +223,7 @@ def test_an_interrupted_send_is_uncertain_and_only_a_settlement_moves_it(
     with pytest.raises(PluginError, match="uncertain"):
         _prepare(store, "k1")
     with pytest.raises(PluginError, match="uncertain"):
-        store.release("k1", error="x")
+        store.mark_uncertain("k1", at=_at(5), why="again")
     store.complete(
         "k1", status="done", receipt=DELIVERED, event=_event(key="k1"), message=None, at=_at(9)
     )
