@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 import paychase
 from paychase import Action, Case, Client, ContactEvent, Contract, Invoice, Policy, Step
+from paychase.calendar import Duration
 from paychase.calendar._protocols import HolidayCalendar
 from paychase.calendar._working_days import default_calendar
 
@@ -57,6 +58,7 @@ __all__ = [
     "example_invoice",
     "exchange_rates",
     "fee_and_no_fee_case",
+    "gap_end",
     "histories",
     "inline_policies",
     "interest_granted",
@@ -181,6 +183,14 @@ def start_of(day: date, client: Client) -> datetime:
 def calendar_of(client: Client) -> HolidayCalendar:
     """The client's working-day calendar, as `plan` builds it by default."""
     return default_calendar(client.country, client.subdivision)
+
+
+def gap_end(duration: Duration, moment: datetime, client: Client) -> datetime:
+    """The first moment `duration` (min_gap, reply_pause) after `moment` allows: days and weeks
+    count whole days, from the start of the day they end on; hours are exact."""
+    if duration.keeps_time_of_day:
+        return duration.shift(local(moment, client), calendar_of(client))
+    return start_of(duration.shift_date(local(moment, client).date(), calendar_of(client)), client)
 
 
 # -- policies -----------------------------------------------------------------------------
@@ -1126,9 +1136,10 @@ def performed_steps(
     """
     done: list[tuple[int, ContactEvent, date | None]] = []
     for event in events:
-        if event.direction != "out" or event.step is None or invoice_id not in event.invoices:
+        own = event.step_for(invoice_id)  # a message may take each invoice to its own step
+        if event.direction != "out" or own is None or invoice_id not in event.invoices:
             continue
-        index = policy.step_index(event.step)
+        index = policy.step_index(own)
         if index is None or event.outcome not in _GOT_THROUGH:
             continue
         step = policy.steps[index]

@@ -680,10 +680,12 @@ def test_another_policy_applies_to_invoices_new_to_dunning_only() -> None:
     case = Case.model_validate(_case(history=[sent], invoices=[BASE["invoices"][0], second]))
     strict = case.with_policy("b2b_strict")
     assert sorted(strict.policies) == ["b2b_strict@1", "freelancer@1"]
-    actions = plan(strict, now=_at("2026-03-10T09:00")).actions
-    assert {(a.invoices, a.step, a.policy) for a in actions} == {
-        (("inv-1",), "firm", "freelancer@1"),
-        (("inv-2",), "demand_letter", "b2b_strict@1"),
+    (action,) = plan(strict, now=_at("2026-03-10T09:00")).actions
+    # One message for the whole account, each invoice at a step of its own version.
+    assert (action.step, action.policy) == ("demand_letter", "b2b_strict@1")
+    assert {(own.invoice, own.step, own.policy) for own in action.invoice_steps} == {
+        ("inv-1", "firm", "freelancer@1"),
+        ("inv-2", "demand_letter", "b2b_strict@1"),
     }
 
 

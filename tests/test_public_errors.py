@@ -38,6 +38,7 @@ from paychase.case import (
     Frequency,
     InstalmentPlan,
     Invoice,
+    InvoiceStep,
     KillFee,
     LateFee,
     Materials,
@@ -298,6 +299,7 @@ TABLE: list[Case_] = [
     ),
     ("Payment", lambda _: Payment(date=DAY, amount=Decimal(0)), InvalidCaseError, "amount"),
     ("Promise", lambda _: Promise(date=date(1800, 1, 1)), InvalidCaseError, "date"),
+    ("InvoiceStep", lambda _: InvoiceStep(invoice="a/b", step="firm"), InvalidCaseError, "invoice"),
     ("Sender", lambda _: Sender(name=""), InvalidCaseError, "name"),
     (
         "Suspension",

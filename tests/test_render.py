@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -523,3 +525,70 @@ def test_attachments_come_from_the_host_or_are_noted(
         f"{i}.pdf" for i in action.invoices
     )
     assert attached.notes == ()
+
+
+MIXED_OTHERS = {
+    "en": "Also on your account: invoice FV/1, due March 23, 2026, 1 day overdue.",
+    "de": "Außerdem noch offen: Rechnung Nr. FV/1, fällig am 23. März 2026, 1 Tag",
+    "pl": "Do zapłaty pozostają również: faktura nr FV/1, termin płatności 23 marca",
+    "el": "Επιπλέον εκκρεμούν: τιμολόγιο αρ. FV/1, λήξη 23 Μαρτίου 2026 (πριν από 1",  # noqa: RUF001
+    "ru": "Кроме того, к оплате: счёт № FV/1, срок оплаты 23 марта 2026 г.,",  # noqa: RUF001
+}
+
+
+@pytest.mark.parametrize("locale", sorted(MIXED_OTHERS))
+def test_a_message_at_two_steps_speaks_of_the_lead_and_lists_the_other(locale: str) -> None:
+    """Issue 15: inv-0 at 'firm', inv-1 at 'polite' in one message: the firm words are about
+    FV/0, FV/1 is named after them with its own due date and lateness; both are in the table
+    and the amount asked."""
+    case = _two_step_case(locale)
+    action = next(a for a in paychase.plan(case, now=_MIXED_NOW).actions if a.invoice_steps)
+    assert action.key == "k1/inv-0+inv-1@polite/firm/1"
+    message = Renderer().render(paychase.Case.model_validate(case), action)
+    assert "FV/0" in message.subject
+    assert "FV/1" not in message.subject
+    assert MIXED_OTHERS[locale] in " ".join(message.text.split())
+    assert MIXED_OTHERS[locale].split(":")[0] in message.html
+    assert action.amounts is not None
+    assert action.amounts.total == Decimal("200.00")
+
+
+_MIXED_NOW = datetime.fromisoformat("2026-03-24T09:00:00+01:00")
+
+
+def _two_step_case(locale: str) -> dict[str, Any]:
+    """inv-0 had its polite reminder on 17 March; inv-1 falls due on 23 March."""
+    invoice = {"contract": "k1", "currency": "PLN", "total": "100.00"}
+    return {
+        "version": 1,
+        "policy": "freelancer",
+        "sender": {"name": "Studio Lumen", "email": "marta@lumen.example"},
+        "clients": [
+            {
+                "id": "c1",
+                "name": "Studio Kowalski",
+                "country": "PL",
+                "timezone": "Europe/Warsaw",
+                "locale": locale,
+                "contacts": {"email": "c1@example.com"},
+            }
+        ],
+        "contracts": [{"id": "k1", "client": "c1", "currency": "PLN"}],
+        "invoices": [
+            invoice
+            | {"id": "inv-0", "number": "FV/0", "issued": "2026-03-02", "due": "2026-03-16"},
+            invoice
+            | {"id": "inv-1", "number": "FV/1", "issued": "2026-03-09", "due": "2026-03-23"},
+        ],
+        "history": [
+            {
+                "at": "2026-03-17T10:00:00+01:00",
+                "client": "c1",
+                "invoices": ["inv-0"],
+                "direction": "out",
+                "kind": "reminder",
+                "step": "polite",
+                "channel": "email",
+            }
+        ],
+    }

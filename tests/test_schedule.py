@@ -212,12 +212,15 @@ def test_first_open(earliest: datetime, opens: time, expected: str) -> None:
 
 
 AFTER = [
-    ("3d", _warsaw(2026, 3, 13, 10), "2026-03-16T10:00:00+01:00"),
-    ("1d", _warsaw(2026, 3, 28, 12), "2026-03-29T12:00:00+02:00"),
+    # whole days: from the start of the day they end on, whatever the hour counted from
+    ("3d", _warsaw(2026, 3, 13, 10), "2026-03-16T00:00:00+01:00"),
+    ("3d", _warsaw(2026, 3, 13, 17), "2026-03-16T00:00:00+01:00"),
+    ("1d", _warsaw(2026, 3, 28, 12), "2026-03-29T00:00:00+01:00"),  # DST starts at 02:00
+    # hours: exact elapsed time, across the DST change
     ("24h", _warsaw(2026, 3, 28, 12), "2026-03-29T13:00:00+02:00"),
-    ("2bd", _warsaw(2026, 4, 30, 9), "2026-05-05T09:00:00+02:00"),
-    # business days keep the client's wall clock (10:00), not the UTC hour
-    ("5bd", datetime(2026, 3, 24, 9, tzinfo=UTC), "2026-03-31T10:00:00+02:00"),
+    ("2bd", _warsaw(2026, 4, 30, 9), "2026-05-05T00:00:00+02:00"),
+    # business days are the client's days, not the UTC day (24 March 23:30 UTC is the 25th)
+    ("5bd", datetime(2026, 3, 24, 23, 30, tzinfo=UTC), "2026-04-01T00:00:00+02:00"),
 ]
 
 

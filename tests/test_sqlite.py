@@ -635,7 +635,7 @@ KEYS = ("k1", "k2", "k3")
 _ALLOWED = {
     "prepare": {"claimed", "sending"},
     "complete": {"claimed", "sending", "uncertain"},
-    "release": {"claimed", "sending"},
+    "release": {"claimed", "sending", "uncertain"},
     "uncertain": {"sending"},
 }
 

@@ -32,8 +32,8 @@ from tests.strategies import (
     Parties,
     after_due,
     books_a_sent_message,
-    calendar_of,
     cases,
+    gap_end,
     is_charges_review,
     local,
     paid_on,
@@ -155,6 +155,10 @@ class DunningLoop(RuleBasedStateMachine):
         }
         if action.step is not None:
             event["step"] = action.step
+        if action.invoice_steps:
+            event["invoice_steps"] = [
+                own.model_dump(exclude_none=True) for own in action.invoice_steps
+            ]
         if action.kind in _CONTACTS:
             worked = "answered" if action.kind == "call" else "delivered"
             event["outcome"] = (
@@ -298,23 +302,22 @@ class DunningLoop(RuleBasedStateMachine):
         parsed = self._parsed()
         parties, policy = Parties(parsed), parsed.policy
         for action in self.plan.actions:
-            index = policy.step_index(action.step) if action.step else None
-            if index is None or not after_due(policy.steps[index]):
-                continue  # only steps that always come after the due date (see rule 8)
             client = parties.client(action.client)
             events = parties.events_of(client.id, self.now)
             if books_a_sent_message(action, policy, events, client):
                 continue  # the fee of a message sent before the reply: no new escalation
             for invoice_id in action.invoices:
+                own = action.step_for(invoice_id)
+                index = policy.step_index(own) if own else None
+                if index is None or not after_due(policy.steps[index]):
+                    continue  # only steps that always come after the due date (see rule 8)
                 inbound = [
                     e
                     for e in events
                     if e.direction == "in" and (not e.invoices or invoice_id in e.invoices)
                 ]
                 if inbound:
-                    resume = policy.reply_pause.shift(
-                        local(inbound[-1].at, client), calendar_of(client)
-                    )
+                    resume = gap_end(policy.reply_pause, inbound[-1].at, client)
                     assert action.at >= resume, (action.key, inbound[-1].at)
 
     @invariant()
@@ -350,7 +353,7 @@ class DunningLoop(RuleBasedStateMachine):
                 and e.outcome not in ("bounced", "failed")
             ]
             for before, after in itertools.pairwise(reached):
-                earliest = gap.shift(local(before.at, client), calendar_of(client))
+                earliest = gap_end(gap, before.at, client)
                 assert after.at >= earliest, (before.key, before.at, after.key, after.at)
 
 

@@ -1,5 +1,6 @@
-"""SPEC §5 rule 5: at most one outbound contact per client per `min_gap`, and a client's
-overdue invoices at the same step go out as one message (one per currency)."""
+"""SPEC §5 rule 5: at most one contact moment per client per `min_gap`, and one contact
+covers the whole account: every invoice whose step may go then, each at its own step, in one
+message per currency (and one call for those whose step is a call)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from hypothesis import strategies as st
 from tests.strategies import (
     Json,
     Parties,
-    calendar_of,
     cases,
     checked,
     due_of,
@@ -20,6 +20,7 @@ from tests.strategies import (
     example_contract,
     example_invoice,
     fee_and_no_fee_case,
+    gap_end,
     is_booking,
     local,
 )
@@ -48,11 +49,10 @@ def test_rule_05_one_contact_per_gap(case_and_now: tuple[Json, datetime]) -> Non
     parties, gap = Parties(parsed), parsed.policy.min_gap
     for client_id, planned in _contacts_by_client(paychase.plan(case, now=now).actions).items():
         client = parties.client(client_id)
-        calendar = calendar_of(client)
         for first in planned:
             for second in planned:
                 if first.at < second.at:
-                    earliest = gap.shift(local(first.at, client), calendar)
+                    earliest = gap_end(gap, first.at, client)
                     assert second.at >= earliest, (first.key, first.at, second.key, second.at)
 
 
@@ -74,7 +74,7 @@ def test_rule_05_gap_after_the_last_contact_that_got_through(
         ]
         if not reached:
             continue
-        earliest = gap.shift(local(reached[-1].at, client), calendar_of(client))
+        earliest = gap_end(gap, reached[-1].at, client)
         for action in planned:
             assert action.at >= earliest, (action.key, action.at, reached[-1].at)
 
@@ -136,20 +136,52 @@ def _spaced_onto_a_later_message() -> tuple[Json, datetime]:
 @example(case_and_now=fee_and_no_fee_case())
 @example(case_and_now=_spaced_onto_a_later_message())
 @given(st.one_of(cases(), busy_clients))
-def test_rule_05_invoices_combined_into_one_message(case_and_now: tuple[Json, datetime]) -> None:
+def test_rule_05_one_contact_covers_the_whole_account(case_and_now: tuple[Json, datetime]) -> None:
+    """At a contact moment: one message per currency and one call, no more; and no later
+    contact holds an invoice whose action could have gone then (`not_before`)."""
     case, now = case_and_now
-    spaced = checked(case).policy.min_gap.count > 0
     for planned in _contacts_by_client(paychase.plan(case, now=now).actions).values():
         at_once: dict[datetime, list[Action]] = defaultdict(list)
         for action in planned:
             at_once[action.at].append(action)
         for together in at_once.values():
-            # Contacts at one moment are one message per step and currency; with a min_gap,
-            # all of them are for one step (other steps wait their turn).
-            if spaced:
-                assert len({action.step for action in together}) == 1, [a.key for a in together]
-            kinds = [(a.step, a.amounts.currency) for a in together if a.amounts]
-            assert len(kinds) == len(set(kinds)), [a.key for a in together]
+            media = [(a.amounts.currency, a.kind == "call") for a in together if a.amounts]
+            assert len(media) == len(set(media)), [a.key for a in together]
+        for earlier in planned:
+            for later in planned:
+                if earlier.at < later.at and _same_medium(earlier, later):
+                    assert (later.not_before or later.at) > earlier.at, (earlier.key, later.key)
+
+
+def _same_medium(one: Action, other: Action) -> bool:
+    """Whether two contacts would go as one: one currency, both calls or both written."""
+    if one.amounts is None or other.amounts is None:
+        return False
+    same_currency = one.amounts.currency == other.amounts.currency
+    return same_currency and (one.kind == "call") == (other.kind == "call")
+
+
+@given(st.one_of(cases(), busy_clients))
+def test_rule_05_each_invoice_is_at_a_step_of_its_own_ladder(
+    case_and_now: tuple[Json, datetime],
+) -> None:
+    """A message's invoices at different steps each name their own; the lead is the sternest."""
+    case, now = case_and_now
+    policy = checked(case).policy
+    tones = ["friendly", "neutral", "firm", "final", "legal"]
+    for action in paychase.plan(case, now=now).actions:
+        if not action.invoice_steps:
+            continue
+        assert sorted(own.invoice for own in action.invoice_steps) == sorted(action.invoices)
+        assert action.step in {own.step for own in action.invoice_steps}, action.key
+        lead = policy.step_index(action.step or "")
+        for own in action.invoice_steps:
+            index = policy.step_index(own.step)
+            if lead is None or index is None or own.policy != f"{policy.name}@{policy.version}":
+                continue  # another version's ladder: its rungs do not compare
+            assert tones.index(policy.steps[index].tone) <= tones.index(policy.steps[lead].tone), (
+                action.key
+            )
 
 
 def _pre_due_behind_polite() -> tuple[Json, datetime]:

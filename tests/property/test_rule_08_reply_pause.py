@@ -15,12 +15,11 @@ from tests.strategies import (
     Parties,
     after_due,
     books_a_sent_message,
-    calendar_of,
     cases,
     checked,
     example_case,
     example_invoice,
-    local,
+    gap_end,
 )
 
 import paychase
@@ -63,24 +62,22 @@ def _check_pause(case: Json, now: datetime) -> None:
     parsed = checked(case)
     parties, policy, pause = Parties(parsed), parsed.policy, parsed.policy.reply_pause
     for action in paychase.plan(case, now=now).actions:
-        index = policy.step_index(action.step) if action.step else None
-        if index is None:  # reviews and restorations are not the ladder
-            continue
-        step = policy.steps[index]
-        if not after_due(step):
-            continue
         client = parties.client(action.client)
         events = parties.events_of(client.id, now)
         if books_a_sent_message(action, policy, events, client):
             continue  # the fee of a message sent before the reply: no new escalation
         for invoice_id in action.invoices:
+            own = action.step_for(invoice_id)  # each invoice of a message at its own step
+            index = policy.step_index(own) if own else None
+            if index is None or not after_due(policy.steps[index]):
+                continue  # reviews and restorations are not the ladder; notes before due
             inbound = [
                 e
                 for e in events
                 if e.direction == "in" and (not e.invoices or invoice_id in e.invoices)
             ]
             for event in inbound:
-                resume = pause.shift(local(event.at, client), calendar_of(client))
+                resume = gap_end(pause, event.at, client)
                 assert action.at >= resume, (action.key, action.at, event.kind, event.at)
 
 

@@ -16,7 +16,7 @@ from paychase.case._contracts import (
     Milestone,
     Suspension,
 )
-from paychase.case._history import ContactEvent, Dispute, Promise, Resolution
+from paychase.case._history import ContactEvent, Dispute, InvoiceStep, Promise, Resolution
 from paychase.case._instalment_plan import Frequency, InstalmentPlan
 from paychase.case._invoices import CreditNote, ExchangeRate, Invoice, Payment
 from paychase.case._io import parse_case
@@ -39,6 +39,7 @@ __all__ = [
     "Frequency",
     "InstalmentPlan",
     "Invoice",
+    "InvoiceStep",
     "KillFee",
     "LateFee",
     "Materials",

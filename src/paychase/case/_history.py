@@ -10,6 +10,7 @@ from paychase._model import FrozenModel
 from paychase.case._types import (
     CaseDate,
     ContactString,
+    Identifier,
     Moment,
     PolicyVersion,
     PositiveAmount,
@@ -17,7 +18,7 @@ from paychase.case._types import (
 )
 from paychase.policy._policy import Channel
 
-__all__ = ["ContactEvent", "Dispute", "Promise", "Resolution"]
+__all__ = ["ContactEvent", "Dispute", "InvoiceStep", "Promise", "Resolution"]
 
 
 class Promise(FrozenModel):
@@ -35,6 +36,22 @@ class Dispute(FrozenModel):
     amount: PositiveAmount | None = Field(default=None, description="Omitted: the whole balance")
     reason: SingleLine | None = Field(
         default=None, description="Why the client contests it, for people"
+    )
+
+
+class InvoiceStep(FrozenModel):
+    """The ladder step one invoice reached in a contact that covered several at their own steps.
+
+    One message to a client covers every invoice due for a step at that moment, each at its
+    own step: the message takes the most advanced step's tone, and each invoice moves up its
+    own ladder by what its part of the message said.
+    """
+
+    invoice: Identifier = Field(description="The invoice's id, one of the event's `invoices`")
+    step: str = Field(description="The policy step this invoice reached")
+    policy: PolicyVersion | None = Field(
+        default=None,
+        description="The policy version ('name@version') of that step; omitted: the event's",
     )
 
 
@@ -79,6 +96,12 @@ class ContactEvent(FrozenModel):
         "dispute_resolved (either way)"
     )
     step: str | None = Field(default=None, description="The policy step this contact performed")
+    invoice_steps: tuple[InvoiceStep, ...] = Field(
+        default=(),
+        description="When the contact covered invoices at different steps: the step each "
+        "invoice reached (an invoice not named reached `step`); omitted: every invoice "
+        "reached `step`",
+    )
     channel: Channel | None = Field(
         default=None, description="The channel used; system for what the host did itself"
     )
@@ -130,4 +153,20 @@ class ContactEvent(FrozenModel):
             )
         if self.chase is not None and self.invoices:
             raise ValueError("a contact about a chase names no invoices")
+        stray = [s.invoice for s in self.invoice_steps if s.invoice not in self.invoices]
+        if stray:
+            raise ValueError(f"invoice_steps names {stray[0]}, which is not in `invoices`")
         return self
+
+    def step_for(self, invoice: str | None) -> str | None:
+        """The step this contact performed for `invoice` (None: for the whole contact)."""
+        own = self._own(invoice)
+        return self.step if own is None else own.step
+
+    def policy_for(self, invoice: str | None) -> str | None:
+        """The policy version whose step this contact performed for `invoice`."""
+        own = self._own(invoice)
+        return self.policy if own is None or own.policy is None else own.policy
+
+    def _own(self, invoice: str | None) -> InvoiceStep | None:
+        return next((own for own in self.invoice_steps if own.invoice == invoice), None)

@@ -357,7 +357,14 @@ def policy_of(
     """
     if invoice.policy is not None:
         return policies[invoice.policy]  # Case validation guarantees it exists
-    entered = next((e.policy for e in events if e.direction == "out" and e.policy), None)
+    entered = next(
+        (
+            version
+            for e in events
+            if e.direction == "out" and (version := e.policy_for(invoice.id)) is not None
+        ),
+        None,
+    )
     if entered is None:
         return current
     found = policies.get(entered)

@@ -202,9 +202,9 @@ class Runner:
             report.outcomes += self.reconcile()
         current = source.case()
         planned = plan(current, now=now).actions
-        due = [a for a in planned if a.at <= now]
+        due = [a for a in planned if a.due(now)]
         report.planned = tuple(planned)
-        report.next_at = min((a.at for a in planned if a.at > now), default=None)
+        report.next_at = min((a.at for a in planned if not a.due(now)), default=None)
         for done, action in enumerate(due, start=1):
             try:
                 outcome = self._perform(source, current, action, now, dry_run=dry_run)
@@ -235,7 +235,7 @@ class Runner:
             return self._outcome(
                 action, "cancelled", "not sent: the latest facts no longer call for it"
             )
-        if again.at > now:
+        if not again.due(now):
             return self._outcome(
                 action, "postponed", f"not yet: the latest facts move it to {again.at.isoformat()}"
             )

@@ -61,6 +61,7 @@ def build_context(
     local = action.at.astimezone(zone(client.timezone))
     account = statement(case, client.id, now=action.at, calendars=calendars, rates=rates)
     lines = [line for line in account.lines if line.invoice in action.invoices]
+    at_step = [line for line in lines if action.step_for(line.invoice) == action.step]
     chase = next((c for c in case.chases if c.id == action.chase), None)
     contract = _contract_of(case, action, lines, chase)
     numbers = {line.invoice: line.number or line.invoice for line in account.lines}
@@ -79,6 +80,15 @@ def build_context(
         "client": _client(client, action),
         "sender": sender_variables(case.sender),
         "invoices": [_invoice(line, local.date(), locale) for line in lines],
+        # One message covers the whole account, each invoice at its own step: the step's
+        # words are about `step_invoices`; `others`, at their own earlier steps, are listed
+        # after them.
+        "step_invoices": [_invoice(line, local.date(), locale) for line in at_step],
+        "others": [
+            _invoice(line, local.date(), locale) | {"step": action.step_for(line.invoice)}
+            for line in lines
+            if line not in at_step
+        ],
         "amounts": _amounts(action.amounts, locale),
         "charges": [charge_variables(c, numbers, locale) for c in _charges(action, account)],
         "claim_charges": claim,

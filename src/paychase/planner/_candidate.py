@@ -36,6 +36,7 @@ class Candidate:
     notes: list[str]
     ladder: Policy  # the policy version the step belongs to
     earliest: datetime  # the latest of its bounds: it may go at any open moment from then
+    not_before: datetime  # the first open moment of its day its bounds allow (`Action.not_before`)
 
     @property
     def applies_fee(self) -> bool:

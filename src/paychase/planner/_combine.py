@@ -1,23 +1,29 @@
-"""How one client's candidates become actions: one message per step and moment (rule 5).
+"""How one client's candidates become actions: one contact covers the whole account (rule 5).
 
-Candidates with the same step, currency, action kind and channel at the same moment — or
-later the same day, once every bound of theirs has passed — go as one action covering all
-their invoices, each invoice at its own step; a client owing in two currencies gets one
-message per currency. The messages then go min_gap apart, in time order: a message spacing
-moves onto another of the same step joins it, and a pre-due step spacing pushes past its
-expiry is dropped and the invoice's next step planned after it instead (SPEC §4).
+A client hears from us about everything at once. The contacts — messages, letters and calls —
+are taken in time order; each contact takes every invoice whose step's time has come by then
+(its bounds passed, its day reached), each invoice at its **own** step: the message has the
+tone and template of the most advanced step among them and names each invoice's step
+(`Action.invoice_steps`). A pre-due reminder that would otherwise wait past its due date, or
+until the next contact min_gap later, goes early with this one instead. The next contact comes
+min_gap later at the earliest; a client owing in two currencies gets one message per currency
+at the same contact moment, and the invoices whose step is a call get one call then. A pre-due
+step that spacing still pushes past its expiry (no
+contact it could join) is dropped and the invoice's next step planned after it (SPEC §4).
 
-A message step that charges a fee is preceded, at the same moment, by its fee booking
-(`_costs`); an ``apply_fee`` step with nothing accrued yet waits.
+Other actions — fee bookings, suspensions, pauses, escalations — go one per step and moment,
+their invoices combined. A message step that charges a fee is preceded, at the same moment,
+by its fee booking (`_costs`); an ``apply_fee`` step with nothing accrued yet waits.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from paychase.case._case import version_of
+from paychase.case._history import InvoiceStep
 from paychase.money._charges import Owed, amounts_of
 from paychase.planner._candidate import Candidate
 from paychase.planner._context import ClientContext
@@ -26,13 +32,20 @@ from paychase.planner._next_step import LadderWalk, expired
 from paychase.planner._outputs import Action
 from paychase.planner._reasons import step_reason
 from paychase.planner._spacing import PlannedContacts
+from paychase.policy._policy import Effect
 from paychase.policy._schedule import Bound
 
 __all__ = ["Combiner"]
 
+# The most advanced step of a message leads it: the sterner tone, then a letter over an
+# e-mail, then the later rung of its ladder.
+_TONE_RANK = {"friendly": 0, "neutral": 1, "firm": 2, "final": 3, "legal": 4}
+_KIND_RANK = {"send_reminder": 0, "send_letter": 1}
+_ONE_DAY = timedelta(days=1)
+
 
 class Combiner:
-    """Turns one client's candidates into actions: combined, spaced, with their bookings."""
+    """Turns one client's candidates into actions: whole-account contacts min_gap apart."""
 
     __slots__ = ("_context", "_costs", "_planned", "_walk")
 
@@ -45,79 +58,95 @@ class Combiner:
         self._walk = walk
 
     def combine(self, candidates: list[Candidate]) -> list[Action]:
-        """One action per step, currency and moment; a client's contacts min_gap apart.
-
-        A step that spacing pushes past its expiry (a pre-due reminder that would land on the
-        due date) is dropped and the invoice's next step planned after it instead.
-        """
-        actions: list[Action] = []
-        previous: Candidate | None = None
-        queue = _clusters(candidates)
-        while queue:
-            cluster = queue.pop(0)
-            lead = cluster[0]
-            if lead.step.is_contact and previous is not None and self._space_out(cluster, previous):
-                late = [m for m in cluster if expired(m.scheduled, m.at, m.facts.due)]
-                if late:
-                    replanned = self._replan_after(late)
-                    actions += [r for r in replanned if isinstance(r, Action)]
-                    rest = [m for c in queue for m in c] + [m for m in cluster if m not in late]
-                    queue = _clusters(rest + [r for r in replanned if isinstance(r, Candidate)])
-                    continue
-                self._absorb(cluster, queue, previous)
-            if lead.step.is_contact:
-                previous = lead
+        """The client's contacts, each covering every invoice due then, and its other actions."""
+        contacts = [c for c in candidates if c.step.is_contact]
+        actions = self._contacts(contacts)
+        for cluster in _clusters([c for c in candidates if not c.step.is_contact]):
             actions += self._actions(cluster)
         return actions
 
-    def _replan_after(self, late: list[Candidate]) -> list[Candidate | Action]:
-        """The next steps of the invoices whose step expired waiting for min_gap."""
-        replanned = []
-        for member in late:
-            bound = Bound(member.at, f"'{member.step.id}' expired waiting for min_gap")
-            outcome = self._walk.next_step(
-                member.facts, member.ladder, start=member.index + 1, not_before=bound
-            )
-            if outcome is not None:
-                replanned.append(outcome)
-        return replanned
+    def _contacts(self, candidates: list[Candidate]) -> list[Action]:
+        """One contact at a time, in time order, each taking what is due by its moment."""
+        actions: list[Action] = []
+        pending = sorted(candidates, key=_in_time_order)
+        previous: datetime | None = None
+        while pending:
+            first = pending[0]
+            moved = previous is not None and self._space_out(first, previous)
+            if moved and expired(first.scheduled, first.at, first.facts.due):
+                replanned = self._replan_after(first)
+                actions += [r for r in replanned if isinstance(r, Action)]
+                fresh = [r for r in replanned if isinstance(r, Candidate)]
+                pending = sorted(pending[1:] + fresh, key=_in_time_order)
+                continue
+            members, pending = self._gather(first, pending[1:])
+            for message in _by_message(members).values():
+                actions += self._actions(_lead_first(message))
+            previous = first.at
+        return actions
 
-    def _space_out(self, cluster: list[Candidate], previous: Candidate) -> bool:
-        """Move the cluster to min_gap after the previous contact; whether it had to move."""
-        clock, gap = self._context.clock, self._context.policy.min_gap
-        lead = cluster[0]
-        same_contact = lead.at == previous.at and lead.step.id == previous.step.id
-        earliest = clock.after(gap, previous.at)
-        if same_contact or lead.at >= earliest:
-            return False
-        hour = clock.hour_for(lead.kind)
-        at, cleared = self._planned.clear(clock.first_open(earliest, hour), hour)
-        for member in cluster:
-            member.at = at
-            member.notes.append(
-                f"min_gap {gap} after the message planned for "
-                f"{clock.local(previous.at):%Y-%m-%d %H:%M}"
-            )
-            member.notes += cleared
-        return True
+    def _gather(
+        self, first: Candidate, rest: list[Candidate]
+    ) -> tuple[list[Candidate], list[Candidate]]:
+        """The contact `first` leads at its moment: every candidate it takes, and those left.
 
-    def _absorb(
-        self, cluster: list[Candidate], queue: list[list[Candidate]], previous: Candidate
-    ) -> None:
-        """Rule 5: clusters of the same message that spacing has brought to `cluster` join it.
-
-        A cluster moved to min_gap after the previous contact may land on the moment of a later
-        cluster of the same step, or on its day before it: they go as one message.
+        A candidate goes with it when its time has come by then (`not_before`), or when it is
+        a pre-due reminder the next contact, min_gap later, would come too late for or after.
+        `rest` is in time order, so the search stops at the first candidate past that window.
         """
-        lead = cluster[0]
-        for other in [c for c in queue if _cluster_key(c[0]) == _cluster_key(lead)]:
-            if other[0].at <= lead.at:
-                self._space_out(other, previous)  # to the moment `cluster` was moved to
-            if all(m.at == lead.at or _may_join(m, lead.at) for m in other):
-                for member in other:
-                    member.at = lead.at
-                cluster += other
-                queue.remove(other)
+        clock, at = self._context.clock, first.at
+        next_contact = clock.after(self._context.policy.min_gap, at)
+        # Nothing of a later day can go now (its day has not come) unless it goes early.
+        scanned = max(next_contact, clock.start_of(clock.local(at).date() + _ONE_DAY))
+        members, left = [first], []
+        for position, candidate in enumerate(rest):
+            if candidate.at >= scanned:
+                left += rest[position:]
+                break
+            if candidate.not_before <= at:
+                candidate.at = at
+                members.append(candidate)
+            elif candidate.not_before < next_contact and self._may_go_early(candidate, at):
+                candidate.notes.append(
+                    f"goes early with the contact of {self._context.clock.local(at):%Y-%m-%d}: "
+                    f"the next may come only min_gap {self._context.policy.min_gap} later"
+                )
+                candidate.at, candidate.not_before = at, first.not_before
+                members.append(candidate)
+            else:
+                left.append(candidate)
+        return members, left
+
+    def _may_go_early(self, candidate: Candidate, at: datetime) -> bool:
+        """Whether a pre-due step may go at `at`, before its own day: issued, not yet expired."""
+        facts = candidate.facts
+        before_due = candidate.scheduled.date() <= facts.due
+        issued = self._context.clock.start_of(facts.invoice.issued) <= at
+        return before_due and issued and not expired(candidate.scheduled, at, facts.due)
+
+    def _replan_after(self, late: Candidate) -> list[Candidate | Action]:
+        """The next step of an invoice whose step expired waiting for min_gap."""
+        bound = Bound(late.at, f"'{late.step.id}' expired waiting for min_gap")
+        outcome = self._walk.next_step(
+            late.facts, late.ladder, start=late.index + 1, not_before=bound
+        )
+        return [] if outcome is None else [outcome]
+
+    def _space_out(self, first: Candidate, previous: datetime) -> bool:
+        """Move `first` to min_gap after the previous contact; whether it had to move."""
+        clock, gap = self._context.clock, self._context.policy.min_gap
+        earliest = clock.after(gap, previous)
+        if first.at >= earliest:
+            return False
+        hour = clock.hour_for(first.kind)
+        at, cleared = self._planned.clear(clock.first_open(earliest, hour), hour)
+        first.at = at
+        first.not_before = min(clock.opening(clock.start_of(clock.local(at).date())), at)
+        first.notes.append(
+            f"min_gap {gap} after the message planned for {clock.local(previous):%Y-%m-%d %H:%M}"
+        )
+        first.notes += cleared
+        return True
 
     def _actions(self, cluster: list[Candidate]) -> list[Action]:
         """The cluster's action, after the fee bookings its step asks for (if any)."""
@@ -134,6 +163,8 @@ class Combiner:
             if (booking := self._booking(member, member_owed)) is not None
         ]
         action = self._action(cluster, owed)
+        # A booking goes with its message, from the same moment on.
+        bookings = [b.model_copy(update={"not_before": action.not_before}) for b in bookings]
         if action.kind == "apply_fee" and not any(c.amount > 0 for c in action.charges):
             return bookings  # nothing has accrued yet: the step waits until something has
         return [*bookings, action]
@@ -155,28 +186,91 @@ class Combiner:
         contract_ids = sorted({member.facts.contract.id for member in cluster})
         attempt = max(member.attempt for member in cluster)
         currency = lead.facts.invoice.currency
+        not_before = max(member.not_before for member in cluster)
         return Action(
-            key=f"{'+'.join(contract_ids)}/{'+'.join(invoice_ids)}/{step.id}/{attempt}",
+            key=f"{'+'.join(contract_ids)}/{_invoices_part(cluster)}/{step.id}/{attempt}",
             kind=lead.kind,
             client=context.client.id,
             invoices=tuple(invoice_ids),
             step=step.id,
+            invoice_steps=_invoice_steps(cluster),
             tone=step.tone,
             channel=lead.channel,
             at=lead.at,
+            not_before=not_before if not_before < lead.at else None,
             template=step.template or f"{lead.ladder.name}/{step.id}",
             amounts=amounts_of(owed, currency),
             deadline=context.clock.deadline_of(step, lead.at),
-            # Each invoice's own contract decides its fees; the message names every effect
-            # some invoice in it carries, and the amounts charge each invoice by its contract.
-            effects=tuple(e for e in step.effects if any(e in m.effects for m in cluster)),
-            attach_invoice=step.attach_invoice,
+            # Each invoice's own step and contract decide its effects and fees; the message
+            # names every effect some invoice in it carries, the lead's first.
+            effects=_effects(cluster),
+            attach_invoice=any(member.step.attach_invoice for member in cluster),
             policy=version_of(lead.ladder),
             charges=tuple(c for one in owed for c in one.charges)
             if lead.kind == "apply_fee"
             else (),
             reason=step_reason(cluster, context.clock, context.today),
         )
+
+
+def _in_time_order(candidate: Candidate) -> tuple[datetime, str]:
+    return candidate.at.astimezone(UTC), candidate.facts.invoice.id
+
+
+def _by_message(members: list[Candidate]) -> dict[tuple[str, bool], list[Candidate]]:
+    """The members of one contact moment by message: one per currency (SPEC §4).
+
+    Calls go apart from what is written: a call is made, not swallowed by an e-mail.
+    """
+    groups: dict[tuple[str, bool], list[Candidate]] = defaultdict(list)
+    for member in members:
+        groups[member.facts.invoice.currency, member.kind == "call"].append(member)
+    return groups
+
+
+def _lead_first(members: list[Candidate]) -> list[Candidate]:
+    """`members` with the most advanced step first, the others by invoice id."""
+    lead = max(
+        members,
+        key=lambda m: (
+            _TONE_RANK[m.step.tone],
+            _KIND_RANK.get(m.kind, 0),
+            m.index,
+            [-ord(c) for c in m.facts.invoice.id],  # the first invoice id at a tie
+        ),
+    )
+    rest = sorted((m for m in members if m is not lead), key=lambda m: m.facts.invoice.id)
+    return [lead, *rest]
+
+
+def _invoices_part(cluster: list[Candidate]) -> str:
+    """The key's invoices: each id, with ``@step`` where its step is not the lead's.
+
+    Two messages about the same invoices differ in their steps: ``inv-1@polite+inv-2`` (inv-2
+    at the lead's step) is not ``inv-1+inv-2`` (both at it). ``@`` is in no id or step id.
+    """
+    lead = cluster[0].step.id
+    named = sorted(
+        (m.facts.invoice.id, "" if m.step.id == lead else f"@{m.step.id}") for m in cluster
+    )
+    return "+".join(invoice + own for invoice, own in named)
+
+
+def _invoice_steps(cluster: list[Candidate]) -> tuple[InvoiceStep, ...]:
+    """Each invoice's own step, when the cluster's invoices are not all at the lead's step."""
+    lead = cluster[0]
+    if all(m.step.id == lead.step.id and m.ladder is lead.ladder for m in cluster):
+        return ()
+    return tuple(
+        InvoiceStep(invoice=m.facts.invoice.id, step=m.step.id, policy=version_of(m.ladder))
+        for m in sorted(cluster, key=lambda m: m.facts.invoice.id)
+    )
+
+
+def _effects(cluster: list[Candidate]) -> tuple[Effect, ...]:
+    """The effects some member carries: the lead's step's order first, then the others'."""
+    ordered = [*cluster[0].step.effects, *(e for m in cluster[1:] for e in m.step.effects)]
+    return tuple(e for e in dict.fromkeys(ordered) if any(e in m.effects for m in cluster))
 
 
 def _clusters(candidates: list[Candidate]) -> list[list[Candidate]]:

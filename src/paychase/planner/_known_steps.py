@@ -51,13 +51,21 @@ def check_history_steps(case: Case) -> None:
         if event.step in milestones.get(event.client, ()):
             continue
         allowed, which = _ladder_of(event, chases, policies, every_ladder)
-        if event.step not in allowed:
-            raise InvalidCaseError(
-                f"not a step of {which} ({_listed(allowed)}): a typo would make the plan send "
-                "that step again",
-                field=f"history[{index}].step",
-                value=event.step,
-            )
+        _refuse_unknown(event.step, allowed, which, f"history[{index}].step")
+        # Each invoice of a combined contact is on its own contract's policy.
+        for position, own in enumerate(event.invoice_steps):
+            where = f"history[{index}].invoice_steps[{position}].step"
+            _refuse_unknown(own.step, every_ladder, "any policy of the case", where)
+
+
+def _refuse_unknown(step: str, allowed: tuple[str, ...], which: str, field: str) -> None:
+    if step not in allowed:
+        raise InvalidCaseError(
+            f"not a step of {which} ({_listed(allowed)}): a typo would make the plan send "
+            "that step again",
+            field=field,
+            value=step,
+        )
 
 
 def _ladder_of(

@@ -27,13 +27,14 @@ from paychase.planner._reviews import Reviews
 from paychase.planner._routing import route
 from paychase.planner._spacing import PlannedContacts
 from paychase.planner._timing import (
+    CATCHING_UP,
     broken_commitment,
     first_allowed_moment,
     resumed_after_dispute,
     step_bounds,
 )
 from paychase.policy._policy import Policy, Step
-from paychase.policy._schedule import Bound
+from paychase.policy._schedule import Bound, ClientClock
 
 __all__ = ["LadderWalk", "expired"]
 
@@ -138,6 +139,9 @@ class LadderWalk:
             earliest = at if cleared else earliest
         if expired(scheduled, at, facts.due):
             return None
+        # A step counted in hours falls at its own moment; one counted in days on its day.
+        exact = [Bound(scheduled, "")] if step.offset.keeps_time_of_day else []
+        opens = _opens(clock, bounds + exact, at)
         if channel is None:
             return self._reviews.review(
                 facts,
@@ -161,6 +165,7 @@ class LadderWalk:
             notes,
             ladder,
             earliest,
+            opens,
         )
 
     def _unmet(self, step: Step, facts: InvoiceFacts) -> str | None:
@@ -235,6 +240,20 @@ class LadderWalk:
         return (
             None if stated is None or stated.deadline is None else clock.start_of(stated.deadline)
         )
+
+
+def _opens(clock: ClientClock, bounds: list[Bound], at: datetime) -> datetime:
+    """The first moment of `at`'s day that the bounds allow and the contact window is open.
+
+    `at` falls at the policy's preferred hour; a run earlier that day (a daily cron at 09:00,
+    `send_at` 10:00) may perform the step then. `now` is left out: it bounds when the plan
+    looks, not when the step may go.
+    """
+    floor = max(
+        [bound.moment for bound in bounds if bound.why != CATCHING_UP]
+        + [clock.start_of(clock.local(at).date())]
+    )
+    return min(clock.opening(floor), at)
 
 
 def expired(scheduled: datetime, at: datetime, due: date) -> bool:

@@ -7,12 +7,13 @@ can diff plans, cache them, or use an action's `key` to make sure it is performe
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
 from paychase._model import FrozenModel
+from paychase.case._history import InvoiceStep
 from paychase.case._money import Amount
 from paychase.case._schema import JSON_SCHEMA_DIALECT
 from paychase.money._amounts import Amounts, Charge
@@ -54,7 +55,14 @@ class Action(FrozenModel):
     client: str = Field(description="The id of the client the action is about")
     invoices: tuple[str, ...] = Field(description="Every invoice the action covers")
     step: str | None = Field(
-        default=None, description="The policy step, if the action comes from one"
+        default=None,
+        description="The policy step, if the action comes from one; for a message covering "
+        "invoices at different steps, the most advanced of them, whose tone it takes",
+    )
+    invoice_steps: tuple[InvoiceStep, ...] = Field(
+        default=(),
+        description="For a message covering invoices at different steps: the step of each "
+        "invoice (each moves up its own ladder by it); empty when every invoice is at `step`",
     )
     tone: Tone | None = Field(
         default=None,
@@ -65,6 +73,12 @@ class Action(FrozenModel):
         description="How the action reaches the client; system for what the host does itself"
     )
     at: AwareDatetime = Field(description="When, with the client's local UTC offset")
+    not_before: AwareDatetime | None = Field(
+        default=None,
+        description="The first moment it may be performed, when that is earlier on the same "
+        "local day than `at` (the policy's preferred hour): a host that runs once a day before "
+        "`at` performs it then, not a day late. None: not before `at`",
+    )
     template: str | None = Field(default=None, description="Message template name")
     amounts: Amounts | None = Field(
         default=None,
@@ -93,6 +107,21 @@ class Action(FrozenModel):
         default=None, description="The policy version ('name@version') of the ladder step"
     )
     reason: str = Field(min_length=1, description="Why, naming the rule and dates behind it")
+
+    def due(self, now: datetime) -> bool:
+        """Whether a run at `now` performs the action: from `not_before` on (else `at`) on.
+
+        A run that performs what is due and nothing else acts on the same local day whether
+        it runs every 15 minutes, every hour, or once a day inside the contact window.
+        """
+        return (self.not_before or self.at) <= now
+
+    def step_for(self, invoice: str) -> str | None:
+        """The step the action performs for `invoice` (its own, in a combined message)."""
+        for own in self.invoice_steps:
+            if own.invoice == invoice:
+                return own.step
+        return self.step
 
 
 class InvoiceState(FrozenModel):

@@ -60,6 +60,7 @@ def performed_event(
             "direction": "out",
             "kind": kind,
             "step": action.step,
+            "invoice_steps": action.invoice_steps,
             "channel": channel,
             "key": action.key,
             "outcome": outcome,

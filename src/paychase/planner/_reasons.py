@@ -2,7 +2,8 @@
 
 Every action says in words why it is planned: how late each invoice is, the step and the day
 it falls on, the step performed before it, the attempt, and the notes the walk, the bounds,
-the channel and the spacing left on it — each note once, the lead invoice's first.
+the channel and the spacing left on it — each note once, the lead invoice's first. An invoice
+at another step than the lead's, in the same message, has its own step named.
 """
 
 from __future__ import annotations
@@ -33,8 +34,19 @@ def step_reason(cluster: list[Candidate], clock: ClientClock, today: date) -> st
     for member in cluster:
         prefix = "" if member is lead else f"{member.facts.invoice.label}: "
         own = member.notes if member is lead else [n for n in member.notes if n not in lead.notes]
+        if member.step.id != step.id:
+            own = [_own_step_text(member), *own]
         parts += [prefix + note for note in own]
     return "; ".join(dict.fromkeys(parts))
+
+
+def _own_step_text(member: Candidate) -> str:
+    """A member at another step than the lead's: its own step, in the lead's message."""
+    step = member.step
+    return (
+        f"at its own step '{step.id}' ({step.from_} {step.offset:+}, "
+        f"falls on {member.scheduled.date()}) in this message"
+    )
 
 
 def standing_of(facts: InvoiceFacts, today: date) -> str:

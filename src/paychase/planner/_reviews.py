@@ -90,7 +90,9 @@ class Reviews:
             contract.late_fee.kind == "none" and not contract.fixed_compensation
         ):
             return []
-        facts.progress = ladder_progress(ladder, facts.events, context.clock.deadline_of)
+        facts.progress = ladder_progress(
+            ladder, facts.events, context.clock.deadline_of, facts.invoice.id
+        )
         owed = self._costs.owed(facts, context.today)
         left = owed.principal + owed.extra
         tolerance = contract.tolerance or ZERO

@@ -136,7 +136,10 @@ def statement(
         facts = read_facts(invoice, contract, events, clock, today)
         ladder = policy_of(invoice, events, portfolio.policies, checked.policy)
         facts.progress = ladder_progress(
-            ladder if isinstance(ladder, Policy) else checked.policy, events, clock.deadline_of
+            ladder if isinstance(ladder, Policy) else checked.policy,
+            events,
+            clock.deadline_of,
+            invoice.id,
         )
         waived = facts.state == "paid" and contract.waive_charges_when_paid
         owed = (

@@ -101,7 +101,9 @@ class InvoiceTriage:
         reviews = self._reviews
         # The steps performed decide which fees the invoice owes: known before any amount is
         # asked for (the dispute review's amounts are remembered for the day's later asks).
-        facts.progress = ladder_progress(ladder, facts.events, self._context.clock.deadline_of)
+        facts.progress = ladder_progress(
+            ladder, facts.events, self._context.clock.deadline_of, facts.invoice.id
+        )
         if issued and (facts.disputes or facts.invoice.status == "disputed"):
             actions.append(reviews.dispute_review(facts))
         if facts.balance.chased == ZERO:

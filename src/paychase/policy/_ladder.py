@@ -186,19 +186,24 @@ class Progress:
 
 
 def ladder_progress(
-    policy: Policy, events: Sequence[ContactEvent], deadline_of: DeadlineOf
+    policy: Policy,
+    events: Sequence[ContactEvent],
+    deadline_of: DeadlineOf,
+    invoice: str | None = None,
 ) -> Progress:
-    """Read the invoice's outbound history (oldest first) against the policy's ladder.
+    """Read the outbound history of `invoice` (oldest first) against the policy's ladder.
 
     A step is performed by a contact that got through; after ``max_attempts_per_step`` that did
     not, the step is given up and the ladder moves on. A step performed out of order counts
-    where it stands in the ladder, so progress never goes backwards.
+    where it stands in the ladder, so progress never goes backwards. A contact that covered
+    several invoices at their own steps moves `invoice` by its own (`ContactEvent.step_for`).
     """
     progress = Progress()
     for event in events:
-        if event.direction != "out" or event.step is None:
+        own = event.step_for(invoice)
+        if event.direction != "out" or own is None:
             continue
-        index = policy.step_index(event.step)
+        index = policy.step_index(own)
         if index is None or index < progress.next_index:
             continue
         step = policy.steps[index]

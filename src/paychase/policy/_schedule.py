@@ -113,12 +113,28 @@ class ClientClock:
             found = self._moments[key] = self.window.first_open(local, opens, self.calendar)
         return found
 
+    def opening(self, floor: datetime) -> datetime:
+        """The first moment at or after `floor` the contact window is open, at any hour."""
+        return self.first_open(floor, time(0))
+
     def after(self, duration: Duration, moment: datetime) -> datetime:
-        """`moment` plus `duration`, counted on the client's calendar."""
+        """The first moment `duration` after `moment` allows, on the client's calendar.
+
+        Days and weeks are counted as whole days: three days after Monday 17:00 is Thursday,
+        from its start, whatever the hour of Monday's contact. A bound that fell at the hour
+        of the contact would be met at 17:00 by a host that runs every hour but only on
+        Friday by one that runs at 09:00; counted in days, both act on Thursday. Hours are
+        exact elapsed time.
+        """
         key = ("after", duration, moment, moment.fold)
         found = self._moments.get(key)
         if found is None:
-            found = self._moments[key] = duration.shift(self.local(moment), self.calendar)
+            local = self.local(moment)
+            if duration.keeps_time_of_day:
+                found = duration.shift(local, self.calendar)
+            else:
+                found = self.start_of(duration.shift_date(local.date(), self.calendar))
+            self._moments[key] = found
         return found
 
     def deadline_of(self, step: Step, at: datetime) -> date | None:

@@ -260,9 +260,7 @@ class _Simulation:
         """Perform every action of `result` due by `now`, as one run does; how many it did."""
         done = 0
         for action in result.actions:
-            if action.at > now:
-                break  # sorted by time: the rest is for later
-            if not self._already_shown(action):
+            if action.due(now) and not self._already_shown(action):
                 self._perform(action, now)
                 done += 1
         return done
