@@ -146,7 +146,7 @@ class LadderWalk:
                 "verify the client's contact details",
             )
         notes += timing + routing
-        effects = kept_effects(context, step, facts, notes)
+        effects = kept_effects(context, step, facts, notes, clock.local(at).date())
         attempt = facts.progress.attempts_at(index) + 1
         return Candidate(
             facts,
