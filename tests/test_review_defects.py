@@ -8,6 +8,7 @@ Monday 16 February 2026 and due Monday 2 March, under the freelancer policy (``s
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -129,3 +130,116 @@ def test_a_pre_due_step_performed_is_not_booked_once_the_invoice_is_late() -> No
     ]
     keys = [a.key for a in plan(case, now=_at("2026-03-03T09:00")).actions]
     assert keys == ["k1/inv-1/fee:polite/1", "k1/inv-1/polite/1"]
+
+
+# -- what the plan explains: a channel without an address, an invoice with nothing planned ------
+
+
+def _letter_first_ladder() -> dict[str, Any]:
+    """'polite' by registered letter, else e-mail, the day after the due date; 'firm' a week
+    later by phone, only if the client has not replied."""
+    return {
+        "name": "letters",
+        "min_gap": "3d",
+        "send_at": "10:00",
+        "call_at": "12:00",
+        "quiet_hours": ["20:00", "08:00"],
+        "business_days_only": True,
+        "steps": [
+            {
+                "id": "polite",
+                "from": "due",
+                "offset": "+1d",
+                "action": "send_letter",
+                "channels": ["registered_letter", "email"],
+            },
+            {
+                "id": "firm",
+                "from": "previous",
+                "offset": "+7d",
+                "action": "call",
+                "channels": ["phone"],
+                "requires": ["no_reply"],
+            },
+        ],
+    }
+
+
+def _reminder(at: str, step: str) -> dict[str, Any]:
+    return {
+        "at": f"{at}+01:00",
+        "client": "c1",
+        "invoices": ["inv-1"],
+        "direction": "out",
+        "kind": "reminder",
+        "step": step,
+        "channel": "email",
+        "outcome": "delivered",
+    }
+
+
+def test_a_channel_without_an_address_is_passed_over_and_the_reason_says_so() -> None:
+    case = sample_case(policy=_letter_first_ladder())  # the client has only an e-mail address
+    letter = _step(case, "2026-03-03T09:00", "polite")
+    assert (letter.kind, letter.channel) == ("send_letter", "email")
+    assert "no registered_letter: the client has no postal address, so email" in letter.reason
+    case["history"] = [_reminder("2026-03-03T10:00", "polite")]
+    call = _step(case, "2026-03-10T09:00", "firm")
+    assert (call.kind, call.channel) == ("send_reminder", "email")
+    assert "no phone: the client has no phone number, so email" in call.reason
+
+
+def test_a_channel_the_step_does_not_need_is_not_mentioned() -> None:
+    """The first listed channel works: nothing was switched, nothing to explain."""
+    case = sample_case(policy=_letter_first_ladder())
+    case["clients"][0]["contacts"]["postal"] = "ul. Hoża 1, 00-001 Warszawa"
+    letter = _step(case, "2026-03-03T09:00", "polite")
+    assert letter.channel == "registered_letter"
+    assert "no postal address" not in letter.reason
+
+
+def _why(case: dict[str, Any], now: str) -> str | None:
+    result = plan(case, now=_at(now))
+    (state,) = result.invoices
+    assert state.next_review is None, result.actions
+    return state.why
+
+
+def test_an_invoice_whose_steps_are_all_skipped_says_why_nothing_is_planned() -> None:
+    case = sample_case(policy=_letter_first_ladder())
+    reply = {"at": "2026-03-04T11:00:00+01:00", "client": "c1", "direction": "in", "kind": "reply"}
+    case["history"] = [_reminder("2026-03-03T10:00", "polite"), reply]
+    assert _why(case, "2026-03-10T09:00") == (
+        "'firm' skipped: the client replied on 2026-03-04; no step of the ladder is left"
+    )
+
+
+def test_an_invoice_planned_for_has_no_why() -> None:
+    result = plan(sample_case(), now=_at("2026-03-03T09:00"))
+    (state,) = result.invoices
+    assert (state.next_review is not None, state.why) == (True, None)
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"payments": [{"date": "2026-03-01", "amount": "1200.00"}]}, "paid: nothing to chase"),
+        ({"status": "cancelled"}, "cancelled: nothing to chase"),
+        ({"status": "written_off"}, "written off: nothing to chase"),
+        (
+            {"payments": [{"date": "2026-03-01", "amount": "1196.00"}]},
+            "owes 4.00 PLN, below the contract's tolerance of 5.00 PLN: not chased",
+        ),
+    ],
+)
+def test_an_invoice_with_nothing_to_chase_says_why(change: dict[str, Any], why: str) -> None:
+    case = sample_case(
+        contracts=[kowalski_contract(tolerance="5.00")], invoices=[first_invoice(**change)]
+    )
+    assert _why(case, "2026-03-03T09:00") == why
+
+
+def test_the_why_is_in_the_plans_json_only_where_nothing_is_planned() -> None:
+    case = sample_case(invoices=[first_invoice(), first_invoice(id="inv-2", status="cancelled")])
+    states = json.loads(plan(case, now=_at("2026-03-03T09:00")).to_json())["invoices"]
+    assert [state.get("why") for state in states] == [None, "cancelled: nothing to chase"]

@@ -119,6 +119,12 @@ class InvoiceState(FrozenModel):
     next_review: date | None = Field(
         default=None, description="Local date of the next planned action"
     )
+    why: str | None = Field(
+        default=None,
+        description="When no action of the plan covers the invoice, why not: e.g. 'paid: "
+        "nothing to chase', or each remaining step skipped and the condition that failed; "
+        "none when an action is planned",
+    )
 
 
 ChaseStatus = Literal["waiting", "answered", "ended", "closed"]
