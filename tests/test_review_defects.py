@@ -243,3 +243,22 @@ def test_the_why_is_in_the_plans_json_only_where_nothing_is_planned() -> None:
     case = sample_case(invoices=[first_invoice(), first_invoice(id="inv-2", status="cancelled")])
     states = json.loads(plan(case, now=_at("2026-03-03T09:00")).to_json())["invoices"]
     assert [state.get("why") for state in states] == [None, "cancelled: nothing to chase"]
+
+
+def test_a_fee_step_with_nothing_accrued_yet_says_it_waits() -> None:
+    """1.00 PLN at 14 % a year earns 0.01 PLN of interest only after 13 days: a fee booking
+    two days after the due date has nothing to book, and waits."""
+    ladder = {
+        "name": "booking",
+        "min_gap": "1d",
+        "send_at": "10:00",
+        "steps": [{"id": "interest", "from": "due", "offset": "+2d", "action": "apply_fee"}],
+    }
+    case = sample_case(
+        policy=ladder,
+        contracts=[kowalski_contract(late_fee={"kind": "statutory"})],
+        invoices=[first_invoice(total="1.00")],
+    )
+    assert _why(case, "2026-03-04T11:00") == (
+        "'interest' waits: nothing has accrued for it to charge yet"
+    )

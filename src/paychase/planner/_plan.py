@@ -188,19 +188,16 @@ def _plan_client(
 def _why(triaged: Triaged, walk: LadderWalk) -> str | None:
     """Why nothing may be planned for the invoice: triage's reason, or the walk's.
 
-    A candidate that combining dropped (a pre-due step spacing pushed past its expiry, an
-    ``apply_fee`` step with nothing accrued yet) is explained by the walk that replaced it,
-    or else by the step itself.
+    Combining drops a candidate in two cases: a pre-due step that spacing pushed past its
+    expiry, replaced by a new walk of the ladder (which says why if it found nothing), and
+    an ``apply_fee`` step with nothing accrued yet, which waits.
     """
     if triaged.why is not None or triaged.candidate is None:
         return triaged.why
-    candidate = triaged.candidate
     replaced = walk.idle(triaged.facts)
     if replaced is not None:
         return replaced
-    if candidate.kind == "apply_fee":
-        return f"'{candidate.step.id}' waits: nothing has accrued for it to charge yet"
-    return f"'{candidate.step.id}' ({candidate.scheduled.date()}) has no moment before it expires"
+    return f"'{triaged.candidate.step.id}' waits: nothing has accrued for it to charge yet"
 
 
 def _arrangements(context: ClientContext, invoices: Sequence[Invoice]) -> dict[str, Arrangement]:
