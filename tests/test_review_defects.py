@@ -13,7 +13,9 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from hypothesis import given
 from tests.samples import first_invoice, kowalski_contract, sample_case
+from tests.strategies import Json, cases
 
 from paychase import Action, plan
 
@@ -262,3 +264,12 @@ def test_a_fee_step_with_nothing_accrued_yet_says_it_waits() -> None:
     assert _why(case, "2026-03-04T11:00") == (
         "'interest' waits: nothing has accrued for it to charge yet"
     )
+
+
+@given(cases())
+def test_every_invoice_either_has_an_action_or_says_why_not(
+    case_and_now: tuple[Json, datetime],
+) -> None:
+    case, now = case_and_now
+    for state in plan(case, now=now).invoices:
+        assert (state.next_review is None) == (state.why is not None), state
