@@ -9,15 +9,19 @@ Monday 16 February 2026 and due Monday 2 March, under the freelancer policy (``s
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
+from hypothesis import strategies as st
 from tests.samples import first_invoice, kowalski_contract, sample_case
 from tests.strategies import Json, cases
 
 from paychase import Action, plan
+from paychase.cli._main import main
 
 
 def _at(text: str) -> datetime:
@@ -273,3 +277,140 @@ def test_every_invoice_either_has_an_action_or_says_why_not(
     case, now = case_and_now
     for state in plan(case, now=now).invoices:
         assert (state.next_review is None) == (state.why is not None), state
+
+
+# -- an early-payment discount taken settles the invoice ---------------------------------------
+
+DISCOUNT = {"rate": "2", "within": "14d"}  # 2 % off until 2 March, the due date: 24.00 PLN
+
+
+def _discount_case(*payments: tuple[str, str], total: str = "1200.00", **contract: Any) -> Json:
+    return sample_case(
+        contracts=[kowalski_contract(early_payment_discount=DISCOUNT, **contract)],
+        invoices=[
+            first_invoice(
+                total=total,
+                currency=contract.get("currency", "PLN"),
+                payments=[{"date": day, "amount": amount} for day, amount in payments],
+            )
+        ],
+    )
+
+
+def _invoice_state(case: Json, now: str) -> Any:
+    moment = datetime.fromisoformat(now) if "+" in now else _at(now)
+    result = plan(case, now=moment)
+    (state,) = result.invoices
+    return state, result.actions
+
+
+@pytest.mark.parametrize(
+    "payments",
+    [
+        [("2026-02-20", "1176.00")],  # the discounted total, in one payment
+        [("2026-02-18", "500.00"), ("2026-03-02", "676.00")],  # two, the last on the last day
+        [("2026-02-18", "500.00"), ("2026-02-20", "700.00")],  # more than enough: paid in full
+    ],
+)
+def test_the_discounted_total_paid_within_the_window_settles_the_invoice(
+    payments: list[tuple[str, str]],
+) -> None:
+    state, actions = _invoice_state(_discount_case(*payments), "2026-03-10T09:00")
+    assert (state.state, state.balance, state.why) == ("paid", 0, "paid: nothing to chase")
+    assert actions == ()  # no chase for the discount, no review of a remainder
+
+
+def test_a_payment_one_day_after_the_window_loses_the_discount() -> None:
+    case = _discount_case(("2026-03-03", "1176.00"))
+    state, actions = _invoice_state(case, "2026-03-03T09:00")
+    assert (state.state, state.balance) == ("overdue", Decimal("24.00"))
+    (polite,) = actions
+    assert polite.amounts is not None
+    assert (polite.amounts.principal, polite.amounts.discount) == (Decimal("24.00"), None)
+
+
+def test_a_part_payment_within_the_window_leaves_the_discount_on_offer_for_the_rest() -> None:
+    """500.00 paid on 18 February: the pre-due reminder offers the rest at 676.00 — what,
+    paid by 2 March, settles the invoice — not 2 % off the 700.00 left (686.00)."""
+    case = _discount_case(("2026-02-18", "500.00"))
+    reminder = _step(case, "2026-02-27T09:00", "pre_due")
+    assert reminder.amounts is not None
+    assert reminder.amounts.principal == Decimal("700.00")
+    assert reminder.amounts.discount == Decimal("24.00")
+    assert reminder.amounts.discounted_total == Decimal("676.00")
+    assert str(reminder.amounts.discount_until) == "2026-03-02"
+    state, _ = _invoice_state(case, "2026-03-10T09:00")
+    assert (state.state, state.balance) == ("overdue", Decimal("700.00"))  # the rest, in full
+
+
+@pytest.mark.parametrize(
+    ("currency", "total", "exact", "short"),
+    [
+        ("JPY", "1234", "1209", "1208"),  # 2 % = 24.68, rounded to 25
+        ("KWD", "123.456", "120.987", "120.986"),  # 2 % = 2.46912, rounded to 2.469
+    ],
+)
+def test_the_discounted_total_is_rounded_to_the_currencys_minor_unit(
+    currency: str, total: str, exact: str, short: str
+) -> None:
+    paid, _ = _invoice_state(
+        _discount_case(("2026-02-20", exact), total=total, currency=currency), "2026-03-10T09:00"
+    )
+    assert (paid.state, paid.balance) == ("paid", 0)
+    owing, _ = _invoice_state(
+        _discount_case(("2026-02-20", short), total=total, currency=currency), "2026-03-10T09:00"
+    )
+    assert (owing.state, owing.balance) == ("overdue", Decimal(total) - Decimal(short))
+
+
+def test_the_window_ends_with_its_last_day_in_the_clients_time_zone() -> None:
+    """A client in Kiritimati (UTC+14): 3 March 10:00 there is still 2 March in UTC, but the
+    discount ended with 2 March on the client's calendar."""
+    case = _discount_case(("2026-03-02", "1176.00"))
+    case["clients"][0] |= {"timezone": "Pacific/Kiritimati", "country": "KI"}
+    assert _invoice_state(case, "2026-03-02T09:59:00+00:00")[0].state == "paid"
+    late = _discount_case(("2026-03-03", "1176.00"))
+    late["clients"][0] |= {"timezone": "Pacific/Kiritimati", "country": "KI"}
+    result = plan(late, now=datetime.fromisoformat("2026-03-02T20:00:00+00:00"))  # 3 Mar 10:00
+    (state,) = result.invoices
+    assert (state.state, state.balance) == ("overdue", Decimal("24.00"))
+
+
+def test_recording_the_discounted_total_says_the_invoice_is_paid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    books, case = tmp_path / "books.paychase", tmp_path / "case.json"
+    case.write_text(json.dumps(_discount_case()), encoding="utf-8")
+    assert main(["init", str(books)]) == 0
+    assert main(["import", str(case), "--db", str(books)]) == 0
+    capsys.readouterr()
+    pay = ["pay", "inv-1", "--db", str(books), "--at", "2026-03-02T12:00:00+01:00"]
+
+    def said() -> str:
+        return " ".join(capsys.readouterr().out.split())  # the line wraps at the width
+
+    assert main([*pay[:2], "500.00", "--date", "2026-02-18", *pay[2:]]) == 0
+    assert said().endswith("against inv-1: 700.00 PLN still owed")
+    assert main([*pay[:2], "676.00", "--date", "2026-03-02", *pay[2:]]) == 0
+    assert said().endswith("against inv-1: paid, with the early-payment discount of 24.00 PLN")
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 130_000)), max_size=4))
+@example([(4, 117_600)])  # the discounted total in time
+@example([(2, 50_000), (14, 67_600)])  # in two payments, the last on the last day
+@example([(15, 117_600)])  # a day late
+def test_an_invoice_is_paid_exactly_when_its_payments_reach_the_total_or_in_time_the_discounted_one(
+    payments: list[tuple[int, int]],
+) -> None:
+    """Payments of any size on any day from the invoice date (16 February) to 18 March; the
+    discount window closes on 2 March, the discounted total is 1176.00 of 1200.00."""
+    dated = [
+        (date(2026, 2, 16) + timedelta(days=day), Decimal(cents) / 100) for day, cents in payments
+    ]
+    case = _discount_case(*((day.isoformat(), f"{amount:.2f}") for day, amount in dated))
+    state, _ = _invoice_state(case, "2026-03-20T09:00")
+    paid = sum((amount for _, amount in dated), Decimal(0))
+    in_time = sum((amount for day, amount in dated if day <= date(2026, 3, 2)), Decimal(0))
+    settled = paid >= Decimal("1200.00") or in_time >= Decimal("1176.00")
+    assert state.state == ("paid" if settled else "overdue")
+    assert state.balance == (0 if settled else Decimal("1200.00") - paid)

@@ -112,8 +112,9 @@ class InvoiceState(FrozenModel):
     )
     step: str | None = Field(default=None, description="The last ladder step performed")
     balance: Amount = Field(
-        description="Billed less paid by the client's local date, disputed part included (not "
-        "amounts.principal, which is after allocating the payments)"
+        description="Billed less paid by the client's local date, and less an early-payment "
+        "discount the payments earned; disputed part included (not amounts.principal, which is "
+        "after allocating the payments)"
     )
     currency: str = Field(description="ISO 4217 code of the invoice")
     next_review: date | None = Field(
