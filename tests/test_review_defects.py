@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from tests.samples import first_invoice, kowalski_contract, sample_case
 from tests.strategies import Json, cases
 
-from paychase import Action, plan
+from paychase import Action, Case, Step, builtin_policy, plan
 from paychase.cli._main import main
+from paychase.messages import Renderer
 
 
 def _at(text: str) -> datetime:
@@ -414,3 +415,87 @@ def test_an_invoice_is_paid_exactly_when_its_payments_reach_the_total_or_in_time
     settled = paid >= Decimal("1200.00") or in_time >= Decimal("1176.00")
     assert state.state == ("paid" if settled else "overdue")
     assert state.balance == (0 if settled else Decimal("1200.00") - paid)
+
+
+# -- a prospect's last check-in is the last message --------------------------------------------
+
+PROSPECT = {
+    "id": "q1",
+    "client": "c1",
+    "kind": "prospect",
+    "started": "2026-03-02T11:00:00+01:00",
+    "subject": "the quote for your new shop",
+}
+SENDER = {"name": "Studio Lumen", "email": "marta@lumen.example"}
+
+
+def _chase_sent(at: str, step: str) -> Json:
+    return {
+        "at": f"{at}+01:00",
+        "client": "c1",
+        "direction": "out",
+        "kind": "reminder",
+        "step": step,
+        "channel": "email",
+        "chase": "q1",
+        "key": f"chase:q1/{step}/1",
+    }
+
+
+def _prospect_case(chase: Json = PROSPECT) -> Case:
+    history = [
+        _chase_sent("2026-03-06T10:00", "follow_up"),
+        _chase_sent("2026-03-13T10:00", "last_check_in"),
+    ]
+    data = sample_case(invoices=[], chases=[chase], history=history, sender=SENDER)
+    return Case.model_validate(data)
+
+
+def test_the_prospect_file_is_closed_on_record_not_by_another_message() -> None:
+    """The last check-in said it was the last: a week later the file is closed by the host,
+    a task for the sender, nothing sent to the prospect."""
+    case = _prospect_case()
+    (close,) = plan(case, now=_at("2026-03-14T09:00")).actions
+    assert (close.key, close.kind, close.channel) == ("chase:q1/close/1", "send_reminder", "system")
+    assert close.at == _at("2026-03-20T10:00")
+    assert "recorded, not sent: its only channel is system" in close.reason
+    task = Renderer().render(case, close)
+    assert task.channel == "system"
+    assert [r.address for r in task.recipients] == ["marta@lumen.example"]
+    assert task.subject == "Close the file for Studio Kowalski: “the quote for your new shop”"
+    assert "nothing is sent to them" in task.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "subject"),
+    [
+        ("en", "Closing the file: the quote for your new shop"),
+        ("de", "Ich schließe den Vorgang ab: the quote for your new shop"),
+        ("pl", "The quote for your new shop \N{EN DASH} zamykam temat"),
+        ("el", "The quote for your new shop \N{EN DASH} κλείνω το θέμα"),
+        ("ru", "The quote for your new shop: закрываю вопрос"),
+    ],
+)
+def test_a_policy_may_still_send_the_close(locale: str, subject: str) -> None:
+    ladder = builtin_policy("prospect").model_dump(mode="json", by_alias=True)
+    ladder["steps"][-1] |= {"channels": ["email"], "template": "prospect/close"}
+    case = _prospect_case(PROSPECT | {"policy": ladder | {"name": "prospect_sent"}})
+    (close,) = plan(case, now=_at("2026-03-14T09:00")).actions
+    assert (close.kind, close.channel) == ("send_reminder", "email")
+    message = Renderer().render(case, close, locale=locale)
+    assert [r.address for r in message.recipients] == ["c1@example.com"]
+    assert message.subject == subject
+
+
+def test_a_recorded_step_is_no_contact() -> None:
+    """A step recorded, not sent, keeps no min_gap and counts as no warning."""
+    step = Step.model_validate(
+        {
+            "id": "close",
+            "from": "previous",
+            "offset": "+1w",
+            "action": "send_reminder",
+            "channels": ["system"],
+        }
+    )
+    assert (step.is_contact, step.recorded_only) == (False, True)

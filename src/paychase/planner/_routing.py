@@ -4,7 +4,8 @@ The channel is the first of the step's channels the client has a working contact
 (`conversation._channels`). One the client has no address for is passed over and the action's
 reason names it and the channel used instead; a bounced or failed one is passed over and the
 reason says to verify the contact details. A message that falls back to the phone becomes a
-call, a call that falls back to a written channel a reminder.
+call, a call that falls back to a written channel a reminder. A message step whose only
+channel is ``system`` is recorded by the host, not sent, and its reason says so.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ _ADDRESS: Final = {
 
 
 def route(context: ClientContext, step: Step) -> tuple[ActionKind, Channel | None, list[str]]:
-    """The action's kind and channel (None: no working contact), with notes on bounces."""
+    """The action's kind and channel (None: no working contact), with notes on the choice."""
+    if step.recorded_only:
+        return step.action, "system", ["recorded, not sent: its only channel is system"]
     if not step.is_contact:
         return step.action, "system", []
     choice = choose_channel(step, context.client, context.broken)
