@@ -23,6 +23,8 @@ from tests.strategies import Json, cases
 from paychase import Action, Case, Step, builtin_policy, plan
 from paychase.cli._main import main
 from paychase.messages import Renderer
+from paychase.messages._formatting import Day
+from paychase.planner._performed import performed_event
 
 
 def _at(text: str) -> datetime:
@@ -499,3 +501,60 @@ def test_a_recorded_step_is_no_contact() -> None:
         }
     )
     assert (step.is_contact, step.recorded_only) == (False, True)
+
+
+# -- the saas warning names one suspension date ------------------------------------------------
+
+
+def _replayed(case: Case, now: datetime, until: str) -> list[tuple[Case, Action]]:
+    """Each action performed in turn as a host does (reviews left to a person), with the case
+    it was planned from, up to the first suspension or `until`."""
+    done: list[tuple[Case, Action]] = []
+    while not done or done[-1][1].kind != "suspend_service":
+        todo = [a for a in plan(case, now=now).actions if a.kind != "review"]
+        if not todo or todo[0].at > _at(until):
+            break
+        action = todo[0]
+        done.append((case, action))
+        event = performed_event(action, at=action.at, channel=action.channel, to=None)
+        case = case.model_copy(update={"history": (*case.history, event)})
+        now = action.at
+    return done
+
+
+@pytest.mark.parametrize(
+    ("after", "suspended_on"),
+    [
+        ("21d", "2026-03-23"),  # the contract's delay after the due date ends on Monday 23rd
+        ("7d", "2026-03-23"),  # the day after the deadline is a Saturday: the next working day
+        ("30d", "2026-04-01"),  # the contract's delay ends later still
+    ],
+)
+def test_the_saas_warning_names_the_day_the_service_is_suspended(
+    after: str, suspended_on: str
+) -> None:
+    """Warned on Tuesday 17 March to pay by Friday 20 March, the client reads the day the
+    service will in fact be suspended, in the subject and in the body alike — not 'on
+    20 March' in one and 'the day after' in the other."""
+    contract = kowalski_contract(suspension={"after": after, "warnings": 2})
+    case = Case.model_validate(
+        sample_case(policy="saas", contracts=[contract], sender=SENDER, history=[])
+    )
+    performed = _replayed(case, _at("2026-03-03T09:00"), "2026-04-30T00:00")
+    suspended = performed[-1][1]
+    assert suspended.kind == "suspend_service"
+    day = suspended.at.date()
+    assert str(day) == suspended_on
+    warned, warning = next((c, a) for c, a in performed if a.step == "warning")
+    assert str(warning.deadline) == "2026-03-20"
+    for locale in ("en", "de", "pl", "el", "ru"):
+        message = Renderer().render(warned, warning, locale=locale)
+        subject, text = _words(message.subject), _words(message.text)  # wrapped, spaced
+        named = _words(str(Day(day, locale)))
+        assert named in subject, (locale, subject)
+        assert named in text, (locale, text)
+        assert _words(str(Day(warning.deadline, locale))) in text, locale
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
