@@ -368,15 +368,17 @@ def test_the_discounted_total_is_rounded_to_the_currencys_minor_unit(
 
 def test_the_window_ends_with_its_last_day_in_the_clients_time_zone() -> None:
     """A client in Kiritimati (UTC+14): 3 March 10:00 there is still 2 March in UTC, but the
-    discount ended with 2 March on the client's calendar."""
+    discount ended with 2 March on the client's calendar: a payment dated 3 March is late,
+    and the reminder of 3 March offers no discount."""
     case = _discount_case(("2026-03-02", "1176.00"))
     case["clients"][0] |= {"timezone": "Pacific/Kiritimati", "country": "KI"}
-    assert _invoice_state(case, "2026-03-02T09:59:00+00:00")[0].state == "paid"
+    assert _invoice_state(case, "2026-03-02T09:59:00+00:00")[0].state == "paid"  # 23:59 there
     late = _discount_case(("2026-03-03", "1176.00"))
     late["clients"][0] |= {"timezone": "Pacific/Kiritimati", "country": "KI"}
-    result = plan(late, now=datetime.fromisoformat("2026-03-02T20:00:00+00:00"))  # 3 Mar 10:00
-    (state,) = result.invoices
+    state, (polite,) = _invoice_state(late, "2026-03-02T20:00:00+00:00")  # 3 March 10:00 there
     assert (state.state, state.balance) == ("overdue", Decimal("24.00"))
+    assert polite.amounts is not None
+    assert (polite.amounts.principal, polite.amounts.discount) == (Decimal("24.00"), None)
 
 
 def test_recording_the_discounted_total_says_the_invoice_is_paid(
