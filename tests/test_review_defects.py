@@ -248,6 +248,15 @@ def test_an_invoice_with_nothing_to_chase_says_why(change: dict[str, Any], why: 
     assert _why(case, "2026-03-03T09:00") == why
 
 
+def test_an_invoice_paid_before_it_is_issued_says_so() -> None:
+    prepaid = first_invoice(
+        issued="2026-03-10",
+        due="2026-03-24",
+        payments=[{"date": "2026-03-02", "amount": "1200.00"}],
+    )
+    assert _why(sample_case(invoices=[prepaid]), "2026-03-03T09:00") == "paid: nothing to chase"
+
+
 def test_the_why_is_in_the_plans_json_only_where_nothing_is_planned() -> None:
     case = sample_case(invoices=[first_invoice(), first_invoice(id="inv-2", status="cancelled")])
     states = json.loads(plan(case, now=_at("2026-03-03T09:00")).to_json())["invoices"]

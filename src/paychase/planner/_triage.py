@@ -120,6 +120,8 @@ class InvoiceTriage:
         facts.progress = ladder_progress(ladder, facts.events, self._context.clock.deadline_of)
         if issued and (facts.disputes or facts.invoice.status == "disputed"):
             actions.append(reviews.dispute_review(facts))
+        if facts.balance.owed == ZERO:  # paid before it was issued
+            return "paid: nothing to chase"
         if facts.balance.chased == ZERO:
             return "disputed in full: dunning waits for the dispute's outcome"
         actions += self._costs.late_bookings(facts, ladder)
