@@ -301,7 +301,7 @@ def test_a_booked_fee_is_not_booked_again_and_does_not_perform_the_message_step(
     assert message.amounts.late_fee == D("40.00")
 
 
-def test_compensation_a_pre_due_step_carries_is_booked_once_the_invoice_is_late() -> None:
+def test_compensation_a_pre_due_step_lists_is_dropped_and_never_booked_for_it() -> None:
     early = {"id": "early", "from": "due", "offset": "-3d", "action": "send_reminder"}
     case = _case(
         policy=FEE_POLICY | {"steps": [early | {"effects": ["add_compensation"]}]},
@@ -314,11 +314,13 @@ def test_compensation_a_pre_due_step_carries_is_booked_once_the_invoice_is_late(
     reminder = _only(paychase.plan(case, now=_at("2025-06-13T09:00")), "send_reminder")
     assert reminder.amounts is not None
     assert reminder.amounts.compensation == 0  # nothing is late yet
+    assert reminder.effects == ()
+    assert "no fixed compensation: inv-1 is not late on 2025-06-13" in reminder.reason
     case["history"] = [POLITE_SENT | {"at": "2025-06-13T10:00:00+02:00", "step": "early"}]
     assert not paychase.plan(case, now=_at("2025-06-16T09:00")).actions  # due today
-    booking = _only(paychase.plan(case, now=_at("2025-06-17T09:00")), "apply_fee")
-    assert booking.key == "k1/inv-1/fee:early/1"
-    assert [(c.kind, c.amount) for c in booking.charges] == [("compensation", D("40.00"))]
+    # The pre-due message claimed nothing: no booking is planned for it once the invoice is
+    # late (the compensation is in the amounts of every later message all the same).
+    assert not paychase.plan(case, now=_at("2025-06-17T09:00")).actions
 
 
 def test_no_fee_is_booked_without_a_clause() -> None:

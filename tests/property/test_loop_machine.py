@@ -270,8 +270,9 @@ class DunningLoop(RuleBasedStateMachine):
             for action in self.plan.actions:
                 # A fee booking names the message step it charges for, which may be performed.
                 booking = "/fee:" in action.key
-                if action.step is not None and invoice.id in action.invoices and not booking:
-                    planned = policy.step_index(action.step)
+                own = action.step_for(invoice.id)  # its own step, in a combined message
+                if own is not None and invoice.id in action.invoices and not booking:
+                    planned = policy.step_index(own)
                     assert planned is not None
                     assert all(i < planned for i in indexes)
 

@@ -107,13 +107,12 @@ def test_rule_03_grace_delays_post_due_steps(case_and_now: tuple[Json, datetime]
     for action in paychase.plan(case, now=now).actions:
         if action.step is None:
             continue
-        index = policy.step_index(action.step)
-        assert index is not None, action.step
-        step = policy.steps[index]
-        if not after_due(step):
-            continue
         client = parties.client(action.client)
         for invoice_id in action.invoices:
+            index = policy.step_index(action.step_for(invoice_id) or "")  # its own step
+            assert index is not None, action.key
+            if not after_due(policy.steps[index]):
+                continue
             invoice = parties.invoice(invoice_id)
             contract = parties.contract(invoice.contract)
             grace_end = contract.grace.shift_date(

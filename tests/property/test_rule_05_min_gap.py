@@ -201,15 +201,17 @@ def test_rule_05_spacing_never_sends_a_pre_due_step_late(
     parsed = checked(case)
     parties, policy = Parties(parsed), parsed.policy
     for action in paychase.plan(case, now=now).actions:
-        index = policy.step_index(action.step) if action.step else None
         # A late fee a pre-due step carries is booked once the invoice is late, not with it.
-        if index is None or is_booking(action):
-            continue
-        step = policy.steps[index]
-        if step.from_ != "due" or step.offset.count > 0 or step.offset.weekday is not None:
+        if action.step is None or is_booking(action):
             continue
         client = parties.client(action.client)
         for invoice_id in action.invoices:
+            index = policy.step_index(action.step_for(invoice_id) or "")  # its own step
+            if index is None:
+                continue
+            step = policy.steps[index]
+            if step.from_ != "due" or step.offset.count > 0 or step.offset.weekday is not None:
+                continue
             invoice = parties.invoice(invoice_id)
             due = due_of(invoice, parties.contract(invoice.contract), client)
             day = local(action.at, client).date()

@@ -114,7 +114,11 @@ _CHASES = (
 
 
 def print_plan(result: Plan) -> None:
-    """The plan as tables: actions in your local time, each with its reason; invoices; chases."""
+    """The plan as tables: actions, invoices and chases.
+
+    Each action shows in your local time with its reason beneath it; an invoice with nothing
+    planned shows why beneath it.
+    """
     count = len(result.actions)
     show(
         f"Plan at {result.now.isoformat()} under policy '{result.policy}': "
@@ -139,6 +143,7 @@ def print_plan(result: Plan) -> None:
             )
             for state in result.invoices
         ],
+        notes=[state.why or "" for state in result.invoices],
     )
     if result.chases:
         print_table(

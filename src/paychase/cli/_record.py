@@ -19,11 +19,13 @@ from typing import Any
 import click
 
 from paychase._files import load_case
+from paychase.calendar._working_days import default_calendar
 from paychase.case._history import ContactEvent
 from paychase.cli._options import db_option, open_workspace, parse_at
 from paychase.cli._output import Column, local_time, print_table, show
 from paychase.errors import InvalidCaseError, PaychaseError
 from paychase.money._balances import balance_of
+from paychase.money._discount import discount_taken
 from paychase.store._journal import Entry, MoneyKind
 from paychase.store._workspace import Workspace
 
@@ -59,14 +61,27 @@ def _day(text: str | None, option: str) -> date | None:
 
 
 def _recorded(workspace: Workspace, entry: Entry) -> str:
-    """What was recorded, and what the invoice still owes after it."""
+    """What was recorded, and what the invoice still owes after it.
+
+    Payments that reached the discounted total within the early-payment discount's window
+    settle the invoice, and the line says so.
+    """
     line = f"recorded {entry.id}: {entry.summary}"
     if entry.on is None or not entry.invoices:
         return line
     case = workspace.case(entry.client)
     invoice = next(i for i in case.invoices if i.id == entry.invoices[0])
-    owed = balance_of(invoice, entry.on).owed
-    paid = "paid in full" if owed == 0 else f"{owed} {invoice.currency} still owed"
+    contract = next(c for c in case.contracts if c.id == invoice.contract)
+    client = next(c for c in case.clients if c.id == entry.client)
+    calendar = default_calendar(client.country, client.subdivision)
+    taken = discount_taken(invoice, contract.early_payment_discount, calendar)
+    balance = balance_of(invoice, entry.on, taken=taken)
+    if balance.owed:
+        paid = f"{balance.owed} {invoice.currency} still owed"
+    elif balance.discount:
+        paid = f"paid, with the early-payment discount of {balance.discount} {invoice.currency}"
+    else:
+        paid = "paid in full"
     return f"{line} against {invoice.label}: {paid}"
 
 

@@ -1,11 +1,11 @@
 """Which channel an action uses, and which channels have stopped working (SPEC §5 rule 9).
 
 A step lists its channels in order of preference; the first one the client has a working
-address for is used. A bounce or failure marks that address broken for the client — every
-invoice, every later step — until the client's contacts change (the event recorded the old
-address in ``to``) or a later contact through it gets through. When none of the step's
-channels works, the client's other contacts are tried: the preferred channel, then e-mail,
-SMS, phone, messenger, LinkedIn and letter.
+address for is used, and the ones before it without an address are named. A bounce or failure
+marks that address broken for the client — every invoice, every later step — until the
+client's contacts change (the event recorded the old address in ``to``) or a later contact
+through it gets through. When none of the step's channels works, the client's other contacts
+are tried: the preferred channel, then e-mail, SMS, phone, messenger, LinkedIn and letter.
 """
 
 from __future__ import annotations
@@ -59,23 +59,33 @@ def broken_routes(client: Client, events: Iterable[ContactEvent]) -> dict[str, C
 
 @dataclass(frozen=True, slots=True)
 class ChannelChoice:
-    """The channel chosen (None: no working contact) and the broken ones passed over."""
+    """The channel chosen (None: no working contact) and the channels passed over.
+
+    `passed_over` are the failures that broke a channel; `unreachable` the step's own
+    channels before the chosen one that the client has no address for.
+    """
 
     channel: Channel | None
     passed_over: tuple[ContactEvent, ...]
+    unreachable: tuple[Channel, ...] = ()
 
 
 def choose_channel(step: Step, client: Client, broken: dict[str, ContactEvent]) -> ChannelChoice:
     """The first working channel of the step, else of the client's other contacts."""
     preferred: tuple[Channel, ...] = (client.preferred_channel,) if client.preferred_channel else ()
     passed_over: list[ContactEvent] = []
+    unreachable: list[Channel] = []
     for channel in dict.fromkeys(step.channels + preferred + FALLBACK_ORDER):
-        if channel == "system" or client.contacts.address_for(channel) is None:
+        if channel == "system":
+            continue
+        if client.contacts.address_for(channel) is None:
+            if channel in step.channels:
+                unreachable.append(channel)
             continue
         failure = broken.get(route_of(channel))
         if failure is not None:
             if failure not in passed_over:
                 passed_over.append(failure)
             continue
-        return ChannelChoice(channel, tuple(passed_over))
-    return ChannelChoice(None, tuple(passed_over))
+        return ChannelChoice(channel, tuple(passed_over), tuple(unreachable))
+    return ChannelChoice(None, tuple(passed_over), tuple(unreachable))

@@ -23,6 +23,7 @@ from paychase.case._instalment_plan import InstalmentPlan
 from paychase.case._invoices import Invoice
 from paychase.money._balances import ZERO, Balance, balance_of, paid_in_full_on
 from paychase.money._charges import ChargeBook, Owed
+from paychase.money._discount import DiscountTaken, discount_taken
 from paychase.policy._ladder import InvoiceStatus, Progress, Signal, fold_state
 from paychase.policy._policy import Policy
 from paychase.policy._schedule import ClientClock
@@ -149,6 +150,7 @@ class InvoiceFacts:
     resolution: ContactEvent | None  # the latest resolution of a dispute
     grace_end: date
     disputed: Decimal = ZERO  # what the client contests, even where payments cover it
+    discount: DiscountTaken | None = None  # an early-payment discount the client earned
     state: InvoiceStatus = "draft"
     progress: Progress = field(default_factory=Progress)
 
@@ -174,7 +176,8 @@ def read_facts(
         e for e in events if e.kind == "dispute" and (resolution is None or e.at > resolution.at)
     ]
     disputed = _disputed_amount(invoice, disputes, clock)
-    balance = balance_of(invoice, today, disputed)
+    taken = discount_taken(invoice, contract.early_payment_discount, clock.calendar)
+    balance = balance_of(invoice, today, disputed, taken)
     promises = [e for e in events if e.kind == "promise"]
     promised = (
         _judge_promises(invoice, contract, promises, clock, today=today, max_hold=max_promise_hold)
@@ -193,6 +196,7 @@ def read_facts(
         resolution,
         grace_end,
         min(disputed, invoice.billed),
+        taken,
     )
     facts.state = _state(facts, clock, today, plan_dates)
     return facts
@@ -299,7 +303,7 @@ def _state(
         (facts.due, "falls_due"),
         (facts.due + _ONE_DAY, "goes_overdue"),
     ]
-    settled_on = paid_in_full_on(invoice)
+    settled_on = paid_in_full_on(invoice, facts.discount)
     if settled_on is not None:  # a prepayment settles the invoice when it is issued
         signals.append((max(settled_on, invoice.issued), "paid_in_full"))
     signals += _promise_signals(facts.promised, facts.balance)

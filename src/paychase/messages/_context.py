@@ -16,12 +16,14 @@ from typing import Any
 
 from paychase.calendar._local_time import zone
 from paychase.calendar._protocols import CalendarFactory
+from paychase.calendar._working_days import client_calendar, default_calendar
 from paychase.case._case import Case
 from paychase.case._chase import Chase
 from paychase.case._contracts import Contract, KillFee
 from paychase.case._history import ContactEvent
 from paychase.case._parties import Client, Sender
 from paychase.messages._formatting import Day, Moment, Money, Rate, Span, days
+from paychase.messages._suspension import suspension_day
 from paychase.money._amounts import Amounts, Charge
 from paychase.money._rates import RateTable
 from paychase.planner._outputs import Action, InstalmentDue
@@ -97,6 +99,9 @@ def build_context(
         "deadline_in": days((action.deadline - local.date()).days, locale)
         if action.deadline
         else None,
+        "suspends_on": _suspends_on(
+            case, action, client, lines, calendars=calendars, locale=locale
+        ),
         "effects": {name: effect in action.effects for name, effect in _FEE_EFFECTS.items()},
         "attach_invoice": action.attach_invoice,
         "terms": terms_variables(contract, locale) if contract else None,
@@ -112,6 +117,25 @@ def build_context(
         ),
         "problems": list(account.problems),
     }
+
+
+def _suspends_on(
+    case: Case,
+    action: Action,
+    client: Client,
+    lines: list[StatementLine],
+    *,
+    calendars: CalendarFactory | None,
+    locale: str,
+) -> Day | None:
+    """The day the service is suspended if the stated deadline passes unpaid (rule 10)."""
+    if action.deadline is None:
+        return None
+    calendar = client_calendar(calendars or default_calendar, client, "clients")
+    contracts = {contract.id: contract for contract in case.contracts}
+    dues = [(contracts[line.contract], line.due) for line in lines]
+    day = suspension_day(case, action, dues, calendar)
+    return Day(day, locale) if day is not None else None
 
 
 def _contract_of(

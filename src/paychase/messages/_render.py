@@ -47,6 +47,7 @@ from paychase.messages._templates import (
 )
 from paychase.money._rates import RateTable
 from paychase.planner._outputs import Action, Plan
+from paychase.planner._performed import MESSAGE_KINDS
 from paychase.policy._policy import ActionKind, Channel
 
 __all__ = ["InvoiceDocuments", "Renderer", "template_names"]
@@ -270,9 +271,13 @@ def _audience(action: Action) -> str:
     """Who reads the text: the sender for tasks, the client for everything else.
 
     A chase's ``pause_work`` is a task too: the client was told by the notice before it, and
-    the pause is something the sender does, not another message to a silent client.
+    the pause is something the sender does, not another message to a silent client. So is a
+    message recorded, not sent (its step's only channel is ``system``), such as the closing
+    of a prospect's file after the last check-in.
     """
     if action.kind in _FOR_SENDER or (action.kind == "pause_work" and action.chase is not None):
+        return "sender"
+    if action.kind in MESSAGE_KINDS and action.channel == "system":
         return "sender"
     return "client"
 

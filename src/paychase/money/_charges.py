@@ -25,6 +25,7 @@ from paychase.case._parties import Client
 from paychase.errors import InvalidCaseError
 from paychase.money._amounts import Amounts, Charge, ChargeLine
 from paychase.money._compensation import Compensation, fixed_compensation
+from paychase.money._discount import discount_on_offer, discount_taken
 from paychase.money._fees import FeeAllocation, FeeComputation, contractual_fee
 from paychase.money._interest import InterestComputation, statutory_interest
 from paychase.money._rates import Allocation, RateTable
@@ -135,14 +136,18 @@ class ChargeBook:
 
         `applied` are the dates the ladder applied a late fee (contractual fees are claimed from
         the first one on). The disputed part takes no part: no charge runs on it while the
-        dispute is open (rule 7).
+        dispute is open (rule 7). An early-payment discount the payments earned by
+        `paid_until` lowers the price, like a credit note (`_discount`).
         """
         payments = sorted(
             ((p.date, p.amount) for p in invoice.payments if p.date <= paid_until),
             key=lambda pair: pair[0],
         )
         paid = sum((amount for _, amount in payments), ZERO)
-        base = max(invoice.billed - disputed, ZERO)
+        offer = contract.early_payment_discount
+        taken = discount_taken(invoice, offer, self.calendar)
+        granted = taken.amount if taken is not None and taken.on <= paid_until else ZERO
+        base = max(invoice.billed - granted - disputed, ZERO)
         currency = invoice.currency
         principal = round_money(max(base - paid, ZERO), currency)
         late_fee = interest = ZERO
@@ -190,7 +195,15 @@ class ChargeBook:
         compensation = self._compensation(
             invoice, contract, base=base, due=due, last_unpaid=last_unpaid, tally=tally
         )
-        discount, until = self._discount(invoice, contract, principal, as_of)
+        on_offer = discount_on_offer(
+            invoice,
+            offer,
+            self.calendar,
+            base=max(invoice.billed - disputed, ZERO),
+            principal=principal,
+            as_of=as_of,
+        )
+        discount, until = on_offer if on_offer is not None else (None, None)
         return Owed(
             invoiced=invoice.billed,
             paid=paid,
@@ -292,19 +305,6 @@ class ChargeBook:
             return ZERO
         tally.charges.append(_compensation_charge(invoice, result, legal_due))
         return result.amount
-
-    # -- early-payment discount ------------------------------------------------------------
-
-    def _discount(
-        self, invoice: Invoice, contract: Contract, principal: Decimal, as_of: date
-    ) -> tuple[Decimal | None, date | None]:
-        offer = contract.early_payment_discount
-        if offer is None or principal <= 0:
-            return None, None
-        until = offer.within.shift_date(invoice.issued, self.calendar)
-        if as_of > until:  # it expires exactly: the last day is `until`
-            return None, None
-        return round_money(principal * offer.rate / 100, invoice.currency), until
 
 
 def _settled_on(base: Decimal, payments: Sequence[tuple[date, Decimal]]) -> date | None:

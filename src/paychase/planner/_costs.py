@@ -3,8 +3,10 @@
 Rule 6: late fees only where the contract provides them, statutory interest and fixed
 compensation only where the contract and the law grant them — a step's ``apply_late_fee``,
 ``add_compensation`` and ``suspend_service`` effects are kept only for a contract that allows
-them (`kept_effects`). Every amount is computed as of the action's local date. A message step
-that charges a fee is booked by an ``apply_fee`` action of its own, once.
+them (`kept_effects`), and the charging ones only on a day after the due date: on or before
+it nothing is late, so they would charge nothing. Every amount is computed as of the
+action's local date. A message step that charges a fee is booked by an ``apply_fee`` action
+of its own, once.
 
 Rule 11: what the invoice owes comes from `conversation._facts.owed_on` and the contract's
 `ChargeBook`, with payments allocated in the order the contract or the law says.
@@ -65,10 +67,10 @@ class Costs:
             step = performed.step
             if performed.given_up or step.action == "apply_fee":
                 continue
-            effects = kept_effects(self._context, step, facts, [])
+            sent = clock.local(performed.at).date()
+            effects = kept_effects(self._context, step, facts, [], sent)
             if not any(effect in FEE_EFFECTS for effect in effects):
                 continue
-            sent = clock.local(performed.at).date()
             at = clock.first_open(self._context.now, AT_ONCE)
             owed = self.owed(facts, clock.local(at).date())
             booking = self.fee_booking(facts, step, effects, ladder, at=at, owed=owed, sent=sent)
@@ -122,13 +124,22 @@ class Costs:
 
 
 def kept_effects(
-    context: ClientContext, step: Step, facts: InvoiceFacts, notes: list[str]
+    context: ClientContext, step: Step, facts: InvoiceFacts, notes: list[str], day: date
 ) -> tuple[Effect, ...]:
-    """The step's effects the invoice's contract allows; `notes` get why the others are not."""
+    """The step's effects that do something for the invoice on the local date `day`.
+
+    The contract must allow each; a charging effect is dropped on or before the due date,
+    where nothing is late (a pre-due reminder that lists ``apply_late_fee`` claims nothing).
+    `notes` get why each dropped effect is dropped.
+    """
     kept: list[Effect] = []
+    early = day <= facts.due
     for effect in step.effects:
         not_allowed = context.book.charges_allowed(facts.contract)
-        if effect == "apply_late_fee" and not_allowed is not None:
+        if early and effect in FEE_EFFECTS:
+            what = "late fee" if effect == "apply_late_fee" else "fixed compensation"
+            notes.append(f"no {what}: {facts.invoice.label} is not late on {day} (due {facts.due})")
+        elif effect == "apply_late_fee" and not_allowed is not None:
             notes.append(f"no late fee: {not_allowed}")
         elif effect == "suspend_service" and facts.contract.suspension is None:
             notes.append(f"no suspension: contract {facts.contract.id} has no suspension clause")

@@ -44,7 +44,7 @@ _ONE_DAY = timedelta(days=1)
 class LadderWalk:
     """Finds the next step of each of one client's invoices, timed and routed."""
 
-    __slots__ = ("_arrangements", "_context", "_planned", "_reviews")
+    __slots__ = ("_arrangements", "_context", "_idle", "_planned", "_reviews")
 
     def __init__(
         self,
@@ -57,6 +57,7 @@ class LadderWalk:
         self._planned = planned
         self._reviews = reviews
         self._arrangements = arrangements  # the instalment plan in force, by invoice
+        self._idle: dict[str, str] = {}  # why the last walk of an invoice found no step
 
     def next_step(
         self,
@@ -71,6 +72,7 @@ class LadderWalk:
         `start` is the first step to consider (the first not performed, by default);
         `not_before` a bound every step keeps (a step that expired waiting for min_gap).
         """
+        self._idle.pop(facts.invoice.id, None)
         first, notes, restart = self._restart(facts, ladder, start, not_before)
         for index in range(first, len(ladder.steps)):
             step = ladder.steps[index]
@@ -81,7 +83,12 @@ class LadderWalk:
             outcome = self._timed(facts, ladder, index, restart, notes)
             if outcome is not None:
                 return outcome
+        self._idle[facts.invoice.id] = "; ".join([*notes, "no step of the ladder is left"])
         return None
+
+    def idle(self, facts: InvoiceFacts) -> str | None:
+        """Why the last walk of the invoice found no step to plan (None: it found one)."""
+        return self._idle.get(facts.invoice.id)
 
     def _restart(
         self, facts: InvoiceFacts, ladder: Policy, start: int | None, not_before: Bound | None
@@ -150,7 +157,7 @@ class LadderWalk:
                 "verify the client's contact details",
             )
         notes += timing + routing
-        effects = kept_effects(context, step, facts, notes)
+        effects = kept_effects(context, step, facts, notes, clock.local(at).date())
         attempt = facts.progress.attempts_at(index) + 1
         return Candidate(
             facts,

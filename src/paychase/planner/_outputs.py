@@ -141,12 +141,19 @@ class InvoiceState(FrozenModel):
     )
     step: str | None = Field(default=None, description="The last ladder step performed")
     balance: Amount = Field(
-        description="Billed less paid by the client's local date, disputed part included (not "
-        "amounts.principal, which is after allocating the payments)"
+        description="Billed less paid by the client's local date, and less an early-payment "
+        "discount the payments earned; disputed part included (not amounts.principal, which is "
+        "after allocating the payments)"
     )
     currency: str = Field(description="ISO 4217 code of the invoice")
     next_review: date | None = Field(
         default=None, description="Local date of the next planned action"
+    )
+    why: str | None = Field(
+        default=None,
+        description="When no action of the plan covers the invoice, why not: e.g. 'paid: "
+        "nothing to chase', or each remaining step skipped and the condition that failed; "
+        "none when an action is planned",
     )
 
 

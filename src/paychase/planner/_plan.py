@@ -37,7 +37,6 @@ from paychase.conversation._channels import broken_routes
 from paychase.conversation._facts import SETTLED, InvoiceFacts, Portfolio
 from paychase.money._charges import ChargeBook
 from paychase.money._rates import RateTable
-from paychase.planner._candidate import Candidate
 from paychase.planner._chases import plan_chase
 from paychase.planner._combine import Combiner
 from paychase.planner._context import ClientContext
@@ -50,7 +49,7 @@ from paychase.planner._reviews import Reviews
 from paychase.planner._settlement import settlement_actions
 from paychase.planner._spacing import PlannedContacts, gap_after_contact, last_contact
 from paychase.planner._timing import reply_pauses
-from paychase.planner._triage import InvoiceTriage
+from paychase.planner._triage import InvoiceTriage, Triaged
 from paychase.policy._policy import Policy
 from paychase.policy._schedule import ClientClock
 
@@ -170,22 +169,35 @@ def _plan_client(
     reviews = Reviews(context, costs)
     walk = LadderWalk(context, planned, reviews, arrangements)
     triage = InvoiceTriage(context, costs, reviews, walk)
-    candidates: list[Candidate] = []
-    facts_of: list[InvoiceFacts] = []
-    for invoice in invoices:
-        facts, candidate = triage.triage(invoice, arrangements.get(invoice.id), actions)
-        facts_of.append(facts)
-        if candidate is not None:
-            candidates.append(candidate)
+    triaged = [triage.triage(i, arrangements.get(i.id), actions) for i in invoices]
+    candidates = [t.candidate for t in triaged if t.candidate is not None]
     steps = Combiner(context, costs, planned, walk).combine(candidates)
     actions += steps
     planned.record(steps)
     chase_actions, chase_states = _chase_actions(context, planned)
     actions += chase_actions
-    actions += settlement_actions(context, facts_of)
+    actions += settlement_actions(context, [t.facts for t in triaged])
     first = _first_action_at(actions)
-    states = [_invoice_state(context, facts, first.get(facts.invoice.id)) for facts in facts_of]
+    states = [
+        _invoice_state(context, t.facts, first.get(t.facts.invoice.id), _why(t, walk))
+        for t in triaged
+    ]
     return actions, states, chase_states
+
+
+def _why(triaged: Triaged, walk: LadderWalk) -> str | None:
+    """Why nothing may be planned for the invoice: triage's reason, or the walk's.
+
+    Combining drops a candidate in two cases: a pre-due step that spacing pushed past its
+    expiry, replaced by a new walk of the ladder (which says why if it found nothing), and
+    an ``apply_fee`` step with nothing accrued yet, which waits.
+    """
+    if triaged.why is not None or triaged.candidate is None:
+        return triaged.why
+    replaced = walk.idle(triaged.facts)
+    if replaced is not None:
+        return replaced
+    return f"'{triaged.candidate.step.id}' waits: nothing has accrued for it to charge yet"
 
 
 def _arrangements(context: ClientContext, invoices: Sequence[Invoice]) -> dict[str, Arrangement]:
@@ -231,9 +243,13 @@ def _first_action_at(actions: list[Action]) -> dict[str, datetime]:
 
 
 def _invoice_state(
-    context: ClientContext, facts: InvoiceFacts, next_at: datetime | None
+    context: ClientContext, facts: InvoiceFacts, next_at: datetime | None, why: str | None
 ) -> InvoiceState:
-    """The invoice's state in the plan; `next_at` is the moment of its earliest action."""
+    """The invoice's state in the plan.
+
+    `next_at` is the moment of its earliest action; `why` why nothing may be planned for it,
+    said only when nothing is.
+    """
     settled = facts.state in SETTLED
     overdue = 0 if settled else max((context.today - facts.due).days, 0)
     last = facts.progress.last
@@ -247,4 +263,5 @@ def _invoice_state(
         balance=facts.balance.owed,
         currency=facts.invoice.currency,
         next_review=context.clock.local(next_at).date() if next_at is not None else None,
+        why=why if next_at is None else None,
     )

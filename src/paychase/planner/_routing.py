@@ -1,22 +1,39 @@
 """Which channel an action goes by, and what kind of action that makes it (SPEC §5 rule 9).
 
 The channel is the first of the step's channels the client has a working contact for
-(`conversation._channels`); a bounced or failed one is passed over and the action's reason
-says to verify the contact details. A message that falls back to the phone becomes a call,
-a call that falls back to a written channel a reminder.
+(`conversation._channels`). One the client has no address for is passed over and the action's
+reason names it and the channel used instead; a bounced or failed one is passed over and the
+reason says to verify the contact details. A message that falls back to the phone becomes a
+call, a call that falls back to a written channel a reminder. A message step whose only
+channel is ``system`` is recorded by the host, not sent, and its reason says so.
 """
 
 from __future__ import annotations
 
-from paychase.conversation._channels import choose_channel
+from typing import Final
+
+from paychase.conversation._channels import choose_channel, route_of
 from paychase.planner._context import ClientContext
 from paychase.policy._policy import ActionKind, Channel, Step
 
 __all__ = ["route"]
 
+_ADDRESS: Final = {
+    "email": "e-mail address",
+    "sms": "mobile number",
+    "phone": "phone number",
+    "postal": "postal address",
+    "messenger": "messenger handle",
+    "linkedin": "LinkedIn profile",
+    "fax": "fax number",
+}
+"""What the client lacks for a channel, by the contact it travels on (`route_of`)."""
+
 
 def route(context: ClientContext, step: Step) -> tuple[ActionKind, Channel | None, list[str]]:
-    """The action's kind and channel (None: no working contact), with notes on bounces."""
+    """The action's kind and channel (None: no working contact), with notes on the choice."""
+    if step.recorded_only:
+        return step.action, "system", ["recorded, not sent: its only channel is system"]
     if not step.is_contact:
         return step.action, "system", []
     choice = choose_channel(step, context.client, context.broken)
@@ -27,6 +44,10 @@ def route(context: ClientContext, step: Step) -> tuple[ActionKind, Channel | Non
     ]
     if choice.channel is None:
         return step.action, None, notes
+    notes += [
+        f"no {missing}: the client has no {_ADDRESS[route_of(missing)]}, so {choice.channel}"
+        for missing in choice.unreachable
+    ]
     return _kind_for(step.action, choice.channel), choice.channel, notes
 
 

@@ -201,9 +201,10 @@ def first_allowed_moment(
 ) -> tuple[datetime, list[str]]:
     """The action's moment, and a note naming the bound that delayed it, if one did.
 
-    A step whose day has passed is caught up at the first allowed moment from now, not at
-    today's `hour`: a host that runs once a day at 09:00 must find it due then, or a
-    10:00 step would be put off from one day to the next forever.
+    A step whose moment has passed is caught up at the first allowed moment from now: the
+    window opens when quiet hours end, not at `hour`. A host that runs once a day at 09:00
+    must find it due then, or a 10:00 step would be put off from one day to the next forever;
+    and one planned on the evening of its own day goes when it would if planned after midnight.
     """
     clock = context.clock
     binding = max(bounds, key=lambda bound: bound.moment)
@@ -213,7 +214,7 @@ def first_allowed_moment(
         others = [bound.moment for bound in bounds if bound is not binding]
         meant = clock.first_open(max([scheduled, *others]), hour)
         opens = hour
-        if meant.date() < context.today:
+        if meant < binding.moment:
             quiet = context.policy.quiet_hours
             opens = min(quiet[1] if quiet else time(0), hour)
         at = clock.first_open(binding.moment, opens)

@@ -12,10 +12,13 @@
 * then its next ladder step (`_next_step`).
 
 An invoice not issued yet gets only its first step, timed from its issue date: nothing is
-reviewed before the invoice exists (rule 3).
+reviewed before the invoice exists (rule 3). Where triage plans nothing for an invoice, it says
+why, for the invoice's state in the plan.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from paychase.case._invoices import Invoice
 from paychase.conversation._arrangements import Arrangement
@@ -30,7 +33,16 @@ from paychase.planner._reviews import Reviews
 from paychase.policy._ladder import ladder_progress
 from paychase.policy._policy import Policy
 
-__all__ = ["InvoiceTriage"]
+__all__ = ["InvoiceTriage", "Triaged"]
+
+
+@dataclass(frozen=True, slots=True)
+class Triaged:
+    """One invoice after triage: its facts, its next step, and why there is none."""
+
+    facts: InvoiceFacts
+    candidate: Candidate | None
+    why: str | None = None  # when triage plans nothing for the invoice
 
 
 class InvoiceTriage:
@@ -48,26 +60,27 @@ class InvoiceTriage:
 
     def triage(
         self, invoice: Invoice, arrangement: Arrangement | None, actions: list[Action]
-    ) -> tuple[InvoiceFacts, Candidate | None]:
+    ) -> Triaged:
         """The invoice's facts and its next step; the other actions it needs go to `actions`.
 
         `arrangement` is the instalment plan in force for the invoice, if there is one.
         """
         facts, ladder = self._read(invoice, arrangement)
-        if facts.state in ("cancelled", "written_off"):
-            return facts, None
-        if facts.state == "paid":
-            residue_ladder = ladder if isinstance(ladder, Policy) else self._context.policy
-            actions += self._reviews.residue_review(facts, residue_ladder)
-            return facts, None
+        if facts.state in ("cancelled", "written_off", "paid"):
+            if facts.state == "paid":
+                residue_ladder = ladder if isinstance(ladder, Policy) else self._context.policy
+                actions += self._reviews.residue_review(facts, residue_ladder)
+            return Triaged(facts, None, f"{facts.state.replace('_', ' ')}: nothing to chase")
         if isinstance(ladder, str):
             actions.append(self._reviews.review(facts, "policy", ladder))
-            return facts, None
+            return Triaged(facts, None)
         outcome = self._chase(facts, ladder, arrangement, actions)
         if isinstance(outcome, Action):
             actions.append(outcome)
-            return facts, None
-        return facts, outcome
+            return Triaged(facts, None)
+        if isinstance(outcome, str):
+            return Triaged(facts, None, outcome)
+        return Triaged(facts, outcome)
 
     def _read(
         self, invoice: Invoice, arrangement: Arrangement | None
@@ -95,8 +108,11 @@ class InvoiceTriage:
         ladder: Policy,
         arrangement: Arrangement | None,
         actions: list[Action],
-    ) -> Candidate | Action | None:
-        """The invoice's next ladder step; reviews and fee bookings it needs go to `actions`."""
+    ) -> Candidate | Action | str:
+        """The invoice's next ladder step, or why it has none (a string).
+
+        The reviews and fee bookings it needs go to `actions`.
+        """
         issued = facts.state != "draft"
         reviews = self._reviews
         # The steps performed decide which fees the invoice owes: known before any amount is
@@ -106,17 +122,28 @@ class InvoiceTriage:
         )
         if issued and (facts.disputes or facts.invoice.status == "disputed"):
             actions.append(reviews.dispute_review(facts))
+        if facts.balance.owed == ZERO:  # paid before it was issued
+            return "paid: nothing to chase"
         if facts.balance.chased == ZERO:
-            return None
+            return "disputed in full: dunning waits for the dispute's outcome"
         actions += self._costs.late_bookings(facts, ladder)
         owed = self._costs.owed(facts, self._context.today)
         if issued and owed.problems:
             actions.append(reviews.charges_review(facts, "; ".join(owed.problems)))
         tolerance = facts.contract.tolerance
         if tolerance is not None and owed.principal + owed.extra < tolerance:
-            return None
+            currency = facts.invoice.currency
+            return (
+                f"owes {owed.principal + owed.extra} {currency}, below the contract's "
+                f"tolerance of {tolerance} {currency}: not chased"
+            )
         if issued and facts.promised is not None and facts.promised.refused is not None:
             actions.append(reviews.promise_review(facts, facts.promised.refused))
         if arrangement is not None and arrangement.standing.honoured:
-            return None  # the plan's instalment reminders replace the ladder
-        return self._walk.next_step(facts, ladder)
+            return "in an instalment plan that is kept: its reminders replace the ladder"
+        step = self._walk.next_step(facts, ladder)
+        if step is None:
+            why = self._walk.idle(facts)
+            assert why is not None  # a walk that finds no step says why
+            return why
+        return step

@@ -138,7 +138,8 @@ class Step(FrozenModel):
     )
     channels: tuple[Channel, ...] = Field(
         default=(),
-        description="Tried in order; empty: the client's preferred channel, then the rest",
+        description="Tried in order; empty: the client's preferred channel, then the rest; "
+        "only 'system': a message step recorded by the host, not sent",
     )
     tone: Tone = Field(
         default="friendly",
@@ -159,9 +160,18 @@ class Step(FrozenModel):
     template: str | None = Field(default=None, description="Defaults to '<policy>/<step id>'")
 
     @property
+    def recorded_only(self) -> bool:
+        """Whether the step is a message recorded, not sent: its only channel is ``system``.
+
+        The host notes it itself (a prospect's file closed after the last check-in went
+        unanswered); nothing reaches the client.
+        """
+        return self.action in _CONTACTS and self.channels == ("system",)
+
+    @property
     def is_contact(self) -> bool:
         """Whether the step reaches out to the client (and so counts against min_gap)."""
-        return self.action in _CONTACTS
+        return self.action in _CONTACTS and not self.recorded_only
 
     @property
     def suspends(self) -> bool:

@@ -312,7 +312,8 @@ class _Simulation:
         self.world.entries.append(_action_entry(action, local, outcome=outcome, subject=subject))
 
     def _subject(self, action: Action) -> str | None:
-        if self.renderer is None or action.kind not in _CONTACTS:
+        """The subject of a message sent to the client (none for what the host records)."""
+        if self.renderer is None or action.kind not in _CONTACTS or action.channel == "system":
             return None
         return self.renderer.render(self.world.case, action).subject
 

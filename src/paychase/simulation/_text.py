@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
+from paychase.planner._performed import MESSAGE_KINDS
+
 if TYPE_CHECKING:
     from paychase.planner._outputs import ChaseState, InvoiceState
     from paychase.simulation._timeline import SimulationEntry, Timeline
@@ -82,6 +84,8 @@ def _entry_line(entry: SimulationEntry) -> str:
         attempt = _attempt(entry.key)
         kind = _SHORT.get(entry.what, entry.what)
         how = kind if entry.channel in (None, "system") else f"{kind} by {entry.channel}"
+        if entry.channel == "system" and entry.what in MESSAGE_KINDS:  # recorded by the host
+            how = f"{kind} recorded, not sent"
         cells = [
             _fit(f"{label} #{attempt}" if attempt > 1 else label, 18),
             _fit(how, 28),

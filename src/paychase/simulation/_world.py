@@ -51,7 +51,10 @@ class World:
         self.case = self.case.model_copy(update={"invoices": invoices})
 
     def outcome(self, action: Action, client: Client) -> str | None:
-        """What the contact came to: delivered or bounced; a call no_answer, answered or failed."""
+        """What the contact came to: delivered or bounced; a call no_answer, answered or failed.
+
+        What the host records itself (channel ``system``) reaches no one: it has no outcome.
+        """
         dead = route_of(action.channel) in self.dead_routes[client.id]
         if action.kind == "call":
             if dead:
@@ -60,7 +63,7 @@ class World:
                 self.answers[client.id] -= 1
                 return "answered"
             return "no_answer"
-        if action.kind in MESSAGE_KINDS:
+        if action.kind in MESSAGE_KINDS and action.channel != "system":
             return "bounced" if dead else "delivered"
         return None
 
