@@ -230,6 +230,9 @@ def _chase_samples(policy: str | Policy, ladder: Policy, language: str) -> Itera
     data = _case_data("freelancer", language)
     prospect, project = _SUBJECTS.get(language, _SUBJECTS["en"])
     data["invoices"] = []
+    # The work is not going on, so neither the unpaid deposit nor the kill fee pauses it: the
+    # chase's own pause step does (a contract has one pause of work at a time).
+    data["contracts"][0]["work_finished"] = (_CHASE_STARTED - timedelta(days=1)).isoformat()
     timezone = data["clients"][0]["timezone"]
     started = datetime.combine(_CHASE_STARTED, time(11, 30), zone(timezone))
     data["chases"] = [

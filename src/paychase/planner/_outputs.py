@@ -119,6 +119,17 @@ class InvoiceState(FrozenModel):
     next_review: date | None = Field(
         default=None, description="Local date of the next planned action"
     )
+    suspended_since: date | None = Field(
+        default=None,
+        description="Local date since which the service under the invoice's contract is "
+        "suspended, where that suspension covers the invoice: it names the invoice, or the "
+        "invoice's own suspension step joined it rather than suspending the service again",
+    )
+    paused_since: date | None = Field(
+        default=None,
+        description="Local date since which work on the invoice's contract is paused, where "
+        "that pause covers the invoice (as for suspended_since)",
+    )
 
 
 ChaseStatus = Literal["waiting", "answered", "ended", "closed"]

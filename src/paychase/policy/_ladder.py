@@ -140,13 +140,18 @@ def state_diagram() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Performed:
-    """A ladder step that got through to the client, or was given up after its attempts."""
+    """A ladder step that got through to the client, or was given up after its attempts.
+
+    A step that would suspend the service or pause the work while its contract's was already
+    suspended (paused) joined that sanction instead: `joined` is when the sanction was imposed.
+    """
 
     index: int
     step: Step
     at: datetime
     deadline: date | None
     given_up: bool = False
+    joined: datetime | None = None
 
 
 DeadlineOf = Callable[[Step, datetime], date | None]
@@ -161,6 +166,7 @@ class Progress:
 
     performed: list[Performed] = field(default_factory=list)
     failed: dict[int, list[ContactEvent]] = field(default_factory=dict)
+    ladder: Policy | None = None  # the policy it was read against
 
     @property
     def last(self) -> Performed | None:
@@ -194,7 +200,7 @@ def ladder_progress(
     not, the step is given up and the ladder moves on. A step performed out of order counts
     where it stands in the ladder, so progress never goes backwards.
     """
-    progress = Progress()
+    progress = Progress(ladder=policy)
     for event in events:
         if event.direction != "out" or event.step is None:
             continue
