@@ -21,8 +21,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-import pytest
-
 import paychase
 from paychase import Action, Case, Plan
 from paychase.messages import Renderer
@@ -187,7 +185,6 @@ def test_a_later_invoice_joins_a_suspension_planned_earlier_in_the_same_plan() -
     assert [a.key for a in kinds(result, "suspend_service")] == ["k1/i1/suspend/1"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 item 2: the warning's text")
 def test_the_warning_before_a_joined_suspension_says_the_service_is_suspended() -> None:
     history = [*I1_SUSPENDED, sent("2026-03-17T10:00", "i3", "notice")]
     case = saas_case(history, paid={"i2": "2026-03-10"})
