@@ -6,7 +6,8 @@ force at a time). A ``suspend`` (``pause_work``) event imposes it on the contrac
 and a ``restore`` (``resume_work``) event lifts it; an event that did not take effect
 (``bounced``, ``failed``) does neither. An event concerns the contracts of the invoices it
 names; one naming none concerns the contract its key starts with (``k1/deposit/pause_work/1``,
-``k1+k2/…``), else the contract of its chase, else every contract of the client.
+``k1+k2/…``), else every contract of the client. A project chase's pause concerns the chase's
+contract.
 
 The sanction in force on a contract is the run of its imposing events since it was last lifted:
 all of them stand until one lift ends them together. What must be true before it is lifted is
@@ -29,27 +30,20 @@ from typing import Final, Literal
 
 from paychase.case._history import ContactEvent
 
-__all__ = [
-    "HELD_TOPICS",
-    "PREPAYMENT_TOPICS",
-    "Sanction",
-    "SanctionKind",
-    "Sanctions",
-    "concerned_contracts",
-    "sanction_of_step",
-]
+__all__ = ["Sanction", "SanctionKind", "Sanctions", "concerned_contracts", "sanction_of_step"]
 
 SanctionKind = Literal["suspend", "pause_work"]
 """A sanction, named by the history kind that imposes it."""
 
+# The history kinds that impose a sanction, and those that lift one.
+_IMPOSED_BY: Final[Mapping[str, SanctionKind]] = {"suspend": "suspend", "pause_work": "pause_work"}
 _LIFTED_BY: Final[Mapping[str, SanctionKind]] = {"restore": "suspend", "resume_work": "pause_work"}
-_IMPOSING: Final = frozenset({"suspend", "pause_work"})
 _DID_NOT_HAPPEN: Final = frozenset({"bounced", "failed"})
 
-PREPAYMENT_TOPICS: Final = frozenset({"deposit", "materials"})
-"""Work topics that pause until a prepayment is paid (`conversation._prepayments`)."""
-HELD_TOPICS: Final = frozenset({"kill_fee", "chase"})
-"""Work topics whose pause only the host lifts: a kill fee, a project chase."""
+# The topics of a work contract's pauses, keyed {contract}/{topic}/pause_work/{n}
+# (`conversation._work`), and those whose pause only the host lifts (with a chase's).
+_WORK_TOPICS: Final = frozenset({"deposit", "materials", "kill_fee"})
+_HELD: Final = frozenset({"kill_fee", "chase"})
 
 
 def sanction_of_step(action: str) -> SanctionKind | None:
@@ -84,12 +78,12 @@ class Sanction:
     @property
     def topics(self) -> frozenset[str]:
         """The work topics it was imposed for (a prepayment, ``kill_fee``, ``chase``)."""
-        return frozenset(topic for e in self.events if (topic := work_topic(e)) is not None)
+        return frozenset(topic for e in self.events if (topic := _work_topic(e)) is not None)
 
     @property
     def held(self) -> bool:
         """Whether only the host lifts it: a kill fee or a project chase paused the work."""
-        return not self.topics.isdisjoint(HELD_TOPICS)
+        return not self.topics.isdisjoint(_HELD)
 
     def named(self, invoices: Iterable[str]) -> frozenset[str]:
         """The invoices it names among the contract's `invoices`, which must be settled.
@@ -99,13 +93,17 @@ class Sanction:
         mine = frozenset(invoices)
         named: set[str] = set()
         for event in self.events:
-            if work_topic(event) is None:
+            if _work_topic(event) is None:
                 named |= mine.intersection(event.invoices) if event.invoices else mine
         return frozenset(named)
 
-    def about(self, invoice: str, invoices: Iterable[str]) -> bool:
-        """Whether any of its events names `invoice` (of the contract's `invoices`)."""
-        return invoice in self.named(invoices) or any(invoice in e.invoices for e in self.events)
+    def about(self, invoices: Iterable[str]) -> frozenset[str]:
+        """The invoices it concerns among the contract's `invoices`.
+
+        Those it `named`, and the invoices its pauses for a prepayment name.
+        """
+        mine = frozenset(invoices)
+        return self.named(mine) | mine.intersection(i for e in self.events for i in e.invoices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,22 +135,21 @@ class Sanctions:
         for event in events:
             if event.outcome in _DID_NOT_HAPPEN:
                 continue
-            lifted = _LIFTED_BY.get(event.kind)
-            if event.kind not in _IMPOSING and lifted is None:
+            imposed, lifted = _IMPOSED_BY.get(event.kind), _LIFTED_BY.get(event.kind)
+            if imposed is None and lifted is None:
                 continue
-            for contract in concerned_contracts(
-                event.invoices,
-                event.key,
-                contract_of=contract_of,
-                contracts=contracts,
-                chase=chase_contracts.get(event.chase) if event.chase is not None else None,
-                in_chase=event.chase is not None,
-            ):
-                if lifted is not None:
-                    if runs.pop((lifted, contract), None) is not None:
-                        lifts[lifted, contract] = lifts.get((lifted, contract), 0) + 1
-                else:
-                    runs.setdefault((_imposed(event), contract), []).append(event)
+            concerned = (
+                concerned_contracts(
+                    event.invoices, event.key, contract_of=contract_of, contracts=contracts
+                )
+                if event.chase is None
+                else tuple(c for c in [chase_contracts.get(event.chase)] if c is not None)
+            )
+            for contract in concerned:
+                if imposed is not None:
+                    runs.setdefault((imposed, contract), []).append(event)
+                elif lifted is not None and runs.pop((lifted, contract), None) is not None:
+                    lifts[lifted, contract] = lifts.get((lifted, contract), 0) + 1
         return cls(
             {key: Sanction(key[0], key[1], tuple(run)) for key, run in runs.items()},
             lifts,
@@ -169,41 +166,23 @@ def concerned_contracts(
     *,
     contract_of: Mapping[str, str],
     contracts: Sequence[str],
-    chase: str | None = None,
-    in_chase: bool = False,
 ) -> tuple[str, ...]:
-    """The contracts an event or an action concerns (see the module's docstring).
+    """The contracts an event or action of no chase concerns (see the module's docstring).
 
     >>> concerned_contracts((), "k1+k2/i1+i2/suspend/1", contract_of={}, contracts=["k1", "k2"])
     ('k1', 'k2')
     """
     if invoices:
         return tuple(dict.fromkeys(contract_of[i] for i in invoices if i in contract_of))
-    if key is not None:
-        named = [c for c in key.split("/", 1)[0].split("+") if c in contracts]
-        if named:
-            return tuple(named)
-    if in_chase:
-        return (chase,) if chase is not None else ()
-    return tuple(contracts)
+    keyed = [c for c in (key or "").split("/", 1)[0].split("+") if c in contracts]
+    return tuple(keyed or contracts)
 
 
-def work_topic(event: ContactEvent) -> str | None:
-    """The work topic a pause was for: its key's topic, ``chase`` for a chase's pause.
-
-    >>> from paychase.case._history import ContactEvent
-    >>> work_topic(ContactEvent.model_validate({"at": "2026-03-02T10:00:00+01:00",
-    ...     "client": "c1", "direction": "out", "kind": "pause_work",
-    ...     "key": "k1/deposit/pause_work/1"}))
-    'deposit'
-    """
+def _work_topic(event: ContactEvent) -> str | None:
+    """The work topic a pause was for: its key's topic, ``chase`` for a chase's pause."""
     if event.chase is not None:
         return "chase"
     parts = (event.key or "").split("/")
-    if len(parts) == 4 and parts[1] in PREPAYMENT_TOPICS | {"kill_fee"}:
+    if len(parts) == 4 and parts[1] in _WORK_TOPICS:
         return parts[1]
     return None
-
-
-def _imposed(event: ContactEvent) -> SanctionKind:
-    return "suspend" if event.kind == "suspend" else "pause_work"

@@ -65,13 +65,15 @@ class _Imposed:
 class SanctionJoins:
     """Lets the client's sanction steps join the sanction in force on their contract."""
 
-    __slots__ = ("_context", "_joined_now", "_walk")
+    __slots__ = ("_about", "_context", "_joined_now", "_walk")
 
     def __init__(self, context: ClientContext, walk: LadderWalk) -> None:
         self._context = context
         self._walk = walk
         # Invoices whose message is due now without its sanction effect, by sanction kind.
         self._joined_now: set[tuple[SanctionKind, str]] = set()
+        # The invoices each sanction in force is about, by sanction (`covering`).
+        self._about: dict[tuple[SanctionKind, str], frozenset[str]] = {}
 
     def resolve(self, candidates: list[Candidate], actions: list[Action]) -> list[Candidate]:
         """The candidates that go ahead; a review the walk gives on the way goes to `actions`.
@@ -108,6 +110,22 @@ class SanctionJoins:
         return any(_joined(p, sanction) for p in facts.progress.performed) or _went_past(
             facts.progress, sanction
         )
+
+    def covering(self, facts: InvoiceFacts, kind: SanctionKind) -> Sanction | None:
+        """The sanction of `kind` in force on the invoice's contract, if it covers the invoice.
+
+        It does when it names the invoice, or the invoice joined it.
+        """
+        contract = facts.contract.id
+        sanction = self._context.sanctions.on(kind, contract)
+        if sanction is None:
+            return None
+        about = self._about.get((kind, contract))
+        if about is None:
+            invoices = self._context.portfolio.invoices_of.get(self._context.client.id, ())
+            about = sanction.about(i.id for i in invoices if i.contract == contract)
+            self._about[kind, contract] = about
+        return sanction if facts.invoice.id in about or self.covers(facts, sanction) else None
 
     def _step(
         self, candidate: Candidate, imposed: dict[tuple[SanctionKind, str], _Imposed]

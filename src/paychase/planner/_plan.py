@@ -51,7 +51,7 @@ from paychase.planner._next_step import LadderWalk
 from paychase.planner._outputs import Action, ChaseState, InvoiceState, Plan
 from paychase.planner._requests import client_books, instalment_actions, work_actions
 from paychase.planner._reviews import Reviews
-from paychase.planner._settlement import covering, settlement_actions
+from paychase.planner._settlement import settlement_actions
 from paychase.planner._spacing import PlannedContacts, gap_after_contact, last_contact
 from paychase.planner._timing import reply_pauses
 from paychase.planner._triage import InvoiceTriage
@@ -261,8 +261,8 @@ def _invoice_state(
     settled = facts.state in SETTLED
     overdue = 0 if settled else max((context.today - facts.due).days, 0)
     last = facts.progress.last
-    suspension = covering(context, facts, "suspend", joins)
-    pause = covering(context, facts, "pause_work", joins)
+    suspension = joins.covering(facts, "suspend")
+    pause = joins.covering(facts, "pause_work")
     return InvoiceState(
         id=facts.invoice.id,
         client=context.client.id,

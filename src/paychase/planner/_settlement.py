@@ -27,7 +27,7 @@ from paychase.planner._outputs import Action
 from paychase.planner._timing import AT_ONCE
 from paychase.policy._policy import ActionKind
 
-__all__ = ["covering", "settlement_actions"]
+__all__ = ["settlement_actions"]
 
 # What lifts a sanction: the history kind that records it, the action.
 _LIFT: Mapping[SanctionKind, tuple[str, ActionKind]] = {
@@ -63,21 +63,6 @@ def settlement_actions(
         if covered or prepaid:
             actions.append(_lift(context, sanction, mine, sorted(covered), prepaid))
     return actions
-
-
-def covering(
-    context: ClientContext, facts: InvoiceFacts, kind: SanctionKind, joins: SanctionJoins
-) -> Sanction | None:
-    """The sanction of `kind` in force that covers the invoice: one naming it, or it joined."""
-    sanction = context.sanctions.on(kind, facts.contract.id)
-    if sanction is None or joins.covers(facts, sanction):
-        return sanction
-    mine = (
-        i.id
-        for i in context.portfolio.invoices_of.get(context.client.id, ())
-        if i.contract == facts.contract.id
-    )
-    return sanction if sanction.about(facts.invoice.id, mine) else None
 
 
 def _prepayments(context: ClientContext, sanction: Sanction, books: WorkBooks) -> list[Prepaid]:
