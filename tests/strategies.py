@@ -1106,6 +1106,35 @@ class Parties:
         return sorted(mine, key=lambda e: e.at)
 
 
+def sanction_runs(
+    case: Case, client_id: str, events: Iterable[ContactEvent], *, stop: str, start: str
+) -> dict[str, list[ContactEvent]]:
+    """Each of the client's contracts' `stop` events (suspend, pause_work) since its last `start`
+    (restore, resume_work): the sanction in force on it, one per contract (rule 10).
+
+    An event concerns the contracts of the invoices it names; naming none, those its key starts
+    with, else every contract of the client. One that bounced or failed did not happen.
+    """
+    contracts = [c.id for c in case.contracts if c.client == client_id]
+    contract_of = {i.id: i.contract for i in case.invoices if i.contract in contracts}
+    runs: dict[str, list[ContactEvent]] = {}
+    for event in events:
+        if event.kind not in (stop, start) or event.outcome in ("bounced", "failed"):
+            continue
+        keyed = [c for c in (event.key or "").split("/")[0].split("+") if c in contracts]
+        concerned = (
+            {contract_of[i] for i in event.invoices if i in contract_of}
+            if event.invoices
+            else set(keyed or contracts)
+        )
+        for contract in concerned:
+            if event.kind == stop:
+                runs.setdefault(contract, []).append(event)
+            else:
+                runs.pop(contract, None)
+    return runs
+
+
 def due_of(invoice: Invoice, contract: Contract, client: Client) -> date:
     """The invoice's due date: its own, else issued + the contract's terms."""
     if invoice.due is not None:

@@ -94,7 +94,42 @@ def test_work_that_would_start_unpaid_is_paused_and_resumed_once_paid() -> None:
     ]
     later = paychase.plan(case, now=datetime.fromisoformat("2026-03-11T12:00:00+02:00"))
     assert _kinds(later) == ["resume_work"]
-    assert later.actions[0].key == "k1/deposit/resume_work/1"
+    resume = later.actions[0]
+    assert (resume.key, resume.invoices) == ("k1/deposit/resume_work/1", ("d1",))
+    assert "the deposit of 540.00 EUR (30 % of the contract value 1800.00) is paid" in (
+        resume.reason
+    )
+    assert "the pause of work of contract k1 in force since 2026-03-10" in resume.reason
+    # A payment dated after the planning day has not arrived yet.
+    assert "resume_work" not in _kinds(paychase.plan(case, now=NOW))
+
+
+def test_paused_work_resumes_only_once_every_prepayment_is_paid() -> None:
+    # Paused for the deposit; the materials, unpaid too, joined that pause.
+    case = _case(work_started="2026-03-09", materials={"amount": "200.00"})
+    assert [a.key for a in paychase.plan(case, now=NOW).actions if a.kind == "pause_work"] == [
+        "k1/deposit/pause_work/1"
+    ]
+    case["history"] = [
+        {
+            "at": "2026-03-10T09:00:00+02:00",
+            "client": "c1",
+            "direction": "out",
+            "kind": "pause_work",
+            "channel": "system",
+            "key": "k1/deposit/pause_work/1",
+        }
+    ]
+    paid = [{"date": "2026-03-11", "amount": "540.00"}]
+    deposit = {"id": "d1", "contract": "k1", "kind": "deposit", "issued": "2026-03-10"}
+    case["invoices"] = [deposit | {"total": "540.00", "currency": "EUR", "payments": paid}]
+    later = datetime.fromisoformat("2026-03-11T12:00:00+02:00")
+    assert _kinds(paychase.plan(case, now=later)) == []
+    materials = {"id": "m1", "contract": "k1", "kind": "materials", "issued": "2026-03-10"}
+    paid = [{"date": "2026-03-11", "amount": "200.00"}]
+    case["invoices"].append(materials | {"total": "200.00", "currency": "EUR", "payments": paid})
+    resume = _one(paychase.plan(case, now=later), "resume_work")
+    assert (resume.key, resume.invoices) == ("k1/deposit/resume_work/1", ("d1",))
 
 
 def test_a_milestone_reached_is_requested_and_a_billed_one_is_chased_as_an_invoice() -> None:

@@ -272,36 +272,40 @@ def test_work_resumed_while_still_unpaid_is_paused_again() -> None:
     assert only(needs([UNPAID_START], history=history)).key == "k1/deposit/pause_work/2"
 
 
-def test_a_pause_for_the_materials_is_not_a_pause_for_the_deposit() -> None:
+def test_an_unpaid_deposit_joins_the_pause_for_the_materials() -> None:
+    # One pause of work per contract at a time: the deposit does not pause it a second time.
     history = [system("2026-03-06", "pause_work", "k1/materials/pause_work/1")]
 
-    assert only(needs([UNPAID_START], history=history)).key == "k1/deposit/pause_work/1"
+    assert needs([UNPAID_START], history=history) == []
 
 
-def test_paused_work_resumes_once_the_prepayment_is_paid() -> None:
+def test_an_unpaid_deposit_joins_a_pause_of_the_ladder() -> None:
+    history = [system("2026-03-06", "pause_work", "k1/i1/pause/1", invoices=["i1"])]
+    unpaid = invoice("i1", "300.00")
+
+    assert needs([UNPAID_START], [unpaid], history) == []
+
+
+def test_a_deposit_and_the_materials_unpaid_pause_the_work_once() -> None:
+    both = UNPAID_START | {"materials": {"amount": "200.00"}}
+
+    assert only(needs([both])).key == "k1/deposit/pause_work/1"
+
+
+def test_a_kill_fee_due_pauses_the_work_instead_of_an_unpaid_deposit() -> None:
+    silent = UNPAID_START | {"kill_fee": {"after_silence": "3d", "amount": "100.00"}}
+
+    assert only(needs([silent])).key == "k1/kill_fee/pause_work/1"
+
+
+def test_a_paid_prepayment_is_not_resumed_here() -> None:
+    # Resuming waits for everything the pause covers, invoices too: `planner._settlement`.
     paid = invoice(
         "dep-1", "500.00", kind="deposit", payments=[{"date": "2026-03-09", "amount": 500}]
     )
     history = [system("2026-03-06", "pause_work", "k1/deposit/pause_work/1")]
 
-    need = only(needs([UNPAID_START], [paid], history))
-
-    assert (need.key, need.invoices, need.amount) == (
-        "k1/deposit/resume_work/1",
-        ("dep-1",),
-        D("0.00"),
-    )
-    assert "was paused for the deposit of 500.00 PLN" in need.reason
-    assert "500.00 PLN is paid as of 2026-03-10: resume the work" in need.reason
-
-
-def test_a_payment_dated_after_today_does_not_resume_the_work() -> None:
-    later = invoice(
-        "dep-1", "500.00", kind="deposit", payments=[{"date": "2026-03-11", "amount": 500}]
-    )
-    history = [system("2026-03-06", "pause_work", "k1/deposit/pause_work/1")]
-
-    assert needs([UNPAID_START], [later], history) == []
+    assert needs([UNPAID_START], [paid], history) == []
 
 
 def test_a_paid_prepayment_never_paused_needs_nothing() -> None:
@@ -774,6 +778,26 @@ def test_keys_are_unique_and_needs_sorted_from_today(drawn: tuple[Case, date]) -
     assert len(set(keys)) == len(keys)
     assert found == sorted(found, key=lambda n: (n.not_before, n.key))
     assert all(n.not_before >= today and n.reason for n in found)
+
+
+@given(work_cases())
+def test_one_pause_of_work_per_contract_at_a_time(drawn: tuple[Case, date]) -> None:
+    # A contract's work is paused once: a prepayment unpaid joins a pause in force; only a
+    # kill fee, which bills its fee, is planned while the work is paused for something else.
+    case, today = drawn
+    pauses = [n for n in plan_work(case, today) if n.kind == "pause_work"]
+    assert len({n.contract for n in pauses}) == len(pauses), [n.key for n in pauses]
+    for need in pauses:
+        if need.topic == "kill_fee":
+            continue
+        mine = [
+            e
+            for e in case.history
+            if (e.key or "").startswith(f"{need.contract}/")
+            and e.kind in ("pause_work", "resume_work")
+            and e.outcome not in ("bounced", "failed")
+        ]
+        assert not mine or mine[-1].kind == "resume_work", (need.key, [e.key for e in mine])
 
 
 @given(work_cases())

@@ -38,6 +38,7 @@ from tests.strategies import (
     local,
     paid_on,
     performed_steps,
+    sanction_runs,
     settled_on,
 )
 
@@ -46,6 +47,10 @@ from paychase import Action, Case, Plan
 
 _CONTACTS = frozenset({"send_reminder", "call", "send_letter"})
 _UNDOING = frozenset({"restore_service", "resume_work"})
+_SANCTIONS = (
+    ("suspend", "restore", "restore_service"),
+    ("pause_work", "resume_work", "resume_work"),
+)
 _RECORDED_AS = {
     "send_reminder": "reminder",
     "call": "call",
@@ -322,23 +327,33 @@ class DunningLoop(RuleBasedStateMachine):
                     assert action.at >= resume, (action.key, inbound[-1].at)
 
     @invariant()
-    def paid_up_service_is_restored(self) -> None:
+    def one_sanction_per_contract_lifted_once_settled(self) -> None:
+        # Rule 10: a contract's service is suspended (its work paused) once at a time; it is
+        # restored (resumed) only once what the sanction names is settled, and surely once
+        # every invoice of the contract is (a later one may have joined it).
         if self.plan is None:
             return
         parsed = self._parsed()
         parties = Parties(parsed)
         for client in parsed.clients:
             today = local(self.now, client).date()
-            latest = [
-                e
-                for e in parties.events_of(client.id, self.now)
-                if e.kind in ("suspend", "restore")
-            ][-1:]
-            if not latest or latest[0].kind != "suspend" or not latest[0].invoices:
-                continue
-            if all(settled_on(parties.invoice(i), today) for i in latest[0].invoices):
-                kinds = [a.kind for a in self.plan.actions if a.client == client.id]
-                assert "restore_service" in kinds, (client.id, kinds)
+            events = parties.events_of(client.id, self.now)
+            for stop, start, undo in _SANCTIONS:
+                runs = sanction_runs(parsed, client.id, events, stop=stop, start=start)
+                for contract, run in runs.items():
+                    assert len(run) == 1, (contract, [e.key for e in run])
+                    mine = {i.id for i in parsed.invoices if i.contract == contract}
+                    named = set(run[0].invoices) & mine if run[0].invoices else mine
+                    settled = {i for i in mine if settled_on(parties.invoice(i), today)}
+                    kinds = [
+                        a.kind
+                        for a in self.plan.actions
+                        if a.kind == undo and a.key.split("/", 1)[0] == contract
+                    ]
+                    if not named <= settled:
+                        assert not kinds, (contract, kinds)
+                    elif named and mine <= settled:
+                        assert kinds == [undo], (contract, kinds)
 
     @invariant()
     def contacts_that_got_through_are_min_gap_apart(self) -> None:

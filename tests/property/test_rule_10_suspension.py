@@ -1,14 +1,16 @@
 """SPEC §5 rule 10: a service is suspended only after the configured number of warnings, the
 last of which stated a deadline that has passed, and never before `suspension.after` past the
-due date; payment in full plans `restore_service` (and `resume_work` after a work pause)."""
+due date; one suspension (work pause) per contract is in force at a time, and `restore_service`
+(`resume_work`) is planned only once every invoice it names is settled."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from tests.strategies import (
     Json,
@@ -26,10 +28,11 @@ from tests.strategies import (
     nows,
     paid_on,
     performed_steps,
+    sanction_runs,
 )
 
 import paychase
-from paychase import Invoice
+from paychase import Action, Invoice
 
 _THROUGH = st.sampled_from(["delivered", "delivered", "read", None, "bounced"])
 
@@ -215,26 +218,94 @@ def _settled(invoice: Invoice, today: date) -> bool:
     return invoice.issued <= today and paid_on(invoice, today) >= invoice.total
 
 
+@st.composite
+def joining_cases(draw: st.DrawFn) -> tuple[Json, datetime]:
+    """Two invoices walked in step up the saas ladder past the warning, the service then
+    suspended over the first alone: the second's suspension step is due, or soon."""
+    case, now = draw(
+        suspension_cases(warnings=2, depth=2, outcomes=st.sampled_from(["delivered", None]))
+    )
+    ids = [invoice["id"] for invoice in case["invoices"]]
+    assume(len(ids) == 2 and len(case["history"]) == 2)
+    warned = datetime.fromisoformat(case["history"][-1]["at"])
+    suspended = warned + timedelta(hours=draw(st.integers(1, 24 * 7)))
+    assume(suspended <= now)
+    case["history"].append(
+        {
+            "at": suspended.isoformat(),
+            "client": "c1",
+            "invoices": ids[:1],
+            "direction": "out",
+            "kind": "suspend",
+            "step": "suspend",
+            "channel": "system",
+        }
+    )
+    return case, now
+
+
+@given(st.one_of(cases(suspension=True), suspended_cases(), joining_cases()))
+def test_rule_10_no_second_suspension_while_one_is_in_force(
+    case_and_now: tuple[Json, datetime],
+) -> None:
+    # One suspension per contract at a time: none of a contract suspended already, and one
+    # action at most for a contract in one plan (its invoices at one step go together).
+    case, now = case_and_now
+    parties = Parties(checked(case))
+    actions = paychase.plan(case, now=now).actions
+    for client in parties.case.clients:
+        events = parties.events_of(client.id, now)
+        runs = sanction_runs(parties.case, client.id, events, stop="suspend", start="restore")
+        suspending = Counter(
+            contract
+            for action in actions
+            if action.client == client.id and action.kind == "suspend_service"
+            for contract in {parties.invoice(invoice).contract for invoice in action.invoices}
+        )
+        for contract, count in suspending.items():
+            assert contract not in runs, (contract, [e.key for e in runs[contract]])
+            assert count == 1, (contract, count)
+
+
 @given(st.one_of(cases(), suspended_cases()))
-def test_rule_10_payment_in_full_restores_service(case_and_now: tuple[Json, datetime]) -> None:
+def test_rule_10_restore_only_once_every_suspended_invoice_is_settled(
+    case_and_now: tuple[Json, datetime],
+) -> None:
+    # Per contract: the sanction in force is lifted once every invoice its events name (all of
+    # the contract's, for an event naming none) is settled, and never before. An invoice whose
+    # own suspension step joined it holds it too, so a restore is certain only once every
+    # invoice of the contract is settled.
     case, now = case_and_now
     parties = Parties(checked(case))
     actions = paychase.plan(case, now=now).actions
     for client in parties.case.clients:
         today = local(now, client).date()
         events = parties.events_of(client.id, now)
-        mine = [i for i in parties.case.invoices if parties.client_of(i) == client]
         for stop, start, kind in (
             ("suspend", "restore", "restore_service"),
             ("pause_work", "resume_work", "resume_work"),
         ):
-            undone = [a for a in actions if a.client == client.id and a.kind == kind]
-            latest = [e for e in events if e.kind in (stop, start)][-1:]
-            if not latest or latest[0].kind != stop:
-                assert not undone, [a.key for a in undone]
-                continue
-            covered = set(latest[0].invoices) or {i.id for i in mine}
-            if covered and all(_settled(parties.invoice(i), today) for i in covered):
-                assert [set(a.invoices) for a in undone] == [covered], [a.key for a in undone]
-            else:
-                assert not undone, [a.key for a in undone]
+            runs = sanction_runs(parties.case, client.id, events, stop=stop, start=start)
+            for contract in (c for c in parties.case.contracts if c.client == client.id):
+                undone = [a for a in actions if a.kind == kind and _contract_of(a) == contract.id]
+                mine = {i.id for i in parties.case.invoices if i.contract == contract.id}
+                named = set().union(
+                    *(
+                        (set(e.invoices) & mine if e.invoices else mine)
+                        for e in runs.get(contract.id, [])
+                    )
+                )
+                settled = {i for i in mine if _settled(parties.invoice(i), today)}
+                if not named or not named <= settled:
+                    assert not undone, [a.key for a in undone]
+                elif mine <= settled:
+                    assert [set(a.invoices) for a in undone] == [named], [a.key for a in undone]
+                else:
+                    assert [set(a.invoices) for a in undone] in ([], [named]), [
+                        a.key for a in undone
+                    ]
+
+
+def _contract_of(action: Action) -> str:
+    """The contract a restore or resume lifts the sanction of: its key's first part."""
+    return action.key.split("/", 1)[0]

@@ -52,7 +52,7 @@ def kill_fee_need(contract: Contract, books: WorkBooks) -> WorkNeed | None:
         kind="pause_work",
         contract=contract.id,
         topic="kill_fee",
-        number=books.count("pause_work", prefix) + 1,
+        number=books.pauses(prefix) + 1,
         invoices=(),
         not_before=books.today,
         amount=amount,

@@ -1,9 +1,10 @@
 """Rule 1 of the work contracts (`paychase.conversation._work`): prepayments.
 
 The contract's ``deposit`` (when ``due_before_start``) and ``materials`` are asked for before
-work starts (``request_deposit``), work that started without them is paused (``pause_work``),
-and resumed once they are paid (``resume_work``). Practitioners agree: ask for the deposit
-before starting, and never let work start or continue unpaid.
+work starts (``request_deposit``), and work that started without them is paused
+(``pause_work``); the planner resumes it once they are paid, with everything else the pause
+waits for (`planner._settlement`). Practitioners agree: ask for the deposit before starting,
+and never let work start or continue unpaid.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from paychase.case._money import round_money
 from paychase.conversation._work_books import DID_NOT_ARRIVE, WorkBooks, WorkNeed, percent
 from paychase.money._balances import ZERO, balance_of, paid_in_full_on
 
-__all__ = ["PREPAYMENTS", "prepayment_need"]
+__all__ = ["PREPAYMENTS", "Prepaid", "prepaid_of", "prepayment_need"]
 
 Prepayment = Literal["deposit", "materials"]
 PREPAYMENTS: Final[tuple[Prepayment, ...]] = ("deposit", "materials")
@@ -33,7 +34,7 @@ _RETURNING_DEPOSIT: Final = Decimal(25)
 
 
 @dataclass(frozen=True, slots=True)
-class _Prepaid:
+class Prepaid:
     """Where one prepayment stands today."""
 
     topic: Prepayment
@@ -54,23 +55,26 @@ class _Prepaid:
         return f"the {what} of {self.required} {currency} ({self.basis})"
 
 
-def prepayment_need(contract: Contract, topic: Prepayment, books: WorkBooks) -> WorkNeed | None:
-    """What the prepayment `topic` needs today: a request, a pause, a resume, or nothing."""
-    prepaid = _prepaid(contract, topic, books)
-    if prepaid is None:
+def prepayment_need(
+    contract: Contract, topic: Prepayment, books: WorkBooks, *, paused: bool
+) -> WorkNeed | None:
+    """What the prepayment `topic` needs today: a request, a pause, or nothing.
+
+    `paused`: the work on the contract is paused already, or another need pauses it today —
+    an unpaid prepayment then joins that pause rather than pausing the work a second time.
+    """
+    prepaid = prepaid_of(contract, topic, books)
+    if prepaid is None or prepaid.paid >= prepaid.required:
         return None
-    prefix = f"{contract.id}/{topic}/"
-    if prepaid.paid >= prepaid.required:
-        return _resume(contract, prepaid, books) if books.paused(prefix) else None
     started = contract.work_started
     if started is None or started > books.today:
         return _request(contract, prepaid, books) if prepaid.billed < prepaid.required else None
-    if not books.working(contract) or books.paused(prefix):
+    if not books.working(contract) or paused:
         return None
     return _pause_unpaid(contract, prepaid, books)
 
 
-def _prepaid(contract: Contract, topic: Prepayment, books: WorkBooks) -> _Prepaid | None:
+def prepaid_of(contract: Contract, topic: Prepayment, books: WorkBooks) -> Prepaid | None:
     """The prepayment's required, paid and billed sums, or None if the contract asks none."""
     clause: Deposit | Materials | None
     if topic == "deposit":
@@ -85,7 +89,7 @@ def _prepaid(contract: Contract, topic: Prepayment, books: WorkBooks) -> _Prepai
     if required is None:
         return None
     invoices, currency = books.of(contract, frozenset({topic})), contract.currency
-    return _Prepaid(
+    return Prepaid(
         topic=topic,
         required=required[0],
         basis=required[1],
@@ -123,7 +127,7 @@ def _returning(contract: Contract, books: WorkBooks) -> bool:
     )
 
 
-def _request(contract: Contract, prepaid: _Prepaid, books: WorkBooks) -> WorkNeed | None:
+def _request(contract: Contract, prepaid: Prepaid, books: WorkBooks) -> WorkNeed | None:
     attempts = books.attempts(f"{contract.id}/{prepaid.topic}/request_deposit/")
     if any(e.outcome not in DID_NOT_ARRIVE for e in attempts):
         return None
@@ -151,13 +155,13 @@ def _request(contract: Contract, prepaid: _Prepaid, books: WorkBooks) -> WorkNee
     )
 
 
-def _pause_unpaid(contract: Contract, prepaid: _Prepaid, books: WorkBooks) -> WorkNeed:
+def _pause_unpaid(contract: Contract, prepaid: Prepaid, books: WorkBooks) -> WorkNeed:
     currency = contract.currency
     return WorkNeed(
         kind="pause_work",
         contract=contract.id,
         topic=prepaid.topic,
-        number=books.count("pause_work", f"{contract.id}/{prepaid.topic}/") + 1,
+        number=books.pauses(f"{contract.id}/{prepaid.topic}/") + 1,
         invoices=tuple(i.id for i in prepaid.invoices),
         not_before=books.today,
         amount=prepaid.missing,
@@ -166,20 +170,4 @@ def _pause_unpaid(contract: Contract, prepaid: _Prepaid, books: WorkBooks) -> Wo
         f"work started {contract.work_started} but only {prepaid.paid} is paid as of "
         f"{books.today}: pause the work so that it does not continue unpaid until "
         f"{prepaid.missing} {currency} more is paid",
-    )
-
-
-def _resume(contract: Contract, prepaid: _Prepaid, books: WorkBooks) -> WorkNeed:
-    currency = contract.currency
-    return WorkNeed(
-        kind="resume_work",
-        contract=contract.id,
-        topic=prepaid.topic,
-        number=books.count("resume_work", f"{contract.id}/{prepaid.topic}/") + 1,
-        invoices=tuple(i.id for i in prepaid.invoices),
-        not_before=books.today,
-        amount=round_money(ZERO, currency),  # nothing is asked: the prepayment is paid
-        currency=currency,
-        reason=f"work on contract {contract.id} was paused for {prepaid.describe(currency)}; "
-        f"{prepaid.paid} {currency} is paid as of {books.today}: resume the work",
     )

@@ -25,8 +25,11 @@ The rules, the library's contract:
      billed, the prepayment invoice is chased like any invoice instead.
    * Work started and not finished (``work_finished`` unknown or later than today) with less
      paid than required: ``pause_work``, so that work does not start or continue unpaid —
-     unless the latest pause or resume recorded for ``{contract}/{topic}/`` is a pause.
-   * Paused for a prepayment that is now paid: ``resume_work``.
+     unless the work on the contract is paused already, whatever for, or another need pauses
+     it today (a kill fee, the other prepayment): one pause per contract at a time, which the
+     unpaid prepayment joins (`conversation._sanctions`).
+   * Paused work resumes once every prepayment it waits for is paid and nothing else holds it:
+     the planner decides that with the invoices the pause covers (`planner._settlement`).
 
 2. **Milestones** — a milestone no invoice names yet: ``request_milestone`` of its amount,
    from its due date (or today, if that is later), until a request keyed
@@ -40,7 +43,9 @@ The rules, the library's contract:
    the contract's work, milestone and deposit invoices, never below zero) — plus the milestones
    already due that no invoice bills yet. The computation comes as a `Charge`. The pause is
    never lifted automatically: the host resumes the work when the client is back. Not again
-   while the latest pause or resume recorded for ``{contract}/kill_fee/`` is a pause.
+   while the latest pause or resume recorded for ``{contract}/kill_fee/`` is a pause. It is
+   planned even while the work is paused for something else, because it bills the kill fee;
+   on the day it is due, it is the contract's only pause (a prepayment unpaid joins it).
 
 Every need's key is ``{contract}/{topic}/{kind}/{number}``, the number counting the earlier
 attempts of the same need in the history, so that a host performing a need once records it
@@ -54,7 +59,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Final
 
 from paychase.calendar._protocols import HolidayCalendar
 from paychase.case._contracts import Contract
@@ -63,9 +67,10 @@ from paychase.case._invoices import Invoice
 from paychase.conversation._kill_fee import kill_fee_need
 from paychase.conversation._milestones import milestone_needs
 from paychase.conversation._prepayments import PREPAYMENTS, prepayment_need
+from paychase.conversation._sanctions import Sanctions
 from paychase.conversation._work_books import WorkBooks, WorkNeed
 
-__all__ = ["is_work_key", "work_needs"]
+__all__ = ["needs_of", "work_books", "work_needs"]
 
 
 def work_needs(
@@ -77,6 +82,7 @@ def work_needs(
     today: date,
     calendar: HolidayCalendar,
     local_date: Callable[[datetime], date],
+    sanctions: Sanctions | None = None,
 ) -> list[WorkNeed]:
     """What the client's work contracts need as of `today`, by the rules of this module.
 
@@ -88,6 +94,8 @@ def work_needs(
         today: the client's local date.
         calendar: the client's working days, for an ``after_silence`` in business days.
         local_date: the client's local date of a moment, for the dates of inbound contacts.
+        sanctions: the pauses of work in force on the client's contracts; by default read
+            from `events`, which do not tell which contract a project chase paused.
 
     Returns:
         The needs, sorted by `not_before` then key.
@@ -101,44 +109,65 @@ def work_needs(
     >>> need.key, need.amount, need.deadline
     ('k1/deposit/request_deposit/1', Decimal('600.00'), datetime.date(2026, 3, 31))
     """
-    mine = [c for c in contracts if c.client == client_id]
-    ids = {c.id for c in mine}
-    books = WorkBooks(
-        invoices=tuple(i for i in invoices if i.contract in ids and i.status != "cancelled"),
-        events=tuple(e for e in events if e.client == client_id),
+    books = work_books(
+        client_id,
+        contracts,
+        invoices,
+        events,
         today=today,
         calendar=calendar,
         local_date=local_date,
+        sanctions=sanctions,
     )
-    needs = [need for contract in mine for need in _contract_needs(contract, books)]
+    return needs_of(books)
+
+
+def needs_of(books: WorkBooks) -> list[WorkNeed]:
+    """What the contracts of `books` need, sorted by `not_before` then key (`work_needs`)."""
+    needs = [need for contract in books.contracts for need in _contract_needs(contract, books)]
     return sorted(needs, key=lambda need: (need.not_before, need.key))
 
 
+def work_books(
+    client_id: str,
+    contracts: Sequence[Contract],
+    invoices: Sequence[Invoice],
+    events: Sequence[ContactEvent],
+    *,
+    today: date,
+    calendar: HolidayCalendar,
+    local_date: Callable[[datetime], date],
+    sanctions: Sanctions | None = None,
+) -> WorkBooks:
+    """What the rules read about the client, gathered once (arguments as `work_needs`')."""
+    mine = tuple(c for c in contracts if c.client == client_id)
+    ids = [c.id for c in mine]
+    own_events = tuple(e for e in events if e.client == client_id)
+    if sanctions is None:
+        contract_of = {i.id: i.contract for i in invoices if i.contract in ids}
+        sanctions = Sanctions.of(
+            own_events, contract_of=contract_of, contracts=ids, chase_contracts={}
+        )
+    return WorkBooks(
+        contracts=mine,
+        invoices=tuple(i for i in invoices if i.contract in ids and i.status != "cancelled"),
+        events=own_events,
+        today=today,
+        calendar=calendar,
+        local_date=local_date,
+        sanctions=sanctions,
+    )
+
+
 def _contract_needs(contract: Contract, books: WorkBooks) -> Iterator[WorkNeed]:
+    """The contract's needs: one pause of work at most, the kill fee's before a prepayment's."""
+    kill = kill_fee_need(contract, books)
+    paused = kill is not None or books.work_paused(contract)
     for topic in PREPAYMENTS:
-        need = prepayment_need(contract, topic, books)
+        need = prepayment_need(contract, topic, books, paused=paused)
         if need is not None:
+            paused = paused or need.kind == "pause_work"
             yield need
     yield from milestone_needs(contract, books)
-    kill = kill_fee_need(contract, books)
     if kill is not None:
         yield kill
-
-
-_TOPICS_THAT_PAUSE: Final = frozenset({"deposit", "materials", "kill_fee"})
-
-
-def is_work_key(key: str | None) -> bool:
-    """Whether an action key is a pause or resume of work decided here (not by the ladder).
-
-    >>> is_work_key("k1/deposit/pause_work/1"), is_work_key("k1/inv-1/pause/1")
-    (True, False)
-    """
-    if key is None:
-        return False
-    parts = key.split("/")
-    return (
-        len(parts) == 4
-        and parts[1] in _TOPICS_THAT_PAUSE
-        and parts[2] in ("pause_work", "resume_work")
-    )

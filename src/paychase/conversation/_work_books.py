@@ -18,12 +18,13 @@ from paychase.case._contracts import Contract
 from paychase.case._history import ContactEvent
 from paychase.case._invoices import Invoice
 from paychase.conversation._facts import latest
+from paychase.conversation._sanctions import Sanctions
 from paychase.money._amounts import Charge
 
 __all__ = ["DID_NOT_ARRIVE", "WorkBooks", "WorkNeed", "WorkNeedKind", "percent", "work_paused"]
 
-WorkNeedKind = Literal["request_deposit", "request_milestone", "pause_work", "resume_work"]
-"""What a work contract needs: a prepayment or stage asked for, work paused or resumed."""
+WorkNeedKind = Literal["request_deposit", "request_milestone", "pause_work"]
+"""What a work contract needs: a prepayment or stage asked for, or the work paused."""
 
 # Outcomes of a request or a pause that never reached the client: it counts as not made.
 DID_NOT_ARRIVE: Final = frozenset({"bounced", "failed"})
@@ -55,11 +56,13 @@ class WorkNeed:
 class WorkBooks:
     """What the rules read about one client, gathered once."""
 
+    contracts: tuple[Contract, ...]  # the client's
     invoices: tuple[Invoice, ...]  # of the client's contracts, cancelled ones left out
     events: tuple[ContactEvent, ...]  # the client's history, oldest first
     today: date
     calendar: HolidayCalendar
     local_date: Callable[[datetime], date]
+    sanctions: Sanctions  # the pauses of work in force on the client's contracts
 
     def of(self, contract: Contract, kinds: frozenset[str]) -> tuple[Invoice, ...]:
         """The contract's invoices of these kinds."""
@@ -73,9 +76,15 @@ class WorkBooks:
             if e.direction == "out" and e.key is not None and _numbered(e.key, prefix)
         ]
 
-    def count(self, kind: Literal["pause_work", "resume_work"], prefix: str) -> int:
-        """How many `kind` events (pause or resume) were recorded under `prefix`."""
-        return sum(1 for e in self.events if e.kind == kind and (e.key or "").startswith(prefix))
+    def pauses(self, prefix: str) -> int:
+        """How many pauses of work were recorded under `prefix`."""
+        return sum(
+            1 for e in self.events if e.kind == "pause_work" and (e.key or "").startswith(prefix)
+        )
+
+    def work_paused(self, contract: Contract) -> bool:
+        """Whether the work on the contract is paused, whatever for."""
+        return self.sanctions.on("pause_work", contract.id) is not None
 
     def paused(self, prefix: str) -> bool:
         """Whether the latest pause or resume under `prefix` that took effect is a pause."""

@@ -22,6 +22,7 @@ from paychase.case._chase import Chase
 from paychase.case._contracts import Contract, KillFee
 from paychase.case._history import ContactEvent
 from paychase.case._parties import Client, Sender
+from paychase.conversation._sanctions import Sanctions
 from paychase.messages._formatting import Day, Moment, Money, Rate, Span, days
 from paychase.messages._suspension import suspension_day
 from paychase.money._amounts import Amounts, Charge
@@ -102,6 +103,7 @@ def build_context(
         "suspends_on": _suspends_on(
             case, action, client, lines, calendars=calendars, locale=locale
         ),
+        "suspended_since": _suspended_since(case, action, client, locale),
         "effects": {name: effect in action.effects for name, effect in _FEE_EFFECTS.items()},
         "attach_invoice": action.attach_invoice,
         "terms": terms_variables(contract, locale) if contract else None,
@@ -149,6 +151,31 @@ def _contract_of(
     else:
         wanted = action.key.split("/", 1)[0].split("+", 1)[0]
     return next((c for c in case.contracts if c.id == wanted), None)
+
+
+def _suspended_since(case: Case, action: Action, client: Client, locale: str) -> Day | None:
+    """Since when the service under the contracts of the action's invoices is suspended.
+
+    None unless a suspension is in force on every one of them at the action's moment: a
+    warning must not announce a suspension that has already happened (SPEC §5 rule 10).
+    """
+    contracts = [c.id for c in case.contracts if c.client == client.id]
+    contract_of = {i.id: i.contract for i in case.invoices if i.contract in contracts}
+    wanted = {contract_of[i] for i in action.invoices if i in contract_of}
+    if not wanted:
+        return None
+    events = [e for e in case.history if e.client == client.id and e.at <= action.at]
+    sanctions = Sanctions.of(
+        sorted(events, key=lambda e: e.at),
+        contract_of=contract_of,
+        contracts=contracts,
+        chase_contracts={c.id: c.contract for c in case.chases if c.client == client.id},
+    )
+    found = [sanctions.on("suspend", contract) for contract in wanted]
+    since = [sanction.since for sanction in found if sanction is not None]
+    if len(since) < len(found):
+        return None
+    return Day(max(since).astimezone(zone(client.timezone)).date(), locale)
 
 
 def _client(client: Client, action: Action) -> dict[str, Any]:

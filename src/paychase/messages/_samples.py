@@ -3,8 +3,9 @@
 For each built-in payment policy and language there is one case — a business client in that
 language's country owing two invoices under a contract with every term set (statutory interest,
 fixed compensation, suspension, deposit, milestone, kill fee) — and one action per ladder step
-plus one of each kind outside the ladder. The amounts come from the money engine, so a template
-is checked against the figures a real message would carry.
+(a warning before a suspension once more with the service suspended already) plus one of each
+kind outside the ladder. The amounts come from the money engine, so a template is checked
+against the figures a real message would carry.
 
 Instalment reminders and the chases of the ``prospect`` and ``project`` policies are planned by
 `paychase.plan` itself, from the same case given an instalment plan or a chase: each chase step
@@ -193,9 +194,44 @@ def samples(policy: str | Policy, language: str) -> Iterator[Sample]:
     case = sample_case(policy, language)
     for step in case.policy.steps:
         yield Sample(case, _step_action(case, step), f"{case.policy.name}/{step.id}")
+    yield from _suspended_samples(policy, language)
     for kind, topic in _OTHER_KINDS:
         yield Sample(case, _other_action(case, kind, topic), f"{kind}:{topic or '-'}")
     yield from _instalment_samples(policy, language)
+
+
+def _suspended_samples(policy: str | Policy, language: str) -> Iterator[Sample]:
+    """The warnings before a suspension, sent while the service is suspended already.
+
+    A later invoice's warning must not announce a suspension that has happened: the sample
+    case records one a week before, over the first invoice.
+    """
+    steps = resolve_policy(policy).steps
+    warnings = [
+        step
+        for index, step in enumerate(steps)
+        if step.is_final_notice and any(later.suspends for later in steps[index + 1 :])
+    ]
+    if not warnings:
+        return
+    data = _case_data(policy, language)
+    suspended = datetime.combine(
+        _LATE - timedelta(days=7), time(10), zone(data["clients"][0]["timezone"])
+    )
+    data["history"] = [
+        {
+            "at": suspended.isoformat(),
+            "client": "client",
+            "invoices": ["i1"],
+            "direction": "out",
+            "kind": "suspend",
+            "channel": "system",
+            "key": "k1/i1/suspend/1",
+        }
+    ]
+    case = Case.model_validate(data)
+    for step in warnings:
+        yield Sample(case, _step_action(case, step), f"{case.policy.name}/{step.id}:suspended")
 
 
 def _instalment_samples(policy: str | Policy, language: str) -> Iterator[Sample]:
@@ -230,6 +266,9 @@ def _chase_samples(policy: str | Policy, ladder: Policy, language: str) -> Itera
     data = _case_data("freelancer", language)
     prospect, project = _SUBJECTS.get(language, _SUBJECTS["en"])
     data["invoices"] = []
+    # The work is not going on, so neither the unpaid deposit nor the kill fee pauses it: the
+    # chase's own pause step does (a contract has one pause of work at a time).
+    data["contracts"][0]["work_finished"] = (_CHASE_STARTED - timedelta(days=1)).isoformat()
     timezone = data["clients"][0]["timezone"]
     started = datetime.combine(_CHASE_STARTED, time(11, 30), zone(timezone))
     data["chases"] = [

@@ -15,8 +15,9 @@ the library's contract:
    count against ``min_gap`` for the client's invoices too, and keep it around every contact
    planned for the client: a chase is planned last and yields (rule 5).
 4. A project chase's ``pause_work`` step pauses the work on its contract; it is skipped when the
-   work is paused already (for a kill fee, a prepayment, or by the ladder). The step before it
-   quotes the contract's kill-fee terms where the contract has them.
+   work is paused already (for a kill fee, a prepayment, or by the ladder), or the plan pauses
+   it: one pause per contract at a time (`conversation._sanctions`). The step before it quotes
+   the contract's kill-fee terms where the contract has them.
 5. When the ladder has run out the chase has ``ended``.
 
 Keys are ``chase:{id}/{step}/{attempt}``; the runner records each contact with the chase's id, so
@@ -25,7 +26,7 @@ that the history tells the chase's contacts from the invoices'.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from paychase.case._case import version_of
@@ -33,7 +34,6 @@ from paychase.case._chase import Chase
 from paychase.case._contracts import Contract, KillFee
 from paychase.case._history import ContactEvent
 from paychase.conversation._facts import latest
-from paychase.conversation._work_books import work_paused
 from paychase.planner._context import ClientContext
 from paychase.planner._outputs import Action, ChaseState, ChaseStatus
 from paychase.planner._routing import route
@@ -47,12 +47,13 @@ __all__ = ["plan_chase"]
 
 
 def plan_chase(
-    chase: Chase, context: ClientContext, planned: PlannedContacts
+    chase: Chase, context: ClientContext, planned: PlannedContacts, pausing: Collection[str]
 ) -> tuple[Action | None, ChaseState]:
     """The chase's next action (None when it waits for nothing) and its state.
 
     `planned` are the client's contacts planned so far: the chase's message keeps min_gap
-    around them (rule 3 above).
+    around them (rule 3 above); `pausing` the contracts whose work is paused already, or
+    that the plan pauses (rule 4).
     """
     ladder = chase.ladder
     events = [e for e in context.events if e.chase == chase.id]
@@ -76,7 +77,7 @@ def plan_chase(
         return None, state("answered")
     for index in range(progress.next_index, len(ladder.steps)):
         step = ladder.steps[index]
-        if step.action == "pause_work" and _paused(chase, context.events):
+        if step.action == "pause_work" and chase.contract in pausing:
             continue
         action = _step_action(chase, index, progress, context, planned)
         return action, state("waiting", action)
@@ -90,11 +91,6 @@ def _answered(chase: Chase, events: Sequence[ContactEvent]) -> bool:
         and (e.direction == "in" or (e.kind == "call" and e.outcome == "answered"))
         for e in events
     )
-
-
-def _paused(chase: Chase, events: Sequence[ContactEvent]) -> bool:
-    """Whether the chase's contract has its work paused already (rule 4)."""
-    return work_paused(events, (f"{chase.contract}/", f"chase:{chase.id}/"))
 
 
 def _step_action(

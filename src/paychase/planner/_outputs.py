@@ -155,6 +155,17 @@ class InvoiceState(FrozenModel):
         "nothing to chase', or each remaining step skipped and the condition that failed; "
         "none when an action is planned",
     )
+    suspended_since: date | None = Field(
+        default=None,
+        description="Local date since which the service under the invoice's contract is "
+        "suspended, where that suspension covers the invoice: it names the invoice, or the "
+        "invoice's own suspension step joined it rather than suspending the service again",
+    )
+    paused_since: date | None = Field(
+        default=None,
+        description="Local date since which work on the invoice's contract is paused, where "
+        "that pause covers the invoice (as for suspended_since)",
+    )
 
 
 ChaseStatus = Literal["waiting", "answered", "ended", "closed"]

@@ -11,10 +11,11 @@ that plan the client, each owning its part of SPEC §4 and §5:
 * `_routing` — the channel, past bounced ones (rule 9);
 * `_costs` — what it costs: amounts as of the action's date, fee bookings (rules 6, 11);
 * `_reviews` — what a person must decide (rules 7, 11, 12);
+* `_joining` — a sanction step of a contract already suspended or paused joins it (rule 10);
 * `_combine` — one message per step, currency and moment, min_gap apart (rule 5);
 * `_reasons` — why, in words (rule 12);
 * `_chases` — chases that are not about money, planned last;
-* `_settlement` — restoring a service or resuming work once all is paid (rules 2, 10).
+* `_settlement` — restoring a service or resuming work once all it covers is paid (rules 2, 10).
 
 Nothing here reads a clock, a file or the network: the same case and moment always give the
 same plan (rule 1).
@@ -30,11 +31,13 @@ from paychase.calendar._local_time import zone
 from paychase.calendar._protocols import CalendarFactory
 from paychase.calendar._working_days import client_calendar
 from paychase.case._case import Case
+from paychase.case._history import ContactEvent
 from paychase.case._invoices import Invoice
 from paychase.case._parties import Client
 from paychase.conversation._arrangements import Arrangement, arrangements_of
 from paychase.conversation._channels import broken_routes
 from paychase.conversation._facts import SETTLED, InvoiceFacts, Portfolio
+from paychase.conversation._sanctions import Sanctions
 from paychase.money._charges import ChargeBook
 from paychase.money._rates import RateTable
 from paychase.planner._chases import plan_chase
@@ -42,9 +45,10 @@ from paychase.planner._combine import Combiner
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import Costs
 from paychase.planner._inputs import read_inputs
+from paychase.planner._joining import SanctionJoins, pausing
 from paychase.planner._next_step import LadderWalk
 from paychase.planner._outputs import Action, ChaseState, InvoiceState, Plan
-from paychase.planner._requests import instalment_actions, work_actions
+from paychase.planner._requests import client_books, instalment_actions, work_actions
 from paychase.planner._reviews import Reviews
 from paychase.planner._settlement import settlement_actions
 from paychase.planner._spacing import PlannedContacts, gap_after_contact, last_contact
@@ -149,6 +153,17 @@ def _client_context(
         last_contact=contact,
         pauses=reply_pauses(policy, clock, inbound),
         gap_bound=gap_after_contact(policy, clock, contact),
+        sanctions=_sanctions(portfolio, client.id, events),
+    )
+
+
+def _sanctions(portfolio: Portfolio, client_id: str, events: Sequence[ContactEvent]) -> Sanctions:
+    """The suspensions and work pauses in force on the client's contracts (rule 10)."""
+    return Sanctions.of(
+        events,
+        contract_of={i.id: i.contract for i in portfolio.invoices_of.get(client_id, ())},
+        contracts=[c.id for c in portfolio.contracts_of.get(client_id, ())],
+        chase_contracts={c.id: c.contract for c in portfolio.chases_of.get(client_id, ())},
     )
 
 
@@ -161,7 +176,8 @@ def _plan_client(
     messages keep min_gap around them, and the chases keep it around both.
     """
     planned = PlannedContacts(context.policy, context.clock)
-    actions = work_actions(context, planned)
+    books = client_books(context)
+    actions = work_actions(context, planned, books)
     invoices = context.portfolio.invoices_of.get(context.client.id, ())
     arrangements = _arrangements(context, invoices)
     actions += instalment_actions(context, planned, arrangements)
@@ -170,16 +186,17 @@ def _plan_client(
     walk = LadderWalk(context, planned, reviews, arrangements)
     triage = InvoiceTriage(context, costs, reviews, walk)
     triaged = [triage.triage(i, arrangements.get(i.id), actions) for i in invoices]
-    candidates = [t.candidate for t in triaged if t.candidate is not None]
+    joins = SanctionJoins(context, walk)
+    candidates = joins.resolve([t.candidate for t in triaged if t.candidate is not None], actions)
     steps = Combiner(context, costs, planned, walk).combine(candidates)
     actions += steps
     planned.record(steps)
-    chase_actions, chase_states = _chase_actions(context, planned)
+    chase_actions, chase_states = _chase_actions(context, planned, pausing(context, actions))
     actions += chase_actions
-    actions += settlement_actions(context, [t.facts for t in triaged])
+    actions += settlement_actions(context, [t.facts for t in triaged], joins, books)
     first = _first_action_at(actions)
     states = [
-        _invoice_state(context, t.facts, first.get(t.facts.invoice.id), _why(t, walk))
+        _invoice_state(context, t.facts, first.get(t.facts.invoice.id), _why(t, walk), joins)
         for t in triaged
     ]
     return actions, states, chase_states
@@ -213,17 +230,18 @@ def _arrangements(context: ClientContext, invoices: Sequence[Invoice]) -> dict[s
 
 
 def _chase_actions(
-    context: ClientContext, planned: PlannedContacts
+    context: ClientContext, planned: PlannedContacts, pausing: frozenset[str]
 ) -> tuple[list[Action], list[ChaseState]]:
     """The next step of each of the client's chases that are not about money (`_chases`).
 
     Planned last: a chase's message keeps min_gap around every contact planned for the
     client, and yields to them, because a ladder's pre-due reminder expires at the due date
     and a request or an instalment is due on its day, while a chase can wait (rule 5).
+    `pausing` are the contracts whose work the plan pauses already.
     """
     actions, states = [], []
     for chase in context.portfolio.chases_of.get(context.client.id, ()):
-        action, state = plan_chase(chase, context, planned)
+        action, state = plan_chase(chase, context, planned, pausing)
         states.append(state)
         if action is not None:
             actions.append(action)
@@ -243,16 +261,23 @@ def _first_action_at(actions: list[Action]) -> dict[str, datetime]:
 
 
 def _invoice_state(
-    context: ClientContext, facts: InvoiceFacts, next_at: datetime | None, why: str | None
+    context: ClientContext,
+    facts: InvoiceFacts,
+    next_at: datetime | None,
+    why: str | None,
+    joins: SanctionJoins,
 ) -> InvoiceState:
     """The invoice's state in the plan.
 
     `next_at` is the moment of its earliest action; `why` why nothing may be planned for it,
-    said only when nothing is.
+    said only when nothing is; `joins` tell which invoices joined a suspension or pause of
+    work in force.
     """
     settled = facts.state in SETTLED
     overdue = 0 if settled else max((context.today - facts.due).days, 0)
     last = facts.progress.last
+    suspension = joins.covering(facts, "suspend")
+    pause = joins.covering(facts, "pause_work")
     return InvoiceState(
         id=facts.invoice.id,
         client=context.client.id,
@@ -264,4 +289,6 @@ def _invoice_state(
         currency=facts.invoice.currency,
         next_review=context.clock.local(next_at).date() if next_at is not None else None,
         why=why if next_at is None else None,
+        suspended_since=context.clock.local(suspension.since).date() if suspension else None,
+        paused_since=context.clock.local(pause.since).date() if pause else None,
     )

@@ -64,4 +64,11 @@ def _performed_text(last: Performed, clock: ClientClock) -> str:
     day = clock.local(last.at).date()
     if last.given_up:
         return f"'{last.step.id}' was given up on {day} after unanswered attempts"
+    if last.joined is not None:
+        what = "suspension" if last.step.action == "suspend_service" else "pause of work"
+        since = clock.local(last.joined).date()
+        return (
+            f"'{last.step.id}' joined on {day} the {what} in force since {since} "
+            "rather than imposing a second one"
+        )
     return f"'{last.step.id}' was performed on {day}"

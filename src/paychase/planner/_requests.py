@@ -5,7 +5,7 @@ They are planned before the ladder, and the ladder's messages keep min_gap aroun
 
 * a contract's deposit, materials, milestones and kill fee (`conversation._work`) become
   ``request_deposit`` / ``request_milestone`` messages, a client's requests min_gap apart, and
-  ``pause_work`` / ``resume_work`` on channel ``system``;
+  ``pause_work`` on channel ``system`` (resuming the work is `_settlement`'s);
 * an honoured instalment plan (rule 7) gets a reminder before each instalment and a note once
   one is late — they replace the ladder for the plan's invoices while the plan is kept.
 
@@ -22,8 +22,8 @@ from typing import Final
 from paychase.calendar._durations import Duration
 from paychase.case._invoices import Invoice
 from paychase.conversation._arrangements import Arrangement
-from paychase.conversation._work import work_needs
-from paychase.conversation._work_books import WorkNeed
+from paychase.conversation._work import needs_of, work_books
+from paychase.conversation._work_books import WorkBooks, WorkNeed
 from paychase.money._balances import ZERO, balance_of
 from paychase.money._charges import Owed, amounts_of
 from paychase.planner._context import ClientContext
@@ -34,7 +34,13 @@ from paychase.planner._timing import AT_ONCE, CATCHING_UP, first_allowed_moment
 from paychase.policy._policy import ActionKind, Channel, Step
 from paychase.policy._schedule import Bound
 
-__all__ = ["INSTALMENT", "INSTALMENT_MISSED", "instalment_actions", "work_actions"]
+__all__ = [
+    "INSTALMENT",
+    "INSTALMENT_MISSED",
+    "client_books",
+    "instalment_actions",
+    "work_actions",
+]
 
 INSTALMENT: Final = "instalment"
 """The step an instalment reminder names (its history event's ``step``)."""
@@ -50,14 +56,10 @@ _INSTALMENT_MISSED = Step.model_validate(
 _NO_CHANNEL = "rule 9: no working channel: verify the client's contact details"
 
 
-def work_actions(context: ClientContext, planned: PlannedContacts) -> list[Action]:
-    """Prepayment and stage requests, and pauses of work (see `conversation._work`).
-
-    Requests are contacts: they come first, a client's requests min_gap apart, and the
-    ladder's messages keep min_gap after the last of them (rule 5).
-    """
+def client_books(context: ClientContext) -> WorkBooks:
+    """What the work-contract rules read about the client (`conversation._work`)."""
     clock = context.clock
-    needs = work_needs(
+    return work_books(
         context.client.id,
         context.portfolio.contracts_of.get(context.client.id, ()),
         context.portfolio.invoices_of.get(context.client.id, ()),
@@ -65,7 +67,20 @@ def work_actions(context: ClientContext, planned: PlannedContacts) -> list[Actio
         today=context.today,
         calendar=clock.calendar,
         local_date=lambda moment: clock.local(moment).date(),
+        sanctions=context.sanctions,
     )
+
+
+def work_actions(
+    context: ClientContext, planned: PlannedContacts, books: WorkBooks
+) -> list[Action]:
+    """Prepayment and stage requests, and pauses of work (see `conversation._work`).
+
+    Requests are contacts: they come first, a client's requests min_gap apart, and the
+    ladder's messages keep min_gap after the last of them (rule 5).
+    """
+    clock = context.clock
+    needs = needs_of(books)
     actions = []
     previous: Bound | None = None
     for need in needs:

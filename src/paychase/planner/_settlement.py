@@ -1,78 +1,110 @@
-"""Undoing a sanction once everything it was for is settled (SPEC §5 rules 2 and 10).
+"""Lifting a sanction once everything it waits for is settled (SPEC §5 rules 2 and 10).
 
-When the latest ``suspend`` event of the client's ladder is not followed by a ``restore`` and
-every invoice it named (all the client's invoices, if it named none) is settled, the plan
-carries a ``restore_service`` at the first open moment; ``pause_work`` and ``resume_work`` work
-the same way. A settled invoice gets no dunning action, but it may get these (rule 2). Pauses
-for a prepayment or a kill fee are undone by `conversation._work`, not by settling.
+A contract's suspension (pause of work) in force (`conversation._sanctions`) is lifted by one
+``restore_service`` (``resume_work``) at the first open moment once:
+
+* every invoice it covers is settled: each invoice its events name (every invoice of the
+  contract, for an event naming none) and each whose own suspension (pause) step joined it
+  (`_joining`) — paying the newest invoice alone does not switch the service back on;
+* for a pause of work, every prepayment of the contract is paid that it was imposed for, or
+  that is short while the work goes on (such a prepayment joined it, `conversation._work`);
+* and nothing holds it that only the host lifts: a kill fee's or a project chase's pause.
+
+A settled invoice gets no dunning action, but it may get these (rule 2).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from paychase.case._history import ContactEvent
 from paychase.conversation._facts import SETTLED, InvoiceFacts
-from paychase.conversation._work import is_work_key
+from paychase.conversation._prepayments import PREPAYMENTS, Prepaid, prepaid_of
+from paychase.conversation._sanctions import Sanction, SanctionKind
+from paychase.conversation._work_books import WorkBooks
 from paychase.planner._context import ClientContext
+from paychase.planner._joining import SanctionJoins
 from paychase.planner._outputs import Action
 from paychase.planner._timing import AT_ONCE
 from paychase.policy._policy import ActionKind
 
 __all__ = ["settlement_actions"]
 
-# What undoes a sanction: the history kind that imposed it, the one that lifts it, the action.
-_UNDO: tuple[tuple[str, str, ActionKind], ...] = (
-    ("suspend", "restore", "restore_service"),
-    ("pause_work", "resume_work", "resume_work"),
-)
+# What lifts a sanction: the history kind that records it, the action.
+_LIFT: Mapping[SanctionKind, tuple[str, ActionKind]] = {
+    "suspend": ("restore", "restore_service"),
+    "pause_work": ("resume_work", "resume_work"),
+}
+_NAME: Mapping[SanctionKind, str] = {"suspend": "suspension", "pause_work": "pause of work"}
 
 
-def settlement_actions(context: ClientContext, facts_of: Sequence[InvoiceFacts]) -> list[Action]:
-    """Rule 10 and 2: restore a suspended service / resume paused work once all is paid."""
+def settlement_actions(
+    context: ClientContext,
+    facts_of: Sequence[InvoiceFacts],
+    joins: SanctionJoins,
+    books: WorkBooks,
+) -> list[Action]:
+    """Rules 10 and 2: lift each sanction in force once everything it waits for is settled.
+
+    `joins` tell which invoices joined a sanction; `books` are what the work-contract rules
+    read, for the prepayments a pause waits for.
+    """
     settled = {facts.invoice.id for facts in facts_of if facts.state in SETTLED}
-    everything = [facts.invoice.id for facts in facts_of]
-    # Pauses for a prepayment or a kill fee are undone by `_work`, not by settling.
-    ladder = [e for e in context.events if not is_work_key(e.key) and e.chase is None]
     actions = []
-    for stop, start, kind in _UNDO:
-        toggles = [e for e in ladder if e.kind in (stop, start)]
-        latest = toggles[-1] if toggles else None
-        if latest is None or latest.kind != stop:
+    for (kind, contract_id), sanction in sorted(context.sanctions.in_force.items()):
+        if sanction.held:
             continue
-        covered = list(latest.invoices) or everything
-        if not covered or not all(invoice_id in settled for invoice_id in covered):
+        mine = [f for f in facts_of if f.contract.id == contract_id]
+        named = sanction.named(f.invoice.id for f in mine)
+        covered = named | {f.invoice.id for f in mine if joins.covers(f, sanction)}
+        waited = _prepayments(context, sanction, books) if kind == "pause_work" else []
+        if not covered <= settled or any(p.paid < p.required for p in waited):
             continue
-        number = sum(1 for e in ladder if e.kind == stop)
-        actions.append(
-            _undo(context, facts_of, sorted(covered), latest, start=start, kind=kind, number=number)
-        )
+        prepaid = [p for p in waited if p.topic in sanction.topics]
+        if covered or prepaid:
+            actions.append(_lift(context, sanction, mine, sorted(covered), prepaid))
     return actions
 
 
-def _undo(
+def _prepayments(context: ClientContext, sanction: Sanction, books: WorkBooks) -> list[Prepaid]:
+    """The prepayments a pause of work waits for: those it was for, any short while working."""
+    contract = context.portfolio.contracts[sanction.contract]
+    working = books.working(contract)
+    found = [prepaid_of(contract, topic, books) for topic in PREPAYMENTS]
+    return [p for p in found if p is not None and (p.topic in sanction.topics or working)]
+
+
+def _lift(
     context: ClientContext,
-    facts_of: Sequence[InvoiceFacts],
+    sanction: Sanction,
+    mine: Sequence[InvoiceFacts],
     covered: list[str],
-    sanction: ContactEvent,
-    *,
-    start: str,
-    kind: ActionKind,
-    number: int,
+    prepaid: list[Prepaid],
 ) -> Action:
-    """The action lifting `sanction`, the `number`-th of its kind, over the `covered` invoices."""
-    mine = [f for f in facts_of if f.invoice.id in covered]
-    issued = max(f.invoice.issued for f in mine)
-    earliest = max(context.now, context.clock.start_of(issued))
-    contracts = sorted({context.portfolio.contracts[f.invoice.contract].id for f in mine})
+    """The action lifting `sanction`, now that `covered` are settled and `prepaid` are paid.
+
+    `prepaid` are the prepayments the sanction was imposed for: its key and reason name them.
+    """
+    clock, contract = context.clock, sanction.contract
+    recorded, kind = _LIFT[sanction.kind]
+    invoices = sorted({*covered, *(i.id for p in prepaid for i in p.invoices)})
+    issued = [f.invoice.issued for f in mine if f.invoice.id in invoices]
+    earliest = max([context.now, *(clock.start_of(day) for day in issued)])
+    subject = "+".join(covered) or "+".join(p.topic for p in prepaid)
+    number = context.sanctions.lifts.get((sanction.kind, contract), 0) + 1
+    currency = context.portfolio.contracts[contract].currency
+    why = [f"{', '.join(covered)} settled"] if covered else []
+    why += [
+        f"{p.describe(currency)} is paid ({p.paid} {currency} as of {context.today})"
+        for p in prepaid
+    ]
+    since = clock.local(sanction.since).date()
     return Action(
-        key=f"{'+'.join(contracts)}/{'+'.join(covered)}/{start}/{number}",
+        key=f"{contract}/{subject}/{recorded}/{number}",
         kind=kind,
         client=context.client.id,
-        invoices=tuple(covered),
+        invoices=tuple(invoices),
         channel="system",
-        at=context.clock.first_open(earliest, AT_ONCE),
-        reason=f"rule 10: {', '.join(covered)} settled; the "
-        f"{sanction.kind.replace('_', ' ')} of {context.clock.local(sanction.at).date()} "
-        "should be undone at once",
+        at=clock.first_open(earliest, AT_ONCE),
+        reason=f"rule 10: {'; '.join(why)}: the {_NAME[sanction.kind]} of contract {contract} "
+        f"in force since {since} should be undone at once",
     )

@@ -140,13 +140,18 @@ def state_diagram() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Performed:
-    """A ladder step that got through to the client, or was given up after its attempts."""
+    """A ladder step that got through to the client, or was given up after its attempts.
+
+    A step that would suspend the service or pause the work while its contract's was already
+    suspended (paused) joined that sanction instead: `joined` is when the sanction was imposed.
+    """
 
     index: int
     step: Step
     at: datetime
     deadline: date | None
     given_up: bool = False
+    joined: datetime | None = None
 
 
 DeadlineOf = Callable[[Step, datetime], date | None]
@@ -161,6 +166,7 @@ class Progress:
 
     performed: list[Performed] = field(default_factory=list)
     failed: dict[int, list[ContactEvent]] = field(default_factory=dict)
+    ladder: Policy | None = None  # the policy it was read against
 
     @property
     def last(self) -> Performed | None:
@@ -198,7 +204,7 @@ def ladder_progress(
     where it stands in the ladder, so progress never goes backwards. A contact that covered
     several invoices at their own steps moves `invoice` by its own (`ContactEvent.step_for`).
     """
-    progress = Progress()
+    progress = Progress(ladder=policy)
     for event in events:
         own = event.step_for(invoice)
         if event.direction != "out" or own is None:
