@@ -213,6 +213,39 @@ def test_an_include_inside_the_directory_still_works(
     assert (message.subject, message.text) == ("SNIPPET OK", "SNIPPET OK\n")
 
 
+@pytest.mark.parametrize("target", ["secret", "passwd"])
+def test_an_include_through_a_link_out_of_the_directory_is_refused(
+    case: Case, action: Action, secret_file: Path, target: str
+) -> None:
+    # The reviewer's reproducer: DIR/<locale>/freelancer/link.jinja -> /etc/passwd.
+    outside = (
+        secret_file.parent.parent / "secret.jinja" if target == "secret" else Path("/etc/passwd")
+    )
+    link = secret_file / "en" / "freelancer" / "link.jinja"
+    link.symlink_to(outside)
+    body = "{% include 'freelancer/link' %}"
+    (secret_file / "en" / "freelancer" / "polite.jinja").write_text(body, "utf-8")
+    with pytest.raises(PluginError) as error:
+        Renderer(templates=[TemplateDirectory(secret_file)]).render(case, action)
+    assert error.value.field == "template"
+    assert error.value.value == "en/freelancer/link.jinja"
+    assert not _ERROR_LEAKS.search(str(error.value))
+
+
+def test_an_include_through_a_link_inside_the_directory_works(
+    case: Case, action: Action, secret_file: Path
+) -> None:
+    (secret_file / "en" / "shared").mkdir()
+    (secret_file / "en" / "shared" / "snippet.jinja").write_text("SHARED OK", "utf-8")
+    (secret_file / "en" / "freelancer" / "snippet.jinja").symlink_to(
+        secret_file / "en" / "shared" / "snippet.jinja"
+    )
+    body = "{% include 'freelancer/snippet' %}"
+    (secret_file / "en" / "freelancer" / "polite.jinja").write_text(body, "utf-8")
+    message = Renderer(templates=[TemplateDirectory(secret_file)]).render(case, action)
+    assert message.text == "SHARED OK\n"
+
+
 @pytest.mark.parametrize(
     "body",
     [

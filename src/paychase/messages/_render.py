@@ -222,6 +222,8 @@ class Renderer:
         try:
             template = self._environments_for(chain).html.get_template(name)
             page = template.render(variables(reading))
+        except PluginError:  # a loader's refusal of a file already names it
+            raise
         except Exception as error:  # a template is foreign code: whatever it raises is its fault
             raise _template_failed(error, f"{written_in}/{name}") from None
         return page.strip() + "\n"
@@ -367,6 +369,8 @@ def _render_parts(
         subject = environments.text.get_template(name).render(context, part="subject")
         text = environments.text.get_template(name).render(context, part="text")
         html = environments.html.get_template(name).render(context, part="html")
+    except PluginError:  # a loader's refusal of a file already names it
+        raise
     except Exception as error:  # a template is foreign code: whatever it raises is its fault
         raise _template_failed(error, f"{written_in}/{name}") from None
     return _one_line(subject), _tidy_text(text), html.strip() + "\n"
