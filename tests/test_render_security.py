@@ -294,7 +294,7 @@ def test_a_range_within_the_limit_works(case: Case, action: Action) -> None:
         "{{ client.get }}",
         "{{ '%s'|format(client.get) }}",
         "{{ '{0!r}'.format(client.get) }}",
-        "{{ '{}'.format_map({'a': client.get}) }}",
+        "{{ '{a}'.format_map({'a': client.get}) }}",
         "{{ ('{}'|safe).format(client.get) }}",
         "{{ ('%s'|safe) % client.get }}",
         "{{ client.get|e }}",
