@@ -121,10 +121,10 @@ class _ChainLoader(BaseLoader):
         name: str,
         globals: MutableMapping[str, Any] | None = None,  # jinja2's name
     ) -> Template:
-        """The compiled template, compiling it on the render's time only if it is not cached.
+        """The compiled template, its loading and compiling not counted against the render's time.
 
         A layout or partial is compiled the first time a render includes it; that is
-        paychase's work, not the template's, so it is not counted against the budget.
+        paychase's work, not the template's.
         """
         with untimed():
             return super().load(environment, name, globals)
