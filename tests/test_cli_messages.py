@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import html5lib
@@ -14,6 +15,7 @@ from paychase.cli._main import main
 from paychase.errors import PluginError
 from paychase.messages import InvoiceFolder, Message
 from paychase.messages._check import check_templates, hard_coded_terms
+from paychase.messages._templates import TemplateDirectory
 from paychase.testing import MemoryTemplates
 
 EXAMPLE = "examples/portfolio.json"
@@ -128,6 +130,65 @@ def test_templates_check_reports_host_problems(
     assert "failing: de_DE/freelancer/polite" not in out  # locales are checked by language
     assert "failing: de/freelancer/polite: template: template failed: UndefinedError" in out
     assert out.rstrip().endswith("2 problems")
+
+
+CP1250 = Path(__file__).resolve().parent / "data" / "hostile_templates" / "cp1250_polite.jinja"
+NOWAK_POLITE = "nowak-2025/pl-2026-021/polite/1"
+
+
+@pytest.fixture
+def cp1250_templates(tmp_path: Path) -> Path:
+    """A host template directory whose Polish and English 'polite' steps are Windows-1250."""
+    for locale in ("pl", "en"):
+        polite = tmp_path / "templates" / locale / "freelancer" / "polite.jinja"
+        polite.parent.mkdir(parents=True)
+        polite.write_bytes(CP1250.read_bytes())
+    return tmp_path / "templates"
+
+
+def _one_line_encoding_error(err: str) -> None:
+    assert err.count("\n") == 1, err
+    assert "template: not UTF-8 at byte 64: save the template as UTF-8" in err
+    assert re.search(r"\(got '(pl|en)/freelancer/polite\.jinja'\)", err), err
+
+
+@pytest.mark.parametrize("command", ["render", "preview"])
+def test_a_template_that_is_not_utf8_is_one_line_naming_the_file(
+    command: str, cp1250_templates: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [command, EXAMPLE, "--templates", str(cp1250_templates)]
+    assert main([*args, "--action", NOWAK_POLITE] if command == "render" else args) == 2
+    _one_line_encoding_error(capsys.readouterr().err)
+
+
+def test_templates_check_reports_a_template_that_is_not_utf8(cp1250_templates: Path) -> None:
+    # What `templates check --dir` prints, for one language (all five take a while).
+    problems = check_templates(host_directory=TemplateDirectory(cp1250_templates), locales=["pl"])
+    lines = {str(p) for p in problems}
+    problem = "template: not UTF-8 at byte 64: save the template as UTF-8"
+    assert (
+        f"failing: pl/freelancer/polite (host): {problem} (got 'pl/freelancer/polite.jinja')"
+        in lines
+    )
+    assert f"failing: pl/freelancer/polite: {problem} (got 'pl/freelancer/polite.jinja')" in lines
+
+
+def test_a_run_goes_on_past_a_template_that_is_not_utf8(
+    cp1250_templates: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Harrow's polite reminder (English) is due at 16:00 with Papadopoulou's, whose Greek text
+    # is the built-in one: the first cannot be rendered, the second is still sent.
+    outbox = tmp_path / "out"
+    args = ["run", "--db", str(tmp_path / "db.sqlite"), "--case", EXAMPLE]
+    args += ["--now", "2026-03-10T16:00:00+01:00", "--templates", str(cp1250_templates)]
+    args += ["--channel", f"email=outbox:{outbox}", "--channel", f"sms=outbox:{outbox}"]
+    assert main(["init", str(tmp_path / "db.sqlite")]) == 0
+    capsys.readouterr()
+    main(args)
+    out = " ".join(capsys.readouterr().out.split())  # long lines wrap at the terminal's width
+    failed = "retry_later harrow-retainer/gb-0042/polite/2 [sms] not rendered: template: "
+    assert f"{failed}not UTF-8 at byte 64" in out
+    assert "sent papadopoulou-site/gr-2026-131/pre_due/1 [email]" in out
 
 
 def test_templates_check_reports_a_language_without_texts() -> None:

@@ -246,6 +246,87 @@ def test_absolute_paths_are_never_read(tmp_path: Path) -> None:
     assert BuiltinTemplates().source(str(secret), "en") is None
 
 
+HOSTILE = Path(__file__).resolve().parent / "data" / "hostile_templates"
+
+
+def test_a_template_that_is_not_utf8_is_named_with_its_first_bad_byte(tmp_path: Path) -> None:
+    # Windows-1250 is what many Polish editors save: "ą" is byte 0xB9 there, invalid in UTF-8.
+    polite = tmp_path / "pl" / "freelancer" / "polite.jinja"
+    polite.parent.mkdir(parents=True)
+    polite.write_bytes((HOSTILE / "cp1250_polite.jinja").read_bytes())
+    with pytest.raises(PluginError) as error:
+        TemplateDirectory(tmp_path).source("freelancer/polite", "pl")
+    assert error.value.field == "template"
+    assert error.value.value == "pl/freelancer/polite.jinja"
+    bad = polite.read_bytes().index(b"\xb9")
+    assert error.value.problem == f"not UTF-8 at byte {bad}: save the template as UTF-8"
+    assert "\n" not in str(error.value)
+
+
+def test_a_link_out_of_the_template_directory_is_refused(tmp_path: Path) -> None:
+    templates = _host_dir(tmp_path)
+    link = templates / "de" / "freelancer" / "link.jinja"
+    link.symlink_to(tmp_path / "secret.jinja")
+    with pytest.raises(PluginError) as error:
+        TemplateDirectory(templates).source("freelancer/link", "de")
+    assert error.value.problem == "a symbolic link that leads out of the template directory"
+    assert error.value.value == "de/freelancer/link.jinja"
+    assert "TOP SECRET" not in str(error.value)
+
+
+def test_a_linked_folder_out_of_the_template_directory_is_refused(tmp_path: Path) -> None:
+    templates = _host_dir(tmp_path)
+    (templates / "de" / "outside").symlink_to(tmp_path, target_is_directory=True)
+    with pytest.raises(PluginError, match="leads out of the template directory"):
+        TemplateDirectory(templates).source("outside/secret", "de")
+
+
+def test_a_link_inside_the_template_directory_is_followed(tmp_path: Path) -> None:
+    templates = _host_dir(tmp_path)
+    (templates / "en" / "freelancer").mkdir(parents=True)
+    shared = templates / "de" / "freelancer" / "polite.jinja"
+    (templates / "en" / "freelancer" / "polite.jinja").symlink_to(shared)
+    assert TemplateDirectory(templates).source("freelancer/polite", "en") == _HOST_POLITE
+
+
+def test_a_template_directory_reached_through_a_link_reads_its_own_files(tmp_path: Path) -> None:
+    (tmp_path / "alias").symlink_to(_host_dir(tmp_path), target_is_directory=True)
+    assert TemplateDirectory(tmp_path / "alias").source("freelancer/polite", "de") == _HOST_POLITE
+
+
+def test_an_unreadable_template_is_a_plugin_error(tmp_path: Path) -> None:
+    templates = _host_dir(tmp_path)
+    too_long = "x" * 300  # longer than a file name may be: the file system refuses the path
+    with pytest.raises(PluginError) as error:
+        TemplateDirectory(templates).source(too_long, "de")
+    assert error.value.problem.startswith("cannot read the template: ")
+    assert error.value.value == f"de/{too_long}.jinja"
+
+
+class _Failing:
+    def source(self, name: str, locale: str, /) -> str | None:
+        raise ConnectionError("the CMS is down")
+
+
+class _Bytes:
+    def source(self, name: str, locale: str, /) -> str | None:
+        return b"{{ x }}"  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    ("loader", "problem"),
+    [
+        (_Failing(), "template loader failed: ConnectionError: the CMS is down"),
+        (_Bytes(), "a template loader gave bytes, not text"),
+    ],
+)
+def test_a_host_loader_that_fails_is_a_plugin_error(loader: object, problem: str) -> None:
+    with pytest.raises(PluginError) as error:
+        find_source((loader, BuiltinTemplates()), "freelancer/polite", ("pl", "en"))  # type: ignore[arg-type]
+    assert (error.value.field, error.value.problem) == ("template", problem)
+    assert error.value.value == "pl/freelancer/polite"
+
+
 # -- template_names -----------------------------------------------------------------------
 
 

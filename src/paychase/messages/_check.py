@@ -24,7 +24,7 @@ from typing import Literal
 from babel import Locale
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
-from paychase.errors import PaychaseError
+from paychase.errors import PaychaseError, PluginError
 from paychase.messages._render import Renderer, template_names
 from paychase.messages._samples import samples
 from paychase.messages._templates import (
@@ -140,7 +140,11 @@ def _scan_loader(
     loader: BuiltinTemplates | TemplateDirectory, locale: str, origin: str
 ) -> Iterator[TemplateProblem]:
     for name in loader.names(locale):
-        source = loader.source(name, locale) or ""
+        try:
+            source = loader.source(name, locale) or ""
+        except PluginError as error:  # a file that is not UTF-8, or a link out of the directory
+            yield TemplateProblem("failing", f"{locale}/{name} ({origin})", error.summary())
+            continue
         for phrase in hard_coded_terms(source):
             yield TemplateProblem(
                 "hard-coded",
@@ -161,11 +165,18 @@ def _render_all(
             if name in seen:
                 continue
             seen.add(name)
-            found = find_source(loaders, name, locale_chain(locale))
-            if found is None or Locale.parse(found[1]).language != language:
-                written = f" (falls back to {found[1]})" if found else ""
-                yield TemplateProblem("missing", f"{locale}/{name}", f"no text{written}")
-            try:
+            try:  # finding the text can fail as rendering can: a file that is not UTF-8
+                yield from _missing(loaders, name, locale)
                 renderer.render(sample.case, sample.action, locale=locale)
             except PaychaseError as error:
                 yield TemplateProblem("failing", f"{locale}/{name}", error.summary())
+
+
+def _missing(
+    loaders: Sequence[TemplateLoader], name: str, locale: str
+) -> Iterator[TemplateProblem]:
+    """A problem when `locale`'s language has no text of its own for `name`."""
+    found = find_source(loaders, name, locale_chain(locale))
+    if found is None or Locale.parse(found[1]).language != Locale.parse(locale).language:
+        written = f" (falls back to {found[1]})" if found else ""
+        yield TemplateProblem("missing", f"{locale}/{name}", f"no text{written}")

@@ -1,8 +1,9 @@
 """Planned actions turned into messages: sandboxed jinja2 templates, babel formatting.
 
-Templates are data a host may supply, so they run in jinja2's immutable sandbox: no attribute
-starting with ``_``, no Python internals, no imports, no file access beyond other templates of
-the same loaders. A variable the template names but the context lacks is an error
+Templates are data a host may supply, so they run in paychase's sandbox (`_sandbox`): no
+attribute starting with ``_``, no Python internals, no imports, no file access beyond other
+templates of the same loaders, nothing printed but text, numbers, dates and amounts, and a time
+and size budget per render. A variable the template names but the context lacks is an error
 (``StrictUndefined``), never a blank in a letter to a client. The plain-text parts are rendered
 without escaping, the HTML part with autoescaping, from the same template.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 import textwrap
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,14 +21,12 @@ from jinja2 import (
     BaseLoader,
     Environment,
     StrictUndefined,
+    Template,
     TemplateError,
     TemplateNotFound,
-    Undefined,
     pass_context,
 )
-from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context as JinjaContext
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from paychase.calendar._protocols import CalendarFactory
@@ -37,6 +36,14 @@ from paychase.errors import InvalidCaseError, PluginError
 from paychase.messages._context import build_context
 from paychase.messages._formatting import plural_category
 from paychase.messages._message import Attachment, Message, Recipient, message_id
+from paychase.messages._sandbox import (
+    MESSAGE_BUDGET,
+    PAGE_BUDGET,
+    Budget,
+    Sandbox,
+    metered,
+    untimed,
+)
 from paychase.messages._templates import (
     BuiltinTemplates,
     TemplateLoader,
@@ -66,8 +73,8 @@ _SPECIFIC = {
 
 _TEXT_WIDTH = 72
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-# A template may not build huge values: "a" * 10**9 or 9**9**9 would stall a whole run.
-_MAX_SIZE = 100_000
+# " at 0x7f3a…" in a repr an error message quotes ("list object has no element <built-in …>").
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _NOTICE_CHANNELS: tuple[Channel, ...] = ("email", "sms", "letter")
 
 
@@ -84,8 +91,11 @@ def template_names(action: Action) -> tuple[str, ...]:
 
 @dataclass(slots=True)
 class _Environments:
+    """A locale chain's sandboxes: a message's plain text and HTML, and whole pages."""
+
     text: Environment
     html: Environment
+    page: Environment
 
 
 class _ChainLoader(BaseLoader):
@@ -105,6 +115,20 @@ class _ChainLoader(BaseLoader):
             raise TemplateNotFound(template)
         source, locale = found
         return source, f"{locale}/{template}", lambda: True
+
+    def load(
+        self,
+        environment: Environment,
+        name: str,
+        globals: MutableMapping[str, Any] | None = None,  # jinja2's name
+    ) -> Template:
+        """The compiled template, its loading and compiling not counted against the render's time.
+
+        A layout or partial is compiled the first time a render includes it; that is
+        paychase's work, not the template's.
+        """
+        with untimed():
+            return super().load(environment, name, globals)
 
 
 @dataclass(slots=True)
@@ -221,8 +245,10 @@ class Renderer:
         written_in = found[1]
         reading, chain = _reading(locale, written_in)
         try:
-            template = self._environments_for(chain).html.get_template(name)
+            template = self._environments_for(chain).page.get_template(name)
             page = template.render(variables(reading))
+        except PluginError:  # a loader's refusal of a file already names it
+            raise
         except Exception as error:  # a template is foreign code: whatever it raises is its fault
             raise _template_failed(error, f"{written_in}/{name}") from None
         return page.strip() + "\n"
@@ -247,7 +273,9 @@ class Renderer:
         if environments is None:
             loader = _ChainLoader(self._loaders, chain)
             environments = _Environments(
-                text=_environment(loader, html=False), html=_environment(loader, html=True)
+                text=_environment(loader, html=False),
+                html=_environment(loader, html=True),
+                page=_environment(loader, html=True, budget=PAGE_BUDGET),
             )
             self._environments[chain] = environments
         return environments
@@ -312,57 +340,24 @@ def _delivery(case: Case, action: Action, audience: str) -> tuple[Channel, tuple
     return channel, ((Recipient(name=client.name, address=address),) if address else ())
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """jinja2's immutable sandbox, with products and powers kept to a sane size."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: JinjaContext, operator: str, left: Any, right: Any) -> Any:
-        """Refuse ``*`` and ``**`` whose result would be larger than any message needs."""
-        if operator == "**" and _too_large_power(left, right):
-            raise SecurityError("power too large for a template")
-        if operator == "*" and _too_large_product(left, right):
-            raise SecurityError("repetition too large for a template")
-        return super().call_binop(context, operator, left, right)
-
-
-def _too_large_power(base: Any, exponent: Any) -> bool:
-    if not isinstance(exponent, int | float) or not isinstance(base, int | float):
-        return False
-    return abs(exponent) > 64 and abs(base) > 1
-
-
-def _too_large_product(left: Any, right: Any) -> bool:
-    for sequence, count in ((left, right), (right, left)):
-        if isinstance(sequence, str | list | tuple) and isinstance(count, int):
-            return len(sequence) * count > _MAX_SIZE
-    return False
-
-
-def _printable(value: Any) -> Any:
-    """What ``{{ }}`` may print: never a function, whose repr would leak into a message."""
-    if callable(value) and not isinstance(value, str | Undefined):  # Undefined raises itself
-        raise SecurityError("a template printed a function instead of calling it")
-    return value
-
-
-def _environment(loader: BaseLoader, *, html: bool) -> Environment:
-    environment = _Sandbox(
+def _environment(loader: BaseLoader, *, html: bool, budget: Budget = MESSAGE_BUDGET) -> Environment:
+    """The sandbox templates run in, with the filters the texts use, each render on `budget`."""
+    paragraphs = _html_paragraphs if html else _text_paragraphs
+    return Sandbox(
+        budget=budget,
+        filters={
+            "paragraphs": paragraphs,
+            "plural": _plural,
+            "upper_first": _upper_first,
+            "upper": _upper,
+        },
         loader=loader,
         undefined=StrictUndefined,
         autoescape=html,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
-        finalize=_printable,
     )
-    environment.filters["paragraphs"] = _html_paragraphs if html else _text_paragraphs
-    environment.filters["plural"] = _plural
-    environment.filters["upper_first"] = _upper_first
-    environment.filters["upper"] = _upper
-    for unused in ("lipsum", "cycler", "joiner"):  # they only print reprs into a message
-        environment.globals.pop(unused, None)
-    return environment
 
 
 def _render_parts(
@@ -372,6 +367,8 @@ def _render_parts(
         subject = environments.text.get_template(name).render(context, part="subject")
         text = environments.text.get_template(name).render(context, part="text")
         html = environments.html.get_template(name).render(context, part="html")
+    except PluginError:  # a loader's refusal of a file already names it
+        raise
     except Exception as error:  # a template is foreign code: whatever it raises is its fault
         raise _template_failed(error, f"{written_in}/{name}") from None
     return _one_line(subject), _tidy_text(text), html.strip() + "\n"
@@ -422,9 +419,9 @@ def _check_renderer(renderer: Renderer) -> None:
 
 
 def _template_failed(error: Exception, template: str) -> PluginError:
-    return PluginError(
-        f"template failed: {type(error).__name__}: {error}", field="template", value=template
-    )
+    """What went wrong in `template`, in one line; heap addresses jinja2 may quote are dropped."""
+    detail = _ADDRESS.sub("", f"{type(error).__name__}: {error}")
+    return PluginError(f"template failed: {detail}", field="template", value=template)
 
 
 def _tidy_text(text: str) -> str:
@@ -447,9 +444,9 @@ def _is_list(lines: list[str]) -> bool:
 def _text_paragraphs(text: str) -> str:
     """Paragraphs reflowed to 72 columns; a block of ``- `` lines stays a list."""
     out = []
-    for lines in _blocks(str(text)):
+    for lines in metered(_blocks(str(text))):  # a long text is reflowed on the render's time
         if _is_list(lines):
-            out.append("\n".join(_fill(line, subsequent_indent="  ") for line in lines))
+            out.append("\n".join(_fill(line, subsequent_indent="  ") for line in metered(lines)))
         else:
             out.append(_fill(" ".join(lines)))
     return "\n\n".join(out)
@@ -470,10 +467,10 @@ def _html_paragraphs(text: Markup | str) -> Markup:
     """Paragraphs as ``<p>``; a block of ``- `` lines becomes a ``<ul>``."""
     safe = text if isinstance(text, Markup) else escape(text)
     out = []
-    for lines in _blocks(safe):
+    for lines in metered(_blocks(safe)):  # a long text is marked up on the render's time
         if _is_list(lines):
             items = Markup("").join(
-                Markup("<li>{}</li>").format(Markup(line[2:])) for line in lines
+                Markup("<li>{}</li>").format(Markup(line[2:])) for line in metered(lines)
             )
             out.append(Markup("<ul>{}</ul>").format(items))
         else:

@@ -6,6 +6,11 @@ are asked before the built-in ones, so a host overrides one text in one language
 the rest. Built-in templates ship as files inside the package
 (``paychase/messages/templates/<locale>/<name>.jinja``); a host keeps the same layout in a
 directory of its own.
+
+A host's directory is read as the host laid it out, and no further: a file whose real path
+(after following symbolic links) lies outside the directory is refused, and so is a file that
+is not UTF-8. Whatever a loader fails with surfaces as a `PluginError` naming the template,
+so one bad file costs one message, never a whole run.
 """
 
 from __future__ import annotations
@@ -92,13 +97,27 @@ class _FileTemplates:
         self._root = root
 
     def source(self, name: str, locale: str, /) -> str | None:
-        """The text of ``<root>/<locale>/<name>.jinja``, if there is one."""
+        """The text of ``<root>/<locale>/<name>.jinja``, if there is one.
+
+        Raises:
+            PluginError: the file cannot be read, or is not UTF-8.
+        """
         if not is_template_name(name) or not re.fullmatch(r"[A-Za-z]{2,3}(_[A-Za-z0-9]+)*", locale):
             return None
-        node = self._root.joinpath(locale, *f"{name}{_SUFFIX}".split("/"))
-        if not node.is_file():
-            return None
-        return node.read_text(encoding="utf-8")
+        parts = (locale, *f"{name}{_SUFFIX}".split("/"))
+        where = "/".join(parts)  # the file, as the host laid it out below the root
+        try:
+            data = self._read(parts)
+        except OSError as error:
+            raise PluginError(
+                f"cannot read the template: {error.strerror}", field="template", value=where
+            ) from None
+        return None if data is None else _decoded(data, where)
+
+    def _read(self, parts: tuple[str, ...]) -> bytes | None:
+        """The bytes of the file at `parts` below the root, if there is such a file."""
+        node = self._root.joinpath(*parts)
+        return node.read_bytes() if node.is_file() else None
 
     def locales(self) -> list[str]:
         """The locales this loader has a directory for."""
@@ -140,15 +159,73 @@ class TemplateDirectory(_FileTemplates):
         if not root.is_dir():
             raise PluginError("not a template directory", field="templates", value=str(root))
         super().__init__(root)
+        self._path = root
+        self._real = root.resolve()
+
+    def _read(self, parts: tuple[str, ...]) -> bytes | None:
+        """The file's bytes, read from its real path once that is known to be inside.
+
+        A symbolic link that stays inside the directory is followed (a host may share one text
+        between languages); one that leads out of it is refused, since whoever may write to the
+        template directory should not thereby read the rest of the machine into a message.
+        """
+        path = self._path.joinpath(*parts)
+        if not path.is_file():
+            return None
+        real = path.resolve()
+        if not real.is_relative_to(self._real):
+            raise PluginError(
+                "a symbolic link that leads out of the template directory",
+                field="template",
+                value="/".join(parts),
+            )
+        return real.read_bytes()
 
 
 def find_source(
     loaders: Sequence[TemplateLoader], name: str, chain: Sequence[str]
 ) -> tuple[str, str] | None:
-    """The first template text for `name` along `chain`, with the locale it was written for."""
+    """The first template text for `name` along `chain`, with the locale it was written for.
+
+    Raises:
+        PluginError: a loader failed, or gave something other than text.
+    """
     for locale in chain:
         for loader in loaders:
-            text = loader.source(name, locale)
+            text = _ask(loader, name, locale)
             if text is not None:
                 return text, locale
     return None
+
+
+def _ask(loader: TemplateLoader, name: str, locale: str) -> str | None:
+    """What `loader` has for `name` in `locale`; a host's loader failing is a `PluginError`."""
+    try:
+        text = loader.source(name, locale)
+    except PluginError:
+        raise
+    except Exception as error:  # a host's loader is foreign code: whatever it raises is its fault
+        raise PluginError(
+            f"template loader failed: {type(error).__name__}: {error}",
+            field="template",
+            value=f"{locale}/{name}",
+        ) from None
+    if text is not None and not isinstance(text, str):
+        raise PluginError(
+            f"a template loader gave {type(text).__name__}, not text",
+            field="template",
+            value=f"{locale}/{name}",
+        )
+    return text
+
+
+def _decoded(data: bytes, where: str) -> str:
+    """A template file's text; a file in another encoding is named with the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PluginError(
+            f"not UTF-8 at byte {error.start}: save the template as UTF-8",
+            field="template",
+            value=where,
+        ) from None
