@@ -91,7 +91,7 @@ def test_latest_stops_at_a_message_that_charges_a_fee_and_books_the_fee_once() -
         ("2026-07-06", "final"),
     ]
     assert (
-        "'with_fee' is not passed over (it charges a fee the contract allows), though "
+        "'with_fee' is not passed over (it books a charge the contract allows), though "
         "'overdue_30' would be due by now too"
     ) in first_reason(timeline)
     bookings = [e for e in timeline.entries if e.what == "apply_fee"]

@@ -144,7 +144,7 @@ def _stop(context: ClientContext, facts: InvoiceFacts, ladder: Policy, index: in
     if not step.is_contact:
         return f"it is not a message ({step.action})"
     if any(effect in FEE_EFFECTS for effect in kept_effects(context, step, facts, [])):
-        return "it charges a fee the contract allows"
+        return "it books a charge the contract allows"
     return None
 
 
