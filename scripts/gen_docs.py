@@ -150,7 +150,7 @@ _CATCH_UP = {
     "sequential": "steps whose time has passed go one after the other",
     "latest": "the most advanced step whose time has come, never past a required one",
     "latest_before_contact": "an invoice picked up late goes to the most advanced step whose "
-    "time came before the first contact, never past a required one; then step by step",
+    "time came by the first contact, never past a required one; then step by step",
 }
 
 

@@ -15,9 +15,10 @@ performed until the ladder runs out or a year has passed. Whatever the ladder:
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from tests.strategies import (
     Json,
@@ -96,17 +97,36 @@ def test_a_ladder_caught_up_goes_in_order_and_never_passes_a_required_step(
             assert index in walked, (step.id, [policy.steps[i].id for i in walked])
 
 
+_Ladder = tuple[Json, datetime, int, set[int]]
+
+
+def _due_counted(steps: list[Json], *, charging: bool, late: int, policy: Json) -> _Ladder:
+    """The case of `steps` under `policy`, picked up `late` days after the due date; the index
+    of the most advanced step due then (-1: none) and those of the steps a catch-up stops at."""
+    fee = {"kind": "flat", "amount": "40.00"} if charging else {"kind": "none"}
+    case = example_case(
+        invoices=[example_invoice(issued="2026-02-16", due=_DUE.isoformat())],
+        contracts=[example_contract(late_fee=fee)],
+        policy=policy | {"name": "from-due", "steps": steps},
+    )
+    moment = datetime.combine(_DUE + timedelta(days=late), time(9), tzinfo=_WARSAW)
+    offsets = [int(step["offset"].strip("+d")) for step in steps]
+    due_by_then = [n for n, offset in enumerate(offsets) if offset <= late]
+    stops = {
+        n
+        for n, step in enumerate(steps)
+        if step.get("required") or (charging and step.get("effects"))
+    }
+    return case, moment, max(due_by_then, default=-1), stops
+
+
 @st.composite
-def due_counted_ladders(draw: st.DrawFn) -> tuple[Json, datetime, int, set[int]]:
+def due_counted_ladders(draw: st.DrawFn) -> _Ladder:
     """An invoice due on Monday 2 March 2026, picked up 1-150 days later, under a ladder of
     2-7 reminders and letters counted from the due date (1-120 days after it), some required,
     some charging a late fee; the contract has a flat late fee or none.
-
-    Also the index of the most advanced step due at the pick-up (-1: none), and the indexes of
-    the steps a catch-up stops at.
     """
     offsets = sorted(draw(st.sets(st.integers(1, 120), min_size=2, max_size=7)))
-    charging = draw(st.booleans())
     steps = [
         {
             "id": f"s{n}",
@@ -120,29 +140,32 @@ def due_counted_ladders(draw: st.DrawFn) -> tuple[Json, datetime, int, set[int]]
         for n, offset in enumerate(offsets)
     ]
     policy: Json = {
-        "name": "from-due",
         "catch_up": draw(_CATCHING_UP),
         "min_gap": draw(st.sampled_from(["0d", "3d", "7d"])),
-        "steps": steps,
     }
-    fee = {"kind": "flat", "amount": "40.00"} if charging else {"kind": "none"}
-    case = example_case(
-        invoices=[example_invoice(issued="2026-02-16", due=_DUE.isoformat())],
-        contracts=[example_contract(late_fee=fee)],
-        policy=policy,
+    return _due_counted(
+        steps, charging=draw(st.booleans()), late=draw(st.integers(1, 150)), policy=policy
     )
-    late = draw(st.integers(1, 150))
-    moment = datetime.combine(_DUE + timedelta(days=late), time(9), tzinfo=_WARSAW)
-    due_by_then = [n for n, offset in enumerate(offsets) if offset <= late]
-    stops = {
-        n for n, step in enumerate(steps) if step["required"] or (charging and step["effects"])
-    }
-    return case, moment, max(due_by_then, default=-1), stops
+
+
+def _reminder(days: int, **fields: Any) -> Json:
+    """A reminder `days` after the due date."""
+    return {"id": f"r{days}", "from": "due", "offset": f"+{days}d", "action": "send_reminder"} | (
+        fields
+    )
 
 
 @given(due_counted_ladders())
+@example(  # the step due last fell due on the day of the first contact: still the backlog's
+    _due_counted(
+        [_reminder(5, effects=["apply_late_fee"]), _reminder(6), _reminder(120)],
+        charging=True,
+        late=120,
+        policy={"catch_up": "latest_before_contact"},
+    )
+)
 def test_before_the_most_advanced_step_due_only_the_steps_it_must_stop_at_are_sent(
-    ladder: tuple[Json, datetime, int, set[int]],
+    ladder: _Ladder,
 ) -> None:
     case, moment, most_advanced, stops = ladder
     policy = policy_of(case["policy"])

@@ -12,9 +12,9 @@ what the walk does (SPEC §3, `Policy.catch_up`):
   contact (a fee booking, a suspension, a pause, an escalation: what the host does is never
   passed over); a message that charges a fee its contract allows — the fee and its booking
   belong to that step (`_costs`), so a catch-up neither loses nor double-charges it;
-* ``latest_before_contact`` — ``latest`` over the steps whose time came before the first
-  contact about the invoice, either way (the backlog of a case picked up late); each step in
-  turn after it.
+* ``latest_before_contact`` — ``latest`` over the steps whose time came by the day of the
+  first contact about the invoice, either way (the backlog of a case picked up late); each
+  step in turn after it.
 
 Whether a step's time has come is decided on the client's local date, so that every run on
 one day finds the same step, and on the timeline the walk would have followed had every step
@@ -105,7 +105,7 @@ def _reach(
 ) -> _Reached:
     """The steps from `first` whose time has come, up to the first the catch-up stops at.
 
-    `contacted` is the day of the first contact: only steps whose time came before it may be
+    `contacted` is the day of the first contact: only steps whose time came by then may be
     gone to (None: any).
     """
     clock, reached = context.clock, _Reached()
@@ -123,7 +123,7 @@ def _reach(
         if reached.stop is not None:
             reached.beyond = f"{reached.stop}, though '{step.id}' would be due by now too"
             break
-        if contacted is not None and own.date() >= contacted:
+        if contacted is not None and own.date() > contacted:
             break  # the backlog ends: the steps after the first contact go in turn
         if expired(own, clock.local(context.now), facts.due):
             continue

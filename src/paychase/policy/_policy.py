@@ -431,8 +431,8 @@ class Policy(InputModel):
         "first allowed moment; latest — the most advanced step whose time has come, passing "
         "over the ones before it but never a required step, a step that is not a contact "
         "(a fee booking, a sanction, an escalation) or a message that charges a fee the "
-        "contract allows; latest_before_contact — latest for the steps whose time came "
-        "before the first contact about the invoice either way (a message or call of ours, "
+        "contract allows; latest_before_contact — latest for the steps whose time came by "
+        "the day of the first contact about the invoice either way (a message or call of ours, "
         "anything the client said, an instalment plan agreed), each in turn after it. "
         "Payment ladders only",
     )
