@@ -124,8 +124,9 @@ def _codes(values: Iterable[object]) -> str:
 def ladder_table(policy: Policy) -> str:
     """The Markdown table of a policy's steps."""
     lines = [
-        "| # | step | from | offset | action | channels | tone | requires | effects | deadline |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| # | step | from | offset | action | channels | tone | requires | effects | deadline "
+        "| required |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for number, step in enumerate(policy.steps, start=1):
         cells = [
@@ -139,9 +140,18 @@ def ladder_table(policy: Policy) -> str:
             _codes(step.requires),
             _codes(step.effects),
             f"`{step.deadline}`" if step.deadline is not None else _NONE,
+            "yes" if policy.is_required(number - 1) else _NONE,
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+_CATCH_UP = {
+    "sequential": "steps whose time has passed go one after the other",
+    "latest": "the most advanced step whose time has come, never past a required one",
+    "latest_before_contact": "an invoice picked up late goes to the most advanced step whose "
+    "time came by the first contact, never past a required one; then step by step",
+}
 
 
 def limits_table(policy: Policy) -> str:
@@ -174,6 +184,11 @@ def limits_table(policy: Policy) -> str:
             "`max_attempts_per_step`",
             str(policy.max_attempts_per_step),
             "failed tries (bounce, no answer) before a step is given up",
+        ),
+        (
+            "`catch_up`",
+            f"`{policy.catch_up}`",
+            _CATCH_UP[policy.catch_up],
         ),
     ]
     lines = ["| limit | value | meaning |", "|---|---|---|"]

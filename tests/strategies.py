@@ -220,7 +220,7 @@ _HOURS: Final[tuple[tuple[tuple[str, str] | None, tuple[str, ...]], ...]] = (
 
 @st.composite
 def inline_policies(draw: st.DrawFn, *, bases: Sequence[str] = paychase.BUILTIN_POLICIES) -> Json:
-    """A built-in ladder with other limits: gaps, hours, quiet hours, pauses, attempts.
+    """A built-in ladder with other limits: gaps, hours, quiet hours, pauses, attempts, catch-up.
 
     The ranges cover the units a policy may use (``0d`` turns the gap off, ``36h`` crosses a
     night, ``2bd`` crosses weekends and holidays) and both kinds of quiet hours.
@@ -235,10 +235,12 @@ def inline_policies(draw: st.DrawFn, *, bases: Sequence[str] = paychase.BUILTIN_
     policy["reply_pause"] = draw(st.sampled_from(["0d", "2bd", "5bd", "3d", "12h"]))
     policy["business_days_only"] = draw(st.booleans())
     policy["max_attempts_per_step"] = draw(st.integers(min_value=1, max_value=3))
+    policy["catch_up"] = draw(st.sampled_from(CATCH_UPS))
     return policy
 
 
 _CONTACT_ACTIONS: Final = ("send_reminder", "call", "send_letter")
+CATCH_UPS: Final = ("sequential", "latest", "latest_before_contact")
 _CHANNELS: Final = (
     "email",
     "sms",
@@ -288,7 +290,7 @@ def ladders(draw: st.DrawFn, *, max_steps: int = 7) -> Json:
     pre-due step follows a post-due one. Contacts on any channels, some stating a deadline;
     fees and work pauses anywhere; suspensions, escalations and the legal tone once a contact
     has stated a deadline; conditions on replies, promises, fee clauses, client kind and
-    balance.
+    balance; some steps required, and any way of catching up.
     """
     quiet, hours = draw(st.sampled_from(_HOURS))
     count = draw(st.integers(min_value=2, max_value=max_steps))
@@ -346,9 +348,11 @@ def ladders(draw: st.DrawFn, *, max_steps: int = 7) -> Json:
                 max_size=2,
             )
         )
+        step["required"] = draw(st.sampled_from([False, False, True]))
         steps.append(step)
     return {
         "name": "random-ladder",
+        "catch_up": draw(st.sampled_from(CATCH_UPS)),
         "min_gap": draw(st.sampled_from(["0d", "1d", "3d", "2bd", "36h"])),
         "send_at": draw(st.sampled_from(hours)),
         "call_at": draw(st.sampled_from(hours)),

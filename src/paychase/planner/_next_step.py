@@ -5,21 +5,25 @@ comes from the history, `policy._ladder`). A broken promise or instalment plan r
 ladder no lower than its firm step (rule 7). A step whose conditions fail (``requires``, a
 suspension without a clause, a fee with nothing to charge) is skipped and the reason says so.
 
-SPEC §4: a step's time is its anchor (``from``) plus its offset; a step whose time has passed
-without being performed is due now (catch-up, `_timing.first_allowed_moment`); a step meant
-for before the due date expires at the due date and is never sent late (`expired`) — the walk
-moves on to the next step.
+SPEC §4: a step's time is its anchor (``from``, `_anchors`) plus its offset; a step whose
+time has passed without being performed is due now (catch-up, `_timing.first_allowed_moment`);
+a step meant for before the due date expires at the due date and is never sent late
+(`expired`) — the walk moves on to the next step. When the times of several steps have passed,
+the policy's ``catch_up`` says whether the walk goes to the first of them or to the latest
+(`_catch_up`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from paychase.conversation._arrangements import Arrangement
 from paychase.conversation._facts import InvoiceFacts, about, latest
+from paychase.planner._anchors import Timeline, anchor_of, expired
 from paychase.planner._candidate import Candidate
+from paychase.planner._catch_up import catch_up
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import kept_effects, nothing_to_charge
 from paychase.planner._outputs import Action
@@ -36,9 +40,8 @@ from paychase.planner._timing import (
 from paychase.policy._policy import Policy, Step
 from paychase.policy._schedule import Bound, ClientClock
 
+# `expired` is `_combine`'s too: it drops a pre-due step that spacing pushed past its expiry.
 __all__ = ["LadderWalk", "expired"]
-
-_ONE_DAY = timedelta(days=1)
 
 
 class LadderWalk:
@@ -70,17 +73,31 @@ class LadderWalk:
         """The first step from `start` that applies to the invoice, or a review of why none can.
 
         `start` is the first step to consider (the first not performed, by default);
-        `not_before` a bound every step keeps (a step that expired waiting for min_gap).
+        `not_before` a bound every step keeps (a step that expired waiting for min_gap). A
+        catch-up may take the walk further (`_catch_up`): to the step it goes to, counted on
+        the timeline of the steps it passed over.
         """
         self._idle.pop(facts.invoice.id, None)
         first, notes, restart = self._restart(facts, ladder, start, not_before)
+        jump = catch_up(
+            self._context,
+            facts,
+            ladder,
+            first,
+            unmet=lambda step: self._unmet(step, facts),
+            arrangement=self._arrangements.get(facts.invoice.id),
+        )
+        if jump is not None:
+            first = jump.index
+            notes += jump.notes
         for index in range(first, len(ladder.steps)):
             step = ladder.steps[index]
             unmet = self._unmet(step, facts)
             if unmet is not None:
                 notes.append(f"'{step.id}' skipped: {unmet}")
                 continue
-            outcome = self._timed(facts, ladder, index, restart, notes)
+            timeline = jump.timeline if jump is not None and index == jump.index else None
+            outcome = self._timed(facts, ladder, index, restart, notes, timeline=timeline)
             if outcome is not None:
                 return outcome
         self._idle[facts.invoice.id] = "; ".join([*notes, "no step of the ladder is left"])
@@ -119,11 +136,18 @@ class LadderWalk:
         index: int,
         not_before: Bound | None,
         notes: list[str],
+        *,
+        timeline: Timeline | None = None,
     ) -> Candidate | Action | None:
-        """Step `index` timed and routed, a review of why it cannot go, or None: it expired."""
+        """Step `index` timed and routed, a review of why it cannot go, or None: it expired.
+
+        The step counts from `timeline` (a catch-up's), else from what the history says.
+        """
         context, step = self._context, ladder.steps[index]
         clock = context.clock
-        anchor = self._anchor(step, facts)
+        if timeline is None:
+            timeline = Timeline.of(context, facts)
+        anchor = anchor_of(step, facts, clock, timeline)
         if anchor is None:
             return self._reviews.review(
                 facts,
@@ -229,25 +253,6 @@ class LadderWalk:
             moments.append(facts.resolution.at)
         return max(moments)
 
-    def _anchor(self, step: Step, facts: InvoiceFacts) -> datetime | None:
-        """What the step's ``from`` counts from (None: no deadline was stated to count from)."""
-        context, progress = self._context, facts.progress
-        clock = context.clock
-        after_grace = clock.start_of(facts.grace_end)
-        if step.from_ == "issued":
-            return clock.start_of(facts.invoice.issued)
-        if step.from_ == "due":
-            return after_grace if step.offset.count > 0 else clock.start_of(facts.due)
-        if step.from_ == "previous":
-            return progress.last.at if progress.last is not None else after_grace
-        if step.from_ == "last_contact":
-            last = context.last_contact
-            return last.at if last is not None else after_grace
-        stated = progress.last_deadline()
-        return (
-            None if stated is None or stated.deadline is None else clock.start_of(stated.deadline)
-        )
-
 
 def _opens(clock: ClientClock, bounds: list[Bound], at: datetime) -> datetime:
     """The first moment of `at`'s day that the bounds allow and the contact window is open.
@@ -261,11 +266,3 @@ def _opens(clock: ClientClock, bounds: list[Bound], at: datetime) -> datetime:
         + [clock.start_of(clock.local(at).date())]
     )
     return min(clock.opening(floor), at)
-
-
-def expired(scheduled: datetime, at: datetime, due: date) -> bool:
-    """A step meant for before (or on) the due date is not sent late (SPEC §4)."""
-    if scheduled.date() > due:
-        return False
-    expiry = due if scheduled.date() < due else due + _ONE_DAY
-    return at.date() >= expiry

@@ -5,7 +5,8 @@ that plan the client, each owning its part of SPEC §4 and §5:
 
 * `_requests` — prepayment, stage and instalment requests, planned first (rules 5, 7);
 * `_triage` — what each invoice needs: nothing, reviews, late fee bookings, its next step;
-* `_next_step` — which ladder step is next (rule 4; catch-up and pre-due expiry, §4);
+* `_next_step` — which ladder step is next (rule 4; catch-up and pre-due expiry, §4), and
+  `_catch_up` which one a ladder picked up late goes to (the policy's ``catch_up``);
 * `_timing` — when it may happen: its bounds and its moment (rules 3, 4, 7, 8, 10; grace);
 * `_spacing` — ``min_gap`` after the last contact and around planned contacts (rule 5);
 * `_routing` — the channel, past bounced ones (rule 9);

@@ -28,6 +28,7 @@ from paychase.errors import PaychaseError, PolicyError
 
 __all__ = [
     "ActionKind",
+    "CatchUp",
     "Channel",
     "Effect",
     "Policy",
@@ -81,6 +82,8 @@ Effect = Literal[
 ]
 Purpose = Literal["payment", "prospect", "project"]
 """What a ladder chases: money owed, a silent prospect, or a silent client mid-project."""
+CatchUp = Literal["sequential", "latest", "latest_before_contact"]
+"""What the ladder does when several steps' times have passed (`Policy.catch_up`)."""
 
 _REQUIREMENT = re.compile(
     r"^(no_reply|no_promise|late_fee_allowed|business_client|balance_over:\d+(\.\d+)?)$"
@@ -158,6 +161,16 @@ class Step(FrozenModel):
         default=False, description="Whether the step's message carries the invoice documents"
     )
     template: str | None = Field(default=None, description="Defaults to '<policy>/<step id>'")
+    required: bool = Field(
+        default=False,
+        description="Never passed over when the ladder catches up (catch_up latest or "
+        "latest_before_contact): the step is performed even when a later step's time has "
+        "come too. The steps the ladder cannot "
+        "do without are never passed over, whatever this says: the final notice (the last "
+        "step stating a deadline before an escalation, a legal-tone step or a step counted "
+        "from 'deadline') and the warnings (every contact step before a step that suspends "
+        "the service or pauses work, back to the sanction before it)",
+    )
 
     @property
     def recorded_only(self) -> bool:
@@ -179,9 +192,29 @@ class Step(FrozenModel):
         return self.action == "suspend_service" or "suspend_service" in self.effects
 
     @property
+    def pauses(self) -> bool:
+        """Whether the step pauses the work, as its action or as an effect."""
+        return self.action == "pause_work" or "pause_work" in self.effects
+
+    @property
     def is_final_notice(self) -> bool:
         """Whether the step tells the client by when to pay: a contact stating a deadline."""
         return self.is_contact and self.deadline is not None
+
+    @property
+    def rests_on_a_deadline(self) -> bool:
+        """Whether the step rests on a deadline stated before it.
+
+        It escalates, is in the legal tone, suspends the service, pauses work or counts from
+        'deadline'.
+        """
+        return (
+            self.action == "escalate"
+            or self.tone == "legal"
+            or self.suspends
+            or self.pauses
+            or self.from_ == "deadline"
+        )
 
 
 def _hour(value: time) -> time:
@@ -401,12 +434,31 @@ class Policy(InputModel):
         default=Duration(3, "d"),
         description="How long before each instalment falls due its reminder goes",
     )
+    catch_up: CatchUp = Field(
+        default="sequential",
+        description="What the ladder does when several steps' times have passed (a case picked "
+        "up late): sequential — the first step not performed, then the next, each at the "
+        "first allowed moment; latest — the most advanced step whose time has come, passing "
+        "over the ones before it but never a required step, a step that is not a contact "
+        "(a fee booking, a sanction, an escalation) or a message that charges a fee the "
+        "contract allows; latest_before_contact — latest for the steps whose time came by "
+        "the day of the first contact about the invoice either way (a message or call of ours, "
+        "anything the client said, an instalment plan agreed), each in turn after it. "
+        "Payment ladders only",
+    )
     steps: tuple[Step, ...] = Field(
         min_length=1, description="The ladder: its steps in the order they happen"
     )
 
     @model_validator(mode="after")
     def _ladder_can_work(self) -> Self:
+        if self.purpose != "payment" and self.catch_up != "sequential":
+            raise PolicyError(
+                f"a {self.purpose} ladder walks its steps in turn: catch_up applies to payment "
+                "ladders",
+                field="catch_up",
+                value=self.catch_up,
+            )
         for index, step in enumerate(self.steps):
             path = f"steps[{index}]"
             self._check_purpose(step, path)
@@ -469,6 +521,39 @@ class Policy(InputModel):
             return self._step_indexes[self.resume_at]
         stern = (index for index, step in enumerate(self.steps) if step.tone in _STERN)
         return next(stern, 0)
+
+    def is_required(self, index: int) -> bool:
+        """Whether a catch-up never passes over step `index` (`Step.required`).
+
+        The step is marked ``required``, or the ladder cannot do without it: it is the final
+        notice of a later step that rests on a deadline (rules 4, 10: no escalation without
+        it, and what counts from a deadline counts from its), or a warning before a step
+        that suspends the service or pauses work (rule 10 counts every contact sent before
+        the suspension as a warning; how many a contract wants is the contract's).
+
+        Examples:
+            >>> from paychase.policy import builtin_policy
+            >>> saas = builtin_policy("saas")
+            >>> [step.id for index, step in enumerate(saas.steps) if saas.is_required(index)]
+            ['notice', 'warning', 'final']
+        """
+        return index in self._required
+
+    @cached_property
+    def _required(self) -> frozenset[int]:
+        required = {index for index, step in enumerate(self.steps) if step.required}
+        for index, step in enumerate(self.steps):
+            if step.rests_on_a_deadline:
+                stating = [i for i in range(index) if self.steps[i].deadline is not None]
+                required.update(stating[-1:])
+            if step.suspends or step.pauses:
+                for before in range(index - 1, -1, -1):
+                    earlier = self.steps[before]
+                    if earlier.suspends or earlier.pauses:
+                        break
+                    if earlier.is_contact:
+                        required.add(before)
+        return frozenset(required)
 
     def step_index(self, step_id: str) -> int | None:
         """Where `step_id` stands in the ladder, or None if this policy has no such step."""
