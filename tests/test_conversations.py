@@ -602,15 +602,13 @@ def test_a_chase_contact_counts_against_min_gap_and_yields_to_the_ladder() -> No
     history = [_chase_event("2026-03-04T10:00", "follow_up")]
     result = _plan(_case(chases=[PROSPECT], history=history), "2026-03-05T09:00")
     (step,) = _ladder(result)
-    # The invoice, 18 days overdue, was never chased: the ladder catches up to its check call
-    # (catch_up latest_before_contact). min_gap after the follow-up of the 4th: Saturday the
-    # 7th, so Monday the 9th, at call_at
-    assert (step.step, step.at) == ("check_call", _at("2026-03-09T12:00"))
+    # min_gap after the follow-up of the 4th: Saturday the 7th, so Monday the 9th
+    assert step.at == _at("2026-03-09T10:00")
     assert "min_gap 3d after the contact on 2026-03-04" in step.reason
-    # the check-in, due on the 11th, waits min_gap after the call planned for the 9th
+    # the check-in, due on the 11th, waits min_gap after the reminder planned for the 9th
     (check_in,) = [a for a in result.actions if a.chase]
-    assert check_in.at == _at("2026-03-12T12:00")
-    assert "min_gap 3d after the contact planned for 2026-03-09 12:00" in check_in.reason
+    assert check_in.at == _at("2026-03-12T10:00")
+    assert "min_gap 3d after the contact planned for 2026-03-09 10:00" in check_in.reason
 
 
 def test_a_chase_does_not_make_a_pre_due_reminder_expire() -> None:

@@ -143,7 +143,9 @@ def _stop(context: ClientContext, facts: InvoiceFacts, ladder: Policy, index: in
         return "the ladder requires it"
     if not step.is_contact:
         return f"it is not a message ({step.action})"
-    if any(effect in FEE_EFFECTS for effect in kept_effects(context, step, facts, [])):
+    if any(
+        effect in FEE_EFFECTS for effect in kept_effects(context, step, facts, [], context.today)
+    ):
         return "it books a charge the contract allows"
     return None
 

@@ -118,11 +118,18 @@ class Combiner:
         return members, left
 
     def _may_go_early(self, candidate: Candidate, at: datetime) -> bool:
-        """Whether a pre-due step may go at `at`, before its own day: issued, not yet expired."""
+        """Whether a pre-due step may go at `at`, before its own day.
+
+        Every bound of it must have passed by then (the invoice issued, no promise holding),
+        and it must not have expired.
+        """
         facts = candidate.facts
         before_due = candidate.scheduled.date() <= facts.due
-        issued = self._context.clock.start_of(facts.invoice.issued) <= at
-        return before_due and issued and not expired(candidate.scheduled, at, facts.due)
+        return (
+            before_due
+            and candidate.earliest <= at
+            and not expired(candidate.scheduled, at, facts.due)
+        )
 
     def _replan_after(self, late: Candidate) -> list[Candidate | Action]:
         """The next step of an invoice whose step expired waiting for min_gap."""
