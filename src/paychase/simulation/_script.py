@@ -9,7 +9,6 @@ client, invoice and chase named checked, each moment in the client's zone, in ti
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,7 +23,7 @@ from paychase._model import InputModel
 from paychase.case._case import Case
 from paychase.case._history import Resolution
 from paychase.case._instalment_plan import Frequency
-from paychase.case._io import _yaml_data
+from paychase.case._io import read_case_data
 from paychase.case._money import Amount
 from paychase.errors import InvalidCaseError, PaychaseError
 from paychase.policy._policy import Channel
@@ -222,17 +221,12 @@ def load_script(path: str | Path) -> Script:
     """
     location = Path(path)
     text = read_input(location, "the script", field="script")
-    if location.suffix.lower() in (".yaml", ".yml"):
-        try:
-            data = _on_as_written(_yaml_data(text))
-        except PaychaseError as error:
-            raise _within(error, "script") from None
-    else:
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise InvalidCaseError(f"not valid JSON: {error}", field="script") from None
-    return parse_script(data)
+    yaml = location.suffix.lower() in (".yaml", ".yml")
+    try:
+        data = read_case_data(text, format="yaml" if yaml else "json")
+    except PaychaseError as error:
+        raise _within(error, "script") from None
+    return parse_script(_on_as_written(data) if yaml else data)
 
 
 def _on_as_written(data: Any) -> Any:
