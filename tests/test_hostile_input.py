@@ -8,26 +8,41 @@ command line alike: exit status 2 and exactly one line on standard error.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from tests.samples import kowalski_contract, sample_case
 
-from paychase import _files, load_case
+from paychase import _files, load_case, parse_case
+from paychase._text import MAX_EMAIL, MAX_NAME, MAX_NUMBER
 from paychase.cli._main import main
 from paychase.errors import PaychaseError
 from paychase.simulation import load_script
 
-HOSTILE = Path(__file__).resolve().parent / "hostile"
+REPO = Path(__file__).resolve().parent.parent
+HOSTILE = REPO / "tests" / "hostile"
 
 # Reproducer → the field the error names and a phrase of its problem.
 REFUSED = [
     ("deep_nesting.json", "case", "nested too deeply"),
     ("deep.yaml", "case", "nested too deeply"),
     ("big_integer.json", "case", "integer too long"),
+    ("lone_surrogate_number.json", "invoices[0].number", "not valid Unicode"),
+    ("lone_surrogate_email.json", "clients[0].contacts.email", "not valid Unicode"),
+    ("timezone_too_long.json", "clients[0].timezone", "at most 64 characters"),
+    ("header_parse_error_email.json", "clients[0].contacts.email", "not a plain e-mail address"),
+    ("encoded_word_name.json", "clients[0].name", "encoded word"),
+    ("encoded_word_sender_name.json", "sender.name", "encoded word"),
+    ("encoded_word_invoice_number.json", "invoices[0].number", "encoded word"),
+    ("long_name_line_too_long.json", "clients[0].name", "at most 200 characters"),
 ]
 
 
@@ -72,6 +87,123 @@ def test_the_installed_command_prints_no_traceback() -> None:
     assert done.returncode == 2
     [line] = done.stderr.splitlines()
     assert line.startswith("paychase: error: case: nested too deeply")
+
+
+# -- text: valid Unicode everywhere; header-bound fields short, one line, no encoded word ----
+
+
+def _every_string(data: Any, path: str = "") -> Iterator[tuple[str, list[Any]]]:
+    """Each string leaf of JSON data: its field path, and the keys leading to it."""
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in items:
+        where = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else key
+        if isinstance(value, str):
+            yield where, [key]
+        elif isinstance(value, dict | list):
+            yield from ((inner, [key, *keys]) for inner, keys in _every_string(value, where))
+
+
+def _replaced(data: Any, keys: list[Any], value: Any) -> Any:
+    """A deep copy of `data` with the leaf at `keys` replaced by `value`."""
+    copy = json.loads(json.dumps(data))
+    holder = copy
+    for key in keys[:-1]:
+        holder = holder[key]
+    holder[keys[-1]] = value
+    return copy
+
+
+def test_a_lone_surrogate_is_refused_in_every_text_of_the_example() -> None:
+    portfolio = json.loads((REPO / "examples" / "portfolio.json").read_text(encoding="utf-8"))
+    for path, keys in _every_string(portfolio):
+        hostile = _replaced(portfolio, keys, "x\ud800")
+        with pytest.raises(PaychaseError) as caught:
+            parse_case(hostile)
+        assert path.startswith(caught.value.field or "?"), (path, str(caught.value))
+
+
+def _full_case() -> dict[str, Any]:
+    """The sample case with every header-bound field filled in: sender, milestone, chase."""
+    return sample_case(
+        sender={"name": "Studio", "email": "me@studio.example", "signatory": "Anna Nowak"},
+        contracts=[
+            kowalski_contract(
+                milestones=[{"id": "m1", "name": "Design", "amount": "10", "due": "2026-03-01"}]
+            )
+        ],
+        chases=[
+            {
+                "id": "q1",
+                "client": "c1",
+                "kind": "prospect",
+                "started": "2026-03-01T10:00:00+01:00",
+                "subject": "the quote",
+            }
+        ],
+    )
+
+
+HEADER_BOUND = [
+    "clients[0].name",
+    "clients[0].contacts.email",
+    "sender.name",
+    "sender.email",
+    "sender.signatory",
+    "invoices[0].number",
+    "contracts[0].milestones[0].name",
+    "chases[0].subject",
+]
+
+
+def _keys(path: str) -> list[Any]:
+    """``'a[0].b'`` → ``['a', 0, 'b']``."""
+    return [int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", path)]
+
+
+@pytest.mark.parametrize("path", HEADER_BOUND)
+@pytest.mark.parametrize(
+    ("value", "phrase"),
+    [
+        ("=?utf-8?q?A=0D=0ABcc:_x@evil.example?=@x.example", "encoded word"),
+        ("a" * 250 + "@x.example", "at most"),
+        ("Line\u2028break@x.example", "control characters"),
+    ],
+)
+def test_header_bound_fields_refuse_what_could_forge_or_break_a_header(
+    path: str, value: str, phrase: str
+) -> None:
+    with pytest.raises(PaychaseError, match=phrase) as caught:
+        parse_case(_replaced(_full_case(), _keys(path), value))
+    assert caught.value.field == path
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["Jan <jan@x.example>", "jan@x.example, eve@y.example", '"jan"@x.example', "jan", "a@b@c"],
+)
+def test_an_email_address_is_a_plain_addr_spec(address: str) -> None:
+    with pytest.raises(PaychaseError, match="not a plain e-mail address") as caught:
+        parse_case(_replaced(_full_case(), _keys("clients[0].contacts.email"), address))
+    assert caught.value.field == "clients[0].contacts.email"
+
+
+def test_header_bound_fields_take_their_longest_values() -> None:
+    case = _full_case()
+    for path, value in [
+        ("clients[0].name", "N" * MAX_NAME),
+        ("clients[0].contacts.email", "a" * (MAX_EMAIL - 10) + "@x.example"),
+        ("invoices[0].number", "9" * MAX_NUMBER),
+        ("chases[0].subject", "Zażółć gęślą jaźń " * 11),
+    ]:
+        case = _replaced(case, _keys(path), value)
+    assert parse_case(case).invoices[0].number == "9" * MAX_NUMBER
+
+
+@pytest.mark.parametrize("zone", ["Europe", "Europe/" + "x" * 300, "zone.tab", "../UTC"])
+def test_a_time_zone_that_is_no_zone_is_refused(zone: str) -> None:
+    with pytest.raises(PaychaseError) as caught:
+        parse_case(_replaced(_full_case(), _keys("clients[0].timezone"), zone))
+    assert caught.value.field == "clients[0].timezone"
 
 
 # -- what is read: only regular files, of a bounded size ----------------------------------

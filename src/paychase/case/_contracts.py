@@ -8,6 +8,7 @@ from typing import ClassVar, Literal, Self
 from pydantic import Field, model_validator
 
 from paychase._model import FrozenModel
+from paychase._text import MAX_NAME, HeaderLine, Text
 from paychase.calendar._durations import Duration
 from paychase.case._money import CurrencyCode
 from paychase.case._types import (
@@ -138,7 +139,10 @@ class Milestone(FrozenModel):
         description="The milestone's id, unique in its contract: letters, digits and _ . : - "
         "(no '/' or '+'); a milestone invoice names it"
     )
-    name: str = Field(description="The stage's name, as messages name it")
+    name: HeaderLine = Field(
+        description=f"The stage's name, as messages (and their subjects) name it: one line of at "
+        f"most {MAX_NAME} characters, without an RFC 2047 encoded word ('=?...?=')"
+    )
     amount: PositiveAmount = Field(description="The stage payment, in the contract currency")
     due: CaseDate = Field(
         description="When the stage payment falls due; requested from then if no invoice bills it"
@@ -178,7 +182,7 @@ class Contract(FrozenModel):
         description="The contract's id, unique among the contracts: letters, digits and "
         "_ . : - (no '/' or '+')"
     )
-    client: str = Field(description="The id of a client in `clients`")
+    client: Text = Field(description="The id of a client in `clients`")
     currency: CurrencyCode = Field(
         description="ISO 4217 currency of the contract; its invoices must use it"
     )

@@ -5,7 +5,6 @@ Each one checks its value when a record is built, so a wrong value is refused na
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -15,6 +14,7 @@ from zoneinfo import ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from pydantic import AfterValidator, AwareDatetime, Field
 
+from paychase._text import check_unicode
 from paychase.calendar._durations import Duration
 from paychase.calendar._local_time import zone
 from paychase.calendar._working_days import NOT_A_COUNTRY, is_country
@@ -25,15 +25,15 @@ __all__ = [
     "EARLIEST",
     "LATEST",
     "CaseDate",
-    "ContactString",
     "CountryCode",
     "ForwardDuration",
     "Identifier",
+    "LocaleName",
     "Moment",
     "NonNegativeAmount",
     "PolicyVersion",
     "PositiveAmount",
-    "SingleLine",
+    "TimeZoneName",
 ]
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
@@ -96,18 +96,24 @@ def _locale(value: str) -> str:
     return value
 
 
+LocaleName = Annotated[
+    str, Field(max_length=64), AfterValidator(check_unicode), AfterValidator(_locale)
+]
+
+
 def _timezone(value: str) -> str:
     try:
         zone(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as 'Europe'
         raise ValueError("not an IANA time zone (e.g. Europe/Warsaw)") from None
     return value
 
 
-def _single_line(value: str | None) -> str | None:
-    if value is not None and re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", value):
-        raise ValueError("control characters (such as line breaks) are not allowed here")
-    return value
+# The longest IANA name has 32 characters; a longer one cannot name a zone (and a name over
+# 255 bytes is refused by the file system zoneinfo looks it up in).
+TimeZoneName = Annotated[
+    str, Field(max_length=64), AfterValidator(check_unicode), AfterValidator(_timezone)
+]
 
 
 # Dates far outside any real invoice's life are typos, and near year 9999 they would make date
@@ -129,8 +135,6 @@ def _plausible_moment(value: datetime) -> datetime:
 CaseDate = Annotated[date, AfterValidator(_plausible_date)]
 Moment = Annotated[AwareDatetime, AfterValidator(_plausible_moment)]
 CountryCode = Annotated[str, AfterValidator(_country)]
-ContactString = Annotated[str | None, AfterValidator(_single_line)]
-SingleLine = Annotated[str, Field(min_length=1), AfterValidator(_single_line)]
 
 
 def _policy_by_name(value: Any) -> Any:
