@@ -14,9 +14,12 @@ from paychase.case._money import CurrencyCode
 from paychase.case._types import (
     CaseDate,
     CountryCode,
+    DiscountPercent,
     ForwardDuration,
     Identifier,
     NonNegativeAmount,
+    NonNegativePercent,
+    Percent,
     PositiveAmount,
 )
 
@@ -47,12 +50,12 @@ class LateFee(FrozenModel):
     amount: NonNegativeAmount | None = Field(
         default=None, description="Flat fee in contract currency"
     )
-    rate: NonNegativeAmount | None = Field(
-        default=None, description="Percent (per month / per day)"
+    rate: NonNegativePercent | None = Field(
+        default=None, description="Percent (once, per month or per day), at most 1000"
     )
     cap: NonNegativeAmount | None = Field(default=None, description="Maximum fee, as an amount")
-    cap_rate: NonNegativeAmount | None = Field(
-        default=None, description="Maximum fee, % of principal"
+    cap_rate: NonNegativePercent | None = Field(
+        default=None, description="Maximum fee, % of principal (at most 1000)"
     )
     per: Literal["invoice", "step"] = Field(
         default="invoice",
@@ -74,7 +77,7 @@ class LateFee(FrozenModel):
 class EarlyPaymentDiscount(FrozenModel):
     """A discount for paying early, e.g. 2 % within 7 days of the invoice date."""
 
-    rate: PositiveAmount = Field(description="Percent off the unpaid balance")
+    rate: DiscountPercent = Field(description="Percent off the unpaid balance, at most 100")
     within: ForwardDuration = Field(description="Counted from the invoice date")
 
 
@@ -83,7 +86,7 @@ class _RateOrAmount(FrozenModel):
 
     what: ClassVar[str]
     """How an error about this clause names it."""
-    rate: PositiveAmount | None = Field(default=None, description="A percentage")
+    rate: Percent | None = Field(default=None, description="A percentage, at most 1000")
     amount: PositiveAmount | None = Field(
         default=None, description="A fixed sum, in the contract currency"
     )
@@ -102,7 +105,9 @@ class Deposit(FrozenModel):
     first-time client for 50 % and a returning one (an earlier invoice paid in full) for 25 %.
     """
 
-    rate: PositiveAmount | None = Field(default=None, description="Percent of the contract value")
+    rate: Percent | None = Field(
+        default=None, description="Percent of the contract value, at most 1000"
+    )
     amount: PositiveAmount | None = Field(default=None, description="A fixed deposit")
     due_before_start: bool = Field(
         default=True,
@@ -126,7 +131,9 @@ class Materials(_RateOrAmount):
 
     what = "materials prepayment"
     """How an error about this clause names it."""
-    rate: PositiveAmount | None = Field(default=None, description="Percent of the contract value")
+    rate: Percent | None = Field(
+        default=None, description="Percent of the contract value, at most 1000"
+    )
     amount: PositiveAmount | None = Field(
         default=None, description="The prepayment as a fixed sum, in the contract currency"
     )
@@ -158,7 +165,9 @@ class KillFee(_RateOrAmount):
         description="How long the client is silent (since work started or they last wrote) "
         "before the work pauses and the fee is billed"
     )
-    rate: PositiveAmount | None = Field(default=None, description="Percent of the remaining value")
+    rate: Percent | None = Field(
+        default=None, description="Percent of the remaining value, at most 1000"
+    )
     amount: PositiveAmount | None = Field(
         default=None, description="The kill fee as a fixed sum, in the contract currency"
     )

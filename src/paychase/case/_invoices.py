@@ -12,6 +12,7 @@ from paychase._text import MAX_NUMBER, InvoiceNumber, Line, Text
 from paychase.case._money import CurrencyCode
 from paychase.case._types import (
     CaseDate,
+    ExchangeRateValue,
     Identifier,
     NonNegativeAmount,
     PolicyVersion,
@@ -123,6 +124,6 @@ class ExchangeRate(FrozenModel):
         description="The currency one unit of which costs `rate` units of `to`",
     )
     to: CurrencyCode = Field(description="The currency the rate is quoted in")
-    rate: PositiveAmount = Field(
+    rate: ExchangeRateValue = Field(
         description="Units of `to` for one unit of `from`; used inverted the other way round"
     )

@@ -103,7 +103,9 @@ def plan(
         if clock is None:  # clients who share a zone and a calendar share a clock and its memory
             calendar = client_calendar(calendar_for, client, f"clients[{position}].country")
             clock = clocks[where] = ClientClock(checked.policy, zone(client.timezone), calendar)
-        book = ChargeBook(client, clock.calendar, inputs.rates, checked.exchange_rates)
+        book = ChargeBook(
+            client, clock.calendar, inputs.rates, checked.exchange_rates, checked.contracts
+        )
         context = _client_context(
             checked.policy, client, clock, now=moment, portfolio=portfolio, book=book
         )

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, Self
+from typing import Any, Final, Literal, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from paychase._files import read_input
 from paychase._model import InputModel
@@ -24,7 +23,7 @@ from paychase.case._case import Case
 from paychase.case._history import Resolution
 from paychase.case._instalment_plan import Frequency
 from paychase.case._io import read_case_data
-from paychase.case._money import Amount
+from paychase.case._types import PositiveAmount
 from paychase.errors import InvalidCaseError, PaychaseError
 from paychase.policy._policy import Channel
 from paychase.simulation._moments import MoveDay, ScriptMoment, moment_of
@@ -70,12 +69,6 @@ _NEEDED_BY: Final[Mapping[Move, Mapping[str, str]]] = {
 }
 
 
-def _positive(value: Decimal) -> Decimal:
-    if value <= 0:
-        raise ValueError("must be more than zero")
-    return value
-
-
 class Behaviour(InputModel):
     """One scripted move: on a day, a client pays, replies, promises, disputes or agrees a plan.
 
@@ -107,7 +100,7 @@ class Behaviour(InputModel):
         description="The invoice concerned; by default every open invoice of the client "
         "(resolve_dispute: every invoice with an open dispute)",
     )
-    amount: Annotated[Amount, AfterValidator(_positive)] | None = Field(
+    amount: PositiveAmount | None = Field(
         default=None,
         description="pay_in_part: the sum paid; promise / dispute: the sum (default: all); "
         "agree_plan: the plan's total (default: what the invoices owe); resolve_dispute "
