@@ -14,15 +14,15 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from tests.samples import kowalski_contract, sample_case
+from tests.samples import kowalski, kowalski_contract, sample_case
 
-from paychase import _files, load_case, parse_case, plan, statement
+from paychase import _files, builtin_policy, load_case, parse_case, plan, statement
 from paychase._text import MAX_EMAIL, MAX_NAME, MAX_NUMBER
 from paychase.cli._main import main
 from paychase.errors import PaychaseError
@@ -94,6 +94,63 @@ def test_the_installed_command_prints_no_traceback() -> None:
     assert done.returncode == 2
     [line] = done.stderr.splitlines()
     assert line.startswith("paychase: error: case: nested too deeply")
+
+
+# -- dates: a plan holds no date a case could not -----------------------------------------
+
+
+def test_a_plan_past_2199_is_refused_naming_the_record_not_now(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    case = load_case(HOSTILE / "prospect_after_2199.json")
+    with pytest.raises(PaychaseError, match="after 2199-12-31") as caught:
+        plan(case, now=None)
+    assert caught.value.field == "chases[0]"
+    line = _one_line_refusal(capsys, "preview", str(HOSTILE / "prospect_after_2199.json"))
+    assert "error: chases[0]: its next action would fall on 2200-01-07" in line
+
+
+@pytest.mark.parametrize(
+    ("terms", "policy"),
+    [
+        ({"grace": "36500d"}, "freelancer"),
+        ({"payment_terms": "99999w"}, "freelancer"),
+        (
+            {},
+            {
+                "name": "slow",
+                "steps": [
+                    {"id": "s", "from": "due", "offset": "99999d", "action": "send_reminder"}
+                ],
+            },
+        ),
+    ],
+)
+def test_durations_that_reach_past_2199_are_refused_naming_the_invoice(
+    terms: dict[str, Any], policy: Any
+) -> None:
+    invoice = {"id": "inv-1", "contract": "k1", "issued": "2120-01-01", "total": "10"}
+    if "payment_terms" not in terms:
+        invoice["due"] = "2120-01-15"
+    case = sample_case(
+        contracts=[kowalski_contract(**terms)],
+        invoices=[invoice | {"currency": "PLN"}],
+        policy=policy,
+    )
+    with pytest.raises(PaychaseError, match="after 2199-12-31") as caught:
+        plan(case, now=datetime(2130, 1, 1, tzinfo=UTC))
+    assert caught.value.field == "invoices[0]"
+
+
+def test_a_planning_moment_outside_1900_to_2199_in_the_clients_zone_is_blamed_on_now() -> None:
+    deposit = kowalski_contract(value="1000", deposit={"rate": "30"}, work_started="1900-01-05")
+    case = sample_case(clients=[kowalski(timezone="Etc/GMT+12")], contracts=[deposit], invoices=[])
+    case["policy"] = builtin_policy("freelancer").model_dump(mode="json")
+    case["policy"]["business_days_only"] = False  # the deposit is asked for at once
+    first_moment = datetime(1900, 1, 1, tzinfo=timezone(timedelta(hours=14)))
+    with pytest.raises(PaychaseError, match="this is 1899-12-30, outside") as caught:
+        plan(case, now=first_moment)
+    assert caught.value.field == "now"
 
 
 # -- text: valid Unicode everywhere; header-bound fields short, one line, no encoded word ----
@@ -259,7 +316,7 @@ def _largest_case(late_fee: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-LAST_MOMENT = datetime(2199, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-12)))
+LAST_MOMENT = datetime(2199, 12, 1, 12, 0, tzinfo=timezone(timedelta(hours=-12)))
 
 
 @pytest.mark.parametrize(
@@ -279,8 +336,7 @@ def test_the_largest_numbers_fit_every_output_three_centuries_on(late_fee: dict[
     statement(case, "c1", now=LAST_MOMENT)
     renderer = Renderer()
     for action in planned.actions:
-        if action.at.year < 2200:
-            renderer.render(case, action)
+        renderer.render(case, action)
 
 
 def test_a_fee_compounding_for_centuries_is_refused_naming_its_clause() -> None:
