@@ -24,6 +24,7 @@ from tests.samples import kowalski, kowalski_contract, sample_case
 
 from paychase import _files, builtin_policy, load_case, parse_case, plan, statement
 from paychase._text import MAX_EMAIL, MAX_NAME, MAX_NUMBER
+from paychase.cli import _config
 from paychase.cli._main import main
 from paychase.errors import PaychaseError
 from paychase.messages import Renderer
@@ -416,6 +417,61 @@ class _Endless:
     def read(self, size: int = -1) -> bytes:
         assert size >= 0, "standard input must be read with a bound"
         return b" " * size
+
+
+# -- what is written: a path that cannot be written is the option's fault -----------------
+
+PORTFOLIO = REPO / "examples" / "portfolio.json"
+
+
+@pytest.fixture
+def workspace_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A workspace with the example portfolio in a fresh folder, made the current one."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PAYCHASE_DB", raising=False)
+    monkeypatch.setattr(_config, "_user_config_dir", lambda: tmp_path / "no-user-config")
+    assert main(["init"]) == 0
+    assert main(["import", str(PORTFOLIO)]) == 0
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("argv", "option", "problem"),
+    [
+        (["preview", str(PORTFOLIO), "--out", "a-file"], "--out", "File exists"),
+        (
+            ["evidence", str(PORTFOLIO), "--client", "nowak", "--out", "a-file"],
+            "--out",
+            "File exists",
+        ),
+        (["preview", str(PORTFOLIO), "--out", "x" * 300], "--out", "File name too long"),
+        (["tasks", "--ics", "no-folder/calls.ics"], "--ics", "No such file or directory"),
+        (["tasks", "--out", "a-file"], "--out", "File exists"),
+        (["export", "--out", "no-folder/books.json"], "--out", "No such file or directory"),
+    ],
+)
+def test_an_output_that_cannot_be_written_is_refused_naming_its_option(
+    workspace_here: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    option: str,
+    problem: str,
+) -> None:
+    (workspace_here / "a-file").write_text("", encoding="utf-8")
+    capsys.readouterr()
+    line = _one_line_refusal(capsys, *argv)
+    assert f"error: {option}: cannot write there: {problem}" in line
+
+
+def test_invoice_documents_that_cannot_be_looked_at_are_refused_naming_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path
+    while len(str(folder)) < 4000:  # a real folder whose documents' paths are too long
+        folder = folder / ("d" * 200)
+    folder.mkdir(parents=True)
+    line = _one_line_refusal(capsys, "preview", str(PORTFOLIO), "--invoices", str(folder))
+    assert "error: invoices: cannot read an invoice document: File name too long" in line
 
 
 # -- every other parser of user files ----------------------------------------------------

@@ -6,6 +6,8 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ __all__ = [
     "MAX_INPUT_BYTES",
     "load_case",
     "load_case_data",
+    "output_errors",
     "parse_moment",
     "read_input",
     "write_bytes_atomically",
@@ -129,13 +132,35 @@ def parse_moment(text: str) -> datetime:
     return moment
 
 
+@contextmanager
+def output_errors(option: str) -> Iterator[None]:
+    """Report a file or folder the output `option` names that cannot be written as its fault.
+
+    An existing file where a folder is wanted, a missing folder, a name too long for the file
+    system, no permission, a full disk: each is an `InvalidCaseError` naming `option` (``--out``)
+    and the path, one line, instead of the `OSError` the writing raised.
+    """
+    try:
+        yield
+    except OSError as error:
+        where = error.filename if error.filename is not None else option
+        raise InvalidCaseError(
+            f"cannot write there: {error.strerror or error}", field=option, value=str(where)
+        ) from None
+
+
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that a crash leaves the old file or the new one, never half.
 
     The bytes go to a temporary file in the same directory, are flushed to disk, and replace
     `path` in one rename; the file is readable by others (0644), like one written normally.
     """
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as error:  # name the file asked for, not the temporary one
+        raise type(error)(error.errno, error.strerror, str(path)) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
