@@ -495,3 +495,14 @@ def test_a_config_nested_too_deeply_is_refused(
     monkeypatch.chdir(tmp_path)
     line = _one_line_refusal(capsys, "plan", str(HOSTILE / "deep.yaml"))
     assert "paychase.toml: cannot read it: nested too deeply" in line
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["pay", "inv-\udcff", "10"], ["reviews", "done", "k\udcff"], ["plan", "/tmp/\udcff.json"]],
+)
+def test_arguments_that_are_not_utf8_are_refused_before_any_command(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    line = _one_line_refusal(capsys, *argv)
+    assert "not UTF-8 text" in line
