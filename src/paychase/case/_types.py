@@ -26,6 +26,7 @@ __all__ = [
     "LATEST",
     "MAX_AMOUNT",
     "MAX_EXCHANGE_RATE",
+    "MAX_PERCENT",
     "MIN_EXCHANGE_RATE",
     "CaseDate",
     "CountryCode",
