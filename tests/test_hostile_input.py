@@ -2,8 +2,10 @@
 
 The files in tests/hostile/ are the reproducers of the reliability review of December 2026
 (issue 19): each once ended in a traceback, an error blaming the wrong field, or a message that
-let a header through. Each must now be refused when the case is read, by the library and by the
-command line alike: exit status 2 and exactly one line on standard error.
+let a header through. Each must now be refused when the case is read (a case that plans past
+2199: when it is planned), by the library and by the command line alike: exit status 2 and
+exactly one line on standard error. The other inputs of issue 19 follow: limits of text and
+numbers, the files paychase reads and writes, and the command line's own arguments.
 """
 
 from __future__ import annotations
