@@ -22,7 +22,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from tests.samples import kowalski, kowalski_contract, sample_case
+from tests.samples import first_invoice, kowalski, kowalski_contract, sample_case
 
 from paychase import _files, builtin_policy, load_case, parse_case, plan, statement
 from paychase._text import MAX_EMAIL, MAX_NAME, MAX_NUMBER
@@ -143,6 +143,35 @@ def test_durations_that_reach_past_2199_are_refused_naming_the_invoice(
     with pytest.raises(PaychaseError, match="after 2199-12-31") as caught:
         plan(case, now=datetime(2130, 1, 1, tzinfo=UTC))
     assert caught.value.field == "invoices[0]"
+
+
+NEW_YEARS_EVE_2199 = datetime(2199, 12, 31, 21, 0, tzinfo=timezone(timedelta(hours=1)))
+
+
+def test_an_instalment_reminder_past_2199_is_refused_naming_the_plan() -> None:
+    paid_first = first_invoice(
+        issued="2199-11-01", due="2199-11-15", payments=[{"date": "2199-12-30", "amount": "400"}]
+    )
+    arrangement = {
+        "id": "p1",
+        "client": "c1",
+        "invoices": ["inv-1"],
+        "agreed": "2199-11-20",
+        "instalments": 3,
+        "first": "2199-12-31",
+    }
+    case = sample_case(invoices=[paid_first], instalment_plans=[arrangement])
+    with pytest.raises(PaychaseError, match="would fall on 2200-01-28") as caught:
+        plan(case, now=NEW_YEARS_EVE_2199)
+    assert caught.value.field == "instalment_plans[0]"
+
+
+def test_a_request_for_work_past_2199_is_refused_naming_the_contract() -> None:
+    deposit = kowalski_contract(value="1000", deposit={"rate": "30"}, work_started="2199-12-31")
+    case = sample_case(contracts=[deposit], invoices=[])
+    with pytest.raises(PaychaseError, match="after 2199-12-31") as caught:
+        plan(case, now=NEW_YEARS_EVE_2199)
+    assert caught.value.field == "contracts[0]"
 
 
 def test_a_planning_moment_outside_1900_to_2199_in_the_clients_zone_is_blamed_on_now() -> None:

@@ -155,13 +155,20 @@ def _check_dates(actions: Sequence[Action], case: Case, position: int, today: da
 
 
 def _origin(action: Action, case: Case, position: int) -> str:
-    """The path of the record an action is planned for: chase, instalment plan, invoice, client."""
+    """The path of the record an action is planned for, as precise as the action tells.
+
+    A chase, an instalment plan, an invoice, a contract (a request for work, whose key starts
+    with the contract's id), else the client.
+    """
     if action.chase is not None:
         return _path("chases", case.chases, action.chase)
     if action.instalment is not None:
         return _path("instalment_plans", case.instalment_plans, action.instalment.plan)
     if action.invoices:
         return _path("invoices", case.invoices, action.invoices[0])
+    contract = action.key.split("/", 1)[0]
+    if any(known.id == contract for known in case.contracts):
+        return _path("contracts", case.contracts, contract)
     return f"clients[{position}]"
 
 
