@@ -103,7 +103,7 @@ def test_yaml_dumped_by_a_program_reads_like_the_json() -> None:
     [
         ("1200.10", "1200.10"),  # a float would print 1200.1
         ("0.1", "0.1"),
-        ("12345678901234567.89", "12345678901234567.89"),  # beyond a double's 15-17 digits
+        ("999999999999.99", "999999999999.99"),  # the largest amount, to the cent
         ("1200", "1200"),
         ("1_200.50", "1200.50"),
     ],

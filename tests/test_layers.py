@@ -16,7 +16,17 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src" / "paychase"
 
 # Lowest first. The core: plain data in, plain data out (SPEC §1).
-CORE = ("errors", "_model", "calendar", "policy", "case", "money", "conversation", "planner")
+CORE = (
+    "errors",
+    "_text",
+    "_model",
+    "calendar",
+    "policy",
+    "case",
+    "money",
+    "conversation",
+    "planner",
+)
 # The shell, around the core: files, then what uses them.
 SHELL = (
     "_files",

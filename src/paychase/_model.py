@@ -123,6 +123,7 @@ _PROBLEMS = {
     "timezone_aware": "naive datetime: add a UTC offset such as +01:00 (times must be "
     "timezone-aware)",
     "json_invalid": "not valid JSON",
+    "string_unicode": "not valid Unicode: it holds a lone surrogate (such as \\ud800)",
 }
 
 

@@ -7,7 +7,8 @@ from typing import Annotated, Literal, Self
 from pydantic import BeforeValidator, Field, model_validator
 
 from paychase._model import FrozenModel
-from paychase.case._types import Identifier, Moment, SingleLine, _policy_by_name
+from paychase._text import MAX_NAME, HeaderLine, Text
+from paychase.case._types import Identifier, Moment, _policy_by_name
 from paychase.policy._builtin import resolve_policy
 from paychase.policy._policy import Policy
 
@@ -27,16 +28,20 @@ class Chase(FrozenModel):
         description="The chase's id, unique among the chases: letters, digits and _ . : - "
         "(no '/' or '+')"
     )
-    client: str = Field(description="The id of the client who went silent, in `clients`")
+    client: Text = Field(description="The id of the client who went silent, in `clients`")
     kind: Literal["prospect", "project"] = Field(
         description="prospect: silent after our proposal or quote; project: silent in the "
         "middle of a project that waits on them"
     )
     started: Moment = Field(description="When our unanswered message went out")
-    subject: SingleLine = Field(
-        description="What we wait on, as messages name it, e.g. 'the quote for your new website'"
+    subject: HeaderLine = Field(
+        description="What we wait on, as messages (and their subjects) name it, e.g. 'the quote "
+        f"for your new website': one line of at most {MAX_NAME} characters, without an RFC 2047 "
+        "encoded word ('=?...?=')"
     )
-    contract: str | None = Field(default=None, description="project: the contract whose work waits")
+    contract: Text | None = Field(
+        default=None, description="project: the contract whose work waits"
+    )
     policy: Annotated[
         Policy | None, BeforeValidator(_policy_by_name, json_schema_input_type=Policy | str | None)
     ] = Field(default=None, description="Default: the built-in policy named like the kind")

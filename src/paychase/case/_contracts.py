@@ -8,14 +8,18 @@ from typing import ClassVar, Literal, Self
 from pydantic import Field, model_validator
 
 from paychase._model import FrozenModel
+from paychase._text import MAX_NAME, HeaderLine, Text
 from paychase.calendar._durations import Duration
 from paychase.case._money import CurrencyCode
 from paychase.case._types import (
     CaseDate,
     CountryCode,
+    DiscountPercent,
     ForwardDuration,
     Identifier,
     NonNegativeAmount,
+    NonNegativePercent,
+    Percent,
     PositiveAmount,
 )
 
@@ -46,12 +50,12 @@ class LateFee(FrozenModel):
     amount: NonNegativeAmount | None = Field(
         default=None, description="Flat fee in contract currency"
     )
-    rate: NonNegativeAmount | None = Field(
-        default=None, description="Percent (per month / per day)"
+    rate: NonNegativePercent | None = Field(
+        default=None, description="Percent (once, per month or per day), at most 1000"
     )
     cap: NonNegativeAmount | None = Field(default=None, description="Maximum fee, as an amount")
-    cap_rate: NonNegativeAmount | None = Field(
-        default=None, description="Maximum fee, % of principal"
+    cap_rate: NonNegativePercent | None = Field(
+        default=None, description="Maximum fee, % of principal (at most 1000)"
     )
     per: Literal["invoice", "step"] = Field(
         default="invoice",
@@ -73,7 +77,7 @@ class LateFee(FrozenModel):
 class EarlyPaymentDiscount(FrozenModel):
     """A discount for paying early, e.g. 2 % within 7 days of the invoice date."""
 
-    rate: PositiveAmount = Field(description="Percent off the unpaid balance")
+    rate: DiscountPercent = Field(description="Percent off the unpaid balance, at most 100")
     within: ForwardDuration = Field(description="Counted from the invoice date")
 
 
@@ -82,7 +86,7 @@ class _RateOrAmount(FrozenModel):
 
     what: ClassVar[str]
     """How an error about this clause names it."""
-    rate: PositiveAmount | None = Field(default=None, description="A percentage")
+    rate: Percent | None = Field(default=None, description="A percentage, at most 1000")
     amount: PositiveAmount | None = Field(
         default=None, description="A fixed sum, in the contract currency"
     )
@@ -101,7 +105,9 @@ class Deposit(FrozenModel):
     first-time client for 50 % and a returning one (an earlier invoice paid in full) for 25 %.
     """
 
-    rate: PositiveAmount | None = Field(default=None, description="Percent of the contract value")
+    rate: Percent | None = Field(
+        default=None, description="Percent of the contract value, at most 1000"
+    )
     amount: PositiveAmount | None = Field(default=None, description="A fixed deposit")
     due_before_start: bool = Field(
         default=True,
@@ -125,7 +131,9 @@ class Materials(_RateOrAmount):
 
     what = "materials prepayment"
     """How an error about this clause names it."""
-    rate: PositiveAmount | None = Field(default=None, description="Percent of the contract value")
+    rate: Percent | None = Field(
+        default=None, description="Percent of the contract value, at most 1000"
+    )
     amount: PositiveAmount | None = Field(
         default=None, description="The prepayment as a fixed sum, in the contract currency"
     )
@@ -138,7 +146,10 @@ class Milestone(FrozenModel):
         description="The milestone's id, unique in its contract: letters, digits and _ . : - "
         "(no '/' or '+'); a milestone invoice names it"
     )
-    name: str = Field(description="The stage's name, as messages name it")
+    name: HeaderLine = Field(
+        description=f"The stage's name, as messages (and their subjects) name it: one line of at "
+        f"most {MAX_NAME} characters, without an RFC 2047 encoded word ('=?...?=')"
+    )
     amount: PositiveAmount = Field(description="The stage payment, in the contract currency")
     due: CaseDate = Field(
         description="When the stage payment falls due; requested from then if no invoice bills it"
@@ -154,7 +165,9 @@ class KillFee(_RateOrAmount):
         description="How long the client is silent (since work started or they last wrote) "
         "before the work pauses and the fee is billed"
     )
-    rate: PositiveAmount | None = Field(default=None, description="Percent of the remaining value")
+    rate: Percent | None = Field(
+        default=None, description="Percent of the remaining value, at most 1000"
+    )
     amount: PositiveAmount | None = Field(
         default=None, description="The kill fee as a fixed sum, in the contract currency"
     )
@@ -178,7 +191,7 @@ class Contract(FrozenModel):
         description="The contract's id, unique among the contracts: letters, digits and "
         "_ . : - (no '/' or '+')"
     )
-    client: str = Field(description="The id of a client in `clients`")
+    client: Text = Field(description="The id of a client in `clients`")
     currency: CurrencyCode = Field(
         description="ISO 4217 currency of the contract; its invoices must use it"
     )

@@ -7,15 +7,8 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from paychase._model import FrozenModel
-from paychase.case._types import (
-    CaseDate,
-    ContactString,
-    Identifier,
-    Moment,
-    PolicyVersion,
-    PositiveAmount,
-    SingleLine,
-)
+from paychase._text import Contact, Line, Text
+from paychase.case._types import CaseDate, Identifier, Moment, PolicyVersion, PositiveAmount
 from paychase.policy._policy import Channel
 
 __all__ = ["ContactEvent", "Dispute", "InvoiceStep", "Promise", "Resolution"]
@@ -34,9 +27,7 @@ class Dispute(FrozenModel):
     """A client contests an invoice, in whole or in part."""
 
     amount: PositiveAmount | None = Field(default=None, description="Omitted: the whole balance")
-    reason: SingleLine | None = Field(
-        default=None, description="Why the client contests it, for people"
-    )
+    reason: Line | None = Field(default=None, description="Why the client contests it, for people")
 
 
 class InvoiceStep(FrozenModel):
@@ -48,7 +39,7 @@ class InvoiceStep(FrozenModel):
     """
 
     invoice: Identifier = Field(description="The invoice's id, one of the event's `invoices`")
-    step: str = Field(description="The policy step this invoice reached")
+    step: Text = Field(description="The policy step this invoice reached")
     policy: PolicyVersion | None = Field(
         default=None,
         description="The policy version ('name@version') of that step; omitted: the event's",
@@ -70,8 +61,8 @@ class ContactEvent(FrozenModel):
         description="When it happened (with a UTC offset); an event after the planning moment "
         "is ignored"
     )
-    client: str = Field(description="The id of the client, in `clients`")
-    invoices: tuple[str, ...] = Field(default=(), description="Empty: about the client as a whole")
+    client: Text = Field(description="The id of the client, in `clients`")
+    invoices: tuple[Text, ...] = Field(default=(), description="Empty: about the client as a whole")
     direction: Literal["out", "in"] = Field(
         description="out: from us to the client; in: from the client"
     )
@@ -95,7 +86,7 @@ class ContactEvent(FrozenModel):
         "restore, escalate (ours); reply, promise, dispute, payment_notice (the client's); call, "
         "dispute_resolved (either way)"
     )
-    step: str | None = Field(default=None, description="The policy step this contact performed")
+    step: Text | None = Field(default=None, description="The policy step this contact performed")
     invoice_steps: tuple[InvoiceStep, ...] = Field(
         default=(),
         description="When the contact covered invoices at different steps: the step each "
@@ -105,7 +96,7 @@ class ContactEvent(FrozenModel):
     channel: Channel | None = Field(
         default=None, description="The channel used; system for what the host did itself"
     )
-    key: str | None = Field(default=None, description="The action key that caused it")
+    key: Text | None = Field(default=None, description="The action key that caused it")
     outcome: (
         Literal["delivered", "bounced", "failed", "answered", "no_answer", "voicemail", "read"]
         | None
@@ -117,7 +108,7 @@ class ContactEvent(FrozenModel):
     deadline: CaseDate | None = Field(
         default=None, description="The payment deadline the message stated"
     )
-    to: ContactString = Field(
+    to: Contact | None = Field(
         default=None, description="The address used; a new address undoes a bounce"
     )
     promise: Promise | None = Field(
@@ -129,14 +120,14 @@ class ContactEvent(FrozenModel):
     resolution: Resolution | None = Field(
         default=None, description="For kind=dispute_resolved: credited, withdrawn or rejected"
     )
-    chase: str | None = Field(
+    chase: Text | None = Field(
         default=None, description="The chase (not about an invoice) this contact belongs to"
     )
     policy: PolicyVersion | None = Field(
         default=None,
         description="The policy version ('name@version') whose step this contact performed",
     )
-    note: str | None = Field(default=None, description="Free text for people; planning ignores it")
+    note: Text | None = Field(default=None, description="Free text for people; planning ignores it")
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -13,6 +13,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from paychase._model import FrozenModel
+from paychase._text import Text
 from paychase.case._types import CaseDate, ForwardDuration, Identifier, PositiveAmount
 from paychase.errors import InvalidCaseError
 
@@ -160,8 +161,8 @@ class InstalmentPlan(FrozenModel):
         description="The plan's id: letters, digits and _ . : - (no '/' or '+'); an "
         "instalment reminder names it"
     )
-    client: str = Field(description="The id of the client whose invoices the plan settles")
-    invoices: tuple[str, ...] = Field(min_length=1, description="The invoices the plan settles")
+    client: Text = Field(description="The id of the client whose invoices the plan settles")
+    invoices: tuple[Text, ...] = Field(min_length=1, description="The invoices the plan settles")
     agreed: CaseDate = Field(description="When the plan was agreed; payments from then count")
     instalments: int = Field(ge=1, le=360, description="How many instalments")
     first: CaseDate = Field(description="When the first instalment falls due")

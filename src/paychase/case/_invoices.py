@@ -8,14 +8,15 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from paychase._model import FrozenModel
+from paychase._text import MAX_NUMBER, InvoiceNumber, Line, Text
 from paychase.case._money import CurrencyCode
 from paychase.case._types import (
     CaseDate,
+    ExchangeRateValue,
     Identifier,
     NonNegativeAmount,
     PolicyVersion,
     PositiveAmount,
-    SingleLine,
 )
 
 __all__ = ["CreditNote", "ExchangeRate", "Invoice", "Payment"]
@@ -28,7 +29,7 @@ class Payment(FrozenModel):
         description="The day the money came in; planning an earlier moment ignores the payment"
     )
     amount: PositiveAmount = Field(description="What was received, in the invoice's currency")
-    ref: SingleLine | None = Field(
+    ref: Line | None = Field(
         default=None, description="The payment's reference, e.g. a transfer id"
     )
 
@@ -44,7 +45,7 @@ class CreditNote(FrozenModel):
     amount: PositiveAmount = Field(
         description="What it takes off the invoice, in the invoice's currency"
     )
-    ref: SingleLine | None = Field(default=None, description="The credit note's number")
+    ref: Line | None = Field(default=None, description="The credit note's number")
 
 
 class Invoice(FrozenModel):
@@ -54,8 +55,12 @@ class Invoice(FrozenModel):
         description="The invoice's id, unique among the invoices: letters, digits and _ . : - "
         "(no '/' or '+')"
     )
-    number: str | None = Field(default=None, description="The number printed on the invoice")
-    contract: str = Field(description="The id of a contract in `contracts`")
+    number: InvoiceNumber | None = Field(
+        default=None,
+        description=f"The number printed on the invoice: one line of at most {MAX_NUMBER} "
+        "characters, without an RFC 2047 encoded word ('=?...?=')",
+    )
+    contract: Text = Field(description="The id of a contract in `contracts`")
     issued: CaseDate = Field(description="Issue date; nothing is planned for the invoice before it")
     due: CaseDate | None = Field(
         default=None, description="Defaults to issued + the contract's terms"
@@ -77,7 +82,7 @@ class Invoice(FrozenModel):
         default="invoice",
         description="What the invoice bills: work, a prepayment, a stage or a kill fee",
     )
-    milestone: str | None = Field(
+    milestone: Text | None = Field(
         default=None, description="The contract milestone a stage bill is for"
     )
     policy: PolicyVersion | None = Field(
@@ -119,6 +124,6 @@ class ExchangeRate(FrozenModel):
         description="The currency one unit of which costs `rate` units of `to`",
     )
     to: CurrencyCode = Field(description="The currency the rate is quoted in")
-    rate: PositiveAmount = Field(
+    rate: ExchangeRateValue = Field(
         description="Units of `to` for one unit of `from`; used inverted the other way round"
     )

@@ -2,6 +2,10 @@
 
 YAML numbers are read as exact decimals and its timestamps are left as text, so a YAML case
 means what the same JSON case means (no float money, no naive datetimes slipping through).
+
+Whatever the text, parsing it ends in data or an `InvalidCaseError`: nesting deeper than the
+parsers can recurse and integers longer than any field takes are refused here, at the boundary,
+instead of escaping as a `RecursionError` or `ValueError` from the standard library.
 """
 
 from __future__ import annotations
@@ -14,9 +18,15 @@ from typing import Any, Literal
 from paychase.case._case import Case
 from paychase.errors import InvalidCaseError
 
-__all__ = ["CaseFormat", "parse_case", "read_case_data"]
+__all__ = ["MAX_INTEGER_DIGITS", "CaseFormat", "parse_case", "read_case_data"]
 
 CaseFormat = Literal["json", "yaml"]
+
+MAX_INTEGER_DIGITS = 100
+"""The most digits an integer in a case file may have: no field takes a longer one (amounts
+stay below a trillion), and Python refuses to read integers of over 4 300 digits at all."""
+
+_TOO_DEEP = "nested too deeply: a case file is a few levels of lists and objects"
 
 
 def parse_case(text: str | bytes | Mapping[str, Any], *, format: CaseFormat = "json") -> Case:
@@ -72,7 +82,9 @@ def read_case_data(text: str | bytes, *, format: CaseFormat = "json") -> Any:
     if format == "yaml":
         return _yaml_data(text)
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_json_integer)
+    except RecursionError:
+        raise InvalidCaseError(_TOO_DEEP, field="case") from None
     except json.JSONDecodeError as error:
         raise InvalidCaseError(
             f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
@@ -82,6 +94,22 @@ def read_case_data(text: str | bytes, *, format: CaseFormat = "json") -> Any:
         raise InvalidCaseError(
             f"not UTF-8 text: cannot decode byte {error.start}", field="case"
         ) from None
+
+
+def _json_integer(digits: str) -> int:
+    """A JSON integer, refused when it is longer than any field could take."""
+    _check_integer_length(digits, "")
+    return int(digits)
+
+
+def _check_integer_length(digits: str, where: str) -> None:
+    """Refuse an integer of more than `MAX_INTEGER_DIGITS` digits; `where` says where it is."""
+    length = len(digits.lstrip("+-").replace("_", ""))
+    if length > MAX_INTEGER_DIGITS:
+        raise InvalidCaseError(
+            f"integer too long: {length} digits, at most {MAX_INTEGER_DIGITS}{where}",
+            field="case",
+        )
 
 
 def _yaml_data(text: str | bytes) -> Any:
@@ -107,10 +135,19 @@ def _yaml_data(text: str | bytes) -> Any:
         assert isinstance(node, yaml.ScalarNode)
         return str(loader.construct_scalar(node))
 
+    def bounded_integer(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+        assert isinstance(node, yaml.ScalarNode)
+        where = f" at line {node.start_mark.line + 1}, column {node.start_mark.column + 1}"
+        _check_integer_length(str(loader.construct_scalar(node)), where)
+        return int(loader.construct_yaml_int(node))
+
     _ExactLoader.add_constructor("tag:yaml.org,2002:float", exact_number)
     _ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_as_written)
+    _ExactLoader.add_constructor("tag:yaml.org,2002:int", bounded_integer)
     try:
         return yaml.load(text, Loader=_ExactLoader)
+    except RecursionError:
+        raise InvalidCaseError(_TOO_DEEP, field="case") from None
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         line = f" at line {where.line + 1}, column {where.column + 1}" if where else ""

@@ -20,8 +20,10 @@ from paychase.errors import InvalidCaseError
 __all__ = ["Amount", "CurrencyCode", "check_precision", "minor_unit", "round_money"]
 
 
-# Decimal's default context keeps 28 significant digits; leave room for the minor unit.
-_MAX_DIGITS = 20
+# Decimal's default context keeps 28 significant digits; leave room for the minor unit (up to 4
+# decimals, CLF). The amounts paychase computes are this large at most: a case's own amounts
+# are bounded far lower (`paychase.case._types.MAX_AMOUNT`), so its charges and sums fit.
+_MAX_DIGITS = 24
 
 
 def _to_decimal(value: Any) -> Decimal:

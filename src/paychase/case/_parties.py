@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Self
+from typing import Literal, Self
 
 import holidays
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from paychase._model import FrozenModel
-from paychase.case._types import (
-    ContactString,
-    CountryCode,
-    Identifier,
-    SingleLine,
-    _locale,
-    _timezone,
-)
+from paychase._text import MAX_EMAIL, MAX_LINE, MAX_NAME, Contact, EmailAddress, HeaderLine, Line
+from paychase.case._types import CountryCode, Identifier, LocaleName, TimeZoneName
 from paychase.errors import InvalidCaseError
 from paychase.policy._policy import Channel
 
@@ -25,13 +19,18 @@ __all__ = ["BankAccount", "Client", "Contacts", "Sender"]
 class Contacts(FrozenModel):
     """Where a client can be reached; a channel without an address here is never used."""
 
-    email: ContactString = Field(default=None, description="E-mail address")
-    phone: ContactString = Field(default=None, description="Phone number for calls")
-    sms: ContactString = Field(default=None, description="Mobile number for text messages")
-    postal: ContactString = Field(default=None, description="Postal address for letters")
-    messenger: ContactString = Field(default=None, description="Messenger handle")
-    linkedin: ContactString = Field(default=None, description="LinkedIn profile")
-    fax: ContactString = Field(default=None, description="Fax number")
+    email: EmailAddress | None = Field(
+        default=None,
+        description=f"E-mail address: a plain local@domain of at most {MAX_EMAIL} characters",
+    )
+    phone: Contact | None = Field(default=None, description="Phone number for calls")
+    sms: Contact | None = Field(default=None, description="Mobile number for text messages")
+    postal: Contact | None = Field(
+        default=None, description=f"Postal address for letters, on one line of at most {MAX_LINE}"
+    )
+    messenger: Contact | None = Field(default=None, description="Messenger handle")
+    linkedin: Contact | None = Field(default=None, description="LinkedIn profile")
+    fax: Contact | None = Field(default=None, description="Fax number")
 
     def address_for(self, channel: Channel) -> str | None:
         """The address a channel would use (letters go to the postal address)."""
@@ -61,20 +60,23 @@ class Client(FrozenModel):
         description="The client's id, unique among the clients: letters, digits and _ . : - "
         "(no '/' or '+')"
     )
-    name: SingleLine = Field(description="Name as addressed in messages and letters")
+    name: HeaderLine = Field(
+        description=f"Name as addressed in messages and letters: one line of at most {MAX_NAME} "
+        "characters, without an RFC 2047 encoded word ('=?...?=')"
+    )
     kind: Literal["business", "consumer"] = Field(
         default="business",
         description="Business clients may owe statutory interest and compensation",
     )
     country: CountryCode = Field(description="ISO 3166-1 alpha-2; picks the holiday calendar")
-    subdivision: str | None = Field(
+    subdivision: Line | None = Field(
         default=None,
         description="Region whose holidays apply, as the holidays package names it (DE: BY)",
     )
-    locale: Annotated[str, AfterValidator(_locale)] = Field(
+    locale: LocaleName = Field(
         default="en", description="Language and formats of messages, e.g. pl_PL"
     )
-    timezone: Annotated[str, AfterValidator(_timezone)] = Field(
+    timezone: TimeZoneName = Field(
         description="IANA time zone; bare dates and send times are local to it"
     )
     contacts: Contacts = Field(
@@ -95,10 +97,13 @@ class Client(FrozenModel):
 class BankAccount(FrozenModel):
     """Where the client should pay: printed on every message that asks for money."""
 
-    account: SingleLine = Field(description="IBAN or domestic account number")
-    bank: SingleLine | None = Field(default=None, description="The bank's name")
-    bic: SingleLine | None = Field(default=None, description="BIC / SWIFT code")
-    holder: SingleLine | None = Field(default=None, description="Account holder, if not the sender")
+    account: Line = Field(description="IBAN or domestic account number")
+    bank: Line | None = Field(default=None, description="The bank's name")
+    bic: Line | None = Field(default=None, description="BIC / SWIFT code")
+    holder: HeaderLine | None = Field(
+        default=None,
+        description=f"Account holder, if not the sender; at most {MAX_NAME} characters",
+    )
 
 
 class Sender(FrozenModel):
@@ -108,21 +113,31 @@ class Sender(FrozenModel):
     Protocol for Debt Claims, art. 187 KPC for a Polish demand), so a rendered message needs it.
     """
 
-    name: SingleLine = Field(description="Business or trading name, as on the invoices")
-    signatory: SingleLine | None = Field(
-        default=None, description="The person who signs, e.g. Anna Nowak"
+    name: HeaderLine = Field(
+        description=f"Business or trading name, as on the invoices: one line of at most {MAX_NAME} "
+        "characters, without an RFC 2047 encoded word ('=?...?=')"
     )
-    address: SingleLine | None = Field(default=None, description="Postal address, on one line")
-    email: SingleLine | None = Field(default=None, description="Reply-to e-mail address")
-    phone: SingleLine | None = Field(default=None, description="Phone number clients may call")
-    website: SingleLine | None = Field(default=None, description="Website address, as printed")
-    tax_id: SingleLine | None = Field(default=None, description="VAT / tax identification number")
-    registration: SingleLine | None = Field(
+    signatory: HeaderLine | None = Field(
+        default=None,
+        description=f"The person who signs, e.g. Anna Nowak; at most {MAX_NAME} characters",
+    )
+    address: Line | None = Field(
+        default=None, description=f"Postal address, on one line of at most {MAX_LINE} characters"
+    )
+    email: EmailAddress | None = Field(
+        default=None,
+        description=f"Reply-to e-mail address: a plain local@domain of at most {MAX_EMAIL} "
+        "characters",
+    )
+    phone: Line | None = Field(default=None, description="Phone number clients may call")
+    website: Line | None = Field(default=None, description="Website address, as printed")
+    tax_id: Line | None = Field(default=None, description="VAT / tax identification number")
+    registration: Line | None = Field(
         default=None, description="Company register entry, e.g. KRS 0000123456 or HRB 12345"
     )
     bank_account: BankAccount | None = Field(
         default=None, description="Where clients should pay; printed on messages that ask for money"
     )
-    locale: Annotated[str, AfterValidator(_locale)] = Field(
+    locale: LocaleName = Field(
         default="en", description="Language of tasks for the sender (reviews, fee bookings)"
     )

@@ -80,6 +80,8 @@ def read_settings(start: Path | None = None, user_dir: Path | None = None) -> Se
         data = tomllib.loads(config.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise InvalidCaseError(f"cannot read it: {error}", field=str(config)) from None
+    except RecursionError:  # tomllib reads nested arrays recursively
+        raise InvalidCaseError("cannot read it: nested too deeply", field=str(config)) from None
     db = data.pop("db", None)
     if db is not None and not isinstance(db, str):
         raise InvalidCaseError("a path, as a string", field=f"{config}: db", value=db)

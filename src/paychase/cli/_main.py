@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from paychase import __version__
+from paychase._text import check_unicode
 from paychase.cli._config import read_settings
 from paychase.cli._lazy import LazyGroup
 from paychase.errors import InvalidCaseError, PaychaseError
@@ -66,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
+        _check_text(sys.argv[1:] if argv is None else argv)
         settings = read_settings()
         status = cli.main(
             args=list(argv) if argv is not None else None,
@@ -122,6 +124,26 @@ def _defaults_by_parameter(
             raise InvalidCaseError(f"{command.name} has no option {flag}", field=f"{where}: {key}")
         found[param.name] = value
     return found
+
+
+def _check_text(arguments: Sequence[str]) -> None:
+    """Refuse an argument that is not valid text, before any command sees it.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates, which can be neither stored,
+    printed nor sent: no command takes them, not even as a file name.
+
+    Raises:
+        InvalidCaseError: naming the argument by its place.
+    """
+    for place, argument in enumerate(arguments, start=1):
+        try:
+            check_unicode(argument)
+        except ValueError:
+            raise InvalidCaseError(
+                "not UTF-8 text: write names, ids and paths in UTF-8",
+                field=f"argument {place}",
+                value=argument,
+            ) from None
 
 
 def _error(text: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from paychase._files import write_text_atomically
+from paychase._files import output_errors, write_text_atomically
 from paychase.case._case import Case
 from paychase.cli._options import (
     case_input,
@@ -144,13 +144,14 @@ def preview_command(
             click.echo(message_text(message))
         return 0
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for number, (action, message) in enumerate(messages, start=1):
-        name = f"{number:03d}-{_slug(action.key)}.html"
-        write_text_atomically(folder / name, message.html)
-        rows.append(_index_row(action, message, name))
-    write_text_atomically(folder / "index.html", _index(loaded, rows))
+    with output_errors("--out"):
+        folder.mkdir(parents=True, exist_ok=True)
+        rows = []
+        for number, (action, message) in enumerate(messages, start=1):
+            name = f"{number:03d}-{_slug(action.key)}.html"
+            write_text_atomically(folder / name, message.html)
+            rows.append(_index_row(action, message, name))
+        write_text_atomically(folder / "index.html", _index(loaded, rows))
     click.echo(f"{len(messages)} messages written to {folder / 'index.html'}")
     return 0
 
@@ -236,6 +237,8 @@ def evidence_command(
         pack = evidence_pack(
             given.case, client, now=given.moment(now), renderer=renderer, sent=sent
         )
-    for path in write_evidence(pack, evidence_html(pack, renderer), Path(out)):
+    with output_errors("--out"):
+        written = write_evidence(pack, evidence_html(pack, renderer), Path(out))
+    for path in written:
         click.echo(str(path))
     return 0

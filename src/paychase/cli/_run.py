@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from paychase._files import load_case, write_text_atomically
+from paychase._files import load_case, output_errors, write_text_atomically
 from paychase.calendar._local_time import zone
 from paychase.cli._options import case_input, now_option, open_workspace, parse_interval
 from paychase.cli._output import Column, Verbosity, local_time, print_table, show
@@ -249,14 +249,17 @@ def tasks_command(
                 field="--case",
             )
         calendar = calls_calendar(open_tasks, case, stamp=datetime.now(UTC))
-        write_text_atomically(Path(ics), calendar.decode("utf-8"))
+        with output_errors("--ics"):
+            write_text_atomically(Path(ics), calendar.decode("utf-8"))
         show(f"calls written to {ics}")
     if out:
         folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        for task in open_tasks:
-            if task.message is not None:
-                write_text_atomically(folder / f"{outbox_stem(task.key)}.html", task.message.html)
+        with output_errors("--out"):
+            folder.mkdir(parents=True, exist_ok=True)
+            for task in open_tasks:
+                if task.message is not None:
+                    page = folder / f"{outbox_stem(task.key)}.html"
+                    write_text_atomically(page, task.message.html)
         show(f"letters and scripts written to {folder}")
     return 0
 

@@ -19,7 +19,7 @@ from typing import Final
 
 import click
 
-from paychase._files import parse_moment
+from paychase._files import output_errors, parse_moment
 from paychase.calendar._durations import Duration
 from paychase.case._case import Case, planning_moment
 from paychase.cli._options import case_input, now_option, open_input, parse_interval
@@ -104,7 +104,8 @@ def simulate_command(
     _print(timelines, json_format=output_format == "json", reasons=reasons)
     if chart:
         for timeline in timelines:
-            written = timeline_chart(timeline, _chart_path(chart, timeline, len(timelines)))
+            with output_errors("--chart"):
+                written = timeline_chart(timeline, _chart_path(chart, timeline, len(timelines)))
             click.echo(f"chart written to {written}", err=True)
     return 0
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from click.shell_completion import get_completion_class
 
-from paychase._files import load_case_data, write_text_atomically
+from paychase._files import load_case_data, output_errors, write_text_atomically
 from paychase.cli._config import CONFIG_NAME
 from paychase.cli._main import cli
 from paychase.cli._options import db_option, open_workspace, settings_of
@@ -94,7 +94,8 @@ def export_command(ctx: click.Context, *, db: str | None, out: str | None) -> in
     if out is None:
         click.echo(text, nl=False)
     else:
-        write_text_atomically(Path(out), text)
+        with output_errors("--out"):
+            write_text_atomically(Path(out), text)
         show(f"exported to {out}")
     return 0
 

@@ -46,14 +46,29 @@ class InvoiceFolder:
             raise PluginError("not a directory", field="invoices", value=str(self.path))
 
     def __call__(self, invoice: Invoice) -> Attachment | None:
-        """The invoice's document, or None when the folder has none."""
+        """The invoice's document, or None when the folder has none.
+
+        Raises:
+            PluginError: a document's path cannot be looked at or read (a name too long, no
+                permission).
+        """
         stems = dict.fromkeys(document_stem(s) for s in (invoice.id, invoice.number) if s)
         for stem in stems:
             for extension in _EXTENSIONS:
                 candidate = self.path / f"{stem}{extension}"
-                if candidate.is_file():
-                    kind = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
-                    return Attachment(
-                        filename=candidate.name, content_type=kind, data=candidate.read_bytes()
-                    )
+                try:
+                    if candidate.is_file():
+                        return _attachment(candidate)
+                except OSError as error:
+                    raise PluginError(
+                        f"cannot read an invoice document: {error.strerror}",
+                        field="invoices",
+                        value=str(candidate),
+                    ) from None
         return None
+
+
+def _attachment(path: Path) -> Attachment:
+    """The document at `path` as an attachment, its type guessed from its name."""
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return Attachment(filename=path.name, content_type=kind, data=path.read_bytes())

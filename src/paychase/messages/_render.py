@@ -39,6 +39,7 @@ from paychase.messages._message import Attachment, Message, Recipient, message_i
 from paychase.messages._sandbox import (
     MESSAGE_BUDGET,
     PAGE_BUDGET,
+    TRUSTED_BUDGET,
     Budget,
     Sandbox,
     metered,
@@ -272,9 +273,11 @@ class Renderer:
         environments = self._environments.get(chain)
         if environments is None:
             loader = _ChainLoader(self._loaders, chain)
+            # A host's templates get the message budget; the built-ins alone are trusted.
+            budget = MESSAGE_BUDGET if self.templates else TRUSTED_BUDGET
             environments = _Environments(
-                text=_environment(loader, html=False),
-                html=_environment(loader, html=True),
+                text=_environment(loader, html=False, budget=budget),
+                html=_environment(loader, html=True, budget=budget),
                 page=_environment(loader, html=True, budget=PAGE_BUDGET),
             )
             self._environments[chain] = environments

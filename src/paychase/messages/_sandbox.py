@@ -57,6 +57,7 @@ __all__ = [
     "MAX_DIGITS",
     "MESSAGE_BUDGET",
     "PAGE_BUDGET",
+    "TRUSTED_BUDGET",
     "Budget",
     "Sandbox",
     "metered",
@@ -81,6 +82,10 @@ class Budget:
 
 MESSAGE_BUDGET = Budget(seconds=1.0, characters=1_000_000)
 """A message's subject, plain text or HTML: a real one takes milliseconds and a few kilobytes."""
+
+TRUSTED_BUDGET = Budget(seconds=120.0, characters=50_000_000)
+"""A message when only the built-in templates render: they are ours and bounded, so the clock
+stops nothing but a machine under heavy load (a message about 1 000 invoices takes long)."""
 
 PAGE_BUDGET = Budget(seconds=30.0, characters=50_000_000)
 """A page such as the evidence pack, which grows with a client's history (about 1 s and 2.3 MB

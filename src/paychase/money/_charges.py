@@ -87,11 +87,14 @@ class ChargeBook:
         calendar: HolidayCalendar,
         table: RateTable,
         exchange_rates: Sequence[ExchangeRate],
+        contracts: Sequence[Contract],
     ) -> None:
         self.client = client
         self.calendar = calendar
         self.table = table
         self.exchange_rates = exchange_rates
+        self.contracts = contracts
+        """The case's contracts, in order: an error names a contract by its place in them."""
         self._law: dict[str, _Law] = {}
         # The compensation owed for a debt does not change with the day it is looked at.
         self._compensations: dict[tuple[str, str, Decimal, date], Compensation] = {}
@@ -173,16 +176,19 @@ class ChargeBook:
                         charges.append(charge)
                     problems += [problem] if problem else []
         elif fee.kind != "none" and as_of > grace_end and base > 0:
-            computation_fee = contractual_fee(
-                fee,
-                principal=base,
-                currency=currency,
-                fee_from=grace_end + _ONE_DAY,
-                as_of=as_of,
-                applied=[day for day in applied if day <= as_of],
-                payments=payments,
-                allocation=_fee_allocation(contract),
-            )
+            try:
+                computation_fee = contractual_fee(
+                    fee,
+                    principal=base,
+                    currency=currency,
+                    fee_from=grace_end + _ONE_DAY,
+                    as_of=as_of,
+                    applied=[day for day in applied if day <= as_of],
+                    payments=payments,
+                    allocation=_fee_allocation(contract),
+                )
+            except InvalidCaseError as error:  # the clause's own: a fee past MAX_FEE
+                raise self._in_contract(error, contract) from None
             principal, late_fee = (
                 computation_fee.principal_outstanding,
                 computation_fee.fee_outstanding,
@@ -217,6 +223,13 @@ class ChargeBook:
             discount=discount,
             discount_until=until,
         )
+
+    def _in_contract(self, error: InvalidCaseError, contract: Contract) -> InvalidCaseError:
+        """`error` about a clause of `contract`, its field placed in the case's contracts."""
+        index = next(i for i, known in enumerate(self.contracts) if known.id == contract.id)
+        where = f"contracts[{index}]"
+        error.field = f"{where}.{error.field}" if error.field else where
+        return error
 
     # -- statutory interest ---------------------------------------------------------------
 

@@ -60,7 +60,7 @@ Status = Literal["due", "none", "missing_rate"]
 """``due``: `amount` is owed; ``none``: the law grants nothing; ``missing_rate``: ask the host."""
 
 # Rates are combined as exact fractions and divided once at the end; 40 digits keep that one
-# division exact for any amount below the 20 digits `Amount` allows, whatever the host's context.
+# division exact for any amount below the 24 digits `Amount` allows, whatever the host's context.
 _CONTEXT = Context(prec=40)
 _ONE = Fraction(1)
 

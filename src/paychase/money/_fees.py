@@ -60,7 +60,7 @@ from paychase.case._money import Amount, CurrencyCode, check_precision, round_mo
 from paychase.errors import InvalidCaseError
 from paychase.money._interest import Payment
 
-__all__ = ["FeeAllocation", "FeeComputation", "FeeKind", "FeeLine", "contractual_fee"]
+__all__ = ["MAX_FEE", "FeeAllocation", "FeeComputation", "FeeKind", "FeeLine", "contractual_fee"]
 
 FeeAllocation = Literal["fees_first", "principal_first"]
 """Which part of the debt a payment made after the fee was applied pays first."""
@@ -71,6 +71,10 @@ FeeKind = Literal["none", "flat", "percent", "percent_per_month", "daily_rate", 
 # context the host has set: fees are computed in a private context and rounded only as stated.
 _CONTEXT = Context(prec=40)
 _HUNDRED = Decimal(100)
+# The largest fee this module states: a case's bounded amounts and percentages stay far below it
+# (100 % a day for three centuries on the largest principal), so only a fee compounding for
+# decades without a cap reaches it; rounding such a fee would overflow the context above.
+MAX_FEE = Decimal(10) ** 18
 _ONE_DAY = timedelta(days=1)
 
 
@@ -243,6 +247,12 @@ class _Ledger:
         self.lines.append(line)
         self.accrued += line.amount
         self.pending += line.amount
+        if self.accrued >= MAX_FEE:
+            raise InvalidCaseError(
+                f"by {line.to} the fee would reach {MAX_FEE:,} {self.currency}: give the "
+                "clause a cap or cap_rate",
+                field="late_fee",
+            )
 
     def book(self, day: date, amount: Decimal, rate: Decimal | None, what: str) -> None:
         """A one-off fee booked by the step on `day`, cut to what the cap leaves."""
@@ -418,8 +428,8 @@ def contractual_fee(
 
     Raises:
         InvalidCaseError: for a ``statutory`` clause (see `statutory_interest`), a negative or
-            too precise amount, an unknown currency or dates out of order; `field` names the
-            argument.
+            too precise amount, an unknown currency or dates out of order (`field` names the
+            argument), or a fee that would reach `MAX_FEE` (`field` is ``late_fee``).
 
     Examples:
         >>> fee = contractual_fee(

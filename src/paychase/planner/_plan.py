@@ -25,7 +25,7 @@ same plan (rule 1).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from paychase.calendar._local_time import zone
@@ -35,10 +35,12 @@ from paychase.case._case import Case
 from paychase.case._history import ContactEvent
 from paychase.case._invoices import Invoice
 from paychase.case._parties import Client
+from paychase.case._types import EARLIEST, LATEST
 from paychase.conversation._arrangements import Arrangement, arrangements_of
 from paychase.conversation._channels import broken_routes
 from paychase.conversation._facts import SETTLED, InvoiceFacts, Portfolio
 from paychase.conversation._sanctions import Sanctions
+from paychase.errors import InvalidCaseError
 from paychase.money._charges import ChargeBook
 from paychase.money._rates import RateTable
 from paychase.planner._chases import plan_chase
@@ -107,11 +109,14 @@ def plan(
         if clock is None:  # clients who share a zone and a calendar share a clock and its memory
             calendar = client_calendar(calendar_for, client, f"clients[{position}].country")
             clock = clocks[where] = ClientClock(checked.policy, zone(client.timezone), calendar)
-        book = ChargeBook(client, clock.calendar, inputs.rates, checked.exchange_rates)
+        book = ChargeBook(
+            client, clock.calendar, inputs.rates, checked.exchange_rates, checked.contracts
+        )
         context = _client_context(
             checked.policy, client, clock, now=moment, portfolio=portfolio, book=book
         )
         client_actions, client_states, chase_states = _plan_client(context)
+        _check_dates(client_actions, checked, position, context.today)
         actions += client_actions
         states.update((state.id, state) for state in client_states)
         chases.update((state.id, state) for state in chase_states)
@@ -125,6 +130,55 @@ def plan(
         invoices=tuple(states[invoice.id] for invoice in checked.invoices),
         chases=tuple(chases[chase.id] for chase in checked.chases) if checked.chases else None,
     )
+
+
+def _check_dates(actions: Sequence[Action], case: Case, position: int, today: date) -> None:
+    """Refuse a plan with an action dated outside the dates a case may hold (1900 to 2199).
+
+    Each action is dated in its client's own time zone, as a host renders or performs it. An
+    action is never earlier than the planning moment, so the error names ``now`` when the
+    client's `today` is itself outside those dates, else the record whose dates (and the
+    durations counted from them) led past 2199.
+    """
+    for action in actions:
+        day = action.at.date()
+        if EARLIEST <= day <= LATEST:
+            continue
+        if not EARLIEST <= today <= LATEST:
+            raise InvalidCaseError(
+                f"in the time zone of client {action.client} this is {today}, outside "
+                f"{EARLIEST} to {LATEST}",
+                field="now",
+            )
+        raise InvalidCaseError(
+            f"its next action would fall on {day}, after {LATEST}, the last day a plan may "
+            "hold: check its dates and the durations counted from them",
+            field=_origin(action, case, position),
+            value=action.key,
+        )
+
+
+def _origin(action: Action, case: Case, position: int) -> str:
+    """The path of the record an action is planned for, as precise as the action tells.
+
+    A chase, an instalment plan, an invoice, a contract (a request for work, whose key starts
+    with the contract's id), else the client.
+    """
+    if action.chase is not None:
+        return _path("chases", case.chases, action.chase)
+    if action.instalment is not None:
+        return _path("instalment_plans", case.instalment_plans, action.instalment.plan)
+    if action.invoices:
+        return _path("invoices", case.invoices, action.invoices[0])
+    contract = action.key.split("/", 1)[0]
+    if any(known.id == contract for known in case.contracts):
+        return _path("contracts", case.contracts, contract)
+    return f"clients[{position}]"
+
+
+def _path(name: str, records: Sequence[Any], identifier: str) -> str:
+    """``name[i]`` for the record with `identifier` (it is in the case: the plan came from it)."""
+    return f"{name}[{next(i for i, record in enumerate(records) if record.id == identifier)}]"
 
 
 def _client_context(

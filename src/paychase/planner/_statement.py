@@ -122,7 +122,7 @@ def statement(
     calendar = client_calendar(inputs.calendars, person, "client")
     clock = ClientClock(checked.policy, zone(person.timezone), calendar)
     today = clock.local(moment).date()
-    book = ChargeBook(person, calendar, inputs.rates, checked.exchange_rates)
+    book = ChargeBook(person, calendar, inputs.rates, checked.exchange_rates, checked.contracts)
     portfolio = Portfolio.of(checked, moment)
     lines: list[StatementLine] = []
     owed_by_currency: dict[str, list[Owed]] = {}

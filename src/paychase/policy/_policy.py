@@ -23,6 +23,7 @@ from typing import Annotated, ClassVar, Final, Literal, Self
 from pydantic import AfterValidator, Field, model_validator
 
 from paychase._model import FrozenModel, InputModel
+from paychase._text import Text
 from paychase.calendar._durations import Duration
 from paychase.errors import PaychaseError, PolicyError
 
@@ -160,7 +161,7 @@ class Step(FrozenModel):
     attach_invoice: bool = Field(
         default=False, description="Whether the step's message carries the invoice documents"
     )
-    template: str | None = Field(default=None, description="Defaults to '<policy>/<step id>'")
+    template: Text | None = Field(default=None, description="Defaults to '<policy>/<step id>'")
     required: bool = Field(
         default=False,
         description="Never passed over when the ladder catches up (catch_up latest or "
@@ -420,7 +421,7 @@ class Policy(InputModel):
         description="Failed tries at a step (bounced, failed, no_answer) before it is given up "
         "and the ladder moves on",
     )
-    resume_at: str | None = Field(
+    resume_at: Text | None = Field(
         default=None,
         description="The id of the step the ladder resumes at after a broken promise or a "
         "broken instalment plan; default: the first firm, final or legal step",

@@ -9,23 +9,21 @@ client, invoice and chase named checked, each moment in the client's zone, in ti
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, Self
+from typing import Any, Final, Literal, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from paychase._files import read_input
 from paychase._model import InputModel
 from paychase.case._case import Case
 from paychase.case._history import Resolution
 from paychase.case._instalment_plan import Frequency
-from paychase.case._io import _yaml_data
-from paychase.case._money import Amount
+from paychase.case._io import read_case_data
+from paychase.case._types import PositiveAmount
 from paychase.errors import InvalidCaseError, PaychaseError
 from paychase.policy._policy import Channel
 from paychase.simulation._moments import MoveDay, ScriptMoment, moment_of
@@ -71,12 +69,6 @@ _NEEDED_BY: Final[Mapping[Move, Mapping[str, str]]] = {
 }
 
 
-def _positive(value: Decimal) -> Decimal:
-    if value <= 0:
-        raise ValueError("must be more than zero")
-    return value
-
-
 class Behaviour(InputModel):
     """One scripted move: on a day, a client pays, replies, promises, disputes or agrees a plan.
 
@@ -108,7 +100,7 @@ class Behaviour(InputModel):
         description="The invoice concerned; by default every open invoice of the client "
         "(resolve_dispute: every invoice with an open dispute)",
     )
-    amount: Annotated[Amount, AfterValidator(_positive)] | None = Field(
+    amount: PositiveAmount | None = Field(
         default=None,
         description="pay_in_part: the sum paid; promise / dispute: the sum (default: all); "
         "agree_plan: the plan's total (default: what the invoices owe); resolve_dispute "
@@ -222,17 +214,12 @@ def load_script(path: str | Path) -> Script:
     """
     location = Path(path)
     text = read_input(location, "the script", field="script")
-    if location.suffix.lower() in (".yaml", ".yml"):
-        try:
-            data = _on_as_written(_yaml_data(text))
-        except PaychaseError as error:
-            raise _within(error, "script") from None
-    else:
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise InvalidCaseError(f"not valid JSON: {error}", field="script") from None
-    return parse_script(data)
+    yaml = location.suffix.lower() in (".yaml", ".yml")
+    try:
+        data = read_case_data(text, format="yaml" if yaml else "json")
+    except PaychaseError as error:
+        raise _within(error, "script") from None
+    return parse_script(_on_as_written(data) if yaml else data)
 
 
 def _on_as_written(data: Any) -> Any:
