@@ -1162,3 +1162,47 @@ def test_the_documented_runs_of_the_shipped_examples_print_what_the_docs_show(
     for command, printed in runs:
         assert cli(command.split()[1:]) == 0
         assert capsys.readouterr().out == printed, command
+
+
+@st.composite
+def busy_accounts(draw: st.DrawFn) -> dict[str, Any]:
+    """A freelancer client with two to five invoices falling due within three weeks, each
+    issued at least a week before it is due."""
+    case = one_invoice("freelancer")
+    template = case["invoices"][0]
+    invoices = []
+    for number in range(draw(st.integers(2, 5))):
+        due = date(2026, 3, 10) + timedelta(days=draw(st.integers(0, 20)))
+        issued = due - timedelta(days=draw(st.integers(7, 20)))
+        invoices.append(
+            template
+            | {"id": f"i{number}", "issued": f"{issued}", "due": f"{due}", "total": "100.00"}
+        )
+    return case | {"invoices": invoices}
+
+
+def _pre_due_reached(timeline: Timeline) -> set[str]:
+    """The invoices a performed message took to their 'pre_due' step (alone or with others)."""
+    reached = set()
+    for entry in timeline.entries:
+        if entry.key is None or entry.what == "review":
+            continue
+        _, invoices, lead, _ = entry.key.split("/")
+        for part in invoices.split("+"):
+            invoice, _, own = part.partition("@")
+            if (own or lead) == "pre_due":
+                reached.add(invoice)
+    return reached
+
+
+@settings(max_examples=6)
+@given(busy_accounts(), st.sampled_from([None, timedelta(1)]))
+def test_no_pre_due_reminder_is_lost_to_spacing(
+    case: dict[str, Any], cadence: timedelta | None
+) -> None:
+    """Issue 15: every invoice of a busy account gets its pre-due reminder — alone, or in a
+    message about the account — whether the host runs once a day or when something is due."""
+    start = datetime.fromisoformat("2026-02-01T09:00:00+01:00")
+    until = datetime.fromisoformat("2026-04-15T23:00:00+02:00")
+    timeline = simulate(case, now=start, until=until, cadence=cadence)
+    assert _pre_due_reached(timeline) == {invoice["id"] for invoice in case["invoices"]}
