@@ -284,7 +284,8 @@ def _clusters(candidates: list[Candidate]) -> list[list[Candidate]]:
     """Candidates of one step, currency, kind and channel at the same moment, in time order.
 
     Taken in time order, a candidate joins the first cluster of its group and day whose lead
-    it may go with (at its own moment, or `_may_join`), else it leads a cluster of its own.
+    it may go with — at its own moment, or later that day once every bound of the member has
+    passed by the lead's moment — else it leads a cluster of its own.
     """
     groups: dict[tuple[str, ...], list[Candidate]] = defaultdict(list)
     for candidate in sorted(candidates, key=lambda c: (c.at, c.facts.invoice.id)):
@@ -308,7 +309,7 @@ class _DayLeads:
     """The clusters one group has so far on one day, and the search for a member's cluster.
 
     Members come in time order, so each lead is later than the one before and not later than
-    the member. The member goes with the first lead at or after its `earliest` (`_may_join`),
+    the member. The member goes with the first lead at or after its `earliest`,
     or else with the last lead if that is at the member's own moment. The lead is found by
     bisection, so a client's n candidates cluster in O(n log n) rather than O(n²).
 
@@ -316,7 +317,7 @@ class _DayLeads:
     the two orders differ in the hour a DST change repeats. So the search runs on the leads'
     local moments where `earliest` is in the client's zone, and otherwise on the running
     maximum of their UTC instants (the first lead at or after an instant is where that
-    maximum first reaches it): either way it answers exactly what `_may_join` would.
+    maximum first reaches it): either way it finds the first lead the member may go with.
     """
 
     __slots__ = ("_clusters", "_instants", "_moments", "date")
@@ -358,13 +359,3 @@ def _cluster_key(candidate: Candidate) -> tuple[str, ...]:
         candidate.kind,
         str(candidate.channel),
     )
-
-
-def _may_join(member: Candidate, lead_at: datetime) -> bool:
-    """Whether a step planned for later on the lead's day may go with it (rule 5).
-
-    The hour is the policy's preference, the bounds are rules: a step due later the same day,
-    with every bound passed by the lead's moment, goes in the lead's message rather than in a
-    second message a few hours later (a caught-up step goes before `send_at`).
-    """
-    return member.at.date() == lead_at.date() and member.earliest <= lead_at
