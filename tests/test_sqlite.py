@@ -28,7 +28,7 @@ from paychase.errors import PluginError
 from paychase.messages._message import Attachment, Message, Receipt, Recipient
 from paychase.store import _database, _sqlite
 from paychase.store._database import SCHEMA_VERSION
-from paychase.store._history import AttemptStatus, HistoryStore
+from paychase.store._history import AttemptStatus
 from paychase.store._sqlite import SqliteStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,10 +123,6 @@ def store(path: Path) -> Iterator[SqliteStore]:
 # -- the attempt lifecycle ---------------------------------------------------------------
 
 
-def test_it_is_a_history_store(store: SqliteStore) -> None:
-    assert isinstance(store, HistoryStore)
-
-
 def test_a_sent_message_is_settled_with_its_event_message_and_delivery(
     store: SqliteStore, path: Path
 ) -> None:
@@ -147,33 +143,6 @@ def test_a_sent_message_is_settled_with_its_event_message_and_delivery(
     assert _rows(path, "SELECT key, at, status, provider_id, transient FROM deliveries") == [
         ("k1", _at(2).isoformat(timespec="microseconds"), "delivered", "queue-1", 0)
     ]
-
-
-def test_a_bounce_is_settled_as_failed_and_keeps_the_providers_error(store: SqliteStore) -> None:
-    _claim(store, "k1")
-    _prepare(store, "k1")
-    bounced = _event(key="k1", outcome="bounced")
-    store.complete("k1", status="failed", receipt=BOUNCED, event=bounced, message=None, at=_at(2))
-    [failed] = store.attempts()
-    assert (failed.status, failed.error, failed.receipt) == ("failed", "550 no such user", BOUNCED)
-    assert failed.message == _message("k1"), "a message of None keeps the prepared one"
-    assert store.events() == (bounced,)
-
-
-def test_a_task_stays_open_until_a_new_event_with_its_key_is_added(store: SqliteStore) -> None:
-    for key in ("call", "other"):
-        _claim(store, key)
-        _prepare(store, key)
-    store.complete(
-        "call", status="task", receipt=Receipt(status="task"), event=None, message=None, at=_at(2)
-    )
-    assert store.events() == ()
-    assert store.attempts({"task"})[0].event == _event(key="call"), "kept for `history add`"
-    assert store.add_events([_event(5, key="other")]) == 1
-    assert _statuses(store) == {"call": "task", "other": "sending"}, "only a task is closed"
-    assert store.add_events([_event(9, key="call", outcome="answered")]) == 1
-    assert _statuses(store)["call"] == "done"
-    assert store.attempts({"done"})[0].updated_at == _at(9), "dated by the outcome"
 
 
 def test_an_event_already_stored_does_not_close_a_task(store: SqliteStore) -> None:
@@ -228,12 +197,6 @@ def test_an_interrupted_send_is_uncertain_and_only_a_settlement_moves_it(
         "k1", status="done", receipt=DELIVERED, event=_event(key="k1"), message=None, at=_at(9)
     )
     assert _statuses(store) == {"k1": "done"}
-
-
-def test_a_key_is_claimed_once(store: SqliteStore) -> None:
-    assert _claim(store, "k1", runner="first")
-    assert not _claim(store, "k1", runner="second")
-    assert [a.runner for a in store.attempts()] == ["first"]
 
 
 def _settle(store: SqliteStore, key: str, status: str) -> None:
@@ -352,15 +315,6 @@ def test_attempts_come_oldest_claim_first_and_filter_by_status(store: SqliteStor
 
 
 # -- events --------------------------------------------------------------------------------
-
-
-def test_an_identical_event_is_stored_once(store: SqliteStore) -> None:
-    first = _event(key="k1", hours=1)
-    assert store.add_events([first, first]) == 1
-    assert store.add_events([first]) == 0
-    assert store.add_events([_event(key="k1", hours=-7)]) == 0, "the same instant, another offset"
-    assert store.add_events([_event(key="k1", note="called back")]) == 1
-    assert store.events() == (first, _event(key="k1", note="called back"))
 
 
 def test_events_come_in_time_order_then_insertion_order_with_their_offsets(
