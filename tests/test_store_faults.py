@@ -134,19 +134,3 @@ def test_after_a_full_disk_the_next_run_sends_each_remaining_key_once(tmp_path: 
         keys = [a.key for a in store.attempts({"done"}) if a.channel == "email"]
         assert not store.attempts({"claimed", "sending", "uncertain"})
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == len(keys)
-
-
-def test_an_event_the_store_refuses_for_its_own_rules_is_not_a_file_fault(tmp_path: Path) -> None:
-    """A unique key refusing a second claim is the store's logic, not a damaged file."""
-    with SqliteStore(tmp_path / "history.sqlite") as store:
-        claim = {
-            "client": "c",
-            "kind": "message",
-            "channel": "email",
-            "message_id": None,
-            "planned_at": AFTERNOON,
-            "runner": "r",
-            "at": AFTERNOON,
-        }
-        assert store.claim("k", **claim)  # type: ignore[arg-type]
-        assert not store.claim("k", **claim)  # type: ignore[arg-type]
