@@ -28,7 +28,7 @@ from paychase.money._charges import Owed, amounts_of
 from paychase.planner._candidate import Candidate
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import Costs
-from paychase.planner._next_step import LadderWalk, expired
+from paychase.planner._next_step import LadderWalk, day_opening, expired
 from paychase.planner._outputs import Action
 from paychase.planner._reasons import step_reason
 from paychase.planner._spacing import PlannedContacts
@@ -148,7 +148,7 @@ class Combiner:
         hour = clock.hour_for(first.kind)
         at, cleared = self._planned.clear(clock.first_open(earliest, hour), hour)
         first.at = at
-        first.not_before = min(clock.opening(clock.start_of(clock.local(at).date())), at)
+        first.not_before = day_opening(clock, [], at)  # the gap ends at a day's start
         first.notes.append(
             f"min_gap {gap} after the message planned for {clock.local(previous):%Y-%m-%d %H:%M}"
         )

@@ -41,7 +41,7 @@ from paychase.policy._policy import Policy, Step
 from paychase.policy._schedule import Bound, ClientClock
 
 # `expired` is `_combine`'s too: it drops a pre-due step that spacing pushed past its expiry.
-__all__ = ["LadderWalk", "expired"]
+__all__ = ["LadderWalk", "day_opening", "expired"]
 
 
 class LadderWalk:
@@ -172,7 +172,7 @@ class LadderWalk:
             return None
         # A step counted in hours falls at its own moment; one counted in days on its day.
         exact = [Bound(scheduled, "")] if step.offset.keeps_time_of_day else []
-        opens = _opens(clock, bounds + exact, at)
+        opens = day_opening(clock, bounds + exact, at)
         if channel is None:
             return self._reviews.review(
                 facts,
@@ -254,7 +254,7 @@ class LadderWalk:
         return max(moments)
 
 
-def _opens(clock: ClientClock, bounds: list[Bound], at: datetime) -> datetime:
+def day_opening(clock: ClientClock, bounds: list[Bound], at: datetime) -> datetime:
     """The first moment of `at`'s day that the bounds allow and the contact window is open.
 
     `at` falls at the policy's preferred hour; a run earlier that day (a daily cron at 09:00,
