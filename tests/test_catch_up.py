@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from tests.test_simulate import one_invoice
 
-from paychase import Policy, PolicyError, builtin_policy, plan
+from paychase import Case, Policy, PolicyError, builtin_policy, plan
+from paychase.messages import BUILTIN_LOCALES, Renderer
 from paychase.simulation._simulate import simulate
 from paychase.simulation._timeline import Timeline
 
@@ -194,6 +195,57 @@ def test_the_built_in_ladders_require_their_final_notice_and_warnings(
 ) -> None:
     policy = builtin_policy(name)
     assert [s.id for i, s in enumerate(policy.steps) if policy.is_required(i)] == required
+
+
+@pytest.mark.parametrize("name", ["freelancer", "b2b_strict", "saas", "tradesperson"])
+def test_the_built_in_payment_ladders_catch_up_the_backlog(name: str) -> None:
+    assert builtin_policy(name).catch_up == "latest_before_contact"
+
+
+@pytest.mark.parametrize("language", BUILTIN_LOCALES)
+def test_a_caught_up_first_message_claims_no_earlier_reminder(language: str) -> None:
+    """Picked up 100 days late, the freelancer ladder opens with its final notice: the letter
+    must not say that we reminded the client before; once a reminder got through, the next
+    firm message names the day it went."""
+    case = one_invoice("freelancer", sender=True, **NO_FEE)
+    case["clients"][0]["locale"] = language
+    (first,) = plan(case, now=PICKED_UP).actions
+    assert first.step == "final"
+    text = Renderer().render(Case.model_validate(case), first).text
+    for claim in _EARLIER[language]:
+        assert claim not in text, (language, claim)
+
+
+_EARLIER = {
+    "en": ("reminded you before", "earlier reminders", "unanswered"),
+    "de": ("bisherigen Zahlungsaufforderungen", "Erinnerung"),
+    "pl": ("wcześniejszych przypomnień", "przypomnień"),
+    "el": ("υπενθυμίσεις", "υπενθυμίσει"),
+    "ru": ("напоминания остались без ответа", "напоминания"),
+}
+
+
+def test_a_walked_firm_message_names_the_day_of_the_last_reminder() -> None:
+    sent = {
+        "at": "2026-03-17T10:00:00+01:00",
+        "client": "c1",
+        "invoices": ["inv-1"],
+        "direction": "out",
+        "kind": "reminder",
+        "step": "polite",
+        "channel": "email",
+        "outcome": "delivered",
+    }
+    case = one_invoice("freelancer", sender=True, **NO_FEE) | {"history": [sent]}
+    (firm,) = plan(case, now=datetime.fromisoformat("2026-03-24T09:00:00+01:00")).actions
+    assert firm.step == "firm"
+    text = " ".join(Renderer().render(Case.model_validate(case), firm).text.split())
+    assert "I wrote to you about invoice inv-1 on March 17, 2026 and haven't heard back" in text
+    bounced = one_invoice("freelancer", sender=True, **NO_FEE) | {
+        "history": [sent | {"outcome": "bounced", "to": "old@example.com"}]
+    }
+    text = Renderer().render(Case.model_validate(bounced), firm).text
+    assert "I wrote to you" not in text  # a reminder that bounced reached no one
 
 
 def test_the_warnings_before_a_sanction_go_back_to_the_sanction_before_it() -> None:

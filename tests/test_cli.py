@@ -132,9 +132,12 @@ def test_the_table_takes_the_terminals_width_and_never_cuts_an_id(
     assert "…" not in out
     for action in plan(load_case(case_file), now=None).actions:
         assert any(",".join(action.invoices) in line for line in lines)
-    if columns == 240:  # a wide terminal: each reason on one line under its row
+    if columns == 240:  # a wide terminal: a reason that fits on one line under its row
+        text = " ".join(line.strip() for line in lines)
         for action in plan(load_case(case_file), now=None).actions:
-            assert any(line.strip() == action.reason for line in lines)
+            assert action.reason in text
+            if len(action.reason) <= columns - 8:
+                assert any(line.strip() == action.reason for line in lines)
 
 
 def test_an_empty_plan_still_prints_a_table(

@@ -602,13 +602,14 @@ def test_a_chase_contact_counts_against_min_gap_and_yields_to_the_ladder() -> No
     history = [_chase_event("2026-03-04T10:00", "follow_up")]
     result = _plan(_case(chases=[PROSPECT], history=history), "2026-03-05T09:00")
     (step,) = _ladder(result)
-    # min_gap after the follow-up of the 4th: Saturday the 7th, so Monday the 9th
-    assert step.at == _at("2026-03-09T10:00")
+    # The invoice, never chased, catches up to the check call (freelancer's catch_up); min_gap
+    # after the follow-up of the 4th: Saturday the 7th, so Monday the 9th at call time
+    assert (step.step, step.at) == ("check_call", _at("2026-03-09T12:00"))
     assert "min_gap 3d after the contact on 2026-03-04" in step.reason
-    # the check-in, due on the 11th, waits min_gap after the reminder planned for the 9th
+    # the check-in, due on the 11th, waits min_gap (whole days) after the call of the 9th
     (check_in,) = [a for a in result.actions if a.chase]
     assert check_in.at == _at("2026-03-12T10:00")
-    assert "min_gap 3d after the contact planned for 2026-03-09 10:00" in check_in.reason
+    assert "min_gap 3d after the contact planned for 2026-03-09 12:00" in check_in.reason
 
 
 def test_a_chase_does_not_make_a_pre_due_reminder_expire() -> None:
@@ -681,11 +682,12 @@ def test_another_policy_applies_to_invoices_new_to_dunning_only() -> None:
     strict = case.with_policy("b2b_strict")
     assert sorted(strict.policies) == ["b2b_strict@1", "freelancer@1"]
     (action,) = plan(strict, now=_at("2026-03-10T09:00")).actions
-    # One message for the whole account, each invoice at a step of its own version.
-    assert (action.step, action.policy) == ("demand_letter", "b2b_strict@1")
+    # One message for the whole account, each invoice at a step of its own version; inv-2,
+    # never chased, catches up (b2b_strict's catch_up) to the formal claim, which is required.
+    assert (action.step, action.policy) == ("formal_claim", "b2b_strict@1")
     assert {(own.invoice, own.step, own.policy) for own in action.invoice_steps} == {
         ("inv-1", "firm", "freelancer@1"),
-        ("inv-2", "demand_letter", "b2b_strict@1"),
+        ("inv-2", "formal_claim", "b2b_strict@1"),
     }
 
 

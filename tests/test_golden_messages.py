@@ -1,8 +1,10 @@
 """Golden files: every built-in message, per language and policy, exactly as it renders.
 
-The payment policies' files end with the actions outside the ladder (in ``freelancer.txt``
-only: they are the same under every policy), instalment reminders included; ``prospect.txt``
-and ``project.txt`` hold the steps of a chase as `plan` gives them.
+A step that reads differently as the first contact of a ladder that catches up (no earlier
+reminder to mention) has a second entry, labelled ``:first``. The payment policies' files end
+with the actions outside the ladder (in ``freelancer.txt`` only: they are the same under every
+policy), instalment reminders included; ``prospect.txt`` and ``project.txt`` hold the steps of a
+chase as `plan` gives them.
 
 A change to a template, a layout, the context or babel's locale data shows up here as a diff
 to review. After an intended change, regenerate with::
@@ -32,11 +34,15 @@ POLICIES = (*BUILTIN_POLICIES, *CHASE_POLICIES)
 def rendered(policy: str, language: str) -> str:
     renderer = Renderer()
     parts = []
+    before = None
     for sample in samples(policy, language):
         # Actions outside the ladder are the same under every policy: kept in one file.
         if not sample.label.startswith(f"{policy}/") and policy != "freelancer":
             continue
         message = renderer.render(sample.case, sample.action)
+        seen, before = before, message.text
+        if sample.label.endswith(":first") and message.text == seen:
+            continue  # the step says the same whether or not we wrote before
         parts += [
             f"=== {sample.label} ({message.template}, {message.channel})",
             f"Subject: {message.subject}",

@@ -78,7 +78,16 @@ def test_every_sample_renders_to_valid_html(policy: str, language: str) -> None:
         assert message.text.strip(), sample.label
         _parse_strictly(message.html)
         rendered += 1
-    # Nine kinds outside the ladder, the two instalment notes, and saas's warning once more,
-    # with the service suspended already.
+    # Nine kinds outside the ladder, the two instalment notes, saas's warning once more, with
+    # the service suspended already, and each firm or final message as a first contact too.
+    steps = paychase.builtin_policy(policy).steps
     warned_suspended = 1 if policy == "saas" else 0
-    assert rendered == len(paychase.builtin_policy(policy).steps) + 11 + warned_suspended
+    first = sum(
+        1
+        for index, step in enumerate(steps)
+        if any(earlier.is_contact for earlier in steps[:index])
+        and step.is_contact
+        and step.action != "call"
+        and step.tone != "friendly"
+    )
+    assert rendered == len(steps) + 11 + warned_suspended + first

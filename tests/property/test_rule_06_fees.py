@@ -116,16 +116,23 @@ any_cases = st.one_of(cases(), two_contract_cases())
 
 def _check_effects(case: Json, now: datetime, *, combined: bool) -> None:
     """An effect appears only where some covered invoice's contract provides it, and every
-    covered invoice whose contract does not is named in the reason as exempt."""
+    invoice at a fee step (each goes at its own step) whose contract does not provide it is
+    named in the reason as exempt."""
     parties = Parties(checked(case))
+    fee_steps = _fee_steps(policy_of(case["policy"]))
     for action in paychase.plan(case, now=now).actions:
         client = parties.client(action.client)
         terms = {parties.contract(parties.invoice(i).contract) for i in action.invoices}
         if (len(terms) > 1) != combined:
             continue
+        at_fee_step = {
+            parties.contract(parties.invoice(i).contract)
+            for i in action.invoices
+            if action.step_for(i) in fee_steps
+        }
         if "apply_late_fee" in action.effects:
             assert any(c.late_fee.kind != "none" for c in terms), action.key
-            for contract in terms:
+            for contract in at_fee_step:
                 if contract.late_fee.kind == "none":
                     assert f"no late fee: contract {contract.id}" in action.reason, action.key
         if "add_compensation" in action.effects:

@@ -114,6 +114,7 @@ def build_context(
         else None,
         "instalment": _instalment(case, action.instalment, locale) if action.instalment else None,
         "history": [_event(e, client, locale) for e in case.history if e.client == client.id],
+        "reminded_on": _reminded_on(case.history, action, at_step, client, locale),
         "bounced": any(
             e.client == client.id and e.outcome in ("bounced", "failed") for e in case.history
         ),
@@ -401,6 +402,37 @@ def _chase(
         ),
         "deadline": Day(stated[-1], locale) if stated else None,
     }
+
+
+_GOT_THROUGH_KINDS = frozenset({"reminder", "letter", "call"})
+
+
+def _reminded_on(
+    history: tuple[ContactEvent, ...],
+    action: Action,
+    at_step: list[StatementLine],
+    client: Client,
+    locale: str,
+) -> Day | None:
+    """The day we last reached the client about the step's invoices, before this message.
+
+    None when this is the first contact that got through: a ladder that catches up (SPEC §3,
+    ``catch_up``) may open with a firm step, and its text must not claim earlier reminders.
+    """
+    about = {line.invoice for line in at_step} or set(action.invoices)
+    reached = [
+        e.at
+        for e in history
+        if e.client == client.id
+        and e.direction == "out"
+        and e.kind in _GOT_THROUGH_KINDS
+        and e.outcome not in ("bounced", "failed", "no_answer")
+        and e.at < action.at
+        and about & set(e.invoices)
+    ]
+    if not reached:
+        return None
+    return Day(max(reached).astimezone(zone(client.timezone)).date(), locale)
 
 
 def _instalment(case: Case, due: InstalmentDue, locale: str) -> dict[str, Any]:

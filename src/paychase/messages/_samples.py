@@ -192,8 +192,15 @@ def samples(policy: str | Policy, language: str) -> Iterator[Sample]:
         yield from _chase_samples(policy, ladder, language)
         return
     case = sample_case(policy, language)
-    for step in case.policy.steps:
-        yield Sample(case, _step_action(case, step), f"{case.policy.name}/{step.id}")
+    reminded = _reminded_case(policy, language)
+    steps = case.policy.steps
+    for index, step in enumerate(steps):
+        walked = any(earlier.is_contact for earlier in steps[:index])
+        on = reminded if walked else case
+        yield Sample(on, _step_action(on, step), f"{case.policy.name}/{step.id}")
+        if walked and step.is_contact and step.action != "call" and step.tone != "friendly":
+            # The step as a ladder that catches up opens with it: no earlier reminder.
+            yield Sample(case, _step_action(case, step), f"{case.policy.name}/{step.id}:first")
     yield from _suspended_samples(policy, language)
     for kind, topic in _OTHER_KINDS:
         yield Sample(case, _other_action(case, kind, topic), f"{kind}:{topic or '-'}")
@@ -232,6 +239,30 @@ def _suspended_samples(policy: str | Policy, language: str) -> Iterator[Sample]:
     case = Case.model_validate(data)
     for step in warnings:
         yield Sample(case, _step_action(case, step), f"{case.policy.name}/{step.id}:suspended")
+
+
+def _reminded_case(policy: str | Policy, language: str) -> Case:
+    """The sample case with an earlier reminder about both invoices, a week before the steps.
+
+    A step walked in turn finds the account so; its ``:first`` sample shows the step opening
+    a ladder that catches up, with no earlier reminder (``reminded_on``).
+    """
+    data = _case_data(policy, language)
+    sent = datetime.combine(
+        _LATE - timedelta(days=7), time(10), zone(data["clients"][0]["timezone"])
+    )
+    data["history"] = [
+        {
+            "at": sent.isoformat(),
+            "client": "client",
+            "invoices": ["i1", "i2"],
+            "direction": "out",
+            "kind": "reminder",
+            "channel": "email",
+            "outcome": "delivered",
+        }
+    ]
+    return Case.model_validate(data)
 
 
 def _instalment_samples(policy: str | Policy, language: str) -> Iterator[Sample]:
