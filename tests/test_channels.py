@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -246,6 +246,9 @@ CHOICES: list[
 ]
 
 
+_TODAY = date(2026, 3, 10)
+
+
 @pytest.mark.parametrize("case", CHOICES, ids=[c[0] for c in CHOICES])
 def test_choose_channel(case: tuple[Any, ...]) -> None:
     _, channels, preferred, contacts, broken, chosen, passed = case
@@ -253,7 +256,7 @@ def test_choose_channel(case: tuple[Any, ...]) -> None:
         route: _event(n, route if route != "postal" else "letter", "bounced")
         for n, route in enumerate(broken)
     }
-    choice = choose_channel(_step(*channels), _client(preferred, **contacts), failures)
+    choice = choose_channel(_step(*channels), _client(preferred, **contacts), failures, _TODAY)
     assert isinstance(choice, ChannelChoice)
     assert choice.channel == chosen
     assert choice.passed_over == tuple(failures[route] for route in passed)
@@ -263,7 +266,9 @@ def test_choice_after_a_bounce_in_history() -> None:
     """broken_routes and choose_channel together: rule 9."""
     client = _client(**EVERY_CONTACT)
     history = [_event(0, "email", "delivered"), _event(3, "email", "bounced")]
-    choice = choose_channel(_step("email", "letter"), client, broken_routes(client, history))
+    choice = choose_channel(
+        _step("email", "letter"), client, broken_routes(client, history), _TODAY
+    )
     assert choice.channel == "letter"
     assert choice.passed_over == (history[1],)
 

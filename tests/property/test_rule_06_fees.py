@@ -420,10 +420,10 @@ def test_rule_06_fee_actions_charge_only_what_is_allowed(
         step = policy.steps[index]
         assert step.action != "apply_fee", action.key
         assert _FEE_EFFECTS & set(step.effects), action.key
-        with_message = any(
-            other.step == action.step
-            and other.kind != "apply_fee"
+        with_message = any(  # each invoice goes at its own step in a combined message
+            other.kind != "apply_fee"
             and set(action.invoices) <= set(other.invoices)
+            and all(other.step_for(i) == action.step for i in action.invoices)
             and other.at == action.at
             for other in actions
         )

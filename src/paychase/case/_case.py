@@ -134,6 +134,11 @@ class Case(InputModel):
                     value=policy.purpose,
                 )
             versions[name] = policy
+        owned = [(f"clients[{i}]", c.policy) for i, c in enumerate(self.clients)]
+        owned += [(f"contracts[{i}]", c.policy) for i, c in enumerate(self.contracts)]
+        for path, own in owned:
+            if own is not None:
+                _add_version(versions, own, f"{path}.policy")
         return versions
 
     @property
@@ -163,10 +168,19 @@ class Case(InputModel):
             raise InvalidCaseError("unknown client", field="client", value=client)
         contracts = tuple(c for c in self.contracts if c.client == client)
         owned = {contract.id for contract in contracts}
+        clients = tuple(c for c in self.clients if c.id == client)
+        kept = {version_of(p) for p in (self.policy, *self.policy_versions)}
+        kept |= {version_of(c.policy) for c in clients if c.policy is not None}
+        kept |= {version_of(c.policy) for c in contracts if c.policy is not None}
+        # Another client's policy may be a version this client's invoices were migrated to.
+        others = {
+            version: policy for version, policy in self.policies.items() if version not in kept
+        }
         return self.model_copy(
             update={
-                "clients": tuple(c for c in self.clients if c.id == client),
+                "clients": clients,
                 "contracts": contracts,
+                "policy_versions": (*self.policy_versions, *others.values()),
                 "invoices": tuple(i for i in self.invoices if i.contract in owned),
                 "instalment_plans": tuple(p for p in self.instalment_plans if p.client == client),
                 "chases": tuple(c for c in self.chases if c.client == client),
@@ -197,6 +211,25 @@ class Case(InputModel):
         if version_of(self.policy) != name:
             kept.append(self.policy)
         return type(self).model_validate(dict(self, policy=chosen, policy_versions=tuple(kept)))
+
+
+def _add_version(versions: dict[str, Policy], policy: Policy, path: str) -> None:
+    """Hold a client's or contract's policy among the versions; one name, one policy."""
+    if policy.purpose != "payment":
+        raise InvalidCaseError(
+            f"a {policy.purpose} policy chases no money: give it to a chase",
+            field=f"{path}.purpose",
+            value=policy.purpose,
+        )
+    name = version_of(policy)
+    known = versions.setdefault(name, policy)
+    if known != policy:
+        raise InvalidCaseError(
+            "another policy of this name and version is in the case: give this one its own "
+            "name or version",
+            field=path,
+            value=name,
+        )
 
 
 def version_of(policy: Policy) -> str:

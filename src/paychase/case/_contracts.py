@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from paychase._model import FrozenModel
 from paychase._text import MAX_NAME, HeaderLine, Text
 from paychase.calendar._durations import Duration
+from paychase.case._holds import Hold
 from paychase.case._money import CurrencyCode
 from paychase.case._types import (
     CaseDate,
@@ -21,7 +22,10 @@ from paychase.case._types import (
     NonNegativePercent,
     Percent,
     PositiveAmount,
+    _policy_by_name,
 )
+from paychase.policy._builtin import BuiltinName
+from paychase.policy._policy import Policy
 
 __all__ = [
     "AllocationPart",
@@ -252,6 +256,19 @@ class Contract(FrozenModel):
         default=None,
         description="An invoice owing less than this (principal plus charges) is not chased, "
         "and a paid invoice's remainder below it gets no review",
+    )
+    policy: Annotated[
+        Policy | None,
+        BeforeValidator(_policy_by_name, json_schema_input_type=Policy | BuiltinName | None),
+    ] = Field(
+        default=None,
+        description="The ladder for the contract's invoices (a built-in name or an inline "
+        "policy; an invoice's own `policy` beats it); omitted: the client's, else the case's",
+    )
+    hold: Hold | None = Field(
+        default=None,
+        description="Nothing is sent about the contract's invoices and work while this holds "
+        "(reviews still are)",
     )
     waive_charges_when_paid: bool = Field(
         default=False,

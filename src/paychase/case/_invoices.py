@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from paychase._model import FrozenModel
 from paychase._text import MAX_NUMBER, InvoiceNumber, Line, Text
+from paychase.case._holds import Hold
 from paychase.case._money import CurrencyCode
 from paychase.case._types import (
     CaseDate,
@@ -89,6 +90,10 @@ class Invoice(FrozenModel):
         default=None,
         description="Migrate the invoice to this policy version ('name@version'); without it "
         "an invoice stays on the version it entered dunning under",
+    )
+    hold: Hold | None = Field(
+        default=None,
+        description="Nothing is sent about the invoice while this holds (reviews still are)",
     )
 
     @model_validator(mode="after")

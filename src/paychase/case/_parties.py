@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 import holidays
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from paychase._model import FrozenModel
 from paychase._text import MAX_EMAIL, MAX_LINE, MAX_NAME, Contact, EmailAddress, HeaderLine, Line
-from paychase.case._types import CountryCode, Identifier, LocaleName, TimeZoneName
+from paychase.case._holds import Hold, OptOut
+from paychase.case._types import (
+    CountryCode,
+    Identifier,
+    LocaleName,
+    TimeZoneName,
+    _policy_by_name,
+)
 from paychase.errors import InvalidCaseError
-from paychase.policy._policy import Channel
+from paychase.policy._builtin import BuiltinName
+from paychase.policy._policy import Channel, Policy
 
 __all__ = ["BankAccount", "Client", "Contacts", "Sender"]
 
@@ -86,6 +94,25 @@ class Client(FrozenModel):
     preferred_channel: Channel | None = Field(
         default=None,
         description="The channel tried first when none of a step's channels works for the client",
+    )
+    policy: Annotated[
+        Policy | None,
+        BeforeValidator(_policy_by_name, json_schema_input_type=Policy | BuiltinName | None),
+    ] = Field(
+        default=None,
+        description="The client's policy (a built-in name or an inline policy): its ladder for "
+        "the client's invoices (a contract's or an invoice's own policy beats it) and its "
+        "timing (min_gap, send_at, quiet hours, reply pause) for every contact with the "
+        "client; omitted: the case's",
+    )
+    hold: Hold | None = Field(
+        default=None,
+        description="Nothing is sent to the client while this holds (reviews still are)",
+    )
+    opt_outs: tuple[OptOut, ...] = Field(
+        default=(),
+        description="Channels the client objected to: never used for them, as if they had no "
+        "address, and the plan says why",
     )
 
     @model_validator(mode="after")

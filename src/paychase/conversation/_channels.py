@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Final
 
 from paychase.case._history import ContactEvent
+from paychase.case._holds import OptOut
 from paychase.case._parties import Client
 from paychase.policy._policy import Channel, Step
 
@@ -68,15 +70,28 @@ class ChannelChoice:
     channel: Channel | None
     passed_over: tuple[ContactEvent, ...]
     unreachable: tuple[Channel, ...] = ()
+    refused: tuple[OptOut, ...] = ()  # the step's own channels the client opted out of
 
 
-def choose_channel(step: Step, client: Client, broken: dict[str, ContactEvent]) -> ChannelChoice:
-    """The first working channel of the step, else of the client's other contacts."""
+def choose_channel(
+    step: Step, client: Client, broken: dict[str, ContactEvent], today: date
+) -> ChannelChoice:
+    """The first working channel of the step, else of the client's other contacts.
+
+    A channel the client opted out of (`Client.opt_outs`) is never used, as if the client had
+    no address for it.
+    """
     preferred: tuple[Channel, ...] = (client.preferred_channel,) if client.preferred_channel else ()
     passed_over: list[ContactEvent] = []
     unreachable: list[Channel] = []
+    refused: list[OptOut] = []
     for channel in dict.fromkeys(step.channels + preferred + FALLBACK_ORDER):
         if channel == "system":
+            continue
+        opt_out = next((o for o in client.opt_outs if o.refuses(channel, today)), None)
+        if opt_out is not None:
+            if channel in step.channels and opt_out not in refused:
+                refused.append(opt_out)
             continue
         if client.contacts.address_for(channel) is None:
             if channel in step.channels:
@@ -87,5 +102,5 @@ def choose_channel(step: Step, client: Client, broken: dict[str, ContactEvent]) 
             if failure not in passed_over:
                 passed_over.append(failure)
             continue
-        return ChannelChoice(channel, tuple(passed_over), tuple(unreachable))
-    return ChannelChoice(None, tuple(passed_over), tuple(unreachable))
+        return ChannelChoice(channel, tuple(passed_over), tuple(unreachable), tuple(refused))
+    return ChannelChoice(None, tuple(passed_over), tuple(unreachable), tuple(refused))

@@ -21,6 +21,7 @@ from paychase.case._contracts import Contract
 from paychase.case._history import ContactEvent
 from paychase.case._instalment_plan import InstalmentPlan
 from paychase.case._invoices import Invoice
+from paychase.case._parties import Client
 from paychase.money._balances import ZERO, Balance, balance_of, paid_in_full_on
 from paychase.money._charges import ChargeBook, Owed
 from paychase.money._discount import DiscountTaken, discount_taken
@@ -36,6 +37,7 @@ __all__ = [
     "about",
     "latest",
     "owed_on",
+    "own_policy",
     "policy_of",
     "read_facts",
 ]
@@ -345,6 +347,15 @@ def _reopening(resolved: date, due: date) -> list[tuple[date, Signal]]:
     if resolved > due:
         signals.append((resolved, "goes_overdue"))
     return signals
+
+
+def own_policy(contract: Contract, client: Client, case_policy: Policy) -> Policy:
+    """The policy a new invoice of `contract` enters dunning under.
+
+    The contract's own, else its client's, else the case's; an invoice's ``policy`` migrates
+    it explicitly (`policy_of`).
+    """
+    return contract.policy or client.policy or case_policy
 
 
 def policy_of(

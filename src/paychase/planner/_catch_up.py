@@ -16,6 +16,9 @@ what the walk does (SPEC §3, `Policy.catch_up`):
   first contact about the invoice, either way (the backlog of a case picked up late); each
   step in turn after it.
 
+Whatever the policy says, the steps whose time came while a hold held the invoice are a
+backlog too (`_holds`): a hold ends without a burst.
+
 Whether a step's time has come is decided on the client's local date, so that every run on
 one day finds the same step, and on the timeline the walk would have followed had every step
 gone on its day (`_anchors.Timeline`): a step counted from 'previous' counts from the step
@@ -34,6 +37,7 @@ from paychase.conversation._facts import InvoiceFacts
 from paychase.planner._anchors import Timeline, anchor_of, expired
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import FEE_EFFECTS, kept_effects
+from paychase.planner._holds import held_until
 from paychase.policy._policy import Policy, Step
 
 __all__ = ["Jump", "catch_up"]
@@ -74,24 +78,51 @@ def catch_up(
     `unmet` says why a step does not apply to the invoice (its ``requires``). `arrangement`
     is the invoice's instalment plan, if one was agreed: a contact with the client.
     """
-    if ladder.catch_up == "sequential":
+    held = held_until(context, facts)
+    if ladder.catch_up == "sequential" and held is None:
         return None
-    contacted = (
-        _first_contact(context, facts, arrangement)
-        if ladder.catch_up == "latest_before_contact"
-        else None
-    )
-    reached = _reach(context, facts, ladder, first, unmet=unmet, contacted=contacted)
+    backlog = _backlog_end(context, facts, ladder, held, arrangement)
+    reached = _reach(context, facts, ladder, first, unmet=unmet, contacted=backlog)
     if not reached.steps or (len(reached.steps) == 1 and reached.beyond is None):
         return None
     index, timeline = reached.steps[-1]
     notes = [note for at, note in reached.skipped if at < index]
     if len(reached.steps) > 1:
         passed = ", ".join(f"'{ladder.steps[at].id}'" for at, _ in reached.steps[:-1])
-        notes.append(f"caught up: {passed} passed over (catch_up {ladder.catch_up})")
+        why = (
+            f"held until {held}"
+            if ladder.catch_up == "sequential"
+            else f"catch_up {ladder.catch_up}"
+        )
+        notes.append(f"caught up: {passed} passed over ({why})")
     if reached.beyond is not None:
         notes.append(reached.beyond)
     return Jump(index, timeline, notes)
+
+
+def _backlog_end(
+    context: ClientContext,
+    facts: InvoiceFacts,
+    ladder: Policy,
+    held: date | None,
+    arrangement: Arrangement | None,
+) -> date | None:
+    """The last day whose steps are a backlog to catch up (None: every day's).
+
+    ``latest`` catches up every step whose time has come; ``latest_before_contact`` those up
+    to the first contact about the invoice; ``sequential`` none. A hold over the invoice adds
+    the steps whose time came while it held, whatever the policy says: it ends without a
+    burst (`_holds`).
+    """
+    if ladder.catch_up == "latest":
+        return None
+    ends = [held] if held is not None else []
+    if ladder.catch_up == "latest_before_contact":
+        contacted = _first_contact(context, facts, arrangement)
+        if contacted is None:
+            return None
+        ends.append(contacted)
+    return max(ends)
 
 
 def _reach(

@@ -29,7 +29,7 @@ __all__ = ["ClientContext"]
 class ClientContext:
     """One client's situation at the planning moment, read-only for the whole plan."""
 
-    policy: Policy  # the case's policy; an invoice may follow an older version (`policy_of`)
+    policy: Policy  # the client's, else the case's: the timing; an invoice's ladder is `policy_of`
     client: Client
     clock: ClientClock
     now: datetime

@@ -26,6 +26,7 @@ from paychase.planner._candidate import Candidate
 from paychase.planner._catch_up import catch_up
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import kept_effects, nothing_to_charge
+from paychase.planner._holds import hold_bound, open_hold
 from paychase.planner._outputs import Action
 from paychase.planner._reviews import Reviews
 from paychase.planner._routing import route
@@ -78,6 +79,10 @@ class LadderWalk:
         the timeline of the steps it passed over.
         """
         self._idle.pop(facts.invoice.id, None)
+        held = open_hold(self._context, facts)
+        if held is not None:
+            self._idle[facts.invoice.id] = held.describe()
+            return None
         first, notes, restart = self._restart(facts, ladder, start, not_before)
         jump = catch_up(
             self._context,
@@ -127,6 +132,9 @@ class LadderWalk:
         if resumed is not None:
             notes.append(resumed.why)
             restart.append(resumed)
+        held = hold_bound(self._context, facts)
+        if held is not None:
+            restart.append(held)
         return first, notes, max(restart, key=lambda bound: bound.moment) if restart else None
 
     def _timed(

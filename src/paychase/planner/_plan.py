@@ -31,7 +31,7 @@ from typing import Any
 from paychase.calendar._local_time import zone
 from paychase.calendar._protocols import CalendarFactory
 from paychase.calendar._working_days import client_calendar
-from paychase.case._case import Case
+from paychase.case._case import Case, version_of
 from paychase.case._history import ContactEvent
 from paychase.case._invoices import Invoice
 from paychase.case._parties import Client
@@ -47,6 +47,7 @@ from paychase.planner._chases import plan_chase
 from paychase.planner._combine import Combiner
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import Costs
+from paychase.planner._holds import holding
 from paychase.planner._inputs import read_inputs
 from paychase.planner._joining import SanctionJoins, pausing
 from paychase.planner._next_step import LadderWalk
@@ -102,19 +103,18 @@ def plan(
     actions: list[Action] = []
     states: dict[str, InvoiceState] = {}
     chases: dict[str, ChaseState] = {}
-    clocks: dict[tuple[str, str, str | None], ClientClock] = {}
+    clocks: dict[tuple[str, str, str | None, str], ClientClock] = {}
     for position, client in enumerate(checked.clients):
-        where = (client.timezone, client.country, client.subdivision)
+        timing = client.policy or checked.policy  # a client's contacts keep its policy's timing
+        where = (client.timezone, client.country, client.subdivision, version_of(timing))
         clock = clocks.get(where)
-        if clock is None:  # clients who share a zone and a calendar share a clock and its memory
+        if clock is None:  # clients who share a zone, a calendar and a policy share a clock
             calendar = client_calendar(calendar_for, client, f"clients[{position}].country")
-            clock = clocks[where] = ClientClock(checked.policy, zone(client.timezone), calendar)
+            clock = clocks[where] = ClientClock(timing, zone(client.timezone), calendar)
         book = ChargeBook(
             client, clock.calendar, inputs.rates, checked.exchange_rates, checked.contracts
         )
-        context = _client_context(
-            checked.policy, client, clock, now=moment, portfolio=portfolio, book=book
-        )
+        context = _client_context(timing, client, clock, now=moment, portfolio=portfolio, book=book)
         client_actions, client_states, chase_states = _plan_client(context)
         _check_dates(client_actions, checked, position, context.today)
         actions += client_actions
@@ -249,6 +249,7 @@ def _plan_client(
     chase_actions, chase_states = _chase_actions(context, planned, pausing(context, actions))
     actions += chase_actions
     actions += settlement_actions(context, [t.facts for t in triaged], joins, books)
+    actions = [action for action in actions if holding(context, action) is None]
     first = _first_action_at(actions)
     states = [
         _invoice_state(context, t.facts, first.get(t.facts.invoice.id), _why(t, walk), joins)

@@ -3,7 +3,8 @@
 The channel is the first of the step's channels the client has a working contact for
 (`conversation._channels`). One the client has no address for is passed over and the action's
 reason names it and the channel used instead; a bounced or failed one is passed over and the
-reason says to verify the contact details. A message that falls back to the phone becomes a
+reason says to verify the contact details; one the client opted out of is passed over and the
+reason says so. A message that falls back to the phone becomes a
 call, a call that falls back to a written channel a reminder. A message step whose only
 channel is ``system`` is recorded by the host, not sent, and its reason says so.
 """
@@ -36,8 +37,9 @@ def route(context: ClientContext, step: Step) -> tuple[ActionKind, Channel | Non
         return step.action, "system", ["recorded, not sent: its only channel is system"]
     if not step.is_contact:
         return step.action, "system", []
-    choice = choose_channel(step, context.client, context.broken)
-    notes = [
+    choice = choose_channel(step, context.client, context.broken, context.today)
+    notes = [f"no {o.channel}: {o.describe()}" for o in choice.refused]
+    notes += [
         f"{failure.channel} {failure.outcome} on "
         f"{context.clock.local(failure.at).date()}: verify the client's contact details"
         for failure in choice.passed_over

@@ -23,7 +23,14 @@ from paychase.calendar._working_days import client_calendar
 from paychase.case._case import Case
 from paychase.case._invoices import Payment
 from paychase.case._money import Amount
-from paychase.conversation._facts import InvoiceFacts, Portfolio, owed_on, policy_of, read_facts
+from paychase.conversation._facts import (
+    InvoiceFacts,
+    Portfolio,
+    owed_on,
+    own_policy,
+    policy_of,
+    read_facts,
+)
 from paychase.errors import InvalidCaseError
 from paychase.money._amounts import Charge
 from paychase.money._charges import ChargeBook, Owed, amounts_of
@@ -120,7 +127,8 @@ def statement(
     if person is None:
         raise InvalidCaseError("unknown client", field="client", value=client)
     calendar = client_calendar(inputs.calendars, person, "client")
-    clock = ClientClock(checked.policy, zone(person.timezone), calendar)
+    timing = person.policy or checked.policy
+    clock = ClientClock(timing, zone(person.timezone), calendar)
     today = clock.local(moment).date()
     book = ChargeBook(person, calendar, inputs.rates, checked.exchange_rates, checked.contracts)
     portfolio = Portfolio.of(checked, moment)
@@ -134,9 +142,10 @@ def statement(
         contract = portfolio.contracts[invoice.contract]
         events = portfolio.events_of_invoice.get(invoice.id, ())
         facts = read_facts(invoice, contract, events, clock, today)
-        ladder = policy_of(invoice, events, portfolio.policies, checked.policy)
+        current = own_policy(contract, person, timing)
+        ladder = policy_of(invoice, events, portfolio.policies, current)
         facts.progress = ladder_progress(
-            ladder if isinstance(ladder, Policy) else checked.policy,
+            ladder if isinstance(ladder, Policy) else current,
             events,
             clock.deadline_of,
             invoice.id,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from paychase.case._invoices import Invoice
 from paychase.conversation._arrangements import Arrangement
-from paychase.conversation._facts import InvoiceFacts, policy_of, read_facts
+from paychase.conversation._facts import InvoiceFacts, own_policy, policy_of, read_facts
 from paychase.money._balances import ZERO
 from paychase.planner._candidate import Candidate
 from paychase.planner._context import ClientContext
@@ -90,7 +90,8 @@ class InvoiceTriage:
         portfolio = context.portfolio
         contract = portfolio.contracts[invoice.contract]
         events = portfolio.events_of_invoice.get(invoice.id, ())
-        ladder = policy_of(invoice, events, portfolio.policies, context.policy)
+        current = own_policy(contract, context.client, context.policy)
+        ladder = policy_of(invoice, events, portfolio.policies, current)
         facts = read_facts(
             invoice,
             contract,
