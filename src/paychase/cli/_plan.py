@@ -14,8 +14,16 @@ from datetime import datetime
 import click
 
 from paychase.case._schema import case_schema
-from paychase.cli._options import case_input, format_option, now_option, open_input
+from paychase.cli._options import (
+    case_input,
+    format_option,
+    now_option,
+    open_input,
+    rate_table,
+    rates_option,
+)
 from paychase.cli._output import Column, local_time, print_table, show
+from paychase.cli._rates import rate_gap_warning
 from paychase.errors import InvalidCaseError
 from paychase.planner._outputs import Action, Plan, plan_schema
 from paychase.planner._plan import plan
@@ -27,6 +35,7 @@ __all__ = ["plan_command", "print_plan", "print_statement", "schema_command", "s
 @click.command("plan")
 @case_input()
 @now_option()
+@rates_option
 @format_option("table", "json")
 @click.pass_context
 def plan_command(
@@ -36,11 +45,13 @@ def plan_command(
     case_option: str | None,
     db: str | None,
     now: datetime | None,
+    rates_file: str | None,
     output_format: str,
 ) -> int:
     """Print the next actions: of the workspace (after everything recorded), or of a case file."""
+    rates = rate_table(ctx, rates_file)
     with open_input(ctx, case, case_option, db) as given:
-        result = plan(given.case, now=given.moment(now))
+        result = plan(given.case, now=given.moment(now), rates=rates)
     if output_format == "json":
         click.echo(result.to_json())
     else:
@@ -52,6 +63,7 @@ def plan_command(
 @click.argument("arguments", nargs=-1, metavar="[CASE] CLIENT")
 @case_input(positional=False)
 @now_option("statement moment; overrides the case's 'now'")
+@rates_option
 @format_option("table", "json")
 @click.pass_context
 def statement_command(
@@ -61,6 +73,7 @@ def statement_command(
     case_option: str | None,
     db: str | None,
     now: datetime | None,
+    rates_file: str | None,
     output_format: str,
 ) -> int:
     """Print a client's invoices, payments, fees, interest and totals."""
@@ -68,7 +81,9 @@ def statement_command(
         raise InvalidCaseError("give the client's id (after the case file, if any)", field="CLIENT")
     *case, client = arguments
     with open_input(ctx, case[0] if case else None, case_option, db) as given:
-        result = statement(given.case, client, now=given.moment(now))
+        result = statement(
+            given.case, client, now=given.moment(now), rates=rate_table(ctx, rates_file)
+        )
     if output_format == "json":
         click.echo(result.to_json())
     else:
@@ -119,16 +134,19 @@ def print_plan(result: Plan) -> None:
     Each action shows in your local time with its reason beneath it; an invoice with nothing
     planned shows why beneath it.
     """
-    count = len(result.actions)
+    actions, warning = rate_gap_warning(result.actions)
+    count = len(actions)
     show(
         f"Plan at {result.now.isoformat()} under policy '{result.policy}': "
         f"{count} action{'s' if count != 1 else ''}"
     )
-    if result.actions:
+    if warning:
+        show(warning)
+    if actions:
         print_table(
             _ACTIONS,
-            [_action_cells(action) for action in result.actions],
-            notes=[action.reason for action in result.actions],
+            [_action_cells(action) for action in actions],
+            notes=[action.reason for action in actions],
         )
     print_table(
         _INVOICES,
