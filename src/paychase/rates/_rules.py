@@ -112,15 +112,24 @@ def derive(rule: Rule, series: Series, since: date) -> tuple[RatePeriod, ...]:
 
 
 def _half_years(rule: Rule, series: Series, since: date) -> Iterator[RatePeriod]:
+    """Half-years from the first the series speaks for up to the first it does not."""
     start = date(since.year, 1 if since.month <= 6 else 7, 1)
     while True:
         day = start - _ONE_DAY if rule.day_before else start
         found = series.in_force(day)
+        if found is None and series.observations and day < series.observations[0].day:
+            start = end_of_half(start) + _ONE_DAY  # before the series begins: not a gap
+            continue
         if found is None or (rule.exact and found.day != start):
             return
-        end = date(start.year, 6, 30) if start.month == 1 else date(start.year, 12, 31)
+        end = end_of_half(start)
         yield _period(rule, series, found, start, end, day, f"on {_words(day)}")
         start = end + _ONE_DAY
+
+
+def end_of_half(start: date) -> date:
+    """The last day of the half-year `start` opens."""
+    return date(start.year, 6, 30) if start.month == 1 else date(start.year, 12, 31)
 
 
 def _every_change(rule: Rule, series: Series, since: date) -> Iterator[RatePeriod]:

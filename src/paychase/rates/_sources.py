@@ -60,8 +60,15 @@ def drift(source: str, url: str, what: str) -> RateSourceError:
 
 
 def _series(
-    spec: Source, answer: Response, today: date, rows: list[Observation], known: date
+    spec: Source,
+    answer: Response,
+    today: date,
+    rows: list[Observation],
+    known: date,
+    *,
+    compress: bool = True,
 ) -> Series:
+    """The series read; `compress` drops repeats (not for notices: each is its own period)."""
     if not rows:
         raise drift(spec.key, answer.url, "no observations")
     return Series(
@@ -71,7 +78,7 @@ def _series(
         url=answer.url,
         retrieved=today,
         known_through=min(known, today),
-        observations=changes(rows),
+        observations=changes(rows) if compress else tuple(sorted(rows, key=lambda o: o.day)),
     )
 
 
@@ -265,7 +272,7 @@ def _read_us_ppa(fetcher: Fetcher, url: str, today: date) -> Series:
     found = [n for n in notices if n is not None]
     last = max((end for _, end in found), default=today)
     rows = [observation for observation, _ in found]
-    return _series(spec, answer, today, rows, last)
+    return _series(spec, answer, today, rows, last, compress=False)
 
 
 def _list(spec: Source, answer: Response, results: Any) -> list[Mapping[str, Any]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from platformdirs import user_data_dir
 
@@ -88,8 +88,18 @@ def read_rate_file(path: Path) -> RateTable:
 def write_rate_file(path: Path, table: RateTable) -> None:
     """Write `table` to `path` at once: a reader sees the old table or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = table.model_dump_json(by_alias=True, exclude_none=True, indent=2)
+    data = table.model_dump(mode="json", by_alias=True)
+    text = json.dumps(_pruned(data), ensure_ascii=False, indent=2)
     write_text_atomically(path, text + "\n")
+
+
+def _pruned(data: Any) -> Any:
+    """`data` without its null fields, except ``to``: a null ``to`` means open-ended."""
+    if isinstance(data, dict):
+        return {k: _pruned(v) for k, v in data.items() if v is not None or k == "to"}
+    if isinstance(data, list):
+        return [_pruned(item) for item in data]
+    return data
 
 
 def overlay(base: RateTable, top: RateTable) -> RateTable:
