@@ -28,6 +28,7 @@ from paychase.errors import InvalidCaseError
 from paychase.planner._outputs import Action, Plan, plan_schema
 from paychase.planner._plan import plan
 from paychase.planner._statement import Statement, statement
+from paychase.rates._store import rates_schema
 
 __all__ = ["plan_command", "print_plan", "print_statement", "schema_command", "statement_command"]
 
@@ -92,10 +93,11 @@ def statement_command(
 
 
 @click.command("schema")
-@click.argument("which", type=click.Choice(("case", "plan")), default="case")
+@click.argument("which", type=click.Choice(("case", "plan", "rates")), default="case")
 def schema_command(which: str) -> int:
-    """Print the JSON Schema of the case file or of the plan."""
-    schema = case_schema() if which == "case" else plan_schema()
+    """Print the JSON Schema of the case file, of the plan or of a rate table."""
+    schemas = {"case": case_schema, "plan": plan_schema, "rates": rates_schema}
+    schema = schemas[which]()
     click.echo(json.dumps(schema, indent=2, sort_keys=True))
     return 0
 

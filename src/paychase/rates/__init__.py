@@ -16,6 +16,7 @@ from paychase.rates._status import RegimeStatus, rate_status
 from paychase.rates._store import (
     find_rate_table,
     overlay,
+    rates_schema,
     read_rate_file,
     stored_rates_path,
     user_rates_path,
@@ -35,6 +36,7 @@ __all__ = [
     "nbp_rate",
     "overlay",
     "rate_status",
+    "rates_schema",
     "read_rate_file",
     "stored_rates_path",
     "update_table",

@@ -20,6 +20,7 @@ from typing import Any, Final
 from platformdirs import user_data_dir
 
 from paychase._files import write_text_atomically
+from paychase.case._schema import JSON_SCHEMA_DIALECT
 from paychase.errors import InvalidCaseError, PaychaseError
 from paychase.money._rates import RatePeriod, RateTable, Regime, builtin_rate_table
 
@@ -27,6 +28,7 @@ __all__ = [
     "RATES_NAME",
     "find_rate_table",
     "overlay",
+    "rates_schema",
     "read_rate_file",
     "stored_rates_path",
     "user_rates_path",
@@ -133,3 +135,16 @@ def _ending_before(period: RatePeriod, first: date) -> RatePeriod:
     if period.to is not None and period.to <= end:
         return period
     return period.model_copy(update={"to": end, "to_note": None})
+
+
+def rates_schema() -> dict[str, Any]:
+    """JSON Schema of a rate table (``rates.json``), as ``--rates FILE`` and ``rates=`` take it.
+
+    Examples:
+        >>> rates_schema()["title"]
+        'RateTable'
+    """
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        **RateTable.model_json_schema(mode="validation", by_alias=True),
+    }
