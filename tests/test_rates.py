@@ -11,14 +11,16 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from paychase import load_case, plan
 from paychase.cli import main
+from paychase.cli._rates import rate_gap_warning
 from paychase.errors import InvalidCaseError, RateSourceError
 from paychase.money import builtin_rate_table
 from paychase.rates import (
@@ -494,3 +496,28 @@ def test_real_publishers() -> None:  # pragma: no cover - needs the internet
     today = date.today()  # noqa: DTZ011
     update = update_table(builtin_rate_table(), today=today)
     assert update.reached["EU"] is not None
+
+
+def test_run_prints_one_warning_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    case = Path(__file__).parent.parent / "examples" / "portfolio.json"
+    assert main(["init", str(tmp_path / "w.sqlite")]) == 0
+    args = ["run", "--db", str(tmp_path / "w.sqlite"), "--case", str(case), "--dry-run"]
+    assert main([*args, "--now=2026-12-07T09:00:00+00:00"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("warning: the rate table has no rate for") == 1
+    assert "the DE_B2B rate table has no rate" not in out
+
+
+def test_a_review_saying_more_than_the_gap_stays_whole() -> None:
+    case = Path(__file__).parent.parent / "examples" / "portfolio.json"
+    actions = plan(load_case(str(case)), now=datetime(2026, 12, 7, 9, tzinfo=UTC)).actions
+    kept, warning = rate_gap_warning(actions)
+    assert warning is not None
+    assert "DE_B2B from 2026-07-01" in warning
+    gaps = [a for a in kept if "rate table has no rate" in a.reason]
+    assert all("; " in a.reason.split("update the rate table")[0] for a in gaps)
+    assert rate_gap_warning([a for a in actions if a.kind != "review"])[1] is None

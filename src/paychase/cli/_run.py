@@ -115,7 +115,8 @@ def run_command(
             if warning:
                 show(warning)
             _print_report(report, new_reviews, verbosity)
-            attention |= warning is not None
+            # Like an open review: the table needs a person (a dry run keeps nothing open).
+            attention |= warning is not None and not dry_run
             attention |= any(o.status in _NEEDS_A_PERSON for o in report.outcomes)
             if until is None or report.next_at is None or report.next_at > until:
                 break
