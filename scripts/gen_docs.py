@@ -2,8 +2,9 @@
 
 Generated here:
 
-* ``docs/schema/case.schema.json`` and ``docs/schema/plan.schema.json`` from
-  `paychase.case_schema()` and `paychase.plan_schema()`;
+* ``docs/schema/case.schema.json``, ``docs/schema/plan.schema.json`` and
+  ``docs/schema/rates.schema.json`` from `paychase.case_schema()`, `paychase.plan_schema()` and
+  `paychase.rates.rates_schema()`;
 * ``docs/states.md`` from `paychase.state_diagram()` and `paychase.TRANSITIONS`;
 * in each ``docs/policies/<name>.md``, the ladder table between ``<!-- ladder:start -->`` and
   ``<!-- ladder:end -->`` and the limits table between ``<!-- limits:start -->`` and
@@ -40,6 +41,7 @@ from paychase import BUILTIN_POLICIES, TRANSITIONS, Policy, Step
 from paychase.cli._main import main as paychase_main
 from paychase.messages._samples import samples
 from paychase.policy._builtin import CHASE_POLICIES
+from paychase.rates import rates_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -289,6 +291,7 @@ def targets() -> list[tuple[Path, Callable[[], str]]]:
     found: list[tuple[Path, Callable[[], str]]] = [
         (DOCS / "schema" / "case.schema.json", lambda: schema_text(paychase.case_schema())),
         (DOCS / "schema" / "plan.schema.json", lambda: schema_text(paychase.plan_schema())),
+        (DOCS / "schema" / "rates.schema.json", lambda: schema_text(rates_schema())),
         (DOCS / "states.md", states_text),
     ]
     for name in BUILTIN_POLICIES:

@@ -30,6 +30,7 @@ CORE = (
 # The shell, around the core: files, then what uses them.
 SHELL = (
     "_files",
+    "rates",
     "messages",
     "store",
     "delivery",

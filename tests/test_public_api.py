@@ -34,6 +34,7 @@ SHELL_PACKAGES = [
     "paychase.evidence",
     "paychase.delivery",
     "paychase.store",
+    "paychase.rates",
     "paychase.simulation",
     "paychase.cli",
     "paychase.testing",

@@ -62,6 +62,7 @@ if TYPE_CHECKING:
         PaychaseError,
         PluginError,
         PolicyError,
+        RateSourceError,
     )
     from paychase.money import (
         Amounts,
@@ -178,6 +179,7 @@ __all__ = [
     "PolicyError",
     "Promise",
     "RatePeriod",
+    "RateSourceError",
     "RateTable",
     "Regime",
     "Resolution",
@@ -253,6 +255,7 @@ _EXPORTS: dict[str, str] = {
     "PaychaseError": "paychase.errors",
     "PluginError": "paychase.errors",
     "PolicyError": "paychase.errors",
+    "RateSourceError": "paychase.errors",
     "Amounts": "paychase.money",
     "Charge": "paychase.money",
     "ChargeKind": "paychase.money",

@@ -16,6 +16,7 @@ __all__ = [
     "PaychaseError",
     "PluginError",
     "PolicyError",
+    "RateSourceError",
 ]
 
 _NO_VALUE = object()
@@ -83,6 +84,14 @@ class PolicyError(PaychaseError, ValueError):
 
 class PluginError(PaychaseError):
     """A host-provided plug-in (channel, template loader, calendar, store) misbehaved."""
+
+
+class RateSourceError(PaychaseError):
+    """An official publisher of reference rates could not be reached or answered unreadably.
+
+    Raised by ``paychase rates update`` per source: offline, a timeout, an HTTP error, or a
+    response that no longer has the documented format. Nothing is written when it is raised.
+    """
 
 
 def _short_repr(value: object, limit: int = 60) -> str:

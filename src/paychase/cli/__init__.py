@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
-_CLI_PACKAGES = frozenset({"click", "rich", "platformdirs"})
+_CLI_PACKAGES = frozenset({"click", "rich", "platformdirs", "httpx"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -45,6 +45,7 @@ COMMANDS = {
     "tasks": "paychase.cli._run:tasks_command",
     "settle": "paychase.cli._settle:settle_command",
     "simulate": "paychase.cli._simulate:simulate_command",
+    "rates": "paychase.cli._rates:rates_group",
 }
 
 

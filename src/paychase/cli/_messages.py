@@ -23,6 +23,8 @@ from paychase.cli._options import (
     format_option,
     now_option,
     open_input,
+    rate_table,
+    rates_option,
     template_options,
 )
 from paychase.cli._progress import progress_bar
@@ -34,6 +36,7 @@ from paychase.messages._documents import InvoiceFolder
 from paychase.messages._message import Message
 from paychase.messages._render import Renderer
 from paychase.messages._templates import TemplateDirectory
+from paychase.money._rates import RateTable
 from paychase.planner._outputs import Action
 from paychase.planner._plan import plan
 
@@ -46,10 +49,11 @@ __all__ = [
 ]
 
 
-def _renderer(templates: str | None, invoices: str | None) -> Renderer:
+def _renderer(templates: str | None, invoices: str | None, rates: RateTable) -> Renderer:
     return Renderer(
         templates=[TemplateDirectory(templates)] if templates else [],
         documents=InvoiceFolder(invoices) if invoices else None,
+        rates=rates,
     )
 
 
@@ -59,16 +63,19 @@ def _planned(
     case_option: str | None,
     db: str | None,
     now: datetime | None,
+    *,
+    rates: RateTable,
 ) -> tuple[Case, list[Action]]:
     """The case the command names, and the actions planned for it."""
     with open_input(ctx, case, case_option, db) as given:
-        return given.case, list(plan(given.case, now=given.moment(now)).actions)
+        return given.case, list(plan(given.case, now=given.moment(now), rates=rates).actions)
 
 
 @click.command("render")
 @case_input()
 @now_option("overrides the case's 'now'")
 @template_options
+@rates_option
 @click.option("--action", "key", required=True, metavar="KEY", help="the action's key")
 @click.option("--locale", help="render in this locale instead of the reader's")
 @format_option("text", "html", "json")
@@ -82,19 +89,21 @@ def render_command(
     now: datetime | None,
     templates: str | None,
     invoices: str | None,
+    rates_file: str | None,
     key: str,
     locale: str | None,
     output_format: str,
 ) -> int:
     """Print one planned action as a message."""
-    loaded, actions = _planned(ctx, case, case_option, db, now)
+    rates = rate_table(ctx, rates_file)
+    loaded, actions = _planned(ctx, case, case_option, db, now, rates=rates)
     action = next((a for a in actions if a.key == key), None)
     if action is None:
         known = ", ".join(a.key for a in actions) or "none"
         raise InvalidCaseError(
             f"no planned action has this key (planned: {known})", field="--action", value=key
         )
-    message = _renderer(templates, invoices).render(loaded, action, locale=locale)
+    message = _renderer(templates, invoices, rates).render(loaded, action, locale=locale)
     if output_format == "json":
         click.echo(message.to_json())
     elif output_format == "html":
@@ -121,6 +130,7 @@ def message_text(message: Message) -> str:
 @case_input()
 @now_option("overrides the case's 'now'")
 @template_options
+@rates_option
 @click.option("--out", metavar="DIR", help="write HTML pages and an index here")
 @click.pass_context
 def preview_command(
@@ -132,11 +142,13 @@ def preview_command(
     now: datetime | None,
     templates: str | None,
     invoices: str | None,
+    rates_file: str | None,
     out: str | None,
 ) -> int:
     """Render every planned action."""
-    loaded, actions = _planned(ctx, case, case_option, db, now)
-    renderer = _renderer(templates, invoices)
+    rates = rate_table(ctx, rates_file)
+    loaded, actions = _planned(ctx, case, case_option, db, now, rates=rates)
+    renderer = _renderer(templates, invoices, rates)
     messages = [(action, renderer.render(loaded, action)) for action in actions]
     if not out:
         for action, message in messages:
@@ -215,6 +227,7 @@ def check_command(directory: str | None) -> int:
 @case_input()
 @click.option("--client", required=True, metavar="ID", help="the client's id")
 @now_option("overrides the case's 'now'")
+@rates_option
 @click.option("--out", metavar="DIR", default=".", show_default=True, help="where to write")
 @click.pass_context
 def evidence_command(
@@ -225,6 +238,7 @@ def evidence_command(
     db: str | None,
     client: str,
     now: datetime | None,
+    rates_file: str | None,
     out: str,
 ) -> int:
     """Write a client's evidence pack: with a workspace, every contact and message as sent."""
@@ -233,7 +247,7 @@ def evidence_command(
         if given.workspace is not None:
             attempts = given.workspace.attempts()
             sent = {a.key: a.message for a in attempts if a.message is not None}
-        renderer = Renderer()
+        renderer = Renderer(rates=rate_table(ctx, rates_file))
         pack = evidence_pack(
             given.case, client, now=given.moment(now), renderer=renderer, sent=sent
         )

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Final, TypeVar
 
 import click
@@ -21,6 +22,8 @@ from paychase.case._case import Case
 from paychase.cli._config import CONFIG_NAME, ENV_DB, Settings
 from paychase.delivery._sources import Snapshot
 from paychase.errors import InvalidCaseError, PluginError
+from paychase.money._rates import RateTable
+from paychase.rates._store import find_rate_table
 from paychase.store._workspace import Workspace
 
 __all__ = [
@@ -33,6 +36,8 @@ __all__ = [
     "open_workspace",
     "parse_at",
     "parse_interval",
+    "rate_table",
+    "rates_option",
     "settings_of",
     "template_options",
 ]
@@ -71,6 +76,26 @@ def template_options(function: F) -> F:
     return click.option(
         "--templates", metavar="DIR", help="your templates, asked before the built-in ones"
     )(function)
+
+
+def rates_option(function: F) -> F:
+    """``--rates FILE``: a rate table laid over the shipped one, instead of the stored one."""
+    return click.option(
+        "--rates",
+        "rates_file",
+        metavar="FILE",
+        help="a rate table (see paychase rates) instead of the one `paychase rates update` stored",
+    )(function)
+
+
+def rate_table(ctx: click.Context, rates_file: str | None) -> RateTable:
+    """The table to compute interest with: ``--rates FILE``, else the stored one, else shipped.
+
+    The stored one is ``rates.json`` beside the ``paychase.toml`` in use, else the user's.
+    """
+    settings = settings_of(ctx)
+    folder = settings.config.parent if settings.config is not None else None
+    return find_rate_table(folder=folder, file=Path(rates_file) if rates_file else None)
 
 
 def db_option(function: F) -> F:

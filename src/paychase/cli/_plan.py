@@ -14,12 +14,21 @@ from datetime import datetime
 import click
 
 from paychase.case._schema import case_schema
-from paychase.cli._options import case_input, format_option, now_option, open_input
+from paychase.cli._options import (
+    case_input,
+    format_option,
+    now_option,
+    open_input,
+    rate_table,
+    rates_option,
+)
 from paychase.cli._output import Column, local_time, print_table, show
+from paychase.cli._rates import rate_gap_warning
 from paychase.errors import InvalidCaseError
 from paychase.planner._outputs import Action, Plan, plan_schema
 from paychase.planner._plan import plan
 from paychase.planner._statement import Statement, statement
+from paychase.rates._store import rates_schema
 
 __all__ = ["plan_command", "print_plan", "print_statement", "schema_command", "statement_command"]
 
@@ -27,6 +36,7 @@ __all__ = ["plan_command", "print_plan", "print_statement", "schema_command", "s
 @click.command("plan")
 @case_input()
 @now_option()
+@rates_option
 @format_option("table", "json")
 @click.pass_context
 def plan_command(
@@ -36,11 +46,13 @@ def plan_command(
     case_option: str | None,
     db: str | None,
     now: datetime | None,
+    rates_file: str | None,
     output_format: str,
 ) -> int:
     """Print the next actions: of the workspace (after everything recorded), or of a case file."""
+    rates = rate_table(ctx, rates_file)
     with open_input(ctx, case, case_option, db) as given:
-        result = plan(given.case, now=given.moment(now))
+        result = plan(given.case, now=given.moment(now), rates=rates)
     if output_format == "json":
         click.echo(result.to_json())
     else:
@@ -52,6 +64,7 @@ def plan_command(
 @click.argument("arguments", nargs=-1, metavar="[CASE] CLIENT")
 @case_input(positional=False)
 @now_option("statement moment; overrides the case's 'now'")
+@rates_option
 @format_option("table", "json")
 @click.pass_context
 def statement_command(
@@ -61,6 +74,7 @@ def statement_command(
     case_option: str | None,
     db: str | None,
     now: datetime | None,
+    rates_file: str | None,
     output_format: str,
 ) -> int:
     """Print a client's invoices, payments, fees, interest and totals."""
@@ -68,7 +82,9 @@ def statement_command(
         raise InvalidCaseError("give the client's id (after the case file, if any)", field="CLIENT")
     *case, client = arguments
     with open_input(ctx, case[0] if case else None, case_option, db) as given:
-        result = statement(given.case, client, now=given.moment(now))
+        result = statement(
+            given.case, client, now=given.moment(now), rates=rate_table(ctx, rates_file)
+        )
     if output_format == "json":
         click.echo(result.to_json())
     else:
@@ -77,10 +93,11 @@ def statement_command(
 
 
 @click.command("schema")
-@click.argument("which", type=click.Choice(("case", "plan")), default="case")
+@click.argument("which", type=click.Choice(("case", "plan", "rates")), default="case")
 def schema_command(which: str) -> int:
-    """Print the JSON Schema of the case file or of the plan."""
-    schema = case_schema() if which == "case" else plan_schema()
+    """Print the JSON Schema of the case file, of the plan or of a rate table."""
+    schemas = {"case": case_schema, "plan": plan_schema, "rates": rates_schema}
+    schema = schemas[which]()
     click.echo(json.dumps(schema, indent=2, sort_keys=True))
     return 0
 
@@ -119,16 +136,19 @@ def print_plan(result: Plan) -> None:
     Each action shows in your local time with its reason beneath it; an invoice with nothing
     planned shows why beneath it.
     """
-    count = len(result.actions)
+    actions, warning = rate_gap_warning(result.actions)
+    count = len(actions)
     show(
         f"Plan at {result.now.isoformat()} under policy '{result.policy}': "
         f"{count} action{'s' if count != 1 else ''}"
     )
-    if result.actions:
+    if warning:
+        show(warning)
+    if actions:
         print_table(
             _ACTIONS,
-            [_action_cells(action) for action in result.actions],
-            notes=[action.reason for action in result.actions],
+            [_action_cells(action) for action in actions],
+            notes=[action.reason for action in actions],
         )
     print_table(
         _INVOICES,

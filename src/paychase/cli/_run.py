@@ -22,9 +22,17 @@ import click
 
 from paychase._files import load_case, output_errors, write_text_atomically
 from paychase.calendar._local_time import zone
-from paychase.cli._options import case_input, now_option, open_workspace, parse_interval
+from paychase.cli._options import (
+    case_input,
+    now_option,
+    open_workspace,
+    parse_interval,
+    rate_table,
+    rates_option,
+)
 from paychase.cli._output import Column, Verbosity, local_time, print_table, show
 from paychase.cli._progress import progress_bar
+from paychase.cli._rates import rate_gap_warning
 from paychase.delivery._channel import ConsoleChannel, DeliveryChannel
 from paychase.delivery._ical import calls_calendar
 from paychase.delivery._outbox import FileOutbox, outbox_stem
@@ -35,6 +43,7 @@ from paychase.errors import InvalidCaseError, PluginError
 from paychase.messages._documents import InvoiceFolder
 from paychase.messages._render import Renderer
 from paychase.messages._templates import TemplateDirectory
+from paychase.planner._outputs import Action
 from paychase.policy._policy import Channel
 from paychase.store._reviews import Review
 from paychase.store._workspace import Workspace
@@ -66,6 +75,7 @@ _QUIET_STATUSES = frozenset({"skipped", "review"})
 )
 @click.option("--templates", metavar="DIR", help="your templates, before built-ins")
 @click.option("--invoices", metavar="DIR", help="invoice documents to attach")
+@rates_option
 @click.option("-q", "--quiet", is_flag=True, help="print only what needs a person (for cron)")
 @click.option("-v", "--verbose", is_flag=True, help="print every action, with its reason")
 @click.pass_context
@@ -80,6 +90,7 @@ def run_command(
     channel: Sequence[str],
     templates: str | None,
     invoices: str | None,
+    rates_file: str | None,
     quiet: bool,
     verbose: bool,
 ) -> int:
@@ -89,6 +100,7 @@ def run_command(
     renderer = Renderer(
         templates=[TemplateDirectory(templates)] if templates else [],
         documents=InvoiceFolder(invoices) if invoices else None,
+        rates=rate_table(ctx, rates_file),
     )
     until = _until(keep_running, fixed_moment=now is not None or dry_run)
     attention = False
@@ -98,8 +110,13 @@ def run_command(
         while True:
             moment = now or datetime.now(UTC)
             report = _run_once(runner, source, moment, dry_run=dry_run)
-            new_reviews = [] if dry_run else _keep_reviews(workspace, report, moment)
+            reviews, warning = rate_gap_warning(report.planned)
+            new_reviews = [] if dry_run else _keep_reviews(workspace, report, reviews, moment)
+            if warning:
+                show(warning)
             _print_report(report, new_reviews, verbosity)
+            # Like an open review: the table needs a person (a dry run keeps nothing open).
+            attention |= warning is not None and not dry_run
             attention |= any(o.status in _NEEDS_A_PERSON for o in report.outcomes)
             if until is None or report.next_at is None or report.next_at > until:
                 break
@@ -108,9 +125,15 @@ def run_command(
     return 1 if attention else 0
 
 
-def _keep_reviews(workspace: Workspace, report: RunReport, at: datetime) -> list[Review]:
-    """Keep the plan's reviews; those to report (new ones); close those no longer planned."""
-    planned = [action for action in report.planned if action.kind == "review"]
+def _keep_reviews(
+    workspace: Workspace, report: RunReport, actions: Sequence[Action], at: datetime
+) -> list[Review]:
+    """Keep the plan's reviews; those to report (new ones); close those no longer planned.
+
+    `actions` are the plan's without the reviews that only say the rate table stops: the run
+    prints one warning line for those instead of keeping one review per invoice.
+    """
+    planned = [action for action in actions if action.kind == "review"]
     clients = {action.client for action in report.planned} | set(workspace.clients())
     workspace.lapse_reviews({a.key for a in planned}, clients=clients, at=at)
     return workspace.note_reviews(planned, at=at)

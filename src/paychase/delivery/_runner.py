@@ -201,7 +201,7 @@ class Runner:
         if not dry_run:
             report.outcomes += self.reconcile()
         current = source.case()
-        planned = plan(current, now=now).actions
+        planned = plan(current, now=now, rates=self.renderer.rates).actions
         due = [a for a in planned if a.due(now)]
         report.planned = tuple(planned)
         report.next_at = min((a.at for a in planned if not a.due(now)), default=None)
@@ -230,7 +230,14 @@ class Runner:
         unneeded (it is not sent) or later (it waits for its new time).
         """
         fresh_case = source.case(action.client)
-        again = next((a for a in plan(fresh_case, now=now).actions if a.key == action.key), None)
+        again = next(
+            (
+                a
+                for a in plan(fresh_case, now=now, rates=self.renderer.rates).actions
+                if a.key == action.key
+            ),
+            None,
+        )
         if again is None:
             return self._outcome(
                 action, "cancelled", "not sent: the latest facts no longer call for it"

@@ -11,6 +11,7 @@ guessed number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,7 +32,18 @@ from paychase.money._interest import InterestComputation, statutory_interest
 from paychase.money._rates import Allocation, RateTable
 from paychase.money._regimes import RegimeRules, effective_due, regime_for, regime_rules
 
-__all__ = ["ChargeBook", "Owed", "amounts_of"]
+__all__ = [
+    "RATE_GAP",
+    "ChargeBook",
+    "Owed",
+    "amounts_of",
+]
+
+RATE_GAP: Final = re.compile(
+    r"rule 11: the (?P<regime>\S+) rate table has no rate for (?P<start>[\d-]+)\.\.[\d-]+: "
+    r"interest on .+? is computed only to [\d-]+; update the rate table"
+)
+"""A rate-gap problem, as `Charges` words it: the command line folds these into one warning."""
 
 ZERO: Final = Decimal(0)
 _ONE_DAY: Final = timedelta(days=1)
@@ -268,7 +280,7 @@ class ChargeBook:
                 f"rule 11: the {law.key} rate table has no rate for {gap.from_}..{gap.to}: "
                 f"interest on {invoice.label} is computed only to {gap.from_ - _ONE_DAY}; "
                 "update the rate table"
-            )
+            )  # RATE_GAP reads this sentence back: change both together
         return computation, _interest_charge(invoice, computation, law, as_of), problem
 
     # -- fixed compensation ----------------------------------------------------------------
@@ -377,17 +389,11 @@ def _interest_charge(
                 base=s.principal,
                 rate=s.rate,
                 amount=s.interest,
-                source=_source(s.source, s.provenance),
+                source=s.source,
             )
             for s in computation.segments
         ),
     )
-
-
-def _source(source: str | None, provenance: str | None) -> str | None:
-    if source is None:
-        return None
-    return f"{source} [{provenance}]" if provenance else source
 
 
 def _fee_charge(invoice: Invoice, computation: FeeComputation, as_of: date) -> Charge:

@@ -132,8 +132,11 @@ class CompensationRule(FrozenModel):
 
     @property
     def text(self) -> str:
-        """The statute and its research tag, e.g. ``UK: s. 5A ... [S]``."""
-        return f"{self.regime}: {self.statute} [{self.provenance}]"
+        """The statute as a reader of a claim needs it, e.g. ``UK: s. 5A ...``.
+
+        The research tag stays in the table for its maintainers: it is not a source.
+        """
+        return f"{self.regime}: {self.statute}"
 
     def tier_for(self, principal: Decimal) -> int:
         """Index of the tier `principal` (in the tier currency) falls in."""

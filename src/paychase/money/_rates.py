@@ -65,8 +65,31 @@ class RatePeriod(FrozenModel):
     reference_date: date | None = Field(
         default=None, description="The day whose reference rate counts (UK: 31 Dec / 30 Jun)."
     )
-    provenance: str | None = Field(default=None, description="Research tag: S, D, K or NV.")
-    source: str | None = Field(default=None, description="Where the rate was seen or derived.")
+    provenance: str | None = Field(
+        default=None,
+        description="Research tag (S seen, D derived, K background, NV not verified); "
+        "kept for the table's maintainers, never shown to a reader of a claim.",
+    )
+    source: str | None = Field(
+        default=None,
+        description="The source as a reader of a claim needs it: publisher, act or series, date.",
+    )
+    publisher: str | None = Field(
+        default=None, description="Who publishes the reference rate (Deutsche Bundesbank, ...)."
+    )
+    series: str | None = Field(
+        default=None, description="The published series or act the rate was taken from."
+    )
+    published: date | None = Field(
+        default=None, description="When the publisher published the value; null when not known."
+    )
+    url: str | None = Field(default=None, description="Where the publisher publishes it.")
+    retrieved: date | None = Field(
+        default=None, description="When paychase read the value from the publisher."
+    )
+    research: str | None = Field(
+        default=None, description="The compilers' working note on how the value was checked."
+    )
     to_note: str | None = Field(
         default=None, description="Set when `to` is the last date seen in force, not a known end."
     )
