@@ -48,8 +48,10 @@ class LimitationRule(FrozenModel):
         """The last day a claim to an invoice due on `due` can be brought.
 
         `payments` are the days part payments were made: where the law restarts the period on
-        a part payment (`restarted_by_payment`), the latest one made before the period ran out
-        starts it anew, counted from the payment's day to the day.
+        a part payment (`restarted_by_payment`), each one made before the period ran out
+        starts it anew, counted from the payment's day to the day; a restart never ends it
+        sooner (a payment in the year the claim fell due leaves DE's end-of-year period as it
+        was).
 
         Examples:
             >>> rule = builtin_limitation_table().rule("DE")
@@ -66,8 +68,8 @@ class LimitationRule(FrozenModel):
         )
         if self.restarted_by_payment:
             for paid in sorted(payments):
-                if start < paid <= last:
-                    last = _years_on(paid, self.years)
+                if start < paid <= last:  # never shorter: paid before the period even began
+                    last = max(last, _years_on(paid, self.years))
         return last
 
 
