@@ -8,17 +8,24 @@ the invoice exists and the contact window allows. They arise for:
 * rule 11 — charges the planner cannot compute (a rate table that stops short, a missing
   exchange rate), and fees or interest left on a paid invoice;
 * a step that cannot go as written: no usable policy, a ``deadline`` anchor with no deadline
-  stated, a bound that can never pass, no working channel (rule 9).
+  stated, a bound that can never pass, no working channel (rule 9);
+* the limitation watch — the policy's ``limitation_warning`` before a claim to an unpaid
+  invoice becomes time-barred under its contract's jurisdiction (`money._limitation`), dated
+  then, or at once when that day has passed.
 
 Each reason names the rule and the dates behind it (rule 12).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
 from paychase.case._contracts import Contract
 from paychase.conversation._facts import InvoiceFacts
 from paychase.money._balances import ZERO
 from paychase.money._charges import amounts_of
+from paychase.money._limitation import claim_barred_after
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import Costs
 from paychase.planner._outputs import Action
@@ -116,6 +123,38 @@ class Reviews:
         )
         return [self.charges_review(facts, f"{why}; {problems}" if problems else why)]
 
+    def limitation_review(self, facts: InvoiceFacts, ladder: Policy) -> Action | None:
+        """The limitation watch: a review `limitation_warning` before the claim is time-barred.
+
+        None without the setting, for an invoice not issued yet, or for a jurisdiction paychase
+        has no limitation rule for. Part payments restart the period only where the law says
+        so (`LimitationRule.restarted_by_payment`); the key names the last day, so a restarted
+        period gets a review of its own.
+        """
+        lead = ladder.limitation_warning
+        if lead is None or facts.state == "draft":
+            return None
+        context = self._context
+        jurisdiction = facts.contract.jurisdiction or context.client.country
+        found = claim_barred_after(
+            jurisdiction, facts.due, (p.date for p in facts.invoice.payments)
+        )
+        if found is None:
+            return None
+        last, rule = found
+        warn = replace(lead, count=-lead.count).shift_date(last, context.clock.calendar)
+        standing = f"{facts.invoice.label} (due {facts.due}) owes {facts.balance.owed}"
+        law = f"{rule.act}, {rule.article}: {rule.years} years"
+        if context.today > last:
+            why = f"the last day to bring a claim was {last} ({law}): it is time-barred"
+        else:
+            why = f"a claim can be brought until {last} ({law}); the watch opens {warn}"
+        reason = (
+            f"limitation watch: {standing}; {why}: sue, get a written acknowledgement of the "
+            "debt, or write it off before then"
+        )
+        return self._action(facts, f"limitation:{last}", 1, reason, context.clock.start_of(warn))
+
     def _allocation_text(self, contract: Contract) -> str:
         """The order payments are allocated in: the contract's, else the law's (rule 11)."""
         order = contract.allocation
@@ -125,10 +164,22 @@ class Reviews:
         first = law.rules.allocation if law.rules is not None else "interest_first"
         return "principal first" if first == "principal_first" else "costs, interest, principal"
 
-    def _action(self, facts: InvoiceFacts, topic: str, number: int, reason: str) -> Action:
-        """A task for a person about one invoice, as soon as it exists and the window allows."""
+    def _action(
+        self,
+        facts: InvoiceFacts,
+        topic: str,
+        number: int,
+        reason: str,
+        not_before: datetime | None = None,
+    ) -> Action:
+        """A task for a person about one invoice, as soon as it exists and the window allows.
+
+        `not_before` dates a review that waits for a day of its own (the limitation watch).
+        """
         context = self._context
         issued = context.clock.start_of(facts.invoice.issued)
+        if not_before is not None:
+            issued = max(issued, not_before)
         return Action(
             key=f"{facts.contract.id}/{facts.invoice.id}/review:{topic}/{number}",
             kind="review",

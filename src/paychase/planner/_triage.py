@@ -3,6 +3,7 @@
 * a cancelled or written-off invoice — nothing (rule 2);
 * a paid one — a review of the fees and interest left on it, if any (rule 11);
 * one whose policy version cannot be used — a review;
+* an issued one, under a policy with ``limitation_warning`` — the limitation watch's review;
 * an issued, disputed one — a review of the dispute, every plan (rule 7);
 * with nothing undisputed left to chase — nothing more; otherwise the fee bookings of steps
   performed without their booking (rule 6), a review of charges the planner cannot compute
@@ -71,6 +72,11 @@ class InvoiceTriage:
                 residue_ladder = ladder if isinstance(ladder, Policy) else self._context.policy
                 actions += self._reviews.residue_review(facts, residue_ladder)
             return Triaged(facts, None, f"{facts.state.replace('_', ' ')}: nothing to chase")
+        watch = self._reviews.limitation_review(
+            facts, ladder if isinstance(ladder, Policy) else self._context.policy
+        )
+        if watch is not None:  # limitation runs whatever the ladder does: disputed, in a plan
+            actions.append(watch)
         if isinstance(ladder, str):
             actions.append(self._reviews.review(facts, "policy", ladder))
             return Triaged(facts, None)

@@ -435,6 +435,13 @@ class Policy(InputModel):
         default=Duration(3, "d"),
         description="How long before each instalment falls due its reminder goes",
     )
+    limitation_warning: ForwardDuration | None = Field(
+        default=None,
+        description="How long before a claim to an unpaid invoice becomes time-barred under "
+        "its contract's jurisdiction (PL, DE, GR, GB, RU; see the limitation table) a person "
+        "reviews it, to sue, get a written acknowledgement or write it off in time (e.g. "
+        "'60d'); omitted: no limitation watch",
+    )
     catch_up: CatchUp = Field(
         default="sequential",
         description="What the ladder does when several steps' times have passed (a case picked "
