@@ -76,7 +76,7 @@ StepAction = Literal[
     "suspend_service",
     "escalate",
 ]
-Anchor = Literal["issued", "due", "previous", "last_contact", "deadline"]
+Anchor = Literal["issued", "due", "end_of_month", "previous", "last_contact", "deadline"]
 Tone = Literal["friendly", "neutral", "firm", "final", "legal"]
 Effect = Literal[
     "apply_late_fee", "add_compensation", "pause_work", "suspend_service", "resend_invoice"
@@ -96,6 +96,8 @@ _STERN: Final = ("firm", "final", "legal")
 _MONEY_ONLY: Final = frozenset(
     {"apply_fee", "suspend_service", "escalate", "apply_late_fee", "add_compensation"}
 )
+# The anchors counted from the due date: a chase for an answer has none.
+_FROM_DUE: Final = ("due", "end_of_month")
 _HOURS_IN: Final[dict[str, int]] = {"h": 1, "d": 24, "bd": 24, "w": 7 * 24}
 
 
@@ -132,8 +134,9 @@ class Step(FrozenModel):
         validation_alias="from",
         serialization_alias="from",
         description="What the offset counts from: issued, due (plus grace after the due date), "
-        "previous (when the previous step was performed), last_contact, deadline (the "
-        "payment deadline stated by an earlier step)",
+        "end_of_month (the last day of the calendar month the invoice falls due in, grace "
+        "or not: a month-end statement run), previous (when the previous step was performed), "
+        "last_contact, deadline (the payment deadline stated by an earlier step)",
     )
     offset: Duration = Field(default=Duration(0, "d"), description="e.g. -3d, +7d, 5bd, +1w@TU")
     action: StepAction = Field(
@@ -258,8 +261,11 @@ def _named(step: Step) -> str:
 
 
 def _certainly_after_due(step: Step) -> bool:
-    """Whether the step lands on a day after the due date whatever the calendar."""
-    return step.from_ == "due" and _span(step.offset)[0] >= 24
+    """Whether the step lands on a day after the due date whatever the calendar.
+
+    The end of the month is never before the due date, so a day past it is past the due date.
+    """
+    return step.from_ in _FROM_DUE and _span(step.offset)[0] >= 24
 
 
 def _expires_at_due(step: Step) -> bool:
@@ -337,7 +343,7 @@ def _check_reachable(step: Step, path: str, earlier: Sequence[Step]) -> None:
 
 def _check_order(step: Step, path: str, earlier: Sequence[Step]) -> None:
     """Steps counted from the same date come in the ladder in the order they happen."""
-    if step.from_ not in ("issued", "due"):
+    if step.from_ not in ("issued", *_FROM_DUE):
         return
     latest = _span(step.offset)[1]
     for other in earlier:
@@ -478,7 +484,7 @@ class Policy(InputModel):
         """A chase for an answer has no due date and presses for no money."""
         if self.purpose == "payment":
             return
-        if step.from_ == "due":
+        if step.from_ in _FROM_DUE:
             raise PolicyError(
                 f"a {self.purpose} ladder has no due date to count from: count from 'issued' "
                 "(when our unanswered message went out), 'previous', 'last_contact' or "
