@@ -157,3 +157,65 @@ def test_a_chase_for_an_answer_cannot_count_from_the_end_of_month() -> None:
             _case(policy, [_invoice("inv-1", "2026-03-02")], now="2026-03-03T09:00:00+01:00"),
             now=None,
         )
+
+
+# -- client_balance_over -----------------------------------------------------------------------
+
+_THRESHOLD = _policy(
+    _step("big", "due", "+1d", tone="firm", requires=["client_balance_over:1000"]),
+    _step("polite", "due", "+2d"),
+)
+_TWO_CONTRACTS = [
+    {"id": "k1", "client": "c1", "currency": "PLN"},
+    {"id": "k2", "client": "c1", "currency": "EUR"},
+]
+
+
+def _threshold_plan(*invoices: dict[str, Any]) -> Plan:
+    case = _case(
+        _THRESHOLD, list(invoices), now="2026-03-03T09:00:00+01:00", contracts=_TWO_CONTRACTS
+    )
+    return plan(case, now=None)
+
+
+def test_a_client_balance_over_the_threshold_lets_the_step_go() -> None:
+    result = _threshold_plan(
+        _invoice("inv-1", "2026-03-02", "600.00"), _invoice("inv-2", "2026-02-20", "500.00")
+    )
+    assert {action.step for action in result.actions} == {"big"}
+
+
+def test_partial_payments_bring_the_client_balance_under_the_threshold() -> None:
+    paid = [{"date": "2026-02-25", "amount": "200.00"}]
+    result = _threshold_plan(
+        _invoice("inv-1", "2026-03-02", "600.00"),
+        _invoice("inv-2", "2026-02-20", "500.00", payments=paid),
+    )
+    assert {action.step for action in result.actions} == {"polite"}
+    assert "the client's overdue balance 900.00 PLN is not over 1000 PLN" in (
+        result.actions[0].reason
+    )
+
+
+def test_an_invoice_not_yet_due_is_not_in_the_client_balance() -> None:
+    result = _threshold_plan(
+        _invoice("inv-1", "2026-03-02", "600.00"), _invoice("inv-2", "2026-03-20", "900.00")
+    )
+    assert [a.step for a in result.actions if "inv-1" in a.invoices] == ["polite"]
+
+
+def test_each_currency_is_measured_on_its_own() -> None:
+    result = _threshold_plan(
+        _invoice("inv-1", "2026-03-02", "800.00"),
+        _invoice("inv-2", "2026-03-02", "800.00", contract="k2", currency="EUR"),
+        _invoice("inv-3", "2026-03-02", "300.00", contract="k2", currency="EUR"),
+    )
+    steps = {invoice: a.step for a in result.actions for invoice in a.invoices}
+    assert steps == {"inv-1": "polite", "inv-2": "big", "inv-3": "big"}
+
+
+@pytest.mark.parametrize("condition", ["client_balance_over:", "client_balance_over:1e3"])
+def test_a_malformed_client_threshold_names_the_requirement(condition: str) -> None:
+    policy = _policy(_step("big", "due", "+1d", requires=[condition]))
+    with pytest.raises(PolicyError, match=r"policy\.steps\[0\]\.requires\[0\]"):
+        plan(_case(policy, [_invoice("inv-1", "2026-03-02")], now="2026-03-03T09:00:00Z"), now=None)

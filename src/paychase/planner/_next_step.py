@@ -24,6 +24,7 @@ from paychase.conversation._facts import InvoiceFacts, about, latest
 from paychase.planner._anchors import Timeline, anchor_of, expired
 from paychase.planner._candidate import Candidate
 from paychase.planner._catch_up import catch_up
+from paychase.planner._client_balance import overdue_totals
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import kept_effects, nothing_to_charge
 from paychase.planner._outputs import Action
@@ -47,7 +48,7 @@ __all__ = ["LadderWalk", "day_opening", "expired"]
 class LadderWalk:
     """Finds the next step of each of one client's invoices, timed and routed."""
 
-    __slots__ = ("_arrangements", "_context", "_idle", "_planned", "_reviews")
+    __slots__ = ("_arrangements", "_context", "_idle", "_overdue", "_planned", "_reviews")
 
     def __init__(
         self,
@@ -61,6 +62,7 @@ class LadderWalk:
         self._reviews = reviews
         self._arrangements = arrangements  # the instalment plan in force, by invoice
         self._idle: dict[str, str] = {}  # why the last walk of an invoice found no step
+        self._overdue: Mapping[str, Decimal] | None = None  # read once a step asks for it
 
     def next_step(
         self,
@@ -230,9 +232,23 @@ class LadderWalk:
             return context.book.charges_allowed(facts.contract)
         if condition == "business_client":
             return None if context.client.kind == "business" else "the client is a consumer"
+        if condition.startswith("client_balance_over:"):
+            return self._client_below(
+                Decimal(condition.removeprefix("client_balance_over:")), facts
+            )
         threshold = Decimal(condition.removeprefix("balance_over:"))
         chased = facts.balance.chased
         return None if chased > threshold else f"the balance {chased} is not over {threshold}"
+
+    def _client_below(self, threshold: Decimal, facts: InvoiceFacts) -> str | None:
+        """Why the client's overdue total in the invoice's currency is not over `threshold`."""
+        if self._overdue is None:
+            self._overdue = overdue_totals(self._context)
+        currency = facts.invoice.currency
+        total = self._overdue.get(currency, Decimal(0))
+        if total > threshold:
+            return None
+        return f"the client's overdue balance {total} {currency} is not over {threshold} {currency}"
 
     def _answers_count_from(self, facts: InvoiceFacts) -> datetime:
         """Since when a message from the client answers the ladder (`no_reply`).

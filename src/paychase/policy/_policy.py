@@ -87,7 +87,8 @@ CatchUp = Literal["sequential", "latest", "latest_before_contact"]
 """What the ladder does when several steps' times have passed (`Policy.catch_up`)."""
 
 _REQUIREMENT = re.compile(
-    r"^(no_reply|no_promise|late_fee_allowed|business_client|balance_over:\d+(\.\d+)?)$"
+    r"^(no_reply|no_promise|late_fee_allowed|business_client"
+    r"|(client_)?balance_over:\d+(\.\d+)?)$"
 )
 
 _CONTACTS: Final = ("send_reminder", "call", "send_letter")
@@ -104,8 +105,8 @@ _HOURS_IN: Final[dict[str, int]] = {"h": 1, "d": 24, "bd": 24, "w": 7 * 24}
 def _requirement(value: str) -> str:
     if not _REQUIREMENT.match(value):
         raise ValueError(
-            "unknown condition: use no_reply, no_promise, late_fee_allowed, business_client "
-            "or balance_over:AMOUNT"
+            "unknown condition: use no_reply, no_promise, late_fee_allowed, business_client, "
+            "balance_over:AMOUNT or client_balance_over:AMOUNT"
         )
     return value
 
@@ -153,7 +154,11 @@ class Step(FrozenModel):
         description="How firm its message is: friendly, neutral, firm, final or legal",
     )
     requires: tuple[Annotated[str, AfterValidator(_requirement)], ...] = Field(
-        default=(), description="Conditions; a step whose condition fails is skipped"
+        default=(),
+        description="Conditions; a step whose condition fails is skipped: no_reply, no_promise, "
+        "late_fee_allowed, business_client, balance_over:AMOUNT (the invoice's chased balance "
+        "is more than AMOUNT), client_balance_over:AMOUNT (everything the client owes past its "
+        "due date in the invoice's currency is more than AMOUNT, each currency on its own)",
     )
     effects: tuple[Effect, ...] = Field(
         default=(), description="Side effects the host must perform"
