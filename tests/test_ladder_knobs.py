@@ -219,3 +219,200 @@ def test_a_malformed_client_threshold_names_the_requirement(condition: str) -> N
     policy = _policy(_step("big", "due", "+1d", requires=[condition]))
     with pytest.raises(PolicyError, match=r"policy\.steps\[0\]\.requires\[0\]"):
         plan(_case(policy, [_invoice("inv-1", "2026-03-02")], now="2026-03-03T09:00:00Z"), now=None)
+
+
+# -- repeat ------------------------------------------------------------------------------------
+
+_REPEATING = _policy(
+    _step("polite", "due", "+1d"),
+    _step(
+        "nag",
+        "previous",
+        "+7d",
+        tone="firm",
+        channels=["email", "sms"],
+        requires=["no_reply"],
+        effects=["apply_late_fee"],
+        repeat={"every": "10d", "times": 3},
+    ),
+    _step("final", "previous", "+7d", action="send_letter", tone="final", deadline="14d"),
+    {"id": "legal", "from": "deadline", "offset": "+1d", "action": "escalate", "tone": "legal"},
+)
+_FEE_CONTRACT = [
+    {
+        "id": "k1",
+        "client": "c1",
+        "currency": "PLN",
+        "late_fee": {"kind": "flat", "amount": "50.00", "per": "step"},
+    }
+]
+_SENT_POLITE = _sent("2026-03-03T10:00:00+01:00", "polite")
+_SENT_NAG = _sent("2026-03-10T10:00:00+01:00", "nag", key="k1/inv-1/nag/1")
+_BOOKED_NAG = _sent("2026-03-10T10:00:00+01:00", "nag", kind="fee", channel="system")
+
+
+def _repeating_plan(now: str, *history: dict[str, Any], **invoice: Any) -> Plan:
+    contacts = {"email": "c1@example.com", "sms": "+48 600 100 201"}
+    case = _case(
+        _REPEATING,
+        [_invoice("inv-1", "2026-03-02", **invoice)],
+        now=now,
+        history=[_SENT_POLITE, *history],
+        contracts=_FEE_CONTRACT,
+    )
+    case["clients"][0]["contacts"] = contacts
+    return plan(case, now=None)
+
+
+def test_a_repeated_step_is_sent_again_every_interval_under_its_own_key() -> None:
+    action = _repeating_plan("2026-03-11T09:00:00+01:00", _SENT_NAG, _BOOKED_NAG).actions[0]
+    assert (action.key, action.step, action.at) == (
+        "k1/inv-1/nag#2/1",
+        "nag",
+        datetime(2026, 3, 20, 10, tzinfo=WARSAW),
+    )
+    assert "step 'nag' (sending 2 of 3, 10d after the last) falls on 2026-03-20" in action.reason
+    assert "'nag' was performed on 2026-03-10" in action.reason
+
+
+def test_each_repetition_counts_from_the_one_before() -> None:
+    second = _sent("2026-03-20T10:00:00+01:00", "nag", key="k1/inv-1/nag#2/1")
+    action = _repeating_plan("2026-03-21T09:00:00+01:00", _SENT_NAG, _BOOKED_NAG, second).actions[0]
+    assert (action.key, action.at) == ("k1/inv-1/nag#3/1", datetime(2026, 3, 30, 10, tzinfo=WARSAW))
+    assert "'nag' was sent for the 2nd time on 2026-03-20" in action.reason
+
+
+def test_the_ladder_moves_on_after_the_last_repetition() -> None:
+    history = [
+        _SENT_NAG,
+        _BOOKED_NAG,
+        _sent("2026-03-20T10:00:00+01:00", "nag", key="k1/inv-1/nag#2/1"),
+        _sent("2026-03-30T10:00:00+02:00", "nag", key="k1/inv-1/nag#3/1"),
+    ]
+    action = _repeating_plan("2026-03-31T09:00:00+02:00", *history).actions[0]
+    # 30 March + 7 days is Easter Monday, a holiday in Poland
+    assert (action.key, action.at) == ("k1/inv-1/final/1", datetime(2026, 4, 7, 10, tzinfo=WARSAW))
+
+
+def test_a_sending_recorded_twice_counts_once() -> None:
+    second = _sent("2026-03-20T10:00:00+01:00", "nag", key="k1/inv-1/nag#2/1")
+    again = second | {"at": "2026-03-20T10:05:00+01:00"}
+    result = _repeating_plan("2026-03-21T09:00:00+01:00", _SENT_NAG, _BOOKED_NAG, second, again)
+    assert [a.key for a in result.actions] == ["k1/inv-1/nag#3/1"]
+
+
+def test_a_failed_repetition_is_tried_again_as_its_next_attempt() -> None:
+    bounced = _sent("2026-03-20T10:00:00+01:00", "nag", key="k1/inv-1/nag#2/1", outcome="bounced")
+    action = _repeating_plan("2026-03-20T11:00:00+01:00", _SENT_NAG, _BOOKED_NAG, bounced).actions[
+        0
+    ]
+    assert (action.key, action.channel) == ("k1/inv-1/nag#2/2", "sms")
+
+
+def test_a_reply_ends_the_repetitions() -> None:
+    reply = {
+        "at": "2026-03-12T08:00:00+01:00",
+        "client": "c1",
+        "invoices": ["inv-1"],
+        "direction": "in",
+        "kind": "reply",
+    }
+    action = _repeating_plan("2026-03-13T09:00:00+01:00", _SENT_NAG, _BOOKED_NAG, reply).actions[0]
+    assert action.step == "final"
+    assert "'nag' not repeated: the client replied on 2026-03-12" in action.reason
+
+
+def test_payment_in_full_ends_the_repetitions() -> None:
+    paid = [{"date": "2026-03-12", "amount": "1050.00"}]
+    result = _repeating_plan("2026-03-13T09:00:00+01:00", _SENT_NAG, _BOOKED_NAG, payments=paid)
+    assert not [a for a in result.actions if a.kind != "review"]
+
+
+def test_catching_up_sends_one_repetition_at_a_time() -> None:
+    late = _repeating_plan("2026-05-04T09:00:00+02:00", _SENT_NAG, _BOOKED_NAG)
+    assert [a.key for a in late.actions] == ["k1/inv-1/nag#2/1"]
+    caught_up = _sent("2026-05-04T10:00:00+02:00", "nag", key="k1/inv-1/nag#2/1")
+    after = _repeating_plan("2026-05-04T11:00:00+02:00", _SENT_NAG, _BOOKED_NAG, caught_up)
+    assert [(a.key, a.at) for a in after.actions] == [
+        ("k1/inv-1/nag#3/1", datetime(2026, 5, 14, 10, tzinfo=WARSAW))
+    ]
+
+
+def test_the_fee_of_a_repeated_step_is_booked_once() -> None:
+    first = _repeating_plan("2026-03-10T09:00:00+01:00")
+    assert [a.kind for a in first.actions] == ["apply_fee", "send_reminder"]
+    assert first.actions[0].key == "k1/inv-1/fee:nag/1"
+    repeated = _repeating_plan("2026-03-20T09:00:00+01:00", _SENT_NAG, _BOOKED_NAG)
+    assert [a.kind for a in repeated.actions] == ["send_reminder"]
+    assert repeated.actions[0].amounts.late_fee == first.actions[1].amounts.late_fee
+
+
+def test_a_repetition_sent_before_the_fee_was_booked_books_it_once() -> None:
+    result = _repeating_plan("2026-03-20T09:00:00+01:00", _SENT_NAG)
+    assert [a.key for a in result.actions] == ["k1/inv-1/fee:nag/1", "k1/inv-1/nag#2/1"]
+
+
+@pytest.mark.parametrize(
+    ("step", "problem"),
+    [
+        (_step("p", "due", "+1d", action="escalate"), "only a contact step"),
+        (_step("p", "due", "+1d", deadline="7d"), "states a deadline"),
+        (_step("p", "due", "-3d"), "before \\(or on\\) the due date"),
+    ],
+)
+def test_a_step_that_cannot_repeat_is_refused(step: dict[str, Any], problem: str) -> None:
+    step["repeat"] = {"every": "10d", "times": 2}
+    with pytest.raises(PolicyError, match=rf"steps\[0\]\.repeat: .*{problem}"):
+        plan(
+            _case(_policy(step), [_invoice("inv-1", "2026-03-02")], now="2026-03-01T09:00:00Z"),
+            now=None,
+        )
+
+
+@pytest.mark.parametrize(
+    ("repeat", "field"),
+    [
+        ({"every": "0d", "times": 2}, "every"),
+        ({"every": "-1d", "times": 2}, "every"),
+        ({"every": "10d", "times": 1}, "times"),
+        ({"every": "10d"}, "times"),
+        ({"every": "10d", "times": 2, "until": "paid"}, "until"),
+    ],
+)
+def test_a_malformed_repeat_names_its_field(repeat: dict[str, Any], field: str) -> None:
+    step = _step("nag", "due", "+1d", repeat=repeat)
+    with pytest.raises(PolicyError, match=rf"policy\.steps\[0\]\.repeat\.{field}"):
+        plan(
+            _case(_policy(step), [_invoice("inv-1", "2026-03-02")], now="2026-03-01T09:00:00Z"),
+            now=None,
+        )
+
+
+def test_a_chase_for_an_answer_does_not_repeat() -> None:
+    policy = _policy(
+        _step("nudge", "issued", "+7d", repeat={"every": "7d", "times": 2}), purpose="prospect"
+    )
+    with pytest.raises(PolicyError, match=r"steps\[0\]\.repeat: a prospect ladder"):
+        plan(_case(policy, [_invoice("inv-1", "2026-03-02")], now="2026-03-01T09:00:00Z"), now=None)
+
+
+def test_a_combined_message_names_each_invoices_own_sending_in_its_key() -> None:
+    contacts = {"email": "c1@example.com", "sms": "+48 600 100 201"}
+    history = [
+        _SENT_POLITE,
+        _SENT_NAG,
+        _BOOKED_NAG,
+        _sent("2026-03-13T10:00:00+01:00", "polite", ("inv-2",)),
+    ]
+    invoices = [_invoice("inv-1", "2026-03-02"), _invoice("inv-2", "2026-03-05")]
+    case = _case(_REPEATING, invoices, now="2026-03-19T09:00:00+01:00", history=history)
+    case["clients"][0]["contacts"] = contacts
+    messages = [a for a in plan(case, now=None).actions if a.kind == "send_reminder"]
+    assert [a.key for a in messages] == ["k1/inv-1+inv-2@nag/nag#2/1"]
+    case["history"].append(
+        _sent("2026-03-20T10:00:00+01:00", "nag", ("inv-1", "inv-2"), key=messages[0].key)
+        | {"invoice_steps": [s.model_dump() for s in messages[0].invoice_steps]}
+    )
+    case["now"] = "2026-03-21T09:00:00+01:00"
+    later = [a for a in plan(case, now=None).actions if a.kind == "send_reminder"]
+    assert [a.key for a in later] == ["k1/inv-1+inv-2@nag#2/nag#3/1"]

@@ -65,8 +65,8 @@ class Costs:
         clock, bookings = self._context.clock, []
         for performed in facts.progress.performed:
             step = performed.step
-            if performed.given_up or step.action == "apply_fee":
-                continue
+            if performed.given_up or performed.sending > 1 or step.action == "apply_fee":
+                continue  # a repetition charges nothing: its step's first sending did
             sent = clock.local(performed.at).date()
             effects = kept_effects(self._context, step, facts, [], sent)
             if not any(effect in FEE_EFFECTS for effect in effects):

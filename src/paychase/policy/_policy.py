@@ -34,6 +34,7 @@ __all__ = [
     "Effect",
     "Policy",
     "Purpose",
+    "Repeat",
     "Step",
     "Tone",
 ]
@@ -120,6 +121,32 @@ def _not_negative(value: Duration) -> Duration:
 ForwardDuration = Annotated[Duration, AfterValidator(_not_negative)]
 
 
+def _positive(value: Duration) -> Duration:
+    if value.is_negative or value.count == 0:
+        raise ValueError("must be positive")
+    return value
+
+
+class Repeat(FrozenModel):
+    """A step sent again and again until the invoice is paid: "remind every 10 days".
+
+    Each sending is an action of its own, keyed ``<step>#<n>`` from the second on, and spaced
+    `every` after the sending before it (and min_gap after any contact), never in a burst.
+    """
+
+    error_class: ClassVar[type[PaychaseError]] = PolicyError
+
+    every: Annotated[Duration, AfterValidator(_positive)] = Field(
+        description="How long after the step's last sending the next one comes, e.g. 10d or 5bd"
+    )
+    times: int = Field(
+        ge=2,
+        le=52,
+        description="How many times the step is sent in all, the first sending included; the "
+        "ladder moves on after the last (or when the step's conditions fail)",
+    )
+
+
 class Step(FrozenModel):
     """One rung of the ladder: when it comes, what it does, through which channels."""
 
@@ -170,6 +197,13 @@ class Step(FrozenModel):
         default=False, description="Whether the step's message carries the invoice documents"
     )
     template: Text | None = Field(default=None, description="Defaults to '<policy>/<step id>'")
+    repeat: Repeat | None = Field(
+        default=None,
+        description="Send the step again every `every`, `times` sendings in all, while the "
+        "invoice is unpaid and the step's `requires` hold; the ladder moves on after the last. "
+        "A repetition carries the message only: the step's fees, compensation and sanctions "
+        "happen once. Only for a contact step after the due date that states no deadline",
+    )
     required: bool = Field(
         default=False,
         description="Never passed over when the ladder catches up (catch_up latest or "
@@ -361,8 +395,28 @@ def _check_order(step: Step, path: str, earlier: Sequence[Step]) -> None:
             )
 
 
+def _check_repeat(step: Step, path: str, earlier: Sequence[Step]) -> None:
+    """Only a reminder, call or letter after the due date with no deadline repeats.
+
+    A repeated deadline would move the final notice's deadline on at each sending; a repeated
+    pre-due note would be sent past the due date it expires at.
+    """
+    if step.repeat is None:
+        return
+    problem = None
+    if not step.is_contact:
+        problem = "only a contact step (send_reminder, call or send_letter) repeats"
+    elif step.deadline is not None:
+        problem = "a step that states a deadline does not repeat: each sending would move it"
+    elif _expires_at_due(step):
+        problem = "a step before (or on) the due date does not repeat: it expires then"
+    if problem is not None:
+        raise PolicyError(problem, field=f"{path}.repeat")
+
+
 _STEP_CHECKS: Final[tuple[StepCheck, ...]] = (
     _check_id,
+    _check_repeat,
     _check_anchor,
     _check_warnings,
     _check_reachable,
@@ -496,6 +550,12 @@ class Policy(InputModel):
                 "'deadline'",
                 field=f"{path}.from",
                 value=step.from_,
+            )
+        if step.repeat is not None:
+            raise PolicyError(
+                f"a {self.purpose} ladder walks its steps in turn: repeat applies to payment "
+                "ladders",
+                field=f"{path}.repeat",
             )
         named: list[tuple[str, str]] = [(f"{path}.action", step.action)]
         named += [(f"{path}.effects[{i}]", effect) for i, effect in enumerate(step.effects)]
