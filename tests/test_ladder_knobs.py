@@ -4,7 +4,9 @@ step, a client-level balance threshold — each planned end to end from a small 
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -416,3 +418,34 @@ def test_a_combined_message_names_each_invoices_own_sending_in_its_key() -> None
     case["now"] = "2026-03-21T09:00:00+01:00"
     later = [a for a in plan(case, now=None).actions if a.kind == "send_reminder"]
     assert [a.key for a in later] == ["k1/inv-1+inv-2@nag#2/nag#3/1"]
+
+
+# -- the worked example ------------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "richer_ladder.json"
+
+
+def test_the_worked_example_plans_a_month_end_statement_and_a_third_sending() -> None:
+    case = json.loads(EXAMPLE.read_text())
+    result = plan(case, now=None)
+    assert [(a.key, a.at.date()) for a in result.actions] == [
+        ("k1/inv-2/statement/1", date(2026, 4, 1)),
+        ("k2/inv-3/statement/1", date(2026, 4, 1)),
+        ("k1/inv-1/nag#3/1", date(2026, 4, 7)),
+    ]
+
+
+def test_the_worked_example_calls_only_over_the_client_threshold() -> None:
+    case = json.loads(EXAMPLE.read_text())
+    case["history"] += [
+        _sent("2026-04-01T10:00:00+02:00", "statement", ("inv-2",)),
+        _sent("2026-04-01T10:00:00+02:00", "statement", ("inv-3",)),
+        _sent("2026-04-07T10:00:00+02:00", "nag", key="k1/inv-1/nag#3/1"),
+    ]
+    case["now"] = "2026-04-08T09:00:00+02:00"
+    action = next(a for a in plan(case, now=None).actions if "inv-1" in a.invoices)
+    assert (action.key, action.at.date()) == ("k1/inv-1/call_big/1", date(2026, 4, 10))
+    case["invoices"][1]["payments"].append({"date": "2026-04-08", "amount": "1000.00"})
+    action = next(a for a in plan(case, now=None).actions if "inv-1" in a.invoices)
+    assert action.step == "final"
+    assert "'call_big' skipped: the client's overdue balance 4500.00 PLN" in action.reason
