@@ -1,20 +1,24 @@
 """The knobs of a richer ladder (issue 16, item 4): the ``end_of_month`` anchor, a repeated
-step, a client-level balance threshold — each planned end to end from a small case."""
+step, a per-step late fee, a client-level balance threshold — each planned end to end from a
+small case."""
 
 from __future__ import annotations
 
 import copy
 import json
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from paychase import Plan, plan
-from paychase.errors import PolicyError
+from paychase import Plan, contractual_fee, plan
+from paychase.case import LateFee
+from paychase.errors import InvalidCaseError, PolicyError
 from paychase.planner._anchors import month_end
+from paychase.policy._step_fee import StepFee
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -446,6 +450,163 @@ def test_the_worked_example_calls_only_over_the_client_threshold() -> None:
     action = next(a for a in plan(case, now=None).actions if "inv-1" in a.invoices)
     assert (action.key, action.at.date()) == ("k1/inv-1/call_big/1", date(2026, 4, 10))
     case["invoices"][1]["payments"].append({"date": "2026-04-08", "amount": "1000.00"})
-    action = next(a for a in plan(case, now=None).actions if "inv-1" in a.invoices)
+    booking, action = [a for a in plan(case, now=None).actions if "inv-1" in a.invoices]
+    # 40.00 PLN booked by 'nag' under the clause, and 'final''s own 2 % of 4000.00
+    assert (booking.key, booking.amounts.late_fee) == ("k1/inv-1/fee:final/1", Decimal("120.00"))
     assert action.step == "final"
     assert "'call_big' skipped: the client's overdue balance 4500.00 PLN" in action.reason
+
+
+# -- a step's own late fee ---------------------------------------------------------------------
+
+_LEVELS = _policy(
+    _step(
+        "first",
+        "due",
+        "+1d",
+        effects=["apply_late_fee"],
+        late_fee={"kind": "flat", "amount": "25.00"},
+    ),
+    _step(
+        "second",
+        "previous",
+        "+7d",
+        tone="firm",
+        effects=["apply_late_fee"],
+        late_fee={"kind": "percent", "rate": "5"},
+    ),
+)
+_FIRST_DONE = [
+    _sent("2026-03-03T10:00:00+01:00", "first"),
+    _sent("2026-03-03T10:00:00+01:00", "first", kind="fee", channel="system"),
+]
+
+
+def _levels_plan(clause: dict[str, Any], now: str, history: list[dict[str, Any]]) -> Plan:
+    contracts = [{"id": "k1", "client": "c1", "currency": "PLN", "late_fee": clause}]
+    invoices = [_invoice("inv-1", "2026-03-02")]
+    return plan(_case(_LEVELS, invoices, now=now, history=history, contracts=contracts), now=None)
+
+
+def test_each_level_books_its_own_fee_in_place_of_the_clauses() -> None:
+    clause = {"kind": "flat", "amount": "40.00", "per": "step"}
+    first = _levels_plan(clause, "2026-03-03T09:00:00+01:00", [])
+    assert [(a.key, a.amounts.late_fee) for a in first.actions] == [
+        ("k1/inv-1/fee:first/1", Decimal("25.00")),
+        ("k1/inv-1/first/1", Decimal("25.00")),
+    ]
+    second = _levels_plan(clause, "2026-03-10T09:00:00+01:00", _FIRST_DONE)
+    assert [(a.key, a.amounts.late_fee) for a in second.actions] == [
+        ("k1/inv-1/fee:second/1", Decimal("75.00")),  # 25.00 + 5 % of 1000.00
+        ("k1/inv-1/second/1", Decimal("75.00")),
+    ]
+
+
+def test_the_clauses_cap_covers_the_steps_own_fees() -> None:
+    clause = {"kind": "flat", "amount": "40.00", "cap": "60.00"}
+    second = _levels_plan(clause, "2026-03-10T09:00:00+01:00", _FIRST_DONE)
+    assert second.actions[0].amounts.late_fee == Decimal("60.00")
+
+
+def test_a_running_fee_still_runs_beside_a_steps_own_fee() -> None:
+    clause = {"kind": "daily_rate", "rate": "0.1"}
+    first = _levels_plan(clause, "2026-03-03T09:00:00+01:00", [])
+    # 25.00 of its own, and 0.1 % a day of 1000.00 from 3 March, the day after the due date
+    assert first.actions[0].amounts.late_fee == Decimal("26.00")
+
+
+def test_a_contract_without_a_fee_clause_books_no_step_fee() -> None:
+    result = _levels_plan({"kind": "none"}, "2026-03-03T09:00:00+01:00", [])
+    assert [a.kind for a in result.actions] == ["send_reminder"]
+    assert result.actions[0].amounts.late_fee == 0
+    assert "no late fee: contract k1 has no late-fee clause" in result.actions[0].reason
+
+
+def test_statutory_interest_is_never_replaced_by_a_step_fee() -> None:
+    result = _levels_plan({"kind": "statutory"}, "2026-03-10T09:00:00+01:00", _FIRST_DONE)
+    message = result.actions[-1]
+    assert message.amounts.late_fee == 0
+    assert message.amounts.interest > 0
+    assert "no step fee: contract k1 charges statutory interest" in message.reason
+
+
+@pytest.mark.parametrize(
+    ("step", "field"),
+    [
+        (_step("p", "due", "+1d", late_fee={"kind": "flat", "amount": "5"}), "late_fee"),
+        (
+            _step("p", "due", "+1d", effects=["apply_late_fee"], late_fee={"kind": "flat"}),
+            "late_fee",
+        ),
+        (
+            _step(
+                "p",
+                "due",
+                "+1d",
+                effects=["apply_late_fee"],
+                late_fee={"kind": "flat", "amount": 2.5},
+            ),
+            "late_fee.amount",
+        ),
+        (
+            _step(
+                "p",
+                "due",
+                "+1d",
+                effects=["apply_late_fee"],
+                late_fee={"kind": "percent", "rate": "5", "amount": "1"},
+            ),
+            "late_fee",
+        ),
+        (
+            _step(
+                "p",
+                "due",
+                "+1d",
+                effects=["apply_late_fee"],
+                late_fee={"kind": "percent", "rate": "0"},
+            ),
+            "late_fee.rate",
+        ),
+    ],
+)
+def test_a_malformed_step_fee_names_its_field(step: dict[str, Any], field: str) -> None:
+    with pytest.raises(PolicyError, match=rf"policy\.steps\[0\]\.{field}:"):
+        plan(
+            _case(_policy(step), [_invoice("inv-1", "2026-03-02")], now="2026-03-01T09:00:00Z"),
+            now=None,
+        )
+
+
+def test_contractual_fee_books_each_steps_own_fee_once_per_application() -> None:
+    fee = contractual_fee(
+        LateFee(kind="flat", amount="40.00"),  # once per invoice: the first step's
+        principal=Decimal("1000.00"),
+        currency="PLN",
+        fee_from=date(2026, 3, 3),
+        as_of=date(2026, 3, 20),
+        applied=[date(2026, 3, 17)],
+        step_fees=[
+            (date(2026, 3, 3), StepFee(kind="flat", amount="25.00")),
+            (date(2026, 3, 10), StepFee(kind="percent", rate="5")),
+        ],
+    )
+    assert fee.fee == Decimal("75.00")
+    assert [line.what for line in fee.lines] == [
+        "the step's own flat fee, applied on 2026-03-03",
+        "the step's own 5 % of the unpaid principal, applied on 2026-03-10",
+    ]
+
+
+def test_contractual_fee_wants_step_fees_in_date_order() -> None:
+    own = StepFee(kind="flat", amount="25.00")
+    with pytest.raises(InvalidCaseError, match="step_fees"):
+        contractual_fee(
+            LateFee(kind="flat", amount="40.00"),
+            principal=Decimal("1000.00"),
+            currency="PLN",
+            fee_from=date(2026, 3, 3),
+            as_of=date(2026, 3, 20),
+            applied=[],
+            step_fees=[(date(2026, 3, 10), own), (date(2026, 3, 3), own)],
+        )

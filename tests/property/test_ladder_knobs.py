@@ -1,6 +1,7 @@
 """Properties of a richer ladder (issue 16, item 4): a repeated step never duplicates a key nor
-charges its fee twice, an ``end_of_month`` step lands on its month's last day whatever the
-month, and ``client_balance_over`` compares each currency's overdue total on its own."""
+charges its own per-step fee twice, an ``end_of_month`` step lands on its month's last day
+whatever the month, and ``client_balance_over`` compares each currency's overdue total on its
+own."""
 
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ def repeating_cases(draw: st.DrawFn) -> Case:
         "channels": ["email", "sms"],
         "tone": "firm",
         "effects": ["apply_late_fee"],
+        "late_fee": {"kind": "flat", "amount": "25.00"},
         "repeat": {"every": f"{every}d", "times": draw(st.integers(2, 4))},
     }
     steps = [
@@ -113,6 +115,9 @@ def test_a_repeat_never_duplicates_a_key_nor_books_its_fee_twice_and_keeps_its_i
     assert max(keys.values(), default=0) == 1, keys
     fees = Counter((i, a.step) for a in performed if a.kind == "apply_fee" for i in a.invoices)
     assert max(fees.values(), default=0) <= 1, fees
+    # 'nag' books its own 25.00 in place of the clause's 40.00 per step, once per invoice.
+    for action in performed:
+        assert action.amounts.late_fee <= Decimal("25.00") * len(action.invoices), action
     nag = case.policy.steps[1]
     assert nag.repeat is not None
     sent = Counter(

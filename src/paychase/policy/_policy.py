@@ -26,6 +26,8 @@ from paychase._model import FrozenModel, InputModel
 from paychase._text import Text
 from paychase.calendar._durations import Duration
 from paychase.errors import PaychaseError, PolicyError
+from paychase.policy._repeat import Repeat
+from paychase.policy._step_fee import StepFee
 
 __all__ = [
     "ActionKind",
@@ -34,7 +36,6 @@ __all__ = [
     "Effect",
     "Policy",
     "Purpose",
-    "Repeat",
     "Step",
     "Tone",
 ]
@@ -121,32 +122,6 @@ def _not_negative(value: Duration) -> Duration:
 ForwardDuration = Annotated[Duration, AfterValidator(_not_negative)]
 
 
-def _positive(value: Duration) -> Duration:
-    if value.is_negative or value.count == 0:
-        raise ValueError("must be positive")
-    return value
-
-
-class Repeat(FrozenModel):
-    """A step sent again and again until the invoice is paid: "remind every 10 days".
-
-    Each sending is an action of its own, keyed ``<step>#<n>`` from the second on, and spaced
-    `every` after the sending before it (and min_gap after any contact), never in a burst.
-    """
-
-    error_class: ClassVar[type[PaychaseError]] = PolicyError
-
-    every: Annotated[Duration, AfterValidator(_positive)] = Field(
-        description="How long after the step's last sending the next one comes, e.g. 10d or 5bd"
-    )
-    times: int = Field(
-        ge=2,
-        le=52,
-        description="How many times the step is sent in all, the first sending included; the "
-        "ladder moves on after the last (or when the step's conditions fail)",
-    )
-
-
 class Step(FrozenModel):
     """One rung of the ladder: when it comes, what it does, through which channels."""
 
@@ -197,6 +172,14 @@ class Step(FrozenModel):
         default=False, description="Whether the step's message carries the invoice documents"
     )
     template: Text | None = Field(default=None, description="Defaults to '<policy>/<step id>'")
+    late_fee: StepFee | None = Field(
+        default=None,
+        description="The fee this step books instead of what the contract's late-fee clause "
+        "would book at it: {kind: flat, amount} or {kind: percent, rate}. Booked once, by the "
+        "step's apply_late_fee effect (or an apply_fee step), within the clause's cap, and "
+        "only where the contract's late_fee is a contractual fee: a contract with late_fee "
+        "'none' or 'statutory' books no step fee",
+    )
     repeat: Repeat | None = Field(
         default=None,
         description="Send the step again every `every`, `times` sendings in all, while the "
@@ -414,9 +397,20 @@ def _check_repeat(step: Step, path: str, earlier: Sequence[Step]) -> None:
         raise PolicyError(problem, field=f"{path}.repeat")
 
 
+def _check_fee(step: Step, path: str, earlier: Sequence[Step]) -> None:
+    """A step's own fee is booked by the step's apply_late_fee: without it nothing books it."""
+    if step.late_fee is None or step.action == "apply_fee" or "apply_late_fee" in step.effects:
+        return
+    raise PolicyError(
+        "a step's late_fee is booked by its apply_late_fee effect: add it to 'effects'",
+        field=f"{path}.late_fee",
+    )
+
+
 _STEP_CHECKS: Final[tuple[StepCheck, ...]] = (
     _check_id,
     _check_repeat,
+    _check_fee,
     _check_anchor,
     _check_warnings,
     _check_reachable,
@@ -550,6 +544,12 @@ class Policy(InputModel):
                 "'deadline'",
                 field=f"{path}.from",
                 value=step.from_,
+            )
+        if step.late_fee is not None:
+            raise PolicyError(
+                f"a {self.purpose} ladder chases an answer, not money: late_fee belongs in a "
+                "payment ladder",
+                field=f"{path}.late_fee",
             )
         if step.repeat is not None:
             raise PolicyError(
