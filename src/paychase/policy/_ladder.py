@@ -187,7 +187,7 @@ class Progress:
         been sent fewer than its ``repeat.times``.
         """
         last = self.last
-        if last is None or last.given_up or last.joined is not None:
+        if last is None or last.given_up:
             return None
         repeat = last.step.repeat
         return last if repeat is not None and last.sending < repeat.times else None
