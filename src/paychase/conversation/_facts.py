@@ -28,6 +28,7 @@ from paychase.money._discount import DiscountTaken, discount_taken
 from paychase.policy._ladder import InvoiceStatus, Progress, Signal, fold_state
 from paychase.policy._policy import Policy
 from paychase.policy._schedule import ClientClock
+from paychase.policy._step_fee import StepFee
 
 __all__ = [
     "SETTLED",
@@ -457,11 +458,13 @@ def owed_on(
 
     A past `day` (a fee booked late, as of the day its message went) counts only the payments
     made by then. `applying` names a fee-charging step being performed on `day`: its fee
-    counts too.
+    counts too. Each step applies the fee once, however often it is sent; a step with a
+    ``late_fee`` of its own books that fee (`Step.late_fee`).
     """
-    applied = _fee_days(facts, clock)
+    days = _fee_days(facts, clock)
     if applying is not None:
-        applied.setdefault(applying, day)
+        days.setdefault(applying, day)
+    own = _own_fees(facts, days)
     return book.owed(
         facts.invoice,
         facts.contract,
@@ -470,8 +473,19 @@ def owed_on(
         disputed=facts.disputed,
         paid_until=min(today, day),
         as_of=day,
-        applied=sorted(applied.values()),
+        applied=sorted(when for step, when in days.items() if step not in own),
+        step_fees=sorted(((days[step], fee) for step, fee in own.items()), key=lambda p: p[0]),
     )
+
+
+def _own_fees(facts: InvoiceFacts, days: Mapping[str, date]) -> dict[str, StepFee]:
+    """The steps among `days` that book a fee of their own, with it, by step id."""
+    ladder = facts.progress.ladder
+    if ladder is None:
+        return {}
+    steps = (ladder.step_index(step) for step in days)
+    fees = {ladder.steps[i].id: ladder.steps[i].late_fee for i in steps if i is not None}
+    return {step: fee for step, fee in fees.items() if fee is not None}
 
 
 def _fee_days(facts: InvoiceFacts, clock: ClientClock) -> dict[str, date]:

@@ -31,6 +31,7 @@ from paychase.money._fees import FeeAllocation, FeeComputation, contractual_fee
 from paychase.money._interest import InterestComputation, statutory_interest
 from paychase.money._rates import Allocation, RateTable
 from paychase.money._regimes import RegimeRules, effective_due, regime_for, regime_rules
+from paychase.policy._step_fee import StepFee
 
 __all__ = [
     "RATE_GAP",
@@ -146,13 +147,16 @@ class ChargeBook:
         paid_until: date,
         as_of: date,
         applied: Sequence[date] = (),
+        step_fees: Sequence[tuple[date, StepFee]] = (),
     ) -> Owed:
         """What `invoice` owes on `as_of`, counting payments dated up to `paid_until`.
 
         `applied` are the dates the ladder applied a late fee (contractual fees are claimed from
-        the first one on). The disputed part takes no part: no charge runs on it while the
-        dispute is open (rule 7). An early-payment discount the payments earned by
-        `paid_until` lowers the price, like a credit note (`_discount`).
+        the first one on); `step_fees` the dates a step with its own fee applied it, with that
+        fee (charged only under a contractual clause, as the clause's would be). The disputed
+        part takes no part: no charge runs on it while the dispute is open (rule 7). An
+        early-payment discount the payments earned by `paid_until` lowers the price, like a
+        credit note (`_discount`).
         """
         payments = sorted(
             ((p.date, p.amount) for p in invoice.payments if p.date <= paid_until),
@@ -196,6 +200,7 @@ class ChargeBook:
                     fee_from=grace_end + _ONE_DAY,
                     as_of=as_of,
                     applied=[day for day in applied if day <= as_of],
+                    step_fees=[(day, own) for day, own in step_fees if day <= as_of],
                     payments=payments,
                     allocation=_fee_allocation(contract),
                 )

@@ -38,6 +38,12 @@ The contract, as `contractual_fee` reads it (these are paychase's public semanti
   one rounding period are summed and rounded once, when a payment is applied to the fee and at
   ``as_of`` — the convention of the statutory interest module (``R1``).
 * ``compound`` matters only to ``percent_per_month``, ``per`` only to ``flat``.
+* **A step's own fee.** ``step_fees`` lists the days on which a step with its own ``late_fee``
+  (`paychase.policy.Step.late_fee`) applied the fee, with that fee: such a step books its own
+  flat ``amount`` or ``rate`` % of the unpaid principal, in place of what the clause would book
+  at it, and counts as a step that applied the fee (a ``flat`` clause ``per="invoice"`` then
+  books nothing more: its one fee was that step's). A running fee (``daily_rate``,
+  ``percent_per_month``) still runs; the step's fee comes on top of it. The cap covers both.
 
 The module is pure: no clock, no I/O.
 """
@@ -59,6 +65,7 @@ from paychase.case._contracts import LateFee
 from paychase.case._money import Amount, CurrencyCode, check_precision, round_money
 from paychase.errors import InvalidCaseError
 from paychase.money._interest import Payment
+from paychase.policy._step_fee import StepFee
 
 __all__ = ["MAX_FEE", "FeeAllocation", "FeeComputation", "FeeKind", "FeeLine", "contractual_fee"]
 
@@ -128,6 +135,7 @@ class _Request(InputModel):
     fee_from: date
     as_of: date
     applied: tuple[date, ...]
+    step_fees: tuple[tuple[date, StepFee], ...]
     payments: tuple[Payment, ...]
 
     @model_validator(mode="after")
@@ -137,6 +145,8 @@ class _Request(InputModel):
             _check_amount(payment.amount, self.currency, f"payments[{index}].amount")
         if list(self.applied) != sorted(self.applied):
             raise InvalidCaseError("must be in date order", field="applied")
+        if [day for day, _ in self.step_fees] != sorted(day for day, _ in self.step_fees):
+            raise InvalidCaseError("must be in date order", field="step_fees")
         if [p.date for p in self.payments] != sorted(p.date for p in self.payments):
             raise InvalidCaseError("must be in date order", field="payments")
         return self
@@ -323,9 +333,15 @@ class _Ledger:
         self.fee_due += total - self.charged
         self.charged, self.pending = total, Decimal(0)
 
-    def step(self, day: date) -> None:
-        """A ladder step applied the fee on `day` (after that day's payments)."""
+    def step(self, day: date, own: StepFee | None = None) -> None:
+        """A ladder step applied the fee on `day` (after that day's payments).
+
+        `own` is the step's own fee, booked in place of what the clause books at a step.
+        """
         first, self.claimable = not self.claimable, True
+        if own is not None:
+            self._book_own(day, own)
+            return
         kind = self.terms.kind
         if kind == "flat" and (first or self.terms.per == "step"):
             amount = _required(self.terms.amount, "amount")
@@ -334,6 +350,16 @@ class _Ledger:
             rate = _required(self.terms.rate, "rate")
             what = f"{_percent(rate)} % of the unpaid principal, applied by the step on {day}"
             self.book(day, self.principal * rate / _HUNDRED, rate, what)
+
+    def _book_own(self, day: date, own: StepFee) -> None:
+        """The step's own fee: its flat amount, or its rate of the unpaid principal."""
+        if own.kind == "flat":
+            amount = _required(own.amount, "amount")
+            self.book(day, amount, None, f"the step's own flat fee, applied on {day}")
+            return
+        rate = _required(own.rate, "rate")
+        what = f"the step's own {_percent(rate)} % of the unpaid principal, applied on {day}"
+        self.book(day, self.principal * rate / _HUNDRED, rate, what)
 
     def pay(self, amount: Decimal) -> None:
         """Apply a payment: principal only before the fee was applied, else in `allocation`."""
@@ -405,6 +431,7 @@ def contractual_fee(
     applied: Sequence[date],
     payments: Sequence[tuple[date, Decimal]] = (),
     allocation: FeeAllocation = "fees_first",
+    step_fees: Sequence[tuple[date, StepFee]] = (),
 ) -> FeeComputation:
     """The fee a contract's late-fee clause adds to one invoice on `as_of`, line by line.
 
@@ -422,6 +449,8 @@ def contractual_fee(
         payments: ``(date, amount)`` pairs in date order; those after `as_of` are ignored.
         allocation: ``fees_first`` (default) or ``principal_first``, for payments made after the
             fee was applied.
+        step_fees: ``(date, StepFee)`` pairs in date order: a step with its own fee applied it
+            that day (it books that fee instead of the clause's).
 
     Returns:
         The `FeeComputation`: the fee, what the payments paid, the lines and the rule.
@@ -455,6 +484,7 @@ def contractual_fee(
             "fee_from": fee_from,
             "as_of": as_of,
             "applied": tuple(applied),
+            "step_fees": tuple(step_fees),
             "payments": [{"date": day, "amount": amount} for day, amount in payments],
         }
     )
@@ -497,13 +527,14 @@ def _compute(terms: LateFee, request: _Request, allocation: FeeAllocation) -> Fe
 def _walk(ledger: _Ledger, request: _Request) -> None:
     """Run through the payments and steps up to `as_of`; payments first on a shared day."""
     as_of = request.as_of
-    events: list[tuple[date, int, Decimal | None]] = [
+    events: list[tuple[date, int, Decimal | StepFee | None]] = [
         (p.date, 0, p.amount) for p in request.payments if p.date <= as_of
     ]
     events += [(day, 1, None) for day in request.applied if request.fee_from <= day <= as_of]
+    events += [(day, 1, own) for day, own in request.step_fees if request.fee_from <= day <= as_of]
     for day, _, amount in sorted(events, key=lambda event: event[:2]):
-        if amount is None:
-            ledger.step(day)
+        if not isinstance(amount, Decimal):
+            ledger.step(day, amount)
         else:
             ledger.accrue_through(day)
             ledger.pay(amount)

@@ -7,10 +7,16 @@ as if each had gone on its day, so that a step counted from 'previous' counts fr
 passed over before it.
 
 A step meant for the due date or before it expires then: it is never sent late (SPEC §4).
+
+``end_of_month`` counts from the last day of the calendar month the invoice falls due in (a
+month-end statement run, as Odoo's and Tryton's "end of month" payment terms count): an invoice
+due on 31 January counts from that day, one due on 1 February from 28 (29) February. Grace does
+not move it; the grace bound still holds every step after the due date back (`_timing`).
 """
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -19,7 +25,7 @@ from paychase.planner._context import ClientContext
 from paychase.policy._policy import Step
 from paychase.policy._schedule import ClientClock
 
-__all__ = ["Timeline", "anchor_of", "expired"]
+__all__ = ["Timeline", "anchor_of", "expired", "month_end"]
 
 _ONE_DAY = timedelta(days=1)
 
@@ -67,11 +73,22 @@ def anchor_of(
         return clock.start_of(facts.invoice.issued)
     if step.from_ == "due":
         return after_grace if step.offset.count > 0 else clock.start_of(facts.due)
+    if step.from_ == "end_of_month":
+        return clock.start_of(month_end(facts.due))
     if step.from_ == "previous":
         return timeline.previous or after_grace
     if step.from_ == "last_contact":
         return timeline.last_contact or after_grace
     return None if timeline.deadline is None else clock.start_of(timeline.deadline)
+
+
+def month_end(day: date) -> date:
+    """The last day of `day`'s calendar month (the ``end_of_month`` anchor).
+
+    >>> month_end(date(2028, 2, 10)), month_end(date(2026, 12, 31))
+    (datetime.date(2028, 2, 29), datetime.date(2026, 12, 31))
+    """
+    return day.replace(day=monthrange(day.year, day.month)[1])
 
 
 def expired(scheduled: datetime, at: datetime, due: date) -> bool:

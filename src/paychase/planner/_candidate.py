@@ -37,6 +37,23 @@ class Candidate:
     ladder: Policy  # the policy version the step belongs to
     earliest: datetime  # the latest of its bounds: it may go at any open moment from then
     not_before: datetime  # the first open moment of its day its bounds allow (`Action.not_before`)
+    sending: int = 1  # which sending of a repeated step it is (`Step.repeat`)
+
+    @property
+    def rung(self) -> str:
+        """The step as keys name it: its id, with ``#n`` for the n-th sending of a repeat.
+
+        ``#`` is in no step id, so ``firm#2`` is never another step's id.
+        """
+        return self.step.id if self.sending == 1 else f"{self.step.id}#{self.sending}"
+
+    @property
+    def timing(self) -> str:
+        """What the step's time counts from, in words: ``previous +7d``, or its repetition's."""
+        step, repeat = self.step, self.step.repeat
+        if self.sending == 1 or repeat is None:
+            return f"{step.from_} {step.offset:+}"
+        return f"sending {self.sending} of {repeat.times}, {repeat.every} after the last"
 
     @property
     def applies_fee(self) -> bool:

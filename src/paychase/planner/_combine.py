@@ -195,7 +195,7 @@ class Combiner:
         currency = lead.facts.invoice.currency
         not_before = max(member.not_before for member in cluster)
         return Action(
-            key=f"{'+'.join(contract_ids)}/{_invoices_part(cluster)}/{step.id}/{attempt}",
+            key=f"{'+'.join(contract_ids)}/{_invoices_part(cluster)}/{lead.rung}/{attempt}",
             kind=lead.kind,
             client=context.client.id,
             invoices=tuple(invoice_ids),
@@ -254,12 +254,12 @@ def _invoices_part(cluster: list[Candidate]) -> str:
     """The key's invoices: each id, with ``@step`` where its step is not the lead's.
 
     Two messages about the same invoices differ in their steps: ``inv-1@polite+inv-2`` (inv-2
-    at the lead's step) is not ``inv-1+inv-2`` (both at it). ``@`` is in no id or step id.
+    at the lead's step) is not ``inv-1+inv-2`` (both at it). ``@`` is in no id or step id. A
+    repeated step's sending counts as its step: ``inv-1@firm#3+inv-2`` under a lead at
+    ``firm#2`` (`Candidate.rung`).
     """
-    lead = cluster[0].step.id
-    named = sorted(
-        (m.facts.invoice.id, "" if m.step.id == lead else f"@{m.step.id}") for m in cluster
-    )
+    lead = cluster[0].rung
+    named = sorted((m.facts.invoice.id, "" if m.rung == lead else f"@{m.rung}") for m in cluster)
     return "+".join(invoice + own for invoice, own in named)
 
 

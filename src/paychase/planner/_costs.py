@@ -6,7 +6,8 @@ compensation only where the contract and the law grant them — a step's ``apply
 them (`kept_effects`), and the charging ones only on a day after the due date: on or before
 it nothing is late, so they would charge nothing. Every amount is computed as of the
 action's local date. A message step that charges a fee is booked by an ``apply_fee`` action
-of its own, once.
+of its own, once. A step's own ``late_fee`` is booked in place of what the contract's clause
+books at it, only under a contractual clause (`_facts.owed_on`, `money._fees`).
 
 Rule 11: what the invoice owes comes from `conversation._facts.owed_on` and the contract's
 `ChargeBook`, with payments allocated in the order the contract or the law says.
@@ -65,8 +66,8 @@ class Costs:
         clock, bookings = self._context.clock, []
         for performed in facts.progress.performed:
             step = performed.step
-            if performed.given_up or step.action == "apply_fee":
-                continue
+            if performed.given_up or performed.sending > 1 or step.action == "apply_fee":
+                continue  # a repetition charges nothing: its step's first sending did
             sent = clock.local(performed.at).date()
             effects = kept_effects(self._context, step, facts, [], sent)
             if not any(effect in FEE_EFFECTS for effect in effects):
@@ -152,7 +153,18 @@ def kept_effects(
             )
         else:
             kept.append(effect)
+    if "apply_late_fee" in kept and step.late_fee is not None:
+        _own_fee_note(step, facts, notes)
     return tuple(kept)
+
+
+def _own_fee_note(step: Step, facts: InvoiceFacts, notes: list[str]) -> None:
+    """Rule 6: a step's own fee replaces a contractual fee, never statutory interest."""
+    if facts.contract.late_fee.kind == "statutory":
+        notes.append(
+            f"no step fee: contract {facts.contract.id} charges statutory interest, not a "
+            f"contractual fee, so '{step.id}' books the interest only"
+        )
 
 
 def nothing_to_charge(context: ClientContext, facts: InvoiceFacts) -> str | None:

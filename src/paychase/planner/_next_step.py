@@ -11,6 +11,13 @@ a step meant for before the due date expires at the due date and is never sent l
 (`expired`) — the walk moves on to the next step. When the times of several steps have passed,
 the policy's ``catch_up`` says whether the walk goes to the first of them or to the latest
 (`_catch_up`).
+
+A step with ``repeat`` is sent again while it has been sent fewer than its ``times``: each
+repetition counted ``every`` from the sending before it (so a case picked up late gets one
+repetition now and the next ``every`` later, never a burst), the ladder moving on after the
+last. A repetition whose step's ``requires`` fail is not sent: the ladder moves on. It carries
+the message only: the step's effects (its fee, compensation, sanctions) happened with its first
+sending.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from paychase.conversation._facts import InvoiceFacts, about, latest
 from paychase.planner._anchors import Timeline, anchor_of, expired
 from paychase.planner._candidate import Candidate
 from paychase.planner._catch_up import catch_up
+from paychase.planner._client_balance import overdue_totals
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import kept_effects, nothing_to_charge
 from paychase.planner._holds import hold_bound, open_hold
@@ -48,7 +56,7 @@ __all__ = ["LadderWalk", "day_opening", "expired"]
 class LadderWalk:
     """Finds the next step of each of one client's invoices, timed and routed."""
 
-    __slots__ = ("_arrangements", "_context", "_idle", "_planned", "_reviews")
+    __slots__ = ("_arrangements", "_context", "_idle", "_overdue", "_planned", "_reviews")
 
     def __init__(
         self,
@@ -62,6 +70,7 @@ class LadderWalk:
         self._reviews = reviews
         self._arrangements = arrangements  # the instalment plan in force, by invoice
         self._idle: dict[str, str] = {}  # why the last walk of an invoice found no step
+        self._overdue: Mapping[str, Decimal] | None = None  # read once a step asks for it
 
     def next_step(
         self,
@@ -84,6 +93,10 @@ class LadderWalk:
             self._idle[facts.invoice.id] = held.describe()
             return None
         first, notes, restart = self._restart(facts, ladder, start, not_before)
+        if start is None:
+            again = self._repetition(facts, ladder, first, restart, notes)
+            if again is not None:
+                return again
         jump = catch_up(
             self._context,
             facts,
@@ -107,6 +120,24 @@ class LadderWalk:
                 return outcome
         self._idle[facts.invoice.id] = "; ".join([*notes, "no step of the ladder is left"])
         return None
+
+    def _repetition(
+        self,
+        facts: InvoiceFacts,
+        ladder: Policy,
+        first: int,
+        not_before: Bound | None,
+        notes: list[str],
+    ) -> Candidate | Action | None:
+        """The next sending of the repeated step last performed (None: the walk moves on)."""
+        last = facts.progress.repeating
+        if last is None or last.index != first - 1:
+            return None  # nothing to repeat, or a broken promise resumes the ladder further on
+        unmet = self._unmet(last.step, facts)
+        if unmet is not None:
+            notes.append(f"'{last.step.id}' not repeated: {unmet}")
+            return None
+        return self._timed(facts, ladder, last.index, not_before, notes, sending=last.sending + 1)
 
     def idle(self, facts: InvoiceFacts) -> str | None:
         """Why the last walk of the invoice found no step to plan (None: it found one)."""
@@ -146,16 +177,19 @@ class LadderWalk:
         notes: list[str],
         *,
         timeline: Timeline | None = None,
+        sending: int = 1,
     ) -> Candidate | Action | None:
         """Step `index` timed and routed, a review of why it cannot go, or None: it expired.
 
-        The step counts from `timeline` (a catch-up's), else from what the history says.
+        The step counts from `timeline` (a catch-up's), else from what the history says; its
+        `sending` after the first counts ``repeat.every`` from the sending before it.
         """
         context, step = self._context, ladder.steps[index]
         clock = context.clock
         if timeline is None:
             timeline = Timeline.of(context, facts)
-        anchor = anchor_of(step, facts, clock, timeline)
+        timed = _repeated(step) if sending > 1 else step
+        anchor = anchor_of(timed, facts, clock, timeline)
         if anchor is None:
             return self._reviews.review(
                 facts,
@@ -164,7 +198,7 @@ class LadderWalk:
             )
         kind, channel, routing = route(context, step)
         hour = clock.hour_for(kind)
-        scheduled = clock.scheduled(step, anchor, facts.due, hour)
+        scheduled = clock.scheduled(timed, anchor, facts.due, hour)
         bounds = step_bounds(context, step, facts, scheduled, ladder)
         if isinstance(bounds, str):
             return self._reviews.review(facts, step.id, f"step '{step.id}' is held back: {bounds}")
@@ -179,7 +213,7 @@ class LadderWalk:
         if expired(scheduled, at, facts.due):
             return None
         # A step counted in hours falls at its own moment; one counted in days on its day.
-        exact = [Bound(scheduled, "")] if step.offset.keeps_time_of_day else []
+        exact = [Bound(scheduled, "")] if timed.offset.keeps_time_of_day else []
         opens = day_opening(clock, bounds + exact, at)
         if channel is None:
             return self._reviews.review(
@@ -189,7 +223,9 @@ class LadderWalk:
                 "verify the client's contact details",
             )
         notes += timing + routing
+        # A repetition repeats the message: the step's effects went with its first sending.
         effects = kept_effects(context, step, facts, notes, clock.local(at).date())
+        effects = effects if sending == 1 else ()
         attempt = facts.progress.attempts_at(index) + 1
         return Candidate(
             facts,
@@ -205,6 +241,7 @@ class LadderWalk:
             ladder,
             earliest,
             opens,
+            sending,
         )
 
     def _unmet(self, step: Step, facts: InvoiceFacts) -> str | None:
@@ -238,9 +275,23 @@ class LadderWalk:
             return context.book.charges_allowed(facts.contract)
         if condition == "business_client":
             return None if context.client.kind == "business" else "the client is a consumer"
+        if condition.startswith("client_balance_over:"):
+            return self._client_below(
+                Decimal(condition.removeprefix("client_balance_over:")), facts
+            )
         threshold = Decimal(condition.removeprefix("balance_over:"))
         chased = facts.balance.chased
         return None if chased > threshold else f"the balance {chased} is not over {threshold}"
+
+    def _client_below(self, threshold: Decimal, facts: InvoiceFacts) -> str | None:
+        """Why the client's overdue total in the invoice's currency is not over `threshold`."""
+        if self._overdue is None:
+            self._overdue = overdue_totals(self._context)
+        currency = facts.invoice.currency
+        total = self._overdue.get(currency, Decimal(0))
+        if total > threshold:
+            return None
+        return f"the client's overdue balance {total} {currency} is not over {threshold} {currency}"
 
     def _answers_count_from(self, facts: InvoiceFacts) -> datetime:
         """Since when a message from the client answers the ladder (`no_reply`).
@@ -260,6 +311,12 @@ class LadderWalk:
         if facts.resolution is not None:
             moments.append(facts.resolution.at)
         return max(moments)
+
+
+def _repeated(step: Step) -> Step:
+    """The step as its repetitions are timed: ``repeat.every`` after the sending before."""
+    assert step.repeat is not None  # only a repeated step has a second sending
+    return step.model_copy(update={"from_": "previous", "offset": step.repeat.every})
 
 
 def day_opening(clock: ClientClock, bounds: list[Bound], at: datetime) -> datetime:

@@ -24,7 +24,7 @@ def step_reason(cluster: list[Candidate], clock: ClientClock, today: date) -> st
     step = lead.step
     parts = [
         ", ".join(standing_of(member.facts, today) for member in cluster),
-        f"step '{step.id}' ({step.from_} {step.offset:+}) falls on {lead.scheduled.date()}",
+        f"step '{step.id}' ({lead.timing}) falls on {lead.scheduled.date()}",
     ]
     last = lead.facts.progress.last
     if last is not None:
@@ -34,7 +34,7 @@ def step_reason(cluster: list[Candidate], clock: ClientClock, today: date) -> st
     for member in cluster:
         prefix = "" if member is lead else f"{member.facts.invoice.label}: "
         own = member.notes if member is lead else [n for n in member.notes if n not in lead.notes]
-        if member.step.id != step.id:
+        if member.rung != lead.rung:
             own = [_own_step_text(member), *own]
         parts += [prefix + note for note in own]
     return "; ".join(dict.fromkeys(parts))
@@ -42,9 +42,8 @@ def step_reason(cluster: list[Candidate], clock: ClientClock, today: date) -> st
 
 def _own_step_text(member: Candidate) -> str:
     """A member at another step than the lead's: its own step, in the lead's message."""
-    step = member.step
     return (
-        f"at its own step '{step.id}' ({step.from_} {step.offset:+}, "
+        f"at its own step '{member.step.id}' ({member.timing}, "
         f"falls on {member.scheduled.date()}) in this message"
     )
 
@@ -71,4 +70,14 @@ def _performed_text(last: Performed, clock: ClientClock) -> str:
             f"'{last.step.id}' joined on {day} the {what} in force since {since} "
             "rather than imposing a second one"
         )
+    if last.sending > 1:
+        return f"'{last.step.id}' was sent for the {_ordinal(last.sending)} time on {day}"
     return f"'{last.step.id}' was performed on {day}"
+
+
+def _ordinal(count: int) -> str:
+    """``2nd``, ``3rd``, ``11th``: how many times a repeated step has been sent."""
+    suffix = (
+        "th" if count % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(count % 10, "th")
+    )
+    return f"{count}{suffix}"

@@ -5,13 +5,15 @@ promise broken, disputed, escalated, paid in full — through `TRANSITIONS`, the
 the state machine (docs/states.md is generated from it). Ladder progress is read from the
 history: a step counts as performed when a contact recorded for it got through; a bounce, a
 failure or an unanswered call is an attempt that did not. The booking of a fee (a ``fee`` event)
-performs only a step whose action is ``apply_fee``.
+performs only a step whose action is ``apply_fee``. A step with ``repeat`` is performed again by
+each later contact for it that gets through: each is a sending of its own (`Performed.sending`),
+so the walk knows how many went; one that is given up ends its repetitions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -144,6 +146,8 @@ class Performed:
 
     A step that would suspend the service or pause the work while its contract's was already
     suspended (paused) joined that sanction instead: `joined` is when the sanction was imposed.
+    `sending` counts the sendings of a repeated step: 1 for the first, 2 for its first
+    repetition, and so on.
     """
 
     index: int
@@ -152,6 +156,8 @@ class Performed:
     deadline: date | None
     given_up: bool = False
     joined: datetime | None = None
+    sending: int = 1
+    key: str | None = None  # the action key the contact recorded, if it recorded one
 
 
 DeadlineOf = Callable[[Step, datetime], date | None]
@@ -172,6 +178,19 @@ class Progress:
     def last(self) -> Performed | None:
         """The most advanced step performed."""
         return self.performed[-1] if self.performed else None
+
+    @property
+    def repeating(self) -> Performed | None:
+        """The last sending of a repeated step that may be sent again (None: none may).
+
+        The step is the most advanced one performed, its last sending got through, and it has
+        been sent fewer than its ``repeat.times``.
+        """
+        last = self.last
+        if last is None or last.given_up:
+            return None
+        repeat = last.step.repeat
+        return last if repeat is not None and last.sending < repeat.times else None
 
     @property
     def next_index(self) -> int:
@@ -210,6 +229,10 @@ def ladder_progress(
         if event.direction != "out" or own is None:
             continue
         index = policy.step_index(own)
+        again = progress.repeating
+        if again is not None and index == again.index:
+            _repeat(progress, again, event, policy.max_attempts_per_step)
+            continue
         if index is None or index < progress.next_index:
             continue
         step = policy.steps[index]
@@ -217,10 +240,33 @@ def ladder_progress(
             continue  # the booking of a message step's fee; the message performs the step
         if event.outcome in _GOT_THROUGH:
             deadline = event.deadline or deadline_of(step, event.at)
-            progress.performed.append(Performed(index, step, event.at, deadline))
+            progress.performed.append(Performed(index, step, event.at, deadline, key=event.key))
+            progress.failed.pop(index, None)  # a repetition counts its own attempts
             continue
         misses = progress.failed.setdefault(index, [])
         misses.append(event)
         if len(misses) >= policy.max_attempts_per_step:
             progress.performed.append(Performed(index, step, event.at, None, given_up=True))
     return progress
+
+
+def _repeat(progress: Progress, last: Performed, event: ContactEvent, attempts: int) -> None:
+    """Read `event`, a contact for the repeated step `last` performed, as its next sending.
+
+    The same action recorded twice (its key again) is one sending, and the booking of the step's
+    fee is none. After `attempts` contacts
+    that did not get through, the sending is given up and the repetitions end.
+    """
+    if event.kind == "fee" or (event.key is not None and event.key == last.key):
+        return  # the booking of the step's fee, or the sending recorded twice
+    sending = last.sending + 1
+    if event.outcome in _GOT_THROUGH:
+        progress.performed.append(replace(last, at=event.at, sending=sending, key=event.key))
+        progress.failed.pop(last.index, None)
+        return
+    misses = progress.failed.setdefault(last.index, [])
+    misses.append(event)
+    if len(misses) >= attempts:
+        progress.performed.append(
+            replace(last, at=event.at, sending=sending, key=event.key, given_up=True)
+        )

@@ -26,6 +26,8 @@ from paychase._model import FrozenModel, InputModel
 from paychase._text import Text
 from paychase.calendar._durations import Duration
 from paychase.errors import PaychaseError, PolicyError
+from paychase.policy._repeat import Repeat
+from paychase.policy._step_fee import StepFee
 
 __all__ = [
     "ActionKind",
@@ -76,7 +78,7 @@ StepAction = Literal[
     "suspend_service",
     "escalate",
 ]
-Anchor = Literal["issued", "due", "previous", "last_contact", "deadline"]
+Anchor = Literal["issued", "due", "end_of_month", "previous", "last_contact", "deadline"]
 Tone = Literal["friendly", "neutral", "firm", "final", "legal"]
 Effect = Literal[
     "apply_late_fee", "add_compensation", "pause_work", "suspend_service", "resend_invoice"
@@ -87,7 +89,8 @@ CatchUp = Literal["sequential", "latest", "latest_before_contact"]
 """What the ladder does when several steps' times have passed (`Policy.catch_up`)."""
 
 _REQUIREMENT = re.compile(
-    r"^(no_reply|no_promise|late_fee_allowed|business_client|balance_over:\d+(\.\d+)?)$"
+    r"^(no_reply|no_promise|late_fee_allowed|business_client"
+    r"|(client_)?balance_over:\d+(\.\d+)?)$"
 )
 
 _CONTACTS: Final = ("send_reminder", "call", "send_letter")
@@ -96,14 +99,16 @@ _STERN: Final = ("firm", "final", "legal")
 _MONEY_ONLY: Final = frozenset(
     {"apply_fee", "suspend_service", "escalate", "apply_late_fee", "add_compensation"}
 )
+# The anchors counted from the due date: a chase for an answer has none.
+_FROM_DUE: Final = ("due", "end_of_month")
 _HOURS_IN: Final[dict[str, int]] = {"h": 1, "d": 24, "bd": 24, "w": 7 * 24}
 
 
 def _requirement(value: str) -> str:
     if not _REQUIREMENT.match(value):
         raise ValueError(
-            "unknown condition: use no_reply, no_promise, late_fee_allowed, business_client "
-            "or balance_over:AMOUNT"
+            "unknown condition: use no_reply, no_promise, late_fee_allowed, business_client, "
+            "balance_over:AMOUNT or client_balance_over:AMOUNT"
         )
     return value
 
@@ -132,8 +137,9 @@ class Step(FrozenModel):
         validation_alias="from",
         serialization_alias="from",
         description="What the offset counts from: issued, due (plus grace after the due date), "
-        "previous (when the previous step was performed), last_contact, deadline (the "
-        "payment deadline stated by an earlier step)",
+        "end_of_month (the last day of the calendar month the invoice falls due in, grace "
+        "or not: a month-end statement run), previous (when the previous step was performed), "
+        "last_contact, deadline (the payment deadline stated by an earlier step)",
     )
     offset: Duration = Field(default=Duration(0, "d"), description="e.g. -3d, +7d, 5bd, +1w@TU")
     action: StepAction = Field(
@@ -150,7 +156,11 @@ class Step(FrozenModel):
         description="How firm its message is: friendly, neutral, firm, final or legal",
     )
     requires: tuple[Annotated[str, AfterValidator(_requirement)], ...] = Field(
-        default=(), description="Conditions; a step whose condition fails is skipped"
+        default=(),
+        description="Conditions; a step whose condition fails is skipped: no_reply, no_promise, "
+        "late_fee_allowed, business_client, balance_over:AMOUNT (the invoice's chased balance "
+        "is more than AMOUNT), client_balance_over:AMOUNT (everything the client owes past its "
+        "due date in the invoice's currency is more than AMOUNT, each currency on its own)",
     )
     effects: tuple[Effect, ...] = Field(
         default=(), description="Side effects the host must perform"
@@ -162,6 +172,21 @@ class Step(FrozenModel):
         default=False, description="Whether the step's message carries the invoice documents"
     )
     template: Text | None = Field(default=None, description="Defaults to '<policy>/<step id>'")
+    late_fee: StepFee | None = Field(
+        default=None,
+        description="The fee this step books instead of what the contract's late-fee clause "
+        "would book at it: {kind: flat, amount} or {kind: percent, rate}. Booked once, by the "
+        "step's apply_late_fee effect (or an apply_fee step), within the clause's cap, and "
+        "only where the contract's late_fee is a contractual fee: a contract with late_fee "
+        "'none' or 'statutory' books no step fee",
+    )
+    repeat: Repeat | None = Field(
+        default=None,
+        description="Send the step again every `every`, `times` sendings in all, while the "
+        "invoice is unpaid and the step's `requires` hold; the ladder moves on after the last. "
+        "A repetition carries the message only: the step's fees, compensation and sanctions "
+        "happen once. Only for a contact step after the due date that states no deadline",
+    )
     required: bool = Field(
         default=False,
         description="Never passed over when the ladder catches up (catch_up latest or "
@@ -258,8 +283,11 @@ def _named(step: Step) -> str:
 
 
 def _certainly_after_due(step: Step) -> bool:
-    """Whether the step lands on a day after the due date whatever the calendar."""
-    return step.from_ == "due" and _span(step.offset)[0] >= 24
+    """Whether the step lands on a day after the due date whatever the calendar.
+
+    The end of the month is never before the due date, so a day past it is past the due date.
+    """
+    return step.from_ in _FROM_DUE and _span(step.offset)[0] >= 24
 
 
 def _expires_at_due(step: Step) -> bool:
@@ -337,7 +365,7 @@ def _check_reachable(step: Step, path: str, earlier: Sequence[Step]) -> None:
 
 def _check_order(step: Step, path: str, earlier: Sequence[Step]) -> None:
     """Steps counted from the same date come in the ladder in the order they happen."""
-    if step.from_ not in ("issued", "due"):
+    if step.from_ not in ("issued", *_FROM_DUE):
         return
     latest = _span(step.offset)[1]
     for other in earlier:
@@ -350,8 +378,39 @@ def _check_order(step: Step, path: str, earlier: Sequence[Step]) -> None:
             )
 
 
+def _check_repeat(step: Step, path: str, earlier: Sequence[Step]) -> None:
+    """Only a reminder, call or letter after the due date with no deadline repeats.
+
+    A repeated deadline would move the final notice's deadline on at each sending; a repeated
+    pre-due note would be sent past the due date it expires at.
+    """
+    if step.repeat is None:
+        return
+    problem = None
+    if not step.is_contact:
+        problem = "only a contact step (send_reminder, call or send_letter) repeats"
+    elif step.deadline is not None:
+        problem = "a step that states a deadline does not repeat: each sending would move it"
+    elif _expires_at_due(step):
+        problem = "a step before (or on) the due date does not repeat: it expires then"
+    if problem is not None:
+        raise PolicyError(problem, field=f"{path}.repeat")
+
+
+def _check_fee(step: Step, path: str, earlier: Sequence[Step]) -> None:
+    """A step's own fee is booked by the step's apply_late_fee: without it nothing books it."""
+    if step.late_fee is None or step.action == "apply_fee" or "apply_late_fee" in step.effects:
+        return
+    raise PolicyError(
+        "a step's late_fee is booked by its apply_late_fee effect: add it to 'effects'",
+        field=f"{path}.late_fee",
+    )
+
+
 _STEP_CHECKS: Final[tuple[StepCheck, ...]] = (
     _check_id,
+    _check_repeat,
+    _check_fee,
     _check_anchor,
     _check_warnings,
     _check_reachable,
@@ -485,13 +544,25 @@ class Policy(InputModel):
         """A chase for an answer has no due date and presses for no money."""
         if self.purpose == "payment":
             return
-        if step.from_ == "due":
+        if step.from_ in _FROM_DUE:
             raise PolicyError(
                 f"a {self.purpose} ladder has no due date to count from: count from 'issued' "
                 "(when our unanswered message went out), 'previous', 'last_contact' or "
                 "'deadline'",
                 field=f"{path}.from",
                 value=step.from_,
+            )
+        if step.late_fee is not None:
+            raise PolicyError(
+                f"a {self.purpose} ladder chases an answer, not money: late_fee belongs in a "
+                "payment ladder",
+                field=f"{path}.late_fee",
+            )
+        if step.repeat is not None:
+            raise PolicyError(
+                f"a {self.purpose} ladder walks its steps in turn: repeat applies to payment "
+                "ladders",
+                field=f"{path}.repeat",
             )
         named: list[tuple[str, str]] = [(f"{path}.action", step.action)]
         named += [(f"{path}.effects[{i}]", effect) for i, effect in enumerate(step.effects)]
