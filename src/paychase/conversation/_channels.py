@@ -1,7 +1,9 @@
 """Which channel an action uses, and which channels have stopped working (SPEC §5 rule 9).
 
-A step lists its channels in order of preference; the first one the client has a working
-address for is used, and the ones before it without an address are named. A bounce or failure
+A step lists its channels in order of preference; the first one the contacts it addresses
+(`Client.addressees` of the step's ``to``) have a working address for is used, and the ones
+before it without an address are named. Where those contacts prefer a channel the step lists,
+it goes first. A bounce or failure
 marks that address broken for the client — every invoice, every later step — until the
 client's contacts change (the event recorded the old address in ``to``) or a later contact
 through it gets through. When none of the step's channels works, the client's other contacts
@@ -49,8 +51,8 @@ def broken_routes(client: Client, events: Iterable[ContactEvent]) -> dict[str, C
         assert event.channel is not None
         route = route_of(event.channel)
         if event.outcome in _BROKEN:
-            current = client.contacts.address_for(event.channel)
-            if event.to is None or event.to == current:
+            current = {person.address_for(event.channel) for person in client.people}
+            if event.to is None or event.to in current:
                 broken[route] = event
         elif event.outcome in _WORKED:
             broken.pop(route, None)
@@ -71,14 +73,25 @@ class ChannelChoice:
 
 
 def choose_channel(step: Step, client: Client, broken: dict[str, ContactEvent]) -> ChannelChoice:
-    """The first working channel of the step, else of the client's other contacts."""
+    """The first working channel of the step, else of the client's other contacts.
+
+    The channels the addressed contacts prefer (`Client.preferred_for`) come first where the
+    step lists them (a step that lists none allows any).
+    """
+    people = client.addressees(step.to)
     preferred: tuple[Channel, ...] = (client.preferred_channel,) if client.preferred_channel else ()
+    leading = tuple(
+        channel
+        for person in people
+        if (channel := client.preferred_for(person)) is not None
+        and (channel in step.channels or not step.channels)
+    )
     passed_over: list[ContactEvent] = []
     unreachable: list[Channel] = []
-    for channel in dict.fromkeys(step.channels + preferred + FALLBACK_ORDER):
+    for channel in dict.fromkeys(leading + step.channels + preferred + FALLBACK_ORDER):
         if channel == "system":
             continue
-        if client.contacts.address_for(channel) is None:
+        if client.address_for(channel, step.to) is None:
             if channel in step.channels:
                 unreachable.append(channel)
             continue

@@ -31,6 +31,7 @@ __all__ = [
     "ActionKind",
     "CatchUp",
     "Channel",
+    "ContactRole",
     "Effect",
     "Policy",
     "Purpose",
@@ -78,6 +79,8 @@ StepAction = Literal[
 ]
 Anchor = Literal["issued", "due", "previous", "last_contact", "deadline"]
 Tone = Literal["friendly", "neutral", "firm", "final", "legal"]
+ContactRole = Literal["billing", "accounts", "manager", "owner", "other"]
+"""What a client's contact person does for them; a step addresses its message by role."""
 Effect = Literal[
     "apply_late_fee", "add_compensation", "pause_work", "suspend_service", "resend_invoice"
 ]
@@ -162,6 +165,18 @@ class Step(FrozenModel):
         default=False, description="Whether the step's message carries the invoice documents"
     )
     template: Text | None = Field(default=None, description="Defaults to '<policy>/<step id>'")
+    to: tuple[ContactRole, ...] | None = Field(
+        default=None,
+        min_length=1,
+        description="The client's contacts the message is addressed to, by role (billing, "
+        "accounts, manager, owner, other); none, or no contact with such a role: the billing "
+        "contact, else the first",
+    )
+    cc: tuple[ContactRole, ...] = Field(
+        default=(),
+        description="Contacts, by role, who get a copy of an e-mail (Cc), e.g. the account "
+        "manager of a suspension notice; a contact already in To is not copied",
+    )
     required: bool = Field(
         default=False,
         description="Never passed over when the ladder catches up (catch_up latest or "
