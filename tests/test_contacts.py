@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +14,8 @@ import paychase
 from paychase import InvalidCaseError
 from paychase.case import Client, Contacts
 from paychase.conversation._channels import choose_channel
-from paychase.messages import Renderer
+from paychase.delivery import FileOutbox
+from paychase.messages import Message, Renderer
 from paychase.messages._samples import sample_case, samples
 from paychase.policy import Step
 
@@ -215,3 +220,16 @@ def test_a_letter_names_the_person_it_is_for() -> None:
         message = Renderer().render(case, sample.action)
         assert line in message.text, language
         assert line in message.html, language
+
+
+def test_the_outbox_writes_to_and_cc(tmp_path: Path) -> None:
+    case = paychase.load_case("examples/contacts.json")
+    action = next(a for a in paychase.plan(case, now=None).actions if a.step == "suspend")
+    message = Renderer().render(case, action)
+    outbox = FileOutbox(tmp_path, clock=lambda: datetime(2026, 3, 10, 9, tzinfo=UTC))
+    assert outbox.send(message).status == "delivered"
+    eml, record = outbox.paths(message.key)
+    mail = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert str(mail["To"]) == "Accounts payable <ap@cloudy.example>"
+    assert str(mail["Cc"]) == "Kim Hart <kim@cloudy.example>"
+    assert Message.model_validate_json(record.read_text()).cc == message.cc
