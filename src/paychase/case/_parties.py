@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Annotated, Any, Literal, Self
 
 import holidays
@@ -160,11 +159,15 @@ class Client(FrozenModel):
         _subdivision_known(self.country, self.subdivision)
         return self
 
-    @cached_property
+    @property
     def people(self) -> tuple[ContactPerson, ...]:
-        """The contacts as persons: the contacts object is one billing contact with no name."""
+        """The contacts as persons: the contacts object is one billing contact with no name.
+
+        Built on each call (its addresses are validated already), so a `model_copy` with
+        other contacts never sees the old ones.
+        """
         if isinstance(self.contacts, Contacts):
-            return (ContactPerson.model_validate(self.contacts.model_dump(exclude_none=True)),)
+            return (ContactPerson.model_construct(**dict(self.contacts)),)
         return self.contacts
 
     def addressees(self, to: tuple[ContactRole, ...] | None = None) -> tuple[ContactPerson, ...]:
