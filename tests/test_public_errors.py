@@ -28,6 +28,7 @@ from paychase.case import (
     Chase,
     Client,
     ContactEvent,
+    ContactPerson,
     Contacts,
     Contract,
     CreditNote,
@@ -248,6 +249,7 @@ TABLE: list[Case_] = [
         "at",
     ),
     ("Contacts", lambda _: Contacts(email="a@b.example\nBcc: x"), InvalidCaseError, "email"),
+    ("ContactPerson", lambda _: ContactPerson(role="boss"), InvalidCaseError, "role"),
     (
         "Contract",
         lambda _: Contract(id="k1", client="c1", currency="EURO"),

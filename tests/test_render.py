@@ -21,7 +21,7 @@ import pytest
 from babel import Locale
 
 import paychase
-from paychase import Action, Case, InvalidCaseError, PluginError
+from paychase import Action, Case, ContactPerson, InvalidCaseError, PluginError
 from paychase.messages._formatting import Money
 from paychase.messages._message import Attachment, Message, Recipient
 from paychase.messages._render import Renderer, template_names
@@ -171,8 +171,10 @@ def test_html_parses_strictly(rendered: list[tuple[Action, Message]]) -> None:
 
 def test_html_escapes_what_the_text_keeps(portfolio: Case) -> None:
     hostile = "<script>alert(1)</script> & Söhne"
+    person = ContactPerson(name=hostile, email="ap@harrow.example")
     clients = [
-        c.model_copy(update={"name": hostile}) if c.id == "harrow" else c for c in portfolio.clients
+        c.model_copy(update={"contacts": (person,)}) if c.id == "harrow" else c
+        for c in portfolio.clients
     ]
     case = portfolio.model_copy(update={"clients": tuple(clients)})
     message = RENDERER.render(case, _action(case, "harrow", "polite"))

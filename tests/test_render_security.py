@@ -163,10 +163,10 @@ def test_no_framework_or_builtin_globals(case: Case, action: Action, body: str) 
     ],
 )
 def test_the_context_cannot_be_changed(case: Case, action: Action, body: str) -> None:
+    before = _RENDERER.render(case, action)
     assert _render_or_refuse(case, action, body) is None
     # And the next message still sees the case as it was.
-    message = _RENDERER.render(case, action)
-    assert "Harrow & Finch Ltd" in message.text
+    assert _RENDERER.render(case, action) == before
 
 
 @pytest.mark.parametrize(

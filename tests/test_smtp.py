@@ -319,6 +319,7 @@ def test_a_non_ascii_mailbox_fails_permanently(server: Server) -> None:
 ENCODED_WORDS = [
     pytest.param("recipients", "=?utf-8?q?Evil=0D=0ABcc=3A_evil=40x.example?=", id="name-q"),
     pytest.param("recipients", "=?utf-8?b?RXZpbA0KQmNjOiBldmlsQHguZXhhbXBsZQ==?=", id="name-b"),
+    pytest.param("cc", "=?utf-8?q?Evil=0D=0ABcc=3A_evil=40x.example?=", id="cc-name"),
     pytest.param("subject", "Invoice =?utf-8?q?=0D=0ABcc:evil@x.example?=", id="subject"),
     pytest.param("sender", "=?utf-8?q?S=0D=0AReply-To:_attacker=40x.example?=", id="sender"),
 ]
@@ -329,6 +330,9 @@ def _with_encoded_word(message: Message, where: str, text: str) -> Message:
     if where == "recipients":
         recipient = message.recipients[0].model_copy(update={"name": text})
         return message.model_copy(update={"recipients": (recipient,)})
+    if where == "cc":
+        copy = Recipient(name=text, address="copy@client.example")
+        return message.model_copy(update={"cc": (copy,)})
     if where == "sender":
         assert message.sender is not None
         return message.model_copy(
@@ -354,6 +358,36 @@ def test_an_encoded_word_never_adds_a_header(server: Server, where: str, text: s
         assert (receipt.status, receipt.transient) == ("failed", False)
         assert "encoded word" in (receipt.error or "")
         assert server.recorder.received == []
+
+
+def test_contacts_by_role_reach_their_recipients_to_and_cc(server: Server) -> None:
+    """A suspension notice goes to accounts, copied to the account manager (issue 16)."""
+    case = paychase.load_case(REPO / "examples" / "contacts.json")
+    action = next(a for a in paychase.plan(case, now=None).actions if a.step == "suspend")
+    message = RENDERER.render(case, action)
+    receipt = server.channel().send(message)
+    assert receipt.status == "delivered", receipt
+    [got] = server.recorder.received
+    assert got.rcpt_tos == ["ap@cloudy.example", "kim@cloudy.example"]
+    mail = got.parsed()
+    assert [(a.display_name, a.addr_spec) for a in mail["To"].addresses] == [
+        ("Accounts payable", "ap@cloudy.example")
+    ]
+    assert [(a.display_name, a.addr_spec) for a in mail["Cc"].addresses] == [
+        ("Kim Hart", "kim@cloudy.example")
+    ]
+    assert mail["Bcc"] is None
+
+
+def test_a_refused_copy_still_delivers_to_the_addressee(server: Server) -> None:
+    case = paychase.load_case(REPO / "examples" / "contacts.json")
+    action = next(a for a in paychase.plan(case, now=None).actions if a.step == "suspend")
+    server.recorder.rcpt_replies["kim@cloudy.example"] = "550 5.1.1 no such mailbox"
+    receipt = server.channel().send(RENDERER.render(case, action))
+    assert receipt.status == "delivered"
+    assert "kim@cloudy.example: 550" in (receipt.error or "")
+    [got] = server.recorder.received
+    assert got.rcpt_tos == ["ap@cloudy.example"]
 
 
 class _Injected(EmailMessage):

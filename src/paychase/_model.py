@@ -96,11 +96,15 @@ def field_path(location: tuple[int | str, ...], root: str = "case") -> str:
 
     >>> field_path(("invoices", 0, "payments", 1, "amount"))
     'invoices[0].payments[1].amount'
+    >>> field_path(("clients", 0, "contacts", "<list>", 1, "role"))
+    'clients[0].contacts[1].role'
     >>> field_path((), root="receipt")
     'receipt'
     """
     path = ""
     for part in location:
+        if isinstance(part, str) and part.startswith("<"):
+            continue  # a union member's tag (``<list>``): the data has no such field
         if isinstance(part, int):
             path += f"[{part}]"
         else:

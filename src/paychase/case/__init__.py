@@ -20,7 +20,7 @@ from paychase.case._history import ContactEvent, Dispute, InvoiceStep, Promise, 
 from paychase.case._instalment_plan import Frequency, InstalmentPlan
 from paychase.case._invoices import CreditNote, ExchangeRate, Invoice, Payment
 from paychase.case._io import parse_case
-from paychase.case._parties import BankAccount, Client, Contacts, Sender
+from paychase.case._parties import BankAccount, Client, ContactPerson, Contacts, Sender
 from paychase.case._schema import case_schema
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Chase",
     "Client",
     "ContactEvent",
+    "ContactPerson",
     "Contacts",
     "Contract",
     "CreditNote",

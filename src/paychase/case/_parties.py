@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 import holidays
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from paychase._model import FrozenModel
 from paychase._text import MAX_EMAIL, MAX_LINE, MAX_NAME, Contact, EmailAddress, HeaderLine, Line
@@ -19,9 +19,9 @@ from paychase.case._types import (
 )
 from paychase.errors import InvalidCaseError
 from paychase.policy._builtin import BuiltinName
-from paychase.policy._policy import Channel, Policy
+from paychase.policy._policy import Channel, ContactRole, Policy
 
-__all__ = ["BankAccount", "Client", "Contacts", "Sender"]
+__all__ = ["BankAccount", "Client", "ContactPerson", "Contacts", "Sender"]
 
 
 class Contacts(FrozenModel):
@@ -50,6 +50,56 @@ class Contacts(FrozenModel):
         return address
 
 
+class ContactPerson(Contacts):
+    """One person at the client: who they are, what they do there, and how to reach them.
+
+    A client may have several (the accounts department, the account manager, the owner); a
+    step addresses its message to some of them by role (`Step.to`, `Step.cc`). The name parts
+    and `gender` let the texts greet the person as each language does ("Dear Ms Roth",
+    "Szanowna Pani", "Уважаемый Иван Петрович"); `salutation` overrides them all.
+    """
+
+    name: HeaderLine | None = Field(
+        default=None,
+        description=f"Full name, as on an envelope and in the To header: at most {MAX_NAME} "
+        "characters, without an RFC 2047 encoded word",
+    )
+    role: ContactRole = Field(
+        default="billing",
+        description="What they do for the client: billing (the default addressee), accounts, "
+        "manager (the account manager), owner or other",
+    )
+    gender: Literal["female", "male"] | None = Field(
+        default=None,
+        description="Picks the greeting's form (Ms/Mr, Pani/Pan, Frau/Herr, Уважаемая/"
+        "Уважаемый, κυρία/κύριε); none: a greeting that needs none",
+    )
+    salutation: HeaderLine | None = Field(
+        default=None,
+        description="The greeting to use as written, without its final punctuation, e.g. "
+        "'Dear Dr Smith' or 'Szanowna Pani Profesor': wins over every built-in form",
+    )
+    given_name: HeaderLine | None = Field(
+        default=None, description="First name: Russian greetings use it with the patronymic"
+    )
+    family_name: HeaderLine | None = Field(
+        default=None,
+        description="Surname, as greetings write it after Ms/Mr, Frau/Herr, κυρία/κύριε",
+    )
+    patronymic: HeaderLine | None = Field(
+        default=None, description="Отчество, for 'Уважаемый Иван Петрович'"
+    )
+    locale: LocaleName | None = Field(
+        default=None,
+        description="The language messages addressed to them are written in; none: the client's",
+    )
+    preferred_channel: Channel | None = Field(
+        default=None,
+        description="Used first for messages addressed to them wherever the step's channels "
+        "include it; none: the client's preferred_channel",
+    )
+
+
 def _subdivision_known(country: str, subdivision: str | None) -> None:
     known = holidays.list_supported_countries().get(country)
     if subdivision is not None and known is not None and subdivision not in known:
@@ -59,6 +109,18 @@ def _subdivision_known(country: str, subdivision: str | None) -> None:
             field="subdivision",
             value=subdivision,
         )
+
+
+def _contacts_form(value: Any) -> str:
+    """Which form the contacts are in: a list of persons, or the object of one per channel."""
+    return "<list>" if isinstance(value, list | tuple) else "<object>"
+
+
+ClientContacts = Annotated[
+    Annotated[Contacts, Tag("<object>")] | Annotated[tuple[ContactPerson, ...], Tag("<list>")],
+    Discriminator(_contacts_form),
+]
+"""The contacts object, or the list of contact persons: an error names the form it is in."""
 
 
 class Client(FrozenModel):
@@ -87,13 +149,17 @@ class Client(FrozenModel):
     timezone: TimeZoneName = Field(
         description="IANA time zone; bare dates and send times are local to it"
     )
-    contacts: Contacts = Field(
+    contacts: ClientContacts = Field(
         default_factory=Contacts,
-        description="Where the client can be reached; a channel without an address is never used",
+        description="Where the client can be reached: one address per channel (an object), "
+        "or a list of contact persons with roles. The object is one billing contact with no "
+        "name. A channel without an address is never used",
     )
     preferred_channel: Channel | None = Field(
         default=None,
-        description="The channel tried first when none of a step's channels works for the client",
+        description="With a contacts object: the channel tried first when none of a step's "
+        "channels works for the client. With a list of contacts: also each contact's "
+        "preferred channel where they give none, used first wherever a step's channels allow",
     )
     policy: Annotated[
         Policy | None,
@@ -119,6 +185,55 @@ class Client(FrozenModel):
     def _subdivision_exists(self) -> Self:
         _subdivision_known(self.country, self.subdivision)
         return self
+
+    @property
+    def people(self) -> tuple[ContactPerson, ...]:
+        """The contacts as persons: the contacts object is one billing contact with no name.
+
+        Built on each call (its addresses are validated already), so a `model_copy` with
+        other contacts never sees the old ones.
+        """
+        if isinstance(self.contacts, Contacts):
+            return (ContactPerson.model_construct(**dict(self.contacts)),)
+        return self.contacts
+
+    def addressees(self, to: tuple[ContactRole, ...] | None = None) -> tuple[ContactPerson, ...]:
+        """The contacts a message with these To roles goes to, in the client's order.
+
+        No roles, or none of the client's contacts has one of them: the billing contact, else
+        the first (a client with no contacts at all: none).
+        """
+        people = self.people
+        chosen = tuple(p for p in people if to and p.role in to)
+        if chosen:
+            return chosen
+        billing = next((p for p in people if p.role == "billing"), None)
+        return (billing,) if billing is not None else people[:1]
+
+    def address_for(
+        self, channel: Channel, to: tuple[ContactRole, ...] | None = None
+    ) -> str | None:
+        """Where `channel` reaches the addressees of `to`: the first of them with an address."""
+        return next(
+            (address for p in self.addressees(to) if (address := p.address_for(channel))), None
+        )
+
+    def copied(
+        self, cc: tuple[ContactRole, ...], to: tuple[ContactRole, ...] | None = None
+    ) -> tuple[ContactPerson, ...]:
+        """The contacts with a `cc` role who are not among the addressees of `to`."""
+        addressed = self.addressees(to)
+        return tuple(p for p in self.people if p.role in cc and p not in addressed)
+
+    def preferred_for(self, person: ContactPerson) -> Channel | None:
+        """The channel tried first for `person`: theirs, else (contacts as a list) the client's.
+
+        With the contacts object the client's `preferred_channel` keeps its first meaning:
+        a fallback when none of a step's channels works, not a channel tried first.
+        """
+        if isinstance(self.contacts, Contacts):
+            return None
+        return person.preferred_channel or self.preferred_channel
 
 
 class BankAccount(FrozenModel):

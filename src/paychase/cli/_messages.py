@@ -33,7 +33,7 @@ from paychase.evidence._html import evidence_html, write_evidence
 from paychase.evidence._pack import evidence_pack
 from paychase.messages._check import check_templates
 from paychase.messages._documents import InvoiceFolder
-from paychase.messages._message import Message
+from paychase.messages._message import Message, Recipient
 from paychase.messages._render import Renderer
 from paychase.messages._templates import TemplateDirectory
 from paychase.money._rates import RateTable
@@ -115,15 +115,20 @@ def render_command(
 
 def message_text(message: Message) -> str:
     """A message as a person reads it on a terminal: headers, notes, then the text."""
-    to = ", ".join(f"{r.name} <{r.address}>" if r.name else r.address for r in message.recipients)
+    to = _addresses(message.recipients)
     lines = [
         f"To: {to or '-'}",
+        *([f"Cc: {_addresses(message.cc)}"] if message.cc else []),
         f"Subject: {message.subject}",
         f"Channel: {message.channel} · Locale: {message.locale} · Template: {message.template}",
     ]
     lines += [f"Attachment: {a.filename} ({a.content_type})" for a in message.attachments]
     lines += [f"Note: {note}" for note in message.notes]
     return "\n".join(lines) + "\n\n" + message.text
+
+
+def _addresses(recipients: tuple[Recipient, ...]) -> str:
+    return ", ".join(f"{r.name} <{r.address}>" if r.name else r.address for r in recipients)
 
 
 @click.command("preview")

@@ -1,7 +1,9 @@
 """Which channel an action uses, and which channels have stopped working (SPEC §5 rule 9).
 
-A step lists its channels in order of preference; the first one the client has a working
-address for is used, and the ones before it without an address are named. A bounce or failure
+A step lists its channels in order of preference; the first one the contacts it addresses
+(`Client.addressees` of the step's ``to``) have a working address for is used, and the ones
+before it without an address are named. Where those contacts prefer a channel the step lists,
+it goes first. A bounce or failure
 marks that address broken for the client — every invoice, every later step — until the
 client's contacts change (the event recorded the old address in ``to``) or a later contact
 through it gets through. When none of the step's channels works, the client's other contacts
@@ -51,8 +53,8 @@ def broken_routes(client: Client, events: Iterable[ContactEvent]) -> dict[str, C
         assert event.channel is not None
         route = route_of(event.channel)
         if event.outcome in _BROKEN:
-            current = client.contacts.address_for(event.channel)
-            if event.to is None or event.to == current:
+            current = {person.address_for(event.channel) for person in client.people}
+            if event.to is None or event.to in current:
                 broken[route] = event
         elif event.outcome in _WORKED:
             broken.pop(route, None)
@@ -78,14 +80,22 @@ def choose_channel(
 ) -> ChannelChoice:
     """The first working channel of the step, else of the client's other contacts.
 
-    A channel the client opted out of (`Client.opt_outs`) is never used, as if the client had
-    no address for it.
+    The channels the addressed contacts prefer (`Client.preferred_for`) come first where the
+    step lists them (a step that lists none allows any). A channel the client opted out of
+    (`Client.opt_outs`) is never used, as if the client had no address for it.
     """
+    people = client.addressees(step.to)
     preferred: tuple[Channel, ...] = (client.preferred_channel,) if client.preferred_channel else ()
+    leading = tuple(
+        channel
+        for person in people
+        if (channel := client.preferred_for(person)) is not None
+        and (channel in step.channels or not step.channels)
+    )
     passed_over: list[ContactEvent] = []
     unreachable: list[Channel] = []
     refused: list[OptOut] = []
-    for channel in dict.fromkeys(step.channels + preferred + FALLBACK_ORDER):
+    for channel in dict.fromkeys(leading + step.channels + preferred + FALLBACK_ORDER):
         if channel == "system":
             continue
         opt_out = next((o for o in client.opt_outs if o.refuses(channel, today)), None)
@@ -93,7 +103,7 @@ def choose_channel(
             if channel in step.channels and opt_out not in refused:
                 refused.append(opt_out)
             continue
-        if client.contacts.address_for(channel) is None:
+        if client.address_for(channel, step.to) is None:
             if channel in step.channels:
                 unreachable.append(channel)
             continue

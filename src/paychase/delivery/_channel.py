@@ -52,7 +52,7 @@ class ConsoleChannel:
     def send(self, message: Message, /) -> Receipt:
         """Print the message's headers and text; always delivered."""
         out = self.stream or sys.stdout
-        to = ", ".join(r.address for r in message.recipients) or "-"
+        to = ", ".join(r.address for r in (*message.recipients, *message.cc)) or "-"
         out.write(f"--- {message.key} via {message.channel} to {to}\n")
         out.write(f"Subject: {message.subject}\n\n{message.text}\n")
         return Receipt(status="delivered", provider_id="console")

@@ -3,7 +3,7 @@
 `email_message` owns the translation (multipart/alternative plain text and HTML, attachments,
 encoded display names and subjects, the Message-ID that makes a repeated send recognisable);
 the SMTP channel sends these bytes and the file outbox writes the very same ones. `envelope`
-says who a message is from and which recipients have an e-mail address.
+says who a message is from and which recipients, To and Cc, have an e-mail address.
 
 No ``Auto-Submitted`` header is added: RFC 3834 §2 asks responders not to answer such mail,
 and a client's reply to a reminder ("paid yesterday", "please call me") is the point of it.
@@ -53,7 +53,8 @@ def email_message(
 ) -> EmailMessage:
     r"""`message` as an e-mail: the bytes ``email_message(...).as_bytes()`` are what is sent.
 
-    To lists the recipients with an e-mail address (a phone number is not one); From is the
+    To lists the recipients with an e-mail address (a phone number is not one), Cc the copies
+    with one; From is the
     sender, or `from_address` with the sender's name, in which case replies still go to the
     sender (Reply-To). The message's own headers (Message-ID, Content-Language,
     X-Paychase-Key...) are kept; a message without a Message-ID gets the one `message_id`
@@ -87,11 +88,15 @@ def email_message(
     """
     if date.tzinfo is None:
         raise ValueError("the Date of an e-mail must be an aware datetime")
-    sender, recipients = envelope(message, from_address=from_address)
+    sender = _from_address(message, from_address)
     mail = EmailMessage(policy=_POLICY)
     mail["From"] = sender
+    recipients = _addresses(message.recipients, "recipients")
     if recipients:
         mail["To"] = recipients
+    copies = _addresses(message.cc, "cc")
+    if copies:
+        mail["Cc"] = copies
     reply_to = _reply_to(message, sender)
     if reply_to is not None:
         mail["Reply-To"] = reply_to
@@ -147,12 +152,13 @@ _MAX_LINE = 998
 def envelope(
     message: Message, *, from_address: str | None = None
 ) -> tuple[Address, tuple[Address, ...]]:
-    """Who `message` is from and which of its recipients have an e-mail address.
+    """Who `message` is from and which of its recipients, To then Cc, have an e-mail address.
 
     Raises:
         InvalidCaseError: as for `email_message`.
     """
-    return _from_address(message, from_address), _recipient_addresses(message)
+    recipients = _addresses(message.recipients, "recipients") + _addresses(message.cc, "cc")
+    return _from_address(message, from_address), recipients
 
 
 def _reply_to(message: Message, sender: Address) -> Address | None:
@@ -177,10 +183,10 @@ def _from_address(message: Message, override: str | None) -> Address:
     return _address(message.sender, "sender.address")
 
 
-def _recipient_addresses(message: Message) -> tuple[Address, ...]:
+def _addresses(recipients: tuple[Recipient, ...], field: str) -> tuple[Address, ...]:
     return tuple(
-        _address(recipient, f"recipients[{index}].address")
-        for index, recipient in enumerate(message.recipients)
+        _address(recipient, f"{field}[{index}].address")
+        for index, recipient in enumerate(recipients)
         if _is_email(recipient.address)
     )
 

@@ -18,7 +18,7 @@ from paychase._files import write_text_atomically
 from paychase.case._contracts import Contract
 from paychase.case._history import ContactEvent
 from paychase.case._invoices import Invoice
-from paychase.case._parties import Client
+from paychase.case._parties import Client, Contacts
 from paychase.evidence._pack import EvidencePack, SentMessage, TimelineEntry
 from paychase.messages._context import charge_variables, sender_variables, terms_variables
 from paychase.messages._formatting import Day, Moment, Money
@@ -83,7 +83,7 @@ def _html_context(pack: EvidencePack, locale: str) -> dict[str, Any]:
 
 
 def _party(client: Client) -> dict[str, Any]:
-    contacts = client.contacts.model_dump(exclude_none=True)
+    channels = tuple(Contacts.model_fields)
     return {
         "id": client.id,
         "name": client.name,
@@ -91,7 +91,11 @@ def _party(client: Client) -> dict[str, Any]:
         "country": client.country,
         "subdivision": client.subdivision,
         "timezone": client.timezone,
-        "contacts": [{"channel": name, "address": value} for name, value in contacts.items()],
+        "contacts": [
+            {"channel": name, "address": value}
+            for person in client.people
+            for name, value in person.model_dump(include=set(channels), exclude_none=True).items()
+        ],
     }
 
 

@@ -21,7 +21,7 @@ from paychase.case._case import Case
 from paychase.case._chase import Chase
 from paychase.case._contracts import Contract, KillFee
 from paychase.case._history import ContactEvent
-from paychase.case._parties import Client, Sender
+from paychase.case._parties import Client, ContactPerson, Sender
 from paychase.conversation._sanctions import Sanctions
 from paychase.messages._formatting import Day, Moment, Money, Rate, Span, days
 from paychase.messages._suspension import suspension_day
@@ -29,6 +29,7 @@ from paychase.money._amounts import Amounts, Charge
 from paychase.money._rates import RateTable
 from paychase.planner._outputs import Action, InstalmentDue
 from paychase.planner._statement import Statement, StatementLine, statement
+from paychase.policy._policy import Channel
 
 __all__ = [
     "Audience",
@@ -81,6 +82,12 @@ def build_context(
         "date": Day(local.date(), locale),
         "at": Moment(local, locale),
         "client": _client(client, action),
+        "recipient": _recipient(client, action),
+        "cc": [
+            _person(person)
+            for person in client.copied(action.cc or (), action.to)
+            if action.channel == "email" and person.email
+        ],
         "sender": sender_variables(case.sender),
         "invoices": [_invoice(line, local.date(), locale) for line in lines],
         # One message covers the whole account, each invoice at its own step: the step's
@@ -180,20 +187,52 @@ def _suspended_since(case: Case, action: Action, client: Client, locale: str) ->
 
 
 def _client(client: Client, action: Action) -> dict[str, Any]:
-    contacts = client.contacts
+    """The client, with the addresses of the contacts the message is addressed to."""
+
+    def address(channel: Channel) -> str | None:
+        return client.address_for(channel, action.to)
+
     return {
         "id": client.id,
         "name": client.name,
         "kind": client.kind,
         "country": client.country,
         "business": client.kind == "business",
-        "email": contacts.email,
-        "phone": contacts.phone,
-        "sms": contacts.sms,
-        "postal": contacts.postal,
-        "messenger": contacts.messenger,
-        "linkedin": contacts.linkedin,
-        "address": contacts.address_for(action.channel),
+        "email": address("email"),
+        "phone": address("phone"),
+        "sms": address("sms"),
+        "postal": address("letter"),
+        "messenger": address("messenger"),
+        "linkedin": address("linkedin"),
+        "address": address(action.channel),
+    }
+
+
+def _recipient(client: Client, action: Action) -> dict[str, Any] | None:
+    """The person the message is addressed to (To), or None when nothing names one.
+
+    A contact with neither a name, name parts, gender nor salutation (the contacts object
+    always) is no one to greet: the texts then address the client.
+    """
+    addressed = client.addressees(action.to)
+    if not addressed:
+        return None
+    person = addressed[0]
+    named = (person.name, person.given_name, person.family_name, person.gender, person.salutation)
+    return _person(person) if any(named) else None
+
+
+def _person(person: ContactPerson) -> dict[str, Any]:
+    """A contact person as the greetings use them; `name` built from its parts if not given."""
+    parts = (person.given_name, person.patronymic, person.family_name)
+    return {
+        "name": person.name or " ".join(part for part in parts if part) or None,
+        "role": person.role,
+        "gender": person.gender,
+        "salutation": person.salutation,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "patronymic": person.patronymic,
     }
 
 

@@ -72,7 +72,11 @@ class Message(FrozenModel):
     locale: str = Field(description="The locale the text is written and formatted in")
     template: str = Field(description="The template used, as '<locale>/<name>'")
     recipients: tuple[Recipient, ...] = Field(
-        description="Empty for a task the sender performs itself"
+        description="To: empty for a task the sender performs itself"
+    )
+    cc: tuple[Recipient, ...] = Field(
+        default=(),
+        description="Cc: the contacts the step copies (its `cc` roles), on e-mail only",
     )
     sender: Recipient | None = Field(
         default=None, description="From: the case's sender and their e-mail, when they have one"

@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 from paychase.calendar._protocols import CalendarFactory
 from paychase.case._case import Case
 from paychase.case._invoices import Invoice
+from paychase.case._parties import Client, ContactPerson
 from paychase.errors import InvalidCaseError, PluginError
 from paychase.messages._context import build_context
 from paychase.messages._formatting import plural_category
@@ -189,7 +190,9 @@ class Renderer:
                 field="sender",
             )
         audience = _audience(action)
-        wanted = locale or (case.sender.locale if audience == "sender" else client.locale)
+        reader = client.addressees(action.to)[:1]
+        own = reader[0].locale if reader and reader[0].locale else client.locale
+        wanted = locale or (case.sender.locale if audience == "sender" else own)
         name, written_in = self._resolve(action, locale_chain(wanted))
         reading, chain = _reading(wanted, written_in)
         context = build_context(
@@ -203,7 +206,7 @@ class Renderer:
         environments = self._environments_for(chain)
         subject, text, html = _render_parts(environments, name, context, written_in)
         attachments, notes = self._attachments(case, action)
-        channel, recipients = _delivery(case, action, audience)
+        channel, recipients, copies = _delivery(case, action, audience)
         return Message(
             key=action.key,
             kind=action.kind,
@@ -211,6 +214,7 @@ class Renderer:
             locale=reading,
             template=f"{written_in}/{name}",
             recipients=recipients,
+            cc=copies,
             sender=Recipient(name=case.sender.name, address=case.sender.email)
             if case.sender.email
             else None,
@@ -319,28 +323,50 @@ def _domain(address: str | None) -> str:
     return domain or "paychase.invalid"
 
 
-def _delivery(case: Case, action: Action, audience: str) -> tuple[Channel, tuple[Recipient, ...]]:
-    """The channel a message goes by and to whom.
+def _delivery(
+    case: Case, action: Action, audience: str
+) -> tuple[Channel, tuple[Recipient, ...], tuple[Recipient, ...]]:
+    """The channel a message goes by, to whom (To) and who gets a copy (Cc, e-mail only).
 
     Tasks go to the sender. A notice about something the host does itself (``system``: work
     paused, service suspended or restored) goes to the client by their preferred channel, else
-    the first of e-mail, SMS and post they have an address for.
+    the first of e-mail, SMS and post they have an address for. A client's message goes to
+    the contacts of the step's ``to`` roles that have an address on the channel, each by
+    their name (the client's where they have none); its ``cc`` roles are copied on e-mail.
     """
     sender = case.sender
     if audience == "sender":
         if sender is not None and sender.email:
-            return "system", (Recipient(name=sender.name, address=sender.email),)
-        return "system", ()
+            return "system", (Recipient(name=sender.name, address=sender.email),), ()
+        return "system", (), ()
     client = next(c for c in case.clients if c.id == action.client)
     channel = action.channel
     if channel == "system":
         preferred = (client.preferred_channel,) if client.preferred_channel else ()
         channel = next(
-            (c for c in (*preferred, *_NOTICE_CHANNELS) if client.contacts.address_for(c)),
+            (c for c in (*preferred, *_NOTICE_CHANNELS) if client.address_for(c, action.to)),
             "system",
         )
-    address = client.contacts.address_for(channel)
-    return channel, ((Recipient(name=client.name, address=address),) if address else ())
+    recipients = _reached(client, client.addressees(action.to), channel)
+    copies = (
+        _reached(client, client.copied(action.cc, action.to), channel)
+        if channel == "email" and action.cc
+        else ()
+    )
+    addressed = {recipient.address for recipient in recipients}
+    return channel, recipients, tuple(c for c in copies if c.address not in addressed)
+
+
+def _reached(
+    client: Client, people: Iterable[ContactPerson], channel: Channel
+) -> tuple[Recipient, ...]:
+    """`people` who have an address on `channel`, as recipients, each address once."""
+    found: dict[str, Recipient] = {}
+    for person in people:
+        address = person.address_for(channel)
+        if address:
+            found.setdefault(address, Recipient(name=person.name or client.name, address=address))
+    return tuple(found.values())
 
 
 def _environment(loader: BaseLoader, *, html: bool, budget: Budget = MESSAGE_BUDGET) -> Environment:

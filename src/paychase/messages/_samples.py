@@ -332,7 +332,7 @@ def _performed(case: Case, action: Action) -> ContactEvent:
     outcome = None if action.channel == "system" else "delivered"
     if action.kind == "call":
         outcome = "voicemail"  # got through to no one: the client stays silent
-    address = case.clients[0].contacts.address_for(action.channel)
+    address = case.clients[0].address_for(action.channel, action.to)
     return performed_event(
         action, at=action.at, channel=action.channel, to=address, outcome=outcome
     )

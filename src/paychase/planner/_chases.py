@@ -138,6 +138,8 @@ def _step_action(
         channel=channel,
         at=at,
         template=step.template or f"{chase.ladder.name}/{step.id}",
+        to=step.to,
+        cc=step.cc or None,
         deadline=clock.deadline_of(step, at),
         effects=step.effects,
         chase=chase.id,

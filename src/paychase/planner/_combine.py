@@ -206,6 +206,8 @@ class Combiner:
             at=lead.at,
             not_before=not_before if not_before < lead.at else None,
             template=step.template or f"{lead.ladder.name}/{step.id}",
+            to=step.to,
+            cc=step.cc or None,
             amounts=amounts_of(owed, currency),
             deadline=context.clock.deadline_of(step, lead.at),
             # Each invoice's own step and contract decide its effects and fees; the message

@@ -18,7 +18,7 @@ from paychase.case._money import Amount
 from paychase.case._schema import JSON_SCHEMA_DIALECT
 from paychase.money._amounts import Amounts, Charge
 from paychase.policy._ladder import InvoiceStatus
-from paychase.policy._policy import ActionKind, Channel, Effect, Tone
+from paychase.policy._policy import ActionKind, Channel, ContactRole, Effect, Tone
 
 __all__ = [
     "Action",
@@ -80,6 +80,16 @@ class Action(FrozenModel):
         "`at` performs it then, not a day late. None: not before `at`",
     )
     template: str | None = Field(default=None, description="Message template name")
+    to: tuple[ContactRole, ...] | None = Field(
+        default=None,
+        description="The step's `to`: the roles of the client's contacts the message is "
+        "addressed to; none: the billing contact, else the first",
+    )
+    cc: tuple[ContactRole, ...] | None = Field(
+        default=None,
+        description="The step's `cc`: the roles of the contacts who get a copy (e-mail Cc); "
+        "none when the step copies no one",
+    )
     amounts: Amounts | None = Field(
         default=None,
         description="What the action asks for, in one currency, as of its local date; none "

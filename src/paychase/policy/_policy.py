@@ -33,6 +33,7 @@ __all__ = [
     "ActionKind",
     "CatchUp",
     "Channel",
+    "ContactRole",
     "Effect",
     "Policy",
     "Purpose",
@@ -80,6 +81,8 @@ StepAction = Literal[
 ]
 Anchor = Literal["issued", "due", "end_of_month", "previous", "last_contact", "deadline"]
 Tone = Literal["friendly", "neutral", "firm", "final", "legal"]
+ContactRole = Literal["billing", "accounts", "manager", "owner", "other"]
+"""What a client's contact person does for them; a step addresses its message by role."""
 Effect = Literal[
     "apply_late_fee", "add_compensation", "pause_work", "suspend_service", "resend_invoice"
 ]
@@ -186,6 +189,18 @@ class Step(FrozenModel):
         "invoice is unpaid and the step's `requires` hold; the ladder moves on after the last. "
         "A repetition carries the message only: the step's fees, compensation and sanctions "
         "happen once. Only for a contact step after the due date that states no deadline",
+    )
+    to: tuple[ContactRole, ...] | None = Field(
+        default=None,
+        min_length=1,
+        description="The client's contacts the message is addressed to, by role (billing, "
+        "accounts, manager, owner, other); none, or no contact with such a role: the billing "
+        "contact, else the first",
+    )
+    cc: tuple[ContactRole, ...] = Field(
+        default=(),
+        description="Contacts, by role, who get a copy of an e-mail (Cc), e.g. the account "
+        "manager of a suspension notice; a contact already in To is not copied",
     )
     required: bool = Field(
         default=False,

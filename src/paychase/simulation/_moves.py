@@ -110,7 +110,7 @@ def _add_payment(world: World, invoice: Invoice, payment: Payment) -> None:
 def _bounce(world: World, move: Scheduled, client: Client, local: datetime) -> None:
     channel: Channel = move.behaviour.channel or "email"
     world.dead_routes[client.id].add(route_of(channel))
-    address = client.contacts.address_for(channel) or "no address"
+    address = client.address_for(channel) or "no address"
     why = f"scripted: {channel} to {address} stops working: what is sent there bounces"
     entry = move_entry(move, local, (), why)
     world.entries.append(entry.model_copy(update={"channel": channel}))

@@ -327,7 +327,7 @@ class _Simulation:
 
 def _event(action: Action, client: Client, at: datetime, outcome: str | None) -> ContactEvent:
     """The history event the runner records for `action` performed at `at`."""
-    to = client.contacts.address_for(action.channel)
+    to = client.address_for(action.channel, action.to)
     return performed_event(action, at=at, channel=action.channel, to=to, outcome=outcome)
 
 
