@@ -194,7 +194,7 @@ def _fee_started(
         for e in events
         if e.direction == "out"
         and invoice.id in e.invoices
-        and (e.kind == "fee" or e.step in fee_steps)
+        and (e.kind == "fee" or e.step_for(invoice.id) in fee_steps)
     ]
 
 
@@ -358,14 +358,14 @@ def test_rule_06_contractual_fee_only_from_a_late_fee_step(
         client = parties.client(action.client)
         events = parties.events_of(client.id, now)
         on = local(action.at, client).date()
-        planned = [on] if action.step in fee_steps else []
         assert any(
             _may_charge_late_fee(
                 invoice,
                 parties.contract(invoice.contract),
                 client,
                 on,
-                _fee_started(invoice, client, events, fee_steps) + planned,
+                _fee_started(invoice, client, events, fee_steps)
+                + ([on] if action.step_for(invoice.id) in fee_steps else []),
             )
             for invoice in map(parties.invoice, action.invoices)
         ), (action.key, action.amounts)
