@@ -6,6 +6,8 @@ a consumer who is a man, a woman or a person of unknown gender) and, where a phr
 it, for one invoice or two. It checks that the corrected phrase is there and the wrong one gone.
 """
 
+# ruff: noqa: RUF001 - Polish text writes the en dash where English writes a hyphen
+
 from __future__ import annotations
 
 import re
@@ -181,11 +183,13 @@ def test_call_subjects_name_the_client_without_declining_it(
 ) -> None:
     name = PARTIES[party][1]
     two = plain(render(policy, label, party).subject)
-    assert "Rozmowa z" not in two and "rozmowa z" not in two
+    assert "Rozmowa z" not in two
+    assert "rozmowa z" not in two
     assert re.match(rf"(Ponowna r|R)ozmowa: {re.escape(name)} – ", two), two
     assert "faktur nr 2026/01/7 i 2026/01/8" in two or "faktury nr 2026/01/7 i 2026/01/8" in two
     one = plain(render(policy, label, party, invoices=1).subject)
-    assert "nr 2026/01/7" in one and "2026/01/8" not in one
+    assert "nr 2026/01/7" in one
+    assert "2026/01/8" not in one
 
 
 def test_generic_call_subject_names_the_invoices_as_invoices() -> None:
@@ -299,7 +303,9 @@ def test_one_day_overdue_is_not_already_one_day_ago(policy: str, label: str) -> 
 
 def test_firm_reminder_one_day_late_names_the_due_date() -> None:
     at = _samples("freelancer")["freelancer/firm"].action.at.date()
-    text = flat(render("freelancer", "freelancer/firm", invoices=1, due=at - timedelta(days=1)).text)
+    text = flat(
+        render("freelancer", "freelancer/firm", invoices=1, due=at - timedelta(days=1)).text
+    )
     assert "Termin płatności upłynął 9 marca 2026 r." in text
 
 
@@ -314,11 +320,15 @@ def test_suspension_names_payment_for_the_invoices(party: str) -> None:
     message = render("saas", "saas/suspend", party)
     text = flat(message.text)
     gen = YOU[party][1]
-    assert f"Nie otrzymaliśmy zapłaty za faktury nr 2026/01/7 i 2026/01/8, choć pisaliśmy do {gen}" in (
-        text
+    assert (
+        f"Nie otrzymaliśmy zapłaty za faktury nr 2026/01/7 i 2026/01/8, choć pisaliśmy do {gen}"
+        in (text)
     )
     assert "płatności faktur" not in text
-    assert plain(message.subject) == "Zawieszenie usługi – brak zapłaty za faktury nr 2026/01/7 i 2026/01/8"
+    assert (
+        plain(message.subject)
+        == "Zawieszenie usługi – brak zapłaty za faktury nr 2026/01/7 i 2026/01/8"
+    )
 
 
 def test_other_channel_sms_asks_for_another_email_address() -> None:
@@ -355,7 +365,7 @@ def test_instalment_reminder_thanks_for_payments_not_punctuality() -> None:
 
 @pytest.mark.parametrize("label", ["freelancer/final", "b2b_strict/formal_claim"])
 def test_letter_cites_article_7_and_the_compensation_rule(label: str) -> None:
-    text = flat(render(label.split("/")[0], label).text)
+    text = flat(render(label.split("/", maxsplit=1)[0], label).text)
     assert (
         "odsetki ustawowe za opóźnienie w transakcjach handlowych na podstawie art. 7 ust. 1"
         " ustawy z dnia 8 marca 2013 r."
@@ -382,7 +392,9 @@ def test_letter_names_the_parties_before_the_salutation(party: str) -> None:
 
 # --- X12: reflow never splits a date or a numbered phrase ---------------------------------------
 
-SPLIT = re.compile(r"\d{4}\n\s*r\.|\bnr\n|\bz\n\s*\d|\b\d{1,2}\n\s*(stycznia|lutego|marca|kwietnia)")
+SPLIT = re.compile(
+    r"\d{4}\n\s*r\.|\bnr\n|\bz\n\s*\d|\b\d{1,2}\n\s*(stycznia|lutego|marca|kwietnia)"
+)
 
 
 @pytest.mark.parametrize("policy", POLICIES)
@@ -400,4 +412,3 @@ def test_dates_and_numbered_phrases_carry_non_breaking_spaces() -> None:
     final = render("freelancer", "freelancer/final").text
     assert f"art.{NBSP}7 ust.{NBSP}1" in final
     assert f"art.{NBSP}187 §{NBSP}1 pkt{NBSP}3" in final
-
