@@ -44,6 +44,7 @@ NAME_ONLY = {"name": "Иван Петров"}
 PARTIES = {
     "company": ("business", None),
     "company, Ivan": ("business", IVAN),
+    "company, name only": ("business", NAME_ONLY),
     "man": ("consumer", IVAN),
     "woman": ("consumer", ANNA),
     "name only": ("consumer", NAME_ONLY),
@@ -115,9 +116,13 @@ def test_a_person_is_greeted_by_name_and_patronymic_or_without_a_name(
     assert "Здравствуйте, " not in message.text
 
 
-def test_a_company_with_no_person_gets_the_plural_form_in_a_letter() -> None:
-    message = _render("freelancer", "freelancer/final", "company")
-    assert "Уважаемые господа!" in message.text.splitlines()
+@pytest.mark.parametrize("party", ["company", "company, name only"])
+def test_a_company_with_no_one_to_greet_by_name_gets_the_plural_form(party: str) -> None:
+    letter = _render("freelancer", "freelancer/final", party)
+    assert "Уважаемые господа!" in letter.text.splitlines()
+    firm = _render("freelancer", "freelancer/firm", party)
+    assert "Здравствуйте!" in firm.text.splitlines()
+    assert "Иван Петров!" not in letter.text + firm.text
 
 
 def test_a_letter_names_the_contact_person_surname_first() -> None:
@@ -129,8 +134,9 @@ def test_a_letter_names_the_contact_person_surname_first() -> None:
 # --- "вы" to a company, "Вы" to one person (§4 "letters to a company") ----------------------------
 
 
-def test_a_letter_to_a_company_writes_vy_in_lower_case() -> None:
-    text = _plain(_render("freelancer", "freelancer/final", "company").text)
+@pytest.mark.parametrize("party", ["company", "company, name only"])
+def test_a_letter_to_a_company_writes_vy_in_lower_case(party: str) -> None:
+    text = _plain(_render("freelancer", "freelancer/final", party).text)
     assert "В ваш адрес были выставлены" in text
     assert "Если вы не согласны" in text
     assert "Обращаем ваше внимание" in text
