@@ -18,6 +18,7 @@ from paychase.messages import Message, Renderer
 from paychase.messages._samples import Sample, _amounts, samples
 
 NBSP = "\u00a0"
+DASH = "\N{EN DASH}"
 RENDERER = Renderer()
 
 COMPANY = "Müller GmbH"
@@ -110,9 +111,7 @@ GREETINGS = [
 
 
 @pytest.mark.parametrize(("person", "greeting"), GREETINGS)
-@pytest.mark.parametrize(
-    "label", ["freelancer/final", "freelancer/firm", "freelancer/overdue_90"]
-)
+@pytest.mark.parametrize("label", ["freelancer/final", "freelancer/firm", "freelancer/overdue_90"])
 def test_a_mahnung_greets_the_company_or_the_person(
     label: str, person: dict[str, Any] | None, greeting: str
 ) -> None:
@@ -126,9 +125,10 @@ def test_a_mahnung_greets_the_company_or_the_person(
 
 
 def test_a_friendly_reminder_greets_a_person_by_name_and_a_company_plainly() -> None:
-    assert "Guten Tag Frau Schmidt," in _render(
-        "freelancer", "freelancer/polite", consumer=ERIKA
-    ).text.splitlines()
+    assert (
+        "Guten Tag Frau Schmidt,"
+        in _render("freelancer", "freelancer/polite", consumer=ERIKA).text.splitlines()
+    )
     assert "Guten Tag," in _render("freelancer", "freelancer/polite").text.splitlines()
 
 
@@ -165,12 +165,12 @@ def test_the_firm_e_mail_reminder_dates_the_earlier_reminder() -> None:
 @pytest.mark.parametrize(
     ("policy", "label", "subject"),
     [
-        ("freelancer", "freelancer/check_call", f"Anruf: {COMPANY} – Eingang der Rechnungen"),
-        ("b2b_strict", "b2b_strict/pre_due_call", f"Anruf: {COMPANY} – Rechnungen Nr."),
-        ("b2b_strict", "b2b_strict/follow_up_call", f"Nachfassanruf: {COMPANY} – Rechnungen"),
-        ("freelancer", "freelancer/legal", f"{COMPANY} – Rechnungen Nr. 2026/01/7 und"),
-        ("freelancer", "review:-", f"{COMPANY} – Rechnung Nr. 2026/01/7 prüfen"),
-        ("freelancer", "apply_fee:-", f"{COMPANY} – Verzugskosten zur Rechnung Nr."),
+        ("freelancer", "freelancer/check_call", f"Anruf: {COMPANY} {DASH} Eingang der Rechnungen"),
+        ("b2b_strict", "b2b_strict/pre_due_call", f"Anruf: {COMPANY} {DASH} Rechnungen Nr."),
+        ("b2b_strict", "b2b_strict/follow_up_call", f"Nachfassanruf: {COMPANY} {DASH} Rechnungen"),
+        ("freelancer", "freelancer/legal", f"{COMPANY} {DASH} Rechnungen Nr. 2026/01/7 und"),
+        ("freelancer", "review:-", f"{COMPANY} {DASH} Rechnung Nr. 2026/01/7 prüfen"),
+        ("freelancer", "apply_fee:-", f"{COMPANY} {DASH} Verzugskosten zur Rechnung Nr."),
     ],
 )
 def test_call_and_task_subjects_need_no_article(policy: str, label: str, subject: str) -> None:
@@ -184,8 +184,8 @@ def test_call_and_task_subjects_need_no_article(policy: str, label: str, subject
 
 def test_the_call_sheet_heads_with_the_client_and_no_preposition() -> None:
     message = _render("freelancer", "freelancer/check_call")
-    assert message.text.splitlines()[0].startswith(f"ANRUF – {COMPANY}: ")
-    assert f"<strong>Anruf – {COMPANY}</strong>" in message.html
+    assert message.text.splitlines()[0].startswith(f"ANRUF {DASH} {COMPANY}: ")
+    assert f"<strong>Anruf {DASH} {COMPANY}</strong>" in message.html
 
 
 # The suspension notice: no "gegenstandslos" right after "we have blocked your access".
@@ -198,7 +198,7 @@ def test_a_blocked_account_asks_for_the_proof_of_payment(label: str) -> None:
         flat = _flat(part)
         assert (
             "Haben Sie die Zahlung bereits veranlasst, senden Sie uns bitte den "
-            "Zahlungsnachweis – wir schalten Ihren Zugang dann sofort wieder frei." in flat
+            f"Zahlungsnachweis {DASH} wir schalten Ihren Zugang dann sofort wieder frei." in flat
         )
         assert "gegenstandslos" not in flat
 
@@ -239,7 +239,7 @@ def test_a_milestone_request_asks_once_with_its_deadline() -> None:
 def test_a_mahnung_closes_without_a_casual_thank_you() -> None:
     flat = _flat(_render("freelancer", "freelancer/firm").text)
     assert "Sollten Sie die Zahlung zwischenzeitlich veranlasst haben" in flat
-    assert "vielen Dank – dann" not in flat
+    assert f"vielen Dank {DASH} dann" not in flat
 
 
 # The prospect follow-up: no sales jargon.
@@ -281,9 +281,7 @@ def _split_phrases(text: str) -> list[str]:
     ],
 )
 def test_reflow_keeps_dates_and_numbers_whole(policy: str, label: str) -> None:
-    sample = next(
-        (s for s in samples(policy, "de") if s.label.startswith(label)), None
-    )
+    sample = next((s for s in samples(policy, "de") if s.label.startswith(label)), None)
     assert sample is not None, label
     message = RENDERER.render(sample.case, sample.action)
     assert _split_phrases(message.text) == []
