@@ -182,7 +182,7 @@ GREETINGS = [
     ),
     ("ru", None, "consumer", "final", "Здравствуйте!"),
     ("el", NIKOS, "business", "firm", "Αξιότιμε κύριε Παπαδάκη,"),
-    ("el", GEORGIOS, "business", "firm", "Αξιότιμε κύριε,"),
+    ("el", GEORGIOS, "business", "firm", "Αξιότιμε κύριε Παπαδόπουλε,"),
     ("el", MARIA, "business", "firm", "Αξιότιμη κυρία Οικονόμου,"),
     ("el", None, "business", "friendly", "Καλημέρα σας,"),
     ("el", None, "business", "firm", "Αξιότιμες κυρίες και κύριοι,"),
