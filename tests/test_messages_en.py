@@ -404,3 +404,17 @@ def test_the_legal_task_warns_of_the_protocol_for_an_individual_in_england() -> 
     text = flat(render("freelancer/legal", kind="consumer", subdivision="ENG"))
     assert "issue no claim until thirty days have passed since the letter before action" in text
     assert "Pre-Action Protocol" not in flat(render("freelancer/legal", subdivision="ENG"))
+
+
+def test_only_a_business_is_asked_to_pass_a_message_to_a_colleague() -> None:
+    assert "forward it" in flat(render("saas/notice"))
+    for person in (MAN, WOMAN, UNKNOWN, None):
+        consumer = flat(render("saas/notice", kind="consumer", person=person))
+        assert "colleague" not in consumer
+        assert "update your payment details." in consumer
+
+
+def test_the_legal_task_lists_the_invoice_or_the_invoices() -> None:
+    assert "the contract terms, the invoices, every contact" in flat(render("freelancer/legal"))
+    one = flat(render("freelancer/legal", invoices=1))
+    assert "the contract terms, the invoice, every contact" in one
