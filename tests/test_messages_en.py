@@ -385,6 +385,13 @@ def test_a_business_letter_names_the_late_payment_act_where_it_claims_it() -> No
     assert "Pre-Action Protocol" not in text
 
 
+def test_the_b2b_demand_names_the_late_payment_act_too() -> None:
+    text = flat(render("b2b_strict/demand_letter"))
+    assert "Under the Late Payment of Commercial Debts (Interest) Act 1998" in text
+    assert "(section 5A): £110.00 in all" in text
+    assert "If you dispute the amount, please tell us in writing" in text
+
+
 def test_the_act_is_named_only_for_the_charges_a_letter_claims() -> None:
     # A firm letter of an inline policy claims no charges: nothing to name.
     update = {"template": "inline/letter", "tone": "firm", "effects": ()}
