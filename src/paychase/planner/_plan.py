@@ -47,6 +47,7 @@ from paychase.planner._chases import plan_chase
 from paychase.planner._combine import Combiner
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import Costs
+from paychase.planner._end_state import cancellations
 from paychase.planner._holds import holding
 from paychase.planner._inputs import read_inputs
 from paychase.planner._joining import SanctionJoins, pausing
@@ -209,6 +210,11 @@ def _client_context(
         pauses=reply_pauses(policy, clock, inbound),
         gap_bound=gap_after_contact(policy, clock, contact),
         sanctions=_sanctions(portfolio, client.id, events),
+        cancelled=cancellations(
+            events,
+            {i.id: i.contract for i in portfolio.invoices_of.get(client.id, ())},
+            [c.id for c in portfolio.contracts_of.get(client.id, ())],
+        ),
     )
 
 
