@@ -86,7 +86,8 @@ class ContactEvent(FrozenModel):
     ] = Field(
         description="What happened: reminder, letter, fee, pause_work, resume_work, suspend, "
         "restore, escalate, write_off (the invoices written off as bad debt), cancel_service "
-        "(the contract's service cancelled for non-payment) (ours); reply, promise, dispute, payment_notice (the client's); call, "
+        "(the contract's service cancelled for non-payment) (ours); reply, promise, dispute, "
+        "payment_notice (the client's); call, "
         "dispute_resolved (either way)"
     )
     step: Text | None = Field(default=None, description="The policy step this contact performed")

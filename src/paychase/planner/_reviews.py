@@ -32,8 +32,8 @@ from paychase.money._balances import ZERO
 from paychase.money._charges import amounts_of
 from paychase.money._limitation import claim_barred_after
 from paychase.planner._context import ClientContext
-from paychase.planner._end_state import late_payment_why
 from paychase.planner._costs import Costs
+from paychase.planner._end_state import late_payment_why
 from paychase.planner._outputs import Action
 from paychase.planner._reasons import standing_of
 from paychase.planner._timing import AT_ONCE

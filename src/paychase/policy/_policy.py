@@ -695,8 +695,8 @@ class Policy(InputModel):
         The step is marked ``required``, or the ladder cannot do without it: it is the final
         notice of a later step that rests on a deadline (rules 4, 10: no escalation without
         it, and what counts from a deadline counts from its), or a warning before a step
-        that suspends or cancels the service or pauses work (rule 10 counts every contact sent before
-        the suspension as a warning; how many a contract wants is the contract's).
+        that suspends or cancels the service or pauses work (rule 10 counts every contact sent
+        before the suspension as a warning; how many a contract wants is the contract's).
 
         Examples:
             >>> from paychase.policy import builtin_policy
