@@ -110,7 +110,7 @@ def late_payment_why(
     return (
         f"the service of contract {facts.contract.id} was cancelled on {day} for non-payment "
         f"of invoice {label} and {paid}: reinstate the contract, or keep it cancelled and "
-        "answer the client? The service is not restored automatically"
+        "answer the client? The service is not restored automatically."
     )
 
 
