@@ -17,6 +17,8 @@ that plan the client, each owning its part of SPEC §4 and §5:
 * `_reasons` — why, in words (rule 12);
 * `_chases` — chases that are not about money, planned last;
 * `_settlement` — restoring a service or resuming work once all it covers is paid (rules 2, 10).
+* `_end_state` — a ladder's end: nothing after a write-off, no restoring a cancelled service,
+  a review of a payment after either.
 
 Nothing here reads a clock, a file or the network: the same case and moment always give the
 same plan (rule 1).
