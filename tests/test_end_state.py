@@ -169,6 +169,14 @@ def test_nothing_may_follow_a_write_off() -> None:
     assert "'off' writes the invoice off and ends the ladder" in str(raised.value)
 
 
+def test_a_write_off_has_no_effects() -> None:
+    with pytest.raises(PolicyError) as raised:
+        Policy.model_validate(
+            ladder_with(FIRST, FINAL, step("off", "write_off", effects=["apply_late_fee"]))
+        )
+    assert raised.value.field == "steps[2].effects"
+
+
 def test_only_escalate_or_write_off_follow_a_cancellation() -> None:
     cancel = step("cancel", "cancel_service")
     Policy.model_validate(

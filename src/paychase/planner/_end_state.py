@@ -86,7 +86,7 @@ def late_payments(
 ) -> list[Payment]:
     """The invoice's payments dated on or after the day of `ending`, up to today.
 
-    None for an invoice issued after a cancellation: its payment is the client settling a
+    Nothing for an invoice issued after a cancellation: its payment is the client settling a
     bill, not a question about the contract.
     """
     day = context.clock.local(ending.at).date()

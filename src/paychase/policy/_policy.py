@@ -395,16 +395,23 @@ def _check_warnings(step: Step, path: str, earlier: Sequence[Step]) -> None:
 def _check_end(step: Step, path: str, earlier: Sequence[Step]) -> None:
     """A write-off ends the ladder; a cancellation is warned of and only ends it (rule 10).
 
-    Nothing follows a write-off: the invoice is closed. A cancellation terminates the service,
-    so nothing but pursuing the claim (``escalate``) or giving it up (``write_off``) may follow
-    it. Like a suspension it needs warnings of its own: a contact step after the sanction before
-    it (or the start of the ladder), the last of which states the deadline that must pass.
+    Nothing follows a write-off, nor goes with it: the invoice is closed. A cancellation
+    terminates the service, so nothing but pursuing the claim (``escalate``) or giving it up
+    (``write_off``) may follow it. Like a suspension it needs warnings of its own: a contact
+    step after the sanction before it (or the start of the ladder), the last of which states
+    the deadline that must pass.
     """
     ended = next((other for other in earlier if other.action == "write_off"), None)
     if ended is not None:
         raise PolicyError(
             f"step '{ended.id}' writes the invoice off and ends the ladder: nothing may follow it",
             field=path,
+        )
+    if step.action == "write_off" and step.effects:
+        raise PolicyError(
+            "a write-off gives the claim up: it books no fee, compensation or sanction",
+            field=f"{path}.effects",
+            value=", ".join(step.effects),
         )
     cancelled = next((other for other in earlier if other.cancels), None)
     if cancelled is not None and step.action not in _AFTER_CANCELLING:
