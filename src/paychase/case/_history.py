@@ -76,6 +76,8 @@ class ContactEvent(FrozenModel):
         "suspend",
         "restore",
         "escalate",
+        "write_off",
+        "cancel_service",
         "reply",
         "promise",
         "dispute",
@@ -83,7 +85,9 @@ class ContactEvent(FrozenModel):
         "dispute_resolved",
     ] = Field(
         description="What happened: reminder, letter, fee, pause_work, resume_work, suspend, "
-        "restore, escalate (ours); reply, promise, dispute, payment_notice (the client's); call, "
+        "restore, escalate, write_off (the invoices written off as bad debt), cancel_service "
+        "(the contract's service cancelled for non-payment) (ours); reply, promise, dispute, "
+        "payment_notice (the client's); call, "
         "dispute_resolved (either way)"
     )
     step: Text | None = Field(default=None, description="The policy step this contact performed")

@@ -65,7 +65,9 @@ InvoiceDocuments = Callable[[Invoice], Attachment | None]
 """Finds the document of an invoice (its PDF) to attach; None when there is none."""
 
 # Kinds whose text is for the sender (a task, a booking, a brief for counsel), not the client.
-_FOR_SENDER: frozenset[ActionKind] = frozenset({"review", "apply_fee", "escalate"})
+_FOR_SENDER: frozenset[ActionKind] = frozenset(
+    {"review", "apply_fee", "escalate", "write_off", "cancel_service"}
+)
 
 # Actions outside the ladder name their template by what they are about.
 _SPECIFIC = {

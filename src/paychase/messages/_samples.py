@@ -60,6 +60,10 @@ _OTHER_KINDS: tuple[tuple[ActionKind, str | None], ...] = (
     ("apply_fee", None),
 )
 
+# The ends a ladder may have besides escalate (issue 16): tasks for the sender, in no built-in.
+_END_KINDS: tuple[ActionKind, ...] = ("write_off", "cancel_service")
+_SYSTEM_STEPS = ("apply_fee", "escalate", "suspend_service", *_END_KINDS)
+
 
 @dataclass(frozen=True, slots=True)
 class Sample:
@@ -205,6 +209,8 @@ def samples(policy: str | Policy, language: str) -> Iterator[Sample]:
     for kind, topic in _OTHER_KINDS:
         yield Sample(case, _other_action(case, kind, topic), f"{kind}:{topic or '-'}")
     yield from _instalment_samples(policy, language)
+    for kind in _END_KINDS:
+        yield Sample(case, _other_action(case, kind, None), f"{kind}:-")
 
 
 def _suspended_samples(policy: str | Policy, language: str) -> Iterator[Sample]:
@@ -392,7 +398,7 @@ def _step_action(case: Case, step: Step) -> Action:
         invoices=invoices,
         step=step.id,
         tone=step.tone,
-        channel="system" if kind in ("apply_fee", "escalate", "suspend_service") else channel,
+        channel="system" if kind in _SYSTEM_STEPS else channel,
         at=at,
         template=step.template or f"{case.policy.name}/{step.id}",
         amounts=_amounts(case, at, invoices),

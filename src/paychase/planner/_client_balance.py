@@ -8,8 +8,9 @@ the EUR total, one in PLN at the PLN total, so a client may be past the threshol
 currency and not in the other.
 
 An invoice counts when its due date is before the client's local today, it is not paid,
-cancelled or written off (nor a draft), and only for what dunning may ask for (its balance
-less the part the client disputes, rule 7): partial payments lower the total.
+cancelled or written off (by its status or a recorded write-off; nor a draft), and only for
+what dunning may ask for (its balance less the part the client disputes, rule 7): partial
+payments lower the total.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from decimal import Decimal
 
 from paychase.conversation._facts import SETTLED, read_facts
 from paychase.planner._context import ClientContext
+from paychase.planner._end_state import written_off
 
 __all__ = ["overdue_totals"]
 
@@ -35,6 +37,7 @@ def overdue_totals(context: ClientContext) -> Mapping[str, Decimal]:
             context.clock,
             context.today,
         )
-        if facts.due < context.today and facts.state not in {*SETTLED, "draft"}:
+        unsettled = facts.state not in {*SETTLED, "draft"} and written_off(facts) is None
+        if facts.due < context.today and unsettled:
             totals[invoice.currency] += facts.balance.chased
     return dict(totals)

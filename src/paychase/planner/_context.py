@@ -10,7 +10,7 @@ change is owned by the collaborator whose job it is: the contacts planned so far
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -43,3 +43,4 @@ class ClientContext:
     gap_bound: Bound | None  # min_gap after it: the same for every contact step (rule 5)
     pauses: Sequence[tuple[ContactEvent, Bound]]  # the reply pause after each inbound event
     sanctions: Sanctions  # the suspensions and work pauses in force on its contracts (rule 10)
+    cancelled: Mapping[str, ContactEvent]  # the first cancellation of each contract's service

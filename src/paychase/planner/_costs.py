@@ -21,6 +21,7 @@ from paychase.case._case import version_of
 from paychase.conversation._facts import InvoiceFacts, owed_on
 from paychase.money._charges import Owed, amounts_of
 from paychase.planner._context import ClientContext
+from paychase.planner._end_state import cancellation
 from paychase.planner._outputs import Action
 from paychase.planner._timing import AT_ONCE
 from paychase.policy._policy import Effect, Policy, Step
@@ -144,6 +145,8 @@ def kept_effects(
             notes.append(f"no late fee: {not_allowed}")
         elif effect == "suspend_service" and facts.contract.suspension is None:
             notes.append(f"no suspension: contract {facts.contract.id} has no suspension clause")
+        elif effect == "suspend_service" and cancellation(context, facts.contract.id):
+            notes.append(f"no suspension: the service of contract {facts.contract.id} is cancelled")
         elif effect == "add_compensation" and not (
             facts.contract.fixed_compensation and context.client.kind == "business"
         ):

@@ -34,6 +34,7 @@ from paychase.planner._catch_up import catch_up
 from paychase.planner._client_balance import overdue_totals
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import kept_effects, nothing_to_charge
+from paychase.planner._end_state import end_note, sanction_unmet
 from paychase.planner._holds import hold_bound, open_hold
 from paychase.planner._outputs import Action
 from paychase.planner._reviews import Reviews
@@ -223,6 +224,7 @@ class LadderWalk:
                 "verify the client's contact details",
             )
         notes += timing + routing
+        notes += [note for note in [end_note(step, facts)] if note is not None]
         # A repetition repeats the message: the step's effects went with its first sending.
         effects = kept_effects(context, step, facts, notes, clock.local(at).date())
         effects = effects if sending == 1 else ()
@@ -250,8 +252,9 @@ class LadderWalk:
             problem = self._condition_fails(condition, facts)
             if problem is not None:
                 return problem
-        if step.action == "suspend_service" and not facts.contract.suspension:
-            return "the contract has no suspension clause"
+        sanction = sanction_unmet(self._context, step, facts)
+        if sanction is not None:
+            return sanction
         if step.action == "apply_fee":
             return nothing_to_charge(self._context, facts)
         return None

@@ -49,8 +49,9 @@ class Action(FrozenModel):
     key: str = Field(description="Idempotency key: the same situation always gives the same key")
     kind: ActionKind = Field(
         description="What the host is asked to do: send_reminder, call, send_letter, apply_fee, "
-        "pause_work, resume_work, suspend_service, restore_service, escalate, request_deposit, "
-        "request_milestone or review"
+        "pause_work, resume_work, suspend_service, restore_service, escalate, write_off (book "
+        "the invoices as bad debt), cancel_service (cancel the contract's service for "
+        "non-payment), request_deposit, request_milestone or review"
     )
     client: str = Field(description="The id of the client the action is about")
     invoices: tuple[str, ...] = Field(description="Every invoice the action covers")

@@ -29,6 +29,8 @@ EVENT_KIND: Mapping[ActionKind, str] = {
     "suspend_service": "suspend",
     "restore_service": "restore",
     "escalate": "escalate",
+    "write_off": "write_off",
+    "cancel_service": "cancel_service",
 }
 """The history kind (SPEC §2 ``history[].kind``) an action records once performed."""
 

@@ -17,6 +17,8 @@ that plan the client, each owning its part of SPEC §4 and §5:
 * `_reasons` — why, in words (rule 12);
 * `_chases` — chases that are not about money, planned last;
 * `_settlement` — restoring a service or resuming work once all it covers is paid (rules 2, 10).
+* `_end_state` — a ladder's end: nothing after a write-off, no restoring a cancelled service,
+  a review of a payment after either.
 
 Nothing here reads a clock, a file or the network: the same case and moment always give the
 same plan (rule 1).
@@ -47,6 +49,7 @@ from paychase.planner._chases import plan_chase
 from paychase.planner._combine import Combiner
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import Costs
+from paychase.planner._end_state import cancellations
 from paychase.planner._holds import holding
 from paychase.planner._inputs import read_inputs
 from paychase.planner._joining import SanctionJoins, pausing
@@ -209,6 +212,11 @@ def _client_context(
         pauses=reply_pauses(policy, clock, inbound),
         gap_bound=gap_after_contact(policy, clock, contact),
         sanctions=_sanctions(portfolio, client.id, events),
+        cancelled=cancellations(
+            events,
+            {i.id: i.contract for i in portfolio.invoices_of.get(client.id, ())},
+            [c.id for c in portfolio.contracts_of.get(client.id, ())],
+        ),
     )
 
 

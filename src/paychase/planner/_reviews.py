@@ -9,6 +9,8 @@ the invoice exists and the contact window allows. They arise for:
   exchange rate), and fees or interest left on a paid invoice;
 * a step that cannot go as written: no usable policy, a ``deadline`` anchor with no deadline
   stated, a bound that can never pass, no working channel (rule 9);
+* the end of a ladder — a payment that arrived after the invoice was written off or its
+  contract's service cancelled (`_end_state`): undo it or not is a person's decision;
 * the limitation watch — the policy's ``limitation_warning`` before a claim to an unpaid
   invoice becomes time-barred under its contract's jurisdiction (`money._limitation`), dated
   then, or at once when that day has passed.
@@ -18,16 +20,20 @@ Each reason names the rule and the dates behind it (rule 12).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from paychase.case._contracts import Contract
+from paychase.case._history import ContactEvent
+from paychase.case._invoices import Payment
 from paychase.conversation._facts import InvoiceFacts
 from paychase.money._balances import ZERO
 from paychase.money._charges import amounts_of
 from paychase.money._limitation import claim_barred_after
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import Costs
+from paychase.planner._end_state import late_payment_why
 from paychase.planner._outputs import Action
 from paychase.planner._reasons import standing_of
 from paychase.planner._timing import AT_ONCE
@@ -122,6 +128,18 @@ class Reviews:
             f"{self._allocation_text(contract)}): decide whether to claim them"
         )
         return [self.charges_review(facts, f"{why}; {problems}" if problems else why)]
+
+    def late_payment_review(
+        self, facts: InvoiceFacts, ending: ContactEvent, payments: Sequence[Payment]
+    ) -> Action:
+        """A payment after a write-off or a cancellation: a person decides whether to undo it.
+
+        Keyed by the number of such payments, so each new one gets a review of its own.
+        """
+        topic = "written_off" if ending.kind == "write_off" else "cancelled"
+        why = late_payment_why(self._context, facts, ending, payments)
+        reason = f"{why} A person decides; nothing is sent to the client"
+        return self._action(facts, topic, len(payments), reason)
 
     def limitation_review(self, facts: InvoiceFacts, ladder: Policy) -> Action | None:
         """The limitation watch: a review `limitation_warning` before the claim is time-barred.

@@ -8,7 +8,9 @@ A contract's suspension (pause of work) in force (`conversation._sanctions`) is 
   (`_joining`) — paying the newest invoice alone does not switch the service back on;
 * for a pause of work, every prepayment of the contract is paid that it was imposed for, or
   that is short while the work goes on (such a prepayment joined it, `conversation._work`);
-* and nothing holds it that only the host lifts: a kill fee's or a project chase's pause.
+* and nothing holds it that only the host lifts: a kill fee's or a project chase's pause, the
+  contract's service cancelled, or an invoice it covers written off (`_end_state`: a payment
+  after those gets a review, never an automatic restoration).
 
 A settled invoice gets no dunning action, but it may get these (rule 2).
 """
@@ -22,6 +24,7 @@ from paychase.conversation._prepayments import PREPAYMENTS, Prepaid, prepaid_of
 from paychase.conversation._sanctions import Sanction, SanctionKind
 from paychase.conversation._work_books import WorkBooks
 from paychase.planner._context import ClientContext
+from paychase.planner._end_state import written_off
 from paychase.planner._joining import SanctionJoins
 from paychase.planner._outputs import Action
 from paychase.planner._timing import AT_ONCE
@@ -58,6 +61,10 @@ def settlement_actions(
         covered = named | {f.invoice.id for f in mine if joins.covers(f, sanction)}
         waited = _prepayments(context, sanction, books) if kind == "pause_work" else []
         if not covered <= settled or any(p.paid < p.required for p in waited):
+            continue
+        if contract_id in context.cancelled or any(
+            written_off(f) is not None for f in mine if f.invoice.id in covered
+        ):
             continue
         prepaid = [p for p in waited if p.topic in sanction.topics]
         if covered or prepaid:

@@ -12,9 +12,10 @@ named in the action's reason:
   about the invoice;
 * rule 7 — not while a promise holds; after a broken promise or instalment plan, or a resolved
   dispute, not before the day it happened (`broken_commitment`, `resumed_after_dispute`);
-* rule 4 — an escalation not before the final notice's deadline has passed;
-* rule 10 — a suspension not before the contract's warnings were sent, the last one's
-  deadline has passed and the contract's delay after the due date is over.
+* rule 4 — an escalation or a write-off not before the final notice's deadline has passed;
+* rule 10 — a suspension or a cancellation of the service not before the contract's warnings
+  were sent, the last one's deadline has passed and the contract's delay after the due date is
+  over; a cancellation not before every warning since the sanction before it was sent.
 
 The moment is then the first one the client's contact window is open (rule 3).
 """
@@ -105,8 +106,8 @@ def step_bounds(
 def _guard(
     context: ClientContext, step: Step, facts: InvoiceFacts, ladder: Policy
 ) -> list[Bound] | str:
-    """Rules 4 and 10: no escalation or suspension before a stated deadline has passed."""
-    if step.action == "escalate":
+    """Rules 4 and 10: no escalation, write-off, suspension or cancellation before its deadline."""
+    if step.action in ("escalate", "write_off"):
         final = _final_notice(step, facts, ladder)
         if isinstance(final, str):
             return final
@@ -117,10 +118,30 @@ def _guard(
                 f"the deadline {deadline} stated by '{notice.step.id}'",
             )
         ]
-    suspends = step.action == "suspend_service" or "suspend_service" in step.effects
-    if suspends and facts.contract.suspension is not None:
+    if step.cancels and facts.contract.suspension is not None:
+        unsent = _unsent_warning(step, facts, ladder)
+        return unsent if unsent is not None else _suspension_bounds(context.clock, facts)
+    if step.suspends and facts.contract.suspension is not None:
         return _suspension_bounds(context.clock, facts)
     return []
+
+
+def _unsent_warning(step: Step, facts: InvoiceFacts, ladder: Policy) -> str | None:
+    """Rule 10: why a cancellation cannot go yet, a warning since the sanction before it unsent.
+
+    Every contact step between the sanction before the cancellation (or the ladder's start)
+    and it must have reached the client: cancelling is for good, so no warning is passed over.
+    """
+    index = ladder.step_index(step.id)
+    assert index is not None  # the walk plans the ladder's own steps
+    reached = {p.index for p in facts.progress.performed if not p.given_up}
+    for before in range(index - 1, -1, -1):
+        earlier = ladder.steps[before]
+        if earlier.is_sanction:
+            break
+        if earlier.is_contact and before not in reached:
+            return f"the warning '{earlier.id}' has not reached the client"
+    return None
 
 
 def _final_notice(step: Step, facts: InvoiceFacts, ladder: Policy) -> tuple[Performed, date] | str:

@@ -1,6 +1,8 @@
 """Triage: what each invoice of a client needs at the planning moment, in the order it needs it.
 
-* a cancelled or written-off invoice — nothing (rule 2);
+* a cancelled or written-off invoice — nothing (rule 2); one the host wrote off at the end of
+  its ladder — nothing either, but a review of a payment that came after (`_end_state`), as
+  for a payment after its contract's service was cancelled;
 * a paid one — a review of the fees and interest left on it, if any (rule 11);
 * one whose policy version cannot be used — a review;
 * an issued one, under a policy with ``limitation_warning`` — the limitation watch's review;
@@ -28,6 +30,7 @@ from paychase.money._balances import ZERO
 from paychase.planner._candidate import Candidate
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import Costs
+from paychase.planner._end_state import cancellation, late_payments, written_off
 from paychase.planner._next_step import LadderWalk
 from paychase.planner._outputs import Action
 from paychase.planner._reviews import Reviews
@@ -67,6 +70,9 @@ class InvoiceTriage:
         `arrangement` is the instalment plan in force for the invoice, if there is one.
         """
         facts, ladder = self._read(invoice, arrangement)
+        ended = self._ended(facts, ladder, actions)
+        if ended is not None:
+            return Triaged(facts, None, ended)
         if facts.state in ("cancelled", "written_off", "paid"):
             if facts.state == "paid":
                 residue_ladder = ladder if isinstance(ladder, Policy) else self._context.policy
@@ -87,6 +93,35 @@ class InvoiceTriage:
         if isinstance(outcome, str):
             return Triaged(facts, None, outcome)
         return Triaged(facts, outcome)
+
+    def _ended(
+        self, facts: InvoiceFacts, ladder: Policy | str, actions: list[Action]
+    ) -> str | None:
+        """Why nothing more is planned for an invoice written off (None: it was not).
+
+        A payment since its write-off, or since its contract's service was cancelled, gets a
+        review (in `actions`); a cancelled service leaves the rest of the ladder to go on.
+        """
+        context = self._context
+        ending = written_off(facts)
+        cancelled = cancellation(context, facts.contract.id)
+        for event in (ending, cancelled):
+            if event is None:
+                continue
+            payments = late_payments(context, facts, event)
+            if payments:
+                actions.append(self._reviews.late_payment_review(facts, event, payments))
+                break  # one review says it: a write-off after a cancellation is the later word
+        if ending is None:
+            return None
+        if isinstance(ladder, Policy):  # the plan shows the step it ended at
+            facts.progress = ladder_progress(
+                ladder, facts.events, context.clock.deadline_of, facts.invoice.id
+            )
+        if facts.balance.owed > ZERO:
+            facts.state = "written_off"
+        day = context.clock.local(ending.at).date()
+        return f"written off on {day}: nothing more is planned"
 
     def _read(
         self, invoice: Invoice, arrangement: Arrangement | None

@@ -3,8 +3,9 @@
 A policy is data: a host may pass its own inline, or name a built-in one (see `_builtin`).
 A policy is checked when it is built, so a ladder that cannot work (a first step that waits for
 a previous one, steps listed out of their order in time, a pre-due reminder after a post-due
-one, a suspension with no warning or an escalation with no final notice before it, a send time
-inside quiet hours) is refused with a `PolicyError` instead of quietly doing nothing.
+one, a suspension or a cancellation with no warning, an escalation or a write-off with no final
+notice before it, a step after a write-off, a send time inside quiet hours) is refused with a
+`PolicyError` instead of quietly doing nothing.
 
 Most ladders chase money owed (purpose ``payment``). The ``prospect`` and ``project`` ladders
 chase an answer instead, from a prospect who went silent after our proposal or a client who
@@ -64,6 +65,8 @@ ActionKind = Literal[
     "suspend_service",
     "restore_service",
     "escalate",
+    "write_off",
+    "cancel_service",
     "request_deposit",
     "request_milestone",
     "review",
@@ -78,6 +81,8 @@ StepAction = Literal[
     "pause_work",
     "suspend_service",
     "escalate",
+    "write_off",
+    "cancel_service",
 ]
 Anchor = Literal["issued", "due", "end_of_month", "previous", "last_contact", "deadline"]
 Tone = Literal["friendly", "neutral", "firm", "final", "legal"]
@@ -100,8 +105,18 @@ _CONTACTS: Final = ("send_reminder", "call", "send_letter")
 _STERN: Final = ("firm", "final", "legal")
 # Actions and effects that move money or press for it: a chase for an answer has none to press.
 _MONEY_ONLY: Final = frozenset(
-    {"apply_fee", "suspend_service", "escalate", "apply_late_fee", "add_compensation"}
+    {
+        "apply_fee",
+        "suspend_service",
+        "escalate",
+        "write_off",
+        "cancel_service",
+        "apply_late_fee",
+        "add_compensation",
+    }
 )
+# What may follow a step that cancels the service: the claim is pursued or given up, no more.
+_AFTER_CANCELLING: Final = ("escalate", "write_off")
 # The anchors counted from the due date: a chase for an answer has none.
 _FROM_DUE: Final = ("due", "end_of_month")
 _HOURS_IN: Final[dict[str, int]] = {"h": 1, "d": 24, "bd": 24, "w": 7 * 24}
@@ -147,7 +162,11 @@ class Step(FrozenModel):
     offset: Duration = Field(default=Duration(0, "d"), description="e.g. -3d, +7d, 5bd, +1w@TU")
     action: StepAction = Field(
         description="What the step does: send_reminder, call, send_letter, apply_fee, "
-        "pause_work, suspend_service or escalate"
+        "pause_work, suspend_service, escalate, write_off (the host writes the invoice off as "
+        "bad debt: the last step, after a final notice whose deadline has passed) or "
+        "cancel_service (the host cancels the contract's service for non-payment, for good: "
+        "it needs the contract's suspension clause and the warnings a suspension needs, and "
+        "only escalate or write_off may follow it)"
     )
     channels: tuple[Channel, ...] = Field(
         default=(),
@@ -208,9 +227,9 @@ class Step(FrozenModel):
         "latest_before_contact): the step is performed even when a later step's time has "
         "come too. The steps the ladder cannot "
         "do without are never passed over, whatever this says: the final notice (the last "
-        "step stating a deadline before an escalation, a legal-tone step or a step counted "
-        "from 'deadline') and the warnings (every contact step before a step that suspends "
-        "the service or pauses work, back to the sanction before it)",
+        "step stating a deadline before an escalation or a write-off, a legal-tone step or a "
+        "step counted from 'deadline') and the warnings (every contact step before a step "
+        "that suspends or cancels the service or pauses work, back to the sanction before it)",
     )
 
     @property
@@ -238,6 +257,16 @@ class Step(FrozenModel):
         return self.action == "pause_work" or "pause_work" in self.effects
 
     @property
+    def cancels(self) -> bool:
+        """Whether the step cancels the client's service for good (a termination, not a pause)."""
+        return self.action == "cancel_service"
+
+    @property
+    def is_sanction(self) -> bool:
+        """Whether the step suspends or cancels the service or pauses work (rule 10)."""
+        return self.suspends or self.pauses or self.cancels
+
+    @property
     def is_final_notice(self) -> bool:
         """Whether the step tells the client by when to pay: a contact stating a deadline."""
         return self.is_contact and self.deadline is not None
@@ -246,14 +275,13 @@ class Step(FrozenModel):
     def rests_on_a_deadline(self) -> bool:
         """Whether the step rests on a deadline stated before it.
 
-        It escalates, is in the legal tone, suspends the service, pauses work or counts from
-        'deadline'.
+        It escalates or writes the invoice off, is in the legal tone, suspends or cancels the
+        service, pauses work or counts from 'deadline'.
         """
         return (
-            self.action == "escalate"
+            self.action in ("escalate", "write_off")
             or self.tone == "legal"
-            or self.suspends
-            or self.pauses
+            or self.is_sanction
             or self.from_ == "deadline"
         )
 
@@ -330,10 +358,16 @@ def _check_anchor(step: Step, path: str, earlier: Sequence[Step]) -> None:
 
 
 def _check_warnings(step: Step, path: str, earlier: Sequence[Step]) -> None:
-    """No escalation without a final notice, no suspension without warnings (rules 4, 10)."""
+    """No escalation or write-off without a final notice, no suspension without warnings.
+
+    Rules 4 and 10. A write-off rests on the final notice as an escalation does: the client
+    was told by when to pay and did not. A cancellation needs its own warnings (`_check_end`).
+    """
     stern: list[str] = []
     if step.action == "escalate":
         stern.append("escalates")
+    if step.action == "write_off":
+        stern.append("writes the invoice off")
     if step.tone == "legal":
         stern.append("is in the legal tone")
     if stern and not any(other.is_final_notice for other in earlier):
@@ -354,6 +388,51 @@ def _check_warnings(step: Step, path: str, earlier: Sequence[Step]) -> None:
         raise PolicyError(
             f"step '{step.id}' needs an earlier step that states a payment deadline "
             "(a final notice or warning with 'deadline')",
+            field=path,
+        )
+
+
+def _check_end(step: Step, path: str, earlier: Sequence[Step]) -> None:
+    """A write-off ends the ladder; a cancellation is warned of and only ends it (rule 10).
+
+    Nothing follows a write-off, nor goes with it: the invoice is closed. A cancellation
+    terminates the service, so nothing but pursuing the claim (``escalate``) or giving it up
+    (``write_off``) may follow it. Like a suspension it needs warnings of its own: a contact
+    step after the sanction before it (or the start of the ladder), the last of which states
+    the deadline that must pass.
+    """
+    ended = next((other for other in earlier if other.action == "write_off"), None)
+    if ended is not None:
+        raise PolicyError(
+            f"step '{ended.id}' writes the invoice off and ends the ladder: nothing may follow it",
+            field=path,
+        )
+    if step.action == "write_off" and step.effects:
+        raise PolicyError(
+            "a write-off gives the claim up: it books no fee, compensation or sanction",
+            field=f"{path}.effects",
+            value=", ".join(step.effects),
+        )
+    cancelled = next((other for other in earlier if other.cancels), None)
+    if cancelled is not None and step.action not in _AFTER_CANCELLING:
+        raise PolicyError(
+            f"step '{cancelled.id}' cancels the service: only escalate or write_off may follow it",
+            field=f"{path}.action",
+            value=step.action,
+        )
+    if not step.cancels:
+        return
+    warnings: list[Step] = []
+    for other in reversed(earlier):
+        if other.is_sanction:
+            break
+        if other.is_contact:
+            warnings.insert(0, other)
+    if not warnings or warnings[-1].deadline is None:
+        raise PolicyError(
+            f"step '{step.id}' cancels the service, so it needs a warning after the sanction "
+            "before it: a contact step (send_reminder, call or send_letter), the last of which "
+            "states a 'deadline'",
             field=path,
         )
 
@@ -428,6 +507,7 @@ _STEP_CHECKS: Final[tuple[StepCheck, ...]] = (
     _check_fee,
     _check_anchor,
     _check_warnings,
+    _check_end,
     _check_reachable,
     _check_order,
 )
@@ -622,8 +702,8 @@ class Policy(InputModel):
         The step is marked ``required``, or the ladder cannot do without it: it is the final
         notice of a later step that rests on a deadline (rules 4, 10: no escalation without
         it, and what counts from a deadline counts from its), or a warning before a step
-        that suspends the service or pauses work (rule 10 counts every contact sent before
-        the suspension as a warning; how many a contract wants is the contract's).
+        that suspends or cancels the service or pauses work (rule 10 counts every contact sent
+        before the suspension as a warning; how many a contract wants is the contract's).
 
         Examples:
             >>> from paychase.policy import builtin_policy
@@ -640,10 +720,10 @@ class Policy(InputModel):
             if step.rests_on_a_deadline:
                 stating = [i for i in range(index) if self.steps[i].deadline is not None]
                 required.update(stating[-1:])
-            if step.suspends or step.pauses:
+            if step.is_sanction:
                 for before in range(index - 1, -1, -1):
                     earlier = self.steps[before]
-                    if earlier.suspends or earlier.pauses:
+                    if earlier.is_sanction:
                         break
                     if earlier.is_contact:
                         required.add(before)

@@ -36,6 +36,8 @@ _LOOKS: Final[Mapping[str, tuple[str, str, str]]] = {
     "resume_work": ("restoration", "P", "#17becf"),
     "restore_service": ("restoration", "P", "#17becf"),
     "escalate": ("escalation", "*", "#000000"),
+    "write_off": ("write-off", "*", "#7f0000"),
+    "cancel_service": ("cancellation", "X", "#000000"),
     "review": ("review", "d", "#bcbd22"),
     "pay": ("payment", "v", "#2ca02c"),
     "pay_in_part": ("payment", "v", "#2ca02c"),

@@ -80,8 +80,9 @@ def simulate(
     Performing an action records the history event the runner would: messages are
     ``delivered`` (``bounced`` once a `bounce` move hit their channel), calls ``no_answer``
     unless the client was scripted to answer (a ``reply`` on ``phone``), fees, pauses,
-    suspensions, restorations and escalations their own kinds. A ``review`` needs a person: it
-    is shown once and then left alone.
+    suspensions, restorations, escalations, write-offs and cancellations their own kinds (after
+    a write-off the invoice's chase stops). A ``review`` needs a person: it is shown once and
+    then left alone.
 
     Args:
         case: a `Case` or a case-file mapping.

@@ -112,6 +112,8 @@ _SHORT: Final[Mapping[str, str]] = {
     "suspend_service": "suspension",
     "restore_service": "restoration",
     "escalate": "escalation",
+    "write_off": "write-off",
+    "cancel_service": "cancellation",
     "request_deposit": "deposit request",
     "request_milestone": "stage request",
 }
