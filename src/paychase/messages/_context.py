@@ -342,6 +342,7 @@ def charge_variables(charge: Charge, numbers: Mapping[str, str], locale: str) ->
         "invoice_number": numbers.get(charge.invoice, charge.invoice),
         "kind": charge.kind,
         "amount": Money(charge.amount, currency, locale),
+        "paid": Money(charge.paid, currency, locale),
         "rule": charge.rule,
         "as_of": Day(charge.as_of, locale),
         "lines": [
@@ -351,8 +352,10 @@ def charge_variables(charge: Charge, numbers: Mapping[str, str], locale: str) ->
                 "days": days(line.days, locale),
                 "base": Money(line.base, currency, locale),
                 "rate": Rate(line.rate, locale) if line.rate is not None else None,
+                "per": line.per,
                 "amount": Money(line.amount, currency, locale),
                 "source": line.source,
+                "settled_on": Day(line.settled_on, locale) if line.settled_on else None,
             }
             for line in charge.lines
         ],

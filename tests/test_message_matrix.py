@@ -1,0 +1,250 @@
+"""Issue 17, the shared machinery: what every language's messages rest on.
+
+Each test renders the real built-in templates (through `Renderer`) for the sample case of
+`paychase.messages._samples` — a business client owing invoice 2026/01/7 (2460.00, 460.00 paid
+on 10 February 2026, interest first) and 2026/01/8 (615.00), both due on 26 January 2026 —
+altered where a test needs it, in every language the item affects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from paychase import Action, Case
+from paychase.messages._formatting import Money
+from paychase.messages._message import Message
+from paychase.messages._render import Renderer
+from paychase.messages._samples import _amounts, _case_data, _moment, sample_case
+from paychase.planner._statement import statement
+from paychase.policy._policy import ActionKind, Channel, Tone
+
+LANGUAGES = ("en", "pl", "ru", "el", "de")
+LATE = date(2026, 3, 10)
+RENDERER = Renderer()
+
+
+class Host:
+    """Host templates held in memory, `{(locale, name): text}`, to call one macro directly."""
+
+    def __init__(self, texts: dict[tuple[str, str], str]) -> None:
+        self.texts = texts
+
+    def source(self, name: str, locale: str, /) -> str | None:
+        return self.texts.get((locale, name))
+
+
+def action(
+    case: Case,
+    *,
+    kind: ActionKind = "send_reminder",
+    tone: Tone = "firm",
+    template: str = "generic/send_reminder",
+    channel: Channel = "email",
+    invoices: Iterable[str] = ("i1", "i2"),
+    day: date = LATE,
+    deadline: int | None = 7,
+) -> Action:
+    """An action of the sample client's, as the planner would give it on `day`."""
+    at = _moment(case, day, 10)
+    covered = tuple(invoices)
+    return Action(
+        key=f"k1/{'+'.join(covered)}/{kind}/1",
+        kind=kind,
+        client="client",
+        invoices=covered,
+        step="test",
+        tone=tone,
+        channel=channel,
+        at=at,
+        template=template,
+        amounts=_amounts(case, at, covered),
+        deadline=at.date() + timedelta(days=deadline) if deadline is not None else None,
+        reason="test",
+    )
+
+
+def render(case: Case, planned: Action) -> Message:
+    return RENDERER.render(case, planned)
+
+
+def letter(case: Case, tone: Tone) -> Message:
+    return render(
+        case,
+        action(
+            case, kind="send_letter", tone=tone, template="generic/send_letter", channel="letter"
+        ),
+    )
+
+
+def interest_case(language: str) -> Case:
+    """The sample case, where interest runs: the Russian one under German law.
+
+    The packaged RU rate table stops in 2025 (the review's note), so a Russian client's 2026
+    debt carries no interest to show; German law (interest first, BGB § 367) gives the
+    Russian texts the same computation lines as the others.
+    """
+    data = _case_data("freelancer", language)
+    if language == "ru":
+        data["contracts"][0]["jurisdiction"] = "DE"
+    return Case.model_validate(data)
+
+
+# -- X9: a letter that claims no charges states one total ------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_letter_claiming_no_charges_prints_no_charges_block(language: str) -> None:
+    case = interest_case(language)
+    firm, final = letter(case, "firm"), letter(case, "final")
+    amounts = _amounts(case, _moment(case, LATE, 10), ("i1", "i2"))
+    assert amounts.interest and amounts.compensation
+    principal, total, interest = (
+        str(Money(value, amounts.currency, firm.locale))
+        for value in (amounts.principal, amounts.total, amounts.interest)
+    )
+    # The final letter claims the charges: the breakdown and its total are there.
+    assert total in final.text and total in final.html and interest in final.text
+    # The firm one asks for the principal and states neither the charges nor their total.
+    assert principal in firm.text
+    for part in (firm.text, firm.html):
+        assert total not in part and interest not in part
+
+
+# -- X5: every rate carries its unit ---------------------------------------------------------
+
+UNITS = {
+    "en": ("a year", "a month", "a day"),
+    "pl": ("w stosunku rocznym", "miesięcznie", "dziennie"),
+    "ru": ("годовых", "в месяц", "в день"),
+    "el": ("ετησίως", "μηνιαίως", "ημερησίως"),
+    "de": ("p. a.", "pro Monat", "pro Tag"),
+}
+
+# A message that prints, for each computation line, its rate, then what `rate_unit` adds.
+_UNIT_PROBE = (
+    '{% import "_strings" as s with context %}{% if part == "subject" %}probe{% else %}'
+    "{% for charge in charges %}{% for line in charge.lines %}"
+    "[{{ line.rate }}|{{ s.rate_unit(line) }}|{{ s.settled_note(line) }}]"
+    "{% endfor %}{% endfor %}{% endif %}"
+)
+
+
+def probe(language: str, case: Case, planned: Action) -> list[list[str]]:
+    """Each computation line as [rate, unit, settled note], rendered by `language`'s macros."""
+    host = Host({(language, "probe/units"): _UNIT_PROBE})
+    probed = action_with_template(planned, "probe/units")
+    text = Renderer(templates=[host]).render(case, probed).text
+    return [item.split("|") for item in text.strip().strip("[]").split("][")]
+
+
+def action_with_template(planned: Action, template: str) -> Action:
+    return planned.model_copy(update={"template": template})
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_statutory_interest_lines_are_a_year(language: str) -> None:
+    case = interest_case(language)
+    lines = probe(language, case, action(case, tone="final"))
+    assert len(lines) == 3
+    assert {unit.strip() for _, unit, _ in lines} == {UNITS[language][0]}
+    assert all(unit.startswith(" ") for _, unit, _ in lines)  # it follows the rate
+
+
+@pytest.mark.parametrize(("kind", "per"), [("percent_per_month", 1), ("daily_rate", 2)])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_contractual_fee_lines_carry_a_month_or_a_day(language: str, kind: str, per: int) -> None:
+    data = _case_data("freelancer", language)
+    data["contracts"][0]["late_fee"] = {"kind": kind, "rate": "1.5" if per == 1 else "0.1"}
+    data["contracts"][0]["grace"] = "0d"
+    data["history"] = [fee_booked(data, date(2026, 2, 2))]
+    case = Case.model_validate(data)
+    lines = probe(language, case, action(case, tone="firm"))
+    assert lines and {unit.strip() for _, unit, _ in lines} == {UNITS[language][per]}
+
+
+def fee_booked(data: dict[str, Any], day: date) -> dict[str, Any]:
+    """The history event of a step that applied the late fee to both invoices on `day`."""
+    zone = data["clients"][0]["timezone"]
+    at = _moment(Case.model_validate(data), day, 10).isoformat()
+    assert zone
+    return {
+        "at": at,
+        "client": "client",
+        "invoices": ["i1", "i2"],
+        "direction": "out",
+        "kind": "fee",
+        "channel": "system",
+    }
+
+
+def test_a_one_off_percentage_has_no_time_unit() -> None:
+    data = _case_data("freelancer", "en")
+    data["contracts"][0]["late_fee"] = {"kind": "percent", "rate": "5"}
+    data["contracts"][0]["grace"] = "0d"
+    data["history"] = [fee_booked(data, date(2026, 2, 2))]
+    case = Case.model_validate(data)
+    lines = probe("en", case, action(case, tone="firm"))
+    assert lines and all(unit == "" for _, unit, _ in lines)
+    text = render(case, action(case, tone="firm")).text
+    assert "5% on " in text and "5% a" not in text
+
+
+def test_english_charge_lines_say_a_year() -> None:
+    case = sample_case("freelancer", "en")
+    text = letter(case, "final").text
+    assert "11.75% a year on £2,460.00 from 27 January 2026" in text
+    assert "% on " not in text
+
+
+# -- X3: the lines add up to the interest claimed --------------------------------------------
+
+NOTES = {
+    "en": " (settled from the payment of 10 February 2026)",
+    "pl": " (rozliczone z wpłaty z 10 lutego 2026 r.)",
+    "ru": " (погашено платежом от 10 февраля 2026\u202fг.)",
+    "el": " (εξοφλήθηκε με την καταβολή της 10 Φεβρουαρίου 2026)",
+    "de": " (mit Zahlung vom 10. Februar 2026 verrechnet)",
+}
+
+
+def test_interest_paid_off_by_a_payment_is_marked_and_the_rest_is_claimed() -> None:
+    """The review's case: 460.00 paid on 10 February went to the interest first."""
+    case = sample_case("freelancer", "en")
+    account = statement(case, "client", now=_moment(case, LATE, 10))
+    interest = [c for c in account.charges if c.kind == "interest"]
+    first = next(c for c in interest if c.invoice == "i1")
+    assert [line.settled_on for line in first.lines] == [date(2026, 2, 10), None]
+    assert first.paid == Decimal("11.88")
+    assert sum((c.amount for c in interest), Decimal(0)) == Decimal("26.64")
+    for charge in interest:  # each charge's interest is rounded once, as the law README says
+        unsettled = sum((x.amount for x in charge.lines if x.settled_on is None), Decimal(0))
+        settled = sum((x.amount for x in charge.lines if x.settled_on), Decimal(0))
+        assert unsettled.quantize(Decimal("0.01")) == charge.amount
+        assert settled.quantize(Decimal("0.01")) == charge.paid
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_settled_line_says_so_in_every_language(language: str) -> None:
+    case = interest_case(language)
+    lines = probe(language, case, action(case, tone="final"))
+    assert [note for _, _, note in lines] == [NOTES[language], "", ""]
+
+
+def test_english_letter_marks_the_settled_line() -> None:
+    text = letter(sample_case("freelancer", "en"), "final").text
+    assert "(15 days): £11.88 (settled from the payment of 10 February 2026)" in text
+
+
+def test_a_payment_short_of_the_interest_settles_no_line() -> None:
+    data = _case_data("freelancer", "en")
+    data["invoices"][0]["payments"] = [{"date": "2026-02-10", "amount": "5.00"}]
+    case = Case.model_validate(data)
+    account = statement(case, "client", now=_moment(case, LATE, 10))
+    first = next(c for c in account.charges if c.invoice == "i1" and c.kind == "interest")
+    assert first.paid == Decimal("5.00")
+    assert all(line.settled_on is None for line in first.lines)
