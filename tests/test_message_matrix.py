@@ -6,6 +6,8 @@ on 10 February 2026, interest first) and 2026/01/8 (615.00), both due on 26 Janu
 altered where a test needs it, in every language the item affects.
 """
 
+# ruff: noqa: RUF001 - Cyrillic and Greek text is what these tests are about
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -16,6 +18,8 @@ from typing import Any
 import pytest
 
 from paychase import Action, Case
+from paychase.evidence._html import evidence_html
+from paychase.evidence._pack import evidence_pack
 from paychase.messages._formatting import Money
 from paychase.messages._message import Message
 from paychase.messages._render import Renderer
@@ -102,17 +106,21 @@ def test_a_letter_claiming_no_charges_prints_no_charges_block(language: str) -> 
     case = interest_case(language)
     firm, final = letter(case, "firm"), letter(case, "final")
     amounts = _amounts(case, _moment(case, LATE, 10), ("i1", "i2"))
-    assert amounts.interest and amounts.compensation
+    assert amounts.interest
+    assert amounts.compensation
     principal, total, interest = (
         str(Money(value, amounts.currency, firm.locale))
         for value in (amounts.principal, amounts.total, amounts.interest)
     )
     # The final letter claims the charges: the breakdown and its total are there.
-    assert total in final.text and total in final.html and interest in final.text
+    assert total in final.text
+    assert total in final.html
+    assert interest in final.text
     # The firm one asks for the principal and states neither the charges nor their total.
     assert principal in firm.text
     for part in (firm.text, firm.html):
-        assert total not in part and interest not in part
+        assert total not in part
+        assert interest not in part
 
 
 # -- X5: every rate carries its unit ---------------------------------------------------------
@@ -164,16 +172,14 @@ def test_contractual_fee_lines_carry_a_month_or_a_day(language: str, kind: str, 
     data["history"] = [fee_booked(data, date(2026, 2, 2))]
     case = Case.model_validate(data)
     lines = probe(language, case, action(case, tone="firm"))
-    assert lines and {unit.strip() for _, unit, _ in lines} == {UNITS[language][per]}
+    assert lines
+    assert {unit.strip() for _, unit, _ in lines} == {UNITS[language][per]}
 
 
 def fee_booked(data: dict[str, Any], day: date) -> dict[str, Any]:
     """The history event of a step that applied the late fee to both invoices on `day`."""
-    zone = data["clients"][0]["timezone"]
-    at = _moment(Case.model_validate(data), day, 10).isoformat()
-    assert zone
     return {
-        "at": at,
+        "at": _moment(Case.model_validate(data), day, 10).isoformat(),
         "client": "client",
         "invoices": ["i1", "i2"],
         "direction": "out",
@@ -189,9 +195,11 @@ def test_a_one_off_percentage_has_no_time_unit() -> None:
     data["history"] = [fee_booked(data, date(2026, 2, 2))]
     case = Case.model_validate(data)
     lines = probe("en", case, action(case, tone="firm"))
-    assert lines and all(unit == "" for _, unit, _ in lines)
+    assert lines
+    assert all(not unit for _, unit, _ in lines)
     text = render(case, action(case, tone="firm")).text
-    assert "5% on " in text and "5% a" not in text
+    assert "5% on " in text
+    assert "5% a" not in text
 
 
 def test_english_charge_lines_say_a_year() -> None:
@@ -248,3 +256,12 @@ def test_a_payment_short_of_the_interest_settles_no_line() -> None:
     first = next(c for c in account.charges if c.invoice == "i1" and c.kind == "interest")
     assert first.paid == Decimal("5.00")
     assert all(line.settled_on is None for line in first.lines)
+
+
+def test_the_evidence_pack_states_each_rates_period_and_what_was_settled() -> None:
+    case = sample_case("freelancer", "en")
+    pack = evidence_pack(case, "client", now=_moment(case, LATE, 10))
+    page = evidence_html(pack)
+    assert "11.75% a year" in page
+    assert "settled 10 Feb 2026" in page
+    assert "(£11.88 already paid)" in page
