@@ -10,6 +10,7 @@ altered where a test needs it, in every language the item affects.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -70,6 +71,11 @@ def action(
         deadline=at.date() + timedelta(days=deadline) if deadline is not None else None,
         reason="test",
     )
+
+
+def flat(text: str) -> str:
+    """`text` with its reflowed lines joined and no-break spaces as plain ones."""
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
 
 
 def render(case: Case, planned: Action) -> Message:
@@ -265,3 +271,56 @@ def test_the_evidence_pack_states_each_rates_period_and_what_was_settled() -> No
     assert "11.75% a year" in page
     assert "settled 10 Feb 2026" in page
     assert "(£11.88 already paid)" in page
+
+
+# -- X4: a message that claims no charges explains a balance the payments do not explain -----
+
+ALLOCATION = {
+    "en": "Of the £460.00 paid, £11.88 went first to the interest then due, as the law "
+    "provides, so £2,626.88 remains unpaid on the invoices.",
+    "pl": "Zgodnie z przepisami prawa z wpłaconej kwoty 460,00 zł w pierwszej kolejności "
+    "zaliczono 14,15 zł na należne wówczas odsetki, dlatego do zapłaty pozostaje 2 629,15 zł.",
+    "ru": "В соответствии с законом из уплаченных 460,00 ₽ в первую очередь 10,38 ₽ зачтено в "
+    "погашение начисленных процентов, поэтому к оплате остаётся 2 625,38 ₽.",
+    "el": "Σύμφωνα με τον νόμο, από το ποσό των 460,00 € που καταβλήθηκε, ποσό 10,26 € "
+    "καταλογίστηκε πρώτα στους τόκους που είχαν ήδη οφειλεί· γι’ αυτό παραμένει ανεξόφλητο "
+    "ποσό 2.625,26 €.",
+    "de": "Von Ihren Zahlungen über 460,00 € wurden nach den gesetzlichen Vorschriften zunächst "
+    "10,38 € auf die bis dahin angefallenen Zinsen angerechnet; offen sind daher noch "
+    "2.625,38 €.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_reminder_claiming_no_charges_explains_the_payment_that_went_to_interest(
+    language: str,
+) -> None:
+    case = interest_case(language)
+    planned = action(case, tone="friendly", deadline=None)
+    message = render(case, planned)
+    assert planned.amounts is not None
+    asked = str(Money(planned.amounts.principal, planned.amounts.currency, message.locale))
+    # The plan's principal is what the message asks for (SPEC §4), and one line says why it
+    # is more than the invoices less the payments.
+    assert planned.amounts.principal > planned.amounts.invoiced - planned.amounts.paid
+    assert flat(asked) in ALLOCATION[language]
+    assert ALLOCATION[language] in flat(message.text)
+    assert ALLOCATION[language] in flat(message.html)
+    # A letter claiming no charges says it too; one that claims them shows the lines instead.
+    assert ALLOCATION[language] in flat(letter(case, "firm").text)
+    assert ALLOCATION[language] not in flat(letter(case, "final").text)
+
+
+def test_no_allocation_line_when_the_payments_paid_principal_only() -> None:
+    russian = sample_case("freelancer", "ru")  # principal first, and no 2026 rate anyway
+    english = case_paid_in_full_on_time()
+    for case in (russian, english):
+        text = render(case, action(case, tone="friendly", deadline=None)).text
+        assert "зачтено" not in text
+        assert "went first" not in text
+
+
+def case_paid_in_full_on_time() -> Case:
+    data = _case_data("freelancer", "en")
+    data["invoices"][0]["payments"] = [{"date": "2026-01-20", "amount": "460.00"}]
+    return Case.model_validate(data)

@@ -103,6 +103,7 @@ def build_context(
         "charges": [charge_variables(c, numbers, locale) for c in _charges(action, account)],
         "claim_charges": claim,
         "asked": _asked(action, claim, locale),
+        "paid_to_charges": _paid_to_charges(action, account, locale),
         "deadline": Day(action.deadline, locale) if action.deadline else None,
         "deadline_in": days((action.deadline - local.date()).days, locale)
         if action.deadline
@@ -319,6 +320,26 @@ def _asked(action: Action, claim: bool, locale: str) -> Money | None:
     if amounts is None:
         return None
     return Money(amounts.total if claim else amounts.principal, amounts.currency, locale)
+
+
+def _paid_to_charges(action: Action, account: Statement, locale: str) -> Money | None:
+    """What the payments on the action's invoices paid of interest and fees, or None.
+
+    Payments go to interest and fees before the principal (SPEC §5 rule 11), so an invoice's
+    `balance` is less than its total minus what was paid. The plan's `principal` is that
+    balance, and the messages ask for it (X4 of the review): a message that claims no charges
+    says why, in one line, rather than ask for a sum the plan does not carry.
+    """
+    currency = _currency(action)
+    paid = sum(
+        (
+            c.paid
+            for c in account.charges
+            if c.invoice in action.invoices and c.currency == currency
+        ),
+        Decimal(0),
+    )
+    return Money(paid, currency, locale) if paid and currency else None
 
 
 def _charges(action: Action, account: Statement) -> tuple[Charge, ...]:
