@@ -21,6 +21,7 @@ import pytest
 from paychase import Action, Case
 from paychase.evidence._html import evidence_html
 from paychase.evidence._pack import evidence_pack
+from paychase.messages._context import build_context
 from paychase.messages._formatting import Money
 from paychase.messages._message import Message
 from paychase.messages._render import Renderer
@@ -324,3 +325,117 @@ def case_paid_in_full_on_time() -> Case:
     data = _case_data("freelancer", "en")
     data["invoices"][0]["payments"] = [{"date": "2026-01-20", "amount": "460.00"}]
     return Case.model_validate(data)
+
+
+# -- X6, X7: any count of invoices, different due dates --------------------------------------
+
+
+def invoices_case(language: str, count: int, *, spread: bool = False) -> Case:
+    """The sample case with `count` unpaid invoices of 100.00; `spread`: due a week apart."""
+    data = _case_data("freelancer", language)
+    currency = data["contracts"][0]["currency"]
+    data["invoices"] = [
+        {
+            "id": f"i{n}",
+            "number": f"2026/01/{n}",
+            "contract": "k1",
+            "issued": (date(2026, 1, 5) + timedelta(days=7 * n * spread)).isoformat(),
+            "total": "100.00",
+            "currency": currency,
+        }
+        for n in range(1, count + 1)
+    ]
+    return Case.model_validate(data)
+
+
+def reminder(case: Case, *, channel: Channel = "email", tone: Tone = "neutral") -> Message:
+    covered = tuple(i.id for i in case.invoices)
+    return render(case, action(case, tone=tone, channel=channel, invoices=covered, deadline=None))
+
+
+@pytest.mark.parametrize(
+    ("count", "phrase"),
+    [
+        (1, "invoice 2026/01/1 "),
+        (2, "invoices 2026/01/1 and 2026/01/2 "),
+        (3, "invoices 2026/01/1, 2026/01/2 and 2026/01/3 "),
+    ],
+)
+def test_english_lists_invoices_with_and(count: int, phrase: str) -> None:
+    message = reminder(invoices_case("en", count))
+    assert phrase in flat(message.text)
+    assert phrase.strip() in message.subject
+
+
+@pytest.mark.parametrize("count", [5, 21])
+def test_english_names_many_invoices_by_count(count: int) -> None:
+    case = invoices_case("en", count)
+    message = reminder(case)
+    assert f"{count} invoices (listed below)" in flat(message.text)
+    assert f"{count} invoices" in message.subject
+    assert "listed below" not in message.subject
+    assert len(message.subject) < 120
+    assert "2026/01/2," not in flat(message.text).split("- Invoice")[0]  # not one by one
+    sms = reminder(case, channel="sms", tone="friendly")
+    assert f"{count} invoices (" in sms.text  # "(£…)": the amount, not the pointer
+    assert "listed below" not in sms.text
+
+
+COUNTED = {
+    "pl": {1: "1 faktura", 2: "2 faktury", 5: "5 faktur", 21: "21 faktur", 22: "22 faktury"},
+    "ru": {1: "1 счёт", 2: "2 счёта", 5: "5 счетов", 21: "21 счёт", 22: "22 счёта"},
+    "el": {1: "1 τιμολόγιο", 2: "2 τιμολόγια", 5: "5 τιμολόγια", 21: "21 τιμολόγια"},
+    "de": {1: "1 Rechnung", 2: "2 Rechnungen", 5: "5 Rechnungen", 21: "21 Rechnungen"},
+    "en": {1: "1 invoice", 2: "2 invoices", 5: "5 invoices", 21: "21 invoices"},
+}
+POINTERS = {
+    "pl": " (zestawienie poniżej)",
+    "ru": " (перечень ниже)",
+    "el": " (βλ. πίνακα)",
+    "de": " (Aufstellung unten)",
+    "en": " (listed below)",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_counts_many_invoices_with_its_plural(language: str) -> None:
+    case = invoices_case(language, 5)
+    template = (
+        '{% import "_strings" as s with context %}'
+        "{% for n in [1, 2, 5, 21, 22] %}[{{ s.invoices_counted(n) }}]{% endfor %}"
+    )
+    host = Host({(language, "probe/counted"): template})
+    renderer = Renderer(templates=[host])
+    planned = action_with_template(
+        action(case, invoices=[i.id for i in case.invoices], deadline=None), "probe/counted"
+    )
+    text = renderer.render(case, planned).text
+    for words in COUNTED[language].values():
+        assert f"[{words}{POINTERS[language]}]" in text
+    sms = planned.model_copy(update={"channel": "sms"})
+    assert f"[{COUNTED[language][5]}]" in renderer.render(case, sms).text
+
+
+def test_the_context_tells_whether_the_invoices_share_a_due_date() -> None:
+    spread = invoices_case("en", 3, spread=True)
+    planned = action(spread, invoices=("i1", "i2", "i3"), deadline=None)
+    context = build_context(spread, planned, "en_GB", audience="client")
+    assert context["same_due"] is False
+    assert str(context["oldest_due"]) == "26 January 2026"  # issued 12 January, 14 days
+    assert str(context["oldest_overdue_days"]) == "43 days"
+    assert context["invoice_count"] == 3
+    assert context["many_invoices"] is False
+    same = invoices_case("en", 4)
+    context = build_context(
+        same, action(same, invoices=("i1", "i2", "i3", "i4")), "en_GB", audience="client"
+    )
+    assert context["same_due"] is True
+    assert context["many_invoices"] is True
+
+
+def test_an_english_sms_about_invoices_due_on_different_days_names_the_oldest() -> None:
+    case = invoices_case("en", 3, spread=True)
+    sms = reminder(case, channel="sms", tone="friendly")
+    assert "were due, the oldest on 26 January 2026" in sms.text
+    same = reminder(invoices_case("en", 3), channel="sms", tone="friendly")
+    assert "were due on 19 January 2026" in same.text

@@ -99,6 +99,7 @@ def build_context(
             for line in lines
             if line not in at_step
         ],
+        **_invoice_facts(at_step or lines, local.date(), locale),
         "amounts": _amounts(action.amounts, locale),
         "charges": [charge_variables(c, numbers, locale) for c in _charges(action, account)],
         "claim_charges": claim,
@@ -269,6 +270,28 @@ def _invoice(line: StatementLine, today: date, locale: str) -> dict[str, Any]:
         "overdue": late > 0,
         "days_overdue": days(late, locale),
         "currency": line.currency,
+    }
+
+
+MANY_INVOICES = 4
+"""From this many invoices on, texts name them by count ("21 invoices (listed below)")."""
+
+
+def _invoice_facts(lines: list[StatementLine], today: date, locale: str) -> dict[str, Any]:
+    """What a sentence about the step's invoices needs besides the list (X6, X7).
+
+    `same_due`: one due date for all (a sentence may name it); else the texts name the
+    oldest, `oldest_due`, `oldest_overdue_days` days ago. `invoice_count` and
+    `many_invoices` (from `MANY_INVOICES` on): name them by count, not one by one.
+    """
+    dues = [line.due for line in lines]
+    oldest = min(dues, default=None)
+    return {
+        "invoice_count": len(lines),
+        "many_invoices": len(lines) >= MANY_INVOICES,
+        "same_due": len(set(dues)) <= 1,
+        "oldest_due": Day(oldest, locale) if oldest else None,
+        "oldest_overdue_days": days(max((today - oldest).days, 0), locale) if oldest else None,
     }
 
 
