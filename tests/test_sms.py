@@ -1,7 +1,5 @@
 """SMS segments (issue 17, X8): GSM-7 with its extension table, else UCS-2 in UTF-16 units."""
 
-
-
 from __future__ import annotations
 
 import pytest
