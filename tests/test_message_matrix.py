@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from paychase import Action, Case
+from paychase import Action, Case, InvalidCaseError
 from paychase.evidence._html import evidence_html
 from paychase.evidence._pack import evidence_pack
-from paychase.messages._context import build_context
+from paychase.messages._context import build_context, reference
 from paychase.messages._formatting import Money
 from paychase.messages._message import Message
 from paychase.messages._render import Renderer
@@ -439,3 +439,110 @@ def test_an_english_sms_about_invoices_due_on_different_days_names_the_oldest() 
     assert "were due, the oldest on 26 January 2026" in sms.text
     same = reminder(invoices_case("en", 3), channel="sms", tone="friendly")
     assert "were due on 19 January 2026" in same.text
+
+
+# -- X11, X14: the date line and reference of a letter; foreign currencies by their code ----
+
+DATE_LINES = {
+    "en": ["Our reference: {ref}", "10 March 2026"],
+    "pl": ["Nasz znak: {ref}", "Warszawa, 10 marca 2026\u00a0r."],
+    "ru": ["Исх. №\u00a0{ref} от 10 марта 2026\u202fг."],
+    "el": ["Αρ. πρωτ.: {ref}", "Warszawa, 10 Μαρτίου 2026"],
+    "de": ["Unser Zeichen: {ref}", "Warszawa, 10. März 2026"],
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_letter_has_a_reference_and_a_place_and_date_line(language: str) -> None:
+    case = sample_case("freelancer", language)
+    planned = action(
+        case, kind="send_letter", tone="final", template="generic/send_letter", channel="letter"
+    )
+    message = render(case, planned)
+    ref = reference(planned.key)
+    assert re.fullmatch(r"[0-9A-F]{4}-[0-9A-F]{4}", ref)
+    expected = [line.format(ref=ref) for line in DATE_LINES[language]]
+    assert "\n".join(expected) in message.text
+    assert "<br>\n".join(expected) in message.html
+    # Without a city the date stands alone; another action has another reference.
+    data = _case_data("freelancer", language)
+    del data["sender"]["city"]
+    plain = render(Case.model_validate(data), planned)
+    assert "Warszawa, 10" not in plain.text
+    other = planned.model_copy(update={"key": "k1/i1+i2/send_letter/2"})
+    assert reference(other.key) != ref
+    assert reference(other.key) in render(case, other).text
+
+
+def yen_case(language: str) -> Case:
+    data = _case_data("freelancer", language)
+    data["contracts"][0]["currency"] = "JPY"
+    data["exchange_rates"] = [{"date": "2025-12-31", "from": "EUR", "to": "JPY", "rate": "160"}]
+    for invoice, total in zip(data["invoices"], ("246000", "1000"), strict=True):
+        invoice.update(currency="JPY", total=total, payments=[])
+    return Case.model_validate(data)
+
+
+YEN = {
+    "en": "JPY\u00a0246,000",
+    "pl": "246\u00a0000\u00a0JPY",
+    "ru": "246\u00a0000\u00a0JPY",
+    "el": "246.000\u00a0JPY",
+    "de": "246.000\u00a0JPY",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_letters_print_a_foreign_currency_by_its_iso_code(language: str) -> None:
+    case = yen_case(language)
+    for tone in ("firm", "final"):
+        text = letter(case, tone).text
+        assert YEN[language] in text
+        assert "¥" not in text
+    # A reminder keeps the locale's own form; so does a letter in the reader's own currency.
+    reminded = render(case, action(case, tone="friendly", deadline=None))
+    assert str(Money(Decimal("246000"), "JPY", reminded.locale)) in reminded.text
+    home = sample_case("freelancer", language)
+    firm = letter(home, "firm")
+    amounts = _amounts(home, _moment(home, LATE, 10), ("i1", "i2"))
+    assert str(Money(amounts.principal, amounts.currency, firm.locale)) in firm.text
+
+
+def test_the_iso_form_of_an_amount() -> None:
+    assert Money(Decimal("246000"), "JPY", "de_DE").iso == "246.000\u00a0JPY"
+    assert Money(Decimal("2626.88"), "GBP", "en_GB").iso == "GBP\u00a02,626.88"
+    assert str(Money(Decimal("1"), "EUR", "pl_PL", coded=True)) == "1,00\u00a0EUR"
+
+
+# -- §7: data the texts need, given to the templates -----------------------------------------
+
+
+def test_the_sender_and_contract_data_reach_the_templates() -> None:
+    data = _case_data("freelancer", "pl")
+    data["sender"] |= {"voice": "I", "signatory_gender": "female"}
+    data["contracts"][0] |= {"number": "12/2026", "signed": "2026-01-05"}
+    data["contracts"][0]["deposit"] |= {"refundable": True}
+    case = Case.model_validate(data)
+    template = (
+        '{% if part == "subject" %}probe{% else %}'
+        "{{ sender.voice }}|{{ sender.signatory_gender }}|{{ sender.city }}|"
+        "{{ contract.number }}|{{ contract.signed }}|{{ terms.deposit.refundable }}{% endif %}"
+    )
+    renderer = Renderer(templates=[Host({("pl", "probe/data"): template})])
+    planned = action_with_template(action(case), "probe/data")
+    text = renderer.render(case, planned).text.strip()
+    assert text == "I|female|Warszawa|12/2026|5 stycznia 2026|True"
+    bare = sample_case("freelancer", "pl")
+    text = renderer.render(bare, planned).text.strip()
+    assert text == "None|None|Warszawa|None|None|False"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("voice", "they"), ("signatory_gender", "f"), ("city", "Warszawa\nBcc: x")],
+)
+def test_the_new_sender_fields_refuse_what_they_cannot_print(field: str, value: str) -> None:
+    data = _case_data("freelancer", "pl")
+    data["sender"][field] = value
+    with pytest.raises(InvalidCaseError):
+        Case.model_validate(data)

@@ -9,7 +9,9 @@ documented in docs/templates.md; renaming one breaks host templates.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,7 +25,7 @@ from paychase.case._contracts import Contract, KillFee
 from paychase.case._history import ContactEvent
 from paychase.case._parties import Client, ContactPerson, Sender
 from paychase.conversation._sanctions import Sanctions
-from paychase.messages._formatting import Day, Moment, Money, Rate, Span, days
+from paychase.messages._formatting import Day, Moment, Money, Rate, Span, days, home_currencies
 from paychase.messages._suspension import suspension_day
 from paychase.money._amounts import Amounts, Charge
 from paychase.money._rates import RateTable
@@ -35,6 +37,7 @@ __all__ = [
     "Audience",
     "build_context",
     "charge_variables",
+    "reference",
     "sender_variables",
     "terms_variables",
 ]
@@ -70,7 +73,7 @@ def build_context(
     contract = _contract_of(case, action, lines, chase)
     numbers = {line.invoice: line.number or line.invoice for line in account.lines}
     claim = _claims_charges(action, case.history)
-    return {
+    context = {
         "locale": locale,
         "audience": audience,
         "key": action.key,
@@ -116,6 +119,13 @@ def build_context(
         "effects": {name: effect in action.effects for name, effect in _FEE_EFFECTS.items()},
         "attach_invoice": action.attach_invoice,
         "terms": terms_variables(contract, locale) if contract else None,
+        "contract": {
+            "id": contract.id,
+            "number": contract.number,
+            "signed": Day(contract.signed, locale) if contract.signed else None,
+        }
+        if contract
+        else None,
         "work": _work(action, contract),
         "chase": _chase(chase, case.history, client, locale) if chase else None,
         "kill_fee": _kill_fee(contract.kill_fee, contract.currency, locale)
@@ -128,7 +138,40 @@ def build_context(
             e.client == client.id and e.outcome in ("bounced", "failed") for e in case.history
         ),
         "problems": list(account.problems),
+        "reference": reference(action.key),
     }
+    if action.kind == "send_letter" or action.tone in ("final", "legal"):
+        coded: Context = _coded(context, home_currencies(locale, local.date()))
+        return coded
+    return context
+
+
+def reference(key: str) -> str:
+    """The reference printed on a letter: eight characters of the action key's SHA-256.
+
+    The same action always prints the same reference, and a reply quoting it is matched to
+    its action by hashing the planned keys; two letters' references differ as their keys do.
+
+    >>> reference("k1/inv-1/final/1")
+    '1475-8469'
+    """
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8].upper()
+    return f"{digest[:4]}-{digest[4:]}"
+
+
+def _coded(value: Any, home: tuple[str, ...]) -> Any:
+    """`value` with each sum in a currency not in `home` printed by its ISO code (X14).
+
+    Letters and legal texts are read by courts and lawyers: "¥" is the yen to one and the
+    yuan to the next, "246 000 JPY" to neither; the reader's own currency keeps its symbol.
+    """
+    if isinstance(value, Money):
+        return value if value.currency in home else replace(value, coded=True)
+    if isinstance(value, dict):
+        return {key: _coded(item, home) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_coded(item, home) for item in value]
+    return value
 
 
 def _suspends_on(
@@ -252,6 +295,9 @@ def sender_variables(sender: Sender | None) -> dict[str, Any] | None:
         "tax_id": sender.tax_id,
         "registration": sender.registration,
         "bank_account": bank.model_dump() if bank else None,
+        "city": sender.city,
+        "voice": sender.voice,
+        "signatory_gender": sender.signatory_gender,
     }
 
 
@@ -446,6 +492,7 @@ def terms_variables(contract: Contract, locale: str) -> dict[str, Any]:
         "deposit": {
             "rate": rate(contract.deposit.rate),
             "amount": money(contract.deposit.amount),
+            "refundable": contract.deposit.refundable,
         }
         if contract.deposit
         else None,

@@ -109,6 +109,7 @@ def _case_data(policy: str | Policy, language: str) -> dict[str, Any]:
             "name": "Studio Lumen",
             "signatory": "Marta Zielińska",
             "address": "ul. Hoża 51/7, 00-681 Warszawa",
+            "city": "Warszawa",
             "email": "marta@studio-lumen.example",
             "phone": "+48 600 555 210",
             "tax_id": "PL5252555210",
