@@ -546,3 +546,50 @@ def test_the_new_sender_fields_refuse_what_they_cannot_print(field: str, value: 
     data["sender"][field] = value
     with pytest.raises(InvalidCaseError):
         Case.model_validate(data)
+
+
+# -- §2: the English rows of the shared strings ----------------------------------------------
+
+
+def test_english_letters_close_as_british_letters_do() -> None:
+    company = sample_case("freelancer", "en")
+    for tone in ("firm", "final"):
+        text = letter(company, tone).text
+        assert "Dear Sir or Madam," in text
+        assert "Yours faithfully,\nMarta Zielińska" in text
+        assert "please disregard this\nletter." in text or "disregard this letter." in text
+    data = _case_data("freelancer", "en")
+    data["clients"][0]["contacts"] = [
+        {
+            "name": "Helen Roth",
+            "family_name": "Roth",
+            "gender": "female",
+            "role": "billing",
+            "email": "helen@client.example",
+            "postal": "14 Calvert Avenue, London E2 7JP",
+        }
+    ]
+    named = letter(Case.model_validate(data), "final").text
+    assert "Dear Ms Roth," in named
+    assert "Yours sincerely,\n" in named
+    consumer = Case.model_validate(
+        _case_data("freelancer", "en")
+        | {"clients": [_case_data("freelancer", "en")["clients"][0] | {"kind": "consumer"}]}
+    )
+    assert "Yours sincerely,\n" in letter(consumer, "final").text
+
+
+def test_english_messages_close_without_thanking_twice() -> None:
+    case = sample_case("freelancer", "en")
+    friendly = render(case, action(case, tone="friendly", deadline=None)).text
+    assert "\nBest wishes,\n" in friendly
+    assert "Thank you and best wishes" not in friendly
+    assert "disregard this message." in flat(friendly)
+    neutral = render(case, action(case, tone="neutral", deadline=None)).text
+    assert "\nKind regards,\n" in neutral
+
+
+def test_english_names_the_fixed_sum_compensation() -> None:
+    text = letter(sample_case("freelancer", "en"), "final").text
+    assert "- Fixed-sum compensation (recovery costs): £110.00" in text
+    assert "Recovery-cost" not in text
