@@ -25,7 +25,7 @@ from paychase.messages._context import build_context, reference
 from paychase.messages._formatting import Money
 from paychase.messages._message import Message
 from paychase.messages._render import Renderer
-from paychase.messages._samples import _amounts, _case_data, _moment, sample_case
+from paychase.messages._samples import _amounts, _case_data, _moment, sample_case, samples
 from paychase.planner._statement import statement
 from paychase.policy._policy import ActionKind, Channel, Tone
 
@@ -593,3 +593,36 @@ def test_english_names_the_fixed_sum_compensation() -> None:
     text = letter(sample_case("freelancer", "en"), "final").text
     assert "- Fixed-sum compensation (recovery costs): £110.00" in text
     assert "Recovery-cost" not in text
+
+
+# -- X15: the samples of requests and of resumed work ----------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_request_samples_ask_for_their_own_amounts(language: str) -> None:
+    asked = {s.label: s for s in samples("freelancer", language) if s.label.startswith("request")}
+    expected = {
+        "request_deposit:deposit": Decimal("3600.00"),  # 30 % of 12000.00
+        "request_deposit:materials": Decimal("1200.00"),  # 10 % of 12000.00
+        "request_milestone:design": Decimal("3000.00"),  # the milestone's amount
+    }
+    for label, amount in expected.items():
+        sample = asked[label]
+        assert sample.action.amounts is not None
+        assert sample.action.amounts.total == amount
+        message = RENDERER.render(sample.case, sample.action)
+        assert str(Money(amount, sample.action.amounts.currency, message.locale)) in message.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_resumed_work_and_restored_service_samples_follow_a_paid_invoice(language: str) -> None:
+    for sample in samples("freelancer", language):
+        if sample.action.kind not in ("resume_work", "restore_service"):
+            continue
+        account = statement(sample.case, "client", now=sample.action.at)
+        line = next(line for line in account.lines if line.invoice == "i1")
+        # Paid: principal and interest (compensation is a claim of its own, SPEC rule 11).
+        assert line.principal + line.interest + line.late_fee == 0
+        assert line.state == "paid"
+        message = RENDERER.render(sample.case, sample.action)
+        assert str(Money(Decimal(0), line.currency, message.locale)) in message.text
