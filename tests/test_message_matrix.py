@@ -626,3 +626,20 @@ def test_resumed_work_and_restored_service_samples_follow_a_paid_invoice(languag
         assert line.state == "paid"
         message = RENDERER.render(sample.case, sample.action)
         assert str(Money(Decimal(0), line.currency, message.locale)) in message.text
+
+
+def test_a_contractual_fee_paid_off_is_marked_and_the_rest_is_claimed() -> None:
+    """A daily fee applied on 2 February, then 460.00 paid on 10 February, fees first."""
+    data = _case_data("freelancer", "en")
+    data["contracts"][0] |= {"late_fee": {"kind": "daily_rate", "rate": "0.1"}, "grace": "0d"}
+    data["history"] = [fee_booked(data, date(2026, 2, 2))]
+    case = Case.model_validate(data)
+    account = statement(case, "client", now=_moment(case, LATE, 10))
+    fee = next(c for c in account.charges if c.invoice == "i1" and c.kind == "late_fee")
+    assert [line.settled_on for line in fee.lines] == [date(2026, 2, 10), None]
+    assert fee.paid > 0
+    unsettled = sum((x.amount for x in fee.lines if x.settled_on is None), Decimal(0))
+    assert unsettled.quantize(Decimal("0.01")) == fee.amount
+    text = render(case, action(case, tone="firm")).text
+    assert "0.1% a day on £2,460.00 from 27 January 2026 to 10 February 2026" in flat(text)
+    assert "(settled from the payment of 10 February 2026)" in flat(text)

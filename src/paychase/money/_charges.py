@@ -462,6 +462,7 @@ def _fee_charge(invoice: Invoice, computation: FeeComputation, as_of: date) -> C
                 # days is a one-off booking (a percentage or a step's own fee).
                 per=per if line.days else None,
                 amount=line.amount,
+                settled_on=line.settled_on,
             )
             for line in computation.lines
         ),
