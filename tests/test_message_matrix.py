@@ -25,8 +25,17 @@ from paychase.messages._context import build_context, reference
 from paychase.messages._formatting import Money
 from paychase.messages._message import Message
 from paychase.messages._render import Renderer
-from paychase.messages._samples import _amounts, _case_data, _moment, sample_case, samples
+from paychase.messages._samples import (
+    Sample,
+    _amounts,
+    _case_data,
+    _moment,
+    sample_case,
+    samples,
+)
+from paychase.messages._sms import sms_length
 from paychase.planner._statement import statement
+from paychase.policy._builtin import BUILTIN_POLICIES
 from paychase.policy._policy import ActionKind, Channel, Tone
 
 LANGUAGES = ("en", "pl", "ru", "el", "de")
@@ -643,3 +652,56 @@ def test_a_contractual_fee_paid_off_is_marked_and_the_rest_is_claimed() -> None:
     text = render(case, action(case, tone="firm")).text
     assert "0.1% a day on £2,460.00 from 27 January 2026 to 10 February 2026" in flat(text)
     assert "(settled from the payment of 10 February 2026)" in flat(text)
+
+
+# -- The matrix: every English sample, 1, 2, 5 and 21 invoices, a business and a consumer ----
+
+
+def with_invoices(sample: Sample, count: int, kind: str) -> tuple[Case, Action]:
+    """`sample` with the client of `kind` owing `count` invoices: the first, then copies of the
+    second (615.00, unpaid) numbered 2026/01/2, 2026/01/3, …"""
+    data = sample.case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["clients"][0]["kind"] = kind
+    first, second = data["invoices"][:2]
+    data["invoices"] = [first] + [
+        second | {"id": f"i{n}", "number": f"2026/01/{n}"} for n in range(2, count + 1)
+    ]
+    kept = {invoice["id"] for invoice in data["invoices"]}
+    for event in data.get("history", []):
+        event["invoices"] = [i for i in event.get("invoices", []) if i in kept]
+    case = Case.model_validate(data)
+    ids = tuple(invoice.id for invoice in case.invoices)
+    amounts = _amounts(case, sample.action.at, ids) if sample.action.amounts else None
+    return case, sample.action.model_copy(update={"invoices": ids, "amounts": amounts})
+
+
+def english_samples() -> list[Sample]:
+    return [
+        sample
+        for policy in BUILTIN_POLICIES
+        for sample in samples(policy, "en")
+        # an instalment plan's reminders are about its instalments, not a list of invoices
+        if set(sample.action.invoices) == {"i1", "i2"} and not sample.case.instalment_plans
+    ]
+
+
+@pytest.mark.parametrize("kind", ["business", "consumer"])
+@pytest.mark.parametrize("count", [1, 2, 5, 21])
+def test_english_texts_hold_for_any_count_of_invoices(count: int, kind: str) -> None:
+    checked = 0
+    for sample in english_samples():
+        case, planned = with_invoices(sample, count, kind)
+        message = render(case, planned)
+        assert len(message.subject) < 120, (sample.label, message.subject)
+        if message.channel == "sms":
+            assert sms_length(message.text.strip()).segments <= 2, (sample.label, message.text)
+        # Every rate of a computation line states its period, and the lines left to pay add
+        # up to each charge claimed.
+        assert not re.search(r"\d%(?! a (year|month|day)| of )", message.text), sample.label
+        account = statement(case, "client", now=planned.at)
+        for charge in account.charges:
+            if charge.lines and charge.kind in ("interest", "late_fee"):
+                left = sum((x.amount for x in charge.lines if x.settled_on is None), Decimal(0))
+                assert abs(left - charge.amount) < Decimal("0.01"), (sample.label, charge)
+        checked += 1
+    assert checked > 30
