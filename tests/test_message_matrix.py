@@ -381,6 +381,7 @@ def test_english_names_many_invoices_by_count(count: int) -> None:
     case = invoices_case("en", count)
     message = reminder(case)
     assert f"{count} invoices (listed below)" in flat(message.text)
+    assert "quoting the invoice numbers as the reference" in flat(message.text)
     assert f"{count} invoices" in message.subject
     assert "listed below" not in message.subject
     assert len(message.subject) < 120
@@ -600,6 +601,8 @@ def test_english_messages_close_without_thanking_twice() -> None:
 
 def test_english_names_the_fixed_sum_compensation() -> None:
     text = letter(sample_case("freelancer", "en"), "final").text
+    assert "Amount due on 10 March 2026, with the charges the law allows:" in text
+    assert "added to the unpaid amount" not in text
     assert "- Fixed-sum compensation (recovery costs): £110.00" in text
     assert "Recovery-cost" not in text
 
