@@ -708,3 +708,11 @@ def test_english_texts_hold_for_any_count_of_invoices(count: int, kind: str) -> 
                 assert abs(left - charge.amount) < Decimal("0.01"), (sample.label, charge)
         checked += 1
     assert checked > 30
+
+
+def test_an_instalment_reminder_explains_no_allocation() -> None:
+    """It asks for the instalment, not the invoices' principal: the line would not hold."""
+    reminders = [s for s in samples("freelancer", "en") if s.action.instalment is not None]
+    assert reminders
+    for sample in reminders:
+        assert "went first" not in RENDERER.render(sample.case, sample.action).text

@@ -400,6 +400,8 @@ def _paid_to_charges(action: Action, account: Statement, locale: str) -> Money |
     says why, in one line, rather than ask for a sum the plan does not carry.
     """
     currency = _currency(action)
+    if action.instalment is not None:
+        return None  # it asks for the instalment, not the invoices' principal
     paid = sum(
         (
             c.paid
