@@ -234,6 +234,14 @@ class Contract(FrozenModel):
         default=None,
         description="The whole contract's value; deposits and kill fees are a share of it",
     )
+    number: HeaderLine | None = Field(
+        default=None,
+        description="The contract's own number, as the parties wrote it (Umowa nr 12/2026); "
+        "letters that must name the contract quote it",
+    )
+    signed: CaseDate | None = Field(
+        default=None, description="The day the contract was concluded, quoted with its number"
+    )
     work_started: CaseDate | None = Field(
         default=None, description="When work started (or will start, if later than now)"
     )

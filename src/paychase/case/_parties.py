@@ -283,3 +283,19 @@ class Sender(FrozenModel):
     locale: LocaleName = Field(
         default="en", description="Language of tasks for the sender (reviews, fee bookings)"
     )
+    city: Line | None = Field(
+        default=None,
+        description="The place printed before the date on letters (Warszawa, 10 marca 2026 "
+        "r.), usually the town of `address`; none: the date alone",
+    )
+    voice: Literal["I", "we"] | None = Field(
+        default=None,
+        description="Whether the texts speak as 'I' (a sole trader) or 'we' (a firm), in every "
+        "message; none: each text keeps its own",
+    )
+    signatory_gender: Literal["female", "male"] | None = Field(
+        default=None,
+        description="The signatory's gender, for the languages whose verbs agree with the "
+        "speaker (Polish 'wysłałam/wysłałem', Russian 'отправила/отправил'); none: forms that "
+        "avoid it",
+    )

@@ -9,7 +9,9 @@ documented in docs/templates.md; renaming one breaks host templates.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -23,7 +25,7 @@ from paychase.case._contracts import Contract, KillFee
 from paychase.case._history import ContactEvent
 from paychase.case._parties import Client, ContactPerson, Sender
 from paychase.conversation._sanctions import Sanctions
-from paychase.messages._formatting import Day, Moment, Money, Rate, Span, days
+from paychase.messages._formatting import Day, Moment, Money, Rate, Span, days, home_currencies
 from paychase.messages._suspension import suspension_day
 from paychase.money._amounts import Amounts, Charge
 from paychase.money._rates import RateTable
@@ -35,6 +37,7 @@ __all__ = [
     "Audience",
     "build_context",
     "charge_variables",
+    "reference",
     "sender_variables",
     "terms_variables",
 ]
@@ -70,7 +73,7 @@ def build_context(
     contract = _contract_of(case, action, lines, chase)
     numbers = {line.invoice: line.number or line.invoice for line in account.lines}
     claim = _claims_charges(action, case.history)
-    return {
+    context = {
         "locale": locale,
         "audience": audience,
         "key": action.key,
@@ -99,10 +102,12 @@ def build_context(
             for line in lines
             if line not in at_step
         ],
+        **_invoice_facts(at_step or lines, local.date(), locale),
         "amounts": _amounts(action.amounts, locale),
         "charges": [charge_variables(c, numbers, locale) for c in _charges(action, account)],
         "claim_charges": claim,
         "asked": _asked(action, claim, locale),
+        "paid_to_charges": _paid_to_charges(action, account, locale),
         "deadline": Day(action.deadline, locale) if action.deadline else None,
         "deadline_in": days((action.deadline - local.date()).days, locale)
         if action.deadline
@@ -114,6 +119,13 @@ def build_context(
         "effects": {name: effect in action.effects for name, effect in _FEE_EFFECTS.items()},
         "attach_invoice": action.attach_invoice,
         "terms": terms_variables(contract, locale) if contract else None,
+        "contract": {
+            "id": contract.id,
+            "number": contract.number,
+            "signed": Day(contract.signed, locale) if contract.signed else None,
+        }
+        if contract
+        else None,
         "work": _work(action, contract),
         "chase": _chase(chase, case.history, client, locale) if chase else None,
         "kill_fee": _kill_fee(contract.kill_fee, contract.currency, locale)
@@ -126,7 +138,40 @@ def build_context(
             e.client == client.id and e.outcome in ("bounced", "failed") for e in case.history
         ),
         "problems": list(account.problems),
+        "reference": reference(action.key),
     }
+    if action.kind == "send_letter" or action.tone in ("final", "legal"):
+        coded: Context = _coded(context, home_currencies(locale, local.date()))
+        return coded
+    return context
+
+
+def reference(key: str) -> str:
+    """The reference printed on a letter: eight characters of the action key's SHA-256.
+
+    The same action always prints the same reference, and a reply quoting it is matched to
+    its action by hashing the planned keys; two letters' references differ as their keys do.
+
+    >>> reference("k1/inv-1/final/1")
+    '1475-8469'
+    """
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8].upper()
+    return f"{digest[:4]}-{digest[4:]}"
+
+
+def _coded(value: Any, home: tuple[str, ...]) -> Any:
+    """`value` with each sum in a currency not in `home` printed by its ISO code (X14).
+
+    Letters and legal texts are read by courts and lawyers: "¥" is the yen to one and the
+    yuan to the next, "246 000 JPY" to neither; the reader's own currency keeps its symbol.
+    """
+    if isinstance(value, Money):
+        return value if value.currency in home else replace(value, coded=True)
+    if isinstance(value, dict):
+        return {key: _coded(item, home) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_coded(item, home) for item in value]
+    return value
 
 
 def _suspends_on(
@@ -250,6 +295,9 @@ def sender_variables(sender: Sender | None) -> dict[str, Any] | None:
         "tax_id": sender.tax_id,
         "registration": sender.registration,
         "bank_account": bank.model_dump() if bank else None,
+        "city": sender.city,
+        "voice": sender.voice,
+        "signatory_gender": sender.signatory_gender,
     }
 
 
@@ -268,6 +316,28 @@ def _invoice(line: StatementLine, today: date, locale: str) -> dict[str, Any]:
         "overdue": late > 0,
         "days_overdue": days(late, locale),
         "currency": line.currency,
+    }
+
+
+MANY_INVOICES = 4
+"""From this many invoices on, texts name them by count ("21 invoices (listed below)")."""
+
+
+def _invoice_facts(lines: list[StatementLine], today: date, locale: str) -> dict[str, Any]:
+    """What a sentence about the step's invoices needs besides the list (X6, X7).
+
+    `same_due`: one due date for all (a sentence may name it); else the texts name the
+    oldest, `oldest_due`, `oldest_overdue_days` days ago. `invoice_count` and
+    `many_invoices` (from `MANY_INVOICES` on): name them by count, not one by one.
+    """
+    dues = [line.due for line in lines]
+    oldest = min(dues, default=None)
+    return {
+        "invoice_count": len(lines),
+        "many_invoices": len(lines) >= MANY_INVOICES,
+        "same_due": len(set(dues)) <= 1,
+        "oldest_due": Day(oldest, locale) if oldest else None,
+        "oldest_overdue_days": days(max((today - oldest).days, 0), locale) if oldest else None,
     }
 
 
@@ -321,6 +391,28 @@ def _asked(action: Action, claim: bool, locale: str) -> Money | None:
     return Money(amounts.total if claim else amounts.principal, amounts.currency, locale)
 
 
+def _paid_to_charges(action: Action, account: Statement, locale: str) -> Money | None:
+    """What the payments on the action's invoices paid of interest and fees, or None.
+
+    Payments go to interest and fees before the principal (SPEC §5 rule 11), so an invoice's
+    `balance` is less than its total minus what was paid. The plan's `principal` is that
+    balance, and the messages ask for it (X4 of the review): a message that claims no charges
+    says why, in one line, rather than ask for a sum the plan does not carry.
+    """
+    currency = _currency(action)
+    if action.instalment is not None:
+        return None  # it asks for the instalment, not the invoices' principal
+    paid = sum(
+        (
+            c.paid
+            for c in account.charges
+            if c.invoice in action.invoices and c.currency == currency
+        ),
+        Decimal(0),
+    )
+    return Money(paid, currency, locale) if paid and currency else None
+
+
 def _charges(action: Action, account: Statement) -> tuple[Charge, ...]:
     if action.charges:
         return action.charges
@@ -342,6 +434,7 @@ def charge_variables(charge: Charge, numbers: Mapping[str, str], locale: str) ->
         "invoice_number": numbers.get(charge.invoice, charge.invoice),
         "kind": charge.kind,
         "amount": Money(charge.amount, currency, locale),
+        "paid": Money(charge.paid, currency, locale),
         "rule": charge.rule,
         "as_of": Day(charge.as_of, locale),
         "lines": [
@@ -351,8 +444,10 @@ def charge_variables(charge: Charge, numbers: Mapping[str, str], locale: str) ->
                 "days": days(line.days, locale),
                 "base": Money(line.base, currency, locale),
                 "rate": Rate(line.rate, locale) if line.rate is not None else None,
+                "per": line.per,
                 "amount": Money(line.amount, currency, locale),
                 "source": line.source,
+                "settled_on": Day(line.settled_on, locale) if line.settled_on else None,
             }
             for line in charge.lines
         ],
@@ -399,6 +494,7 @@ def terms_variables(contract: Contract, locale: str) -> dict[str, Any]:
         "deposit": {
             "rate": rate(contract.deposit.rate),
             "amount": money(contract.deposit.amount),
+            "refundable": contract.deposit.refundable,
         }
         if contract.deposit
         else None,

@@ -9,18 +9,34 @@ runs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from babel.numbers import format_currency, format_decimal, format_percent, get_currency_precision
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_precision,
+    get_territory_currencies,
+)
 from babel.units import format_unit
 
 from paychase.calendar._durations import Duration
 
-__all__ = ["Day", "Moment", "Money", "Rate", "Span", "days", "plural_category"]
+__all__ = [
+    "Day",
+    "Moment",
+    "Money",
+    "Rate",
+    "Span",
+    "days",
+    "home_currencies",
+    "plural_category",
+]
 
 
 def plural_category(count: Decimal | int, locale: str) -> str:
@@ -34,14 +50,36 @@ def plural_category(count: Decimal | int, locale: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Money:
-    """A sum in a currency, printed with the locale's symbol, separators and decimals."""
+    """A sum in a currency, printed with the locale's symbol, separators and decimals.
+
+    `coded`: printed with the ISO 4217 code instead (`iso`), as letters and legal texts print
+    a currency other than the reader's own: "¥" is the yen to one reader and the yuan to the
+    next, "246 000 JPY" is not.
+    """
 
     amount: Decimal
     currency: str
     locale: str
+    coded: bool = False
 
     def __str__(self) -> str:
+        if self.coded:
+            return self.iso
         return format_currency(self.amount, self.currency, locale=self.locale)
+
+    @property
+    def iso(self) -> str:
+        r"""The amount with the ISO code, where the locale puts its symbol: ``246 000 JPY``.
+
+        >>> Money(Decimal("246000"), "JPY", "pl_PL").iso, Money(Decimal("2.5"), "EUR", "en").iso
+        ('246\xa0000\xa0JPY', 'EUR\xa02.50')
+        """
+        pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
+        pattern = pattern.replace("¤", "¤¤")
+        # A symbol may touch the digits ("£1.00"); a code never does ("GBP 1.00").
+        pattern = re.sub(r"¤¤(?=[#0])", "¤¤\u00a0", pattern)
+        pattern = re.sub(r"(?<=[#0])¤¤", "\u00a0¤¤", pattern)
+        return format_currency(self.amount, self.currency, locale=self.locale, format=pattern)
 
     def __bool__(self) -> bool:
         return self.amount != 0
@@ -52,6 +90,16 @@ class Money:
         digits = get_currency_precision(self.currency)
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(self.amount, format=pattern, locale=self.locale)
+
+
+def home_currencies(locale: str, on: date) -> tuple[str, ...]:
+    """The currencies in use in the locale's country on `on`; none for a bare language.
+
+    >>> home_currencies("pl_PL", date(2026, 3, 10)), home_currencies("en", date(2026, 3, 10))
+    (('PLN',), ())
+    """
+    territory = Locale.parse(locale).territory
+    return tuple(get_territory_currencies(territory, on)) if territory else ()
 
 
 @dataclass(frozen=True, slots=True)

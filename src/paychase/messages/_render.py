@@ -46,6 +46,7 @@ from paychase.messages._sandbox import (
     metered,
     untimed,
 )
+from paychase.messages._sms import SMS_SEGMENTS_NOTED, sms_length
 from paychase.messages._templates import (
     BuiltinTemplates,
     TemplateLoader,
@@ -209,6 +210,8 @@ class Renderer:
         subject, text, html = _render_parts(environments, name, context, written_in)
         attachments, notes = self._attachments(case, action)
         channel, recipients, copies = _delivery(case, action, audience)
+        if channel == "sms":
+            notes = (*notes, *_sms_notes(text))
         return Message(
             key=action.key,
             kind=action.kind,
@@ -302,6 +305,14 @@ class Renderer:
             else:
                 attachments.append(document)
         return tuple(attachments), tuple(notes)
+
+
+def _sms_notes(text: str) -> tuple[str, ...]:
+    """A note when an SMS takes more than `SMS_SEGMENTS_NOTED` segments (X8 of the review)."""
+    length = sms_length(text.strip())
+    if length.segments <= SMS_SEGMENTS_NOTED:
+        return ()
+    return (f"the SMS takes {length}: shorten it, or send it by e-mail",)
 
 
 def _audience(action: Action) -> str:

@@ -113,6 +113,7 @@ def _case_data(policy: str | Policy, language: str) -> dict[str, Any]:
             "name": "Studio Lumen",
             "signatory": "Marta Zielińska",
             "address": "ul. Hoża 51/7, 00-681 Warszawa",
+            "city": "Warszawa",
             "email": "marta@studio-lumen.example",
             "phone": "+48 600 555 210",
             "tax_id": "PL5252555210",
@@ -150,6 +151,7 @@ def _case_data(policy: str | Policy, language: str) -> dict[str, Any]:
                 "fixed_compensation": True,
                 "suspension": {"after": "21d", "warnings": 2},
                 "deposit": {"rate": "30"},
+                "materials": {"rate": "10"},
                 "value": "12000.00",
                 "milestones": [
                     {"id": "design", "name": "Design", "amount": "3000.00", "due": "2026-02-01"}
@@ -206,8 +208,11 @@ def samples(policy: str | Policy, language: str) -> Iterator[Sample]:
             # The step as a ladder that catches up opens with it: no earlier reminder.
             yield Sample(case, _step_action(case, step), f"{case.policy.name}/{step.id}:first")
     yield from _suspended_samples(policy, language)
+    paid = _paid_case(policy, language)
     for kind, topic in _OTHER_KINDS:
-        yield Sample(case, _other_action(case, kind, topic), f"{kind}:{topic or '-'}")
+        # Work resumes and a service is restored once the invoice is paid: the sample says so.
+        on = paid if kind in ("resume_work", "restore_service") else case
+        yield Sample(on, _other_action(on, kind, topic), f"{kind}:{topic or '-'}")
     yield from _instalment_samples(policy, language)
     for kind in _END_KINDS:
         yield Sample(case, _other_action(case, kind, None), f"{kind}:-")
@@ -268,6 +273,30 @@ def _reminded_case(policy: str | Policy, language: str) -> Case:
             "outcome": "delivered",
         }
     ]
+    return Case.model_validate(data)
+
+
+def _paid_case(policy: str | Policy, language: str) -> Case:
+    """The sample case with invoice i1 paid off the day before the samples' day.
+
+    The payment is what i1 owed that day (its principal and interest, which the payment pays
+    first), so its balance is nil: the notices that work resumes or a service is restored
+    follow a payment and must not show the invoice still open.
+    """
+    data = _case_data(policy, language)
+    before = _LATE - timedelta(days=1)
+    line = next(
+        line
+        for line in statement(
+            Case.model_validate(data),
+            "client",
+            now=datetime.combine(before, time(23), zone(data["clients"][0]["timezone"])),
+        ).lines
+        if line.invoice == "i1"
+    )
+    first = data["invoices"][0]
+    owed = line.principal + line.interest + line.late_fee
+    first["payments"] = [*first["payments"], {"date": before.isoformat(), "amount": str(owed)}]
     return Case.model_validate(data)
 
 
@@ -386,6 +415,36 @@ def _amounts(case: Case, at: datetime, invoices: tuple[str, ...]) -> Amounts:
     )
 
 
+def _requested(case: Case, topic: str | None) -> Amounts:
+    """What a deposit, materials or milestone request asks for, as the planner words it.
+
+    The contract's deposit or materials share of its value, or the milestone's amount: the
+    request's own sum, not the invoices' balance.
+    """
+    contract = case.contracts[0]
+    value = contract.value or Decimal(0)
+    clause = contract.materials if topic == "materials" else contract.deposit
+    milestone = next((m for m in contract.milestones if m.id == topic), None)
+    if milestone is not None:
+        asked = milestone.amount
+    elif clause is not None and clause.rate is not None:
+        asked = value * clause.rate / 100
+    else:
+        asked = clause.amount if clause is not None and clause.amount else Decimal(0)
+    asked = asked.quantize(Decimal("0.01"))
+    zero = Decimal(0)
+    return Amounts(
+        invoiced=asked,
+        paid=zero,
+        principal=asked,
+        late_fee=zero,
+        interest=zero,
+        compensation=zero,
+        total=asked,
+        currency=contract.currency,
+    )
+
+
 def _step_action(case: Case, step: Step) -> Action:
     at = _moment(case, _step_day(step), 10)
     invoices = ("i1", "i2")
@@ -413,6 +472,8 @@ def _other_action(case: Case, kind: ActionKind, topic: str | None) -> Action:
     at = _moment(case, _LATE, 10)
     invoices = () if kind in ("request_deposit", "request_milestone") else ("i1",)
     amounts = None if kind in ("resume_work", "restore_service") else _amounts(case, at, ("i1",))
+    if kind.startswith("request"):
+        amounts = _requested(case, topic)
     return Action(
         key=f"k1/{topic or 'i1'}/{kind}/1",
         kind=kind,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -10,7 +11,7 @@ from pydantic import Field
 from paychase._model import FrozenModel
 from paychase.case._money import Amount
 
-__all__ = ["Amounts", "Charge", "ChargeKind", "ChargeLine"]
+__all__ = ["Amounts", "Charge", "ChargeKind", "ChargeLine", "RatePer"]
 
 
 class Amounts(FrozenModel):
@@ -31,6 +32,10 @@ class Amounts(FrozenModel):
     discount_until: date | None = Field(default=None, description="Last day the discount holds")
 
 
+RatePer = Literal["year", "month", "day"]
+"""The period a running rate is stated for: statutory interest a year, contractual fees a month
+or a day."""
+
 ChargeKind = Literal["late_fee", "interest", "compensation", "kill_fee"]
 """What a charge is: a contractual fee, statutory interest, fixed compensation or a kill fee."""
 
@@ -45,10 +50,20 @@ class ChargeLine(FrozenModel):
     days: int = Field(description="Days counted (0 for a one-off sum)")
     base: Amount = Field(description="The amount the line is computed on")
     rate: Amount | None = Field(
-        default=None, description="Rate in percent (per year, month or day)"
+        default=None, description="Rate in percent (per year, month or day: see `per`)"
+    )
+    per: RatePer | None = Field(
+        default=None,
+        description="The period `rate` is stated for: year (statutory interest), month or day "
+        "(a running contractual fee); none for a one-off sum or percentage",
     )
     amount: Amount = Field(description="The line's amount, before rounding")
     source: str | None = Field(default=None, description="Where the rate comes from")
+    settled_on: date | None = Field(
+        default=None,
+        description="The date of the payment that paid this line off (payments pay interest "
+        "first where the law says so); the charge's `amount` no longer includes it",
+    )
 
 
 class Charge(FrozenModel):
@@ -59,7 +74,14 @@ class Charge(FrozenModel):
         description="late_fee (contractual), interest (statutory), compensation (fixed "
         "recovery costs) or kill_fee"
     )
-    amount: Amount = Field(description="Charged as of `as_of`, rounded to the minor unit")
+    amount: Amount = Field(
+        description="Charged as of `as_of` and not paid, rounded to the minor unit"
+    )
+    paid: Amount = Field(
+        default=Decimal(0),
+        description="What the payments have already paid of it (allocated to it before the "
+        "principal); `amount` is the rest",
+    )
     currency: str = Field(description="ISO 4217 code of the amounts")
     as_of: date = Field(description="The local date the amount is computed for")
     rule: str = Field(description="The clause or statute, the regime and its rate source")

@@ -24,7 +24,7 @@ from paychase.case._invoices import ExchangeRate, Invoice
 from paychase.case._money import round_money
 from paychase.case._parties import Client
 from paychase.errors import InvalidCaseError
-from paychase.money._amounts import Amounts, Charge, ChargeLine
+from paychase.money._amounts import Amounts, Charge, ChargeLine, RatePer
 from paychase.money._compensation import Compensation, fixed_compensation
 from paychase.money._discount import discount_on_offer, discount_taken
 from paychase.money._fees import FeeAllocation, FeeComputation, contractual_fee
@@ -49,6 +49,7 @@ RATE_GAP: Final = re.compile(
 ZERO: Final = Decimal(0)
 _ONE_DAY: Final = timedelta(days=1)
 _RUNNING_FEES: Final = frozenset({"daily_rate", "percent_per_month"})
+_FEE_PERIODS: Final[dict[str, RatePer]] = {"daily_rate": "day", "percent_per_month": "month"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,10 +380,12 @@ def _interest_charge(
         rule += f", of which {paid} paid"
     if computation.missing is not None:
         rule += f"; no rate known for {computation.missing.from_}..{computation.missing.to}"
+    settled = _settled_segments(computation)
     return Charge(
         invoice=invoice.id,
         kind="interest",
         amount=computation.interest_outstanding,
+        paid=paid,
         currency=computation.currency,
         as_of=as_of,
         rule=rule,
@@ -393,19 +396,58 @@ def _interest_charge(
                 days=s.days,
                 base=s.principal,
                 rate=s.rate,
+                per="year",
                 amount=s.interest,
                 source=s.source,
+                settled_on=on,
             )
-            for s in computation.segments
+            for s, on in zip(computation.segments, settled, strict=True)
         ),
     )
 
 
+def _settled_segments(computation: InterestComputation) -> list[date | None]:
+    """For each segment, the date of the payment that paid its interest off, or None.
+
+    Interest is rounded, and so paid, a rounding period at a time: the segments up to a
+    period that closed with rounding form one group, and a group is settled by the first
+    payment that brings the interest paid so far up to everything rounded through it (the
+    oldest interest is paid first). A group only partly paid stays unmarked.
+    """
+    periods = computation.periods
+    group_of: list[int] = []  # for each period, the rounding period that closes it
+    closing = len(periods) - 1
+    for index in reversed(range(len(periods))):
+        closing = index if periods[index].rounded else closing
+        group_of.append(closing)
+    group_of.reverse()
+    accrued, paid = ZERO, ZERO
+    settled_by: dict[int, date] = {}
+    open_groups: list[tuple[int, Decimal]] = []  # (group, interest rounded through it)
+    for index, period in enumerate(periods):
+        if period.rounded:
+            accrued += period.interest
+            open_groups.append((index, accrued))
+        if period.payment_date is not None and period.interest_paid > 0:
+            paid += period.interest_paid
+            while open_groups and open_groups[0][1] <= paid:
+                settled_by[open_groups.pop(0)[0]] = period.payment_date
+    found: list[date | None] = []
+    for segment in computation.segments:
+        index = next(
+            i for i, p in enumerate(periods) if p.from_ <= segment.from_ and segment.to <= p.to
+        )
+        found.append(settled_by.get(group_of[index]))
+    return found
+
+
 def _fee_charge(invoice: Invoice, computation: FeeComputation, as_of: date) -> Charge:
+    per = _FEE_PERIODS.get(computation.kind)
     return Charge(
         invoice=invoice.id,
         kind="late_fee",
         amount=computation.fee_outstanding,
+        paid=computation.fee_paid,
         currency=computation.currency,
         as_of=as_of,
         rule=computation.rule,
@@ -416,7 +458,11 @@ def _fee_charge(invoice: Invoice, computation: FeeComputation, as_of: date) -> C
                 days=line.days,
                 base=line.base,
                 rate=line.rate,
+                # A running fee's days accrue at its rate a day or a month; a line of no
+                # days is a one-off booking (a percentage or a step's own fee).
+                per=per if line.days else None,
                 amount=line.amount,
+                settled_on=line.settled_on,
             )
             for line in computation.lines
         ),

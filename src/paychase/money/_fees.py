@@ -104,6 +104,10 @@ class FeeLine(FrozenModel):
         description="The line's fee: exact for a one-off fee, unrounded for an accrual."
     )
     what: str = Field(description="The line in words, e.g. '0.1 % a day'.")
+    settled_on: date | None = Field(
+        default=None,
+        description="The date of the payment that paid the line's fee off, if one has.",
+    )
 
 
 class FeeComputation(FrozenModel):
@@ -243,6 +247,8 @@ class _Ledger:
     fee_paid: Decimal = Decimal(0)
     overpaid: Decimal = Decimal(0)
     lines: list[FeeLine] = field(default_factory=list)
+    closes: list[tuple[int, Decimal]] = field(default_factory=list)  # (lines, charged) at each
+    fee_payments: list[tuple[date, Decimal]] = field(default_factory=list)  # (day, fee_paid)
 
     @property
     def reached(self) -> bool:
@@ -332,6 +338,7 @@ class _Ledger:
             total = self.cap
         self.fee_due += total - self.charged
         self.charged, self.pending = total, Decimal(0)
+        self.closes.append((len(self.lines), total))
 
     def step(self, day: date, own: StepFee | None = None) -> None:
         """A ladder step applied the fee on `day` (after that day's payments).
@@ -361,7 +368,7 @@ class _Ledger:
         what = f"the step's own {_percent(rate)} % of the unpaid principal, applied on {day}"
         self.book(day, self.principal * rate / _HUNDRED, rate, what)
 
-    def pay(self, amount: Decimal) -> None:
+    def pay(self, day: date, amount: Decimal) -> None:
         """Apply a payment: principal only before the fee was applied, else in `allocation`."""
         if self.claimable and (self.allocation == "fees_first" or amount > self.principal):
             self.close()  # the payment reaches the fee: round what it pays
@@ -371,6 +378,8 @@ class _Ledger:
                 paid = min(amount, self.fee_due)
                 self.fee_due -= paid
                 self.fee_paid += paid
+                if paid:
+                    self.fee_payments.append((day, self.fee_paid))
             else:
                 paid = min(amount, self.principal)
                 self.principal -= paid
@@ -503,7 +512,7 @@ def _compute(terms: LateFee, request: _Request, allocation: FeeAllocation) -> Fe
         _effective_cap(terms, request.principal, currency) if terms.kind != "none" else None,
     )
     _walk(ledger, request)
-    lines = tuple(ledger.lines) if ledger.claimable else ()
+    lines = _settled(ledger) if ledger.claimable else ()
     return FeeComputation(
         kind=terms.kind,
         currency=currency,
@@ -524,6 +533,26 @@ def _compute(terms: LateFee, request: _Request, allocation: FeeAllocation) -> Fe
     )
 
 
+def _settled(ledger: _Ledger) -> tuple[FeeLine, ...]:
+    """The ledger's lines, each paid off by a payment marked with that payment's date.
+
+    The fee is rounded, and so paid, a rounding period at a time: the lines up to a rounding
+    point form one group, settled by the first payment that brings the fee paid so far up to
+    everything charged through it (the oldest fee is paid first). A group only partly paid
+    stays unmarked.
+    """
+    settled: list[FeeLine] = []
+    start = 0
+    for count, charged in ledger.closes:
+        day = next((d for d, paid in ledger.fee_payments if paid >= charged), None)
+        settled += [
+            line.model_copy(update={"settled_on": day}) if day else line
+            for line in ledger.lines[start:count]
+        ]
+        start = count
+    return (*settled, *ledger.lines[start:])
+
+
 def _walk(ledger: _Ledger, request: _Request) -> None:
     """Run through the payments and steps up to `as_of`; payments first on a shared day."""
     as_of = request.as_of
@@ -537,7 +566,7 @@ def _walk(ledger: _Ledger, request: _Request) -> None:
             ledger.step(day, amount)
         else:
             ledger.accrue_through(day)
-            ledger.pay(amount)
+            ledger.pay(day, amount)
     ledger.accrue_through(as_of)
     if ledger.claimable:
         ledger.close()
