@@ -38,6 +38,8 @@ REQUIRED = os.environ.get("PAYCHASE_REQUIRE_SPELLING") == "1"
 WORD = re.compile("[^\\W\\d_]+(?:['\u2019\\-][^\\W\\d_]+)*")
 # Addresses a dictionary cannot judge: web and e-mail addresses.
 ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+")
+# A letter's reference number ("Nasz znak: 1475-8469"): hex digits from the action's key.
+REFERENCE = re.compile(r"\b[0-9A-F]{4}-[0-9A-F]{4}\b")
 # Greek capitals drop their accents: ΔΗΛΩΣΗ is δήλωση.
 _GREEK_ACCENTS = str.maketrans("αεηιουω", "άέήίόύώ")
 
@@ -109,7 +111,9 @@ def template_words(sample: Sample, text: str) -> Iterator[str]:
         for value in _data_strings(dump)
         for piece in (value, *re.split(r"[,;\n]|: ", value))
     }
-    text = ADDRESS.sub(" ", " ".join(text.split()))  # a reflowed line break is a space
+    text = REFERENCE.sub(
+        " ", ADDRESS.sub(" ", " ".join(text.split()))
+    )  # a reflowed line break is a space
     for value in sorted((d for d in data if len(d) > 1), key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", " ", text)
     for match in WORD.finditer(text):
