@@ -1,0 +1,193 @@
+"""The generated matrix of built-in texts (issue 17, item 2): every template in every language,
+for 1, 2, 5 and 21 invoices, addressed to a company or to a man, a woman or a person whose
+gender is unknown, at a business or as a consumer, with charges and without.
+
+Each template is taken from the sample actions of `paychase.messages._samples` (one per
+template, channel and tone) and re-rendered for every cell: the sample case is altered — the
+client's kind, its contact, the contract's charges, the invoices it owes — and the action's
+amounts recomputed by the money engine, so every cell carries the figures a real plan would.
+A company cannot be a consumer, so that cell is left out; a chase or an instalment reminder is
+not about a list of invoices, so it is rendered for its own invoices only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from paychase import BUILTIN_POLICIES, Action, Case
+from paychase.messages import BUILTIN_LOCALES, Message, Renderer
+from paychase.messages._samples import Sample, _amounts, samples
+from paychase.policy._builtin import CHASE_POLICIES
+
+Party = Literal["company", "man", "woman", "unknown"]
+Kind = Literal["business", "consumer"]
+COUNTS = (1, 2, 5, 21)
+PARTIES: tuple[Party, ...] = ("company", "man", "woman", "unknown")
+KINDS: tuple[Kind, ...] = ("business", "consumer")
+CHARGES = (True, False)
+
+# A man, a woman and a person of unknown gender, as each language names them.
+PEOPLE: dict[str, dict[Party, dict[str, str]]] = {
+    "en": {
+        "man": {"name": "John Smith", "given_name": "John", "family_name": "Smith"},
+        "woman": {"name": "Anna Roth", "given_name": "Anna", "family_name": "Roth"},
+        "unknown": {"name": "Alex Taylor"},
+    },
+    "pl": {
+        "man": {"name": "Jan Kowalski", "given_name": "Jan", "family_name": "Kowalski"},
+        "woman": {"name": "Anna Nowak", "given_name": "Anna", "family_name": "Nowak"},
+        "unknown": {"name": "Kim Nowak"},
+    },
+    "ru": {
+        "man": {
+            "name": "Иван Петрович Петров",
+            "given_name": "Иван",
+            "patronymic": "Петрович",
+            "family_name": "Петров",
+        },
+        "woman": {
+            "name": "Анна Сергеевна Иванова",
+            "given_name": "Анна",
+            "patronymic": "Сергеевна",
+            "family_name": "Иванова",
+        },
+        "unknown": {"name": "Саша Ким"},
+    },
+    "el": {
+        "man": {
+            "name": "Γιώργος Παπαδόπουλος",
+            "given_name": "Γιώργος",
+            "family_name": "Παπαδόπουλος",
+        },
+        "woman": {"name": "Μαρία Οικονόμου", "given_name": "Μαρία", "family_name": "Οικονόμου"},
+        "unknown": {"name": "Άλεξ Νικολάου"},
+    },
+    "de": {
+        "man": {"name": "Hans Müller", "given_name": "Hans", "family_name": "Müller"},
+        "woman": {"name": "Eva Schmidt", "given_name": "Eva", "family_name": "Schmidt"},
+        "unknown": {"name": "Alex Schmidt"},
+    },
+}
+_GENDERS = {"man": "male", "woman": "female"}
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One rendered text of the matrix, with what it was rendered for."""
+
+    label: str
+    language: str
+    count: int
+    party: Party
+    kind: Kind
+    charges: bool
+    case: Case
+    action: Action
+    message: Message
+
+    def __str__(self) -> str:
+        charges = "charges" if self.charges else "no charges"
+        return f"{self.label} [{self.count} inv, {self.party}, {self.kind}, {charges}]"
+
+
+@cache
+def templates(language: str) -> tuple[Sample, ...]:
+    """One sample per template, channel and tone (and first contact or not) in `language`."""
+    chosen: dict[tuple[str, str, str, bool], Sample] = {}
+    for policy in (*BUILTIN_POLICIES, *CHASE_POLICIES):
+        for sample in samples(policy, language):
+            action = sample.action
+            first = sample.label.endswith(":first")
+            chosen.setdefault((action.template, action.channel, action.tone, first), sample)
+    return tuple(chosen.values())
+
+
+def template_ids() -> list[tuple[str, int]]:
+    """(language, index of the template) for every template: one test each, for xdist."""
+    return [(lang, i) for lang in BUILTIN_LOCALES for i in range(len(templates(lang)))]
+
+
+def cells(language: str, index: int) -> Iterator[Cell]:
+    """Every cell of the matrix for one template of `language`."""
+    sample = templates(language)[index]
+    listed = set(sample.action.invoices) == {"i1", "i2"} and not sample.case.instalment_plans
+    renderer = _renderer()
+    for count in COUNTS if listed else (len(sample.action.invoices),):
+        for kind in KINDS:
+            for party in PARTIES:
+                if kind == "consumer" and party == "company":
+                    continue
+                for charges in CHARGES:
+                    case, action = _altered(
+                        sample,
+                        language,
+                        count=count,
+                        party=party,
+                        kind=kind,
+                        charges=charges,
+                        listed=listed,
+                    )
+                    message = renderer.render(case, action)
+                    yield Cell(
+                        sample.label, language, count, party, kind, charges, case, action, message
+                    )
+
+
+@cache
+def _renderer() -> Renderer:
+    """One renderer per process: its compiled templates serve every cell."""
+    return Renderer()
+
+
+def _altered(
+    sample: Sample,
+    language: str,
+    *,
+    count: int,
+    party: Party,
+    kind: Kind,
+    charges: bool,
+    listed: bool,
+) -> tuple[Case, Action]:
+    data = sample.case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    client = data["clients"][0]
+    client["kind"] = kind
+    if party != "company":
+        person = PEOPLE[language][party] | _addresses(client["contacts"])
+        if party in _GENDERS:
+            person["gender"] = _GENDERS[party]
+        client["contacts"] = [person]
+        if kind == "consumer":
+            client["name"] = person["name"]
+    if not charges:
+        for contract in data["contracts"]:
+            contract["late_fee"] = {"kind": "none"}
+            contract["fixed_compensation"] = False
+    ids = sample.action.invoices
+    if listed:
+        first, second, *others = data["invoices"]
+        data["invoices"] = [
+            first,
+            *(second | {"id": f"i{n}", "number": f"2026/01/{n}"} for n in range(2, count + 1)),
+            *others,
+        ]
+        kept = {invoice["id"] for invoice in data["invoices"]}
+        for event in data.get("history", []):
+            event["invoices"] = [i for i in event.get("invoices", []) if i in kept]
+        ids = tuple(f"i{n}" for n in range(1, count + 1))
+    case = Case.model_validate(data)
+    update: dict[str, Any] = {"invoices": ids, "invoice_steps": ()}
+    if sample.action.amounts is not None:
+        update["amounts"] = _amounts(case, sample.action.at, ids)
+    if not charges:
+        update["charges"] = ()
+    return case, sample.action.model_copy(update=update)
+
+
+def _addresses(contacts: dict[str, Any] | list[dict[str, Any]]) -> dict[str, str]:
+    """The sample client's addresses, for the person who now has them."""
+    first = contacts[0] if isinstance(contacts, list) else contacts
+    return {k: v for k, v in first.items() if k in ("email", "phone", "sms", "postal")}
