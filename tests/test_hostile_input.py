@@ -537,3 +537,24 @@ def test_arguments_that_are_not_utf8_are_refused_before_any_command(
 ) -> None:
     line = _one_line_refusal(capsys, *argv)
     assert "not UTF-8 text" in line
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "nested", "directory"])
+def test_a_rate_table_is_read_like_a_case_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """``--rates /dev/zero`` read until memory ran out, a FIFO waited forever, deep nesting
+    ended in a RecursionError traceback."""
+    path = tmp_path / "rates.json"
+    if kind == "device":
+        path = Path(os.devnull)
+    elif kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs on this system")
+        os.mkfifo(path)
+    elif kind == "nested":
+        path.write_text("[" * 100_000, encoding="utf-8")
+    else:
+        path = tmp_path
+    line = _one_line_refusal(capsys, "plan", str(PORTFOLIO), "--rates", str(path))
+    assert f"error: {path}: cannot read the rate table: " in line
