@@ -177,7 +177,8 @@ class Runner:
             reported as ``stalled`` once older than this).
         sleep: waits between retries; injectable for tests.
         clock: dates attempts, never the plan; injectable for tests.
-        runner_id: names this runner in the attempts it claims; ``host:pid`` by default.
+        runner_id: names this runner in the attempts it claims; ``host:pid@start`` by default
+            (``start``: when the process started, so that a reused process id is told apart).
 
     Raises:
         PluginError: an argument the runner cannot use (a store that is not a `HistoryStore`,
