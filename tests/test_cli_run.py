@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from icalendar import Calendar
@@ -15,6 +17,7 @@ from paychase.cli._main import main
 from paychase.cli._run import channel_from_spec
 from paychase.delivery._outbox import FileOutbox
 from paychase.errors import PluginError
+from paychase.store._guarded import file_fault
 from paychase.store._sqlite import SqliteStore
 
 EXAMPLE = "examples/portfolio.json"
@@ -206,3 +209,124 @@ def test_evidence_from_the_store_shows_the_messages_as_sent(
     assert {e["message"]["key"] for e in kept} == set(stored)
     for entry in kept:
         assert entry["message"]["text"] == stored[entry["message"]["key"]].text
+
+
+# -- what needs a person is reported by every run, with exit status 1 ---------------------
+
+
+def _reminders_only(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A case whose plan at AFTERNOON is e-mail reminders only (no review keeps exit 1)."""
+    from tests.test_crash_injection import portfolio  # noqa: PLC0415
+
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(portfolio()), encoding="utf-8")
+    due = sorted(
+        a.key for a in plan(load_case(path), now=datetime.fromisoformat(AFTERNOON)).actions
+    )
+    return path, due
+
+
+def _outbox_run(db: Path, case: Path, outbox: Path, *extra: str) -> list[str]:
+    return [
+        "run",
+        "--db",
+        str(db),
+        "--case",
+        str(case),
+        "--now",
+        AFTERNOON,
+        "--channel",
+        f"email=outbox:{outbox}",
+        *extra,
+    ]
+
+
+def _claim(db: Path, case: Path, key: str, *, runner: str, uncertain: bool = False) -> None:
+    """Leave `key` claimed by `runner` now (being sent, or in doubt), as a run would."""
+    from paychase.delivery._runner import _event  # noqa: PLC0415
+    from paychase.messages import Renderer  # noqa: PLC0415
+
+    loaded = load_case(case)
+    action = next(
+        a for a in plan(loaded, now=datetime.fromisoformat(AFTERNOON)).actions if a.key == key
+    )
+    message = Renderer().render(loaded, action)
+    now = datetime.now(UTC)
+    with SqliteStore(db) as store:
+        store.claim(
+            key,
+            client=action.client,
+            kind=action.kind,
+            channel=action.channel,
+            message_id=message.header("Message-ID"),
+            planned_at=action.at,
+            runner=runner,
+            at=now,
+        )
+        store.prepare(key, message=message, event=_event(action, message, now), at=now)
+        if uncertain:
+            store.mark_uncertain(key, at=now, why="the server's answer was lost")
+
+
+def test_an_uncertain_send_is_reported_by_every_run_until_a_person_settles_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case, due = _reminders_only(tmp_path)
+    db, outbox = init(tmp_path / "h.sqlite"), tmp_path / "outbox"
+    _claim(db, case, due[0], runner="elsewhere:1", uncertain=True)
+    capsys.readouterr()
+    for _ in range(2):  # the run after the doubt, and one more: neither sends it, both say so
+        assert main(_outbox_run(db, case, outbox, "--quiet")) == 1
+        said = " ".join(capsys.readouterr().out.split())  # one outcome, wrapped at 100 columns
+        assert said.startswith(f"uncertain {due[0]} [email] still uncertain since ")
+        assert said.endswith(f"paychase settle {due[0]} --arrived or --send-again")
+    assert len(list(outbox.glob("*.eml"))) == len(due) - 1
+    assert main(["settle", due[0], "--arrived", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(_outbox_run(db, case, outbox, "--quiet")) == 0
+    assert capsys.readouterr().out == ""
+    assert len(list(outbox.glob("*.eml"))) == len(due) - 1
+
+
+def test_a_key_another_hosts_runner_holds_is_reported_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It may have died: the key waits for stale_after, but a person hears of it at once."""
+    case, due = _reminders_only(tmp_path)
+    db, outbox = init(tmp_path / "h.sqlite"), tmp_path / "outbox"
+    _claim(db, case, due[0], runner="another-host:4242")
+    capsys.readouterr()
+    assert main(_outbox_run(db, case, outbox, "--quiet")) == 1
+    said = " ".join(capsys.readouterr().out.split())
+    assert said.startswith(f"stalled {due[0]} [email] held by runner another-host:4242 since ")
+    assert said.count(due[0]) == 1
+    assert len(list(outbox.glob("*.eml"))) == len(due) - 1
+
+
+def test_a_store_failing_mid_run_prints_what_was_done_and_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case, due = _reminders_only(tmp_path)
+    db, outbox = init(tmp_path / "h.sqlite"), tmp_path / "outbox"
+    complete = SqliteStore.complete
+    calls = 0
+
+    def filling_up(self: SqliteStore, key: str, /, **kwargs: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:  # the disk fills up recording the third send
+            raise file_fault(sqlite3.OperationalError("database or disk is full"), self.path)
+        complete(self, key, **kwargs)
+
+    monkeypatch.setattr(SqliteStore, "complete", filling_up)
+    capsys.readouterr()
+    assert main(_outbox_run(db, case, outbox)) == 2
+    printed = capsys.readouterr()
+    assert len(sent_in(printed.out)) == 2  # what went out before the stop is shown
+    [line] = printed.err.splitlines()
+    assert line.startswith("paychase: error: db: ")
+    assert f"the run stopped after 2 of {len(due)} due actions" in line
+    monkeypatch.undo()
+    with SqliteStore(db) as store:
+        assert len(store.attempts({"done"})) == 2
+        assert len(store.attempts({"sending"})) == 1  # handed to the outbox, not recorded

@@ -54,6 +54,12 @@ REFUSED = [
 ]
 
 
+def test_every_reproducer_file_of_the_review_is_a_test() -> None:
+    """The review's case files, copied here: each is refused below, or planned past 2199."""
+    tested = {name for name, *_ in REFUSED} | {"prospect_after_2199.json"}
+    assert {path.name for path in HOSTILE.iterdir()} == tested
+
+
 @pytest.mark.parametrize(("name", "field", "phrase"), REFUSED)
 def test_the_library_refuses_a_hostile_case_naming_the_field(
     name: str, field: str, phrase: str
@@ -537,3 +543,24 @@ def test_arguments_that_are_not_utf8_are_refused_before_any_command(
 ) -> None:
     line = _one_line_refusal(capsys, *argv)
     assert "not UTF-8 text" in line
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "nested", "directory"])
+def test_a_rate_table_is_read_like_a_case_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """``--rates /dev/zero`` read until memory ran out, a FIFO waited forever, deep nesting
+    ended in a RecursionError traceback."""
+    path = tmp_path / "rates.json"
+    if kind == "device":
+        path = Path(os.devnull)
+    elif kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs on this system")
+        os.mkfifo(path)
+    elif kind == "nested":
+        path.write_text("[" * 100_000, encoding="utf-8")
+    else:
+        path = tmp_path
+    line = _one_line_refusal(capsys, "plan", str(PORTFOLIO), "--rates", str(path))
+    assert f"error: {path}: cannot read the rate table: " in line

@@ -155,6 +155,7 @@ NOT_BUILT_FROM_DATA = {
     "BuiltinTemplates",
     # An error: building one is how paychase reports bad data.
     "SimulationError",
+    "RunStoppedError",
 }
 
 

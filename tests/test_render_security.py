@@ -521,8 +521,11 @@ def test_a_page_has_a_larger_budget_than_a_message(case: Case, action: Action) -
 AFTERNOON = datetime.fromisoformat("2026-03-10T16:00:00+01:00")
 
 
-@pytest.mark.parametrize("file", ["cp1250_polite.jinja", "memory_replace_bomb.jinja"])
+@pytest.mark.parametrize(
+    "file", ["cp1250_polite.jinja", "memory_replace_bomb.jinja", "hang_nested_loops.jinja"]
+)
 def test_a_hostile_template_costs_its_own_message_not_the_run(tmp_path: Path, file: str) -> None:
+    """Not UTF-8, too much output, or stalled: the others of the run are delivered."""
     # Papadopoulou's reminder (Greek) uses the host's hostile text; the others are built in.
     pre_due = tmp_path / "el" / "freelancer" / "pre_due.jinja"
     pre_due.parent.mkdir(parents=True)
@@ -544,3 +547,28 @@ def test_a_hostile_template_costs_its_own_message_not_the_run(tmp_path: Path, fi
         "brightline-identity/concepts/request_milestone/1",
         "harrow-retainer/gb-0042/polite/2",
     ]
+
+
+class _FailingForOne:
+    """A host's loader (a CMS, say) that fails for the Greek pre-due reminder alone."""
+
+    def source(self, name: str, locale: str, /) -> str | None:
+        if (name, locale) == ("freelancer/pre_due", "el"):
+            raise ConnectionError("the CMS is down")
+        return None
+
+
+def test_a_host_loader_that_fails_costs_its_own_message_not_the_run(tmp_path: Path) -> None:
+    channel = LoggingChannel(tmp_path / "sent.log")
+    runner = Runner(
+        store=MemoryStore(),
+        channels={"email": channel, "sms": channel},
+        renderer=Renderer(templates=[_FailingForOne()]),
+        clock=lambda: datetime(2026, 3, 10, 15, tzinfo=UTC),
+        sleep=lambda _: None,
+    )
+    report = runner.run(load_case(str(REPO / "examples" / "portfolio.json")), now=AFTERNOON)
+    failed = next(o for o in report.outcomes if o.key == "papadopoulou-site/gr-2026-131/pre_due/1")
+    assert failed.status == "retry_later"
+    assert "template loader failed: ConnectionError: the CMS is down" in failed.detail
+    assert len(sent_keys(tmp_path / "sent.log")) == 2

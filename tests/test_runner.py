@@ -15,7 +15,7 @@ import pytest
 from tests.delivery_helpers import LoggingChannel, logging_run, sent_keys
 
 from paychase import Case, load_case, plan
-from paychase.delivery._liveness import runner_is_gone
+from paychase.delivery._liveness import runner_id, runner_is_gone, runner_state
 from paychase.delivery._outbox import FileOutbox
 from paychase.delivery._runner import Runner, _event
 from paychase.delivery._smtp import SmtpChannel
@@ -243,16 +243,18 @@ def test_a_claim_left_by_a_dead_runner_is_given_back_and_sent(
     assert sent_keys(tmp_path / "sent.log").count(key) == 1
 
 
-def test_a_fresh_claim_may_belong_to_a_live_runner_and_is_left_alone(
+def test_a_fresh_claim_of_another_host_is_left_alone_and_reported_as_stalled(
     case: Case, store: SqliteStore, tmp_path: Path
 ) -> None:
+    """This host cannot tell whether another host's runner died: wait, but say so (exit 1)."""
     key = _interrupted(store, case, sending=False)
     report = runner(store, tmp_path / "sent.log", stale_after=timedelta(hours=2)).run(
         case, now=AFTERNOON
     )
     [held] = [o for o in report.outcomes if o.key == key]
-    assert held.status == "held"
-    assert held.detail.startswith("being sent by runner elsewhere:1 since 2026-03-10T14:00:00")
+    assert held.status == "stalled"
+    assert held.detail.startswith("held by runner elsewhere:1 since 2026-03-10T14:00:00")
+    assert "this host cannot see at work" in held.detail
     assert "a run after 2026-03-10T16:00+00:00 settles it" in held.detail
     assert key not in sent_keys(tmp_path / "sent.log")
 
@@ -277,19 +279,44 @@ def test_a_fresh_claim_of_a_process_gone_from_this_host_is_settled_at_once(
     assert sent_keys(tmp_path / "sent.log").count(key) == 1
 
 
-def test_a_fresh_claim_of_a_live_process_of_this_host_is_held(
-    case: Case, store: SqliteStore, tmp_path: Path
-) -> None:
+def _held_by_a_live_process(
+    store: SqliteStore | MemoryStore, case: Case, log: Path, *, stale_after: timedelta
+) -> tuple[str, list[str], str]:
+    """A key a running process of this host holds, and what a run does with it."""
     with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as alive:
         try:
             key = _interrupted(store, case, sending=True, by=f"{socket.gethostname()}:{alive.pid}")
-            report = runner(store, tmp_path / "sent.log", stale_after=timedelta(hours=2)).run(
-                case, now=AFTERNOON
-            )
+            report = runner(store, log, stale_after=stale_after).run(case, now=AFTERNOON)
         finally:
             alive.kill()
-    assert [o.status for o in report.outcomes if o.key == key] == ["held"]
-    assert key not in sent_keys(tmp_path / "sent.log")
+    outcomes = [o for o in report.outcomes if o.key == key]
+    return key, [o.status for o in outcomes], outcomes[-1].detail
+
+
+def test_a_fresh_claim_of_a_live_process_of_this_host_is_held(
+    case: Case, store: SqliteStore, tmp_path: Path
+) -> None:
+    log = tmp_path / "sent.log"
+    key, statuses, detail = _held_by_a_live_process(
+        store, case, log, stale_after=timedelta(hours=2)
+    )
+    assert statuses == ["held"]
+    assert detail.startswith("being sent by runner ")
+    assert key not in sent_keys(log)
+
+
+def test_a_live_process_of_this_host_holding_a_key_too_long_is_reported_not_settled(
+    case: Case, store: SqliteStore, tmp_path: Path
+) -> None:
+    """It is at work, or hangs: either way the key is its own; a person is told (exit 1)."""
+    log = tmp_path / "sent.log"
+    key, statuses, detail = _held_by_a_live_process(
+        store, case, log, stale_after=timedelta(minutes=15)
+    )
+    assert statuses == ["stalled"]
+    assert "still running after 15 minutes" in detail
+    assert key not in sent_keys(log)
+    assert [a.key for a in store.attempts({"sending"})] == [key]  # not taken from it
 
 
 def test_a_send_interrupted_on_a_checkable_channel_is_settled_from_its_record(
@@ -370,3 +397,20 @@ def test_a_runner_is_gone_only_when_this_host_says_so() -> None:
 def test_a_process_number_beyond_any_is_gone() -> None:
     assert runner_is_gone(f"{socket.gethostname()}:{2**80}")
     assert runner_is_gone(f"{socket.gethostname()}:{_finished_process()}")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc: starts unknown")
+def test_a_process_number_given_to_a_later_process_is_gone() -> None:
+    """A runner's name says when it started: a reused process id is not taken for it."""
+    here = socket.gethostname()
+    assert runner_id().startswith(f"{here}:{os.getpid()}@")
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as alive:
+        try:
+            started = (Path("/proc") / str(alive.pid) / "stat").read_text().rpartition(")")[2]
+            start = started.split()[19]
+            assert runner_state(f"{here}:{alive.pid}@{start}") == "alive"
+            assert runner_state(f"{here}:{alive.pid}") == "alive"
+            assert runner_state(f"{here}:{alive.pid}@{int(start) + 1}") == "gone"
+        finally:
+            alive.kill()
+    assert runner_state(f"another-host:{alive.pid}@1") == "unknown"

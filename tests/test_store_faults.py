@@ -18,6 +18,7 @@ import pytest
 from tests.delivery_helpers import LoggingChannel, sent_keys
 
 from paychase import PluginError, load_case
+from paychase.delivery import RunStoppedError
 from paychase.delivery._outbox import FileOutbox
 from paychase.delivery._runner import Runner
 from paychase.store._sqlite import SqliteStore
@@ -112,6 +113,8 @@ def test_a_disk_full_mid_run_stops_the_run_and_keeps_what_was_done(tmp_path: Pat
         assert "the run stopped after" in full.value.problem
         done = {a.key for a in store.attempts({"done"})}
         assert done  # what went out before the disk filled is recorded
+        assert isinstance(full.value, RunStoppedError)  # and reported, for the host to show
+        assert {o.key for o in full.value.report.outcomes if o.status == "sent"} == done
         assert set(sent_keys(log)) >= done
         assert len(sent_keys(log)) - len(done) <= 1  # at most the send being recorded
     assert len(sent_keys(log)) == len(set(sent_keys(log)))

@@ -2,9 +2,13 @@
 
 An input is case-file text. It is read, planned at a few moments (its own, an ordinary one and
 the edges of the dates a case may hold), a few of the planned actions are rendered, and now and
-then the command line plans it too. Each step may refuse the input with a `PaychaseError` (the
-command line: exit status 2 and one line); anything else — a traceback, a pydantic error, a
-second line of error output — is a failure, reported with the seed and the input.
+then it goes through the command line too: each such input through the next command in turn
+(`COMMANDS`: plan, statement, render, preview, evidence, simulate; run and tasks on a new
+workspace; import, then plan, export, history, reviews and a dry run from the workspace). Each
+step may refuse the input with a `PaychaseError` (the command line: exit status 2 and one line
+on standard error); anything else — a traceback, a pydantic error, a second line of error
+output, anything on standard error after a success — is a failure, reported with the seed and
+the input.
 
 ``PAYCHASE_FUZZ_BUDGET=N`` sets how many inputs each fuzzer makes (a small number by default,
 so the suite stays quick); ``PAYCHASE_FUZZ_SEED=S`` picks another fixed seed. Input `i` of a
@@ -17,6 +21,7 @@ import contextlib
 import io
 import os
 import random
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -44,7 +49,8 @@ MOMENTS: tuple[datetime | None, ...] = (
     datetime(2030, 7, 1, 12, 0, tzinfo=timezone(timedelta(hours=5, minutes=45))),
 )
 RENDERED = 4  # actions rendered from each input's first plan
-CLI_EVERY = 5  # one input in so many also goes through `paychase plan`
+CLI_EVERY = 5  # one input in so many also goes through a command (the next one of COMMANDS)
+CLI_NOW = "2026-03-10T09:00:00+01:00"
 
 _RENDERER = Renderer()
 
@@ -63,8 +69,8 @@ class Failure:
     trace: str
 
 
-def survive(text: bytes, *, cli: Path | None = None) -> Failure | None:
-    """Put `text` through load, plan, render and (given a folder `cli`) the command line.
+def survive(text: bytes, *, cli: Path | None = None, command: str = "plan") -> Failure | None:
+    """Put `text` through load, plan, render and (given a folder `cli`) a `command`.
 
     Returns:
         The first failure, or None when every step ended in a result or a `PaychaseError`.
@@ -80,7 +86,7 @@ def survive(text: bytes, *, cli: Path | None = None) -> Failure | None:
         stages += [(f"plan at {moment}", _planner(case, moment)) for moment in MOMENTS]
         stages.append(("render", lambda: _render(case)))
     if cli is not None:
-        stages.append(("paychase plan", lambda: _command_line(text, cli)))
+        stages.append((f"paychase {command}", lambda: _command_line(text, cli, command, case)))
     for stage, step in stages:
         try:
             step()
@@ -130,16 +136,72 @@ def _render(case: Case | None) -> None:
         return
 
 
-def _command_line(text: bytes, folder: Path) -> None:
-    """`paychase plan FILE`: exit status 0 or 2, and a refusal on exactly one line."""
-    path = folder / ("case.json" if _format(text) == "json" else "case.yaml")
+def _commands(path: Path, folder: Path, case: Case | None) -> dict[str, list[list[str]]]:
+    """Each command's steps for the case file at `path`, writing only inside `folder`.
+
+    A command that needs a client or an action key gets the case's first (or a made-up one
+    when the case was refused: the command must refuse it in one line too).
+    """
+    file, now, db = str(path), ["--now", CLI_NOW], str(folder / "work.sqlite")
+    client = case.clients[0].id if case is not None and case.clients else "c1"
+    key = _first_key(case)
+    outbox = f"email=outbox:{folder / 'outbox'}"
+    return {
+        "plan": [["plan", file, *now], ["plan", file, *now, "--format", "json"]],
+        "statement": [["statement", file, client, *now, "--format", "json"]],
+        "render": [["render", file, "--action", key, *now, "--format", "json"]],
+        "preview": [["preview", file, *now, "--out", str(folder / "preview")]],
+        "evidence": [["evidence", file, "--client", client, *now, "--out", str(folder)]],
+        "simulate": [["simulate", file, *now, "--until", "+21d", "--format", "json"]],
+        "run": [
+            ["init", db],
+            ["run", "--db", db, "--case", file, *now, "--channel", outbox, "--verbose"],
+            ["tasks", "--db", db, "--case", file, "--ics", str(folder / "calls.ics")],
+        ],
+        "import": [
+            ["init", db],
+            ["import", file, "--db", db],
+            ["plan", "--db", db, *now],
+            ["export", "--db", db, "--out", str(folder / "export.json")],
+            ["history", "list", "--db", db, "--format", "json"],
+            ["reviews", "--db", db],
+            ["run", "--db", db, *now, "--dry-run"],
+        ],
+    }
+
+
+COMMANDS = ("plan", "statement", "render", "preview", "evidence", "simulate", "run", "import")
+
+
+def _first_key(case: Case | None) -> str:
+    """The key of the first action the case plans at the command line's moment, if any."""
+    if case is not None:
+        with contextlib.suppress(PaychaseError):
+            actions = plan(case, now=datetime.fromisoformat(CLI_NOW)).actions
+            if actions:
+                return actions[0].key
+    return "k1/inv-1/polite/1"
+
+
+def _command_line(text: bytes, folder: Path, command: str, case: Case | None) -> None:
+    """`command`'s steps, in a folder of their own, until one refuses the input.
+
+    Each must exit 0, 1 (something needs a person) or 2 (refused), print nothing on standard
+    error unless refused, and a refusal on exactly one line.
+    """
+    here = Path(tempfile.mkdtemp(prefix=f"{command}-", dir=folder))
+    path = here / ("case.json" if _format(text) == "json" else "case.yaml")
     path.write_bytes(text)
-    err, out = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-        status = main(["plan", str(path), "--now", "2026-03-10T09:00:00+01:00"])
-    lines = err.getvalue().splitlines()
-    if status not in (0, 2) or (status == 2 and len(lines) != 1):
-        raise AssertionError(f"exit status {status}, error output {lines!r}")
+    for argv in _commands(path, here, case)[command]:
+        err, out = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+            status = main(argv)
+        lines = err.getvalue().splitlines()
+        refused = status == 2 and len(lines) == 1 and lines[0].startswith("paychase: error: ")
+        if not (refused or (status in (0, 1) and not lines)):
+            raise AssertionError(f"{argv[:2]}: exit status {status}, error output {lines!r}")
+        if status == 2:
+            return
 
 
 def _report(
@@ -162,6 +224,7 @@ def run(
     for index in range(BUDGET):
         how, text = make(rng(fuzzer, index))
         cli = folder if index % CLI_EVERY == 0 else None
-        failure = survive(text, cli=cli)
+        command = COMMANDS[index // CLI_EVERY % len(COMMANDS)]
+        failure = survive(text, cli=cli, command=command)
         if failure is not None:
             yield _report(fuzzer, index, how=how, text=text, failure=failure, folder=folder)

@@ -3,7 +3,8 @@
 ``paychase run`` performs what is due — one command a day from cron is enough — reading the
 latest facts before each send, and prints what it sent, handed to a person, left in doubt, and
 each review the first time it appears. It exits 1 while something needs a person (an uncertain
-send, a message not rendered, an open review), so a monitor can tell. ``--quiet`` prints only
+send, until it is settled; a key held by a runner that may have died or hung; a message not
+rendered; an open review), so a monitor can tell. ``--quiet`` prints only
 that, for cron mail. ``paychase tasks`` lists the calls and letters waiting for a person, in
 your time and the client's, and writes the calls to an iCalendar file.
 """
@@ -36,7 +37,7 @@ from paychase.cli._rates import rate_gap_warning
 from paychase.delivery._channel import ConsoleChannel, DeliveryChannel
 from paychase.delivery._ical import calls_calendar
 from paychase.delivery._outbox import FileOutbox, outbox_stem
-from paychase.delivery._runner import Outcome, Runner, RunReport
+from paychase.delivery._runner import Outcome, Runner, RunReport, RunStoppedError
 from paychase.delivery._smtp import SmtpChannel
 from paychase.delivery._sources import CaseFile, CaseSource
 from paychase.errors import InvalidCaseError, PluginError
@@ -51,7 +52,7 @@ from paychase.store._workspace import Workspace
 __all__ = ["channel_from_spec", "run_command", "tasks_command"]
 
 _CHANNELS: tuple[Channel, ...] = ("email", "sms", "messenger", "linkedin", "fax")
-_NEEDS_A_PERSON = frozenset({"uncertain", "retry_later", "bounced", "failed"})
+_NEEDS_A_PERSON = frozenset({"uncertain", "stalled", "retry_later", "bounced", "failed"})
 _QUIET_STATUSES = frozenset({"skipped", "review"})
 
 
@@ -109,7 +110,7 @@ def run_command(
         runner = Runner(store=workspace, channels=channels, renderer=renderer)
         while True:
             moment = now or datetime.now(UTC)
-            report = _run_once(runner, source, moment, dry_run=dry_run)
+            report = _run_once(runner, source, moment, dry_run=dry_run, verbosity=verbosity)
             reviews, warning = rate_gap_warning(report.planned)
             new_reviews = [] if dry_run else _keep_reviews(workspace, report, reviews, moment)
             if warning:
@@ -210,9 +211,16 @@ def _until(keep_running: str | None, *, fixed_moment: bool) -> datetime | None:
     return datetime.now(UTC) + parse_interval(keep_running, field="--for")
 
 
-def _run_once(runner: Runner, source: CaseSource, now: datetime, *, dry_run: bool) -> RunReport:
-    with progress_bar("performing") as progress:
-        return runner.run(source, now=now, dry_run=dry_run, progress=progress)
+def _run_once(
+    runner: Runner, source: CaseSource, now: datetime, *, dry_run: bool, verbosity: Verbosity
+) -> RunReport:
+    """One run; if the store fails under it, what it did before is printed, then the error."""
+    try:
+        with progress_bar("performing") as progress:
+            return runner.run(source, now=now, dry_run=dry_run, progress=progress)
+    except RunStoppedError as stopped:
+        _print_report(stopped.report, [], verbosity)
+        raise
 
 
 _TASKS = (

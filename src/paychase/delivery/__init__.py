@@ -8,7 +8,7 @@ latest facts (a `CaseSource`: a workspace, a `CaseFile`) again before each send.
 from paychase.delivery._channel import CheckableChannel, ConsoleChannel, DeliveryChannel
 from paychase.delivery._ical import calls_calendar
 from paychase.delivery._outbox import FileOutbox
-from paychase.delivery._runner import Outcome, OutcomeStatus, Runner, RunReport
+from paychase.delivery._runner import Outcome, OutcomeStatus, Runner, RunReport, RunStoppedError
 from paychase.delivery._smtp import SmtpChannel
 from paychase.delivery._sources import CaseFile, CaseSource
 from paychase.messages._message import DeliveryStatus, Receipt
@@ -25,6 +25,7 @@ __all__ = [
     "OutcomeStatus",
     "Receipt",
     "RunReport",
+    "RunStoppedError",
     "Runner",
     "SmtpChannel",
     "calls_calendar",

@@ -16,6 +16,9 @@ plans, and performs every action due by `now`:
 After a crash the next run finds the keys left ``claimed`` (nothing went out: they are given
 back) or ``sending`` (the channel may have delivered): a channel that can check by Message-ID
 is asked; otherwise the attempt is marked ``uncertain`` and shown, never sent again on its own.
+Every run reports each uncertain send again until a person settles it, and each key another
+runner holds: ``held`` while a process of this host is at work on it, ``stalled`` when the
+holder may have died or hung.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Literal, get_args
 from paychase.case._case import Case
 from paychase.case._history import ContactEvent
 from paychase.delivery._channel import CheckableChannel, DeliveryChannel
-from paychase.delivery._liveness import runner_id, runner_is_gone
+from paychase.delivery._liveness import runner_id, runner_state
 from paychase.delivery._sources import CaseSource, Snapshot
 from paychase.errors import PaychaseError, PluginError
 from paychase.messages._message import Message, Receipt
@@ -44,6 +47,7 @@ __all__ = [
     "Outcome",
     "OutcomeStatus",
     "RunReport",
+    "RunStoppedError",
     "Runner",
 ]
 
@@ -60,6 +64,7 @@ OutcomeStatus = Literal[
     "cancelled",
     "postponed",
     "held",
+    "stalled",
 ]
 
 # What only a person can do: calls and letters on paper.
@@ -92,6 +97,22 @@ class RunReport:
     def count(self, status: OutcomeStatus) -> int:
         """How many outcomes have `status`."""
         return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+
+class RunStoppedError(PluginError):
+    """The store or the case's source failed under a run, which stopped there.
+
+    The problem is the store's (a damaged or full database), with how far the run got; what
+    the run performed before it is recorded, and `report` lists it, so that a host can show
+    what went out before the stop.
+    """
+
+    def __init__(self, error: PluginError, report: RunReport, *, performed: int, due: int) -> None:
+        problem = f"{error.problem}; the run stopped after {performed} of {due} due actions"
+        given = {"value": error.value} if error.has_value else {}
+        super().__init__(problem, field=error.field, others=error.others, **given)
+        self.report = report
+        """What the run did before it stopped."""
 
 
 def _check_runner(runner: Runner) -> None:
@@ -150,11 +171,14 @@ class Runner:
         retries: further tries after a transient failure, with exponential backoff.
         backoff: the first wait in seconds; doubled at each retry.
         stale_after: a ``claimed`` or ``sending`` attempt older than this is taken to be left
-            by a runner that died; younger ones may belong to a runner still at work, unless
-            that runner was a process of this host that no longer exists.
+            by a runner that died, when that runner is not a process of this host; younger
+            ones may belong to a runner still at work. A process of this host is asked
+            instead: gone, its keys are settled at once; running, they are left to it (and
+            reported as ``stalled`` once older than this).
         sleep: waits between retries; injectable for tests.
         clock: dates attempts, never the plan; injectable for tests.
-        runner_id: names this runner in the attempts it claims; ``host:pid`` by default.
+        runner_id: names this runner in the attempts it claims; ``host:pid@start`` by default
+            (``start``: when the process started, so that a reused process id is told apart).
 
     Raises:
         PluginError: an argument the runner cannot use (a store that is not a `HistoryStore`,
@@ -193,13 +217,16 @@ class Runner:
             progress: called with (done, total) after each due action.
 
         Raises:
-            PluginError: the store or the case's source failed under the run (a damaged or
-                full database): the run stops there, and what it performed before is kept.
+            RunStoppedError: the store or the case's source failed under the run (a damaged or
+                full database): the run stopped there; what it performed before is kept, and
+                the error's `RunStoppedError.report` says what that was.
+            PluginError: the store failed before the run performed anything.
         """
         source = case if isinstance(case, CaseSource) else self._snapshot(case, dry_run=dry_run)
         report = RunReport(now=now)
         if not dry_run:
             report.outcomes += self.reconcile()
+        report.outcomes += self._still_uncertain({o.key for o in report.outcomes})
         current = source.case()
         planned = plan(current, now=now, rates=self.renderer.rates).actions
         due = [a for a in planned if a.due(now)]
@@ -209,7 +236,7 @@ class Runner:
             try:
                 outcome = self._perform(source, current, action, now, dry_run=dry_run)
             except PluginError as error:  # the store or the case's source failed under it
-                raise _stopped(error, performed=done - 1, due=len(due)) from error
+                raise RunStoppedError(error, report, performed=done - 1, due=len(due)) from error
             report.outcomes.append(outcome)
             if progress is not None:
                 progress(done, len(due))
@@ -350,18 +377,44 @@ class Runner:
     def reconcile(self) -> list[Outcome]:
         """Settle the attempts a dead runner left ``claimed`` or ``sending``.
 
-        A runner is taken to be dead once its attempt is older than `stale_after`, or at once
-        when it was a process of this host that no longer exists.
+        A runner is taken to be dead at once when it was a process of this host that no
+        longer exists, and once its attempt is older than `stale_after` when this host cannot
+        see it (another host's). A process of this host that is still running is never taken
+        for dead, however long it holds a key: a run reports the key as ``stalled`` instead.
         """
         limit = self.clock() - self.stale_after
+        settled: list[Outcome] = []
+        for attempt in self.store.attempts({"claimed", "sending"}):
+            state = runner_state(attempt.runner)
+            if state == "gone" or (state == "unknown" and attempt.updated_at <= limit):
+                settled.append(self._reconcile(attempt))
+        return settled
+
+    def _still_uncertain(self, reported: set[str]) -> list[Outcome]:
+        """Each send left uncertain by an earlier run, once more: until a person settles it."""
         return [
-            self._reconcile(attempt)
-            for attempt in self.store.attempts({"claimed", "sending"})
-            if attempt.updated_at <= limit or runner_is_gone(attempt.runner)
+            Outcome(
+                attempt.key,
+                attempt.client,
+                attempt.kind,
+                attempt.channel,
+                "uncertain",
+                f"still uncertain since {attempt.updated_at.isoformat(timespec='minutes')} "
+                f"({attempt.error or 'the channel could not tell'}): once you know, "
+                f"paychase settle {attempt.key} --arrived or --send-again",
+            )
+            for attempt in self.store.attempts({"uncertain"})
+            if attempt.key not in reported
         ]
 
     def _not_claimed(self, action: Action) -> Outcome:
-        """Why `action`'s key could not be claimed: held by a runner at work, or already done."""
+        """Why `action`'s key could not be claimed: another runner holds it, or it is done.
+
+        ``held``: a process of this host, running, took it less than `stale_after` ago: it
+        is at work. ``stalled``: a runner this host cannot see (another host's) holds it, or
+        a process of this host still holds it after `stale_after`: it may have died or hung,
+        which a person should know.
+        """
         holder = next(
             (a for a in self.store.attempts({"claimed", "sending"}) if a.key == action.key), None
         )
@@ -369,13 +422,25 @@ class Runner:
             doubtful = any(a.key == action.key for a in self.store.attempts({"uncertain"}))
             why = "uncertain: a person settles it" if doubtful else "performed by an earlier run"
             return self._outcome(action, "skipped", why)
-        settled_at = (holder.updated_at + self.stale_after).isoformat(timespec="minutes")
+        since = holder.updated_at.isoformat(timespec="seconds")
+        stale = holder.updated_at + self.stale_after
+        if runner_state(holder.runner) == "alive":
+            if self.clock() < stale:
+                return self._outcome(
+                    action, "held", f"being sent by runner {holder.runner} since {since}"
+                )
+            return self._outcome(
+                action,
+                "stalled",
+                f"held by runner {holder.runner} since {since}: that process of this host is "
+                f"still running after {_duration(self.stale_after)} and may hang; the key is "
+                "settled once it has ended",
+            )
         return self._outcome(
             action,
-            "held",
-            f"being sent by runner {holder.runner} since "
-            f"{holder.updated_at.isoformat(timespec='seconds')}; if that run died, a run after "
-            f"{settled_at} settles it",
+            "stalled",
+            f"held by runner {holder.runner} since {since}, which this host cannot see at work; "
+            f"if that run died, a run after {stale.isoformat(timespec='minutes')} settles it",
         )
 
     def _reconcile(self, attempt: Attempt) -> Outcome:
@@ -419,12 +484,14 @@ class Runner:
         return outcome("uncertain", why)
 
 
-def _stopped(error: PluginError, *, performed: int, due: int) -> PluginError:
-    """`error`, saying that the run stopped there and that what it did before is kept."""
-    problem = f"{error.problem}; the run stopped after {performed} of {due} due actions"
-    if error.has_value:
-        return PluginError(problem, field=error.field, value=error.value, others=error.others)
-    return PluginError(problem, field=error.field, others=error.others)
+def _duration(span: timedelta) -> str:
+    """`span` in words: ``15 minutes``, ``2 hours``, ``90 seconds``."""
+    seconds = int(span.total_seconds())
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
 def _by_machine(action: Action) -> bool:

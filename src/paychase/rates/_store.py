@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from platformdirs import user_data_dir
 
-from paychase._files import write_text_atomically
+from paychase._files import read_input, write_text_atomically
 from paychase.case._schema import JSON_SCHEMA_DIALECT
 from paychase.errors import InvalidCaseError, PaychaseError
 from paychase.money._rates import RatePeriod, RateTable, Regime, builtin_rate_table
@@ -77,9 +77,10 @@ def read_rate_file(path: Path) -> RateTable:
     Raises:
         InvalidCaseError: naming the file, when it cannot be read or is not a rate table.
     """
+    text = read_input(path, "the rate table", field=str(path))  # a regular file, bounded
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+        data = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise InvalidCaseError(f"cannot read the rate table: {error}", field=str(path)) from None
     try:
         return RateTable.model_validate(data)

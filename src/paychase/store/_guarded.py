@@ -35,7 +35,7 @@ _FAULTS = {
 
 def file_fault(error: sqlite3.Error, path: str) -> PluginError:
     """`error`, met reading or writing the store at `path`, as one line a person can act on."""
-    name = (error.sqlite_errorname or "").split("_", 2)
+    name = (getattr(error, "sqlite_errorname", None) or "").split("_", 2)
     family = "_".join(name[:2])  # SQLITE_IOERR_WRITE → SQLITE_IOERR
     template = _FAULTS.get(family, "cannot read or write the history database: {error}")
     return PluginError(template.format(error=error), field="db", value=path)
