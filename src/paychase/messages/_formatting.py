@@ -133,15 +133,27 @@ class Day:
         return self.value.isoformat()
 
 
+# How each language writes a date with a time of day, as in a call sheet's heading.
+_MOMENTS = {
+    "pl": "{day} r., godz. {time}",
+    "de": "{day}, {time} Uhr",
+}
+# Languages whose short time babel writes on a 12-hour clock ("10:00 π.μ.") but whose
+# business letters use 24 hours.
+_TWENTY_FOUR_HOURS = frozenset({"el"})
+
+
 @dataclass(frozen=True, slots=True)
 class Moment:
-    """A local date and time: ``str()`` is the date with the time of day."""
+    """A local date and time: ``str()`` is the date with the time of day, as the language
+    writes it (``10 marca 2026 r., godz. 10:00``, ``10. März 2026, 10:00 Uhr``)."""
 
     value: datetime
     locale: str
 
     def __str__(self) -> str:
-        return f"{self.day} {self.time}"
+        pattern = _MOMENTS.get(self.locale[:2], "{day}, {time}")
+        return pattern.format(day=self.day, time=self.time)
 
     @property
     def day(self) -> Day:
@@ -151,6 +163,8 @@ class Moment:
     @property
     def time(self) -> str:
         """Hours and minutes in the locale's style, e.g. ``12:00`` or ``12:00 PM``."""
+        if self.locale[:2] in _TWENTY_FOUR_HOURS:
+            return format_time(self.value.timetz(), "HH:mm", locale=self.locale)
         return format_time(self.value.timetz(), "short", locale=self.locale)
 
 

@@ -1,4 +1,5 @@
-"""Issue 17, the shared machinery: what every language's messages rest on.
+"""Issue 17, the shared machinery: what every language's messages rest on (the matrix itself
+is `tests/test_text_matrix.py`).
 
 Each test renders the real built-in templates (through `Renderer`) for the sample case of
 `paychase.messages._samples` — a business client owing invoice 2026/01/7 (2460.00, 460.00 paid
@@ -716,3 +717,21 @@ def test_an_instalment_reminder_explains_no_allocation() -> None:
     assert reminders
     for sample in reminders:
         assert "went first" not in RENDERER.render(sample.case, sample.action).text
+
+
+# -- A date with a time of day, as each language writes it (call sheets) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("en", "10 March 2026, 10:00"),
+        ("pl", "10 marca 2026 r., godz. 10:00"),
+        ("ru", "10 марта 2026 г., 10:00"),
+        ("el", "10 Μαρτίου 2026, 10:00"),
+        ("de", "10. März 2026, 10:00 Uhr"),
+    ],
+)
+def test_a_call_sheet_dates_the_call_as_the_language_does(language: str, written: str) -> None:
+    sample = next(s for s in samples("freelancer", language) if s.action.channel == "phone")
+    assert written in flat(RENDERER.render(sample.case, sample.action).text)
