@@ -4,7 +4,8 @@
 ``paychase preview CASE --out DIR`` writes every planned message as an HTML page with an index
 to open in a browser; ``paychase templates check [--dir DIR]`` renders every built-in step in
 every language and reports missing, failing or hard-coded texts (exit 1 when there are any);
-``paychase evidence CASE --client ID --out DIR`` writes a client's evidence pack.
+``paychase evidence CASE --client ID --out DIR`` writes a client's evidence pack. With
+``--pdf FILE``, ``render`` writes a letter and ``evidence`` the pack as PDF (``paychase[pdf]``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from paychase._files import output_errors, write_text_atomically
+from paychase._files import output_errors, write_bytes_atomically, write_text_atomically
 from paychase.case._case import Case
 from paychase.cli._options import (
     case_input,
@@ -31,6 +32,7 @@ from paychase.cli._progress import progress_bar
 from paychase.errors import InvalidCaseError
 from paychase.evidence._html import evidence_html, write_evidence
 from paychase.evidence._pack import evidence_pack
+from paychase.evidence._pdf import letter_pdf, pdf_bytes
 from paychase.messages._check import check_templates
 from paychase.messages._documents import InvoiceFolder
 from paychase.messages._message import Message, Recipient
@@ -79,6 +81,7 @@ def _planned(
 @click.option("--action", "key", required=True, metavar="KEY", help="the action's key")
 @click.option("--locale", help="render in this locale instead of the reader's")
 @format_option("text", "html", "json")
+@click.option("--pdf", metavar="FILE", help="write the letter as PDF here (paychase[pdf])")
 @click.pass_context
 def render_command(
     ctx: click.Context,
@@ -93,8 +96,9 @@ def render_command(
     key: str,
     locale: str | None,
     output_format: str,
+    pdf: str | None,
 ) -> int:
-    """Print one planned action as a message."""
+    """Print one planned action as a message, or write a letter as PDF."""
     rates = rate_table(ctx, rates_file)
     loaded, actions = _planned(ctx, case, case_option, db, now, rates=rates)
     action = next((a for a in actions if a.key == key), None)
@@ -104,7 +108,12 @@ def render_command(
             f"no planned action has this key (planned: {known})", field="--action", value=key
         )
     message = _renderer(templates, invoices, rates).render(loaded, action, locale=locale)
-    if output_format == "json":
+    if pdf:
+        document = letter_pdf(message)
+        with output_errors("--pdf"):
+            write_bytes_atomically(Path(pdf), document)
+        click.echo(pdf)
+    elif output_format == "json":
         click.echo(message.to_json())
     elif output_format == "html":
         click.echo(message.html, nl=False)
@@ -234,6 +243,7 @@ def check_command(directory: str | None) -> int:
 @now_option("overrides the case's 'now'")
 @rates_option
 @click.option("--out", metavar="DIR", default=".", show_default=True, help="where to write")
+@click.option("--pdf", metavar="FILE", help="also write the pack as PDF here (paychase[pdf])")
 @click.pass_context
 def evidence_command(
     ctx: click.Context,
@@ -245,6 +255,7 @@ def evidence_command(
     now: datetime | None,
     rates_file: str | None,
     out: str,
+    pdf: str | None,
 ) -> int:
     """Write a client's evidence pack: with a workspace, every contact and message as sent."""
     with open_input(ctx, case, case_option, db) as given:
@@ -256,8 +267,14 @@ def evidence_command(
         pack = evidence_pack(
             given.case, client, now=given.moment(now), renderer=renderer, sent=sent
         )
+    html = evidence_html(pack, renderer)
+    document = pdf_bytes(html) if pdf else None  # laid out first: a failure writes nothing
     with output_errors("--out"):
-        written = write_evidence(pack, evidence_html(pack, renderer), Path(out))
+        written = write_evidence(pack, html, Path(out))
+    if pdf and document is not None:
+        with output_errors("--pdf"):
+            write_bytes_atomically(Path(pdf), document)
+        written.append(Path(pdf))
     for path in written:
         click.echo(str(path))
     return 0

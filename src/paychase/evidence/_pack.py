@@ -41,9 +41,9 @@ from paychase.policy._policy import Channel
 __all__ = [
     "KEPT",
     "MOVED",
+    "NOT_RECONSTRUCTED",
     "NO_ACTION",
     "NO_KEY",
-    "NOT_RECONSTRUCTED",
     "EvidencePack",
     "SentMessage",
     "TimelineEntry",
@@ -342,10 +342,7 @@ def _rebuild(
     message = renderer.render(case, action)
     notes: tuple[str, ...] = ()
     if action.at != event.at:
-        notes = (
-            f"{MOVED} {action.at.isoformat()}; "
-            "the text is the one planned for then",
-        )
+        notes = (f"{MOVED} {action.at.isoformat()}; the text is the one planned for then",)
     return _as_sent(message, action.at), notes
 
 
