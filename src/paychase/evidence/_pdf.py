@@ -20,13 +20,15 @@ __all__ = ["LETTER_CHANNELS", "letter_pdf", "pdf_bytes"]
 LETTER_CHANNELS = frozenset({"letter", "registered_letter"})
 """The channels whose messages are printed and posted: the ones `letter_pdf` accepts."""
 
-# The page is A4 whatever the document asks; a document that names no font gets DejaVu Sans.
-_PAGE = '@page { size: A4; } html { font-family: "DejaVu Sans", sans-serif; }'
-# A letter's layout names screen fonts; on paper it is set in DejaVu Serif, which every
-# machine with fonts-dejavu-core has, whichever language it is written in.
+# WeasyPrint applies these as user stylesheets, which the document's own rules beat unless
+# marked important. The page is A4 whatever the document asks; a document that names no font
+# gets DejaVu Sans.
+_PAGE = '@page { size: A4 !important; } html { font-family: "DejaVu Sans", sans-serif; }'
+# A letter's layout names screen fonts (Arial, Roboto, ...), which a printer's machine may map
+# to a face without Greek or Cyrillic: on paper a letter is set in DejaVu Serif.
 _LETTER = (
-    'body { font-family: "DejaVu Serif", serif; } '
-    'pre, code { font-family: "DejaVu Sans Mono", monospace; }'
+    'body { font-family: "DejaVu Serif", serif !important; } '
+    'pre, code { font-family: "DejaVu Sans Mono", monospace !important; }'
 )
 
 
@@ -35,7 +37,8 @@ def pdf_bytes(html: str, *, stylesheet: str = "") -> bytes:
 
     Args:
         html: a whole HTML document, such as `evidence_html` returns.
-        stylesheet: CSS applied after the document's own, e.g. to choose other fonts.
+        stylesheet: CSS applied as a user stylesheet (mark a rule ``!important`` to override
+            the document's own), e.g. to choose other fonts.
 
     Returns:
         The PDF file's bytes.
