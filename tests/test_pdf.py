@@ -24,8 +24,8 @@ from tests.samples import kowalski, sample_case
 from paychase import Case, plan
 from paychase.cli._main import main
 from paychase.errors import InvalidCaseError, PluginError
-from paychase.evidence import evidence_html, evidence_pack, letter_pdf, pdf_bytes
 from paychase.evidence import _pdf as pdf_module
+from paychase.evidence import evidence_html, evidence_pack, letter_pdf, pdf_bytes
 from paychase.messages import Message, Renderer
 
 A4 = (595.28, 841.89)  # points: 210 mm x 297 mm

@@ -35,7 +35,7 @@ from paychase.evidence._pack import (
     TimelineEntry,
 )
 from paychase.messages._context import charge_variables, sender_variables, terms_variables
-from paychase.messages._formatting import Day, Moment, Money, Rate
+from paychase.messages._formatting import Day, Moment, Money, Rate, days
 from paychase.messages._render import Renderer
 from paychase.messages._templates import language_of
 from paychase.money._amounts import Charge, ChargeLine
@@ -125,7 +125,8 @@ def _law(contract: Contract, client: Client, table: RateTable, locale: str) -> d
     The same choice the statement's charges made (`ChargeBook.law`): the contract's
     jurisdiction, else the client's country, and the regime the contract names or the law
     of that country gives a debtor of the client's kind. `title` is the statute in words,
-    from the rate table; `regime` is None where the law grants no statutory interest.
+    from the rate table; `regime` is None where the law grants no statutory interest; `year`
+    is the length of the interest year in words where the day-count basis fixes it.
     """
     country = contract.jurisdiction or client.country
     key, why = regime_for(country, client.kind, contract.interest_regime)
@@ -138,9 +139,14 @@ def _law(contract: Contract, client: Client, table: RateTable, locale: str) -> d
         "title": (regime.title if regime else "") or (regime_rules(key).statute if key else ""),
         "statute": regime_rules(key).statute if key else None,
         "basis": regime.basis if regime else None,
+        "year": days(_YEAR[regime.basis], locale) if regime and regime.basis in _YEAR else None,
         "reference": regime.reference if regime else None,
         "why": why,
     }
+
+
+# The days of an interest year where the basis fixes them; ACT_ACT counts the year's own.
+_YEAR = {"ACT_365": 365, "ACT_360": 360}
 
 
 def _regime(table: RateTable, key: str | None) -> Regime | None:
