@@ -24,7 +24,13 @@ from paychase import Case, plan, statement
 from paychase._files import load_case
 from paychase.errors import InvalidCaseError, PluginError
 from paychase.evidence._html import evidence_html, write_evidence
-from paychase.evidence._pack import NOT_RECONSTRUCTED, EvidencePack, TimelineEntry, evidence_pack
+from paychase.evidence._pack import (
+    KEPT,
+    NOT_RECONSTRUCTED,
+    EvidencePack,
+    TimelineEntry,
+    evidence_pack,
+)
 from paychase.messages._render import Renderer
 from paychase.money import builtin_rate_table
 from paychase.testing import MemoryTemplates
@@ -530,3 +536,20 @@ def test_the_packs_own_notes_are_in_the_senders_language(locale: str, by_hand: s
     html = evidence_html(evidence_pack(case, "c1", now=NOW))
     assert by_hand in html
     assert NOT_RECONSTRUCTED not in html
+
+
+def test_a_message_kept_by_the_store_is_said_so_in_the_senders_language() -> None:
+    case = kowalski_case(sender=SENDER | {"locale": "pl_PL"})
+    rebuilt = evidence_pack(case, "c1", now=NOW)
+    polite = next(e.message for e in rebuilt.timeline if e.message and "polite" in e.message.key)
+    moment = datetime(2026, 3, 3, 10, 0, tzinfo=WARSAW)
+    before = case.model_copy(update={"history": tuple(e for e in case.history if e.at < moment)})
+    action = next(a for a in plan(before, now=moment).actions if a.key == polite.key)
+    sent = {polite.key: Renderer().render(before, action)}
+    html = evidence_html(evidence_pack(case, "c1", now=NOW, sent=sent))
+    assert (
+        "Uwaga: treść wiadomości w brzmieniu wysłanym, zachowana w historii korespondencji." in html
+    )
+    assert html.count("Treść wysłanej wiadomości: kanał: e-mail") == 1  # the kept one
+    assert "Treść wysłanej wiadomości, odtworzona z planu z chwili wysyłki" in html  # the others
+    assert KEPT not in html

@@ -349,20 +349,25 @@ def _entry(
         "reference": entry.reference,
         "contact": _event(entry.contact, money, locale) if entry.contact else None,
         "message": _message(entry.message, locale) if entry.message else None,
-        "notes": [_note(note) for note in entry.notes],
+        "notes": [_Note(note) for note in entry.notes],
     }
 
 
-def _note(note: str) -> dict[str, str | None]:
-    """A note with its `code`, so a translation can word the notes the pack itself writes.
+class _Note(str):
+    """A note of the pack: its text, as ``str``, with the `code` a translation words it by.
 
     ``kept``, ``no_key``, ``no_action`` (no plan of that moment has the contact's key) and
     ``moved`` (the plan put the action at the message's ``planned_at``); None for any other,
-    whose `text` is shown as written.
+    whose text is shown as written. A template that prints the note gets the English text.
     """
-    codes = ((KEPT, "kept"), (NO_KEY, "no_key"), (NO_ACTION, "no_action"), (MOVED, "moved"))
-    code = next((code for start, code in codes if note.startswith(start)), None)
-    return {"code": code, "text": note}
+
+    code: str | None
+
+    def __new__(cls, text: str) -> _Note:
+        note = super().__new__(cls, text)
+        codes = ((KEPT, "kept"), (NO_KEY, "no_key"), (NO_ACTION, "no_action"), (MOVED, "moved"))
+        note.code = next((code for start, code in codes if text.startswith(start)), None)
+        return note
 
 
 def _event(
