@@ -274,3 +274,22 @@ def test_evidence_without_weasyprint_names_the_extra_and_writes_nothing(
     error = capsys.readouterr().err
     assert error == "paychase: error: pdf: PDF needs WeasyPrint: pip install 'paychase[pdf]'\n"
     assert not out.exists()
+
+
+def test_preview_writes_each_letter_as_pdf_beside_its_page(
+    letter_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "preview"
+    assert main(["preview", str(letter_file), "--out", str(out), "--pdf"]) == 0
+    assert capsys.readouterr().out.endswith(", 1 letter as PDF\n")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "001-k1_inv-1_final_1.html",
+        "001-k1_inv-1_final_1.pdf",
+        "index.html",
+    ]
+    assert "ΕΞΩΔΙΚΗ ΔΗΛΩΣΗ" in pdf_text((out / "001-k1_inv-1_final_1.pdf").read_bytes())
+
+
+def test_preview_pdf_needs_out(letter_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["preview", str(letter_file), "--pdf"]) == 2
+    assert "--pdf writes beside the pages: give --out DIR" in capsys.readouterr().err

@@ -5,7 +5,8 @@
 to open in a browser; ``paychase templates check [--dir DIR]`` renders every built-in step in
 every language and reports missing, failing or hard-coded texts (exit 1 when there are any);
 ``paychase evidence CASE --client ID --out DIR`` writes a client's evidence pack. With
-``--pdf FILE``, ``render`` writes a letter and ``evidence`` the pack as PDF (``paychase[pdf]``).
+``--pdf FILE``, ``render`` writes a letter and ``evidence`` the pack as PDF (``paychase[pdf]``);
+``preview --out DIR --pdf`` writes each letter's PDF beside its page.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from paychase.cli._progress import progress_bar
 from paychase.errors import InvalidCaseError
 from paychase.evidence._html import evidence_html, write_evidence
 from paychase.evidence._pack import evidence_pack
-from paychase.evidence._pdf import letter_pdf, pdf_bytes
+from paychase.evidence._pdf import LETTER_CHANNELS, letter_pdf, pdf_bytes
 from paychase.messages._check import check_templates
 from paychase.messages._documents import InvoiceFolder
 from paychase.messages._message import Message, Recipient
@@ -146,6 +147,9 @@ def _addresses(recipients: tuple[Recipient, ...]) -> str:
 @template_options
 @rates_option
 @click.option("--out", metavar="DIR", help="write HTML pages and an index here")
+@click.option(
+    "--pdf", "with_pdf", is_flag=True, help="with --out: each letter as PDF too (paychase[pdf])"
+)
 @click.pass_context
 def preview_command(
     ctx: click.Context,
@@ -158,12 +162,21 @@ def preview_command(
     invoices: str | None,
     rates_file: str | None,
     out: str | None,
+    with_pdf: bool,
 ) -> int:
     """Render every planned action."""
     rates = rate_table(ctx, rates_file)
     loaded, actions = _planned(ctx, case, case_option, db, now, rates=rates)
     renderer = _renderer(templates, invoices, rates)
     messages = [(action, renderer.render(loaded, action)) for action in actions]
+    if with_pdf and not out:
+        raise click.UsageError("--pdf writes beside the pages: give --out DIR")
+    # Laid out before anything is written: a missing WeasyPrint leaves no half-written folder.
+    letters = {
+        number: letter_pdf(message)
+        for number, (_, message) in enumerate(messages, start=1)
+        if with_pdf and message.channel in LETTER_CHANNELS
+    }
     if not out:
         for action, message in messages:
             click.echo(f"== {action.at.isoformat()} {action.key}")
@@ -176,9 +189,13 @@ def preview_command(
         for number, (action, message) in enumerate(messages, start=1):
             name = f"{number:03d}-{_slug(action.key)}.html"
             write_text_atomically(folder / name, message.html)
+            if number in letters:
+                write_bytes_atomically(folder / name.replace(".html", ".pdf"), letters[number])
             rows.append(_index_row(action, message, name))
         write_text_atomically(folder / "index.html", _index(loaded, rows))
-    click.echo(f"{len(messages)} messages written to {folder / 'index.html'}")
+    count = len(letters)
+    pdfs = f", {count} letter{'s' if count != 1 else ''} as PDF" if with_pdf else ""
+    click.echo(f"{len(messages)} messages written to {folder / 'index.html'}{pdfs}")
     return 0
 
 
