@@ -314,7 +314,12 @@ def _account(account: Statement, charges: _Charges, locale: str) -> dict[str, An
     return {
         "as_of": Day(account.as_of, locale),
         "lines": [
-            {"number": line.number or line.invoice, "state": line.state, **sums(line)}
+            {
+                "number": line.number or line.invoice,
+                "state": line.state,
+                "currency": line.currency,
+                **sums(line),
+            }
             for line in account.lines
         ],
         "totals": [{"currency": total.currency, **sums(total)} for total in account.totals],
