@@ -5,9 +5,12 @@ Most tests build one client, Studio Kowalski in Warsaw (tests/samples.py), owing
 history written out of order on purpose; the rest read the shipped examples/portfolio.json.
 """
 
+# ruff: noqa: RUF001 - the Polish, Russian and Greek text is what the language tests are about
+
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,14 +18,21 @@ from zoneinfo import ZoneInfo
 
 import html5lib
 import pytest
-from tests.samples import first_invoice, kowalski, sample_case
+from tests.samples import first_invoice, kowalski, kowalski_contract, sample_case
 
 from paychase import Case, plan, statement
 from paychase._files import load_case
 from paychase.errors import InvalidCaseError, PluginError
 from paychase.evidence._html import evidence_html, write_evidence
-from paychase.evidence._pack import NOT_RECONSTRUCTED, EvidencePack, TimelineEntry, evidence_pack
+from paychase.evidence._pack import (
+    KEPT,
+    NOT_RECONSTRUCTED,
+    EvidencePack,
+    TimelineEntry,
+    evidence_pack,
+)
 from paychase.messages._render import Renderer
+from paychase.money import builtin_rate_table
 from paychase.testing import MemoryTemplates
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -271,7 +281,10 @@ def test_html_shows_each_charge_computation_line(portfolio: Case) -> None:
     html = evidence_html(found)
     parse_strictly(html)
     (charge,) = [c for c in found.statement.charges if c.amount]
-    assert str(charge.lines[0].source) in html
+    assert len(charge.lines) == 1
+    assert '<td>24 Feb 2026</td><td>10 Mar 2026</td><td class="num">15 days</td>' in html
+    assert '<th class="num">Rate (a year)</th>' in html
+    assert '<td class="num">14%</td><td class="num">PLN28.31</td><td>[1]</td>' in html
     assert "PLN28.31" in html  # en_GB formatting of the sender's locale
 
 
@@ -336,3 +349,207 @@ def test_write_evidence_replaces_an_older_pack(pack: EvidencePack, tmp_path: Pat
     write_evidence(pack, "<p>new</p>\n", tmp_path)
     assert (tmp_path / "evidence-c1.html").read_text(encoding="utf-8") == "<p>new</p>\n"
     assert len(list(tmp_path.iterdir())) == 2
+
+
+# --- the pack's language, its jurisdiction and its sources (issue 17, item 4) -------------------
+
+
+def test_the_pack_is_in_the_senders_locale_else_the_clients() -> None:
+    assert evidence_pack(kowalski_case(), "c1", now=NOW).locale == "en_GB"
+    unset = {k: v for k, v in SENDER.items() if k != "locale"}
+    polish = kowalski(locale="pl_PL")
+    case = kowalski_case(sender=unset, clients=[polish, kowalski(id="c2", name="O")])
+    found = evidence_pack(case, "c1", now=NOW)
+    assert found.locale == "pl_PL"
+    assert json.loads(found.to_json())["locale"] == "pl_PL"
+    assert "<h1>Zestawienie dowodów</h1>" in evidence_html(found)
+    # Neither says: the client's default, English.
+    english = evidence_pack(kowalski_case(sender=unset), "c1", now=NOW)
+    assert english.locale == "en"
+
+
+def in_language(portfolio: Case, locale: str, client: str = "nowak") -> str:
+    assert portfolio.sender is not None
+    sender = portfolio.sender.model_copy(update={"locale": locale})
+    html = evidence_html(
+        evidence_pack(portfolio.model_copy(update={"sender": sender}), client, now=None)
+    )
+    parse_strictly(html)
+    return html
+
+
+# Nowak (Warsaw) owes 28.31 PLN of Polish commercial interest on FV/2026/02/014, computed as of
+# 10 March 2026 at the NBP reference rate in force from 1 January 2026.
+PACKS = {
+    "pl_PL": (
+        "<h1>Zestawienie dowodów</h1>",
+        ["Strony", "Warunki umowy", "Faktury i wpłaty", "Przebieg zdarzeń"],
+        "<h2>Rozliczenie należności na dzień 10 marca 2026</h2>",
+        "28,31\xa0zł",
+        "Prawo właściwe: Polska. Odsetki ustawowe: odsetki ustawowe za opóźnienie w transakcjach "
+        "handlowych (art. 4 pkt 3",
+        "Narodowy Bank Polski: stopa referencyjna NBP (reference rate) – 4%, obowiązuje od "
+        "1 stycznia 2026, ",
+    ),
+    "de_DE": (
+        "<h1>Beweisunterlagen und Forderungsaufstellung</h1>",
+        ["Parteien", "Vertragsbedingungen", "Rechnungen und Zahlungen", "Chronologie"],
+        "<h2>Forderungsaufstellung zum 10. März 2026</h2>",
+        "28,31\xa0PLN",
+        "Anwendbares Recht: Polen. Gesetzliche Zinsen: gesetzliche Verzugszinsen im "
+        "Geschäftsverkehr nach Art. 4 Nr. 3",
+        "Narodowy Bank Polski: stopa referencyjna NBP (reference rate) – 4\xa0%, gültig ab "
+        "1. Januar 2026, ",
+    ),
+    "ru_RU": (
+        "<h1>Расчёт задолженности и перечень доказательств</h1>",
+        ["Стороны", "Условия договора", "Счета и платежи", "Хронология"],
+        "<h2>Расчёт задолженности на 10 марта 2026\u202fг.</h2>",
+        "28,31\xa0PLN",
+        "Применимое право: Польша. Проценты: установленные законом проценты за просрочку "
+        "в коммерческих сделках (п. 3 ст. 4",
+        "Narodowy Bank Polski: stopa referencyjna NBP (reference rate) – 4\xa0%, действует с "
+        "1 января 2026\u202fг., ",
+    ),
+    "el_GR": (
+        "<h1>Φάκελος αποδεικτικών στοιχείων</h1>",
+        ["Τα μέρη", "Όροι της σύμβασης", "Τιμολόγια και πληρωμές", "Χρονολόγιο"],
+        "<h2>Κατάσταση οφειλής στις 10 Μαρτίου 2026</h2>",
+        "28,31\xa0PLN",
+        "Εφαρμοστέο δίκαιο: Πολωνία. Τόκοι: νόμιμοι τόκοι υπερημερίας στις εμπορικές συναλλαγές "
+        "κατά το άρθρο 4 σημείο 3",
+        "Narodowy Bank Polski: stopa referencyjna NBP (reference rate) – 4%, ισχύει από "
+        "1 Ιανουαρίου 2026, ",
+    ),
+}
+ENGLISH_LABELS = (
+    "Evidence pack",
+    "Parties",
+    "Contract terms",
+    "Statement of account",
+    "Timeline",
+    "Source",
+    "Outcome:",
+    "as of",
+)
+
+
+@pytest.mark.parametrize("locale", sorted(PACKS))
+def test_each_language_writes_the_pack_in_its_own_words_and_formats(
+    portfolio: Case, locale: str
+) -> None:
+    title, headings, statement_heading, interest, law, source = PACKS[locale]
+    html = in_language(portfolio, locale)
+    assert title in html
+    for heading in headings:
+        assert f"<h2>{heading}</h2>" in html
+    assert statement_heading in html  # the long date as the language writes it
+    assert f'<td class="num">{interest}</td>' in html  # money with the locale's separators
+    assert law in html
+    assert source + '<span class="url">https://nbp.pl/' in html
+    assert f'<html lang="{locale[:2]}">' in html
+    text = re.sub(r"<style>.*?</style>|<pre>.*?</pre>|<[^>]+>", " ", html, flags=re.S)
+    for label in ENGLISH_LABELS:
+        assert label not in text, label
+
+
+def research_texts() -> list[str]:
+    """Every research note and tag of the built-in rate table: for its maintainers only."""
+    texts = []
+    for regime in builtin_rate_table().regimes:
+        for period in regime.periods:
+            texts += [t for t in (period.research, period.to_note, regime.notes) if t]
+    return texts
+
+
+@pytest.mark.parametrize("locale", ["en_GB", *sorted(PACKS)])
+@pytest.mark.parametrize("client", ["nowak", "lindner", "severny"])
+def test_sources_are_the_publications_never_the_research(
+    portfolio: Case, locale: str, client: str
+) -> None:
+    html = in_language(portfolio, locale, client)
+    assert "research" not in html.lower()
+    assert not re.search(r"\[(S|D|K|NV)\]", html)
+    for note in research_texts():
+        assert note not in html
+
+
+def test_a_rate_source_is_the_period_the_rate_was_taken_from() -> None:
+    # Lindner-style German B2B debt over a half-year change: two Basiszinssatz periods, each
+    # with its own date, numbered in the order the computation uses them.
+    german = kowalski(country="DE", timezone="Europe/Berlin", locale="de_DE")
+    contract = kowalski_contract(currency="EUR", late_fee={"kind": "statutory"})
+    invoice = first_invoice(issued="2025-05-02", due="2025-06-02", total="1000.00", currency="EUR")
+    case = kowalski_case(
+        clients=[german, kowalski(id="c2", name="O")],
+        contracts=[contract],
+        invoices=[invoice],
+        history=[],
+        sender=SENDER | {"locale": "de_DE"},
+    )
+    found = evidence_pack(case, "c1", now=datetime(2025, 8, 1, 12, tzinfo=WARSAW))
+    (interest,) = [c for c in found.statement.charges if c.kind == "interest"]
+    assert len({line.source for line in interest.lines}) == 2
+    html = evidence_html(found)
+    assert html.count("<td>[1]</td>") >= 1
+    assert html.count("<td>[2]</td>") >= 1
+    sources = re.findall(r"<li>(Deutsche Bundesbank: [^<]*)", html)
+    assert [s.split("gültig ab ")[1] for s in sources] == ["1. Januar 2025, ", "1. Juli 2025, "]
+
+
+def test_a_contract_that_names_its_law_is_named_so() -> None:
+    german_law = kowalski_contract(jurisdiction="DE")
+    case = kowalski_case(contracts=[german_law])
+    html = evidence_html(evidence_pack(case, "c1", now=NOW))
+    assert '<p class="jurisdiction">Jurisdiction: Germany. Statutory interest: Germany, ' in html
+    assert '<th scope="row">Jurisdiction</th><td>Germany</td>' in html
+
+
+def test_a_law_without_statutory_interest_says_so_in_the_senders_language() -> None:
+    english_consumer = kowalski(country="GB", timezone="Europe/London", kind="consumer")
+    case = kowalski_case(
+        clients=[english_consumer, kowalski(id="c2", name="O")],
+        sender=SENDER | {"locale": "pl_PL"},
+    )
+    html = evidence_html(evidence_pack(case, "c1", now=NOW))
+    assert (
+        "Prawo właściwe: Wielka Brytania (państwo siedziby dłużnika; umowa nie wskazuje prawa "
+        "właściwego). Odsetki ustawowe: prawo tego państwa nie przewiduje odsetek ustawowych od "
+        "tej należności."
+    ) in html
+
+
+@pytest.mark.parametrize(
+    ("locale", "by_hand"),
+    [
+        (
+            "pl_PL",
+            "Uwaga: treści wiadomości nie można odtworzyć: plan z tej chwili nie przewidywał",
+        ),
+        ("de_DE", "Hinweis: der Wortlaut ist nicht rekonstruierbar: der Plan dieses Zeitpunkts"),
+        ("ru_RU", "Примечание: текст сообщения восстановить нельзя: план на тот момент"),
+        ("el_GR", "Σημείωση: το κείμενο του μηνύματος δεν μπορεί να ανασυσταθεί: το πρόγραμμα"),
+    ],
+)
+def test_the_packs_own_notes_are_in_the_senders_language(locale: str, by_hand: str) -> None:
+    case = kowalski_case(sender=SENDER | {"locale": locale})
+    html = evidence_html(evidence_pack(case, "c1", now=NOW))
+    assert by_hand in html
+    assert NOT_RECONSTRUCTED not in html
+
+
+def test_a_message_kept_by_the_store_is_said_so_in_the_senders_language() -> None:
+    case = kowalski_case(sender=SENDER | {"locale": "pl_PL"})
+    rebuilt = evidence_pack(case, "c1", now=NOW)
+    polite = next(e.message for e in rebuilt.timeline if e.message and "polite" in e.message.key)
+    moment = datetime(2026, 3, 3, 10, 0, tzinfo=WARSAW)
+    before = case.model_copy(update={"history": tuple(e for e in case.history if e.at < moment)})
+    action = next(a for a in plan(before, now=moment).actions if a.key == polite.key)
+    sent = {polite.key: Renderer().render(before, action)}
+    html = evidence_html(evidence_pack(case, "c1", now=NOW, sent=sent))
+    assert (
+        "Uwaga: treść wiadomości w brzmieniu wysłanym, zachowana w historii korespondencji." in html
+    )
+    assert html.count("Treść wysłanej wiadomości: kanał: e-mail") == 1  # the kept one
+    assert "Treść wysłanej wiadomości, odtworzona z planu z chwili wysyłki" in html  # the others
+    assert KEPT not in html

@@ -4,7 +4,9 @@
 ``paychase preview CASE --out DIR`` writes every planned message as an HTML page with an index
 to open in a browser; ``paychase templates check [--dir DIR]`` renders every built-in step in
 every language and reports missing, failing or hard-coded texts (exit 1 when there are any);
-``paychase evidence CASE --client ID --out DIR`` writes a client's evidence pack.
+``paychase evidence CASE --client ID --out DIR`` writes a client's evidence pack. With
+``--pdf FILE``, ``render`` writes a letter and ``evidence`` the pack as PDF (``paychase[pdf]``);
+``preview --out DIR --pdf`` writes each letter's PDF beside its page.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from paychase._files import output_errors, write_text_atomically
+from paychase._files import output_errors, write_bytes_atomically, write_text_atomically
 from paychase.case._case import Case
 from paychase.cli._options import (
     case_input,
@@ -31,6 +33,7 @@ from paychase.cli._progress import progress_bar
 from paychase.errors import InvalidCaseError
 from paychase.evidence._html import evidence_html, write_evidence
 from paychase.evidence._pack import evidence_pack
+from paychase.evidence._pdf import LETTER_CHANNELS, letter_pdf, pdf_bytes
 from paychase.messages._check import check_templates
 from paychase.messages._documents import InvoiceFolder
 from paychase.messages._message import Message, Recipient
@@ -79,6 +82,7 @@ def _planned(
 @click.option("--action", "key", required=True, metavar="KEY", help="the action's key")
 @click.option("--locale", help="render in this locale instead of the reader's")
 @format_option("text", "html", "json")
+@click.option("--pdf", metavar="FILE", help="write the letter as PDF here (paychase[pdf])")
 @click.pass_context
 def render_command(
     ctx: click.Context,
@@ -93,8 +97,9 @@ def render_command(
     key: str,
     locale: str | None,
     output_format: str,
+    pdf: str | None,
 ) -> int:
-    """Print one planned action as a message."""
+    """Print one planned action as a message, or write a letter as PDF."""
     rates = rate_table(ctx, rates_file)
     loaded, actions = _planned(ctx, case, case_option, db, now, rates=rates)
     action = next((a for a in actions if a.key == key), None)
@@ -104,7 +109,12 @@ def render_command(
             f"no planned action has this key (planned: {known})", field="--action", value=key
         )
     message = _renderer(templates, invoices, rates).render(loaded, action, locale=locale)
-    if output_format == "json":
+    if pdf:
+        document = letter_pdf(message)
+        with output_errors("--pdf"):
+            write_bytes_atomically(Path(pdf), document)
+        click.echo(pdf)
+    elif output_format == "json":
         click.echo(message.to_json())
     elif output_format == "html":
         click.echo(message.html, nl=False)
@@ -137,6 +147,9 @@ def _addresses(recipients: tuple[Recipient, ...]) -> str:
 @template_options
 @rates_option
 @click.option("--out", metavar="DIR", help="write HTML pages and an index here")
+@click.option(
+    "--pdf", "with_pdf", is_flag=True, help="with --out: each letter as PDF too (paychase[pdf])"
+)
 @click.pass_context
 def preview_command(
     ctx: click.Context,
@@ -149,12 +162,21 @@ def preview_command(
     invoices: str | None,
     rates_file: str | None,
     out: str | None,
+    with_pdf: bool,
 ) -> int:
     """Render every planned action."""
     rates = rate_table(ctx, rates_file)
     loaded, actions = _planned(ctx, case, case_option, db, now, rates=rates)
     renderer = _renderer(templates, invoices, rates)
     messages = [(action, renderer.render(loaded, action)) for action in actions]
+    if with_pdf and not out:
+        raise click.UsageError("--pdf writes beside the pages: give --out DIR")
+    # Laid out before anything is written: a missing WeasyPrint leaves no half-written folder.
+    letters = {
+        number: letter_pdf(message)
+        for number, (_, message) in enumerate(messages, start=1)
+        if with_pdf and message.channel in LETTER_CHANNELS
+    }
     if not out:
         for action, message in messages:
             click.echo(f"== {action.at.isoformat()} {action.key}")
@@ -167,9 +189,13 @@ def preview_command(
         for number, (action, message) in enumerate(messages, start=1):
             name = f"{number:03d}-{_slug(action.key)}.html"
             write_text_atomically(folder / name, message.html)
+            if number in letters:
+                write_bytes_atomically(folder / name.replace(".html", ".pdf"), letters[number])
             rows.append(_index_row(action, message, name))
         write_text_atomically(folder / "index.html", _index(loaded, rows))
-    click.echo(f"{len(messages)} messages written to {folder / 'index.html'}")
+    count = len(letters)
+    pdfs = f", {count} letter{'s' if count != 1 else ''} as PDF" if with_pdf else ""
+    click.echo(f"{len(messages)} messages written to {folder / 'index.html'}{pdfs}")
     return 0
 
 
@@ -234,6 +260,7 @@ def check_command(directory: str | None) -> int:
 @now_option("overrides the case's 'now'")
 @rates_option
 @click.option("--out", metavar="DIR", default=".", show_default=True, help="where to write")
+@click.option("--pdf", metavar="FILE", help="also write the pack as PDF here (paychase[pdf])")
 @click.pass_context
 def evidence_command(
     ctx: click.Context,
@@ -245,6 +272,7 @@ def evidence_command(
     now: datetime | None,
     rates_file: str | None,
     out: str,
+    pdf: str | None,
 ) -> int:
     """Write a client's evidence pack: with a workspace, every contact and message as sent."""
     with open_input(ctx, case, case_option, db) as given:
@@ -256,8 +284,14 @@ def evidence_command(
         pack = evidence_pack(
             given.case, client, now=given.moment(now), renderer=renderer, sent=sent
         )
+    html = evidence_html(pack, renderer)
+    document = pdf_bytes(html) if pdf else None  # laid out first: a failure writes nothing
     with output_errors("--out"):
-        written = write_evidence(pack, evidence_html(pack, renderer), Path(out))
+        written = write_evidence(pack, html, Path(out))
+    if pdf and document is not None:
+        with output_errors("--pdf"):
+            write_bytes_atomically(Path(pdf), document)
+        written.append(Path(pdf))
     for path in written:
         click.echo(str(path))
     return 0

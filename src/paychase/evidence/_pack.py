@@ -29,6 +29,7 @@ from paychase.case._history import ContactEvent
 from paychase.case._invoices import Invoice
 from paychase.case._money import Amount
 from paychase.case._parties import Client, Sender
+from paychase.case._types import LocaleName
 from paychase.errors import InvalidCaseError
 from paychase.messages._message import Message, Recipient
 from paychase.messages._render import Renderer
@@ -37,7 +38,18 @@ from paychase.planner._plan import plan
 from paychase.planner._statement import Statement, statement
 from paychase.policy._policy import Channel
 
-__all__ = ["KEPT", "EvidencePack", "SentMessage", "TimelineEntry", "evidence_pack"]
+__all__ = [
+    "KEPT",
+    "MOVED",
+    "NOT_RECONSTRUCTED",
+    "NO_ACTION",
+    "NO_KEY",
+    "EvidencePack",
+    "SentMessage",
+    "TimelineEntry",
+    "evidence_pack",
+    "pack_locale",
+]
 
 TimelineKind = Literal["issued", "due", "payment", "contact"]
 
@@ -51,6 +63,15 @@ NOT_RECONSTRUCTED = "the message could not be reconstructed"
 
 KEPT = "the message as sent, kept by the history store"
 """The note on a contact whose text comes from the store rather than being rebuilt."""
+
+NO_KEY = f"{NOT_RECONSTRUCTED}: the contact records no action key"
+"""The note on an outbound contact recorded without an action key."""
+
+NO_ACTION = f"{NOT_RECONSTRUCTED}: the plan of that moment has no action"
+"""The start of the note on a contact whose key no plan of its moment has."""
+
+MOVED = "the plan of that moment put this action at"
+"""The start of the note on a message planned for another moment than the contact's."""
 
 
 class SentMessage(FrozenModel):
@@ -97,6 +118,11 @@ class EvidencePack(FrozenModel):
 
     client: Client = Field(description="The debtor, as the case records them")
     sender: Sender = Field(description="The creditor")
+    locale: LocaleName = Field(
+        default="en",
+        description="The language the printable pack is written in: the sender's locale where "
+        "the case sets it, else the client's",
+    )
     as_of: AwareDatetime = Field(description="The moment of the pack, in the client's zone")
     policy: str = Field(description="The name of the dunning policy the case follows")
     contracts: tuple[Contract, ...] = Field(description="The client's contracts as agreed")
@@ -170,6 +196,7 @@ def evidence_pack(
     return EvidencePack(
         client=person,
         sender=case.sender,
+        locale=pack_locale(case.sender, person),
         as_of=moment.astimezone(zone(person.timezone)),
         policy=case.policy.name,
         contracts=contracts,
@@ -177,6 +204,25 @@ def evidence_pack(
         statement=account,
         timeline=tuple(sorted(timeline, key=_order)),
     )
+
+
+def pack_locale(sender: Sender, client: Client) -> str:
+    """The language of the pack: it is the sender's document, for the sender's lawyer.
+
+    The sender's locale where the case sets it; a case that leaves it out has written
+    everything else in the client's language, so the pack follows the client's (whose
+    own default is English).
+
+    Examples:
+        >>> from paychase.case import Client, Sender
+        >>> client = Client(id="c", name="Nowak", country="PL", timezone="Europe/Warsaw",
+        ...                 locale="pl_PL")
+        >>> pack_locale(Sender(name="Lumen", locale="de_DE"), client)
+        'de_DE'
+        >>> pack_locale(Sender(name="Lumen"), client)
+        'pl_PL'
+    """
+    return sender.locale if "locale" in sender.model_fields_set else client.locale
 
 
 def _order(entry: TimelineEntry) -> tuple[date, int, float]:
@@ -285,21 +331,18 @@ def _rebuild(
     if event.direction != "out":
         return None, ()
     if event.key is None:
-        return None, (f"{NOT_RECONSTRUCTED}: the contact records no action key",)
+        return None, (NO_KEY,)
     case, planned = moments.before(event.at)
     action = next((a for a in planned.actions if a.key == event.key), None)
     if action is None:
         return None, (
-            f"{NOT_RECONSTRUCTED}: the plan of that moment has no action {event.key} "
+            f"{NO_ACTION} {event.key} "
             "(recorded by hand, or the case's earlier records have changed)",
         )
     message = renderer.render(case, action)
     notes: tuple[str, ...] = ()
     if action.at != event.at:
-        notes = (
-            f"the plan of that moment put this action at {action.at.isoformat()}; "
-            "the text is the one planned for then",
-        )
+        notes = (f"{MOVED} {action.at.isoformat()}; the text is the one planned for then",)
     return _as_sent(message, action.at), notes
 
 
