@@ -279,7 +279,8 @@ def test_the_evidence_pack_states_each_rates_period_and_what_was_settled() -> No
     case = sample_case("freelancer", "en")
     pack = evidence_pack(case, "client", now=_moment(case, LATE, 10))
     page = evidence_html(pack)
-    assert "11.75% a year" in page
+    assert "Rate (a year)" in page
+    assert "11.75%" in page
     assert "settled 10 Feb 2026" in page
     assert "(£11.88 already paid)" in page
 
@@ -294,7 +295,7 @@ ALLOCATION = {
     "ru": "В соответствии с законом из уплаченных 460,00 ₽ в первую очередь 10,38 ₽ зачтено в "
     "погашение начисленных процентов, поэтому к оплате остаётся 2 625,38 ₽.",
     "el": "Σύμφωνα με τον νόμο, από το ποσό των 460,00 € που καταβλήθηκε, ποσό 10,26 € "
-    "καταλογίστηκε πρώτα στους τόκους που είχαν ήδη οφειλεί· γι’ αυτό παραμένει ανεξόφλητο "
+    "καταλογίστηκε πρώτα στους ήδη οφειλόμενους τόκους· γι’ αυτό παραμένει ανεξόφλητο "
     "ποσό 2.625,26 €.",
     "de": "Von Ihren Zahlungen über 460,00 € wurden nach den gesetzlichen Vorschriften zunächst "
     "10,38 € auf die bis dahin angefallenen Zinsen angerechnet; offen sind daher noch "
