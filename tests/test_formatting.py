@@ -122,11 +122,12 @@ def test_day_in_each_language(
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("en_GB", "10 March 2026 14:30"),
-        ("en_US", f"March 10, 2026 2:30{NNBSP}PM"),
-        ("pl_PL", "10 marca 2026 14:30"),
-        ("ru_RU", f"10 марта 2026{NNBSP}г. 14:30"),
-        ("de_DE", "10. März 2026 14:30"),
+        ("en_GB", "10 March 2026, 14:30"),
+        ("en_US", f"March 10, 2026, 2:30{NNBSP}PM"),
+        ("pl_PL", "10 marca 2026 r., godz. 14:30"),
+        ("ru_RU", f"10 марта 2026{NNBSP}г., 14:30"),
+        ("el_GR", "10 Μαρτίου 2026, 14:30"),  # 24 hours, not "2:30 μ.μ."
+        ("de_DE", "10. März 2026, 14:30 Uhr"),
     ],
 )
 def test_moment_is_the_local_date_and_time(locale: str, expected: str) -> None:
