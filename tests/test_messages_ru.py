@@ -281,9 +281,9 @@ def test_sms_name_the_account_as_its_country_does() -> None:
     russian = Case.model_validate({**data, "sender": _russian_sender(data)})
     settle = "tradesperson/settle_up"
     text = _plain(RENDERER.render(polish, _action("tradesperson", settle, polish)).text)
-    assert "переводом на счёт PL61 1090" in text
+    assert "Наличные, карта или IBAN PL61 1090" in text
     text = _plain(RENDERER.render(russian, _action("tradesperson", settle, russian)).text)
-    assert "переводом на р/с 40702810900000012345" in text
+    assert "Наличные, карта или р/с 40702810900000012345." in text
     by_sms = next(
         s for s in samples("freelancer", "ru") if s.label == "instalment:reminder"
     ).action.model_copy(update={"channel": "sms"})
