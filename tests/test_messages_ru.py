@@ -637,3 +637,15 @@ def test_a_deposit_is_called_by_the_contract_s_word(
     assert "предоплат" not in text
     if refundable:
         assert "ст. 380" not in text
+
+
+def test_a_claim_about_many_invoices_counts_them_and_points_to_the_list_once() -> None:
+    message = _render("b2b_strict", "b2b_strict/formal_claim", invoices=21)
+    assert message.subject == "Досудебная претензия об оплате задолженности по 21 счёту"
+    text = _plain(message.text)
+    assert "об оплате задолженности по 21 счёту Уважаемые господа!" in text
+    assert "В ваш адрес был выставлен 21 счёт на общую сумму" in text
+    assert text.count("(перечень") == 1
+    assert "№ 2026/01/9, № 2026/01/10" not in text  # the table lists them, not a sentence
+    assert "Счёт № 2026/01/27" in message.text  # the 21st invoice, in the table
+    assert "Приложение: копии счетов согласно перечню (21 шт.)" in text
