@@ -362,7 +362,13 @@ def test_overdue_90_speaks_with_one_voice(invoices: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("invoices", "asked"), [(1, "дошёл ли до Вас счёт № 2026/01/7"), (2, "дошли ли до Вас счета")]
+    ("invoices", "asked"),
+    [
+        (1, "дошёл ли до Вас счёт № 2026/01/7"),
+        (2, "дошли ли до Вас счета"),
+        (5, "дошли ли до Вас 5 счетов (перечень ниже)"),
+        (21, "дошёл ли до Вас 21 счёт (перечень ниже)"),
+    ],
 )
 def test_polite_says_the_due_date_passed_and_the_payment_has_not_come(
     invoices: int, asked: str
@@ -649,3 +655,16 @@ def test_a_claim_about_many_invoices_counts_them_and_points_to_the_list_once() -
     assert "№ 2026/01/9, № 2026/01/10" not in text  # the table lists them, not a sentence
     assert "Счёт № 2026/01/27" in message.text  # the 21st invoice, in the table
     assert "Приложение: копии счетов согласно перечню (21 шт.)" in text
+
+
+def test_invoices_due_on_different_days_are_dated_by_the_oldest() -> None:
+    data = _data("tradesperson", invoices=2)
+    first = data["invoices"][0]
+    # The first in the list is the later one: the text must not date both by it.
+    first |= {"issued": "2026-01-20"}
+    case = Case.model_validate(data)
+    text = _plain(RENDERER.render(case, _action("tradesperson", "tradesperson/firm", case)).text)
+    assert "просрочка по самому раннему из счетов составляет уже 43 дня" in text
+    same = _plain(_render("tradesperson", "tradesperson/firm").text)
+    assert "просрочка составляет уже 43 дня" in same
+    assert "по самому раннему" not in same
