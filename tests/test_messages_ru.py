@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from tests.test_message_machinery import action as machinery_action
+from tests.test_message_machinery import fee_booked, interest_case
 
 import paychase
 from paychase import Action, Case
 from paychase.messages import Message, Renderer
+from paychase.messages._formatting import Money
 from paychase.messages._samples import _amounts, sample_case, samples
+from paychase.messages._sms import sms_length
 
 RENDERER = Renderer()
 NBSP = "\u00a0"
@@ -281,18 +285,18 @@ def test_sms_name_the_account_as_its_country_does() -> None:
     russian = Case.model_validate({**data, "sender": _russian_sender(data)})
     settle = "tradesperson/settle_up"
     text = _plain(RENDERER.render(polish, _action("tradesperson", settle, polish)).text)
-    assert "переводом на счёт PL61 1090" in text
+    assert "Наличные, карта или IBAN PL61 1090" in text
     text = _plain(RENDERER.render(russian, _action("tradesperson", settle, russian)).text)
-    assert "переводом на р/с 40702810900000012345" in text
+    assert "Наличные, карта или р/с 40702810900000012345." in text
     by_sms = next(
         s for s in samples("freelancer", "ru") if s.label == "instalment:reminder"
     ).action.model_copy(update={"channel": "sms"})
     sms = RENDERER.render(sample_case("freelancer", "ru"), by_sms).text
-    assert "IBAN: PL61 1090" in sms
+    assert "IBAN PL61 1090" in sms
     assert "Р/с" not in sms
     data = _data("freelancer")
     russian = Case.model_validate({**data, "sender": _russian_sender(data)})
-    assert "Р/с: 40702810900000012345." in RENDERER.render(russian, by_sms).text
+    assert "Р/с 40702810900000012345" in RENDERER.render(russian, by_sms).text
 
 
 # --- пени, штраф, неустойка (§4 row 8) --------------------------------------------------------
@@ -358,7 +362,13 @@ def test_overdue_90_speaks_with_one_voice(invoices: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("invoices", "asked"), [(1, "дошёл ли до Вас счёт № 2026/01/7"), (2, "дошли ли до Вас счета")]
+    ("invoices", "asked"),
+    [
+        (1, "дошёл ли до Вас счёт № 2026/01/7"),
+        (2, "дошли ли до Вас счета"),
+        (5, "дошли ли до Вас 5 счетов (перечень ниже)"),
+        (21, "дошёл ли до Вас 21 счёт (перечень ниже)"),
+    ],
 )
 def test_polite_says_the_due_date_passed_and_the_payment_has_not_come(
     invoices: int, asked: str
@@ -424,3 +434,237 @@ def test_reflow_never_splits_a_date_a_number_sign_or_a_statute(policy: str) -> N
     assert f"26{NBSP}января{NBSP}2026" in text
     assert f"№{NBSP}2026/01/7" in text
     assert f"ст.{NBSP}395{NBSP}ГК{NBSP}РФ" in text
+
+
+# --- many invoices by count, in every case (issue 17, X7) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("invoices", "subject", "body"),
+    [
+        (5, "Просрочена оплата по 5 счетам", "по 5 счетам (перечень ниже)"),
+        (21, "Просрочена оплата по 21 счёту", "по 21 счёту (перечень ниже)"),
+    ],
+)
+def test_many_invoices_are_counted_in_the_case_the_sentence_asks(
+    invoices: int, subject: str, body: str
+) -> None:
+    message = _render("tradesperson", "tradesperson/firm", invoices=invoices)
+    assert message.subject == subject  # no pointer in a subject: nothing is listed under it
+    text = _plain(message.text)
+    assert body in text
+    assert "№ 2026/01/9 и" not in message.subject + text  # no run of numbers in a sentence
+    assert "2026/01/9" in message.text  # the list below still names every invoice
+
+
+def test_a_short_list_is_still_named_invoice_by_invoice() -> None:
+    message = _render("tradesperson", "tradesperson/firm", invoices=3)
+    assert message.subject == "Просрочена оплата по счетам № 2026/01/7, № 2026/01/8 и № 2026/01/9"
+
+
+@pytest.mark.parametrize(
+    ("invoices", "subject_end"),
+    [
+        (1, "дошёл ли до клиента счёт № 2026/01/7"),
+        (2, "дошли ли до клиента счета"),
+        (5, "дошли ли до клиента 5 счетов"),
+        (21, "дошёл ли до клиента 21 счёт"),
+    ],
+)
+def test_a_verb_agrees_with_the_number_of_invoices(invoices: int, subject_end: str) -> None:
+    message = _render("freelancer", "freelancer/check_call", invoices=invoices)
+    assert subject_end in message.subject
+    if invoices > 3:  # a call sheet lists the invoices above what to say
+        assert f"{invoices} сч" in message.text
+        assert "(перечень выше)" in message.text
+        assert "(перечень ниже)" not in message.text
+
+
+def test_many_invoices_are_not_written_into_the_payment_purpose() -> None:
+    text = _plain(_render("tradesperson", "tradesperson/firm", invoices=21).text)
+    assert "указав в назначении платежа номера оплачиваемых счетов" in text
+    assert "номера счетов: 2026/01/7" not in text
+    few = _plain(_render("tradesperson", "tradesperson/firm", invoices=2).text)
+    assert "номера счетов: 2026/01/7, 2026/01/8" in few
+
+
+def test_suspension_names_the_debt_without_a_genitive_after_a_number() -> None:
+    message = _render("saas", "saas/suspend", invoices=21)
+    assert message.subject == "Доступ к сервису приостановлен из-за задолженности по 21 счёту"
+
+
+# --- SMS in two segments (issue 17, item 2) -----------------------------------------------------
+
+
+@pytest.mark.parametrize("invoices", [1, 2, 21])
+@pytest.mark.parametrize(
+    ("policy", "label"),
+    [
+        ("tradesperson", "tradesperson/polite"),
+        ("tradesperson", "tradesperson/firm"),
+        ("tradesperson", "tradesperson/settle_up"),
+        ("freelancer", "freelancer/pre_due"),
+        ("saas", "saas/warning"),
+        ("saas", "saas/suspend"),
+    ],
+)
+def test_an_sms_fits_two_segments_and_keeps_amount_date_and_account(
+    policy: str, label: str, invoices: int
+) -> None:
+    case = _case(policy, invoices=invoices)
+    planned = _action(policy, label, case).model_copy(update={"channel": "sms"})
+    message = RENDERER.render(case, planned)
+    text = message.text.strip()
+    assert sms_length(text).units <= 134, text
+    assert text.startswith("Studio Lumen: ")
+    assert planned.amounts is not None
+    assert _plain(str(Money(planned.amounts.total, "RUB", message.locale))) in _plain(text) or (
+        _plain(str(Money(planned.amounts.principal, "RUB", message.locale))) in _plain(text)
+    )
+    if label != "saas/suspend":  # a suspension announces; it sets no date
+        assert re.search(r"\d\d\.\d\d\.2026", text)  # a date, in its short form
+    if label not in ("saas/warning", "saas/suspend"):  # these are about the service
+        assert "PL61 1090 1014 0000 0712 1981 2874" in text
+    assert "Здравствуйте" not in text
+    assert "(перечень" not in text
+    if invoices == 21:
+        assert "21 счёт" in text
+        assert "2026/01/9" not in text
+
+
+def test_an_sms_about_invoices_due_on_different_days_gives_the_first_date() -> None:
+    data = _data("tradesperson", invoices=2)
+    data["invoices"][1] |= {"issued": "2026-01-20"}
+    case = Case.model_validate(data)
+    planned = _action("tradesperson", "tradesperson/polite", case)
+    text = RENDERER.render(case, planned.model_copy(update={"channel": "sms"})).text
+    assert "по 2 счетам, первый срок истёк 26.01.2026." in text
+
+
+# --- rates with their period, lines a payment settled (issue 17, X3, X5) -----------------------
+
+
+def test_statutory_interest_lines_are_stated_a_year_and_the_settled_one_says_so() -> None:
+    case = interest_case("ru")  # the RU table has no 2026 key rate: the contract is under DE law
+    text = _plain(RENDERER.render(case, machinery_action(case, tone="final")).text)
+    assert re.search(r"по ставке [\d,]+ % годовых за период с", text), text
+    assert "(погашено платежом от 10 февраля 2026 г.)" in text
+    assert not re.search(r"по ставке [\d,]+ % за период", text)
+
+
+@pytest.mark.parametrize(
+    ("fee", "unit"),
+    [
+        ({"kind": "percent_per_month", "rate": "1.5"}, "в месяц"),
+        ({"kind": "daily_rate", "rate": "0.1"}, "в день"),
+    ],
+)
+def test_contractual_fee_lines_are_stated_a_month_or_a_day(fee: dict[str, str], unit: str) -> None:
+    data = _data("freelancer")
+    data["contracts"][0] |= {"late_fee": fee, "grace": "0d", "fixed_compensation": False}
+    data["history"] = [fee_booked(data, date(2026, 2, 2))]
+    case = Case.model_validate(data)
+    text = _plain(RENDERER.render(case, machinery_action(case, tone="final")).text)
+    assert re.search(rf"по ставке [\d,]+ % {unit} за период с", text), text
+
+
+# --- the contract, the signatory, аванс and задаток (issue 17, item 1) --------------------------
+
+
+@pytest.mark.parametrize("label", ["b2b_strict/demand_letter", "b2b_strict/formal_claim"])
+def test_the_demand_and_the_claim_name_the_contract(label: str) -> None:
+    data = _data("b2b_strict")
+    data["contracts"][0] |= {"number": "12/2025", "signed": "2025-12-15"}
+    case = Case.model_validate(data)
+    text = _plain(RENDERER.render(case, _action("b2b_strict", label, case)).text)
+    assert (
+        "Между Studio Lumen и Example & Co заключён договор № 12/2025 от 15 декабря 2025 г. "
+        "В ваш адрес были выставлены" in text
+    )
+    assert "г.." not in text
+    bare = _plain(_render("b2b_strict", label).text)
+    assert "заключён договор" not in bare  # nothing known about it: nothing said
+
+
+def test_a_consumer_s_letter_names_the_contract_with_vy() -> None:
+    data = _data("freelancer", "woman")
+    data["contracts"][0] |= {"signed": "2025-12-15"}
+    case = Case.model_validate(data)
+    text = _plain(RENDERER.render(case, _action("freelancer", "freelancer/final", case)).text)
+    assert "Между Studio Lumen и Вами заключён договор от 15 декабря 2025 г. В Ваш адрес" in text
+
+
+@pytest.mark.parametrize(
+    ("gender", "sentence"),
+    [
+        (
+            "female",
+            "3 марта 2026 г. я писала Вам о счетах № 2026/01/7 и № 2026/01/8, "
+            "но ответа не получила.",
+        ),
+        (
+            "male",
+            "3 марта 2026 г. я писал Вам о счетах № 2026/01/7 и № 2026/01/8, но ответа не получил.",
+        ),
+        (
+            None,
+            "Моё письмо от 3 марта 2026 г. о счетах № 2026/01/7 и № 2026/01/8 осталось без ответа.",
+        ),
+    ],
+)
+def test_a_sender_writing_as_i_speaks_in_the_signatory_s_gender(
+    gender: str | None, sentence: str
+) -> None:
+    sample = next(s for s in samples("freelancer", "ru") if s.label == "freelancer/firm")
+    data = sample.case.model_dump(mode="json", by_alias=True)
+    data["sender"]["signatory_gender"] = gender
+    text = _plain(RENDERER.render(Case.model_validate(data), sample.action).text)
+    assert sentence in text, text
+
+
+@pytest.mark.parametrize(
+    ("refundable", "word", "forms"),
+    [
+        (True, "Аванс", ("внесения аванса", "внести аванс")),
+        (False, "Задаток", ("внесения задатка", "внести задаток", "(ст. 380 ГК РФ)")),
+    ],
+)
+def test_a_deposit_is_called_by_the_contract_s_word(
+    refundable: bool, word: str, forms: tuple[str, ...]
+) -> None:
+    data = _data("freelancer")
+    data["contracts"][0]["deposit"]["refundable"] = refundable
+    case = Case.model_validate(data)
+    message = RENDERER.render(case, _action("freelancer", "request_deposit:deposit", case))
+    assert message.subject == f"{word} для начала работ"
+    text = _plain(message.text)
+    for form in forms:
+        assert form in text
+    assert "предоплат" not in text
+    if refundable:
+        assert "ст. 380" not in text
+
+
+def test_a_claim_about_many_invoices_counts_them_and_points_to_the_list_once() -> None:
+    message = _render("b2b_strict", "b2b_strict/formal_claim", invoices=21)
+    assert message.subject == "Досудебная претензия об оплате задолженности по 21 счёту"
+    text = _plain(message.text)
+    assert "об оплате задолженности по 21 счёту Уважаемые господа!" in text
+    assert "В ваш адрес был выставлен 21 счёт на общую сумму" in text
+    assert text.count("(перечень") == 1
+    assert "№ 2026/01/9, № 2026/01/10" not in text  # the table lists them, not a sentence
+    assert "Счёт № 2026/01/27" in message.text  # the 21st invoice, in the table
+    assert "Приложение: копии счетов согласно перечню (21 шт.)" in text
+
+
+def test_invoices_due_on_different_days_are_dated_by_the_oldest() -> None:
+    data = _data("tradesperson", invoices=2)
+    first = data["invoices"][0]
+    # The first in the list is the later one: the text must not date both by it.
+    first |= {"issued": "2026-01-20"}
+    case = Case.model_validate(data)
+    text = _plain(RENDERER.render(case, _action("tradesperson", "tradesperson/firm", case)).text)
+    assert "просрочка по самому раннему из счетов составляет уже 43 дня" in text
+    same = _plain(_render("tradesperson", "tradesperson/firm").text)
+    assert "просрочка составляет уже 43 дня" in same
+    assert "по самому раннему" not in same
