@@ -16,6 +16,7 @@ import pytest
 import paychase
 from paychase.messages import Message, Renderer
 from paychase.messages._samples import Sample, _amounts, samples
+from paychase.messages._sms import sms_length
 
 NBSP = "\u00a0"
 DASH = "\N{EN DASH}"
@@ -297,8 +298,7 @@ def test_dates_and_numbers_carry_no_break_spaces_in_the_text_only() -> None:
     assert NBSP not in message.subject
     sms = _render("tradesperson", "tradesperson/polite")
     assert sms.channel == "sms"
-    assert "2 Rechnungen (2.625,38 €)" in sms.text  # an SMS is not reflowed: plain spaces
-    assert NBSP not in sms.text
+    assert f"2 Rechnungen (2.625,38{NBSP}€) waren am 26.01.2026" in sms.text  # not reflowed
 
 
 # X2: the charges block never calls the principal "added".
@@ -329,7 +329,9 @@ def _case_with(sample: Sample, changes: dict[str, Any], invoices: int = 2) -> pa
         node[last] = value
     first, second, *rest = data["invoices"]
     if invoices != 2:
-        copies = [second | {"id": f"i{n}", "number": f"2026/01/{n}"} for n in range(2, invoices + 1)]
+        copies = [
+            second | {"id": f"i{n}", "number": f"2026/01/{n}"} for n in range(2, invoices + 1)
+        ]
         data["invoices"] = [first, *copies, *rest]
     return paychase.Case.model_validate(data)
 
@@ -359,24 +361,36 @@ def _render_with(
     [
         ("freelancer", "freelancer/firm", "Mahnung: 21 Rechnungen"),
         ("freelancer", "freelancer/polite", "Sind meine 21 Rechnungen bei Ihnen angekommen?"),
-        ("freelancer", "freelancer/overdue_30", f"Mahnung: 21 Rechnungen {DASH} 43 Tage überfällig"),
+        (
+            "freelancer",
+            "freelancer/overdue_30",
+            f"Mahnung: 21 Rechnungen {DASH} 43 Tage überfällig",
+        ),
         ("freelancer", "freelancer/final", "Letzte Mahnung: 21 Rechnungen"),
-        ("b2b_strict", "b2b_strict/payment_call", f"Anruf: {COMPANY} {DASH} Zahlung der 21 Rechnungen"),
-        ("freelancer", "freelancer/legal", f"{COMPANY} {DASH} 21 Rechnungen an Anwalt oder Inkasso"),
+        (
+            "b2b_strict",
+            "b2b_strict/payment_call",
+            f"Anruf: {COMPANY} {DASH} Zahlung der 21 Rechnungen",
+        ),
+        (
+            "freelancer",
+            "freelancer/legal",
+            f"{COMPANY} {DASH} 21 Rechnungen an Anwalt oder Inkasso",
+        ),
     ],
 )
 def test_many_invoices_are_counted_in_subjects(policy: str, label: str, subject: str) -> None:
     message = _render_with(policy, label, {"clients.0.name": COMPANY}, invoices=21)
     assert message.subject.startswith(subject)
     assert "2026/01/" not in message.subject
-    assert "(siehe Aufstellung)" not in message.subject
+    assert "(Aufstellung unten)" not in message.subject
     assert len(message.subject) < 120
 
 
 def test_many_invoices_are_counted_in_a_sentence_and_in_the_payment_details() -> None:
     message = _render_with("freelancer", "freelancer/firm", invoices=21)
     flat = _flat(message.text)
-    assert "an meine 21 Rechnungen (siehe Aufstellung) erinnert" in flat
+    assert "an meine 21 Rechnungen (Aufstellung unten) erinnert" in flat
     assert "geben Sie als Verwendungszweck die Rechnungsnummern an." in flat
     assert "Nr. 2026/01/7, 2026/01/2" not in flat
     assert "- Rechnung Nr. 2026/01/21 ·" in message.text  # the list the pointer points to
@@ -399,16 +413,39 @@ def test_a_neutral_reminder_and_a_letter_name_many_invoices_naturally() -> None:
     assert "Anlagen: Kopien der 5 oben aufgeführten Rechnungen" in letter.text
 
 
+def test_a_call_sheet_points_up_to_its_list() -> None:
+    message = _render_with("b2b_strict", "b2b_strict/payment_call", invoices=21)
+    flat = _flat(message.text)
+    assert "Zu unseren 21 Rechnungen (Aufstellung oben) ist bereits eine Mahnung" in flat
+    assert flat.index("Rechnung Nr. 2026/01/21") < flat.index("(Aufstellung oben)")
+
+
+# X6: invoices due on different days are not all given the first one's date.
+
+LATER = {"invoices.1.issued": "2026-02-11"}  # due 25 February, 13 days overdue on 10 March
+
+
+def test_different_due_dates_name_the_oldest() -> None:
+    message = _render_with("freelancer", "freelancer/overdue_30", LATER)
+    assert message.subject.endswith(f"{DASH} bis zu 43 Tage überfällig")
+    flat = _flat(message.text)
+    assert "der älteste Fälligkeitstermin am 26. Januar 2026 liegt inzwischen 43 Tage" in flat
+    polite = _flat(_render_with("freelancer", "freelancer/polite", LATER).text)
+    assert "Fällig waren sie ab dem 26. Januar 2026" in polite
+    same = _flat(_render("freelancer", "freelancer/overdue_30").text)
+    assert "der Fälligkeitstermin am 26. Januar 2026 liegt inzwischen 43 Tage zurück" in same
+
+
 def test_three_invoices_are_still_listed_by_number() -> None:
     message = _render_with("freelancer", "freelancer/firm", invoices=3)
     assert message.subject == "Mahnung: Rechnungen Nr. 2026/01/7, 2026/01/2 und 2026/01/3"
-    assert "(siehe Aufstellung)" not in message.text
+    assert "(Aufstellung unten)" not in message.text
 
 
 def test_every_rate_has_its_period_and_a_settled_line_says_so() -> None:
     flat = _flat(_render("freelancer", "freelancer/final").text)
     assert "10,27 % p. a. auf 2.460,00 € vom 27. Januar 2026" in flat
-    assert "(15 Tage): 10,38 € (mit der Zahlung vom 10. Februar 2026 verrechnet)" in flat
+    assert "(15 Tage): 10,38 € (mit Zahlung vom 10. Februar 2026 verrechnet)" in flat
     assert not re.search(r"\d %\s+auf\s", flat)
 
 
@@ -434,12 +471,12 @@ def test_a_contractual_rate_says_per_month_or_per_day(fee: dict[str, str], perio
     assert not re.search(r"\d %\s+auf\s", flat)
 
 
-def test_the_allocation_note_cites_the_law_and_names_what_is_left() -> None:
+def test_a_reminder_claiming_no_charges_explains_the_interest_paid_first() -> None:
     flat = _flat(_render("freelancer", "freelancer/firm").text)
     assert (
-        "Von Ihren bisherigen Zahlungen über 460,00 € wurden nach § 367 Abs. 1 BGB zunächst "
-        "10,38 € auf die bis dahin angefallenen Verzugszinsen angerechnet; auf die Rechnungen "
-        "sind daher noch 2.625,38 € offen." in flat
+        "Von Ihren Zahlungen über 460,00 € wurden nach den gesetzlichen Vorschriften zunächst "
+        "10,38 € auf die bis dahin angefallenen Zinsen angerechnet; offen sind daher noch "
+        "2.625,38 €." in flat
     )
 
 
@@ -450,7 +487,7 @@ def test_a_letter_dates_itself_with_its_reference_and_place() -> None:
     assert lines[at + 1] == "Warszawa, 10. März 2026"
 
 
-# X8: every German SMS fits two UCS-2 segments (134 characters); German stays GSM-7.
+# X8: every German SMS fits two UCS-2 segments (134 characters).
 
 SMS_SAMPLES = [
     ("freelancer", "freelancer/pre_due"),
@@ -472,8 +509,6 @@ SMS_SAMPLES = [
 @pytest.mark.parametrize("invoices", [1, 2, 21])
 @pytest.mark.parametrize(("policy", "label"), SMS_SAMPLES)
 def test_every_sms_is_short(policy: str, label: str, invoices: int) -> None:
-    from paychase.messages._sms import sms_length  # noqa: PLC0415
-
     sample = next(s for s in samples(policy, "de") if s.label.startswith(label))
     if set(sample.action.invoices) != {"i1", "i2"}:  # a chase or an instalment: its own
         message = RENDERER.render(sample.case, sample.action.model_copy(update={"channel": "sms"}))
@@ -490,7 +525,8 @@ def test_every_sms_is_short(policy: str, label: str, invoices: int) -> None:
         message = _render_with(policy, sample.label, invoices=invoices, update={"channel": "sms"})
     text = message.text.strip()
     assert len(text) <= 134, text
-    assert sms_length(text).encoding == "GSM-7", text
+    assert sms_length(text).segments <= 2, text
+    assert DASH not in text
     assert "\n" not in text
     assert not text.startswith(("Guten Tag", "Sehr geehrte"))
     assert "Studio Lumen: " in text
@@ -499,12 +535,12 @@ def test_every_sms_is_short(policy: str, label: str, invoices: int) -> None:
 def test_a_reminder_sms_names_the_amount_the_date_and_the_account() -> None:
     one = _render("tradesperson", "tradesperson/polite", invoices=("i1",)).text.strip()
     assert one == (
-        "Studio Lumen: Erinnerung: Rechnung 2026/01/7 (2.010,38 €) war am 26.01.2026 fällig. "
+        f"Studio Lumen: Erinnerung: Rechnung 2026/01/7 (2.010,38{NBSP}€) war am 26.01.2026 fällig. "
         "IBAN PL61 1090 1014 0000 0712 1981 2874. Danke!"
     )
     many = _render_with("freelancer", "freelancer/firm", invoices=21, update={"channel": "sms"})
     assert many.text.strip() == (
-        "Studio Lumen: 21 Rechnungen überfällig, offen 14.310,38 €. Bitte bis 15.03.2026 "
+        f"Studio Lumen: 21 Rechnungen überfällig, offen 14.310,38{NBSP}€. Bitte bis 15.03.2026 "
         "zahlen. IBAN PL61 1090 1014 0000 0712 1981 2874"
     )
 
@@ -513,7 +549,7 @@ def test_an_sms_lists_two_invoices_when_they_fit() -> None:
     changes = {"sender.bank_account": None}
     message = _render_with("freelancer", "freelancer/firm", changes, update={"channel": "sms"})
     assert message.text.strip() == (
-        "Studio Lumen: Rechnungen 2026/01/7 und 2026/01/8 überfällig, offen 2.625,38 €. "
+        f"Studio Lumen: Rechnungen 2026/01/7 und 2026/01/8 überfällig, offen 2.625,38{NBSP}€. "
         "Bitte bis 15.03.2026 zahlen."
     )
 
