@@ -418,6 +418,15 @@ def test_a_call_sheet_points_up_to_its_list() -> None:
     flat = _flat(message.text)
     assert "Zu unseren 21 Rechnungen (Aufstellung oben) ist bereits eine Mahnung" in flat
     assert flat.index("Rechnung Nr. 2026/01/21") < flat.index("(Aufstellung oben)")
+    assert "(Aufstellung oben)" not in message.subject
+
+
+def test_a_task_heading_for_many_invoices_carries_no_pointer() -> None:
+    message = _render_with("freelancer", "freelancer/legal", invoices=21)
+    heading = message.text.splitlines()[0]
+    assert heading.startswith("AUFGABE: Example & Co")
+    assert "21 Rechnungen an Anwalt oder Inkasso übergeben" in heading
+    assert "Aufstellung" not in heading
 
 
 # X6: invoices due on different days are not all given the first one's date.
