@@ -16,6 +16,7 @@ import pytest
 import paychase
 from paychase.messages import Message, Renderer
 from paychase.messages._samples import Sample, _amounts, samples
+from paychase.messages._sms import sms_length
 
 NBSP = "\u00a0"
 DASH = "\N{EN DASH}"
@@ -297,7 +298,7 @@ def test_dates_and_numbers_carry_no_break_spaces_in_the_text_only() -> None:
     assert NBSP not in message.subject
     sms = _render("tradesperson", "tradesperson/polite")
     assert sms.channel == "sms"
-    assert "Rechnungen Nr. 2026/01/7" in sms.text  # an SMS is not reflowed: plain spaces
+    assert f"2 Rechnungen (2.625,38{NBSP}€) waren am 26.01.2026" in sms.text  # not reflowed
 
 
 # X2: the charges block never calls the principal "added".
@@ -310,3 +311,346 @@ def test_the_charges_block_states_the_claim_with_the_charges() -> None:
         "vom 10. März 2026 folgende Forderung: - Offene Hauptforderung: 2.625,38 €" in flat
     )
     assert "hinzugerechnet" not in flat
+
+
+# Issue 17, second pass: any count of invoices, rates with their period, short SMS, the
+# contract, the deposit's refundability and the sender's voice.
+
+
+def _case_with(sample: Sample, changes: dict[str, Any], invoices: int = 2) -> paychase.Case:
+    """The sample's case with `changes` (dotted paths) applied and `invoices` invoices: the
+    second sample invoice copied as 2026/01/2 … 2026/01/<n>, as the text matrix does."""
+    data = sample.case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for path, value in changes.items():
+        *parents, last = path.split(".")
+        node = data
+        for key in parents:
+            node = node[int(key)] if key.isdigit() else node[key]
+        node[last] = value
+    first, second, *rest = data["invoices"]
+    if invoices != 2:
+        copies = [
+            second | {"id": f"i{n}", "number": f"2026/01/{n}"} for n in range(2, invoices + 1)
+        ]
+        data["invoices"] = [first, *copies, *rest]
+    return paychase.Case.model_validate(data)
+
+
+def _render_with(
+    policy: str,
+    label: str,
+    changes: dict[str, Any] | None = None,
+    *,
+    invoices: int = 2,
+    update: dict[str, Any] | None = None,
+) -> Message:
+    """The sample `label` on its case changed by `changes`, about `invoices` invoices, with the
+    action's fields in `update` (e.g. the channel); amounts recomputed for the invoices."""
+    sample = _sample(policy, label)
+    case = _case_with(sample, changes or {}, invoices)
+    action = sample.action
+    if set(action.invoices) == {"i1", "i2"}:
+        ids = ("i1", *(f"i{n}" for n in range(2, invoices + 1)))
+        amounts = _amounts(case, action.at, ids) if action.amounts else None
+        action = action.model_copy(update={"invoices": ids, "amounts": amounts})
+    return RENDERER.render(case, action.model_copy(update=update or {}))
+
+
+@pytest.mark.parametrize(
+    ("policy", "label", "subject"),
+    [
+        ("freelancer", "freelancer/firm", "Mahnung: 21 Rechnungen"),
+        ("freelancer", "freelancer/polite", "Sind meine 21 Rechnungen bei Ihnen angekommen?"),
+        (
+            "freelancer",
+            "freelancer/overdue_30",
+            f"Mahnung: 21 Rechnungen {DASH} 43 Tage überfällig",
+        ),
+        ("freelancer", "freelancer/final", "Letzte Mahnung: 21 Rechnungen"),
+        (
+            "b2b_strict",
+            "b2b_strict/payment_call",
+            f"Anruf: {COMPANY} {DASH} Zahlung der 21 Rechnungen",
+        ),
+        (
+            "freelancer",
+            "freelancer/legal",
+            f"{COMPANY} {DASH} 21 Rechnungen an Anwalt oder Inkasso",
+        ),
+    ],
+)
+def test_many_invoices_are_counted_in_subjects(policy: str, label: str, subject: str) -> None:
+    message = _render_with(policy, label, {"clients.0.name": COMPANY}, invoices=21)
+    assert message.subject.startswith(subject)
+    assert "2026/01/" not in message.subject
+    assert "(Aufstellung unten)" not in message.subject
+    assert len(message.subject) < 120
+
+
+def test_many_invoices_are_counted_in_a_sentence_and_in_the_payment_details() -> None:
+    message = _render_with("freelancer", "freelancer/firm", invoices=21)
+    flat = _flat(message.text)
+    assert "an meine 21 Rechnungen (Aufstellung unten) erinnert" in flat
+    assert "geben Sie als Verwendungszweck die Rechnungsnummern an." in flat
+    assert "Nr. 2026/01/7, 2026/01/2" not in flat
+    assert "- Rechnung Nr. 2026/01/21 ·" in message.text  # the list the pointer points to
+
+
+def test_a_neutral_reminder_and_a_letter_name_many_invoices_naturally() -> None:
+    sample = _sample("freelancer", "freelancer/firm")
+    case = _case_with(sample, {}, invoices=5)
+    ids = tuple(f"i{n}" for n in range(1, 6))
+    neutral = sample.action.model_copy(
+        update={
+            "template": "generic/send_reminder",
+            "tone": "neutral",
+            "invoices": ids,
+            "amounts": _amounts(case, sample.action.at, ids),
+        }
+    )
+    assert RENDERER.render(case, neutral).subject == "5 offene Rechnungen"
+    letter = _render_with("freelancer", "freelancer/final", invoices=5)
+    assert "Anlagen: Kopien der 5 oben aufgeführten Rechnungen" in letter.text
+
+
+def test_a_call_sheet_points_up_to_its_list() -> None:
+    message = _render_with("b2b_strict", "b2b_strict/payment_call", invoices=21)
+    flat = _flat(message.text)
+    assert "Zu unseren 21 Rechnungen (Aufstellung oben) ist bereits eine Mahnung" in flat
+    assert flat.index("Rechnung Nr. 2026/01/21") < flat.index("(Aufstellung oben)")
+    assert "(Aufstellung oben)" not in message.subject
+
+
+def test_a_task_heading_for_many_invoices_carries_no_pointer() -> None:
+    message = _render_with("freelancer", "freelancer/legal", invoices=21)
+    heading = message.text.splitlines()[0]
+    assert heading.startswith("AUFGABE: Example & Co")
+    assert "21 Rechnungen an Anwalt oder Inkasso übergeben" in heading
+    assert "Aufstellung" not in heading
+
+
+# X6: invoices due on different days are not all given the first one's date.
+
+LATER = {"invoices.1.issued": "2026-02-11"}  # due 25 February, 13 days overdue on 10 March
+
+
+def test_different_due_dates_name_the_oldest() -> None:
+    message = _render_with("freelancer", "freelancer/overdue_30", LATER)
+    assert message.subject.endswith(f"{DASH} bis zu 43 Tage überfällig")
+    flat = _flat(message.text)
+    assert "der älteste Fälligkeitstermin am 26. Januar 2026 liegt inzwischen 43 Tage" in flat
+    polite = _flat(_render_with("freelancer", "freelancer/polite", LATER).text)
+    assert "Fällig waren sie ab dem 26. Januar 2026" in polite
+    same = _flat(_render("freelancer", "freelancer/overdue_30").text)
+    assert "der Fälligkeitstermin am 26. Januar 2026 liegt inzwischen 43 Tage zurück" in same
+
+
+def test_three_invoices_are_still_listed_by_number() -> None:
+    message = _render_with("freelancer", "freelancer/firm", invoices=3)
+    assert message.subject == "Mahnung: Rechnungen Nr. 2026/01/7, 2026/01/2 und 2026/01/3"
+    assert "(Aufstellung unten)" not in message.text
+
+
+def test_every_rate_has_its_period_and_a_settled_line_says_so() -> None:
+    flat = _flat(_render("freelancer", "freelancer/final").text)
+    assert "10,27 % p. a. auf 2.460,00 € vom 27. Januar 2026" in flat
+    assert "(15 Tage): 10,38 € (mit Zahlung vom 10. Februar 2026 verrechnet)" in flat
+    assert not re.search(r"\d %\s+auf\s", flat)
+
+
+@pytest.mark.parametrize(
+    ("fee", "period"),
+    [
+        ({"kind": "percent_per_month", "rate": "1.5"}, "1,5 % pro Monat auf"),
+        ({"kind": "daily_rate", "rate": "0.1"}, "0,1 % pro Tag auf"),
+    ],
+)
+def test_a_contractual_rate_says_per_month_or_per_day(fee: dict[str, str], period: str) -> None:
+    booked = {  # the late fee applied to both invoices on 2 February
+        "at": "2026-02-02T10:00:00+01:00",
+        "client": "client",
+        "invoices": ["i1", "i2"],
+        "direction": "out",
+        "kind": "fee",
+        "channel": "system",
+    }
+    changes = {"contracts.0.late_fee": fee, "contracts.0.grace": "0d", "history": [booked]}
+    flat = _flat(_render_with("freelancer", "freelancer/final", changes).text)
+    assert period in flat
+    assert not re.search(r"\d %\s+auf\s", flat)
+
+
+def test_a_reminder_claiming_no_charges_explains_the_interest_paid_first() -> None:
+    flat = _flat(_render("freelancer", "freelancer/firm").text)
+    assert (
+        "Von Ihren Zahlungen über 460,00 € wurden nach den gesetzlichen Vorschriften zunächst "
+        "10,38 € auf die bis dahin angefallenen Zinsen angerechnet; offen sind daher noch "
+        "2.625,38 €." in flat
+    )
+
+
+def test_a_letter_dates_itself_with_its_reference_and_place() -> None:
+    lines = _render("freelancer", "freelancer/final").text.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("Unser Zeichen: "))
+    assert re.fullmatch(r"Unser Zeichen: [0-9A-F]{4}-[0-9A-F]{4}", lines[at])
+    assert lines[at + 1] == "Warszawa, 10. März 2026"
+
+
+# X8: every German SMS fits two UCS-2 segments (134 characters).
+
+SMS_SAMPLES = [
+    ("freelancer", "freelancer/pre_due"),
+    ("freelancer", "freelancer/polite"),
+    ("freelancer", "freelancer/firm"),
+    ("tradesperson", "tradesperson/settle_up"),
+    ("tradesperson", "tradesperson/polite"),
+    ("saas", "saas/warning"),
+    ("freelancer", "instalment:reminder"),
+    ("freelancer", "instalment:missed"),
+    ("prospect", "prospect/follow_up"),
+    ("prospect", "prospect/last_check_in"),
+    ("project", "project/follow_up"),
+    ("project", "project/other_channel"),
+    ("project", "project/pause_notice"),
+]
+
+
+@pytest.mark.parametrize("invoices", [1, 2, 21])
+@pytest.mark.parametrize(("policy", "label"), SMS_SAMPLES)
+def test_every_sms_is_short(policy: str, label: str, invoices: int) -> None:
+    sample = next(s for s in samples(policy, "de") if s.label.startswith(label))
+    if set(sample.action.invoices) != {"i1", "i2"}:  # a chase or an instalment: its own
+        message = RENDERER.render(sample.case, sample.action.model_copy(update={"channel": "sms"}))
+    elif invoices == 1:
+        action = sample.action.model_copy(
+            update={
+                "invoices": ("i1",),
+                "amounts": _amounts(sample.case, sample.action.at, ("i1",)),
+                "channel": "sms",
+            }
+        )
+        message = RENDERER.render(sample.case, action)
+    else:
+        message = _render_with(policy, sample.label, invoices=invoices, update={"channel": "sms"})
+    text = message.text.strip()
+    assert len(text) <= 134, text
+    assert sms_length(text).segments <= 2, text
+    assert DASH not in text
+    assert "\n" not in text
+    assert not text.startswith(("Guten Tag", "Sehr geehrte"))
+    assert "Studio Lumen: " in text
+
+
+def test_a_reminder_sms_names_the_amount_the_date_and_the_account() -> None:
+    one = _render("tradesperson", "tradesperson/polite", invoices=("i1",)).text.strip()
+    assert one == (
+        f"Studio Lumen: Erinnerung: Rechnung 2026/01/7 (2.010,38{NBSP}€) war am 26.01.2026 fällig. "
+        "IBAN PL61 1090 1014 0000 0712 1981 2874. Danke!"
+    )
+    many = _render_with("freelancer", "freelancer/firm", invoices=21, update={"channel": "sms"})
+    assert many.text.strip() == (
+        f"Studio Lumen: 21 Rechnungen überfällig, offen 14.310,38{NBSP}€. Bitte bis 15.03.2026 "
+        "zahlen. IBAN PL61 1090 1014 0000 0712 1981 2874"
+    )
+
+
+def test_an_sms_lists_two_invoices_when_they_fit() -> None:
+    changes = {"sender.bank_account": None}
+    message = _render_with("freelancer", "freelancer/firm", changes, update={"channel": "sms"})
+    assert message.text.strip() == (
+        f"Studio Lumen: Rechnungen 2026/01/7 und 2026/01/8 überfällig, offen 2.625,38{NBSP}€. "
+        "Bitte bis 15.03.2026 zahlen."
+    )
+
+
+# The contract of the claim, when the case names it.
+
+CONTRACT = {"contracts.0.number": "K-2026/04", "contracts.0.signed": "2026-01-05"}
+
+
+@pytest.mark.parametrize("label", ["freelancer/final", "freelancer/final:first"])
+def test_the_letzte_mahnung_names_the_contract(label: str) -> None:
+    flat = _flat(_render_with("freelancer", label, CONTRACT).text)
+    assert (
+        "letztmalig auf, den aus dem Vertrag Nr. K-2026/04 vom 5. Januar 2026 geschuldeten "
+        "Gesamtbetrag von 2.728,66 €" in flat
+    )
+
+
+def test_a_contract_known_by_its_date_alone() -> None:
+    changes = {"contracts.0.signed": "2026-01-05"}
+    flat = _flat(_render_with("b2b_strict", "b2b_strict/demand_letter", changes).text)
+    assert "den aus dem Vertrag vom 5. Januar 2026 geschuldeten Betrag von" in flat
+    assert "Vertrag Nr." not in flat
+
+
+def test_without_a_contract_number_the_letter_keeps_its_neutral_words() -> None:
+    flat = _flat(_render("freelancer", "freelancer/final").text)
+    assert "den offenen Gesamtbetrag von 2.728,66 €" in flat
+    assert "aus dem Vertrag" not in flat
+
+
+def test_an_e_mail_mahnung_names_the_contract() -> None:
+    sample = _sample("freelancer", "freelancer/firm")
+    case = _case_with(sample, {"contracts.0.number": "K-2026/04"})
+    action = sample.action.model_copy(update={"template": "generic/send_reminder"})
+    flat = _flat(RENDERER.render(case, action).text)
+    assert (
+        "sind unsere Rechnungen Nr. 2026/01/7 und 2026/01/8 aus dem Vertrag Nr. K-2026/04 "
+        "weiterhin nicht beglichen" in flat
+    )
+
+
+# The deposit: credited to the price; refunded or not, as the contract says.
+
+
+@pytest.mark.parametrize(
+    ("refundable", "said", "unsaid"),
+    [
+        (True, "kommt der Auftrag nicht zustande, erstatten wir sie Ihnen.", "nicht erstattet"),
+        (False, "wie vereinbart, wird sie nicht erstattet, wenn Sie vom Auftrag", "erstatten wir"),
+    ],
+)
+def test_a_deposit_request_says_whether_it_is_refunded(
+    refundable: bool, said: str, unsaid: str
+) -> None:
+    changes = {"contracts.0.deposit.refundable": refundable}
+    flat = _flat(_render_with("freelancer", "request_deposit:deposit", changes).text)
+    assert "Die Anzahlung wird auf den Gesamtpreis angerechnet;" in flat
+    assert said in flat
+    assert unsaid not in flat
+
+
+# The sender's voice: "ich" or "wir" throughout, when the case says which.
+
+
+def test_a_sender_writing_as_i_signs_the_letzte_mahnung_as_i() -> None:
+    flat = _flat(_render_with("freelancer", "freelancer/final", {"sender.voice": "I"}).text)
+    for said in (
+        "trotz Fälligkeit und meiner bisherigen Zahlungsaufforderungen",
+        "Ich fordere Sie hiermit letztmalig auf",
+        "(Zahlungseingang bei mir)",
+        "Zudem steht mir nach § 288 Abs. 5 BGB",
+        "auf meinem Konto eingegangen sein, werde ich ohne",
+        "Das möchte ich Ihnen und mir gern ersparen.",
+        "damit ich die Angelegenheit ohne gerichtliche Hilfe klären kann.",
+        "Zu einer Ratenzahlungsvereinbarung bin ich grundsätzlich bereit.",
+    ):
+        assert said in flat
+    assert not re.search(r"\b(wir|uns|unser\w*)\b", flat.split("Einschließlich")[0])
+
+
+def test_a_sender_writing_as_we_keeps_the_freelancer_e_mails_in_wir() -> None:
+    flat = _flat(_render_with("freelancer", "freelancer/overdue_90", {"sender.voice": "we"}).text)
+    assert "unsere Rechnungen Nr. 2026/01/7 und 2026/01/8 sind nach wie vor unbezahlt" in flat
+    assert "Auf unsere bisherigen Mahnungen haben wir keine Antwort erhalten." in flat
+    assert "Die Rechnungen legen wir Ihnen noch einmal bei." in flat
+    assert "Bevor wir weitere Schritte prüfen müssen, möchten wir Ihnen" in flat
+    assert not re.search(r"\b(ich|mein\w*|mir|mich)\b", flat, re.IGNORECASE)
+
+
+def test_without_a_voice_each_text_keeps_its_own() -> None:
+    assert "Ich bitte Sie dringend" in _flat(_render("freelancer", "freelancer/overdue_60").text)
+    assert "Wir fordern Sie hiermit letztmalig auf" in _flat(
+        _render("freelancer", "freelancer/final").text
+    )
