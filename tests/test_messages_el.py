@@ -521,3 +521,17 @@ def test_the_extrajudicial_notice_names_the_contract(
     data["contracts"][0].update(contract)
     text = flat(RENDERER.render(Case.model_validate(data), action).text)
     assert opening in text
+
+
+def test_a_letter_about_many_invoices_points_to_the_table_once() -> None:
+    from tests.text_matrix import _altered  # noqa: PLC0415
+
+    for label in ("freelancer/final", "b2b_strict/demand_letter"):
+        policy = label.split("/")[0]
+        sample = _sample(policy, label)
+        case, action = _altered(
+            sample, "el", count=5, party="company", kind="business", charges=True, listed=True
+        )
+        text = flat(RENDERER.render(case, action).text)
+        assert re.search(r"[Ττ]α 5 τιμολόγια \(βλ\. πίνακα\)[ ,]", text), label
+        assert "αναλύονται παρακάτω" not in text, label
