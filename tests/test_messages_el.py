@@ -17,6 +17,7 @@ import pytest
 from paychase import Action, Case
 from paychase.messages import Message, Renderer
 from paychase.messages._samples import Sample, samples
+from paychase.messages._sms import sms_length
 
 RENDERER = Renderer()
 POLICIES = ("freelancer", "b2b_strict", "saas", "tradesperson", "project", "prospect")
@@ -333,11 +334,12 @@ def test_a_demand_letter_is_a_letter_and_closes_with_honour() -> None:
     assert "Με εκτίμηση," in reminder
 
 
-def test_the_settle_up_sms_says_on_which_day() -> None:
-    one = render("tradesperson", "tradesperson/settle_up", invoices=1).text
-    two = render("tradesperson", "tradesperson/settle_up", invoices=2).text
-    assert "Το τιμολόγιο αρ.\xa02026/01/7 για τις εργασίες ανέρχεται σε" in one
-    assert "ανέρχονται συνολικά σε 3.075,00\xa0€, με λήξη στις 26\xa0Ιανουαρίου\xa02026." in two
+def test_the_settle_up_sms_is_short_and_says_on_which_day() -> None:
+    one = flat(render("tradesperson", "tradesperson/settle_up", invoices=1).text)
+    two = flat(render("tradesperson", "tradesperson/settle_up", invoices=2).text)
+    assert one.startswith("Studio Lumen: τιμολόγιο 2026/01/7, 3.075,00 €, λήξη 26 Ιαν 2026.")
+    assert two.startswith("Studio Lumen: 2 τιμολόγια, 3.075,00 €, λήξη 26 Ιαν 2026.")
+    assert one.endswith("Μετρητά, κάρτα ή μεταφορά: PL61 1090 1014 0000 0712 1981 2874.")
 
 
 def test_an_instalment_is_the_2nd_of_3() -> None:
@@ -370,3 +372,166 @@ def test_dates_spans_and_invoice_numbers_are_never_split_across_lines() -> None:
     firm = render("freelancer", "freelancer/firm").text
     assert "στις 3\xa0Μαρτίου\xa02026" in firm
     assert "43\xa0ημέρες" in firm
+
+
+# Issue 17, second pass: the shared machinery in Greek.
+
+
+def _data(policy: str, label: str) -> tuple[dict[str, Any], Action]:
+    sample = _sample(policy, label)
+    return sample.case.model_dump(mode="json", by_alias=True, exclude_none=True), sample.action
+
+
+def test_every_rate_has_its_period_and_a_settled_line_says_by_which_payment() -> None:
+    text = flat(render("freelancer", "freelancer/final").text)
+    assert "10,15% ετησίως επί 2.460,00 € από τις 27 Ιανουαρίου 2026" in text
+    assert ": 10,26 € (εξοφλήθηκε με την καταβολή της 10 Φεβρουαρίου 2026)" in text
+    assert re.search(r"\d\s?%\s+επί\s", text) is None
+
+
+def test_many_invoices_are_named_by_their_count() -> None:
+    from tests.text_matrix import _altered  # noqa: PLC0415 - the matrix's own case builder
+
+    sample = _sample("freelancer", "freelancer/firm")
+    case, action = _altered(
+        sample, "el", count=21, party="company", kind="business", charges=True, listed=True
+    )
+    message = RENDERER.render(case, action)
+    text = flat(message.text)
+    assert message.subject == "Ληξιπρόθεσμα 21 τιμολόγια"
+    assert "(βλ. πίνακα)" not in message.subject
+    assert "Σας έγραψα στις 3 Μαρτίου 2026 για τα 21 τιμολόγια (βλ. πίνακα) και" in text
+    assert ", με αιτιολογία τους αριθμούς των τιμολογίων. Αν έχετε ήδη πληρώσει" in text
+    assert "2026/01/3, 2026/01/4" not in text.split("- Τιμολόγιο")[0]  # no list in the prose
+
+
+def test_every_greek_sms_fits_two_segments_for_any_count() -> None:
+    from tests.text_matrix import _altered, templates  # noqa: PLC0415
+
+    checked = set()
+    for sample in templates("el"):
+        listed = set(sample.action.invoices) == {"i1", "i2"} and not sample.case.instalment_plans
+        for count in (1, 2, 5, 21) if listed else (len(sample.action.invoices),):
+            case, action = _altered(
+                sample, "el", count=count, party="man", kind="business", charges=True, listed=listed
+            )
+            text = RENDERER.render(case, action.model_copy(update={"channel": "sms"})).text.strip()
+            if "\n" in text:  # a call script or a letter has no SMS form
+                break
+            assert sms_length(text).units <= 134, (sample.label, count, text)
+            assert not text.startswith(("Καλημέρα", "Αξιότιμ", "Χαίρετε")), text
+            checked.add(sample.label.split(":")[0])
+    assert len(checked) >= 20, sorted(checked)
+
+
+def test_the_sms_states_amount_due_date_and_account() -> None:
+    case, action = _case(_sample("freelancer", "freelancer/firm"), "company", 2)
+    firm = flat(RENDERER.render(case, action.model_copy(update={"channel": "sms"})).text)
+    case, action = _case(_sample("freelancer", "freelancer/polite"), "company", 1)
+    polite = flat(RENDERER.render(case, action.model_copy(update={"channel": "sms"})).text)
+    assert polite.startswith("Studio Lumen: υπενθύμιση – τιμολόγιο 2026/01/7: ")
+    assert ", λήξη 26 Ιαν 2026. Λογαριασμός: PL61 1090 1014 0000 0712 1981 2874." in polite
+    assert firm.startswith("Studio Lumen: 2 τιμολόγια, οφειλή ")
+    assert ", εξόφληση έως 15 Μαρ 2026. Λογαριασμός: PL61" in firm
+
+
+def test_a_payment_that_went_to_interest_first_is_explained() -> None:
+    text = flat(render("freelancer", "freelancer/firm").text)
+    assert (
+        "Από το ποσό των 460,00 € που καταβλήθηκε, ποσό 10,26 € καταλογίστηκε πρώτα, όπως"
+        " προβλέπει ο νόμος, στους τόκους που ήδη οφείλονταν· γι’ αυτό το ανεξόφλητο υπόλοιπο"
+        " ανέρχεται σε 2.625,26 €."
+    ) in text
+
+
+def test_a_letter_is_dated_with_its_place_then_numbered() -> None:
+    text = render("freelancer", "freelancer/final", city="Αθήνα").text
+    assert re.search(r"\nΑθήνα, 10 Μαρτίου 2026\nΑρ\. πρωτ\.: [0-9A-F]{4}-[0-9A-F]{4}\n", text)
+    without = render("freelancer", "freelancer/final", city=None).text
+    assert re.search(r"\n10 Μαρτίου 2026\nΑρ\. πρωτ\.: ", without)
+
+
+@pytest.mark.parametrize(
+    ("voice", "phrases"),
+    [
+        (None, ["Σας έγραψα στις", "Σας παρακαλώ να εξοφλήσετε", "Παρακαλώ να καταθέσετε"]),
+        ("I", ["Σας έγραψα στις", "απαντήστε μου:", "σας ευχαριστώ και σας παρακαλώ"]),
+        ("we", ["Σας γράψαμε στις", "δεν έχουμε λάβει", "απαντήστε μας:", "Παρακαλούμε να"]),
+    ],
+)
+def test_a_freelancer_writes_as_one_person_unless_the_sender_says_we(
+    voice: str | None, phrases: list[str]
+) -> None:
+    text = flat(render("freelancer", "freelancer/firm", **({"voice": voice} if voice else {})).text)
+    for phrase in phrases:
+        assert phrase in text
+    mixed = ("Παρακαλούμε να καταθέσετε", "σας ευχαριστούμε") if voice != "we" else ("Σας έγραψα",)
+    for phrase in mixed:
+        assert phrase not in text
+
+
+def test_a_company_voice_follows_the_sender_too() -> None:
+    assert "Παρακαλούμε να καταθέσετε" in flat(render("tradesperson", "tradesperson/firm").text)
+    text = flat(render("tradesperson", "tradesperson/firm", voice="I").text)
+    assert "Παρακαλώ να καταθέσετε" in text
+    assert "σας ευχαριστώ και σας παρακαλώ να αγνοήσετε" in text
+
+
+@pytest.mark.parametrize("refundable", [None, True, False])
+def test_a_deposit_the_client_forfeits_is_an_earnest(refundable: bool | None) -> None:
+    """`refundable` is false unless the contract says otherwise: a deposit the client forfeits
+    is an earnest (Civil Code arts 402-404); a refundable one is an advance payment."""
+    data, action = _data("freelancer", "request_deposit:deposit")
+    if refundable is not None:
+        data["contracts"][0]["deposit"]["refundable"] = refundable
+    message = RENDERER.render(Case.model_validate(data), action)
+    text = flat(message.text)
+    if not refundable:
+        assert message.subject == "Αρραβώνας για την έναρξη των εργασιών"
+        assert "μόλις καταβληθεί ο αρραβώνας, ίσος με το 30% της συμφωνημένης αμοιβής." in text
+        assert "Κατά τα άρθρα 402–404 ΑΚ, ο αρραβώνας συνυπολογίζεται στην αμοιβή" in text
+        assert "παρακαλούμε να τον καταβάλετε έως" in text
+        assert "προκαταβολ" not in text
+    else:
+        assert message.subject == "Προκαταβολή για την έναρξη των εργασιών"
+        assert "μόλις καταβληθεί η προκαταβολή, ίση με το 30%" in text
+        assert "παρακαλούμε να την καταβάλετε έως" in text
+        assert "αρραβών" not in text
+
+
+@pytest.mark.parametrize(
+    ("contract", "opening"),
+    [
+        ({}, "Στο πλαίσιο της μεταξύ μας συνεργασίας εκδόθηκαν"),
+        (
+            {"number": "2025/14", "signed": "2025-11-03"},
+            "Δυνάμει της από 3 Νοεμβρίου 2025 μεταξύ μας σύμβασης με αριθμό 2025/14 εκδόθηκαν",
+        ),
+        (
+            {"signed": "2025-11-03"},
+            "Δυνάμει της από 3 Νοεμβρίου 2025 μεταξύ μας σύμβασης εκδόθηκαν",
+        ),
+        ({"number": "2025/14"}, "Δυνάμει της μεταξύ μας σύμβασης με αριθμό 2025/14 εκδόθηκαν"),
+    ],
+)
+def test_the_extrajudicial_notice_names_the_contract(
+    contract: dict[str, str], opening: str
+) -> None:
+    data, action = _data("freelancer", "freelancer/final")
+    data["contracts"][0].update(contract)
+    text = flat(RENDERER.render(Case.model_validate(data), action).text)
+    assert opening in text
+
+
+def test_a_letter_about_many_invoices_points_to_the_table_once() -> None:
+    from tests.text_matrix import _altered  # noqa: PLC0415
+
+    for label in ("freelancer/final", "b2b_strict/demand_letter"):
+        policy = label.split("/")[0]
+        sample = _sample(policy, label)
+        case, action = _altered(
+            sample, "el", count=5, party="company", kind="business", charges=True, listed=True
+        )
+        text = flat(RENDERER.render(case, action).text)
+        assert re.search(r"[Ττ]α 5 τιμολόγια \(βλ\. πίνακα\)[ ,]", text), label
+        assert "αναλύονται παρακάτω" not in text, label
