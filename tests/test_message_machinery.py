@@ -294,9 +294,9 @@ ALLOCATION = {
     "zaliczono 14,15 zł na należne wówczas odsetki, dlatego do zapłaty pozostaje 2 629,15 zł.",
     "ru": "В соответствии с законом из уплаченных 460,00 ₽ в первую очередь 10,38 ₽ зачтено в "
     "погашение начисленных процентов, поэтому к оплате остаётся 2 625,38 ₽.",
-    "el": "Σύμφωνα με τον νόμο, από το ποσό των 460,00 € που καταβλήθηκε, ποσό 10,26 € "
-    "καταλογίστηκε πρώτα στους ήδη οφειλόμενους τόκους· γι’ αυτό παραμένει ανεξόφλητο "
-    "ποσό 2.625,26 €.",
+    "el": "Από το ποσό των 460,00 € που καταβλήθηκε, ποσό 10,26 € καταλογίστηκε πρώτα, όπως "
+    "προβλέπει ο νόμος, στους τόκους που ήδη οφείλονταν· γι’ αυτό το ανεξόφλητο υπόλοιπο "
+    "ανέρχεται σε 2.625,26 €.",
     "de": "Von Ihren Zahlungen über 460,00 € wurden nach den gesetzlichen Vorschriften zunächst "
     "10,38 € auf die bis dahin angefallenen Zinsen angerechnet; offen sind daher noch "
     "2.625,38 €.",
@@ -459,7 +459,7 @@ DATE_LINES = {
     "en": ["Our reference: {ref}", "10 March 2026"],
     "pl": ["Nasz znak: {ref}", "Warszawa, 10 marca 2026\u00a0r."],
     "ru": ["Исх. №\u00a0{ref} от 10 марта 2026\u202fг."],
-    "el": ["Αρ. πρωτ.: {ref}", "Warszawa, 10 Μαρτίου 2026"],
+    "el": ["Warszawa, 10 Μαρτίου 2026", "Αρ. πρωτ.: {ref}"],  # place and date first
     "de": ["Unser Zeichen: {ref}", "Warszawa, 10. März 2026"],
 }
 
@@ -546,7 +546,7 @@ def test_the_sender_and_contract_data_reach_the_templates() -> None:
     assert text == "I|female|Warszawa|12/2026|5 stycznia 2026|True"
     bare = sample_case("freelancer", "pl")
     text = renderer.render(bare, planned).text.strip()
-    assert text == "None|None|Warszawa|None|None|False"
+    assert text == "None|None|Warszawa|None|None|None"
 
 
 @pytest.mark.parametrize(

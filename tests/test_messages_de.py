@@ -609,14 +609,16 @@ def test_an_e_mail_mahnung_names_the_contract() -> None:
     [
         (True, "kommt der Auftrag nicht zustande, erstatten wir sie Ihnen.", "nicht erstattet"),
         (False, "wie vereinbart, wird sie nicht erstattet, wenn Sie vom Auftrag", "erstatten wir"),
+        (None, "Die Anzahlung wird auf den Gesamtpreis angerechnet.", "erstatte"),
     ],
 )
 def test_a_deposit_request_says_whether_it_is_refunded(
-    refundable: bool, said: str, unsaid: str
+    refundable: bool | None, said: str, unsaid: str
 ) -> None:
+    """A contract that does not say whether the deposit is refunded gets no sentence on it."""
     changes = {"contracts.0.deposit.refundable": refundable}
     flat = _flat(_render_with("freelancer", "request_deposit:deposit", changes).text)
-    assert "Die Anzahlung wird auf den Gesamtpreis angerechnet;" in flat
+    assert "Die Anzahlung wird auf den Gesamtpreis angerechnet" in flat
     assert said in flat
     assert unsaid not in flat
 

@@ -479,14 +479,14 @@ def test_a_company_voice_follows_the_sender_too() -> None:
 
 @pytest.mark.parametrize("refundable", [None, True, False])
 def test_a_deposit_the_client_forfeits_is_an_earnest(refundable: bool | None) -> None:
-    """`refundable` is false unless the contract says otherwise: a deposit the client forfeits
-    is an earnest (Civil Code arts 402-404); a refundable one is an advance payment."""
+    """A deposit the client forfeits (`refundable` false) is an earnest (Civil Code arts
+    402-404); a refundable one, or one the contract says nothing about, an advance payment."""
     data, action = _data("freelancer", "request_deposit:deposit")
     if refundable is not None:
         data["contracts"][0]["deposit"]["refundable"] = refundable
     message = RENDERER.render(Case.model_validate(data), action)
     text = flat(message.text)
-    if not refundable:
+    if refundable is False:
         assert message.subject == "Αρραβώνας για την έναρξη των εργασιών"
         assert "μόλις καταβληθεί ο αρραβώνας, ίσος με το 30% της συμφωνημένης αμοιβής." in text
         assert "Κατά τα άρθρα 402–404 ΑΚ, ο αρραβώνας συνυπολογίζεται στην αμοιβή" in text

@@ -117,10 +117,12 @@ class Deposit(FrozenModel):
         default=True,
         description="Asked for before work starts; false: no deposit is asked for",
     )
-    refundable: bool = Field(
-        default=False,
-        description="Whether the deposit is refundable, as agreed; kept with the contract, "
-        "planning does not use it",
+    refundable: bool | None = Field(
+        default=None,
+        description="Whether the deposit is refundable, as agreed: true, an advance (zaliczka, "
+        "аванс, προκαταβολή) returned if the work does not go ahead; false, earnest money "
+        "(zadatek, задаток, αρραβώνας) the client forfeits on withdrawal; none, not agreed, "
+        "and the texts use the neutral word. Planning does not use it",
     )
 
     @model_validator(mode="after")

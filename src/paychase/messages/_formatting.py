@@ -145,8 +145,10 @@ _TWENTY_FOUR_HOURS = frozenset({"el"})
 
 @dataclass(frozen=True, slots=True)
 class Moment:
-    """A local date and time: ``str()`` is the date with the time of day, as the language
-    writes it (``10 marca 2026 r., godz. 10:00``, ``10. März 2026, 10:00 Uhr``)."""
+    """A local date and time: ``str()`` is the date with the time of day, as written.
+
+    ``10 marca 2026 r., godz. 10:00`` in Polish, ``10. März 2026, 10:00 Uhr`` in German.
+    """
 
     value: datetime
     locale: str
