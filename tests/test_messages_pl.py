@@ -629,3 +629,41 @@ def test_the_compensation_tiers_are_written_in_words() -> None:
     assert "równowartość kwoty czterdziestu, siedemdziesięciu albo stu euro za każdą z faktur" in (
         text
     )
+
+
+SMS_TEMPLATES = [
+    ("freelancer", "freelancer/pre_due"),
+    ("freelancer", "request_deposit:deposit"),
+    ("freelancer", "request_deposit:materials"),
+    ("freelancer", "request_milestone:design"),
+    ("freelancer", "pause_work:deposit"),
+    ("freelancer", "pause_work:kill_fee"),
+    ("freelancer", "resume_work:deposit"),
+    ("freelancer", "restore_service:-"),
+    ("freelancer", "instalment:reminder"),
+    ("freelancer", "instalment:missed"),
+    ("saas", "saas/suspend"),
+    ("project", "project/check_call"),
+    ("project", "project/follow_up"),
+    ("project", "project/other_channel"),
+    ("project", "project/pause_notice"),
+    ("prospect", "prospect/follow_up"),
+    ("prospect", "prospect/last_check_in"),
+    ("prospect", "prospect/close"),
+]
+
+
+@pytest.mark.parametrize("voice", ["I", "we"])
+@pytest.mark.parametrize(("policy", "label"), SMS_TEMPLATES)
+def test_every_sms_block_fits_two_segments(policy: str, label: str, voice: str) -> None:
+    from paychase.messages._sms import sms_length  # noqa: PLC0415
+
+    change: dict[str, Any] = {"channel": "sms", "kind": "send_reminder"} if "call" in label else {}
+    message = render_as(
+        policy, label, "unknown", sender={"voice": voice}, **change or {"channel": "sms"}
+    )
+    text = message.text.strip()
+    assert text.startswith("Studio Lumen: ")
+    assert sms_length(text).segments <= 2, text
+    other = r"\b(prosimy|dziękujemy|przypominamy)\b" if voice == "I" else r"\b(proszę|dziękuję)\b"
+    assert not re.search(other, text, re.IGNORECASE), text
