@@ -148,9 +148,9 @@ def test_body_forms_agree_with_the_person(party: str) -> None:
     with_fee = flat(render("freelancer", "freelancer/with_fee", party).text)
     verb = "znajdą" if party == "company" else "znajdzie"
     assert f"sposób wyliczenia {verb} {nom} poniżej" in with_fee
-    settle = render("tradesperson", "tradesperson/settle_up", party)  # an SMS
-    dat = {"company": "Państwu", "man": "Panu", "woman": "Pani", "unknown": "Pani/Panu"}[party]
-    assert f"jak {dat} wygodniej" in plain(settle.text)
+    settle = render("tradesperson", "tradesperson/settle_up", party, channel="email")
+    verb = "wolą" if party == "company" else "woli"
+    assert f"jeśli {verb} {nom} kartą lub gotówką" in flat(settle.text)
 
 
 def test_pre_due_asks_about_a_colleague_only_at_a_company() -> None:
@@ -232,12 +232,15 @@ def test_the_charges_block_states_the_debt_instead_of_adding_the_principal(party
 def test_computation_lines_use_the_statutory_term_and_write_r() -> None:
     company = plain(render("freelancer", "freelancer/final", "company").text)
     assert (
-        "2026/01/7 · odsetki ustawowe za opóźnienie w transakcjach handlowych: 14% od kwoty"
+        "2026/01/7 · odsetki ustawowe za opóźnienie w transakcjach handlowych: 14% w stosunku"
+        " rocznym od kwoty"
         " 2 460,00 zł za okres od 27 stycznia 2026 r. do 10 lutego 2026 r. (15 dni)"
     ) in company
     assert "2026 do" not in company
     consumer = plain(render("freelancer", "freelancer/final", "man").text)
-    assert re.search(r"2026/01/7 · odsetki ustawowe za opóźnienie: [\d,]+% od kwoty", consumer)
+    assert re.search(
+        r"2026/01/7 · odsetki ustawowe za opóźnienie: [\d,]+% w stosunku rocznym od kwoty", consumer
+    )
     assert "odsetki ustawowe za opóźnienie w transakcjach handlowych" not in consumer
 
 
@@ -253,6 +256,8 @@ def test_with_fee_asks_for_payment_without_a_pleonasm(policy: str) -> None:
 
 def test_a_reminder_asks_to_treat_itself_as_out_of_date() -> None:
     text = flat(render("freelancer", "freelancer/polite").text)
+    assert "proszę uznać tę wiadomość za nieaktualną – dziękuję." in text  # a freelancer's "ja"
+    text = flat(render("tradesperson", "tradesperson/polite", channel="email").text)
     assert "prosimy uznać tę wiadomość za nieaktualną – dziękujemy." in text
     assert "ta wiadomość jest nieaktualna" not in text
 
@@ -333,21 +338,17 @@ def test_suspension_names_payment_for_the_invoices(party: str) -> None:
 
 def test_other_channel_sms_asks_for_another_email_address() -> None:
     text = plain(render("project", "project/other_channel", "man").text)
-    assert "Proszę o odpowiedź tutaj albo o podanie innego adresu e-mail." in text
+    assert "nie mam odpowiedzi na e-mail „uwagi do makiet strony głównej”." in text
+    assert "Proszę odpowiedzieć tutaj lub podać inny adres." in text
     assert "lepszy adres" not in text
-    assert "piszę do Pana e-mailem" in text
 
 
 @pytest.mark.parametrize("invoices", [1, 2])
-def test_firm_sms_says_the_invoice_was_not_paid_though_due(invoices: int) -> None:
+def test_firm_sms_asks_for_the_amount_by_the_deadline(invoices: int) -> None:
     message = render("freelancer", "freelancer/firm", invoices=invoices, channel="sms")
     text = plain(message.text)
-    if invoices == 1:
-        assert "faktura nr 2026/01/7 nie została opłacona, choć termin płatności minął" in text
-    else:
-        assert (
-            "faktury nr 2026/01/7 i 2026/01/8 nie zostały opłacone, choć termin płatności minął"
-        ) in text
+    which = "fakturę nr 2026/01/7" if invoices == 1 else "2 faktury"
+    assert re.search(rf"proszę o zapłatę [\d ]+,\d\d zł za {which} do 15\.03\.2026\. Konto: ", text)
     assert "nadal nieopłacon" not in text
 
 
@@ -412,3 +413,257 @@ def test_dates_and_numbered_phrases_carry_non_breaking_spaces() -> None:
     final = render("freelancer", "freelancer/final").text
     assert f"art.{NBSP}7 ust.{NBSP}1" in final
     assert f"art.{NBSP}187 §{NBSP}1 pkt{NBSP}3" in final
+
+
+# --- issue 17, second pass: the matrix, the appended macros and the new data -------------------
+
+
+def render_as(
+    policy: str,
+    label: str,
+    party: str = "company",
+    *,
+    invoices: int = 2,
+    sender: dict[str, Any] | None = None,
+    contract: dict[str, Any] | None = None,
+    deposit: dict[str, Any] | None = None,
+    **change: Any,
+) -> Message:
+    """Like `render`, with the sender, the contract or its deposit clause changed."""
+    sample = _samples(policy)[label]
+    action = sample.action
+    if invoices < len(action.invoices):
+        change["invoices"] = action.invoices[:invoices]
+    if change:
+        action = action.model_copy(update=change)
+    data = case_for(party, sample.case, invoices=invoices).model_dump(mode="json", by_alias=True)
+    data["sender"] |= sender or {}
+    data["contracts"][0] |= contract or {}
+    if deposit is not None:
+        data["contracts"][0]["deposit"] |= deposit
+    return RENDERER.render(paychase.Case.model_validate(data), action)
+
+
+def many(policy: str, label: str, count: int, **change: Any) -> Message:
+    """The sample rendered for `count` invoices (copies of the second, numbered on)."""
+    sample = _samples(policy)[label]
+    data = sample.case.model_dump(mode="json", by_alias=True)
+    first, second, *rest = data["invoices"]
+    data["invoices"] = [
+        first,
+        *(second | {"id": f"i{n}", "number": f"2026/01/{n}"} for n in range(2, count + 1)),
+        *rest,
+    ]
+    kept = {invoice["id"] for invoice in data["invoices"]}
+    for event in data.get("history", ()):
+        event["invoices"] = [i for i in event.get("invoices", ()) if i in kept]
+    case = paychase.Case.model_validate(data)
+    ids = tuple(f"i{n}" for n in range(1, count + 1))
+    action = sample.action.model_copy(update={"invoices": ids, "invoice_steps": ()} | change)
+    if sample.action.amounts is not None:
+        from paychase.messages._samples import _amounts  # noqa: PLC0415
+
+        action = action.model_copy(update={"amounts": _amounts(case, action.at, ids)})
+    return RENDERER.render(case, action)
+
+
+def test_every_rate_states_its_period() -> None:
+    text = plain(render("freelancer", "freelancer/final").text)
+    assert re.search(r"14% w stosunku rocznym od kwoty", text)
+    assert not re.search(r"\d%\s+od kwoty", text)
+
+
+@pytest.mark.parametrize(
+    ("count", "subject", "verb"),
+    [
+        (4, "4 faktury", "pozostają nieopłacone"),
+        (5, "5 faktur", "pozostaje nieopłaconych"),
+        (21, "21 faktur", "pozostaje nieopłaconych"),
+        (22, "22 faktury", "pozostają nieopłacone"),
+    ],
+)
+def test_many_invoices_are_counted_and_the_verb_agrees_with_the_number(
+    count: int, subject: str, verb: str
+) -> None:
+    message = many("tradesperson", "tradesperson/firm", count)
+    assert message.subject == f"Zaległa płatność – {subject}"  # no pointer in a subject
+    text = flat(message.text)
+    assert f"{subject.capitalize()} (zestawienie poniżej) {verb}" in text
+    assert "2026/01/3, 2026/01/4" not in text  # not in a sentence, nor in the transfer title
+    assert "podając w tytule przelewu numery faktur z zestawienia" in text
+
+
+def test_oblique_cases_of_a_counted_list() -> None:
+    text = flat(many("b2b_strict", "b2b_strict/formal_claim", 21).text)
+    assert "należność z 21 faktur (zestawienie poniżej)" in text
+
+
+@pytest.mark.parametrize("count", [1, 2, 5, 21])
+def test_sms_fit_two_segments_and_name_amount_date_and_account(count: int) -> None:
+    from paychase.messages._sms import sms_length  # noqa: PLC0415
+
+    for policy, label in (
+        ("tradesperson", "tradesperson/polite"),
+        ("tradesperson", "tradesperson/settle_up"),
+    ):
+        text = many(policy, label, count).text.strip()
+        assert sms_length(text).segments <= 2, text
+        assert "26.01.2026" in text
+        assert "Konto: PL61 1090 1014 0000 0712 1981 2874" in text
+        assert "zł" in text
+        assert "Dzień dobry" not in text
+
+
+def test_a_settled_computation_line_says_so() -> None:
+    text = plain(render("freelancer", "freelancer/final").text)
+    assert re.search(r"\(rozliczone z wpłaty z \d+ \w+ 2026 r\.\)", text)
+
+
+def test_allocation_note_explains_the_payment_that_went_to_interest() -> None:
+    text = flat(render("freelancer", "freelancer/polite").text)
+    assert re.search(
+        r"Zgodnie z przepisami prawa z wpłaconej kwoty [\d ]+,\d\d zł w pierwszej kolejności"
+        r" zaliczono [\d ]+,\d\d zł na należne wówczas odsetki, dlatego do zapłaty pozostaje"
+        r" [\d ]+,\d\d zł\.",
+        text,
+    ), text
+
+
+def test_letter_date_line_has_place_and_r() -> None:
+    text = plain(render_as("freelancer", "freelancer/final", sender={"city": "Kraków"}).text)
+    assert re.search(r"^Nasz znak: \S+$", text, re.MULTILINE)
+    assert re.search(r"^Kraków, \d+ \w+ 2026 r\.$", text, re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("voice", "expected", "wrong"),
+    [
+        ("we", "Chcielibyśmy się upewnić", "proszę dać znać"),
+        ("I", "Piszę, aby się upewnić", "prosimy dać znać"),
+    ],
+)
+def test_the_sender_voice_holds_through_a_text(voice: str, expected: str, wrong: str) -> None:
+    text = flat(render_as("freelancer", "freelancer/polite", sender={"voice": voice}).text)
+    assert expected in text
+    assert wrong not in text
+    if voice == "we":
+        assert "prosimy uznać tę wiadomość za nieaktualną – dziękujemy." in text
+        assert "Z serdecznymi pozdrowieniami" in text
+    else:
+        assert "proszę uznać tę wiadomość za nieaktualną – dziękuję." in text
+        assert "Pozdrawiam serdecznie" in text
+
+
+def test_a_sole_trader_writes_as_i_in_the_texts_written_as_we() -> None:
+    sender = {"voice": "I"}
+    text = flat(
+        render_as("tradesperson", "tradesperson/polite", sender=sender, channel="email").text
+    )
+    assert "Uprzejmie przypominam, że termin płatności" in text
+    assert "wykonane przez mnie prace" in text
+    assert "przypominamy" not in text
+    letter = flat(render_as("freelancer", "freelancer/final", sender={"voice": "I"}).text)
+    assert "Niniejszym wzywam Państwa do zapłaty kwoty" in letter
+    assert "przysługują mi odsetki ustawowe" in letter
+    assert "wzywamy" not in letter
+    assert " nam " not in letter.replace("łączącej nas", "")
+
+
+@pytest.mark.parametrize(
+    ("gender", "polite", "restore"),
+    [
+        ("female", "Chciałabym się upewnić", "Dziękuję – otrzymałam zapłatę za"),
+        ("male", "Chciałbym się upewnić", "Dziękuję – otrzymałem zapłatę za"),
+        (None, "Piszę, aby się upewnić", "Dziękuję – zapłata za fakturę nr 2026/01/7 do mnie"),
+    ],
+)
+def test_first_person_past_and_conditional_follow_the_signatory(
+    gender: str | None, polite: str, restore: str
+) -> None:
+    sender = {"voice": "I", "signatory_gender": gender}
+    assert polite in flat(render_as("freelancer", "freelancer/polite", sender=sender).text)
+    text = flat(render_as("freelancer", "restore_service:-", sender=sender).text)
+    assert restore in text
+    assert "otrzymaliśmy" not in text
+
+
+@pytest.mark.parametrize(
+    ("refundable", "word", "other"), [(True, "zaliczki", "zadatk"), (False, "zadatku", "zaliczk")]
+)
+def test_a_deposit_is_named_by_the_contract(refundable: bool, word: str, other: str) -> None:
+    message = render_as("freelancer", "request_deposit:deposit", deposit={"refundable": refundable})
+    text = flat(message.text)
+    assert f"po wpłacie {word} w wysokości 30%" in text
+    assert other not in text.lower()
+    assert ("art. 394 § 2 Kodeksu cywilnego" in text) is not refundable
+    assert message.subject == ("Zaliczka" if refundable else "Zadatek") + " przed rozpoczęciem prac"
+
+
+def test_a_demand_names_the_contract_by_number_and_date() -> None:
+    contract = {"number": "12/2025", "signed": "2025-12-05"}
+    text = flat(render_as("freelancer", "freelancer/final", contract=contract).text)
+    assert (
+        "nieuregulowana należność z tytułu umowy nr 12/2025 z dnia 5 grudnia 2025 r., objęta"
+        " fakturami nr 2026/01/7 i 2026/01/8"
+    ) in text
+    demand = flat(render_as("b2b_strict", "b2b_strict/demand_letter", contract=contract).text)
+    assert "do zapłaty kwoty" in demand
+    assert "z tytułu umowy nr 12/2025 z dnia 5 grudnia 2025 r." in demand
+    plain_text = flat(render("freelancer", "freelancer/final").text)
+    assert "z tytułu umowy" not in plain_text  # no number, no date: today's neutral text
+
+
+def test_the_demand_letter_states_the_deadline_the_action_carries() -> None:
+    sample = _samples("b2b_strict")["b2b_strict/demand_letter"]
+    deadline = sample.action.at.date() + timedelta(days=7)
+    text = flat(render("b2b_strict", "b2b_strict/demand_letter", deadline=deadline).text)
+    assert f"w terminie do dnia {deadline.day} marca 2026 r." in text
+    assert "niezwłocznie po otrzymaniu" not in text
+    assert "niezwłocznie po otrzymaniu tego pisma" in flat(
+        render("b2b_strict", "b2b_strict/demand_letter").text
+    )
+
+
+def test_the_compensation_tiers_are_written_in_words() -> None:
+    text = flat(render("freelancer", "freelancer/final").text)
+    assert "równowartość kwoty czterdziestu, siedemdziesięciu albo stu euro za każdą z faktur" in (
+        text
+    )
+
+
+SMS_TEMPLATES = [
+    ("freelancer", "freelancer/pre_due"),
+    ("freelancer", "request_deposit:deposit"),
+    ("freelancer", "request_deposit:materials"),
+    ("freelancer", "request_milestone:design"),
+    ("freelancer", "pause_work:deposit"),
+    ("freelancer", "pause_work:kill_fee"),
+    ("freelancer", "resume_work:deposit"),
+    ("freelancer", "restore_service:-"),
+    ("freelancer", "instalment:reminder"),
+    ("freelancer", "instalment:missed"),
+    ("saas", "saas/suspend"),
+    ("project", "project/check_call"),
+    ("project", "project/follow_up"),
+    ("project", "project/other_channel"),
+    ("project", "project/pause_notice"),
+    ("prospect", "prospect/follow_up"),
+    ("prospect", "prospect/last_check_in"),
+    ("prospect", "prospect/close"),
+]
+
+
+@pytest.mark.parametrize("voice", ["I", "we"])
+@pytest.mark.parametrize(("policy", "label"), SMS_TEMPLATES)
+def test_every_sms_block_fits_two_segments(policy: str, label: str, voice: str) -> None:
+    from paychase.messages._sms import sms_length  # noqa: PLC0415
+
+    change: dict[str, Any] = {"channel": "sms", "kind": "send_reminder"} if "call" in label else {}
+    message = render_as(
+        policy, label, "unknown", sender={"voice": voice}, **change or {"channel": "sms"}
+    )
+    text = message.text.strip()
+    assert text.startswith("Studio Lumen: ")
+    assert sms_length(text).segments <= 2, text
+    other = r"\b(prosimy|dziękujemy|przypominamy)\b" if voice == "I" else r"\b(proszę|dziękuję)\b"
+    assert not re.search(other, text, re.IGNORECASE), text
