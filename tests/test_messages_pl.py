@@ -588,15 +588,19 @@ def test_first_person_past_and_conditional_follow_the_signatory(
 
 
 @pytest.mark.parametrize(
-    ("refundable", "word", "other"), [(True, "zaliczki", "zadatk"), (False, "zadatku", "zaliczk")]
+    ("refundable", "word", "other"),
+    [(True, "zaliczki", "zadatk"), (False, "zadatku", "zaliczk"), (None, "zaliczki", "zadatk")],
 )
-def test_a_deposit_is_named_by_the_contract(refundable: bool, word: str, other: str) -> None:
-    message = render_as("freelancer", "request_deposit:deposit", deposit={"refundable": refundable})
+def test_a_deposit_is_named_by_the_contract(refundable: bool | None, word: str, other: str) -> None:
+    """A zadatek (art. 394 KC) only where the contract makes the deposit non-refundable."""
+    deposit = {} if refundable is None else {"refundable": refundable}
+    message = render_as("freelancer", "request_deposit:deposit", deposit=deposit)
     text = flat(message.text)
     assert f"po wpłacie {word} w wysokości 30%" in text
     assert other not in text.lower()
-    assert ("art. 394 § 2 Kodeksu cywilnego" in text) is not refundable
-    assert message.subject == ("Zaliczka" if refundable else "Zadatek") + " przed rozpoczęciem prac"
+    earnest = refundable is False
+    assert ("art. 394 § 2 Kodeksu cywilnego" in text) is earnest
+    assert message.subject == ("Zadatek" if earnest else "Zaliczka") + " przed rozpoczęciem prac"
 
 
 def test_a_demand_names_the_contract_by_number_and_date() -> None:
