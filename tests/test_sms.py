@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.test_message_matrix import LANGUAGES, action, interest_case, render
+from tests.test_message_machinery import LANGUAGES, Host, action, interest_case, render
 
+from paychase.messages import Renderer
 from paychase.messages._sms import SMS_SEGMENTS_NOTED, sms_length
 
 
@@ -55,9 +56,22 @@ def test_a_long_sms_gets_a_note_and_a_short_one_none(language: str) -> None:
     assert not [note for note in email.notes if "SMS" in note]
 
 
-def test_a_polish_reminder_sms_is_noted_as_three_segments() -> None:
-    """The review's finding: diacritics force UCS-2, and the text takes three segments."""
+def test_the_polish_reminder_sms_fits_two_segments() -> None:
+    """The review's finding (three segments: diacritics force UCS-2) is fixed by a short form."""
     case = interest_case("pl")
     sms = render(case, action(case, tone="friendly", channel="sms", template="tradesperson/polite"))
     assert sms_length(sms.text.strip()).encoding == "UCS-2"
-    assert any("the SMS takes 3 segments (UCS-2" in note for note in sms.notes)
+    assert sms_length(sms.text.strip()).segments <= SMS_SEGMENTS_NOTED
+    assert not [note for note in sms.notes if "SMS takes" in note]
+
+
+def test_a_host_sms_over_two_segments_is_noted() -> None:
+    case = interest_case("pl")
+    long_text = '{% if part == "subject" %}x{% else %}{{ "ł" * 150 }}{% endif %}'
+    renderer = Renderer(templates=[Host({("pl", "probe/long"): long_text})])
+    planned = action(case, tone="friendly", channel="sms", template="probe/long")
+    sms = renderer.render(case, planned)
+    assert (
+        "the SMS takes 3 segments (UCS-2, 150 UTF-16 units): shorten it, or send it by e-mail"
+        in (sms.notes)
+    )

@@ -158,7 +158,7 @@ class Renderer:
         >>> action = next(a for a in paychase.plan(case, now=None).actions if a.client == "nowak"
         ...     and a.kind == "call")
         >>> Renderer().render(case, action).subject
-        'Rozmowa z Pracownia Nowak sp. z o.o. w sprawie FV/2026/02/014'
+        'Rozmowa: Pracownia Nowak sp. z o.o. – faktura nr FV/2026/02/014'
     """
 
     templates: Sequence[TemplateLoader] = ()
