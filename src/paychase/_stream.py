@@ -294,6 +294,14 @@ class read_parts:  # noqa: N801 - used as a function, in a `with` statement
 
     def __enter__(self) -> _Parts:
         self._directory = tempfile.TemporaryDirectory(prefix="paychase-", dir=self._spill_dir)
+        try:
+            return self._read()
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def _read(self) -> _Parts:
+        assert self._directory is not None  # made by __enter__
         self._db = db = sqlite3.connect(Path(self._directory.name) / "spill.sqlite")
         db.executescript(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -32000;"

@@ -101,12 +101,11 @@ def plan_shard_lines(
         if not line.strip():
             continue
         try:
-            part = parse_case(line)
+            plans.append(plan(parse_case(line), now=now, calendars=calendars, rates=rates))
         except InvalidCaseError as error:
             error.field = f"line {number + 1}: {error.field or 'case'}"
             error.args = (error.summary(),)
             raise
-        plans.append(plan(part, now=now, calendars=calendars, rates=rates))
     return plans
 
 
