@@ -11,6 +11,7 @@ import importlib.util
 import io
 import json
 import random
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -215,6 +216,12 @@ def test_an_error_in_a_clients_record_names_it_as_the_file_numbers_it(tmp_path: 
     assert error.field is not None
     assert error.field.startswith(f"invoices[{last}]")
     assert str(error) == str(in_memory)
+
+
+def test_without_ijson_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ijson", None)
+    with pytest.raises(InvalidCaseError, match=r"pip install 'paychase\[stream\]'"):
+        list(plan_stream(REPO / "examples" / "portfolio.json", now=None))
 
 
 def test_jobs_below_one_are_refused() -> None:

@@ -36,13 +36,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from paychase.calendar._protocols import CalendarFactory
 from paychase.case._case import Case, version_of
-from paychase.case._io import parse_case
+from paychase.case._io import parse_case, read_case_data
 from paychase.errors import InvalidCaseError
 from paychase.money._rates import RateTable
 from paychase.planner._outputs import Plan
@@ -387,8 +387,13 @@ def _entries(source: IO[bytes]) -> Iterator[tuple[str, int | None, Any]]:
     per-client array. Numbers are read as `json.loads` reads them (integers as `int`, others as
     `float`), so that writing a record back to JSON and reading it gives what the file says.
     """
-    import ijson  # type: ignore[import-untyped]  # noqa: PLC0415 - optional: paychase[stream]
-
+    try:
+        import ijson  # type: ignore[import-untyped]  # noqa: PLC0415 - optional: paychase[stream]
+    except ImportError:
+        raise InvalidCaseError(
+            "reading a case file as a stream needs ijson: pip install 'paychase[stream]'",
+            field="case",
+        ) from None
     try:
         events = ijson.basic_parse(source, use_float=True)
         first, _ = next(events, (None, None))
@@ -480,9 +485,34 @@ def plan_part(
 ) -> Plan:
     """The plan of one client's part; an error names the record as the whole file numbers it."""
     try:
-        return plan(parse_case(part.text), now=now, calendars=calendars, rates=rates)
+        return plan(parse_part(part.text), now=now, calendars=calendars, rates=rates)
     except InvalidCaseError as error:
         raise _renumbered(error, part.positions) from None
+
+
+def parse_part(text: str) -> Case:
+    """``parse_case(text)``, the policies every part shares validated once per process.
+
+    Each client's part repeats the case's ``policy`` and ``policy_versions``; validating them
+    anew for each client cost more than planning a small one. They are validated on their
+    first sight, and the same data later takes the same `Policy` objects.
+    """
+    data = read_case_data(text)
+    if isinstance(data, dict) and ("policy" in data or "policy_versions" in data):
+        shared = {key: data[key] for key in ("policy", "policy_versions") if key in data}
+        checked = _shared_policies(json.dumps(shared, sort_keys=True))
+        if checked is not None:
+            data.update((key, getattr(checked, key)) for key in shared)
+    return parse_case(data)
+
+
+@lru_cache(maxsize=16)
+def _shared_policies(shared: str) -> Case | None:
+    """A case of just these policies, checked; None when they are not valid (said later)."""
+    try:
+        return parse_case(shared)
+    except InvalidCaseError:
+        return None
 
 
 def _renumbered(

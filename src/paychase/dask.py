@@ -30,9 +30,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from paychase._stream import merge_plans, read_parts
+from paychase._stream import merge_plans, parse_part, read_parts
 from paychase.calendar._protocols import CalendarFactory
-from paychase.case._io import parse_case
 from paychase.errors import InvalidCaseError
 from paychase.money._rates import RateTable
 from paychase.planner._outputs import Plan
@@ -101,7 +100,7 @@ def plan_shard_lines(
         if not line.strip():
             continue
         try:
-            plans.append(plan(parse_case(line), now=now, calendars=calendars, rates=rates))
+            plans.append(plan(parse_part(line), now=now, calendars=calendars, rates=rates))
         except InvalidCaseError as error:
             error.field = f"line {number + 1}: {error.field or 'case'}"
             error.args = (error.summary(),)
