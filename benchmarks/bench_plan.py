@@ -1,25 +1,27 @@
-"""Throughput of paychase's planning core on a synthetic portfolio.
+"""Throughput and memory of paychase's planning on a synthetic portfolio.
 
 Usage::
 
-    python benchmarks/bench_plan.py [N] [--repeat R] [--profile] [--scaling] [--tracemalloc]
-                                    [--seed S] [--write-case PATH] [--write-plan PATH]
+    python benchmarks/bench_plan.py [N] [--big] [--in-memory] [--repeat R] [--jobs J]
+                                    [--no-scaling] [--case PATH] [--profile] [--tracemalloc]
+                                    [--gc-off] [--seed S] [--write-case PATH] [--write-plan PATH]
 
-Builds a deterministic portfolio of N invoices (default 100 000; ~5 per client, clients spread
-over PL, DE, GR, GB and RU, 3 history events per invoice under the built-in ``freelancer``
-policy) and prints, best of R runs:
+Builds a deterministic portfolio of N invoices (default 100 000, 1 000 000 with ``--big``; ~5
+per client, clients spread over PL, DE, GR, GB and RU, 3 history events per invoice under the
+built-in ``freelancer`` policy) and prints, in CPU time, best of R runs:
 
+parse floor: ``orjson.loads`` of the case file (``json.loads`` without orjson);
 (a) end to end: JSON text -> ``paychase.parse_case`` -> ``paychase.plan`` -> ``Plan.to_json``,
     with the time of each stage;
 (b) ``paychase.plan`` alone on the already-validated `Case`;
+(c) the wall time of ``plan()`` and of ``plan_parallel(jobs=J)``: the ``--jobs`` speed-up;
+(d) ``paychase.plan_stream`` of the case file, in a fresh process: CPU time and peak RSS;
 
-as invoices/s and µs per invoice, against the targets (a) >= 35 000/s and (b) >= 100 000/s on
-one core. Memory: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` is the process's peak RSS so far
-(a high-water mark, printed after each stage, so it never goes down); ``--tracemalloc`` adds the
-tracemalloc peak of each phase, measured in a separate untimed pass (tracemalloc slows Python
-allocation several times, and it does not see memory allocated outside Python's allocators).
-
-``--scaling`` also times N/10 invoices and prints time(N) / time(N/10) (10.0 is linear).
+then time(N) / time(N/10) of (a) and (b) (10.0 is linear; ``--no-scaling`` skips N/10) and a
+summary: µs per invoice of each phase and its ratio to the parse floor, side by side. At
+``--big`` only the parse floor and (d) run (with J processes), unless ``--in-memory``.
+Memory: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` after each stage, its mark reset before
+it; ``--tracemalloc`` adds the tracemalloc peak of each phase, in a separate untimed pass.
 ``--profile`` runs (b) once under cProfile and prints the top 25 functions by cumulative and by
 total time. Nothing here reads the clock for the data: the planning moment is fixed and the
 portfolio comes from a seeded ``random.Random``, so the same N and seed give the same bytes.
