@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.test_stream import REPO, bench
 
-from paychase import InvalidCaseError, parse_case, plan
+from paychase import InvalidCaseError, PolicyError, parse_case, plan
 from paychase.dask import main, plan_partitions, plan_shard_lines, write_shards
 
 distributed = pytest.importorskip("distributed")
@@ -40,18 +40,19 @@ def test_each_shard_line_is_the_case_file_of_one_client(portfolio: Path, tmp_pat
 
 
 def test_the_plan_of_shards_on_a_local_cluster_is_the_plan_of_the_case(
-    portfolio: Path, tmp_path: Path
+    portfolio: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_shards(portfolio, tmp_path, shards=4)
     single = plan(parse_case(portfolio.read_text(encoding="utf-8")), now=None).to_json()
-    with (
-        distributed.LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster),
-    ):
-        result = plan_partitions(str(tmp_path / "*.jsonl"), now=None)
+    pattern = str(tmp_path / "*.jsonl")
+    with distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        with distributed.Client(cluster):
+            result = plan_partitions(pattern, now=None)
+        assert main(["plan", pattern, "--scheduler", cluster.scheduler_address]) == 0
     assert result.to_json() == single
+    assert capsys.readouterr().out == single + "\n"
 
 
 def test_the_command_line_writes_shards_and_plans_them(
@@ -81,5 +82,8 @@ def test_a_bad_line_is_named_and_no_client_is_an_error(tmp_path: Path) -> None:
 
     with dask.config.set(scheduler="synchronous"):
         assert main(["plan", str(tmp_path / "empty.jsonl")]) == 2
+    assert main(["plan", str(tmp_path / "empty.jsonl"), "--now", "2026-03-02T09:00:00"]) == 2
+    with pytest.raises(PolicyError, match=r"line 1: policy"):
+        plan_shard_lines(['{"policy": "no such policy"}'], now=None)
     with pytest.raises(InvalidCaseError, match="at least one shard"):
         write_shards(REPO / "examples" / "portfolio.json", tmp_path, shards=0)

@@ -15,7 +15,7 @@ import pytest
 from tests.test_stream import EXAMPLES, REPO, bench
 
 from paychase import InvalidCaseError, parse_case, plan, plan_parallel
-from paychase._stream import _chunks
+from paychase._stream import _chunks, _plan_chunk
 from paychase.cli._main import main
 
 
@@ -65,6 +65,12 @@ def test_an_error_in_a_worker_names_the_record_as_the_case_numbers_it() -> None:
     with pytest.raises(InvalidCaseError) as parallel:
         plan_parallel(case, now=None, jobs=2)
     assert str(parallel.value) == str(in_memory.value)
+    # Where the platform cannot fork, a worker receives its chunk itself: the same error.
+    *_, (part, positions) = _chunks(parse_case(case), 8)
+    assert part.chases[0].id == "q-2"
+    with pytest.raises(InvalidCaseError) as pickled:
+        _plan_chunk((part, positions), now=None, calendars=None, rates=None)
+    assert str(pickled.value) == str(in_memory.value)
 
 
 def test_jobs_below_one_are_refused() -> None:

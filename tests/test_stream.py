@@ -81,8 +81,11 @@ def test_the_stream_of_each_example_is_its_plan(path: Path) -> None:
     check_stream(path)
 
 
-def test_a_portfolio_in_any_order_of_its_arrays_streams_to_its_plan(tmp_path: Path) -> None:
+def test_a_portfolio_in_any_order_of_its_arrays_streams_to_its_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Arrays in reverse order, invoices and history of clients interleaved: the same plan."""
+    monkeypatch.setattr("paychase._stream._BATCH", 7)  # many inserts into the spill file
     text, _ = bench().portfolio(150, seed=7)
     case = json.loads(text)
     rng = random.Random(3)
@@ -152,6 +155,19 @@ def _stream_error(path: Path) -> InvalidCaseError:
     with pytest.raises(InvalidCaseError) as caught:
         list(plan_stream(path, now=None))
     return caught.value
+
+
+def test_a_clients_policy_that_does_not_exist_is_named_where_it_is(tmp_path: Path) -> None:
+    case = _example()
+    case["contracts"][2]["policy"] = "no such policy"
+    with pytest.raises(paychase.PolicyError) as in_memory:
+        paychase.parse_case(case)
+    with pytest.raises(paychase.PolicyError) as streamed:
+        list(plan_stream(_write(tmp_path, case), now=None))
+    assert in_memory.value.field is not None
+    assert in_memory.value.field.startswith("contracts[2].policy")
+    assert streamed.value.field == "contracts[2].policy"
+    assert streamed.value.problem == in_memory.value.problem
 
 
 def test_two_policies_of_one_version_in_two_clients_are_refused(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ from typing import IO, Any, TypeVar
 from paychase.calendar._protocols import CalendarFactory
 from paychase.case._case import Case, version_of
 from paychase.case._io import parse_case, read_case_data
-from paychase.errors import InvalidCaseError
+from paychase.errors import InvalidCaseError, PaychaseError
 from paychase.money._rates import RateTable
 from paychase.planner._outputs import Plan
 from paychase.planner._plan import plan
@@ -52,6 +52,7 @@ __all__ = ["ClientPart", "plan_parallel", "plan_stream", "read_parts"]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
+_E = TypeVar("_E", bound=PaychaseError)
 
 # The arrays whose records belong to one client, and the field that says whose (an invoice
 # names its contract, whose client is its owner).
@@ -249,7 +250,7 @@ class _Policies:
         for text, path in self._raw.items():
             try:
                 policy = parse_case(f'{{"policy":{text}}}').policy
-            except InvalidCaseError as error:
+            except PaychaseError as error:
                 raise _moved(error, "policy", f"{path}.policy") from None
             name = version_of(policy)
             if seen.setdefault(name, policy) != policy:
@@ -444,7 +445,10 @@ def _value(first: str, start: Any, events: Iterator[tuple[str, Any]]) -> Any:
             depth -= 1
             if not depth:
                 return builder.value
-    raise InvalidCaseError("not valid JSON: the file ends inside a value", field="case")
+    # ijson raises IncompleteJSONError first; this keeps the function total for the checker.
+    raise InvalidCaseError(  # pragma: no cover
+        "not valid JSON: the file ends inside a value", field="case"
+    )
 
 
 def _members(head: Mapping[str, Any]) -> str:
@@ -486,7 +490,7 @@ def plan_part(
     """The plan of one client's part; an error names the record as the whole file numbers it."""
     try:
         return plan(parse_part(part.text), now=now, calendars=calendars, rates=rates)
-    except InvalidCaseError as error:
+    except PaychaseError as error:
         raise _renumbered(error, part.positions) from None
 
 
@@ -511,13 +515,11 @@ def _shared_policies(shared: str) -> Case | None:
     """A case of just these policies, checked; None when they are not valid (said later)."""
     try:
         return parse_case(shared)
-    except InvalidCaseError:
+    except PaychaseError:
         return None
 
 
-def _renumbered(
-    error: InvalidCaseError, positions: Mapping[str, Sequence[int]]
-) -> InvalidCaseError:
+def _renumbered(error: _E, positions: Mapping[str, Sequence[int]]) -> _E:
     """`error`, its field naming the record's index in the whole case instead of the part's."""
     match = _PATH.match(error.field or "")
     if match is not None:
@@ -529,7 +531,7 @@ def _renumbered(
     return error
 
 
-def _moved(error: InvalidCaseError, old: str, new: str) -> InvalidCaseError:
+def _moved(error: _E, old: str, new: str) -> _E:
     """`error`, its field under `new` instead of `old`."""
     if error.field is not None and error.field.startswith(old):
         error.field = new + error.field[len(old) :]
@@ -644,7 +646,7 @@ def _plan_chunk(
     part, positions = _INHERITED[chunk] if isinstance(chunk, int) else chunk
     try:
         return plan(part, now=now, calendars=calendars, rates=rates)
-    except InvalidCaseError as error:
+    except PaychaseError as error:
         raise _renumbered(error, positions) from None
 
 

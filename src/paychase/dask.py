@@ -32,7 +32,7 @@ from typing import IO, Any
 
 from paychase._stream import merge_plans, parse_part, read_parts
 from paychase.calendar._protocols import CalendarFactory
-from paychase.errors import InvalidCaseError
+from paychase.errors import InvalidCaseError, PaychaseError
 from paychase.money._rates import RateTable
 from paychase.planner._outputs import Plan
 from paychase.planner._plan import plan
@@ -93,7 +93,8 @@ def plan_shard_lines(
     """The plan of each line of a shard (blank lines skipped): what each Dask task runs.
 
     Raises:
-        InvalidCaseError: a line is not a valid case file.
+        InvalidCaseError, PolicyError: a line is not a valid case file; the error's field
+            starts with the line's number (``line 3: invoices[0].total``).
     """
     plans = []
     for number, line in enumerate(lines):
@@ -101,7 +102,7 @@ def plan_shard_lines(
             continue
         try:
             plans.append(plan(parse_part(line), now=now, calendars=calendars, rates=rates))
-        except InvalidCaseError as error:
+        except PaychaseError as error:
             error.field = f"line {number + 1}: {error.field or 'case'}"
             error.args = (error.summary(),)
             raise
@@ -170,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(path)
             return 0
         return _plan_command(arguments.shards, arguments.scheduler, arguments.now)
-    except InvalidCaseError as error:
+    except PaychaseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
