@@ -151,7 +151,8 @@ def _stream_lines(
     with read_parts(source, spill_dir=spill_dir) as parts:
         moment = now if now is not None or parts.head_case.now is not None else default_now
         # Planning the shared part alone checks the moment and gives the summary's fields.
-        shared = json.loads(plan(parts.head_case, now=moment, rates=rates).to_json(indent=None))
+        head = plan(parts.head_case, now=moment, calendars=calendars, rates=rates)
+        shared = json.loads(head.to_json(indent=None))
         work = partial(_plan_parts, now=moment, calendars=calendars, rates=rates)
         totals = {"clients": 0, "actions": 0, "invoices": 0, "chases": 0}
         for lines in _in_order(_batched(parts, _CLIENTS_PER_TASK), work, jobs):
