@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from tests.test_stream import EXAMPLES, REPO, bench
 
-from paychase import InvalidCaseError, parse_case, plan, plan_parallel
+from paychase import InvalidCaseError, parse_case, plan, plan_parallel, plan_parallel_json
 from paychase._stream import _chunks, _plan_chunk
 from paychase.cli._main import main
 
@@ -22,7 +22,9 @@ from paychase.cli._main import main
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
 def test_each_example_plans_the_same_in_two_processes(path: Path) -> None:
     case = json.loads(path.read_text(encoding="utf-8"))
-    assert plan_parallel(case, now=None, jobs=2).to_json() == plan(case, now=None).to_json()
+    single = plan(case, now=None).to_json()
+    assert plan_parallel(case, now=None, jobs=2).to_json() == single
+    assert plan_parallel_json(case, now=None, jobs=2) == single
 
 
 def test_a_portfolio_plans_the_same_in_two_processes() -> None:
@@ -33,7 +35,9 @@ def test_a_portfolio_plans_the_same_in_two_processes() -> None:
     case = parse_case(data)
     assert len(_chunks(case, 8)) == 8  # as many chunks as asked, for 2 processes
     assert about["clients"] > 8
-    assert plan_parallel(case, now=None, jobs=2).to_json() == plan(case, now=None).to_json()
+    single = plan(case, now=None).to_json()
+    assert plan_parallel(case, now=None, jobs=2).to_json() == single
+    assert plan_parallel_json(case, now=None, jobs=3) == single
 
 
 def test_chunks_hold_each_client_once_with_its_records() -> None:
@@ -73,9 +77,29 @@ def test_an_error_in_a_worker_names_the_record_as_the_case_numbers_it() -> None:
     assert str(pickled.value) == str(in_memory.value)
 
 
+def test_chases_and_empty_chunks_merge_as_json_too() -> None:
+    """Chase states in the case's order, and a chunk with no action at all."""
+    case: dict[str, Any] = json.loads((REPO / "examples" / "portfolio.json").read_text("utf-8"))
+    clients = [client["id"] for client in case["clients"]]
+    prospect = {"kind": "prospect", "subject": "the quote", "started": "2026-03-01T10:00:00+01:00"}
+    case["chases"] = [
+        {**prospect, "id": f"q-{number}", "client": client}
+        for number, client in enumerate(reversed(clients))
+    ]
+    case["clients"].append(
+        {"id": "idle", "name": "Nobody Owes", "country": "PL", "timezone": "Europe/Warsaw"}
+    )
+    single = plan(case, now=None).to_json()
+    assert '"chases": [' in single
+    assert plan_parallel_json(case, now=None, jobs=2) == single
+    assert plan_parallel(case, now=None, jobs=2).to_json() == single
+
+
 def test_jobs_below_one_are_refused() -> None:
     with pytest.raises(InvalidCaseError, match="at least one process"):
         plan_parallel({"version": 1}, now=None, jobs=0)
+    with pytest.raises(InvalidCaseError, match="at least one process"):
+        plan_parallel_json({"version": 1}, now=None, jobs=0)
 
 
 def test_plan_jobs_prints_the_same_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -84,3 +108,7 @@ def test_plan_jobs_prints_the_same_json(capsys: pytest.CaptureFixture[str]) -> N
     single = capsys.readouterr().out
     assert main(["plan", path, "--format", "json", "--jobs", "2"]) == 0
     assert capsys.readouterr().out == single
+    assert main(["plan", path]) == 0
+    table = capsys.readouterr().out
+    assert main(["plan", path, "--jobs", "2"]) == 0
+    assert capsys.readouterr().out == table

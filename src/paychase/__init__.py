@@ -4,9 +4,10 @@
 contact history) and a moment to the next actions, each with its reason. This package exports
 that pure core — `paychase.case`, `paychase.calendar`, `paychase.policy`, `paychase.money`,
 `paychase.conversation` and `paychase.planner` — `load_case` to read a case file, and
-`plan_stream` and `plan_parallel` to plan portfolios too big for one process's memory or core. The
-imperative shell around it has names of its own: `paychase.messages`, `paychase.evidence`,
-`paychase.delivery`, `paychase.store`, `paychase.simulation` and `paychase.cli`.
+`plan_stream`, `plan_parallel` and `plan_parallel_json` to plan portfolios too big for one
+process's memory or core. The imperative shell around it has names of its own:
+`paychase.messages`, `paychase.evidence`, `paychase.delivery`, `paychase.store`,
+`paychase.simulation` and `paychase.cli`.
 
 Names load on first use, so ``import paychase`` costs next to nothing and the command line
 starts fast.
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from paychase._files import load_case
-    from paychase._stream import plan_parallel, plan_stream
+    from paychase._stream import plan_parallel, plan_parallel_json, plan_stream
     from paychase.calendar import CalendarFactory, Duration, HolidayCalendar, HolidaysCalendar
     from paychase.case import (
         BankAccount,
@@ -208,6 +209,7 @@ __all__ = [
     "performed_event",
     "plan",
     "plan_parallel",
+    "plan_parallel_json",
     "plan_schema",
     "plan_stream",
     "round_money",
@@ -221,6 +223,7 @@ __all__ = [
 _EXPORTS: dict[str, str] = {
     "load_case": "paychase._files",
     "plan_parallel": "paychase._stream",
+    "plan_parallel_json": "paychase._stream",
     "plan_stream": "paychase._stream",
     "CalendarFactory": "paychase.calendar",
     "Duration": "paychase.calendar",

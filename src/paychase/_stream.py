@@ -26,6 +26,7 @@ order gives the in-memory plan.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import re
@@ -48,7 +49,7 @@ from paychase.money._rates import RateTable
 from paychase.planner._outputs import Plan
 from paychase.planner._plan import plan
 
-__all__ = ["ClientPart", "plan_parallel", "plan_stream", "read_parts"]
+__all__ = ["ClientPart", "plan_parallel", "plan_parallel_json", "plan_stream", "read_parts"]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -566,7 +567,10 @@ def _in_order(
     if jobs == 1:
         yield from map(work, tasks)
         return
-    pool = ProcessPoolExecutor(jobs, mp_context=context)
+    # A forked worker inherits this process's heap: frozen, its collector leaves it alone
+    # instead of walking (and so copying) every inherited page.
+    forked = context is not None and context.get_start_method() == "fork"
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=gc.freeze if forked else None)
     try:
         pending: deque[Future[_R]] = deque()
         for task in tasks:
@@ -616,10 +620,64 @@ def plan_parallel(
     """
     _check_jobs(jobs)
     checked = case if isinstance(case, Case) else parse_case(case)
-    chunks = _chunks(checked, jobs * 4)
-    if jobs == 1 or len(chunks) < 2:
-        return plan(checked, now=now, calendars=calendars, rates=rates)
     work = partial(_plan_chunk, now=now, calendars=calendars, rates=rates)
+    plans = _over_chunks(checked, jobs, work)
+    if plans is None:
+        return plan(checked, now=now, calendars=calendars, rates=rates)
+    return merge_plans(
+        plans,
+        invoices=[invoice.id for invoice in checked.invoices],
+        chases=[chase.id for chase in checked.chases] if checked.chases else None,
+    )
+
+
+def plan_parallel_json(
+    case: Case | Mapping[str, Any],
+    *,
+    now: datetime | None,
+    jobs: int,
+    calendars: CalendarFactory | None = None,
+    rates: RateTable | None = None,
+) -> str:
+    """``plan_parallel(...).to_json()``, the same text, without building the merged `Plan`.
+
+    Each worker writes its chunk's plan as JSON; this process only puts the pieces in order.
+    Turning the workers' plans back into objects here would cost about a third of planning
+    them, on one core: this is the path for a job that writes the plan out
+    (``paychase plan --jobs N --format json``).
+
+    Raises:
+        InvalidCaseError, PolicyError, PluginError: as `plan()` raises them.
+
+    Examples:
+        >>> import json, pathlib
+        >>> case = json.loads(pathlib.Path("examples/portfolio.json").read_text())
+        >>> plan_parallel_json(case, now=None, jobs=2) == plan(case, now=None).to_json()
+        True
+    """
+    _check_jobs(jobs)
+    checked = case if isinstance(case, Case) else parse_case(case)
+    work = partial(_plan_chunk_json, now=now, calendars=calendars, rates=rates)
+    pieces = _over_chunks(checked, jobs, work)
+    if pieces is None:
+        return plan(checked, now=now, calendars=calendars, rates=rates).to_json()
+    return _merged_json(
+        pieces,
+        invoices=[invoice.id for invoice in checked.invoices],
+        chases=[chase.id for chase in checked.chases] if checked.chases else None,
+    )
+
+
+def _over_chunks(
+    case: Case, jobs: int, work: Callable[[int | tuple[Case, dict[str, list[int]]]], _R]
+) -> list[_R] | None:
+    """`work` of each chunk of `case`, in order, over `jobs` processes; None: not worth it.
+
+    Where the platform can fork, the workers inherit the chunks instead of receiving them.
+    """
+    chunks = _chunks(case, jobs * 4)
+    if jobs == 1 or len(chunks) < 2:
+        return None
     tasks: list[int] | list[tuple[Case, dict[str, list[int]]]]
     if "fork" in multiprocessing.get_all_start_methods():
         _INHERITED[:] = chunks
@@ -627,14 +685,97 @@ def plan_parallel(
     else:  # pragma: no cover - spawn-only platforms receive the chunks pickled
         context, tasks = None, chunks
     try:
-        plans = list(_in_order(tasks, work, jobs, context))
+        return list(_in_order(tasks, work, jobs, context))  # type: ignore[arg-type]
     finally:
         _INHERITED.clear()
-    return merge_plans(
-        plans,
-        invoices=[invoice.id for invoice in checked.invoices],
-        chases=[chase.id for chase in checked.chases] if checked.chases else None,
+
+
+@dataclass(frozen=True, slots=True)
+class _JsonPiece:
+    """A chunk's plan as pieces of the SPEC §4 JSON text that `Plan.to_json()` writes."""
+
+    now: str  # the member line ``  "now": "..."``
+    policy: str  # the member line ``  "policy": "..."``
+    actions: list[tuple[tuple[datetime, str], str]]  # each action's sort key and text
+    invoices: dict[str, str]  # each invoice state's text, by invoice id
+    chases: dict[str, str]  # each chase state's text, by chase id
+
+
+def _plan_chunk_json(
+    chunk: int | tuple[Case, dict[str, list[int]]],
+    *,
+    now: datetime | None,
+    calendars: CalendarFactory | None,
+    rates: RateTable | None,
+) -> _JsonPiece:
+    result = _plan_chunk(chunk, now=now, calendars=calendars, rates=rates)
+    members = _json_members(result.to_json())
+    keys = [(action.at.astimezone(UTC), action.key) for action in result.actions]
+    return _JsonPiece(
+        now=str(members["now"]),
+        policy=str(members["policy"]),
+        actions=list(zip(keys, members["actions"], strict=True)),
+        invoices=dict(zip((s.id for s in result.invoices), members["invoices"], strict=True)),
+        chases=dict(
+            zip((s.id for s in result.chases or ()), members.get("chases", ()), strict=True)
+        ),
     )
+
+
+def _json_members(text: str) -> dict[str, str | list[str]]:
+    """The members of a plan's JSON text (indented by 2): a scalar's line, an array's items.
+
+    An array's items are objects, each written from a line ``    {`` to a line ``    }``; a
+    string holds no raw line break, so the lines say where each item ends.
+    """
+    lines = text.split("\n")
+    members: dict[str, str | list[str]] = {}
+    index = 1
+    while index < len(lines) - 1:
+        line = lines[index].removesuffix(",")
+        name = line[3 : line.index('"', 3)]
+        if line.endswith("["):
+            items: list[str] = []
+            start = index + 1
+            while lines[index + 1].removesuffix(",") != "  ]":
+                index += 1
+                if lines[index] in ("    }", "    },"):
+                    items.append("\n".join([*lines[start:index], "    }"]))
+                    start = index + 1
+            index += 1
+            members[name] = items
+        else:
+            members[name] = [] if line.endswith("[]") else line
+        index += 1
+    return members
+
+
+def _merged_json(
+    pieces: Sequence[_JsonPiece], *, invoices: Sequence[str], chases: Sequence[str] | None
+) -> str:
+    """The JSON text of the plan of all the pieces, as `Plan.to_json()` writes it."""
+    actions = sorted((action for piece in pieces for action in piece.actions), key=_first)
+    states = {key: text for piece in pieces for key, text in piece.invoices.items()}
+    members = [
+        pieces[0].now,
+        pieces[0].policy,
+        _json_array("actions", [text for _, text in actions]),
+        _json_array("invoices", [states[invoice] for invoice in invoices]),
+    ]
+    if chases is not None:
+        chase_states = {key: text for piece in pieces for key, text in piece.chases.items()}
+        members.append(_json_array("chases", [chase_states[chase] for chase in chases]))
+    return "{\n" + ",\n".join(members) + "\n}"
+
+
+def _first(pair: tuple[_T, Any]) -> _T:
+    return pair[0]
+
+
+def _json_array(name: str, items: Sequence[str]) -> str:
+    if not items:
+        return f'  "{name}": []'
+    return f'  "{name}": [\n' + ",\n".join(items) + "\n  ]"
 
 
 def _plan_chunk(

@@ -49,8 +49,9 @@ def write_shards(
 ) -> list[Path]:
     """Cut a JSON case file into `shards` JSON Lines files of clients, in the case's order.
 
-    The file is read as `paychase.plan_stream` reads it (any size, flat memory, its records
-    checked to hold together); each shard holds a contiguous run of clients, about as many in
+    The file is read as `paychase.plan_stream` reads it (any size, flat memory, what holds
+    between clients checked: unique ids, known owners; each client's own records are checked
+    when its line is planned); each shard holds a contiguous run of clients, about as many in
     each. Files are named ``part-00000.jsonl``, ``part-00001.jsonl``…, so that their name order
     is the clients' order; fewer are written when there are fewer clients.
 

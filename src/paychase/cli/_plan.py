@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import click
 
-from paychase._stream import _stream_lines, plan_parallel
+from paychase._stream import _stream_lines, plan_parallel, plan_parallel_json
 from paychase.case._schema import case_schema
 from paychase.cli._options import (
     case_input,
@@ -81,14 +81,15 @@ def plan_command(
         return 0
     with open_input(ctx, case, case_option, db) as given:
         moment = given.moment(now)
+        if output_format == "json":
+            # With processes, the workers' JSON is put together without rebuilding the plan.
+            click.echo(plan_parallel_json(given.case, now=moment, jobs=jobs, rates=rates))
+            return 0
         if jobs > 1:
             result = plan_parallel(given.case, now=moment, jobs=jobs, rates=rates)
         else:
             result = plan(given.case, now=moment, rates=rates)
-    if output_format == "json":
-        click.echo(result.to_json())
-    else:
-        print_plan(result)
+    print_plan(result)
     return 0
 
 
