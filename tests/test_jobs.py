@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from tests.strategies import cases
 from tests.test_stream import EXAMPLES, REPO, bench
 
 from paychase import InvalidCaseError, parse_case, plan, plan_parallel, plan_parallel_json
@@ -38,6 +41,15 @@ def test_a_portfolio_plans_the_same_in_two_processes() -> None:
     single = plan(case, now=None).to_json()
     assert plan_parallel(case, now=None, jobs=2).to_json() == single
     assert plan_parallel_json(case, now=None, jobs=3) == single
+
+
+@settings(max_examples=5)
+@given(generated=cases())
+def test_a_generated_case_plans_the_same_text_in_two_processes(
+    generated: tuple[dict[str, Any], datetime],
+) -> None:
+    case, now = generated
+    assert plan_parallel_json(case, now=now, jobs=2) == plan(case, now=now).to_json()
 
 
 def test_chunks_hold_each_client_once_with_its_records() -> None:
