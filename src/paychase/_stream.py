@@ -38,6 +38,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache, partial
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -567,10 +568,7 @@ def _in_order(
     if jobs == 1:
         yield from map(work, tasks)
         return
-    # A forked worker inherits this process's heap: frozen, its collector leaves it alone
-    # instead of walking (and so copying) every inherited page.
-    forked = context is not None and context.get_start_method() == "fork"
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=gc.freeze if forked else None)
+    pool = ProcessPoolExecutor(jobs, mp_context=context)
     try:
         pending: deque[Future[_R]] = deque()
         for task in tasks:
@@ -675,19 +673,24 @@ def _over_chunks(
 
     Where the platform can fork, the workers inherit the chunks instead of receiving them.
     """
-    chunks = _chunks(case, jobs * 4)
-    if jobs == 1 or len(chunks) < 2:
+    if jobs == 1 or len(case.clients) < 2:
         return None
-    tasks: list[int] | list[tuple[Case, dict[str, list[int]]]]
-    if "fork" in multiprocessing.get_all_start_methods():
-        _INHERITED[:] = chunks
-        context, tasks = multiprocessing.get_context("fork"), list(range(len(chunks)))
-    else:  # pragma: no cover - spawn-only platforms receive the chunks pickled
-        context, tasks = None, chunks
+    # The case is not garbage: frozen for the call, the collector stops walking it over and
+    # over here, and forked workers inherit it frozen, so theirs does not walk (and so copy)
+    # every inherited page either.
+    gc.freeze()
     try:
+        chunks = _chunks(case, jobs * 4)
+        tasks: list[int] | list[tuple[Case, dict[str, list[int]]]]
+        if "fork" in multiprocessing.get_all_start_methods():
+            _INHERITED[:] = chunks
+            context, tasks = multiprocessing.get_context("fork"), list(range(len(chunks)))
+        else:  # pragma: no cover - spawn-only platforms receive the chunks pickled
+            context, tasks = None, chunks
         return list(_in_order(tasks, work, jobs, context))  # type: ignore[arg-type]
     finally:
         _INHERITED.clear()
+        gc.unfreeze()
 
 
 @dataclass(frozen=True, slots=True)
@@ -725,28 +728,19 @@ def _plan_chunk_json(
 def _json_members(text: str) -> dict[str, str | list[str]]:
     """The members of a plan's JSON text (indented by 2): a scalar's line, an array's items.
 
-    An array's items are objects, each written from a line ``    {`` to a line ``    }``; a
-    string holds no raw line break, so the lines say where each item ends.
+    An array's items are objects, each written from a line ``    {`` to a line ``    }``, one
+    after another; a string holds no raw line break, so these lines mark where items end.
     """
-    lines = text.split("\n")
     members: dict[str, str | list[str]] = {}
-    index = 1
-    while index < len(lines) - 1:
-        line = lines[index].removesuffix(",")
-        name = line[3 : line.index('"', 3)]
-        if line.endswith("["):
-            items: list[str] = []
-            start = index + 1
-            while lines[index + 1].removesuffix(",") != "  ]":
-                index += 1
-                if lines[index] in ("    }", "    },"):
-                    items.append("\n".join([*lines[start:index], "    }"]))
-                    start = index + 1
-            index += 1
-            members[name] = items
+    for member in text[len('{\n  "') : -len("\n}")].split(',\n  "'):
+        name, _, value = member.partition('": ')
+        if value == "[]":
+            members[name] = []
+        elif value.startswith("[\n"):
+            items = value[len("[\n    {\n") : -len("\n    }\n  ]")]
+            members[name] = [f"    {{\n{item}\n    }}" for item in items.split("\n    },\n    {\n")]
         else:
-            members[name] = [] if line.endswith("[]") else line
-        index += 1
+            members[name] = f'  "{name}": {value}'
     return members
 
 
@@ -853,8 +847,12 @@ def _chunk(
     policies: Mapping[str, Any],
     shared: set[str],
 ) -> tuple[Case, dict[str, list[int]]]:
-    positions = {name: sorted(i for found in owned for i in found[name]) for name in _ARRAYS}
-    records = {name: [getattr(case, name)[i] for i in positions[name]] for name in _ARRAYS}
+    positions: dict[str, list[int]] = {}
+    records: dict[str, list[Any]] = {}
+    for name in _ARRAYS:
+        everything = getattr(case, name)
+        positions[name] = sorted(chain.from_iterable(found[name] for found in owned))
+        records[name] = [everything[i] for i in positions[name]]
     kept = set(shared)
     kept |= {version_of(r.policy) for r in records["clients"] if r.policy is not None}
     kept |= {version_of(r.policy) for r in records["contracts"] if r.policy is not None}
