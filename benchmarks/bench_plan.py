@@ -14,7 +14,8 @@ parse floor: ``orjson.loads`` of the case file (``json.loads`` without orjson);
 (a) end to end: JSON text -> ``paychase.parse_case`` -> ``paychase.plan`` -> ``Plan.to_json``,
     with the time of each stage;
 (b) ``paychase.plan`` alone on the already-validated `Case`;
-(c) the wall time of ``plan()`` and of ``plan_parallel(jobs=J)``: the ``--jobs`` speed-up;
+(c) ``plan()`` + ``to_json()`` against ``plan_parallel_json(jobs=J)``: the ``--jobs`` speed-up,
+    in wall time and, from the CPU times, on J idle cores;
 (d) ``paychase.plan_stream`` of the case file, in a fresh process: CPU time and peak RSS;
 
 then time(N) / time(N/10) of (a) and (b) (10.0 is linear; ``--no-scaling`` skips N/10) and a
