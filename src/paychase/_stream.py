@@ -32,13 +32,12 @@ import multiprocessing
 import re
 import sqlite3  # noqa: TID251 - the spill file of a streamed case belongs to this shell module
 import tempfile
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache, partial
-from itertools import chain
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -581,8 +580,9 @@ def _in_order(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-# Chunks of a case a forked worker inherits instead of receiving them pickled.
-_INHERITED: list[tuple[Case, dict[str, list[int]]]] = []
+# The case and its groups of clients, which a forked worker inherits instead of receiving
+# its chunks pickled.
+_INHERITED: list[tuple[Case, list[frozenset[str]]]] = []
 
 
 def plan_parallel(
@@ -671,7 +671,7 @@ def _over_chunks(
 ) -> list[_R] | None:
     """`work` of each chunk of `case`, in order, over `jobs` processes; None: not worth it.
 
-    Where the platform can fork, the workers inherit the chunks instead of receiving them.
+    Where the platform can fork, the workers inherit the case and cut their chunks from it.
     """
     if jobs == 1 or len(case.clients) < 2:
         return None
@@ -680,13 +680,14 @@ def _over_chunks(
     # every inherited page either.
     gc.freeze()
     try:
-        chunks = _chunks(case, jobs * 4)
+        groups = _groups(case, jobs * 4)
         tasks: list[int] | list[tuple[Case, dict[str, list[int]]]]
         if "fork" in multiprocessing.get_all_start_methods():
-            _INHERITED[:] = chunks
-            context, tasks = multiprocessing.get_context("fork"), list(range(len(chunks)))
+            # Each worker cuts its chunks out of the case it inherits, sparing this process.
+            _INHERITED[:] = [(case, groups)]
+            context, tasks = multiprocessing.get_context("fork"), list(range(len(groups)))
         else:  # pragma: no cover - spawn-only platforms receive the chunks pickled
-            context, tasks = None, chunks
+            context, tasks = None, [_chunk(case, group) for group in groups]
         return list(_in_order(tasks, work, jobs, context))  # type: ignore[arg-type]
     finally:
         _INHERITED.clear()
@@ -779,7 +780,10 @@ def _plan_chunk(
     calendars: CalendarFactory | None,
     rates: RateTable | None,
 ) -> Plan:
-    part, positions = _INHERITED[chunk] if isinstance(chunk, int) else chunk
+    if isinstance(chunk, int):
+        case, groups = _INHERITED[0]
+        chunk = _chunk(case, groups[chunk])
+    part, positions = chunk
     try:
         return plan(part, now=now, calendars=calendars, rates=rates)
     except PaychaseError as error:
@@ -810,53 +814,51 @@ def merge_plans(
 
 
 def _chunks(case: Case, pieces: int) -> list[tuple[Case, dict[str, list[int]]]]:
-    """The case cut into at most `pieces` cases of contiguous clients, of about equal weight.
+    """The case cut into at most `pieces` cases of contiguous clients (see `_chunk`)."""
+    return [_chunk(case, group) for group in _groups(case, pieces)]
 
-    Each holds its clients' records, with the indices they have in `case`, and the policy
-    versions other clients define (as `Case.of_client` keeps them).
-    """
+
+def _groups(case: Case, pieces: int) -> list[frozenset[str]]:
+    """At most `pieces` runs of contiguous clients, of about equal weight (invoices, events)."""
     client_of = {contract.id: contract.client for contract in case.contracts}
-    owned: dict[str, dict[str, list[int]]] = {
-        client.id: {name: [] for name in _ARRAYS} for client in case.clients
-    }
-    for index, known in enumerate(case.clients):
-        owned[known.id]["clients"].append(index)
-    for name in ("contracts", "instalment_plans", "chases", "history"):
-        for index, record in enumerate(getattr(case, name)):
-            owned[record.client][name].append(index)
-    for index, invoice in enumerate(case.invoices):
-        owned[client_of[invoice.contract]]["invoices"].append(index)
-    weights = [1 + len(found["invoices"]) + len(found["history"]) for found in owned.values()]
-    target = sum(weights) / max(pieces, 1)
-    groups: list[list[str]] = [[]]
+    weights = Counter(client_of[invoice.contract] for invoice in case.invoices)
+    weights.update(event.client for event in case.history)
+    target = (sum(weights.values()) + len(case.clients)) / pieces
+    groups: list[set[str]] = [set()]
     weight = 0.0
-    for client, client_weight in zip(owned, weights, strict=True):
-        if weight >= target and groups[-1]:
-            groups.append([])
+    for client in case.clients:
+        if weight >= target:
+            groups.append(set())
             weight = 0.0
-        groups[-1].append(client)
-        weight += client_weight
-    policies = case.policies
-    shared = {version_of(p) for p in (case.policy, *case.policy_versions)}
-    return [_chunk(case, [owned[c] for c in group], policies, shared) for group in groups if group]
+        groups[-1].add(client.id)
+        weight += 1 + weights[client.id]
+    return [frozenset(group) for group in groups]
 
 
-def _chunk(
-    case: Case,
-    owned: Sequence[Mapping[str, list[int]]],
-    policies: Mapping[str, Any],
-    shared: set[str],
-) -> tuple[Case, dict[str, list[int]]]:
+def _chunk(case: Case, clients: frozenset[str]) -> tuple[Case, dict[str, list[int]]]:
+    """The part of `case` that `clients` need, and the indices its records have in `case`.
+
+    What `Case.of_client` keeps for one client, for several: their records, and the policy
+    versions other clients define.
+    """
+    contracts = {contract.id for contract in case.contracts if contract.client in clients}
     positions: dict[str, list[int]] = {}
     records: dict[str, list[Any]] = {}
     for name in _ARRAYS:
         everything = getattr(case, name)
-        positions[name] = sorted(chain.from_iterable(found[name] for found in owned))
+        if name == "clients":
+            positions[name] = [i for i, record in enumerate(everything) if record.id in clients]
+        elif name == "invoices":
+            positions[name] = [
+                i for i, record in enumerate(everything) if record.contract in contracts
+            ]
+        else:
+            positions[name] = [i for i, record in enumerate(everything) if record.client in clients]
         records[name] = [everything[i] for i in positions[name]]
-    kept = set(shared)
+    kept = {version_of(p) for p in (case.policy, *case.policy_versions)}
     kept |= {version_of(r.policy) for r in records["clients"] if r.policy is not None}
     kept |= {version_of(r.policy) for r in records["contracts"] if r.policy is not None}
-    others = [policy for version, policy in policies.items() if version not in kept]
+    others = [policy for version, policy in case.policies.items() if version not in kept]
     update: dict[str, Any] = {name: tuple(found) for name, found in records.items()}
     update["policy_versions"] = (*case.policy_versions, *others)
     return case.model_copy(update=update), positions
