@@ -1,25 +1,28 @@
-"""Throughput of paychase's planning core on a synthetic portfolio.
+"""Throughput and memory of paychase's planning on a synthetic portfolio.
 
 Usage::
 
-    python benchmarks/bench_plan.py [N] [--repeat R] [--profile] [--scaling] [--tracemalloc]
-                                    [--seed S] [--write-case PATH] [--write-plan PATH]
+    python benchmarks/bench_plan.py [N] [--big] [--in-memory] [--repeat R] [--jobs J]
+                                    [--no-scaling] [--case PATH] [--profile] [--tracemalloc]
+                                    [--gc-off] [--seed S] [--write-case PATH] [--write-plan PATH]
 
-Builds a deterministic portfolio of N invoices (default 100 000; ~5 per client, clients spread
-over PL, DE, GR, GB and RU, 3 history events per invoice under the built-in ``freelancer``
-policy) and prints, best of R runs:
+Builds a deterministic portfolio of N invoices (default 100 000, 1 000 000 with ``--big``; ~5
+per client, clients spread over PL, DE, GR, GB and RU, 3 history events per invoice under the
+built-in ``freelancer`` policy) and prints, in CPU time, best of R runs:
 
+parse floor: ``orjson.loads`` of the case file (``json.loads`` without orjson);
 (a) end to end: JSON text -> ``paychase.parse_case`` -> ``paychase.plan`` -> ``Plan.to_json``,
     with the time of each stage;
 (b) ``paychase.plan`` alone on the already-validated `Case`;
+(c) ``plan()`` + ``to_json()`` against ``plan_parallel_json(jobs=J)``: the ``--jobs`` speed-up,
+    in wall time and, from the CPU times, on J idle cores;
+(d) ``paychase.plan_stream`` of the case file, in a fresh process: CPU time and peak RSS;
 
-as invoices/s and µs per invoice, against the targets (a) >= 35 000/s and (b) >= 100 000/s on
-one core. Memory: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` is the process's peak RSS so far
-(a high-water mark, printed after each stage, so it never goes down); ``--tracemalloc`` adds the
-tracemalloc peak of each phase, measured in a separate untimed pass (tracemalloc slows Python
-allocation several times, and it does not see memory allocated outside Python's allocators).
-
-``--scaling`` also times N/10 invoices and prints time(N) / time(N/10) (10.0 is linear).
+then time(N) / time(N/10) of (a) and (b) (10.0 is linear; ``--no-scaling`` skips N/10) and a
+summary: µs per invoice of each phase and its ratio to the parse floor, side by side. At
+``--big`` only the parse floor and (d) run (with J processes), unless ``--in-memory``.
+Memory: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` after each stage, its mark reset before
+it; ``--tracemalloc`` adds the tracemalloc peak of each phase, in a separate untimed pass.
 ``--profile`` runs (b) once under cProfile and prints the top 25 functions by cumulative and by
 total time. Nothing here reads the clock for the data: the planning moment is fixed and the
 portfolio comes from a seeded ``random.Random``, so the same N and seed give the same bytes.
@@ -32,10 +35,13 @@ import cProfile
 import gc
 import io
 import json
+import os
 import pstats
 import random
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from datetime import date, datetime, timedelta
@@ -428,7 +434,7 @@ def _reset_peak_rss() -> bool:
 
 
 class _Stages:
-    """Times and peak RSS of the stages of one run."""
+    """CPU times and peak RSS of the stages of one run."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
@@ -439,10 +445,10 @@ class _Stages:
     def start(self) -> None:
         _reset_peak_rss()
         self._rss_before = _rss_mb()
-        self._started = time.perf_counter()
+        self._started = time.process_time()
 
     def stop(self, stage: str) -> None:
-        self.seconds[stage] = time.perf_counter() - self._started
+        self.seconds[stage] = time.process_time() - self._started
         self.rss[stage] = (self._rss_before, _rss_mb())
 
     @property
@@ -463,32 +469,49 @@ def _end_to_end(text: str, stages: _Stages) -> tuple[str, int]:
     return out, len(result.actions)
 
 
+def _us(n: int, seconds: float) -> float:
+    return seconds / n * 1e6
+
+
 def _rate(n: int, seconds: float) -> str:
-    return f"{seconds:.2f} s = {n / seconds:,.0f} invoices/s ({seconds / n * 1e6:.1f} µs/invoice)"
+    return f"{seconds:.2f} s = {n / seconds:,.0f} invoices/s ({_us(n, seconds):.1f} µs/invoice)"
 
 
 def _rss_text(before: float, peak: float) -> str:
     return f"peak RSS {peak:,.0f} MB (+{max(peak - before, 0):,.0f} MB over its start)"
 
 
-def measure(n: int, repeat: int, seed: int, *, gc_off: bool = False) -> dict[str, Any]:
-    """Time (a) and (b) at `n` invoices and print the figures.
+def _loads() -> tuple[str, Any]:
+    """The parse floor's parser: orjson.loads where installed, else json.loads."""
+    try:
+        import orjson  # noqa: PLC0415 - optional, in the dev extra
+    except ImportError:
+        return "json.loads", json.loads
+    return "orjson.loads", orjson.loads
+
+
+def parse_floor(text: str, n: int, repeat: int) -> float:
+    """Best CPU time of parsing the case file's JSON with no validation at all."""
+    name, loads = _loads()
+    data = text.encode("utf-8")
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        started = time.process_time()
+        parsed = loads(data)
+        times.append(time.process_time() - started)
+        del parsed
+    best = min(times)
+    print(f"parse floor: {name} of the same file, best of {repeat}: {_rate(n, best)}")
+    return best
+
+
+def measure(n: int, text: str, repeat: int, *, gc_off: bool = False) -> dict[str, Any]:
+    """CPU time of (a) and (b) at `n` invoices, printed; the figures and the Case.
 
     Each run starts from a collected heap holding only its input (the JSON text for (a), the
     validated Case for (b)), so the cyclic GC has as much to scan as a real caller's would.
     """
-    start = time.perf_counter()
-    text, about = portfolio(n, seed)
-    built = time.perf_counter() - start
-    events = about["events"]
-    print(
-        f"portfolio: {n:,} invoices, {about['clients']:,} clients, {about['contracts']:,} "
-        f"contracts, {events:,} history events ({events / n:.1f}/invoice), "
-        f"{len(text) / 1e6:.1f} MB of JSON; built in {built:.1f} s"
-    )
-    situations = about["situations"]
-    print("  situations: " + ", ".join(f"{k} {v / n:.0%}" for k, v in sorted(situations.items())))
-
     runs: list[_Stages] = []
     output, actions = "", 0
     for _ in range(repeat):
@@ -505,7 +528,7 @@ def measure(n: int, repeat: int, seed: int, *, gc_off: bool = False) -> dict[str
     best = min(runs, key=lambda stages: stages.total)
     totals = ", ".join(f"{stages.total:.2f}" for stages in runs)
     print(
-        f"(a) JSON -> parse_case -> plan -> to_json, best of {repeat}: {_rate(n, best.total)}"
+        f"(a) JSON -> parse_case -> plan -> to_json, CPU, best of {repeat}: {_rate(n, best.total)}"
         f"; target {TARGET_A:,}/s; all runs: {totals} s"
     )
     for name, seconds in best.seconds.items():
@@ -532,11 +555,98 @@ def measure(n: int, repeat: int, seed: int, *, gc_off: bool = False) -> dict[str
         times_b.append(stages.total)
     best_b = min(times_b)
     print(
-        f"(b) plan() on a validated Case, best of {repeat}: {_rate(n, best_b)}; "
+        f"(b) plan() on a validated Case, CPU, best of {repeat}: {_rate(n, best_b)}; "
         f"target {TARGET_B:,}/s; all runs: {', '.join(f'{t:.2f}' for t in times_b)} s"
     )
     print(f"    {_rss_text(*stages.rss['plan'])} (last run)")
-    return {"n": n, "a": best.total, "b": best_b, "text": text, "case": case, "output": output}
+    return {"n": n, "a": best.total, "b": best_b, "case": case, "output": output}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def jobs_speedup(case: paychase.Case, n: int, jobs: int) -> dict[str, float]:
+    """plan() + to_json() against plan_parallel_json(jobs=...) on the same Case; printed.
+
+    Both give the plan's JSON text, checked to be the same. The speed-up is wall time, which
+    needs idle cores; on a busy machine the CPU times tell what it would be: this process's
+    share is serial, the workers' is split over `jobs` cores (their chunks weigh the same).
+    """
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    single = paychase.plan(case, now=NOW).to_json()
+    one_wall, one_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    gc.collect()
+    wall, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
+    parallel = paychase.plan_parallel_json(case, now=NOW, jobs=jobs)
+    many_wall, parent_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    workers_cpu = _children_cpu() - children
+    same = parallel == single
+    estimate = one_cpu / (parent_cpu + workers_cpu / jobs)
+    print(
+        f"(c) --jobs {jobs}: plan()+to_json {one_wall:.2f} s wall, {one_cpu:.2f} s CPU; "
+        f"plan_parallel_json(jobs={jobs}) {many_wall:.2f} s wall, CPU {parent_cpu:.2f} s here "
+        f"+ {workers_cpu:.2f} s in the workers; same text: {same}\n"
+        f"    speed-up: x{one_wall / many_wall:.2f} wall (load average "
+        f"{os.getloadavg()[0]:.2f}); x{estimate:.2f} on {jobs} idle cores, from the CPU times "
+        f"(target x1.8 on 2 cores)"
+    )
+    if not same:
+        raise SystemExit("plan_parallel_json gave another plan")
+    return {"wall": one_wall / many_wall, "estimate": estimate}
+
+
+_STREAM = """
+import resource, sys, time
+from datetime import datetime
+import paychase
+started, cpu = time.perf_counter(), time.process_time()
+lines = 0
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in paychase.plan_stream(
+        sys.argv[1], now=datetime.fromisoformat(sys.argv[3]), jobs=int(sys.argv[4])
+    ):
+        out.write(line)
+        lines += 1
+workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = time.process_time() - cpu + workers.ru_utime + workers.ru_stime
+try:  # this process's own peak: ru_maxrss keeps the parent's across fork and exec
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(lines, time.perf_counter() - started, cpu, peak, workers.ru_maxrss)
+"""
+
+
+def stream(path: Path, n: int, jobs: int) -> dict[str, float]:
+    """plan_stream of the case file in a fresh process: its CPU time, wall time and peak RSS.
+
+    A process of its own, so that its peak RSS is its own and not this one's (which holds the
+    portfolio): it reads its own high-water mark (VmHWM), as ``ru_maxrss`` of a child keeps
+    the parent's peak across fork and exec. CPU and wall time are of the call, without
+    starting Python and importing paychase; with ``jobs`` > 1 the workers' CPU is added, and
+    the peak RSS is the largest of the process and its workers.
+    """
+    out = path.with_suffix(".plan.jsonl")
+    command = [sys.executable, "-c", _STREAM, str(path), str(out), NOW.isoformat(), str(jobs)]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"plan_stream failed: {done.stdout}")
+    lines, wall, cpu_text, own, workers = done.stdout.split()
+    cpu = float(cpu_text)
+    unit = 1024 * 1024 if sys.platform == "darwin" else 1024
+    peak = max(int(own), int(workers)) / unit
+    size = out.stat().st_size
+    out.unlink()
+    print(
+        f"(d) plan_stream (file -> JSON Lines{f', jobs={jobs}' if jobs > 1 else ''}), fresh "
+        f"process: CPU {_rate(n, cpu)}; wall {float(wall):.2f} s; peak RSS {peak:,.0f} MB "
+        f"(target < 300 MB at 1 M); {int(lines) - 1:,} client lines, {size / 1e6:.1f} MB"
+    )
+    return {"cpu": cpu, "peak": peak}
 
 
 def traced_peaks(text: str) -> None:
@@ -578,13 +688,49 @@ def profile(case: paychase.Case, n: int) -> None:
         print(buffer.getvalue())
 
 
-def main(argv: list[str] | None = None) -> int:
+def _build(n: int, seed: int, case_file: str | None) -> tuple[str, dict[str, Any] | None]:
+    """The case file's text: built (and described), or read from `case_file` when given."""
+    if case_file:
+        return Path(case_file).read_text(encoding="utf-8"), None
+    started = time.perf_counter()
+    text, about = portfolio(n, seed)
+    built = time.perf_counter() - started
+    events = about["events"]
+    print(
+        f"portfolio: {n:,} invoices, {about['clients']:,} clients, {about['contracts']:,} "
+        f"contracts, {events:,} history events ({events / n:.1f}/invoice), "
+        f"{len(text) / 1e6:.1f} MB of JSON; built in {built:.1f} s"
+    )
+    situations = about["situations"]
+    print("  situations: " + ", ".join(f"{k} {v / n:.0%}" for k, v in sorted(situations.items())))
+    return text, about
+
+
+def _summary(n: int, floor: float, figures: dict[str, float]) -> None:
+    """The figures side by side: µs per invoice and the ratio to the parse floor."""
+    print(f"\n== summary at N = {n:,} (CPU µs per invoice; x = ratio to the parse floor) ==")
+    rows = [("parse floor", floor)]
+    rows += [(name, seconds) for name, seconds in figures.items() if name.startswith("(")]
+    for name, seconds in rows:
+        print(f"  {name:44} {_us(n, seconds):8.1f} µs/invoice   x{seconds / floor:,.0f}")
+    for name, value in figures.items():
+        if not name.startswith("("):
+            print(f"  {name:44} {value:8.2f}")
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", nargs="?", type=int, default=100_000, help="invoices (100 000)")
+    parser.add_argument("--big", action="store_true", help="N = 1 000 000: streaming only")
     parser.add_argument("--repeat", type=int, default=3, help="runs per phase; the best counts")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--jobs", type=int, default=2, help="processes for (c) (and (d) at --big)")
+    parser.add_argument("--case", metavar="PATH", help="measure this case file, not a built one")
     parser.add_argument("--profile", action="store_true", help="cProfile (b) once")
-    parser.add_argument("--scaling", action="store_true", help="also time N/10; print the ratio")
+    parser.add_argument("--no-scaling", action="store_true", help="do not time N/10")
+    parser.add_argument(
+        "--in-memory", action="store_true", help="with --big: also (a), (b) and (c) in memory"
+    )
     parser.add_argument(
         "--tracemalloc", action="store_true", help="tracemalloc peaks, in an extra untimed pass"
     )
@@ -594,44 +740,91 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-case", metavar="PATH", help="write the case file and stop")
     parser.add_argument("--write-plan", metavar="PATH", help="also write the plan JSON here")
     args = parser.parse_args(argv)
-    if args.n < 1 or args.repeat < 1:
-        parser.error("N and --repeat must be at least 1")
+    if args.big:
+        args.n = 1_000_000
+    if args.n < 1 or args.repeat < 1 or args.jobs < 1:
+        parser.error("N, --repeat and --jobs must be at least 1")
+    return args
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     if args.write_case:
         Path(args.write_case).write_text(portfolio(args.n, args.seed)[0], encoding="utf-8")
         return 0
 
     print(
         f"paychase {paychase.__version__} ({Path(paychase.__file__).parent}), Python "
-        f"{sys.version.split()[0]}, now={NOW.isoformat()}, seed={args.seed}"
+        f"{sys.version.split()[0]}, now={NOW.isoformat()}, seed={args.seed}, "
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}"
         + (", cyclic GC off in timed runs" if args.gc_off else "")
     )
     if not _reset_peak_rss():
         print("(cannot reset the peak-RSS mark here: RSS figures are process high-water marks)")
-    small: tuple[int, float, float] | None = None
-    if args.scaling:
+    paychase.plan(paychase.parse_case(portfolio(50, args.seed)[0]), now=NOW)  # warm-up, untimed
+    in_memory = args.in_memory or not args.big
+    figures: dict[str, float] = {}
+    small: dict[str, Any] | None = None
+    if in_memory and not args.no_scaling and not args.case:
         small_n = max(args.n // 10, 1)
         print(f"\n== N/10 = {small_n:,} ==")
-        figures = measure(small_n, args.repeat, args.seed, gc_off=args.gc_off)
-        small = (figures["n"], figures["a"], figures["b"])
-        del figures
+        small = measure(
+            small_n, _build(small_n, args.seed, None)[0], args.repeat, gc_off=args.gc_off
+        )
+        small.pop("case")
         print(f"\n== N = {args.n:,} ==")
-    result = measure(args.n, args.repeat, args.seed, gc_off=args.gc_off)
-    if args.write_plan:
-        Path(args.write_plan).write_text(result["output"], encoding="utf-8")
-    if small is not None:
-        small_n, small_a, small_b = small
-        factor = result["n"] / small_n
-        for phase, ratio in (("a", result["a"] / small_a), ("b", result["b"] / small_b)):
+    text, about = _build(args.n, args.seed, args.case)
+    n = args.n
+    floor = parse_floor(text, n, args.repeat)
+    result: dict[str, Any] | None = None
+    if in_memory:
+        result = measure(n, text, args.repeat, gc_off=args.gc_off)
+        figures["(a) end to end, in memory"] = result["a"]
+        figures["(b) plan() alone"] = result["b"]
+        if args.write_plan:
+            Path(args.write_plan).write_text(result["output"], encoding="utf-8")
+        speedup = jobs_speedup(result["case"], n, args.jobs)
+        figures[f"jobs={args.jobs} speed-up, wall (x)"] = speedup["wall"]
+        figures[f"jobs={args.jobs} speed-up on idle cores (x, CPU)"] = speedup["estimate"]
+    else:
+        print(
+            "(a), (b), (c) skipped at --big: in memory they take ~12 KB per invoice (--in-memory)"
+        )
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        path = Path(folder) / "case.json"
+        path.write_text(text, encoding="utf-8")
+        del text
+        gc.collect()
+        streamed = stream(path, n, args.jobs if args.big else 1)
+    figures[
+        "(d) plan_stream, end to end" + (f" (CPU of {args.jobs} processes)" if args.big else "")
+    ] = streamed["cpu"]
+    figures["plan_stream peak RSS (MB)"] = streamed["peak"]
+    if small is not None and result is not None:
+        factor = n / small["n"]
+        for phase in ("a", "b"):
+            ratio = result[phase] / small[phase]
+            figures[f"scaling ({phase}) time(N)/time(N/10)"] = ratio
             print(
                 f"scaling ({phase}): time(N) / time(N/10) = {ratio:.2f} "
                 f"(linear = {factor:.1f}; cost per invoice x{ratio / factor:.2f})"
             )
-    if args.tracemalloc:
-        traced_peaks(result["text"])
-    if args.profile:
-        profile(result["case"], args.n)
+    _summary(n, floor, figures)
+    _extras(args, result, about is None)
     return 0
+
+
+def _extras(args: argparse.Namespace, result: dict[str, Any] | None, read: bool) -> None:
+    """What is asked besides the figures: tracemalloc peaks, a profile, a note."""
+    n = args.n
+    if read:
+        print("(the case file was read from --case: N is what you said it holds)")
+    if args.tracemalloc and result is not None:
+        traced_peaks(
+            Path(args.case).read_text("utf-8") if args.case else portfolio(n, args.seed)[0]
+        )
+    if args.profile and result is not None:
+        profile(result["case"], n)
 
 
 if __name__ == "__main__":

@@ -69,7 +69,8 @@ def test_the_package_exports_the_core_the_errors_and_load_case() -> None:
     core: set[str] = set()
     for name in CORE_PACKAGES:
         core |= set(importlib.import_module(name).__all__)
-    expected = core | set(errors.__all__) | {"load_case", "__version__"}
+    scale = {"plan_stream", "plan_parallel", "plan_parallel_json"}
+    expected = core | set(errors.__all__) | scale | {"load_case", "__version__"}
     assert set(paychase.__all__) == expected
     assert sorted(dir(paychase)) == sorted(paychase.__all__)
 

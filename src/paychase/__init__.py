@@ -3,9 +3,11 @@
 ``plan(case, now=...)`` is a pure function from a case file (clients, contracts, invoices,
 contact history) and a moment to the next actions, each with its reason. This package exports
 that pure core — `paychase.case`, `paychase.calendar`, `paychase.policy`, `paychase.money`,
-`paychase.conversation` and `paychase.planner` — and `load_case` to read a case file. The
-imperative shell around it has names of its own: `paychase.messages`, `paychase.evidence`,
-`paychase.delivery`, `paychase.store`, `paychase.simulation` and `paychase.cli`.
+`paychase.conversation` and `paychase.planner` — `load_case` to read a case file, and
+`plan_stream`, `plan_parallel` and `plan_parallel_json` to plan portfolios too big for one
+process's memory or core. The imperative shell around it has names of its own:
+`paychase.messages`, `paychase.evidence`, `paychase.delivery`, `paychase.store`,
+`paychase.simulation` and `paychase.cli`.
 
 Names load on first use, so ``import paychase`` costs next to nothing and the command line
 starts fast.
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from paychase._files import load_case
+    from paychase._stream import plan_parallel, plan_parallel_json, plan_stream
     from paychase.calendar import CalendarFactory, Duration, HolidayCalendar, HolidaysCalendar
     from paychase.case import (
         BankAccount,
@@ -205,7 +208,10 @@ __all__ = [
     "parse_case",
     "performed_event",
     "plan",
+    "plan_parallel",
+    "plan_parallel_json",
     "plan_schema",
+    "plan_stream",
     "round_money",
     "state_diagram",
     "statement",
@@ -216,6 +222,9 @@ __all__ = [
 # Where each public name lives; it is imported from there on first use (PEP 562).
 _EXPORTS: dict[str, str] = {
     "load_case": "paychase._files",
+    "plan_parallel": "paychase._stream",
+    "plan_parallel_json": "paychase._stream",
+    "plan_stream": "paychase._stream",
     "CalendarFactory": "paychase.calendar",
     "Duration": "paychase.calendar",
     "HolidayCalendar": "paychase.calendar",

@@ -1,7 +1,9 @@
 """The planning commands: ``plan``, ``statement`` and ``schema``.
 
 ``paychase plan [CASE]`` prints the next actions — of the workspace, after everything recorded,
-or of a case file — as a table, or as the SPEC §4 JSON with ``--format json``;
+or of a case file — as a table, or as the SPEC §4 JSON with ``--format json``; ``--jobs N``
+plans in N processes, ``--stream`` reads a case file of any size client by client and prints
+the plan as JSON Lines (`paychase.plan_stream`);
 ``paychase statement [CASE] CLIENT`` prints a client's statement of account;
 ``paychase schema case|plan`` prints a published JSON Schema.
 """
@@ -9,10 +11,12 @@ or of a case file — as a table, or as the SPEC §4 JSON with ``--format json``
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import sys
+from datetime import UTC, datetime
 
 import click
 
+from paychase._stream import _stream_lines, plan_parallel, plan_parallel_json
 from paychase.case._schema import case_schema
 from paychase.cli._options import (
     case_input,
@@ -25,6 +29,7 @@ from paychase.cli._options import (
 from paychase.cli._output import Column, local_time, print_table, show
 from paychase.cli._rates import rate_gap_warning
 from paychase.errors import InvalidCaseError
+from paychase.money._rates import RateTable
 from paychase.planner._outputs import Action, Plan, plan_schema
 from paychase.planner._plan import plan
 from paychase.planner._statement import Statement, statement
@@ -38,6 +43,23 @@ __all__ = ["plan_command", "print_plan", "print_statement", "schema_command", "s
 @now_option()
 @rates_option
 @format_option("table", "json")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="processes planning clients at once (the plan is the same)",
+)
+@click.option(
+    "--stream",
+    is_flag=True,
+    help="read a JSON case file of any size client by client; print JSON Lines (docs/scale.md)",
+)
+@click.option(
+    "--spill-dir",
+    metavar="DIR",
+    help="with --stream: where the temporary spill file goes (about the case file's size)",
+)
 @click.pass_context
 def plan_command(
     ctx: click.Context,
@@ -48,16 +70,59 @@ def plan_command(
     now: datetime | None,
     rates_file: str | None,
     output_format: str,
+    jobs: int,
+    stream: bool,
+    spill_dir: str | None,
 ) -> int:
     """Print the next actions: of the workspace (after everything recorded), or of a case file."""
     rates = rate_table(ctx, rates_file)
+    if stream:
+        _stream(case or case_option, now=now, rates=rates, jobs=jobs, spill_dir=spill_dir)
+        return 0
     with open_input(ctx, case, case_option, db) as given:
-        result = plan(given.case, now=given.moment(now), rates=rates)
-    if output_format == "json":
-        click.echo(result.to_json())
-    else:
-        print_plan(result)
+        moment = given.moment(now)
+        if output_format == "json":
+            # With processes, the workers' JSON is put together without rebuilding the plan.
+            click.echo(plan_parallel_json(given.case, now=moment, jobs=jobs, rates=rates))
+            return 0
+        if jobs > 1:
+            result = plan_parallel(given.case, now=moment, jobs=jobs, rates=rates)
+        else:
+            result = plan(given.case, now=moment, rates=rates)
+    print_plan(result)
     return 0
+
+
+def _stream(
+    path: str | None,
+    *,
+    now: datetime | None,
+    rates: RateTable | None,
+    jobs: int,
+    spill_dir: str | None,
+) -> None:
+    """``plan --stream``: the plan of a case file (``-``: standard input) as JSON Lines.
+
+    Without ``--now`` and a ``now`` in the file, the clock's moment is taken, as ``plan``
+    takes it.
+    """
+    if path is None:
+        raise InvalidCaseError(
+            "--stream reads a case file (- for standard input), not the workspace", field="CASE"
+        )
+    source = sys.stdin.buffer if path == "-" else path
+    out = sys.stdout
+    for line in _stream_lines(
+        source,
+        now=now,
+        default_now=datetime.now(UTC),
+        calendars=None,
+        rates=rates,
+        jobs=jobs,
+        spill_dir=spill_dir,
+    ):
+        out.write(line)
+    out.flush()
 
 
 @click.command("statement")
