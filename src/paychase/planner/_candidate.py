@@ -48,14 +48,6 @@ class Candidate:
         return self.step.id if self.sending == 1 else f"{self.step.id}#{self.sending}"
 
     @property
-    def timing(self) -> str:
-        """What the step's time counts from, in words: ``previous +7d``, or its repetition's."""
-        step, repeat = self.step, self.step.repeat
-        if self.sending == 1 or repeat is None:
-            return f"{step.from_} {step.offset:+}"
-        return f"sending {self.sending} of {repeat.times}, {repeat.every} after the last"
-
-    @property
     def applies_fee(self) -> bool:
         """Whether performing this step charges a fee or compensation."""
         return self.kind == "apply_fee" or any(e in FEE_EFFECTS for e in self.effects)

@@ -31,6 +31,7 @@ from paychase.planner._costs import Costs
 from paychase.planner._next_step import LadderWalk, day_opening, expired
 from paychase.planner._outputs import Action
 from paychase.planner._reasons import step_reason
+from paychase.planner._why import joined
 from paychase.planner._spacing import PlannedContacts
 from paychase.policy._policy import Effect
 from paychase.policy._schedule import Bound
@@ -194,6 +195,7 @@ class Combiner:
         attempt = max(member.attempt for member in cluster)
         currency = lead.facts.invoice.currency
         not_before = max(member.not_before for member in cluster)
+        why = step_reason(cluster, context.clock, context.today)
         return Action(
             key=f"{'+'.join(contract_ids)}/{_invoices_part(cluster)}/{lead.rung}/{attempt}",
             kind=lead.kind,
@@ -218,7 +220,8 @@ class Combiner:
             charges=tuple(c for one in owed for c in one.charges)
             if lead.kind == "apply_fee"
             else (),
-            reason=step_reason(cluster, context.clock, context.today),
+            why=why,
+            reason=joined(why),
         )
 
 

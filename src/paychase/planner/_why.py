@@ -1,0 +1,144 @@
+"""A reason as data: a code and its parameters, told in English for logs and JSON (rule 12).
+
+Every action says why it is planned (`Action.reason`, English, part of the plan's contract).
+The same reason is also kept as parts — `ReasonPart`: a code such as ``invoice.overdue`` and
+the values it names — so a renderer can tell it in the reader's language
+(`paychase.messages`), while `english()` gives, part by part, exactly the English text the
+plan has always carried. A part nobody has coded yet is ``text``: its English words as they
+are, which a renderer prints under a label saying so.
+
+The English templates below are the log's wording: dates ISO, amounts as plain decimals. A
+`{name:|s}` field prints nothing for 1 and ``s`` otherwise (``1 day``, ``2 days``).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import Field
+
+from paychase._model import FrozenModel
+
+__all__ = ["ENGLISH", "ReasonPart", "english", "joined", "part", "text", "unique"]
+
+
+class ReasonPart(FrozenModel):
+    """One clause of a reason: what it says (`code`) and the values it names (`params`)."""
+
+    code: str = Field(
+        description="What the clause says, e.g. 'invoice.overdue' or 'step.falls_on'; 'text' "
+        "for a clause kept only in English words (its `text` parameter)"
+    )
+    params: dict[str, str | int | date | Decimal | ReasonPart | tuple[ReasonPart, ...]] = Field(
+        default_factory=dict,
+        description="The values the clause names: ids and labels (strings), counts, dates, "
+        "amounts (with a `currency` parameter where they are money), or clauses inside it (a "
+        "list of them is written separated by commas)",
+    )
+
+
+# code -> the English (log) wording. Fields name the part's parameters.
+ENGLISH: Mapping[str, str] = {
+    "text": "{text}",
+    "about": "{invoice}: {clause}",
+    "rule": "rule {number}: {clause}",
+    "list": "{items}",
+    "invoice.overdue": "{invoice} is {days} day{days:|s} overdue (due {due})",
+    "invoice.due_today": "{invoice} is due today ({due})",
+    "invoice.falls_due": "{invoice} falls due on {due}",
+    "timing.offset": "{anchor} {offset}",
+    "timing.repeat": "sending {sending} of {times}, {every} after the last",
+    "step.falls_on": "step '{step}' ({timing}) falls on {on}",
+    "step.own": "at its own step '{step}' ({timing}, falls on {on}) in this message",
+    "step.performed": "'{step}' was performed on {on}",
+    "step.sent_again": "'{step}' was sent for the {count:ordinal} time on {on}",
+    "step.given_up": "'{step}' was given up on {on} after unanswered attempts",
+    "step.joined_suspension": "'{step}' joined on {on} the suspension in force since {since} "
+    "rather than imposing a second one",
+    "step.joined_pause": "'{step}' joined on {on} the pause of work in force since {since} "
+    "rather than imposing a second one",
+    "attempt": "attempt {attempt} of {of}",
+    "review.decide": "{clause}: a person should decide",
+    "review.nothing_sent": "{clause} A person decides; nothing is sent to the client",
+    "dispute.disputed": "the client disputed {amount} {currency} on {on}",
+    "dispute.disputed_said": "the client disputed {amount} {currency} on {on} ('{said}')",
+    "dispute.marked": "the invoice is marked disputed (issued {issued}, due {due})",
+    "dispute.review_stopped": "dunning stopped: review the dispute and record the outcome",
+    "dispute.review_continues": "dunning continues on the undisputed {amount}: review the "
+    "dispute and record the outcome",
+    "promise.review": "dunning goes on: accept it as an instalment plan with one instalment, "
+    "or answer the client",
+    "limitation.standing": "limitation watch: {invoice} (due {due}) owes {amount}",
+    "limitation.barred": "the last day to bring a claim was {last} ({act}, {article}: {years} "
+    "years): it is time-barred: sue, get a written acknowledgement of the debt, or write it "
+    "off before then",
+    "limitation.open": "a claim can be brought until {last} ({act}, {article}: {years} years); "
+    "the watch opens {opens}: sue, get a written acknowledgement of the debt, or write it off "
+    "before then",
+    "rates.gap": "rule 11: the {law} rate table has no rate for {start}..{end}: {what} on "
+    "{invoice} is computed only to {until}",
+}
+
+
+class _English(string.Formatter):
+    """Formats an English template: nested parts in English, ``|s`` plurals, ordinals."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, ReasonPart):
+            return english(value)
+        if isinstance(value, tuple):
+            return ", ".join(map(english, value))
+        if format_spec == "ordinal":
+            return _ordinal(int(value))
+        if format_spec.startswith("|"):
+            one, _, other = format_spec.partition("|")[2].rpartition("|")
+            return one if value == 1 else other
+        return str(value) if not format_spec else format(value, format_spec)
+
+
+_FORMATTER = _English()
+
+
+def english(clause: ReasonPart) -> str:
+    """The clause in the plan's English, exactly as `Action.reason` words it."""
+    return _FORMATTER.format(ENGLISH[clause.code], **clause.params)
+
+
+def joined(parts: Iterable[ReasonPart]) -> str:
+    """The parts' English joined as a reason: ``a; b; c``."""
+    return "; ".join(english(p) for p in parts)
+
+
+Param = str | int | date | Decimal | ReasonPart | tuple[ReasonPart, ...]
+
+
+def part(code: str, **params: Param) -> ReasonPart:
+    """A clause with the code `code` (one of `ENGLISH`), naming `params`."""
+    if code not in ENGLISH:
+        raise KeyError(code)
+    return ReasonPart(code=code, params=params)
+
+
+def text(words: str) -> ReasonPart:
+    """A clause kept only in English words: not yet given a code of its own."""
+    return ReasonPart(code="text", params={"text": words})
+
+
+def unique(parts: Sequence[ReasonPart]) -> tuple[ReasonPart, ...]:
+    """`parts` without a repeat of the same English words, first occurrence kept."""
+    seen: dict[str, ReasonPart] = {}
+    for clause in parts:
+        seen.setdefault(english(clause), clause)
+    return tuple(seen.values())
+
+
+def _ordinal(count: int) -> str:
+    """``2nd``, ``3rd``, ``11th``: how many times a repeated step has been sent."""
+    suffix = (
+        "th" if count % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(count % 10, "th")
+    )
+    return f"{count}{suffix}"
