@@ -146,7 +146,8 @@ _TWENTY_FOUR_HOURS = frozenset({"el"})
 @dataclass(frozen=True, slots=True)
 class Moment:
     """A local date and time: ``str()`` is the date with the time of day, as the language
-    writes it (``10 marca 2026 r., godz. 10:00``, ``10. März 2026, 10:00 Uhr``)."""
+    writes it (``10 marca 2026 r., godz. 10:00``, ``10. März 2026, 10:00 Uhr``).
+    """
 
     value: datetime
     locale: str

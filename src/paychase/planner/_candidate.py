@@ -11,6 +11,7 @@ from datetime import datetime
 
 from paychase.conversation._facts import InvoiceFacts
 from paychase.planner._costs import FEE_EFFECTS
+from paychase.planner._why import Note
 from paychase.policy._policy import ActionKind, Channel, Effect, Policy, Step
 
 __all__ = ["Candidate"]
@@ -33,7 +34,7 @@ class Candidate:
     scheduled: datetime
     attempt: int
     effects: tuple[Effect, ...]
-    notes: list[str]
+    notes: list[Note]
     ladder: Policy  # the policy version the step belongs to
     earliest: datetime  # the latest of its bounds: it may go at any open moment from then
     not_before: datetime  # the first open moment of its day its bounds allow (`Action.not_before`)

@@ -31,8 +31,8 @@ from paychase.planner._costs import Costs
 from paychase.planner._next_step import LadderWalk, day_opening, expired
 from paychase.planner._outputs import Action
 from paychase.planner._reasons import step_reason
-from paychase.planner._why import joined
 from paychase.planner._spacing import PlannedContacts
+from paychase.planner._why import joined
 from paychase.policy._policy import Effect
 from paychase.policy._schedule import Bound
 

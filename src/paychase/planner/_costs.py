@@ -24,6 +24,7 @@ from paychase.planner._context import ClientContext
 from paychase.planner._end_state import cancellation
 from paychase.planner._outputs import Action
 from paychase.planner._timing import AT_ONCE
+from paychase.planner._why import Note
 from paychase.policy._policy import Effect, Policy, Step
 
 __all__ = ["FEE_EFFECTS", "Costs", "kept_effects", "nothing_to_charge"]
@@ -126,7 +127,7 @@ class Costs:
 
 
 def kept_effects(
-    context: ClientContext, step: Step, facts: InvoiceFacts, notes: list[str], day: date
+    context: ClientContext, step: Step, facts: InvoiceFacts, notes: list[Note], day: date
 ) -> tuple[Effect, ...]:
     """The step's effects that do something for the invoice on the local date `day`.
 
@@ -161,7 +162,7 @@ def kept_effects(
     return tuple(kept)
 
 
-def _own_fee_note(step: Step, facts: InvoiceFacts, notes: list[str]) -> None:
+def _own_fee_note(step: Step, facts: InvoiceFacts, notes: list[Note]) -> None:
     """Rule 6: a step's own fee replaces a contractual fee, never statutory interest."""
     if facts.contract.late_fee.kind == "statutory":
         notes.append(

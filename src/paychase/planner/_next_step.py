@@ -47,6 +47,7 @@ from paychase.planner._timing import (
     resumed_after_dispute,
     step_bounds,
 )
+from paychase.planner._why import Note, words
 from paychase.policy._policy import Policy, Step
 from paychase.policy._schedule import Bound, ClientClock
 
@@ -119,7 +120,9 @@ class LadderWalk:
             outcome = self._timed(facts, ladder, index, restart, notes, timeline=timeline)
             if outcome is not None:
                 return outcome
-        self._idle[facts.invoice.id] = "; ".join([*notes, "no step of the ladder is left"])
+        self._idle[facts.invoice.id] = "; ".join(
+            [*map(words, notes), "no step of the ladder is left"]
+        )
         return None
 
     def _repetition(
@@ -128,7 +131,7 @@ class LadderWalk:
         ladder: Policy,
         first: int,
         not_before: Bound | None,
-        notes: list[str],
+        notes: list[Note],
     ) -> Candidate | Action | None:
         """The next sending of the repeated step last performed (None: the walk moves on)."""
         last = facts.progress.repeating
@@ -146,9 +149,9 @@ class LadderWalk:
 
     def _restart(
         self, facts: InvoiceFacts, ladder: Policy, start: int | None, not_before: Bound | None
-    ) -> tuple[int, list[str], Bound | None]:
+    ) -> tuple[int, list[Note], Bound | None]:
         """Where the walk starts, its first notes, and the bound every step keeps (rule 7)."""
-        notes: list[str] = []
+        notes: list[Note] = []
         first = facts.progress.next_index if start is None else start
         restart: list[Bound] = [] if not_before is None else [not_before]
         broken = broken_commitment(facts, self._arrangements.get(facts.invoice.id))
@@ -175,7 +178,7 @@ class LadderWalk:
         ladder: Policy,
         index: int,
         not_before: Bound | None,
-        notes: list[str],
+        notes: list[Note],
         *,
         timeline: Timeline | None = None,
         sending: int = 1,
@@ -223,7 +226,7 @@ class LadderWalk:
                 f"rule 9: step '{step.id}' ({scheduled.date()}) has no working channel: "
                 "verify the client's contact details",
             )
-        notes += timing + routing
+        notes += [*timing, *routing]
         notes += [note for note in [end_note(step, facts)] if note is not None]
         # A repetition repeats the message: the step's effects went with its first sending.
         effects = kept_effects(context, step, facts, notes, clock.local(at).date())

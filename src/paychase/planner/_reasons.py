@@ -12,14 +12,16 @@ from datetime import date
 
 from paychase.conversation._facts import InvoiceFacts
 from paychase.planner._candidate import Candidate
-from paychase.planner._why import ReasonPart, part, text, unique
+from paychase.planner._why import ReasonPart, as_part, part, unique
 from paychase.policy._ladder import Performed
 from paychase.policy._schedule import ClientClock
 
 __all__ = ["standing_of", "step_reason"]
 
 
-def step_reason(cluster: list[Candidate], clock: ClientClock, today: date) -> tuple[ReasonPart, ...]:
+def step_reason(
+    cluster: list[Candidate], clock: ClientClock, today: date
+) -> tuple[ReasonPart, ...]:
     """The reason of the action for `cluster`, whose first member leads it, clause by clause.
 
     The members' standings make one clause (a list), as the English reads.
@@ -38,7 +40,7 @@ def step_reason(cluster: list[Candidate], clock: ClientClock, today: date) -> tu
         parts.append(part("attempt", attempt=lead.attempt, of=lead.ladder.max_attempts_per_step))
     for member in cluster:
         own = member.notes if member is lead else [n for n in member.notes if n not in lead.notes]
-        clauses = [text(note) for note in own]
+        clauses = [as_part(note) for note in own]
         if member.rung != lead.rung:
             clauses = [_own_step(member), *clauses]
         if member is not lead:
@@ -64,9 +66,7 @@ def _timing(member: Candidate) -> ReasonPart:
 
 def _own_step(member: Candidate) -> ReasonPart:
     """A member at another step than the lead's: its own step, in the lead's message."""
-    return part(
-        "step.own", step=member.step.id, timing=_timing(member), on=member.scheduled.date()
-    )
+    return part("step.own", step=member.step.id, timing=_timing(member), on=member.scheduled.date())
 
 
 def standing_of(facts: InvoiceFacts, today: date) -> ReasonPart:

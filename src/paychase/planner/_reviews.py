@@ -37,7 +37,7 @@ from paychase.planner._end_state import late_payment_why
 from paychase.planner._outputs import Action
 from paychase.planner._reasons import standing_of
 from paychase.planner._timing import AT_ONCE
-from paychase.planner._why import ReasonPart, joined, part, text
+from paychase.planner._why import Param, ReasonPart, joined, part, text
 from paychase.policy._ladder import ladder_progress
 from paychase.policy._policy import Policy
 
@@ -71,7 +71,7 @@ class Reviews:
             amount = detail.amount if detail and detail.amount else facts.balance.owed
             on = self._context.clock.local(last.at).date()
             currency = facts.invoice.currency
-            money = {"amount": amount, "currency": currency, "on": on}
+            money: dict[str, Param] = {"amount": amount, "currency": currency, "on": on}
             why = (
                 part("dispute.disputed_said", **money, said=detail.reason)
                 if detail and detail.reason
@@ -174,7 +174,7 @@ class Reviews:
             amount=facts.balance.owed,
             currency=facts.invoice.currency,
         )
-        law = {"act": rule.act, "article": rule.article, "years": rule.years}
+        law: dict[str, Param] = {"act": rule.act, "article": rule.article, "years": rule.years}
         why = (
             part("limitation.barred", last=last, **law)
             if context.today > last

@@ -29,6 +29,7 @@ from paychase.case._history import ContactEvent
 from paychase.conversation._arrangements import Arrangement
 from paychase.conversation._facts import InvoiceFacts, about
 from paychase.planner._context import ClientContext
+from paychase.planner._why import Note, part, text
 from paychase.policy._ladder import Performed
 from paychase.policy._policy import Policy, Step
 from paychase.policy._schedule import Bound, ClientClock
@@ -219,7 +220,7 @@ def resumed_after_dispute(clock: ClientClock, facts: InvoiceFacts) -> Bound | No
 
 def first_allowed_moment(
     context: ClientContext, scheduled: datetime, bounds: list[Bound], hour: time
-) -> tuple[datetime, list[str]]:
+) -> tuple[datetime, list[Note]]:
     """The action's moment, and a note naming the bound that delayed it, if one did.
 
     A step whose moment has passed is caught up at the first allowed moment from now: the
@@ -239,6 +240,7 @@ def first_allowed_moment(
             quiet = context.policy.quiet_hours
             opens = min(quiet[1] if quiet else time(0), hour)
         at = clock.first_open(binding.moment, opens)
-        return at, [f"catching up: it was due on {scheduled.date()}"]
+        return at, [part("catching_up", due=scheduled.date())]
     at = clock.first_open(binding.moment, hour)
-    return at, [f"not before {clock.local(binding.moment):%Y-%m-%d %H:%M}: {binding.why}"]
+    local = clock.local(binding.moment)
+    return at, [part("not_before", on=local.date(), time=f"{local:%H:%M}", why=text(binding.why))]

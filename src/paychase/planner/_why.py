@@ -23,7 +23,19 @@ from pydantic import Field
 
 from paychase._model import FrozenModel
 
-__all__ = ["ENGLISH", "ReasonPart", "english", "joined", "part", "text", "unique"]
+__all__ = [
+    "ENGLISH",
+    "Note",
+    "Param",
+    "ReasonPart",
+    "as_part",
+    "english",
+    "joined",
+    "part",
+    "text",
+    "unique",
+    "words",
+]
 
 
 class ReasonPart(FrozenModel):
@@ -79,6 +91,24 @@ ENGLISH: Mapping[str, str] = {
     "limitation.open": "a claim can be brought until {last} ({act}, {article}: {years} years); "
     "the watch opens {opens}: sue, get a written acknowledgement of the debt, or write it off "
     "before then",
+    "catching_up": "catching up: it was due on {due}",
+    "not_before": "not before {on} {time}: {why}",
+    "recorded_only": "recorded, not sent: its only channel is system",
+    "channel.opted_out": "no {channel}: the client opted out of {channel}",
+    "channel.opted_out_since": "no {channel}: the client opted out of {channel} on {since}",
+    "channel.opted_out_said": "no {channel}: the client opted out of {channel} ({said})",
+    "channel.opted_out_since_said": "no {channel}: the client opted out of {channel} on "
+    "{since} ({said})",
+    "channel.failed": "{channel} {outcome} on {on}: verify the client's contact details",
+    "channel.unreachable": "no {channel}: the client has no {address}, so {instead}",
+    "no_channel": "rule 9: no working channel: verify the client's contact details",
+    "chase.unanswered": "{kind} chase '{chase}': our message of {on} about {subject} is unanswered",
+    "instalment.missed": "instalment plan '{plan}' (agreed {agreed}): instalment {number} of "
+    "{of}, {amount} {currency}, fell due on {due} and {short} {currency} of it is unpaid",
+    "instalment.breaks": "the plan breaks unless it is paid by {until}",
+    "instalment.coming": "instalment plan '{plan}' (agreed {agreed}): instalment {number} of "
+    "{of}, {amount} {currency}, falls due on {due}: a reminder {before} before",
+    "instalment.kept": "the plan is kept so far, so the ladder waits",
     "rates.gap": "rule 11: the {law} rate table has no rate for {start}..{end}: {what} on "
     "{invoice} is computed only to {until}",
 }
@@ -126,6 +156,20 @@ def part(code: str, **params: Param) -> ReasonPart:
 def text(words: str) -> ReasonPart:
     """A clause kept only in English words: not yet given a code of its own."""
     return ReasonPart(code="text", params={"text": words})
+
+
+Note = str | ReasonPart
+"""A note on a planned step, on its way into a reason: coded, or words not coded yet."""
+
+
+def as_part(note: Note) -> ReasonPart:
+    """The note as a clause: a ``text`` one when it is only words."""
+    return text(note) if isinstance(note, str) else note
+
+
+def words(note: Note) -> str:
+    """The note's English."""
+    return note if isinstance(note, str) else english(note)
 
 
 def unique(parts: Sequence[ReasonPart]) -> tuple[ReasonPart, ...]:
