@@ -9,8 +9,8 @@ A catalogue maps each code to a phrase with named fields (``{invoice}``, ``{on}`
 plural forms chosen by one count (``{"count": "days", "one": …, "few": …, "many": …,
 "other": …}``). Each value is formatted by babel in the reader's locale: a date as the
 language writes it, an amount as money in the clause's ``currency``, a clause inside a clause
-in the same language. A field may say how to read a string value: ``{anchor:word}`` looks the
-value up in the catalogue's ``words``, ``{every:span}`` reads a duration (``7d``, 7 days),
+in the same language. A field may say how to read a string value: ``{anchor:word:anchor}``
+looks ``anchor.<value>`` up in the catalogue's ``words``, ``{every:span}`` reads a duration (``7d``, 7 days),
 ``{offset:signed}`` a signed one (``+7d``, + 7 days). A clause whose code a language lacks,
 and a ``text`` clause (words the planner has not coded yet), are told in English under the
 catalogue's ``text`` phrase, which says so.
@@ -42,7 +42,7 @@ LANGUAGES = ("en", "pl", "ru", "el", "de")
 
 @cache
 def catalogue(language: str) -> Mapping[str, Any]:
-    """The phrases of `language` (``pl``), by code, with their ``words``."""
+    """The phrases of `language` (``pl``) by code, its ``words`` and clause ``separator``."""
     source = files("paychase.messages") / "reasons" / f"{language}.json"
     loaded: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
     return loaded
@@ -50,8 +50,7 @@ def catalogue(language: str) -> Mapping[str, Any]:
 
 def told(clause: ReasonPart, locale: str) -> str:
     """`clause` in `locale`'s language; in English under the 'text' label when not coded."""
-    language = Locale.parse(locale).language
-    phrases = catalogue(language if language in LANGUAGES else "en")
+    phrases = _phrases(locale)
     entry = phrases.get(clause.code)
     if entry is None or clause.code == "text":
         return _Phrases(phrases, locale).vformat(phrases["text"], (), {"text": english(clause)})
@@ -59,9 +58,19 @@ def told(clause: ReasonPart, locale: str) -> str:
     return _Phrases(phrases, locale, clause.params).vformat(phrase, (), clause.params)
 
 
+def _phrases(locale: str) -> Mapping[str, Any]:
+    """The catalogue `locale` reads: its language's, else the English one."""
+    language = Locale.parse(locale).language
+    return catalogue(language if language in LANGUAGES else "en")
+
+
 def told_all(parts: Iterable[ReasonPart], locale: str) -> str:
-    """A whole reason in `locale`'s language, its clauses separated by semicolons."""
-    return "; ".join(told(clause, locale) for clause in parts)
+    """A whole reason in `locale`'s language, its clauses separated as the language does.
+
+    Greek separates them with the upper stop (``·``): its ``;`` is a question mark.
+    """
+    separator = str(_phrases(locale)["separator"])
+    return separator.join(told(clause, locale) for clause in parts)
 
 
 def _plural(forms: Mapping[str, str], clause: ReasonPart, locale: str) -> str:
@@ -84,8 +93,8 @@ class _Phrases(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         locale = self._locale
-        if format_spec == "word":
-            return str(self._phrases["words"][value])
+        if format_spec.startswith("word:"):
+            return str(self._phrases["words"][f"{format_spec.removeprefix('word:')}.{value}"])
         if format_spec in ("span", "signed"):
             return _duration(str(value), locale, signed=format_spec == "signed")
         if isinstance(value, ReasonPart):

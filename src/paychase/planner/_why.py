@@ -109,8 +109,6 @@ ENGLISH: Mapping[str, str] = {
     "instalment.coming": "instalment plan '{plan}' (agreed {agreed}): instalment {number} of "
     "{of}, {amount} {currency}, falls due on {due}: a reminder {before} before",
     "instalment.kept": "the plan is kept so far, so the ladder waits",
-    "rates.gap": "rule 11: the {law} rate table has no rate for {start}..{end}: {what} on "
-    "{invoice} is computed only to {until}",
 }
 
 
