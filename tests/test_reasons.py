@@ -186,7 +186,7 @@ def test_a_clause_is_formatted_as_the_language_writes_it() -> None:
         "faktura FV/1 jest przeterminowana o 22 dni (termin płatności: 16 lutego 2026 r.)"
     )
     assert told(overdue, "ru_RU") == (
-        "счёт FV/1 просрочен на 22 дня (срок оплаты — 16 февраля 2026\u202fг.)"
+        "счёт FV/1 просрочен на 22 дня (срок оплаты — 16 февраля 2026\u202fг.)"  # noqa: RUF001
     )
     assert told(overdue, "de_DE").endswith("seit 22 Tagen überfällig (fällig am 16. Februar 2026)")
     one = part("invoice.overdue", invoice="FV/1", days=1, due=_day("2026-03-09"))

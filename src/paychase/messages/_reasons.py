@@ -10,10 +10,10 @@ plural forms chosen by one count (``{"count": "days", "one": …, "few": …, "m
 "other": …}``). Each value is formatted by babel in the reader's locale: a date as the
 language writes it, an amount as money in the clause's ``currency``, a clause inside a clause
 in the same language. A field may say how to read a string value: ``{anchor:word:anchor}``
-looks ``anchor.<value>`` up in the catalogue's ``words``, ``{every:span}`` reads a duration (``7d``, 7 days),
-``{offset:signed}`` a signed one (``+7d``, + 7 days). A clause whose code a language lacks,
-and a ``text`` clause (words the planner has not coded yet), are told in English under the
-catalogue's ``text`` phrase, which says so.
+looks ``anchor.<value>`` up in the catalogue's ``words``, ``{every:span}`` reads a duration
+(``7d``: 7 days), ``{offset:signed}`` a signed one (``+7d``: + 7 days). A clause whose code
+a language lacks, and a ``text`` clause (words the planner has not coded yet), are told in
+English under the catalogue's ``text`` phrase, which says so.
 """
 
 from __future__ import annotations
