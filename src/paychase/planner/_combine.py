@@ -32,7 +32,7 @@ from paychase.planner._next_step import LadderWalk, day_opening, expired
 from paychase.planner._outputs import Action
 from paychase.planner._reasons import step_reason
 from paychase.planner._spacing import PlannedContacts
-from paychase.planner._why import joined
+from paychase.planner._why import joined, part
 from paychase.policy._policy import Effect
 from paychase.policy._schedule import Bound
 
@@ -109,8 +109,11 @@ class Combiner:
                 members.append(candidate)
             elif candidate.not_before < next_contact and self._may_go_early(candidate, at):
                 candidate.notes.append(
-                    f"goes early with the contact of {self._context.clock.local(at):%Y-%m-%d}: "
-                    f"the next may come only min_gap {self._context.policy.min_gap} later"
+                    part(
+                        "spacing.early",
+                        on=self._context.clock.local(at).date(),
+                        gap=str(self._context.policy.min_gap),
+                    )
                 )
                 candidate.at, candidate.not_before = at, first.not_before
                 members.append(candidate)
@@ -150,8 +153,9 @@ class Combiner:
         at, cleared = self._planned.clear(clock.first_open(earliest, hour), hour)
         first.at = at
         first.not_before = day_opening(clock, [], at)  # the gap ends at a day's start
+        local = clock.local(previous)
         first.notes.append(
-            f"min_gap {gap} after the message planned for {clock.local(previous):%Y-%m-%d %H:%M}"
+            part("spacing.message", gap=str(gap), on=local.date(), time=f"{local:%H:%M}")
         )
         first.notes += cleared
         return True

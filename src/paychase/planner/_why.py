@@ -103,6 +103,19 @@ ENGLISH: Mapping[str, str] = {
     "channel.unreachable": "no {channel}: the client has no {address}, so {instead}",
     "no_channel": "rule 9: no working channel: verify the client's contact details",
     "chase.unanswered": "{kind} chase '{chase}': our message of {on} about {subject} is unanswered",
+    "no_fee.not_late": "no late fee: {invoice} is not late on {on} (due {due})",
+    "no_compensation.not_late": "no fixed compensation: {invoice} is not late on {on} (due {due})",
+    "no_fee.not_allowed": "no late fee: {why}",
+    "no_suspension.no_clause": "no suspension: contract {contract} has no suspension clause",
+    "no_suspension.cancelled": "no suspension: the service of contract {contract} is cancelled",
+    "no_compensation.not_provided": "no fixed compensation: contract {contract} does not "
+    "provide it for this client",
+    "no_step_fee": "no step fee: contract {contract} charges statutory interest, not a "
+    "contractual fee, so '{step}' books the interest only",
+    "spacing.contact": "min_gap {gap} after the contact planned for {on} {time}",
+    "spacing.message": "min_gap {gap} after the message planned for {on} {time}",
+    "spacing.early": "goes early with the contact of {on}: the next may come only min_gap "
+    "{gap} later",
     "instalment.missed": "instalment plan '{plan}' (agreed {agreed}): instalment {number} of "
     "{of}, {amount} {currency}, fell due on {due} and {short} {currency} of it is unpaid",
     "instalment.breaks": "the plan breaks unless it is paid by {until}",
