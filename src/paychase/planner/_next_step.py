@@ -47,7 +47,7 @@ from paychase.planner._timing import (
     resumed_after_dispute,
     step_bounds,
 )
-from paychase.planner._why import Note, words
+from paychase.planner._why import Note, ReasonPart, as_part, part, words
 from paychase.policy._policy import Policy, Step
 from paychase.policy._schedule import Bound, ClientClock
 
@@ -114,7 +114,7 @@ class LadderWalk:
             step = ladder.steps[index]
             unmet = self._unmet(step, facts)
             if unmet is not None:
-                notes.append(f"'{step.id}' skipped: {unmet}")
+                notes.append(part("step.skipped", step=step.id, why=as_part(unmet)))
                 continue
             timeline = jump.timeline if jump is not None and index == jump.index else None
             outcome = self._timed(facts, ladder, index, restart, notes, timeline=timeline)
@@ -139,7 +139,7 @@ class LadderWalk:
             return None  # nothing to repeat, or a broken promise resumes the ladder further on
         unmet = self._unmet(last.step, facts)
         if unmet is not None:
-            notes.append(f"'{last.step.id}' not repeated: {unmet}")
+            notes.append(part("step.not_repeated", step=last.step.id, why=as_part(unmet)))
             return None
         return self._timed(facts, ladder, last.index, not_before, notes, sending=last.sending + 1)
 
@@ -249,7 +249,7 @@ class LadderWalk:
             sending,
         )
 
-    def _unmet(self, step: Step, facts: InvoiceFacts) -> str | None:
+    def _unmet(self, step: Step, facts: InvoiceFacts) -> Note | None:
         """Why the step does not apply to the invoice (None: it does)."""
         for condition in step.requires:
             problem = self._condition_fails(condition, facts)
@@ -262,34 +262,35 @@ class LadderWalk:
             return nothing_to_charge(self._context, facts)
         return None
 
-    def _condition_fails(self, condition: str, facts: InvoiceFacts) -> str | None:
+    def _condition_fails(self, condition: str, facts: InvoiceFacts) -> Note | None:
         """Why one of the step's ``requires`` does not hold (None: it does)."""
         context = self._context
         if condition == "no_reply":
             since = self._answers_count_from(facts)
             reply = latest(context.inbound, lambda e: e.at > since and about(e, facts.invoice))
-            return (
-                None
-                if reply is None
-                else (f"the client replied on {context.clock.local(reply.at).date()}")
-            )
+            if reply is None:
+                return None
+            return part("client.replied", on=context.clock.local(reply.at).date())
         if condition == "no_promise":
             promised = facts.promised
             active = promised is not None and promised.granted and not promised.broken
-            return "the client has promised to pay" if active else None
+            return part("client.promised") if active else None
         if condition == "late_fee_allowed":
             return context.book.charges_allowed(facts.contract)
         if condition == "business_client":
-            return None if context.client.kind == "business" else "the client is a consumer"
+            return None if context.client.kind == "business" else part("client.consumer")
         if condition.startswith("client_balance_over:"):
             return self._client_below(
                 Decimal(condition.removeprefix("client_balance_over:")), facts
             )
         threshold = Decimal(condition.removeprefix("balance_over:"))
         chased = facts.balance.chased
-        return None if chased > threshold else f"the balance {chased} is not over {threshold}"
+        if chased > threshold:
+            return None
+        currency = facts.invoice.currency
+        return part("balance.not_over", amount=chased, threshold=threshold, currency=currency)
 
-    def _client_below(self, threshold: Decimal, facts: InvoiceFacts) -> str | None:
+    def _client_below(self, threshold: Decimal, facts: InvoiceFacts) -> ReasonPart | None:
         """Why the client's overdue total in the invoice's currency is not over `threshold`."""
         if self._overdue is None:
             self._overdue = overdue_totals(self._context)
@@ -297,7 +298,7 @@ class LadderWalk:
         total = self._overdue.get(currency, Decimal(0))
         if total > threshold:
             return None
-        return f"the client's overdue balance {total} {currency} is not over {threshold} {currency}"
+        return part("client_balance.not_over", amount=total, threshold=threshold, currency=currency)
 
     def _answers_count_from(self, facts: InvoiceFacts) -> datetime:
         """Since when a message from the client answers the ladder (`no_reply`).

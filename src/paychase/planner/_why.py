@@ -116,6 +116,14 @@ ENGLISH: Mapping[str, str] = {
     "spacing.message": "min_gap {gap} after the message planned for {on} {time}",
     "spacing.early": "goes early with the contact of {on}: the next may come only min_gap "
     "{gap} later",
+    "step.skipped": "'{step}' skipped: {why}",
+    "step.not_repeated": "'{step}' not repeated: {why}",
+    "client.replied": "the client replied on {on}",
+    "client.promised": "the client has promised to pay",
+    "client.consumer": "the client is a consumer",
+    "balance.not_over": "the balance {amount} is not over {threshold}",
+    "client_balance.not_over": "the client's overdue balance {amount} {currency} is not over "
+    "{threshold} {currency}",
     "instalment.missed": "instalment plan '{plan}' (agreed {agreed}): instalment {number} of "
     "{of}, {amount} {currency}, fell due on {due} and {short} {currency} of it is unpaid",
     "instalment.breaks": "the plan breaks unless it is paid by {until}",
