@@ -24,7 +24,7 @@ from paychase.planner._context import ClientContext
 from paychase.planner._end_state import cancellation
 from paychase.planner._outputs import Action
 from paychase.planner._timing import AT_ONCE
-from paychase.planner._why import Note, part, text
+from paychase.planner._why import Note, joined, part, text
 from paychase.policy._policy import Effect, Policy, Step
 
 __all__ = ["FEE_EFFECTS", "Costs", "kept_effects", "nothing_to_charge"]
@@ -102,13 +102,28 @@ class Costs:
         charges = tuple(c for c in owed.charges if c.kind in wanted and c.amount > 0)
         if not charges:
             return None
-        booked = ", ".join(f"{c.kind.replace('_', ' ')} {c.amount} {c.currency}" for c in charges)
-        when = (
-            f"with the message sent on {sent}: its booking is not recorded yet"
-            if sent is not None
-            else "with the message"
+        booked = tuple(
+            part(
+                "charge",
+                kind=c.kind,
+                what=c.kind.replace("_", " "),
+                amount=c.amount,
+                currency=c.currency,
+            )
+            for c in charges
         )
         day = self._context.clock.local(at).date()
+        fee = part(
+            "fee.charges",
+            step=step.id,
+            invoice=facts.invoice.label,
+            due=facts.due,
+            charges=booked,
+            on=day,
+            effects=", ".join(e for e in effects if e in FEE_EFFECTS),
+        )
+        book = part("fee.book") if sent is None else part("fee.book_unrecorded", sent=sent)
+        why = (part("rule", number=6, clause=fee), book)
         return Action(
             key=key,
             kind="apply_fee",
@@ -120,9 +135,8 @@ class Costs:
             amounts=amounts_of([owed], facts.invoice.currency),
             charges=charges,
             policy=version_of(ladder),
-            reason=f"rule 6: step '{step.id}' charges {facts.invoice.label} (due {facts.due}) "
-            f"{booked} as of {day}, as its effects "
-            f"{', '.join(e for e in effects if e in FEE_EFFECTS)} say; book it {when}",
+            why=why,
+            reason=joined(why),
         )
 
 

@@ -124,6 +124,12 @@ ENGLISH: Mapping[str, str] = {
     "balance.not_over": "the balance {amount} is not over {threshold}",
     "client_balance.not_over": "the client's overdue balance {amount} {currency} is not over "
     "{threshold} {currency}",
+    "charge": "{what} {amount} {currency}",
+    "fee.charges": "step '{step}' charges {invoice} (due {due}) {charges} as of {on}, as its "
+    "effects {effects} say",
+    "fee.book": "book it with the message",
+    "fee.book_unrecorded": "book it with the message sent on {sent}: its booking is not "
+    "recorded yet",
     "instalment.missed": "instalment plan '{plan}' (agreed {agreed}): instalment {number} of "
     "{of}, {amount} {currency}, fell due on {due} and {short} {currency} of it is unpaid",
     "instalment.breaks": "the plan breaks unless it is paid by {until}",
