@@ -90,12 +90,11 @@ def catch_up(
     notes: list[Note] = [note for at, note in reached.skipped if at < index]
     if len(reached.steps) > 1:
         passed = ", ".join(f"'{ladder.steps[at].id}'" for at, _ in reached.steps[:-1])
-        why = (
-            f"held until {held}"
-            if ladder.catch_up == "sequential"
-            else f"catch_up {ladder.catch_up}"
+        notes.append(
+            part("caught_up.held", steps=passed, until=held)
+            if ladder.catch_up == "sequential" and held is not None
+            else part("caught_up.policy", steps=passed, mode=ladder.catch_up)
         )
-        notes.append(f"caught up: {passed} passed over ({why})")
     if reached.beyond is not None:
         notes.append(reached.beyond)
     return Jump(index, timeline, notes)

@@ -130,6 +130,12 @@ ENGLISH: Mapping[str, str] = {
     "fee.book": "book it with the message",
     "fee.book_unrecorded": "book it with the message sent on {sent}: its booking is not "
     "recorded yet",
+    "caught_up.held": "caught up: {steps} passed over (held until {until})",
+    "caught_up.policy": "caught up: {steps} passed over (catch_up {mode})",
+    "end.write_off": "the ladder ends: write {invoice} off as bad debt for what is still owed, "
+    "keeping the evidence",
+    "end.cancel": "cancel the service of contract {contract} for non-payment under its "
+    "suspension clause and tell the client; it is not restored automatically",
     "instalment.missed": "instalment plan '{plan}' (agreed {agreed}): instalment {number} of "
     "{of}, {amount} {currency}, fell due on {due} and {short} {currency} of it is unpaid",
     "instalment.breaks": "the plan breaks unless it is paid by {until}",
