@@ -47,7 +47,7 @@ from paychase.planner._timing import (
     resumed_after_dispute,
     step_bounds,
 )
-from paychase.planner._why import Note, ReasonPart, as_part, part, words
+from paychase.planner._why import Note, ReasonPart, as_part, english, part, words
 from paychase.policy._policy import Policy, Step
 from paychase.policy._schedule import Bound, ClientClock
 
@@ -160,13 +160,14 @@ class LadderWalk:
             resume = ladder.resume_index
             if start is None and first < resume:
                 first = resume
-                why += f": the ladder resumes at '{ladder.steps[resume].id}'"
+                why = part("ladder.resumes", clause=why, step=ladder.steps[resume].id)
             notes.append(why)
-            restart.append(Bound(self._context.clock.start_of(since), why))
+            restart.append(Bound(self._context.clock.start_of(since), english(why)))
         resumed = resumed_after_dispute(self._context.clock, facts)
         if resumed is not None:
-            notes.append(resumed.why)
-            restart.append(resumed)
+            moment, resolved = resumed
+            notes.append(resolved)
+            restart.append(Bound(moment, english(resolved)))
         held = hold_bound(self._context, facts)
         if held is not None:
             restart.append(held)

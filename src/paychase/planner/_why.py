@@ -136,6 +136,18 @@ ENGLISH: Mapping[str, str] = {
     "keeping the evidence",
     "end.cancel": "cancel the service of contract {contract} for non-payment under its "
     "suspension clause and tell the client; it is not restored automatically",
+    "ladder.resumes": "{clause}: the ladder resumes at '{step}'",
+    "plan.broken": "the instalment plan '{plan}' agreed on {agreed} was broken: instalment "
+    "{number} of {of} ({amount} {currency}, due {due}) was not paid by {by}",
+    "promise.broken": "the promise made on {made} to pay it by {by} was broken",
+    "promise.broken_held": "the promise made on {made} to pay it by {by} was broken (held "
+    "until {until})",
+    "promise.broken_amount": "the promise made on {made} to pay {amount} {currency} by {by} "
+    "was broken",
+    "promise.broken_amount_held": "the promise made on {made} to pay {amount} {currency} by "
+    "{by} was broken (held until {until})",
+    "dispute.resolved": "the dispute was resolved on {on} ({resolution}): dunning resumes where "
+    "it stopped",
     "instalment.missed": "instalment plan '{plan}' (agreed {agreed}): instalment {number} of "
     "{of}, {amount} {currency}, fell due on {due} and {short} {currency} of it is unpaid",
     "instalment.breaks": "the plan breaks unless it is paid by {until}",
