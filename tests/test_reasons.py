@@ -95,11 +95,12 @@ def test_the_parts_of_every_action_say_its_reason_in_english() -> None:
 def test_most_actions_are_coded_clause_by_clause() -> None:
     """The ladder, the reviews and the chases give coded clauses: most reasons have no text.
 
-    Raise the bar as producers are converted (34 of the 60 actions of the examples today).
+    Raise the bar as producers are converted: 43 of the 60 actions of the examples are coded
+    through and through today (53 at the top level; the rest nest a clause of English words).
     """
     actions = list(_actions())
     coded = [a for a in actions if all(c.code != "text" for c in _clauses(a.why))]
-    assert len(coded) * 2 > len(actions), len(coded)
+    assert len(coded) * 10 >= len(actions) * 7, len(coded)
     assert {c.code for a in actions for c in _clauses(a.why)} >= {
         "invoice.overdue",
         "step.falls_on",
@@ -108,6 +109,9 @@ def test_most_actions_are_coded_clause_by_clause() -> None:
         "review.decide",
         "limitation.open",
         "dispute.disputed_said",
+        "fee.charges",
+        "step.skipped",
+        "spacing.message",
     }
 
 
