@@ -95,7 +95,7 @@ def test_the_parts_of_every_action_say_its_reason_in_english() -> None:
 def test_most_actions_are_coded_clause_by_clause() -> None:
     """The ladder, the reviews and the chases give coded clauses: most reasons have no text.
 
-    Raise the bar as producers are converted: 43 of the 60 actions of the examples are coded
+    Raise the bar as producers are converted: 44 of the 60 actions of the examples are coded
     through and through today (53 at the top level; the rest nest a clause of English words).
     """
     actions = list(_actions())

@@ -118,22 +118,29 @@ class Reviews:
         problems = "; ".join(owed.problems)
         if left == ZERO or left < tolerance:
             return [self.charges_review(facts, problems)] if problems else []
-        parts = [
-            f"{name} {amount}"
-            for name, amount in (
-                ("principal", owed.principal),
-                ("late fee", owed.late_fee),
-                ("interest", owed.interest),
-                ("compensation", owed.compensation),
+        currency = facts.invoice.currency
+        items = tuple(
+            part("residue.item", kind=kind, name=name, amount=amount, currency=currency)
+            for kind, name, amount in (
+                ("principal", "principal", owed.principal),
+                ("late_fee", "late fee", owed.late_fee),
+                ("interest", "interest", owed.interest),
+                ("compensation", "compensation", owed.compensation),
             )
             if amount > 0
-        ]
-        why = (
-            f"rule 11: {facts.invoice.label} (due {facts.due}) is paid, but {', '.join(parts)} "
-            f"{facts.invoice.currency} remain claimable (payments go to "
-            f"{self._allocation_text(contract)}): decide whether to claim them"
         )
-        return [self.charges_review(facts, f"{why}; {problems}" if problems else why)]
+        residue = part(
+            "residue",
+            invoice=facts.invoice.label,
+            due=facts.due,
+            items=items,
+            currency=currency,
+            allocation=self._allocation(contract),
+        )
+        why = (part("rule", number=11, clause=residue), *map(text, owed.problems))
+        *first, last = why
+        reason = (*first, part("review.decide", clause=last))
+        return [self._action(facts, "charges", 1, reason)]
 
     def late_payment_review(
         self, facts: InvoiceFacts, ending: ContactEvent, payments: Sequence[Payment]
@@ -183,14 +190,16 @@ class Reviews:
         reason = (standing, why)
         return self._action(facts, f"limitation:{last}", 1, reason, context.clock.start_of(warn))
 
-    def _allocation_text(self, contract: Contract) -> str:
+    def _allocation(self, contract: Contract) -> ReasonPart:
         """The order payments are allocated in: the contract's, else the law's (rule 11)."""
-        order = contract.allocation
-        if order is not None:
-            return ", ".join(order)
-        law = self._context.book.law(contract)
-        first = law.rules.allocation if law.rules is not None else "interest_first"
-        return "principal first" if first == "principal_first" else "costs, interest, principal"
+        order: tuple[str, ...] | None = contract.allocation
+        if order is None:
+            law = self._context.book.law(contract)
+            first = law.rules.allocation if law.rules is not None else "interest_first"
+            if first == "principal_first":
+                return part("allocation.principal_first")
+            order = ("costs", "interest", "principal")
+        return part("list", items=tuple(part("allocation.item", item=item) for item in order))
 
     def _action(
         self,

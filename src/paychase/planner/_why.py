@@ -148,6 +148,11 @@ ENGLISH: Mapping[str, str] = {
     "{by} was broken (held until {until})",
     "dispute.resolved": "the dispute was resolved on {on} ({resolution}): dunning resumes where "
     "it stopped",
+    "residue": "{invoice} (due {due}) is paid, but {items} {currency} remain claimable "
+    "(payments go to {allocation}): decide whether to claim them",
+    "residue.item": "{name} {amount}",
+    "allocation.item": "{item}",
+    "allocation.principal_first": "principal first",
     "instalment.missed": "instalment plan '{plan}' (agreed {agreed}): instalment {number} of "
     "{of}, {amount} {currency}, fell due on {due} and {short} {currency} of it is unpaid",
     "instalment.breaks": "the plan breaks unless it is paid by {until}",
