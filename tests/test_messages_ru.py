@@ -411,7 +411,7 @@ def test_resume_work_keeps_the_client_informed_without_repeating_works() -> None
 
 def test_a_task_gives_its_reason_as_a_reason() -> None:
     message = _render("freelancer", "freelancer/legal")
-    assert "Причина: sample of step 'legal'" in message.text
+    assert "Причина: технические подробности (на англ.): sample of step 'legal'" in message.text
     assert "Основание:" not in message.text + message.html
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from paychase.calendar._protocols import HolidayCalendar
@@ -27,8 +27,6 @@ from paychase.errors import InvalidCaseError
 from paychase.money._balances import ZERO
 
 __all__ = ["Arrangement", "arrangements_of", "unpaid_before"]
-
-_ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +51,6 @@ class Arrangement:
     def key_prefix(self) -> str:
         """The ``{contracts}/{invoices}`` every key of the plan's actions starts with."""
         return f"{'+'.join(self.contracts)}/{'+'.join(sorted(i.id for i in self.invoices))}"
-
-    def broken_text(self) -> str:
-        """Why the plan no longer holds, naming the instalment missed and the dates (rule 12)."""
-        missed = self.standing.missed
-        assert missed is not None
-        assert self.standing.broken_on is not None
-        return (
-            f"the instalment plan '{self.plan.id}' agreed on {self.plan.agreed} was broken: "
-            f"instalment {missed.number} of {len(self.instalments)} ({missed.amount} "
-            f"{self.currency}, due {missed.due}) was not paid by "
-            f"{self.standing.broken_on - _ONE_DAY}"
-        )
 
 
 def arrangements_of(

@@ -26,11 +26,13 @@ from paychase.case._history import ContactEvent
 from paychase.case._parties import Client, ContactPerson, Sender
 from paychase.conversation._sanctions import Sanctions
 from paychase.messages._formatting import Day, Moment, Money, Rate, Span, days, home_currencies
+from paychase.messages._reasons import told, told_all
 from paychase.messages._suspension import suspension_day
 from paychase.money._amounts import Amounts, Charge
 from paychase.money._rates import RateTable
 from paychase.planner._outputs import Action, InstalmentDue
 from paychase.planner._statement import Statement, StatementLine, statement
+from paychase.planner._why import text
 from paychase.policy._policy import Channel
 
 __all__ = [
@@ -81,7 +83,7 @@ def build_context(
         "step": action.step,
         "tone": action.tone or "neutral",
         "channel": action.channel,
-        "reason": action.reason,
+        "reason": told_all(action.why, locale),
         "date": Day(local.date(), locale),
         "at": Moment(local, locale),
         "client": _client(client, action),
@@ -137,7 +139,7 @@ def build_context(
         "bounced": any(
             e.client == client.id and e.outcome in ("bounced", "failed") for e in case.history
         ),
-        "problems": list(account.problems),
+        "problems": [told(text(problem), locale) for problem in account.problems],
         "reference": reference(action.key),
     }
     if action.kind == "send_letter" or action.tone in ("final", "legal"):

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from paychase.conversation._facts import InvoiceFacts
 from paychase.planner._costs import FEE_EFFECTS
+from paychase.planner._why import Note
 from paychase.policy._policy import ActionKind, Channel, Effect, Policy, Step
 
 __all__ = ["Candidate"]
@@ -33,7 +34,7 @@ class Candidate:
     scheduled: datetime
     attempt: int
     effects: tuple[Effect, ...]
-    notes: list[str]
+    notes: list[Note]
     ladder: Policy  # the policy version the step belongs to
     earliest: datetime  # the latest of its bounds: it may go at any open moment from then
     not_before: datetime  # the first open moment of its day its bounds allow (`Action.not_before`)
@@ -46,14 +47,6 @@ class Candidate:
         ``#`` is in no step id, so ``firm#2`` is never another step's id.
         """
         return self.step.id if self.sending == 1 else f"{self.step.id}#{self.sending}"
-
-    @property
-    def timing(self) -> str:
-        """What the step's time counts from, in words: ``previous +7d``, or its repetition's."""
-        step, repeat = self.step, self.step.repeat
-        if self.sending == 1 or repeat is None:
-            return f"{step.from_} {step.offset:+}"
-        return f"sending {self.sending} of {repeat.times}, {repeat.every} after the last"
 
     @property
     def applies_fee(self) -> bool:

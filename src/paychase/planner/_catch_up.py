@@ -38,6 +38,7 @@ from paychase.planner._anchors import Timeline, anchor_of, expired
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import FEE_EFFECTS, kept_effects
 from paychase.planner._holds import held_until
+from paychase.planner._why import Note, as_part, part
 from paychase.policy._policy import Policy, Step
 
 __all__ = ["Jump", "catch_up"]
@@ -51,7 +52,7 @@ class Jump:
 
     index: int
     timeline: Timeline  # what the step counts from, the steps passed over having gone
-    notes: list[str]  # steps skipped on the way, the steps passed over, why it stopped there
+    notes: list[Note]  # steps skipped on the way, the steps passed over, why it stopped there
 
 
 @dataclass(slots=True)
@@ -59,7 +60,7 @@ class _Reached:
     """The steps a catch-up found due, in ladder order, and what it noted on the way."""
 
     steps: list[tuple[int, Timeline]] = field(default_factory=list)  # a step, what it counts from
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # a step whose requires fail
+    skipped: list[tuple[int, Note]] = field(default_factory=list)  # a step whose requires fail
     stop: str | None = None  # why the last step reached may not be passed over
     beyond: str | None = None  # a later step due too, that the stop holds back
 
@@ -70,7 +71,7 @@ def catch_up(
     ladder: Policy,
     first: int,
     *,
-    unmet: Callable[[Step], str | None],
+    unmet: Callable[[Step], Note | None],
     arrangement: Arrangement | None,
 ) -> Jump | None:
     """The step from `first` on a catch-up goes to, or None: the walk goes on from `first`.
@@ -86,15 +87,14 @@ def catch_up(
     if not reached.steps or (len(reached.steps) == 1 and reached.beyond is None):
         return None
     index, timeline = reached.steps[-1]
-    notes = [note for at, note in reached.skipped if at < index]
+    notes: list[Note] = [note for at, note in reached.skipped if at < index]
     if len(reached.steps) > 1:
         passed = ", ".join(f"'{ladder.steps[at].id}'" for at, _ in reached.steps[:-1])
-        why = (
-            f"held until {held}"
-            if ladder.catch_up == "sequential"
-            else f"catch_up {ladder.catch_up}"
+        notes.append(
+            part("caught_up.held", steps=passed, until=held)
+            if ladder.catch_up == "sequential" and held is not None
+            else part("caught_up.policy", steps=passed, mode=ladder.catch_up)
         )
-        notes.append(f"caught up: {passed} passed over ({why})")
     if reached.beyond is not None:
         notes.append(reached.beyond)
     return Jump(index, timeline, notes)
@@ -131,7 +131,7 @@ def _reach(
     ladder: Policy,
     first: int,
     *,
-    unmet: Callable[[Step], str | None],
+    unmet: Callable[[Step], Note | None],
     contacted: date | None,
 ) -> _Reached:
     """The steps from `first` whose time has come, up to the first the catch-up stops at.
@@ -145,7 +145,9 @@ def _reach(
         step = ladder.steps[index]
         problem = unmet(step)
         if problem is not None:
-            reached.skipped.append((index, f"'{step.id}' skipped: {problem}"))
+            reached.skipped.append(
+                (index, part("step.skipped", step=step.id, why=as_part(problem)))
+            )
             continue
         anchor = anchor_of(step, facts, clock, timeline)
         own = None if anchor is None else clock.scheduled(step, anchor, facts.due)

@@ -39,6 +39,7 @@ from paychase.planner._outputs import Action, ChaseState, ChaseStatus
 from paychase.planner._routing import route
 from paychase.planner._spacing import PlannedContacts
 from paychase.planner._timing import AT_ONCE, CATCHING_UP, first_allowed_moment
+from paychase.planner._why import Note, ReasonPart, as_part, joined, part, unique
 from paychase.policy._ladder import Progress, ladder_progress
 from paychase.policy._policy import Step
 from paychase.policy._schedule import Bound, ClientClock
@@ -114,20 +115,25 @@ def _step_action(
         at, cleared = planned.clear(at, hour)
         timing += cleared
     attempt = progress.attempts_at(index) + 1
-    notes = [
+    notes: list[Note] = [
         _standing(chase, clock),
-        f"step '{step.id}' ({step.from_} {step.offset:+}) falls on {scheduled.date()}",
+        part(
+            "step.falls_on",
+            step=step.id,
+            timing=part("timing.offset", anchor=step.from_, offset=f"{step.offset:+}"),
+            on=scheduled.date(),
+        ),
     ]
     if progress.last is not None:
-        notes.append(
-            f"'{progress.last.step.id}' was performed on {clock.local(progress.last.at).date()}"
-        )
+        on = clock.local(progress.last.at).date()
+        notes.append(part("step.performed", step=progress.last.step.id, on=on))
     if attempt > 1:
-        notes.append(f"attempt {attempt} of {chase.ladder.max_attempts_per_step}")
-    notes += timing + routing + _terms(chase, step, context.portfolio.contracts)
+        notes.append(part("attempt", attempt=attempt, of=chase.ladder.max_attempts_per_step))
+    notes += [*timing, *routing, *_terms(chase, step, context.portfolio.contracts)]
     if channel is None:
         channel, kind = "system", "review"
-        notes.append("rule 9: no working channel: verify the client's contact details")
+        notes.append(part("no_channel"))
+    why = unique([as_part(note) for note in notes])
     return Action(
         key=f"chase:{chase.id}/{step.id}/{attempt}",
         kind=kind,
@@ -144,7 +150,8 @@ def _step_action(
         effects=step.effects,
         chase=chase.id,
         policy=version_of(chase.ladder),
-        reason="; ".join(dict.fromkeys(notes)),
+        why=why,
+        reason=joined(why),
     )
 
 
@@ -163,11 +170,13 @@ def _anchor(chase: Chase, step: Step, progress: Progress, context: ClientContext
     return chase.started
 
 
-def _standing(chase: Chase, clock: ClientClock) -> str:
-    what = "prospect" if chase.kind == "prospect" else "project"
-    return (
-        f"{what} chase '{chase.id}': our message of {clock.local(chase.started).date()} about "
-        f"{chase.subject} is unanswered"
+def _standing(chase: Chase, clock: ClientClock) -> ReasonPart:
+    return part(
+        "chase.unanswered",
+        kind="prospect" if chase.kind == "prospect" else "project",
+        chase=chase.id,
+        on=clock.local(chase.started).date(),
+        subject=chase.subject,
     )
 
 

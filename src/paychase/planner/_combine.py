@@ -32,6 +32,7 @@ from paychase.planner._next_step import LadderWalk, day_opening, expired
 from paychase.planner._outputs import Action
 from paychase.planner._reasons import step_reason
 from paychase.planner._spacing import PlannedContacts
+from paychase.planner._why import joined, part
 from paychase.policy._policy import Effect
 from paychase.policy._schedule import Bound
 
@@ -108,8 +109,11 @@ class Combiner:
                 members.append(candidate)
             elif candidate.not_before < next_contact and self._may_go_early(candidate, at):
                 candidate.notes.append(
-                    f"goes early with the contact of {self._context.clock.local(at):%Y-%m-%d}: "
-                    f"the next may come only min_gap {self._context.policy.min_gap} later"
+                    part(
+                        "spacing.early",
+                        on=self._context.clock.local(at).date(),
+                        gap=str(self._context.policy.min_gap),
+                    )
                 )
                 candidate.at, candidate.not_before = at, first.not_before
                 members.append(candidate)
@@ -149,8 +153,9 @@ class Combiner:
         at, cleared = self._planned.clear(clock.first_open(earliest, hour), hour)
         first.at = at
         first.not_before = day_opening(clock, [], at)  # the gap ends at a day's start
+        local = clock.local(previous)
         first.notes.append(
-            f"min_gap {gap} after the message planned for {clock.local(previous):%Y-%m-%d %H:%M}"
+            part("spacing.message", gap=str(gap), on=local.date(), time=f"{local:%H:%M}")
         )
         first.notes += cleared
         return True
@@ -194,6 +199,7 @@ class Combiner:
         attempt = max(member.attempt for member in cluster)
         currency = lead.facts.invoice.currency
         not_before = max(member.not_before for member in cluster)
+        why = step_reason(cluster, context.clock, context.today)
         return Action(
             key=f"{'+'.join(contract_ids)}/{_invoices_part(cluster)}/{lead.rung}/{attempt}",
             kind=lead.kind,
@@ -218,7 +224,8 @@ class Combiner:
             charges=tuple(c for one in owed for c in one.charges)
             if lead.kind == "apply_fee"
             else (),
-            reason=step_reason(cluster, context.clock, context.today),
+            why=why,
+            reason=joined(why),
         )
 
 

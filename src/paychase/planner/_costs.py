@@ -24,6 +24,7 @@ from paychase.planner._context import ClientContext
 from paychase.planner._end_state import cancellation
 from paychase.planner._outputs import Action
 from paychase.planner._timing import AT_ONCE
+from paychase.planner._why import Note, joined, part, text
 from paychase.policy._policy import Effect, Policy, Step
 
 __all__ = ["FEE_EFFECTS", "Costs", "kept_effects", "nothing_to_charge"]
@@ -101,13 +102,28 @@ class Costs:
         charges = tuple(c for c in owed.charges if c.kind in wanted and c.amount > 0)
         if not charges:
             return None
-        booked = ", ".join(f"{c.kind.replace('_', ' ')} {c.amount} {c.currency}" for c in charges)
-        when = (
-            f"with the message sent on {sent}: its booking is not recorded yet"
-            if sent is not None
-            else "with the message"
+        booked = tuple(
+            part(
+                "charge",
+                kind=c.kind,
+                what=c.kind.replace("_", " "),
+                amount=c.amount,
+                currency=c.currency,
+            )
+            for c in charges
         )
         day = self._context.clock.local(at).date()
+        fee = part(
+            "fee.charges",
+            step=step.id,
+            invoice=facts.invoice.label,
+            due=facts.due,
+            charges=booked,
+            on=day,
+            effects=", ".join(e for e in effects if e in FEE_EFFECTS),
+        )
+        book = part("fee.book") if sent is None else part("fee.book_unrecorded", sent=sent)
+        why = (part("rule", number=6, clause=fee), book)
         return Action(
             key=key,
             kind="apply_fee",
@@ -119,14 +135,13 @@ class Costs:
             amounts=amounts_of([owed], facts.invoice.currency),
             charges=charges,
             policy=version_of(ladder),
-            reason=f"rule 6: step '{step.id}' charges {facts.invoice.label} (due {facts.due}) "
-            f"{booked} as of {day}, as its effects "
-            f"{', '.join(e for e in effects if e in FEE_EFFECTS)} say; book it {when}",
+            why=why,
+            reason=joined(why),
         )
 
 
 def kept_effects(
-    context: ClientContext, step: Step, facts: InvoiceFacts, notes: list[str], day: date
+    context: ClientContext, step: Step, facts: InvoiceFacts, notes: list[Note], day: date
 ) -> tuple[Effect, ...]:
     """The step's effects that do something for the invoice on the local date `day`.
 
@@ -139,21 +154,18 @@ def kept_effects(
     for effect in step.effects:
         not_allowed = context.book.charges_allowed(facts.contract)
         if early and effect in FEE_EFFECTS:
-            what = "late fee" if effect == "apply_late_fee" else "fixed compensation"
-            notes.append(f"no {what}: {facts.invoice.label} is not late on {day} (due {facts.due})")
+            code = "no_fee.not_late" if effect == "apply_late_fee" else "no_compensation.not_late"
+            notes.append(part(code, invoice=facts.invoice.label, on=day, due=facts.due))
         elif effect == "apply_late_fee" and not_allowed is not None:
-            notes.append(f"no late fee: {not_allowed}")
+            notes.append(part("no_fee.not_allowed", why=text(not_allowed)))
         elif effect == "suspend_service" and facts.contract.suspension is None:
-            notes.append(f"no suspension: contract {facts.contract.id} has no suspension clause")
+            notes.append(part("no_suspension.no_clause", contract=facts.contract.id))
         elif effect == "suspend_service" and cancellation(context, facts.contract.id):
-            notes.append(f"no suspension: the service of contract {facts.contract.id} is cancelled")
+            notes.append(part("no_suspension.cancelled", contract=facts.contract.id))
         elif effect == "add_compensation" and not (
             facts.contract.fixed_compensation and context.client.kind == "business"
         ):
-            notes.append(
-                f"no fixed compensation: contract {facts.contract.id} does not provide it "
-                "for this client"
-            )
+            notes.append(part("no_compensation.not_provided", contract=facts.contract.id))
         else:
             kept.append(effect)
     if "apply_late_fee" in kept and step.late_fee is not None:
@@ -161,13 +173,10 @@ def kept_effects(
     return tuple(kept)
 
 
-def _own_fee_note(step: Step, facts: InvoiceFacts, notes: list[str]) -> None:
+def _own_fee_note(step: Step, facts: InvoiceFacts, notes: list[Note]) -> None:
     """Rule 6: a step's own fee replaces a contractual fee, never statutory interest."""
     if facts.contract.late_fee.kind == "statutory":
-        notes.append(
-            f"no step fee: contract {facts.contract.id} charges statutory interest, not a "
-            f"contractual fee, so '{step.id}' books the interest only"
-        )
+        notes.append(part("no_step_fee", contract=facts.contract.id, step=step.id))
 
 
 def nothing_to_charge(context: ClientContext, facts: InvoiceFacts) -> str | None:

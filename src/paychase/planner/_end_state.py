@@ -31,6 +31,7 @@ from paychase.case._invoices import Payment
 from paychase.conversation._facts import InvoiceFacts
 from paychase.conversation._sanctions import concerned_contracts
 from paychase.planner._context import ClientContext
+from paychase.planner._why import ReasonPart, part
 from paychase.policy._policy import Step
 
 __all__ = [
@@ -123,18 +124,12 @@ def _payments(payments: Sequence[Payment], currency: str) -> str:
     return f"{len(payments)} payments of {total} {currency} in all arrived ({each})"
 
 
-def end_note(step: Step, facts: InvoiceFacts) -> str | None:
+def end_note(step: Step, facts: InvoiceFacts) -> ReasonPart | None:
     """What the host is asked to do at an end step, for the action's reason (rule 12)."""
     if step.action == "write_off":
-        return (
-            f"the ladder ends: write {facts.invoice.label} off as bad debt for what is still "
-            "owed, keeping the evidence"
-        )
+        return part("end.write_off", invoice=facts.invoice.label)
     if step.action == "cancel_service":
-        return (
-            f"cancel the service of contract {facts.contract.id} for non-payment under its "
-            "suspension clause and tell the client; it is not restored automatically"
-        )
+        return part("end.cancel", contract=facts.contract.id)
     return None
 
 

@@ -47,6 +47,7 @@ from paychase.planner._timing import (
     resumed_after_dispute,
     step_bounds,
 )
+from paychase.planner._why import Note, ReasonPart, as_part, english, part, words
 from paychase.policy._policy import Policy, Step
 from paychase.policy._schedule import Bound, ClientClock
 
@@ -113,13 +114,15 @@ class LadderWalk:
             step = ladder.steps[index]
             unmet = self._unmet(step, facts)
             if unmet is not None:
-                notes.append(f"'{step.id}' skipped: {unmet}")
+                notes.append(part("step.skipped", step=step.id, why=as_part(unmet)))
                 continue
             timeline = jump.timeline if jump is not None and index == jump.index else None
             outcome = self._timed(facts, ladder, index, restart, notes, timeline=timeline)
             if outcome is not None:
                 return outcome
-        self._idle[facts.invoice.id] = "; ".join([*notes, "no step of the ladder is left"])
+        self._idle[facts.invoice.id] = "; ".join(
+            [*map(words, notes), "no step of the ladder is left"]
+        )
         return None
 
     def _repetition(
@@ -128,7 +131,7 @@ class LadderWalk:
         ladder: Policy,
         first: int,
         not_before: Bound | None,
-        notes: list[str],
+        notes: list[Note],
     ) -> Candidate | Action | None:
         """The next sending of the repeated step last performed (None: the walk moves on)."""
         last = facts.progress.repeating
@@ -136,7 +139,7 @@ class LadderWalk:
             return None  # nothing to repeat, or a broken promise resumes the ladder further on
         unmet = self._unmet(last.step, facts)
         if unmet is not None:
-            notes.append(f"'{last.step.id}' not repeated: {unmet}")
+            notes.append(part("step.not_repeated", step=last.step.id, why=as_part(unmet)))
             return None
         return self._timed(facts, ladder, last.index, not_before, notes, sending=last.sending + 1)
 
@@ -146,9 +149,9 @@ class LadderWalk:
 
     def _restart(
         self, facts: InvoiceFacts, ladder: Policy, start: int | None, not_before: Bound | None
-    ) -> tuple[int, list[str], Bound | None]:
+    ) -> tuple[int, list[Note], Bound | None]:
         """Where the walk starts, its first notes, and the bound every step keeps (rule 7)."""
-        notes: list[str] = []
+        notes: list[Note] = []
         first = facts.progress.next_index if start is None else start
         restart: list[Bound] = [] if not_before is None else [not_before]
         broken = broken_commitment(facts, self._arrangements.get(facts.invoice.id))
@@ -157,13 +160,14 @@ class LadderWalk:
             resume = ladder.resume_index
             if start is None and first < resume:
                 first = resume
-                why += f": the ladder resumes at '{ladder.steps[resume].id}'"
+                why = part("ladder.resumes", clause=why, step=ladder.steps[resume].id)
             notes.append(why)
-            restart.append(Bound(self._context.clock.start_of(since), why))
+            restart.append(Bound(self._context.clock.start_of(since), english(why)))
         resumed = resumed_after_dispute(self._context.clock, facts)
         if resumed is not None:
-            notes.append(resumed.why)
-            restart.append(resumed)
+            moment, resolved = resumed
+            notes.append(resolved)
+            restart.append(Bound(moment, english(resolved)))
         held = hold_bound(self._context, facts)
         if held is not None:
             restart.append(held)
@@ -175,7 +179,7 @@ class LadderWalk:
         ladder: Policy,
         index: int,
         not_before: Bound | None,
-        notes: list[str],
+        notes: list[Note],
         *,
         timeline: Timeline | None = None,
         sending: int = 1,
@@ -223,7 +227,7 @@ class LadderWalk:
                 f"rule 9: step '{step.id}' ({scheduled.date()}) has no working channel: "
                 "verify the client's contact details",
             )
-        notes += timing + routing
+        notes += [*timing, *routing]
         notes += [note for note in [end_note(step, facts)] if note is not None]
         # A repetition repeats the message: the step's effects went with its first sending.
         effects = kept_effects(context, step, facts, notes, clock.local(at).date())
@@ -246,7 +250,7 @@ class LadderWalk:
             sending,
         )
 
-    def _unmet(self, step: Step, facts: InvoiceFacts) -> str | None:
+    def _unmet(self, step: Step, facts: InvoiceFacts) -> Note | None:
         """Why the step does not apply to the invoice (None: it does)."""
         for condition in step.requires:
             problem = self._condition_fails(condition, facts)
@@ -259,34 +263,35 @@ class LadderWalk:
             return nothing_to_charge(self._context, facts)
         return None
 
-    def _condition_fails(self, condition: str, facts: InvoiceFacts) -> str | None:
+    def _condition_fails(self, condition: str, facts: InvoiceFacts) -> Note | None:
         """Why one of the step's ``requires`` does not hold (None: it does)."""
         context = self._context
         if condition == "no_reply":
             since = self._answers_count_from(facts)
             reply = latest(context.inbound, lambda e: e.at > since and about(e, facts.invoice))
-            return (
-                None
-                if reply is None
-                else (f"the client replied on {context.clock.local(reply.at).date()}")
-            )
+            if reply is None:
+                return None
+            return part("client.replied", on=context.clock.local(reply.at).date())
         if condition == "no_promise":
             promised = facts.promised
             active = promised is not None and promised.granted and not promised.broken
-            return "the client has promised to pay" if active else None
+            return part("client.promised") if active else None
         if condition == "late_fee_allowed":
             return context.book.charges_allowed(facts.contract)
         if condition == "business_client":
-            return None if context.client.kind == "business" else "the client is a consumer"
+            return None if context.client.kind == "business" else part("client.consumer")
         if condition.startswith("client_balance_over:"):
             return self._client_below(
                 Decimal(condition.removeprefix("client_balance_over:")), facts
             )
         threshold = Decimal(condition.removeprefix("balance_over:"))
         chased = facts.balance.chased
-        return None if chased > threshold else f"the balance {chased} is not over {threshold}"
+        if chased > threshold:
+            return None
+        currency = facts.invoice.currency
+        return part("balance.not_over", amount=chased, threshold=threshold, currency=currency)
 
-    def _client_below(self, threshold: Decimal, facts: InvoiceFacts) -> str | None:
+    def _client_below(self, threshold: Decimal, facts: InvoiceFacts) -> ReasonPart | None:
         """Why the client's overdue total in the invoice's currency is not over `threshold`."""
         if self._overdue is None:
             self._overdue = overdue_totals(self._context)
@@ -294,7 +299,7 @@ class LadderWalk:
         total = self._overdue.get(currency, Decimal(0))
         if total > threshold:
             return None
-        return f"the client's overdue balance {total} {currency} is not over {threshold} {currency}"
+        return part("client_balance.not_over", amount=total, threshold=threshold, currency=currency)
 
     def _answers_count_from(self, facts: InvoiceFacts) -> datetime:
         """Since when a message from the client answers the ladder (`no_reply`).

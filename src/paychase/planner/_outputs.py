@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from paychase._model import FrozenModel
 from paychase.case._history import InvoiceStep
 from paychase.case._money import Amount
 from paychase.case._schema import JSON_SCHEMA_DIALECT
 from paychase.money._amounts import Amounts, Charge
+from paychase.planner._why import ReasonPart, joined, text
 from paychase.policy._ladder import InvoiceStatus
 from paychase.policy._policy import ActionKind, Channel, ContactRole, Effect, Tone
 
@@ -118,6 +119,29 @@ class Action(FrozenModel):
         default=None, description="The policy version ('name@version') of the ladder step"
     )
     reason: str = Field(min_length=1, description="Why, naming the rule and dates behind it")
+    why: tuple[ReasonPart, ...] = Field(
+        default=(),
+        description="The reason as data, clause by clause: each a code and the values it "
+        "names, so a renderer can tell it in the reader's language; their English, joined "
+        "with '; ', is `reason`. A clause not yet coded is 'text' (its English words)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reason_and_why(cls, data: Any) -> Any:
+        """`why` from `reason` when the producer gave only the words; else the two agree.
+
+        `reason` is always the parts' English: an action whose parts say something else is a
+        bug in the planner, not in the host's data.
+        """
+        if not isinstance(data, dict):
+            return data
+        why, reason = data.get("why"), data.get("reason")
+        if not why and isinstance(reason, str) and reason:
+            return {**data, "why": (text(reason),)}
+        if why and all(isinstance(p, ReasonPart) for p in why) and joined(why) != reason:
+            raise ValueError(f"why says {joined(why)!r}, reason says {reason!r}")
+        return data
 
     def due(self, now: datetime) -> bool:
         """Whether a run at `now` performs the action: from `not_before` on (else `at`) on.

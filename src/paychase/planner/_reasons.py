@@ -12,72 +12,86 @@ from datetime import date
 
 from paychase.conversation._facts import InvoiceFacts
 from paychase.planner._candidate import Candidate
+from paychase.planner._why import ReasonPart, as_part, part, unique
 from paychase.policy._ladder import Performed
 from paychase.policy._schedule import ClientClock
 
 __all__ = ["standing_of", "step_reason"]
 
 
-def step_reason(cluster: list[Candidate], clock: ClientClock, today: date) -> str:
-    """The reason of the action for `cluster`, whose first member leads it."""
+def step_reason(
+    cluster: list[Candidate], clock: ClientClock, today: date
+) -> tuple[ReasonPart, ...]:
+    """The reason of the action for `cluster`, whose first member leads it, clause by clause.
+
+    The members' standings make one clause (a list), as the English reads.
+    """
     lead = cluster[0]
     step = lead.step
+    standings = [standing_of(member.facts, today) for member in cluster]
     parts = [
-        ", ".join(standing_of(member.facts, today) for member in cluster),
-        f"step '{step.id}' ({lead.timing}) falls on {lead.scheduled.date()}",
+        _listed(standings),
+        part("step.falls_on", step=step.id, timing=_timing(lead), on=lead.scheduled.date()),
     ]
     last = lead.facts.progress.last
     if last is not None:
-        parts.append(_performed_text(last, clock))
+        parts.append(_performed(last, clock))
     if lead.attempt > 1:
-        parts.append(f"attempt {lead.attempt} of {lead.ladder.max_attempts_per_step}")
+        parts.append(part("attempt", attempt=lead.attempt, of=lead.ladder.max_attempts_per_step))
     for member in cluster:
-        prefix = "" if member is lead else f"{member.facts.invoice.label}: "
         own = member.notes if member is lead else [n for n in member.notes if n not in lead.notes]
+        clauses = [as_part(note) for note in own]
         if member.rung != lead.rung:
-            own = [_own_step_text(member), *own]
-        parts += [prefix + note for note in own]
-    return "; ".join(dict.fromkeys(parts))
+            clauses = [_own_step(member), *clauses]
+        if member is not lead:
+            clauses = [part("about", invoice=member.facts.invoice.label, clause=c) for c in clauses]
+        parts += clauses
+    return unique(parts)
 
 
-def _own_step_text(member: Candidate) -> str:
-    """A member at another step than the lead's: its own step, in the lead's message."""
-    return (
-        f"at its own step '{member.step.id}' ({member.timing}, "
-        f"falls on {member.scheduled.date()}) in this message"
+def _listed(clauses: list[ReasonPart]) -> ReasonPart:
+    """Several clauses as one, separated by commas: ``a, b, c``."""
+    return clauses[0] if len(clauses) == 1 else part("list", items=tuple(clauses))
+
+
+def _timing(member: Candidate) -> ReasonPart:
+    """What the step's time counts from (`Candidate.timing`), as a clause."""
+    step, repeat = member.step, member.step.repeat
+    if member.sending == 1 or repeat is None:
+        return part("timing.offset", anchor=step.from_, offset=f"{step.offset:+}")
+    return part(
+        "timing.repeat", sending=member.sending, times=repeat.times, every=str(repeat.every)
     )
 
 
-def standing_of(facts: InvoiceFacts, today: date) -> str:
+def _own_step(member: Candidate) -> ReasonPart:
+    """A member at another step than the lead's: its own step, in the lead's message."""
+    return part("step.own", step=member.step.id, timing=_timing(member), on=member.scheduled.date())
+
+
+def standing_of(facts: InvoiceFacts, today: date) -> ReasonPart:
     """How late the invoice is on the client's local date `today`."""
     label = facts.invoice.label
     late = (today - facts.due).days
     if late > 0:
-        return f"{label} is {late} day{'s' if late != 1 else ''} overdue (due {facts.due})"
+        return part("invoice.overdue", invoice=label, days=late, due=facts.due)
     if late == 0:
-        return f"{label} is due today ({facts.due})"
-    return f"{label} falls due on {facts.due}"
+        return part("invoice.due_today", invoice=label, due=facts.due)
+    return part("invoice.falls_due", invoice=label, due=facts.due)
 
 
-def _performed_text(last: Performed, clock: ClientClock) -> str:
+def _performed(last: Performed, clock: ClientClock) -> ReasonPart:
     day = clock.local(last.at).date()
     if last.given_up:
-        return f"'{last.step.id}' was given up on {day} after unanswered attempts"
+        return part("step.given_up", step=last.step.id, on=day)
     if last.joined is not None:
-        what = "suspension" if last.step.action == "suspend_service" else "pause of work"
         since = clock.local(last.joined).date()
-        return (
-            f"'{last.step.id}' joined on {day} the {what} in force since {since} "
-            "rather than imposing a second one"
+        code = (
+            "step.joined_suspension"
+            if last.step.action == "suspend_service"
+            else "step.joined_pause"
         )
+        return part(code, step=last.step.id, on=day, since=since)
     if last.sending > 1:
-        return f"'{last.step.id}' was sent for the {_ordinal(last.sending)} time on {day}"
-    return f"'{last.step.id}' was performed on {day}"
-
-
-def _ordinal(count: int) -> str:
-    """``2nd``, ``3rd``, ``11th``: how many times a repeated step has been sent."""
-    suffix = (
-        "th" if count % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(count % 10, "th")
-    )
-    return f"{count}{suffix}"
+        return part("step.sent_again", step=last.step.id, count=last.sending, on=day)
+    return part("step.performed", step=last.step.id, on=day)

@@ -31,6 +31,7 @@ from paychase.planner._outputs import Action, InstalmentDue
 from paychase.planner._routing import route
 from paychase.planner._spacing import PlannedContacts, gap_after
 from paychase.planner._timing import AT_ONCE, CATCHING_UP, first_allowed_moment
+from paychase.planner._why import Param, ReasonPart, as_part, joined, part, text
 from paychase.policy._policy import ActionKind, Channel, Step
 from paychase.policy._schedule import Bound
 
@@ -53,7 +54,6 @@ _REQUEST_STEP = Step.model_validate({"id": "request", "from": "issued", "action"
 _INSTALMENT_MISSED = Step.model_validate(
     {"id": INSTALMENT_MISSED, "from": "due", "offset": "+1d", "action": "send_reminder"}
 )
-_NO_CHANNEL = "rule 9: no working channel: verify the client's contact details"
 
 
 def client_books(context: ClientContext) -> WorkBooks:
@@ -98,7 +98,7 @@ def _work_action(context: ClientContext, need: WorkNeed, previous: Bound | None)
     clock = context.clock
     bounds = [Bound(context.now, "now"), Bound(clock.start_of(need.not_before), "not before")]
     channel: Channel | None = "system"
-    notes: list[str] = []
+    notes: list[ReasonPart] = []
     kind: ActionKind = need.kind
     if need.kind in ("request_deposit", "request_milestone"):
         _, channel, notes = route(context, _REQUEST_STEP)
@@ -107,8 +107,9 @@ def _work_action(context: ClientContext, need: WorkNeed, previous: Bound | None)
     at = clock.first_open(max(bound.moment for bound in bounds), hour)
     if channel is None:
         channel, kind = "system", "review"
-        notes.append(_NO_CHANNEL)
+        notes.append(part("no_channel"))
     asked = Owed(need.amount, ZERO, need.amount, ZERO, ZERO, ZERO)
+    why = (text(need.reason), *notes)
     return Action(
         key=need.key,
         kind=kind,
@@ -120,7 +121,8 @@ def _work_action(context: ClientContext, need: WorkNeed, previous: Bound | None)
         amounts=amounts_of([asked], need.currency) if need.amount > 0 else None,
         deadline=need.deadline,
         charges=need.charges,
-        reason="; ".join([need.reason, *notes]),
+        why=why,
+        reason=joined(why),
     )
 
 
@@ -183,10 +185,11 @@ def _instalment_action(context: ClientContext, arrangement: Arrangement) -> Acti
     currency = arrangement.currency
     standing = arrangement.standing
     asked = Owed(arrangement.total, standing.paid, standing.short, ZERO, ZERO, ZERO)
-    reason = [_instalment_reason(context, arrangement, late, grace_end), *timing, *routing]
+    reason = [*_instalment_reason(context, arrangement, late, grace_end), *timing, *routing]
     if channel is None:
         channel, kind, topic = "system", "review", f"review:{topic}"
-        reason.append(_NO_CHANNEL)
+        reason.append(part("no_channel"))
+    why = tuple(as_part(note) for note in reason)
     return Action(
         key=key,
         kind=kind,
@@ -208,26 +211,29 @@ def _instalment_action(context: ClientContext, arrangement: Arrangement) -> Acti
             short=standing.short,
             currency=currency,
         ),
-        reason="; ".join(reason),
+        why=why,
+        reason=joined(why),
     )
 
 
 def _instalment_reason(
     context: ClientContext, arrangement: Arrangement, late: bool, grace_end: date
-) -> str:
+) -> tuple[ReasonPart, ReasonPart]:
     due, standing = arrangement.standing.next, arrangement.standing
     assert due is not None
-    plan, currency = arrangement.plan, arrangement.currency
-    head = (
-        f"rule 7: instalment plan '{plan.id}' (agreed {plan.agreed}): instalment "
-        f"{due.number} of {len(arrangement.instalments)}, {due.amount} {currency}, "
-    )
+    plan = arrangement.plan
+    head: dict[str, Param] = {
+        "plan": plan.id,
+        "agreed": plan.agreed,
+        "number": due.number,
+        "of": len(arrangement.instalments),
+        "amount": due.amount,
+        "currency": arrangement.currency,
+        "due": due.due,
+    }
     if late:
-        return (
-            f"{head}fell due on {due.due} and {standing.short} {currency} of it is unpaid; "
-            f"the plan breaks unless it is paid by {grace_end}"
-        )
-    return (
-        f"{head}falls due on {due.due}: a reminder {context.policy.instalment_reminder} "
-        "before; the plan is kept so far, so the ladder waits"
-    )
+        missed = part("instalment.missed", **head, short=standing.short)
+        return part("rule", number=7, clause=missed), part("instalment.breaks", until=grace_end)
+    before = str(context.policy.instalment_reminder)
+    coming = part("instalment.coming", **head, before=before)
+    return part("rule", number=7, clause=coming), part("instalment.kept")

@@ -37,6 +37,7 @@ from paychase.planner._end_state import late_payment_why
 from paychase.planner._outputs import Action
 from paychase.planner._reasons import standing_of
 from paychase.planner._timing import AT_ONCE
+from paychase.planner._why import Param, ReasonPart, joined, part, text
 from paychase.policy._ladder import ladder_progress
 from paychase.policy._policy import Policy
 
@@ -54,12 +55,13 @@ class Reviews:
 
     def review(self, facts: InvoiceFacts, topic: str, why: str) -> Action:
         """A review of the invoice's `topic` (a step id, ``contact`` or ``policy``)."""
-        reason = f"{standing_of(facts, self._context.today)}; {why}: a person should decide"
-        return self._action(facts, topic, 1, reason)
+        decide = part("review.decide", clause=text(why))
+        return self._action(facts, topic, 1, (standing_of(facts, self._context.today), decide))
 
     def charges_review(self, facts: InvoiceFacts, why: str) -> Action:
         """Rule 11: charges the planner cannot compute, or that remain on a paid invoice."""
-        return self._action(facts, "charges", 1, f"{why}: a person should decide")
+        *first, last = [text(problem) for problem in why.split("; ")]
+        return self._action(facts, "charges", 1, (*first, part("review.decide", clause=last)))
 
     def dispute_review(self, facts: InvoiceFacts) -> Action:
         """Rule 7: a dispute stops dunning on the disputed amount until a person resolves it."""
@@ -67,28 +69,32 @@ class Reviews:
             last = facts.disputes[-1]
             detail = last.dispute
             amount = detail.amount if detail and detail.amount else facts.balance.owed
-            said = f" ('{detail.reason}')" if detail and detail.reason else ""
+            on = self._context.clock.local(last.at).date()
+            currency = facts.invoice.currency
+            money: dict[str, Param] = {"amount": amount, "currency": currency, "on": on}
             why = (
-                f"the client disputed {amount} {facts.invoice.currency} on "
-                f"{self._context.clock.local(last.at).date()}{said}"
+                part("dispute.disputed_said", **money, said=detail.reason)
+                if detail and detail.reason
+                else part("dispute.disputed", **money)
             )
         else:
-            why = f"the invoice is marked disputed (issued {facts.invoice.issued}, due {facts.due})"
-        stopped = (
-            "dunning stopped"
+            why = part("dispute.marked", issued=facts.invoice.issued, due=facts.due)
+        review = (
+            part("dispute.review_stopped")
             if facts.balance.chased == ZERO
-            else f"dunning continues on the undisputed {facts.balance.chased}"
+            else part(
+                "dispute.review_continues",
+                amount=facts.balance.chased,
+                currency=facts.invoice.currency,
+            )
         )
-        reason = f"rule 7: {why}; {stopped}: review the dispute and record the outcome"
+        reason = (part("rule", number=7, clause=why), review)
         return self._action(facts, "dispute", max(len(facts.disputes), 1), reason)
 
     def promise_review(self, facts: InvoiceFacts, why: str) -> Action:
         """Rule 7: a promise later than the policy allows is not granted without a person."""
         assert facts.promised is not None
-        reason = (
-            f"rule 7: {why}; dunning goes on: accept it as an instalment plan with one "
-            "instalment, or answer the client"
-        )
+        reason = (part("rule", number=7, clause=text(why)), part("promise.review"))
         number = sum(1 for e in facts.events if e.kind == "promise")
         return self._action(facts, "promise", number, reason)
 
@@ -112,22 +118,29 @@ class Reviews:
         problems = "; ".join(owed.problems)
         if left == ZERO or left < tolerance:
             return [self.charges_review(facts, problems)] if problems else []
-        parts = [
-            f"{name} {amount}"
-            for name, amount in (
-                ("principal", owed.principal),
-                ("late fee", owed.late_fee),
-                ("interest", owed.interest),
-                ("compensation", owed.compensation),
+        currency = facts.invoice.currency
+        items = tuple(
+            part("residue.item", kind=kind, name=name, amount=amount, currency=currency)
+            for kind, name, amount in (
+                ("principal", "principal", owed.principal),
+                ("late_fee", "late fee", owed.late_fee),
+                ("interest", "interest", owed.interest),
+                ("compensation", "compensation", owed.compensation),
             )
             if amount > 0
-        ]
-        why = (
-            f"rule 11: {facts.invoice.label} (due {facts.due}) is paid, but {', '.join(parts)} "
-            f"{facts.invoice.currency} remain claimable (payments go to "
-            f"{self._allocation_text(contract)}): decide whether to claim them"
         )
-        return [self.charges_review(facts, f"{why}; {problems}" if problems else why)]
+        residue = part(
+            "residue",
+            invoice=facts.invoice.label,
+            due=facts.due,
+            items=items,
+            currency=currency,
+            allocation=self._allocation(contract),
+        )
+        why = (part("rule", number=11, clause=residue), *map(text, owed.problems))
+        *first, last = why
+        reason = (*first, part("review.decide", clause=last))
+        return [self._action(facts, "charges", 1, reason)]
 
     def late_payment_review(
         self, facts: InvoiceFacts, ending: ContactEvent, payments: Sequence[Payment]
@@ -138,7 +151,7 @@ class Reviews:
         """
         topic = "written_off" if ending.kind == "write_off" else "cancelled"
         why = late_payment_why(self._context, facts, ending, payments)
-        reason = f"{why} A person decides; nothing is sent to the client"
+        reason = (part("review.nothing_sent", clause=text(why)),)
         return self._action(facts, topic, len(payments), reason)
 
     def limitation_review(self, facts: InvoiceFacts, ladder: Policy) -> Action | None:
@@ -161,33 +174,39 @@ class Reviews:
             return None
         last, rule = found
         warn = replace(lead, count=-lead.count).shift_date(last, context.clock.calendar)
-        standing = f"{facts.invoice.label} (due {facts.due}) owes {facts.balance.owed}"
-        law = f"{rule.act}, {rule.article}: {rule.years} years"
-        if context.today > last:
-            why = f"the last day to bring a claim was {last} ({law}): it is time-barred"
-        else:
-            why = f"a claim can be brought until {last} ({law}); the watch opens {warn}"
-        reason = (
-            f"limitation watch: {standing}; {why}: sue, get a written acknowledgement of the "
-            "debt, or write it off before then"
+        standing = part(
+            "limitation.standing",
+            invoice=facts.invoice.label,
+            due=facts.due,
+            amount=facts.balance.owed,
+            currency=facts.invoice.currency,
         )
+        law: dict[str, Param] = {"act": rule.act, "article": rule.article, "years": rule.years}
+        why = (
+            part("limitation.barred", last=last, **law)
+            if context.today > last
+            else part("limitation.open", last=last, opens=warn, **law)
+        )
+        reason = (standing, why)
         return self._action(facts, f"limitation:{last}", 1, reason, context.clock.start_of(warn))
 
-    def _allocation_text(self, contract: Contract) -> str:
+    def _allocation(self, contract: Contract) -> ReasonPart:
         """The order payments are allocated in: the contract's, else the law's (rule 11)."""
-        order = contract.allocation
-        if order is not None:
-            return ", ".join(order)
-        law = self._context.book.law(contract)
-        first = law.rules.allocation if law.rules is not None else "interest_first"
-        return "principal first" if first == "principal_first" else "costs, interest, principal"
+        order: tuple[str, ...] | None = contract.allocation
+        if order is None:
+            law = self._context.book.law(contract)
+            first = law.rules.allocation if law.rules is not None else "interest_first"
+            if first == "principal_first":
+                return part("allocation.principal_first")
+            order = ("costs", "interest", "principal")
+        return part("list", items=tuple(part("allocation.item", item=item) for item in order))
 
     def _action(
         self,
         facts: InvoiceFacts,
         topic: str,
         number: int,
-        reason: str,
+        reason: tuple[ReasonPart, ...],
         not_before: datetime | None = None,
     ) -> Action:
         """A task for a person about one invoice, as soon as it exists and the window allows.
@@ -206,5 +225,6 @@ class Reviews:
             channel="system",
             at=context.clock.first_open(max(context.now, issued), AT_ONCE),
             amounts=amounts_of([self._costs.owed(facts, context.today)], facts.invoice.currency),
-            reason=reason,
+            why=reason,
+            reason=joined(reason),
         )

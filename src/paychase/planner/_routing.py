@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import Final
 
+from paychase.case._holds import OptOut
 from paychase.conversation._channels import choose_channel, route_of
 from paychase.planner._context import ClientContext
+from paychase.planner._why import ReasonPart, part
 from paychase.policy._policy import ActionKind, Channel, Step
 
 __all__ = ["route"]
@@ -31,26 +33,46 @@ _ADDRESS: Final = {
 """What the client lacks for a channel, by the contact it travels on (`route_of`)."""
 
 
-def route(context: ClientContext, step: Step) -> tuple[ActionKind, Channel | None, list[str]]:
+def route(
+    context: ClientContext, step: Step
+) -> tuple[ActionKind, Channel | None, list[ReasonPart]]:
     """The action's kind and channel (None: no working contact), with notes on the choice."""
     if step.recorded_only:
-        return step.action, "system", ["recorded, not sent: its only channel is system"]
+        return step.action, "system", [part("recorded_only")]
     if not step.is_contact:
         return step.action, "system", []
     choice = choose_channel(step, context.client, context.broken, context.today)
-    notes = [f"no {o.channel}: {o.describe()}" for o in choice.refused]
+    notes = [_opted_out(o) for o in choice.refused]
     notes += [
-        f"{failure.channel} {failure.outcome} on "
-        f"{context.clock.local(failure.at).date()}: verify the client's contact details"
+        part(
+            "channel.failed",
+            channel=str(failure.channel),
+            outcome=str(failure.outcome),
+            on=context.clock.local(failure.at).date(),
+        )
         for failure in choice.passed_over
     ]
     if choice.channel is None:
         return step.action, None, notes
     notes += [
-        f"no {missing}: the client has no {_ADDRESS[route_of(missing)]}, so {choice.channel}"
+        part(
+            "channel.unreachable",
+            channel=missing,
+            address=_ADDRESS[route_of(missing)],
+            route=route_of(missing),
+            instead=choice.channel,
+        )
         for missing in choice.unreachable
     ]
     return _kind_for(step.action, choice.channel), choice.channel, notes
+
+
+def _opted_out(opt_out: OptOut) -> ReasonPart:
+    """Why a channel the client opted out of is not used (`OptOut.describe`), as a clause."""
+    said = {} if opt_out.reason is None else {"said": str(opt_out.reason)}
+    since = {} if opt_out.since is None else {"since": opt_out.since}
+    code = "channel.opted_out" + "_since" * bool(since) + "_said" * bool(said)
+    return part(code, channel=opt_out.channel, **since, **said)
 
 
 def _kind_for(action: ActionKind, channel: Channel) -> ActionKind:

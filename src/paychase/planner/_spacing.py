@@ -20,6 +20,7 @@ from datetime import datetime, time
 from paychase.case._history import ContactEvent
 from paychase.conversation._facts import latest
 from paychase.planner._outputs import Action
+from paychase.planner._why import ReasonPart, part
 from paychase.policy._policy import Policy
 from paychase.policy._schedule import Bound, ClientClock
 
@@ -68,18 +69,21 @@ class PlannedContacts:
         """Note the contacts among `actions` (an action on channel ``system`` is none)."""
         self._moments += [self._clock.local(a.at) for a in actions if a.channel != "system"]
 
-    def clear(self, at: datetime, hour: time) -> tuple[datetime, list[str]]:
+    def clear(self, at: datetime, hour: time) -> tuple[datetime, list[ReasonPart]]:
         """`at`, moved to min_gap after any planned contact it is near, and notes saying so.
 
         A contact planned weeks later does not hold a reminder back; one within min_gap of
         it, before or after, moves the reminder to min_gap after the planned contact.
         """
-        clock, gap, notes = self._clock, self._gap, []
+        clock, gap = self._clock, self._gap
+        notes: list[ReasonPart] = []
         for planned in sorted(self._moments):
             until = clock.after(gap, planned)
             if clock.after(gap, clock.local(at)) > planned and clock.local(at) < until:
                 at = clock.first_open(until, hour)
                 notes.append(
-                    f"min_gap {gap} after the contact planned for {planned:%Y-%m-%d %H:%M}"
+                    part(
+                        "spacing.contact", gap=str(gap), on=planned.date(), time=f"{planned:%H:%M}"
+                    )
                 )
         return at, notes

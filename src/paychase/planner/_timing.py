@@ -29,6 +29,7 @@ from paychase.case._history import ContactEvent
 from paychase.conversation._arrangements import Arrangement
 from paychase.conversation._facts import InvoiceFacts, about
 from paychase.planner._context import ClientContext
+from paychase.planner._why import Note, Param, ReasonPart, part, text
 from paychase.policy._ladder import Performed
 from paychase.policy._policy import Policy, Step
 from paychase.policy._schedule import Bound, ClientClock
@@ -187,39 +188,61 @@ def _suspension_bounds(clock: ClientClock, facts: InvoiceFacts) -> list[Bound] |
 
 def broken_commitment(
     facts: InvoiceFacts, arrangement: Arrangement | None
-) -> tuple[str, date] | None:
+) -> tuple[ReasonPart, date] | None:
     """Rule 7: a broken instalment plan or promise, and the day it broke, if there is one."""
     if arrangement is not None and arrangement.standing.broken_on is not None:
-        return f"rule 7: {arrangement.broken_text()}", arrangement.standing.broken_on
+        return _rule_7(_plan_broken(arrangement)), arrangement.standing.broken_on
     promised = facts.promised.breach if facts.promised is not None else None
     if promised is None:
         return None
-    amount = f"{promised.amount} {facts.invoice.currency}" if promised.amount else "it"
-    held = f" (held until {promised.holds_until})" if promised.granted else ""
-    return (
-        f"rule 7: the promise made on {promised.made} to pay {amount} by {promised.by} "
-        f"was broken{held}",
-        (promised.holds_until or promised.by) + _ONE_DAY,
+    made: dict[str, Param] = {"made": promised.made, "by": promised.by}
+    if promised.amount:
+        made |= {"amount": promised.amount, "currency": facts.invoice.currency}
+    if promised.granted and promised.holds_until is not None:
+        made["until"] = promised.holds_until
+    code = "promise.broken" + "_amount" * bool(promised.amount) + "_held" * ("until" in made)
+    return _rule_7(part(code, **made)), (promised.holds_until or promised.by) + _ONE_DAY
+
+
+def _plan_broken(arrangement: Arrangement) -> ReasonPart:
+    """Why the instalment plan no longer holds, naming the instalment missed and the dates."""
+    standing = arrangement.standing
+    missed = standing.missed
+    assert missed is not None
+    assert standing.broken_on is not None
+    return part(
+        "plan.broken",
+        plan=arrangement.plan.id,
+        agreed=arrangement.plan.agreed,
+        number=missed.number,
+        of=len(arrangement.instalments),
+        amount=missed.amount,
+        currency=arrangement.currency,
+        due=missed.due,
+        by=standing.broken_on - _ONE_DAY,
     )
 
 
-def resumed_after_dispute(clock: ClientClock, facts: InvoiceFacts) -> Bound | None:
+def _rule_7(clause: ReasonPart) -> ReasonPart:
+    return part("rule", number=7, clause=clause)
+
+
+def resumed_after_dispute(
+    clock: ClientClock, facts: InvoiceFacts
+) -> tuple[datetime, ReasonPart] | None:
     """Rule 7: dunning resumes where it stopped once a dispute is resolved, not before."""
     resolution = facts.resolution
     last = facts.progress.last
     if resolution is None or facts.disputes or (last is not None and last.at > resolution.at):
         return None
     day = clock.local(resolution.at).date()
-    return Bound(
-        resolution.at,
-        f"rule 7: the dispute was resolved on {day} ({resolution.resolution}): dunning "
-        "resumes where it stopped",
-    )
+    resolved = part("dispute.resolved", on=day, resolution=str(resolution.resolution))
+    return resolution.at, _rule_7(resolved)
 
 
 def first_allowed_moment(
     context: ClientContext, scheduled: datetime, bounds: list[Bound], hour: time
-) -> tuple[datetime, list[str]]:
+) -> tuple[datetime, list[Note]]:
     """The action's moment, and a note naming the bound that delayed it, if one did.
 
     A step whose moment has passed is caught up at the first allowed moment from now: the
@@ -239,6 +262,7 @@ def first_allowed_moment(
             quiet = context.policy.quiet_hours
             opens = min(quiet[1] if quiet else time(0), hour)
         at = clock.first_open(binding.moment, opens)
-        return at, [f"catching up: it was due on {scheduled.date()}"]
+        return at, [part("catching_up", due=scheduled.date())]
     at = clock.first_open(binding.moment, hour)
-    return at, [f"not before {clock.local(binding.moment):%Y-%m-%d %H:%M}: {binding.why}"]
+    local = clock.local(binding.moment)
+    return at, [part("not_before", on=local.date(), time=f"{local:%H:%M}", why=text(binding.why))]
