@@ -8,7 +8,6 @@ interface the runner needs; `SqliteStore` implements it, and `Workspace` is one.
 
 from paychase.store._history import Attempt, AttemptStatus, HistoryStore
 from paychase.store._journal import Entry
-from paychase.store._marks import PlanMark
 from paychase.store._reviews import Review, ReviewStatus
 from paychase.store._sqlite import SqliteStore
 from paychase.store._workspace import ImportReport, Workspace
@@ -19,7 +18,6 @@ __all__ = [
     "Entry",
     "HistoryStore",
     "ImportReport",
-    "PlanMark",
     "Review",
     "ReviewStatus",
     "SqliteStore",
