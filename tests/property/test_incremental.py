@@ -1,5 +1,10 @@
 """An incremental run performs exactly what a full run performs, day after day (issue 20).
 
+First the promise it rests on, on any case: nothing falls due for a client before the next
+review its plan gives it (while nothing is recorded) — whatever the ladder, a grace period,
+a promise, a reply pause, a dispute, a payment dated ahead or the limitation watch do with
+time alone. Then the runs themselves:
+
 Two workspaces start from one portfolio and live the same life: hours and days pass, clients
 pay (in part or in full), reply, promise to pay, addresses bounce. After each step one is run
 in full and the other incrementally; they must perform the same action keys with the same
@@ -16,13 +21,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from tests.delivery_helpers import LoggingChannel
+from tests.strategies import Json, cases
 
-from paychase import ContactEvent
-from paychase.delivery._runner import Runner
+from paychase import Case, ContactEvent, plan
+from paychase.delivery._runner import Runner, _marks
 from paychase.store._workspace import Workspace
 
 START = datetime.fromisoformat("2026-03-02T16:00:00+01:00")
@@ -120,14 +126,24 @@ class Twins(RuleBasedStateMachine):
             books.record_payment(invoice, amount, at=self.now)
 
     @rule(
-        client=st.sampled_from(CLIENTS),
-        kind=st.sampled_from(["reply", "promise"]),
-        days=st.integers(min_value=1, max_value=20),
+        client=st.integers(min_value=0, max_value=len(CLIENTS) - 1),
+        kind=st.sampled_from(["reply", "promise", "dispute"]),
+        days=st.integers(min_value=-3, max_value=20),
+        about=st.sampled_from([(0,), (1,), (0, 1)]),
     )
-    def client_writes(self, client: str, kind: str, days: int) -> None:
-        fields: dict[str, Any] = {"at": self.now, "client": client, "direction": "in", "kind": kind}
+    def client_writes(self, client: int, kind: str, days: int, about: tuple[int, ...]) -> None:
+        """A reply, a promise (maybe already broken) or a dispute about some invoices."""
+        fields: dict[str, Any] = {
+            "at": self.now,
+            "client": CLIENTS[client],
+            "direction": "in",
+            "kind": kind,
+            "invoices": [INVOICES[2 * client + n] for n in about],
+        }
         if kind == "promise":
             fields["promise"] = {"date": (self.now.date() + timedelta(days=days)).isoformat()}
+        if kind == "dispute":
+            fields["dispute"] = {"reason": "not delivered"}
         event = ContactEvent.model_validate(fields)
         for books in self.books.values():
             books.record_contact(event, at=self.now)
@@ -143,3 +159,22 @@ class Twins(RuleBasedStateMachine):
 
 Twins.TestCase.settings = settings(max_examples=12, stateful_step_count=30, deadline=None)
 test_incremental_runs_perform_what_full_runs_perform = Twins.TestCase
+
+
+@settings(max_examples=80, deadline=None)
+@given(cases(), st.lists(st.integers(min_value=1, max_value=24 * 60), min_size=1, max_size=5))
+def test_nothing_falls_due_before_a_clients_next_review(
+    drawn: tuple[Json, datetime], hours: list[int]
+) -> None:
+    data, now = drawn
+    case = Case.model_validate(data)
+    marks = {
+        mark.client: mark.next_review
+        for mark in _marks(plan(case, now=now), case, {c.id: "" for c in case.clients}, now)
+    }
+    for later in (now + timedelta(hours=h) for h in hours):
+        for action in plan(case, now=later).actions:
+            if action.due(later):
+                review = marks[action.client]
+                assert review is not None, (action.key, action.reason)
+                assert review <= later, (action.key, action.reason)
