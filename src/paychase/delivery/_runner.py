@@ -36,10 +36,11 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal, get_args
 
+from paychase.calendar._durations import Duration
 from paychase.calendar._local_time import zone
 from paychase.case._case import Case, version_of
 from paychase.case._history import ContactEvent
@@ -637,9 +638,8 @@ def _version(package: str) -> str:
 def _marks(result: Plan, case: Case, prints: Mapping[str, str], now: datetime) -> list[PlanMark]:
     """The mark of each client `result` planned: its fingerprint and its next review.
 
-    The next review is the earliest moment one of its actions falls due; and at the latest
-    the start of its next local day while an open invoice or chase has nothing planned — the
-    planner lists nothing ahead for it, and the date alone may bring it something.
+    The next review is the earliest of: the moment one of its actions falls due, and each
+    moment the date alone may change what its plan holds (`_turns`).
     """
     earliest: dict[str, datetime] = {}
     for action in result.actions:
@@ -647,30 +647,62 @@ def _marks(result: Plan, case: Case, prints: Mapping[str, str], now: datetime) -
         known = earliest.get(action.client)
         if known is None or moment < known:
             earliest[action.client] = moment
-    unplanned = {
-        state.client
-        for state in result.invoices
-        if state.state not in SETTLED and state.next_review is None
-    }
-    unplanned |= {
-        state.client
-        for state in result.chases or ()
-        if state.state in ("waiting", "answered") and state.next_review is None
-    }
-    marks = []
-    for client in case.clients:
-        if client.id not in prints:  # added after the fingerprints were taken
+    zones = {client.id: client.timezone for client in case.clients}
+    for client, day in _turns(result, case, now):
+        turn = _local_day_start(day, zones[client])
+        known = earliest.get(client)
+        if known is None or turn < known:
+            earliest[client] = turn
+    return [
+        PlanMark(client.id, prints[client.id], earliest.get(client.id))
+        for client in case.clients
+        if client.id in prints  # else added after the fingerprints were taken
+    ]
+
+
+def _turns(result: Plan, case: Case, now: datetime) -> list[tuple[str, date]]:
+    """Local days on which the date alone may give a client's plan something new.
+
+    The planner lists each next step ahead, but not what only a date brings: an invoice
+    turning overdue or leaving its grace period starts charges and their reviews (a missing
+    exchange rate, a rate table that stops); a promise, a dispute, an instalment plan, a hold
+    or an escalation end on dates it does not list. So: the day after the due date and the
+    day after the grace period (counted generously), for an invoice not yet past them; the
+    next day, every day, for an invoice in any other unsettled state, for one with nothing
+    planned, and for a chase still open with nothing planned.
+    """
+    zones = {client.id: zone(client.timezone) for client in case.clients}
+    grace = {contract.id: _days_at_most(contract.grace) for contract in case.contracts}
+    contract_of = {invoice.id: invoice.contract for invoice in case.invoices}
+    turns: list[tuple[str, date]] = []
+    for state in result.invoices:
+        if state.state in SETTLED:
             continue
-        review = earliest.get(client.id)
-        if client.id in unplanned:
-            tomorrow = _next_local_day(now, client.timezone)
-            review = tomorrow if review is None else min(review, tomorrow)
-        marks.append(PlanMark(client.id, prints[client.id], review))
-    return marks
+        today = now.astimezone(zones[state.client]).date()
+        tomorrow = today + timedelta(days=1)
+        if state.next_review is None or state.state not in ("open", "due", "overdue"):
+            turns.append((state.client, tomorrow))
+            continue
+        ends = (state.due, state.due + timedelta(days=grace[contract_of[state.id]]))
+        turns += [(state.client, end + timedelta(days=1)) for end in ends if end >= today]
+    for chase in result.chases or ():
+        if chase.state in ("waiting", "answered") and chase.next_review is None:
+            today = now.astimezone(zones[chase.client]).date()
+            turns.append((chase.client, today + timedelta(days=1)))
+    return turns
 
 
-def _next_local_day(now: datetime, timezone: str) -> datetime:
-    """The start of the day after `now`'s, in `timezone`."""
-    where = zone(timezone)
-    day = now.astimezone(where).date() + timedelta(days=1)
-    return datetime(day.year, day.month, day.day, tzinfo=where)
+def _days_at_most(duration: Duration) -> int:
+    """The most calendar days `duration` can span (business days across weekends, holidays)."""
+    if duration.unit == "h":
+        return -(-duration.count // 24) + 1
+    if duration.unit == "bd":
+        return duration.count * 7 // 5 + 7
+    if duration.unit == "w":
+        return duration.count * 7 + 7
+    return duration.count
+
+
+def _local_day_start(day: date, timezone: str) -> datetime:
+    """The first moment of `day` in `timezone`."""
+    return datetime(day.year, day.month, day.day, tzinfo=zone(timezone))
