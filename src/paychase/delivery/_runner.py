@@ -22,9 +22,10 @@ holder may have died or hung.
 
 An **incremental** run on a `paychase.store.Workspace` plans only the clients whose facts
 changed since a run last planned them, or whose next review has come (`PlanMark`): the
-earliest moment any of their planned actions falls due, and the start of their next local day
-when an open invoice or chase of theirs has nothing planned (what the planner does not list
-ahead may then appear with the date alone). Every other client has nothing due before its next
+earliest moment any of their planned actions falls due, or the date alone may bring their plan
+something it does not list ahead (`_turns`: an invoice turning overdue or leaving its grace
+period; any day while an invoice is promised, disputed, in a plan or escalated, or an open
+invoice or chase has nothing planned). Every other client has nothing due before its next
 review, so the run performs exactly what a full run performs. Each run that plans a client on
 a workspace keeps its mark, a full run every client's.
 """
