@@ -61,6 +61,11 @@ _QUIET_STATUSES = frozenset({"skipped", "review"})
 @now_option("the run's moment (default: now)")
 @click.option("--dry-run", is_flag=True, help="show what would happen; do nothing")
 @click.option(
+    "--full",
+    is_flag=True,
+    help="plan every client, not only those whose facts changed or whose moment came",
+)
+@click.option(
     "--for",
     "keep_running",
     metavar="DURATION",
@@ -87,6 +92,7 @@ def run_command(
     db: str | None,
     now: datetime | None,
     dry_run: bool,
+    full: bool,
     keep_running: str | None,
     channel: Sequence[str],
     templates: str | None,
@@ -110,7 +116,9 @@ def run_command(
         runner = Runner(store=workspace, channels=channels, renderer=renderer)
         while True:
             moment = now or datetime.now(UTC)
-            report = _run_once(runner, source, moment, dry_run=dry_run, verbosity=verbosity)
+            report = _run_once(
+                runner, source, moment, dry_run=dry_run, full=full, verbosity=verbosity
+            )
             reviews, warning = rate_gap_warning(report.planned)
             new_reviews = [] if dry_run else _keep_reviews(workspace, report, reviews, moment)
             if warning:
@@ -135,7 +143,9 @@ def _keep_reviews(
     prints one warning line for those instead of keeping one review per invoice.
     """
     planned = [action for action in actions if action.kind == "review"]
-    clients = {action.client for action in report.planned} | set(workspace.clients())
+    clients = set(report.clients)
+    if not report.incremental:  # a case file's clients, and the workspace's
+        clients |= {action.client for action in report.planned} | set(workspace.clients())
     workspace.lapse_reviews({a.key for a in planned}, clients=clients, at=at)
     return workspace.note_reviews(planned, at=at)
 
@@ -212,12 +222,24 @@ def _until(keep_running: str | None, *, fixed_moment: bool) -> datetime | None:
 
 
 def _run_once(
-    runner: Runner, source: CaseSource, now: datetime, *, dry_run: bool, verbosity: Verbosity
+    runner: Runner,
+    source: CaseSource,
+    now: datetime,
+    *,
+    dry_run: bool,
+    full: bool,
+    verbosity: Verbosity,
 ) -> RunReport:
-    """One run; if the store fails under it, what it did before is printed, then the error."""
+    """One run; if the store fails under it, what it did before is printed, then the error.
+
+    On the workspace it is incremental unless `full`: only the clients whose facts changed or
+    whose next review came are planned (a case file is planned in full).
+    """
     try:
         with progress_bar("performing") as progress:
-            return runner.run(source, now=now, dry_run=dry_run, progress=progress)
+            return runner.run(
+                source, now=now, dry_run=dry_run, progress=progress, incremental=not full
+            )
     except RunStoppedError as stopped:
         _print_report(stopped.report, [], verbosity)
         raise

@@ -19,29 +19,47 @@ is asked; otherwise the attempt is marked ``uncertain`` and shown, never sent ag
 Every run reports each uncertain send again until a person settles it, and each key another
 runner holds: ``held`` while a process of this host is at work on it, ``stalled`` when the
 holder may have died or hung.
+
+An **incremental** run on a `paychase.store.Workspace` plans only the clients whose facts
+changed since a run last planned them, or whose next review has come (`PlanMark`): the
+earliest moment any of their planned actions falls due, or the date alone may bring their plan
+something it does not list ahead (`_turns`: an invoice turning overdue or leaving its grace
+period; any day while an invoice is promised, disputed, in a plan or escalated, or an open
+invoice or chase has nothing planned). Every other client has nothing due before its next
+review, so the run performs exactly what a full run performs. Each run that plans a client on
+a workspace keeps its mark, a full run every client's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Literal, get_args
+from datetime import UTC, date, datetime, timedelta
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, Literal, get_args
 
-from paychase.case._case import Case
+from paychase.calendar._durations import Duration
+from paychase.calendar._local_time import zone
+from paychase.case._case import Case, version_of
 from paychase.case._history import ContactEvent
+from paychase.conversation._facts import SETTLED
 from paychase.delivery._channel import CheckableChannel, DeliveryChannel
 from paychase.delivery._liveness import runner_id, runner_state
 from paychase.delivery._sources import CaseSource, Snapshot
 from paychase.errors import PaychaseError, PluginError
 from paychase.messages._message import Message, Receipt
 from paychase.messages._render import Renderer
-from paychase.planner._outputs import Action
+from paychase.money._rates import RateTable
+from paychase.planner._outputs import Action, Plan
 from paychase.planner._performed import MESSAGE_KINDS, performed_event
 from paychase.planner._plan import plan
 from paychase.policy._policy import ActionKind, Channel
 from paychase.store._history import Attempt, HistoryStore
+from paychase.store._marks import PlanMark
+from paychase.store._workspace import Workspace
 
 __all__ = [
     "Outcome",
@@ -90,9 +108,13 @@ class RunReport:
     now: datetime
     outcomes: list[Outcome] = field(default_factory=list)
     next_at: datetime | None = None
-    """When the plan's next action falls, if any is planned later than `now`."""
+    """When the plan's next action falls due, if any is planned later than `now`."""
     planned: tuple[Action, ...] = ()
-    """The plan the run started from: every action, due or not."""
+    """The plan the run started from: every action, due or not, of the clients it planned."""
+    clients: tuple[str, ...] = ()
+    """The clients the run planned: all of them, unless it was `incremental`."""
+    incremental: bool = False
+    """Whether the run planned only the clients whose facts changed or whose moment came."""
 
     def count(self, status: OutcomeStatus) -> int:
         """How many outcomes have `status`."""
@@ -205,6 +227,7 @@ class Runner:
         now: datetime,
         dry_run: bool = False,
         progress: Callable[[int, int], None] | None = None,
+        incremental: bool = False,
     ) -> RunReport:
         """Settle interrupted attempts, plan, and perform what is due — each on fresh facts.
 
@@ -215,6 +238,9 @@ class Runner:
             now: the planning moment; actions dated up to it are due.
             dry_run: plan and render, but claim, send and record nothing.
             progress: called with (done, total) after each due action.
+            incremental: plan only the clients whose facts changed or whose next review
+                came (see the module docstring); only a `paychase.store.Workspace` keeps
+                what this needs, any other source is planned in full.
 
         Raises:
             RunStoppedError: the store or the case's source failed under the run (a damaged or
@@ -227,20 +253,50 @@ class Runner:
         if not dry_run:
             report.outcomes += self.reconcile()
         report.outcomes += self._still_uncertain({o.key for o in report.outcomes})
-        current = source.case()
-        planned = plan(current, now=now, rates=self.renderer.rates).actions
+        report.incremental = incremental and isinstance(source, Workspace)
+        current, planned, waiting = self._plan(source, now, report.incremental, dry_run=dry_run)
         due = [a for a in planned if a.due(now)]
         report.planned = tuple(planned)
-        report.next_at = min((a.at for a in planned if not a.due(now)), default=None)
+        report.clients = tuple(client.id for client in current.clients)
+        later = [a.not_before or a.at for a in planned if not a.due(now)]
+        report.next_at = min([*later, *waiting], default=None)
+        parts = _Parts(current)
         for done, action in enumerate(due, start=1):
             try:
-                outcome = self._perform(source, current, action, now, dry_run=dry_run)
+                outcome = self._perform(source, parts, action, now, dry_run=dry_run)
             except PluginError as error:  # the store or the case's source failed under it
                 raise RunStoppedError(error, report, performed=done - 1, due=len(due)) from error
             report.outcomes.append(outcome)
             if progress is not None:
                 progress(done, len(due))
         return report
+
+    def _plan(
+        self, source: CaseSource, now: datetime, incremental: bool, *, dry_run: bool
+    ) -> tuple[Case, tuple[Action, ...], list[datetime]]:
+        """The case the run plans, its actions, and the next reviews of the clients it skips.
+
+        A workspace keeps the marks of the clients planned (unless `dry_run`). Their
+        fingerprints are taken before their facts are read: a fact recorded in between makes
+        the next run plan the client again, never miss it.
+        """
+        if not isinstance(source, Workspace):
+            current = source.case()
+            return current, plan(current, now=now, rates=self.renderer.rates).actions, []
+        prints = source.fact_fingerprints(_basis(self.renderer.rates))
+        marks = source.plan_marks() if incremental else {}
+        chosen = [c for c, facts in prints.items() if c not in marks or marks[c].stale(facts, now)]
+        current = source.case_of(chosen) if incremental else source.case()
+        result = plan(current, now=now, rates=self.renderer.rates)
+        if not dry_run:
+            source.keep_plan_marks(_marks(result, current, prints, now), at=self.clock())
+        skipped = set(prints) - set(chosen) if incremental else set()
+        waiting = [
+            review
+            for client in skipped
+            if (review := marks[client].next_review) is not None and review > now
+        ]
+        return current, result.actions, waiting
 
     def _snapshot(self, case: Case, *, dry_run: bool) -> Snapshot:
         """A case given as it is: its history goes to the store (a dry run only reads it)."""
@@ -278,12 +334,14 @@ class Runner:
     # -- one action ------------------------------------------------------------------------
 
     def _perform(
-        self, source: CaseSource, case: Case, action: Action, now: datetime, *, dry_run: bool
+        self, source: CaseSource, parts: _Parts, action: Action, now: datetime, *, dry_run: bool
     ) -> Outcome:
         if action.kind == "review":
             # A decision for a person; a workspace keeps it until a person closes it.
             return self._outcome(action, "review", action.reason)
-        if not dry_run:
+        if dry_run:
+            case = parts.of(action.client)
+        else:
             fresh = self._fresh(source, action, now)
             if isinstance(fresh, Outcome):
                 return fresh
@@ -507,3 +565,145 @@ def _event(action: Action, message: Message, now: datetime) -> ContactEvent:
     """The history event performing `action` records (its outcome is set when settled)."""
     recipient = message.recipients[0].address if message.recipients else None
     return performed_event(action, at=now, channel=message.channel, to=recipient)
+
+
+class _Parts:
+    """The planned case split by client, once: a message is rendered on its client's part.
+
+    Rendering reads the client's account (`paychase.messages`), which indexes the case it is
+    given: on the whole case, each message would cost as much as the portfolio.
+    """
+
+    def __init__(self, case: Case) -> None:
+        self._case = case
+        self._parts: dict[str, Case] | None = None
+
+    def of(self, client: str) -> Case:
+        """`client`'s part of the case, as `Case.of_client` gives it."""
+        if self._parts is None:
+            self._parts = _split(self._case)
+        return self._parts[client]
+
+
+def _split(case: Case) -> dict[str, Case]:
+    """`Case.of_client` for every client of `case`, in one pass over its records."""
+    owner = {contract.id: contract.client for contract in case.contracts}
+    groups: dict[str, defaultdict[str, list[Any]]] = {
+        name: defaultdict(list)
+        for name in ("contracts", "invoices", "instalment_plans", "chases", "history")
+    }
+    for contract in case.contracts:
+        groups["contracts"][contract.client].append(contract)
+    for invoice in case.invoices:
+        groups["invoices"][owner[invoice.contract]].append(invoice)
+    for kind, records in (
+        ("instalment_plans", case.instalment_plans),
+        ("chases", case.chases),
+        ("history", case.history),
+    ):
+        for record in records:
+            groups[kind][record.client].append(record)
+    policies = case.policies
+    shared = {version_of(p) for p in (case.policy, *case.policy_versions)}
+    parts: dict[str, Case] = {}
+    for client in case.clients:
+        contracts = groups["contracts"][client.id]
+        kept = shared | {version_of(c.policy) for c in contracts if c.policy is not None}
+        if client.policy is not None:
+            kept.add(version_of(client.policy))
+        others = tuple(policy for name, policy in policies.items() if name not in kept)
+        update: dict[str, Any] = {name: tuple(group[client.id]) for name, group in groups.items()}
+        update["clients"] = (client,)
+        update["policy_versions"] = (*case.policy_versions, *others)
+        parts[client.id] = case.model_copy(update=update)
+    return parts
+
+
+def _basis(rates: RateTable | None) -> str:
+    """What a plan depends on besides the workspace: paychase, the rate table, the calendars."""
+    table = (
+        "built-in"
+        if rates is None
+        else hashlib.blake2b(rates.model_dump_json().encode(), digest_size=16).hexdigest()
+    )
+    return f"paychase {_version('paychase')}; rates {table}; holidays {_version('holidays')}"
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:  # a source tree run without installing it
+        return "unknown"
+
+
+def _marks(result: Plan, case: Case, prints: Mapping[str, str], now: datetime) -> list[PlanMark]:
+    """The mark of each client `result` planned: its fingerprint and its next review.
+
+    The next review is the earliest of: the moment one of its actions falls due, and each
+    moment the date alone may change what its plan holds (`_turns`).
+    """
+    earliest: dict[str, datetime] = {}
+    for action in result.actions:
+        moment = action.not_before or action.at
+        known = earliest.get(action.client)
+        if known is None or moment < known:
+            earliest[action.client] = moment
+    zones = {client.id: client.timezone for client in case.clients}
+    for client, day in _turns(result, case, now):
+        turn = _local_day_start(day, zones[client])
+        known = earliest.get(client)
+        if known is None or turn < known:
+            earliest[client] = turn
+    return [
+        PlanMark(client.id, prints[client.id], earliest.get(client.id))
+        for client in case.clients
+        if client.id in prints  # else added after the fingerprints were taken
+    ]
+
+
+def _turns(result: Plan, case: Case, now: datetime) -> list[tuple[str, date]]:
+    """Local days on which the date alone may give a client's plan something new.
+
+    The planner lists each next step ahead, but not what only a date brings: an invoice
+    turning overdue or leaving its grace period starts charges and their reviews (a missing
+    exchange rate, a rate table that stops); a promise, a dispute, an instalment plan, a hold
+    or an escalation end on dates it does not list. So: the day after the due date and the
+    day after the grace period (counted generously), for an invoice not yet past them; the
+    next day, every day, for an invoice in any other unsettled state, for one with nothing
+    planned, and for a chase still open with nothing planned.
+    """
+    zones = {client.id: zone(client.timezone) for client in case.clients}
+    grace = {contract.id: _days_at_most(contract.grace) for contract in case.contracts}
+    contract_of = {invoice.id: invoice.contract for invoice in case.invoices}
+    turns: list[tuple[str, date]] = []
+    for state in result.invoices:
+        if state.state in SETTLED:
+            continue
+        today = now.astimezone(zones[state.client]).date()
+        tomorrow = today + timedelta(days=1)
+        if state.next_review is None or state.state not in ("open", "due", "overdue"):
+            turns.append((state.client, tomorrow))
+            continue
+        ends = (state.due, state.due + timedelta(days=grace[contract_of[state.id]]))
+        turns += [(state.client, end + timedelta(days=1)) for end in ends if end >= today]
+    for chase in result.chases or ():
+        if chase.state in ("waiting", "answered") and chase.next_review is None:
+            today = now.astimezone(zones[chase.client]).date()
+            turns.append((chase.client, today + timedelta(days=1)))
+    return turns
+
+
+def _days_at_most(duration: Duration) -> int:
+    """The most calendar days `duration` can span (business days across weekends, holidays)."""
+    if duration.unit == "h":
+        return -(-duration.count // 24) + 1
+    if duration.unit == "bd":
+        return duration.count * 7 // 5 + 7
+    if duration.unit == "w":
+        return duration.count * 7 + 7
+    return duration.count
+
+
+def _local_day_start(day: date, timezone: str) -> datetime:
+    """The first moment of `day` in `timezone`."""
+    return datetime(day.year, day.month, day.day, tzinfo=zone(timezone))

@@ -109,6 +109,16 @@ _MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             note TEXT
         )""",
     ),
+    (
+        # Incremental runs: per client, the fingerprint of the facts it was last planned on
+        # and the next moment time alone can change its plan (`paychase.store._marks`).
+        """CREATE TABLE plan_marks (
+            client TEXT PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            next_review TEXT,
+            planned_at TEXT NOT NULL
+        )""",
+    ),
 )
 SCHEMA_VERSION: Final = len(_MIGRATIONS)
 """The schema version this code writes; a database from a newer version is refused."""

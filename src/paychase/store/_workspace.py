@@ -33,6 +33,7 @@ from paychase.planner._known_steps import check_history_steps
 from paychase.planner._outputs import Action
 from paychase.store._database import transaction
 from paychase.store._journal import Entry, journal, record_event, record_money, void
+from paychase.store._marks import PlanMark, fact_fingerprints, keep_marks, plan_marks
 from paychase.store._records import Record, Records, body_text, merge, rebase_error
 from paychase.store._reviews import (
     Review,
@@ -135,6 +136,30 @@ class Workspace(SqliteStore):
         records = self._records(client)
         data = records.case_data(self._history(client), client=client)
         add_recorded_money(data, self._money_entries(client))
+        return Case.model_validate(data)
+
+    def case_of(self, clients: Collection[str]) -> Case:
+        """The part of the case `clients` need (see `case`): what an incremental run plans.
+
+        Raises:
+            InvalidCaseError: as `case`.
+        """
+        wanted = json.dumps(sorted(set(clients)))
+        records = self._records_of(wanted)
+        history = self._rows(
+            "SELECT body FROM events WHERE void_at IS NULL AND client IN"
+            " (SELECT value FROM json_each(?)) ORDER BY at, id",
+            wanted,
+        )
+        data = records.case_data([json.loads(body) for (body,) in history])
+        money = self._rows(
+            "SELECT kind, invoice, body FROM entries WHERE void_at IS NULL AND client IN"
+            " (SELECT value FROM json_each(?)) ORDER BY id",
+            wanted,
+        )
+        add_recorded_money(
+            data, [(kind, invoice, json.loads(body)) for kind, invoice, body in money]
+        )
         return Case.model_validate(data)
 
     def export_case(self) -> dict[str, Any]:
@@ -303,6 +328,24 @@ class Workspace(SqliteStore):
         """Every contact and hand-recorded payment or credit note, void ones included."""
         return journal(self._db, client)
 
+    # -- incremental runs ------------------------------------------------------------------
+
+    def fact_fingerprints(self, basis: str) -> dict[str, str]:
+        """Each client's facts as a fingerprint, by client id (see `paychase.store._marks`).
+
+        `basis`: what the plan depends on beyond the workspace (versions of paychase, of the
+        rate table, of the calendars), hashed into every fingerprint.
+        """
+        return fact_fingerprints(self._db, basis)
+
+    def plan_marks(self) -> dict[str, PlanMark]:
+        """What the runs that planned each client kept: fingerprint and next review."""
+        return plan_marks(self._db)
+
+    def keep_plan_marks(self, marks: Iterable[PlanMark], *, at: datetime) -> int:
+        """Keep the marks of the clients a run planned, replacing their earlier ones; how many."""
+        return keep_marks(self._db, marks, at=at)
+
     # -- reviews ---------------------------------------------------------------------------
 
     def note_reviews(self, planned: Iterable[Action], *, at: datetime) -> list[Review]:
@@ -350,6 +393,23 @@ class Workspace(SqliteStore):
         for name, body in self._db.execute("SELECT name, body FROM settings"):
             records.settings[name] = json.loads(body)["value"]
         return records
+
+    def _records_of(self, wanted: str) -> Records:
+        """The records of the clients in JSON array `wanted`, and those all clients share."""
+        records = Records()
+        rows = self._rows(
+            "SELECT kind, id, client, body FROM records WHERE client IS NULL OR client IN"
+            " (SELECT value FROM json_each(?)) ORDER BY kind, position",
+            wanted,
+        )
+        for kind, identifier, owner, body in rows:
+            records.by_kind[kind][identifier] = Record(kind, identifier, owner, json.loads(body))
+        for name, body in self._db.execute("SELECT name, body FROM settings"):
+            records.settings[name] = json.loads(body)["value"]
+        return records
+
+    def _rows(self, query: str, *params: str) -> list[Any]:
+        return self._db.execute(query, params).fetchall()
 
     def _history(self, client: str | None) -> list[dict[str, Any]]:
         query = "SELECT body FROM events WHERE void_at IS NULL"

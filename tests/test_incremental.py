@@ -1,0 +1,184 @@
+"""Incremental runs (issue 20): which clients a run plans, the marks it keeps, old workspaces.
+
+The property that an incremental run performs what a full run performs is in
+tests/property/test_incremental.py; here are the cases one can name.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from paychase import Case
+from paychase.cli._main import main
+from paychase.delivery._outbox import FileOutbox
+from paychase.delivery._runner import Runner, _split
+from paychase.messages._render import Renderer
+from paychase.money._rates import builtin_rate_table
+from paychase.store._database import SCHEMA_VERSION
+from paychase.store._workspace import Workspace
+
+NOW = datetime.fromisoformat("2026-03-02T16:00:00+01:00")
+CLIENTS = ("c0", "c1", "c2")
+
+
+def _portfolio() -> dict[str, Any]:
+    """c0 owes since a week ago, c1 owes in two weeks, c2 in a month."""
+    return {
+        "version": 1,
+        "policy": "freelancer",
+        "sender": {"name": "Studio Lumen", "email": "marta@studio-lumen.example"},
+        "clients": [
+            {
+                "id": client,
+                "name": f"Client {client}",
+                "country": "PL",
+                "timezone": "Europe/Warsaw",
+                "contacts": {"email": f"{client}@client.example"},
+            }
+            for client in CLIENTS
+        ],
+        "contracts": [
+            {"id": f"k{n}", "client": client, "currency": "PLN"} for n, client in enumerate(CLIENTS)
+        ],
+        "invoices": [
+            {
+                "id": f"i{n}",
+                "contract": f"k{n}",
+                "issued": "2026-02-01",
+                "due": due,
+                "total": "1500.00",
+                "currency": "PLN",
+            }
+            for n, due in enumerate(("2026-02-23", "2026-03-16", "2026-04-01"))
+        ],
+    }
+
+
+@pytest.fixture
+def books(tmp_path: Path) -> Workspace:
+    workspace = Workspace.create(tmp_path / "books.paychase")
+    workspace.import_case(_portfolio(), at=NOW)
+    return workspace
+
+
+def _runner(books: Workspace, folder: Path, **settings: Any) -> Runner:
+    return Runner(
+        store=books, channels={"email": FileOutbox(folder)}, clock=lambda: NOW, **settings
+    )
+
+
+def test_a_second_run_plans_only_the_clients_it_must(books: Workspace, tmp_path: Path) -> None:
+    runner = _runner(books, tmp_path / "outbox")
+    first = runner.run(books, now=NOW, incremental=True)
+    assert first.incremental
+    assert set(first.clients) == set(CLIENTS)  # no marks yet: everyone
+    sent = {o.client for o in first.outcomes if o.status == "sent"}
+    assert sent  # c0 is overdue
+    # What was sent is a new contact: those clients' facts changed, the others' did not.
+    second = runner.run(books, now=NOW, incremental=True)
+    assert set(second.clients) == sent
+    assert second.outcomes == []
+    third = runner.run(books, now=NOW, incremental=True)
+    assert third.clients == ()
+    assert third.next_at is not None
+    assert third.next_at == runner.run(books, now=NOW).next_at  # as a full run would wait
+    assert third.next_at == min(m.next_review for m in books.plan_marks().values() if m.next_review)
+
+
+def test_a_payment_makes_its_client_planned_again(books: Workspace, tmp_path: Path) -> None:
+    runner = _runner(books, tmp_path / "outbox")
+    runner.run(books, now=NOW, incremental=True)
+    runner.run(books, now=NOW, incremental=True)
+    books.record_payment("i1", "100.00", at=NOW)
+    assert runner.run(books, now=NOW, incremental=True).clients == ("c1",)
+
+
+def test_a_client_is_planned_again_when_its_moment_comes(books: Workspace, tmp_path: Path) -> None:
+    runner = _runner(books, tmp_path / "outbox")
+    runner.run(books, now=NOW, incremental=True)
+    runner.run(books, now=NOW, incremental=True)
+    marks = books.plan_marks()
+    moment = min(m.next_review for m in marks.values() if m.next_review is not None)
+    due = [c for c, m in marks.items() if m.next_review == moment]
+    assert runner.run(books, now=moment - timedelta(seconds=1), incremental=True).clients == ()
+    report = runner.run(books, now=moment, incremental=True)
+    assert sorted(report.clients) == sorted(due)
+
+
+def test_another_rate_table_plans_everyone_again(books: Workspace, tmp_path: Path) -> None:
+    _runner(books, tmp_path / "outbox").run(books, now=NOW, incremental=True)
+    _runner(books, tmp_path / "outbox").run(books, now=NOW, incremental=True)
+    table = builtin_rate_table()
+    newer = table.model_copy(update={"about": f"{table.about} (updated)"})
+    runner = _runner(books, tmp_path / "outbox", renderer=Renderer(rates=newer))
+    assert set(runner.run(books, now=NOW, incremental=True).clients) == set(CLIENTS)
+
+
+def test_a_dry_run_keeps_no_marks(books: Workspace, tmp_path: Path) -> None:
+    report = _runner(books, tmp_path / "outbox").run(books, now=NOW, dry_run=True, incremental=True)
+    assert any(o.status == "would_send" for o in report.outcomes)
+    assert books.plan_marks() == {}
+
+
+def test_a_full_run_plans_everyone_and_keeps_their_marks(books: Workspace, tmp_path: Path) -> None:
+    report = _runner(books, tmp_path / "outbox").run(books, now=NOW)
+    assert not report.incremental
+    assert set(report.clients) == set(CLIENTS)
+    assert set(books.plan_marks()) == set(CLIENTS)
+
+
+def test_the_command_line_runs_incrementally_unless_full(books: Workspace, tmp_path: Path) -> None:
+    books.close()
+    db = str(tmp_path / "books.paychase")
+    channel = ["--channel", f"email=outbox:{tmp_path / 'outbox'}"]
+    for _ in range(2):
+        main(["run", "--db", db, "--now", NOW.isoformat(), *channel])
+    later = ["--now", (NOW + timedelta(hours=1)).isoformat()]
+    times = _planned_at(db)
+    assert set(times) == set(CLIENTS)
+    main(["run", "--db", db, *later, *channel])
+    assert _planned_at(db) == times  # nothing changed and nothing came due: nobody planned
+    main(["run", "--db", db, *later, *channel, "--full"])
+    assert all(times[client] != at for client, at in _planned_at(db).items())
+
+
+def _planned_at(db: str) -> dict[str, str]:
+    with sqlite3.connect(db) as connection:
+        return dict(connection.execute("SELECT client, planned_at FROM plan_marks"))
+
+
+def test_a_workspace_of_schema_version_2_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.paychase"
+    with Workspace.create(path) as books:
+        books.import_case(_portfolio(), at=NOW)
+    with sqlite3.connect(path) as db:  # as paychase wrote it before incremental runs
+        db.execute("DROP TABLE plan_marks")
+        db.execute("DELETE FROM schema_version WHERE version > 2")
+    with Workspace(path) as books:
+        assert books.plan_marks() == {}
+        report = _runner(books, tmp_path / "outbox").run(books, now=NOW, incremental=True)
+        assert set(report.clients) == set(CLIENTS)
+        assert set(books.plan_marks()) == set(CLIENTS)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
+
+
+def test_the_case_split_by_client_is_each_clients_part() -> None:
+    case = Case.model_validate(json.loads(Path("examples/portfolio.json").read_text()))
+    parts = _split(case)
+    assert list(parts) == [client.id for client in case.clients]
+    for client in case.clients:
+        assert parts[client.id] == case.of_client(client.id)
+
+
+def test_the_workspace_reads_the_part_of_several_clients(books: Workspace) -> None:
+    part = books.case_of(["c2", "c0"])
+    assert [c.id for c in part.clients] == ["c0", "c2"]
+    assert [i.id for i in part.invoices] == ["i0", "i2"]
+    assert books.case_of([]).clients == ()
