@@ -30,6 +30,7 @@ CORE = (
 # The shell, around the core: files, then what uses them.
 SHELL = (
     "_files",
+    "_stream",
     "rates",
     "messages",
     "store",
@@ -37,6 +38,7 @@ SHELL = (
     "evidence",
     "simulation",
     "testing",
+    "dask",
     "cli",
 )
 LAYERS = {name: rank for rank, name in enumerate(CORE + SHELL)}
