@@ -28,7 +28,8 @@ from tests.delivery_helpers import LoggingChannel
 from tests.strategies import Json, cases
 
 from paychase import Case, ContactEvent, plan
-from paychase.delivery._runner import Runner, _marks
+from paychase.delivery._next_review import plan_marks as _marks
+from paychase.delivery._runner import Runner
 from paychase.store._workspace import Workspace
 
 START = datetime.fromisoformat("2026-03-02T16:00:00+01:00")

@@ -23,9 +23,10 @@ holder may have died or hung.
 An **incremental** run on a `paychase.store.Workspace` plans only the clients whose facts
 changed since a run last planned them, or whose next review has come (`PlanMark`): the
 earliest moment any of their planned actions falls due, or the date alone may bring their plan
-something it does not list ahead (`_turns`: an invoice turning overdue or leaving its grace
-period; any day while an invoice is promised, disputed, in a plan or escalated, or an open
-invoice or chase has nothing planned). Every other client has nothing due before its next
+something it does not list ahead (`paychase.delivery._next_review`: an invoice turning overdue
+or leaving its grace period; any day while an invoice is promised, disputed, in a plan or
+escalated, or an open invoice or chase has nothing planned; a fact dated after now). Every
+other client has nothing due before its next
 review, so the run performs exactly what a full run performs. Each run that plans a client on
 a workspace keeps its mark, a full run every client's.
 """
@@ -37,28 +38,25 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal, get_args
 
-from paychase.calendar._durations import Duration
-from paychase.calendar._local_time import zone
 from paychase.case._case import Case, version_of
 from paychase.case._history import ContactEvent
-from paychase.conversation._facts import SETTLED
 from paychase.delivery._channel import CheckableChannel, DeliveryChannel
 from paychase.delivery._liveness import runner_id, runner_state
+from paychase.delivery._next_review import plan_marks
 from paychase.delivery._sources import CaseSource, Snapshot
 from paychase.errors import PaychaseError, PluginError
 from paychase.messages._message import Message, Receipt
 from paychase.messages._render import Renderer
 from paychase.money._rates import RateTable
-from paychase.planner._outputs import Action, Plan
+from paychase.planner._outputs import Action
 from paychase.planner._performed import MESSAGE_KINDS, performed_event
 from paychase.planner._plan import plan
 from paychase.policy._policy import ActionKind, Channel
 from paychase.store._history import Attempt, HistoryStore
-from paychase.store._marks import PlanMark
 from paychase.store._workspace import Workspace
 
 __all__ = [
@@ -289,7 +287,7 @@ class Runner:
         current = source.case_of(chosen) if incremental else source.case()
         result = plan(current, now=now, rates=self.renderer.rates)
         if not dry_run:
-            source.keep_plan_marks(_marks(result, current, prints, now), at=self.clock())
+            source.keep_plan_marks(plan_marks(result, current, prints, now), at=self.clock())
         skipped = set(prints) - set(chosen) if incremental else set()
         waiting = [
             review
@@ -634,76 +632,3 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:  # a source tree run without installing it
         return "unknown"
-
-
-def _marks(result: Plan, case: Case, prints: Mapping[str, str], now: datetime) -> list[PlanMark]:
-    """The mark of each client `result` planned: its fingerprint and its next review.
-
-    The next review is the earliest of: the moment one of its actions falls due, and each
-    moment the date alone may change what its plan holds (`_turns`).
-    """
-    earliest: dict[str, datetime] = {}
-    for action in result.actions:
-        moment = action.not_before or action.at
-        known = earliest.get(action.client)
-        if known is None or moment < known:
-            earliest[action.client] = moment
-    zones = {client.id: client.timezone for client in case.clients}
-    for client, day in _turns(result, case, now):
-        turn = _local_day_start(day, zones[client])
-        known = earliest.get(client)
-        if known is None or turn < known:
-            earliest[client] = turn
-    return [
-        PlanMark(client.id, prints[client.id], earliest.get(client.id))
-        for client in case.clients
-        if client.id in prints  # else added after the fingerprints were taken
-    ]
-
-
-def _turns(result: Plan, case: Case, now: datetime) -> list[tuple[str, date]]:
-    """Local days on which the date alone may give a client's plan something new.
-
-    The planner lists each next step ahead, but not what only a date brings: an invoice
-    turning overdue or leaving its grace period starts charges and their reviews (a missing
-    exchange rate, a rate table that stops); a promise, a dispute, an instalment plan, a hold
-    or an escalation end on dates it does not list. So: the day after the due date and the
-    day after the grace period (counted generously), for an invoice not yet past them; the
-    next day, every day, for an invoice in any other unsettled state, for one with nothing
-    planned, and for a chase still open with nothing planned.
-    """
-    zones = {client.id: zone(client.timezone) for client in case.clients}
-    grace = {contract.id: _days_at_most(contract.grace) for contract in case.contracts}
-    contract_of = {invoice.id: invoice.contract for invoice in case.invoices}
-    turns: list[tuple[str, date]] = []
-    for state in result.invoices:
-        if state.state in SETTLED:
-            continue
-        today = now.astimezone(zones[state.client]).date()
-        tomorrow = today + timedelta(days=1)
-        if state.next_review is None or state.state not in ("open", "due", "overdue"):
-            turns.append((state.client, tomorrow))
-            continue
-        ends = (state.due, state.due + timedelta(days=grace[contract_of[state.id]]))
-        turns += [(state.client, end + timedelta(days=1)) for end in ends if end >= today]
-    for chase in result.chases or ():
-        if chase.state in ("waiting", "answered") and chase.next_review is None:
-            today = now.astimezone(zones[chase.client]).date()
-            turns.append((chase.client, today + timedelta(days=1)))
-    return turns
-
-
-def _days_at_most(duration: Duration) -> int:
-    """The most calendar days `duration` can span (business days across weekends, holidays)."""
-    if duration.unit == "h":
-        return -(-duration.count // 24) + 1
-    if duration.unit == "bd":
-        return duration.count * 7 // 5 + 7
-    if duration.unit == "w":
-        return duration.count * 7 + 7
-    return duration.count
-
-
-def _local_day_start(day: date, timezone: str) -> datetime:
-    """The first moment of `day` in `timezone`."""
-    return datetime(day.year, day.month, day.day, tzinfo=zone(timezone))
