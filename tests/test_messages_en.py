@@ -18,7 +18,6 @@ import pytest
 import paychase
 from paychase import BUILTIN_POLICIES
 from paychase.messages import Message, Renderer
-from paychase.messages import _context as context
 from paychase.messages._samples import Sample, samples
 from paychase.policy._builtin import CHASE_POLICIES
 
@@ -95,21 +94,6 @@ def event(kind: str, day: str, **more: Any) -> dict[str, Any]:
         "kind": kind,
         **more,
     }
-
-
-@pytest.fixture
-def subdivisions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The client's subdivision in the template variables, as `generic/send_letter` reads it.
-
-    The context does not carry it yet (a change to `_context._client` is pending); the letter
-    reads it where given, so the tests give it.
-    """
-    plain = context._client
-
-    def with_subdivision(client: Any, action: Any) -> dict[str, Any]:
-        return {**plain(client, action), "subdivision": client.subdivision}
-
-    monkeypatch.setattr(context, "_client", with_subdivision)
 
 
 # --- agreement: every English text, one invoice and two -----------------------------------------
@@ -322,12 +306,14 @@ def test_the_legal_task_passes_the_case_to_a_solicitor(policy: str) -> None:
 
 
 def test_a_gb_client_without_a_subdivision_gets_no_letter_before_action() -> None:
-    message = render("freelancer/final")
+    found = sample("freelancer/final")
+    data = found.case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    del data["clients"][0]["subdivision"]  # the sample's client is in England
+    message = RENDERER.render(paychase.Case.model_validate(data), found.action)
     assert message.subject.startswith("Final demand before legal action:")
     assert "Letter before action" not in message.text
 
 
-@pytest.mark.usefixtures("subdivisions")
 @pytest.mark.parametrize(
     ("subdivision", "title"),
     [
@@ -344,7 +330,6 @@ def test_the_letter_before_action_is_for_england_and_wales(subdivision: str, tit
         assert title.upper() in message.text
 
 
-@pytest.mark.usefixtures("subdivisions")
 @pytest.mark.parametrize("person", [MAN, WOMAN, UNKNOWN, None])
 def test_an_individual_in_england_gets_the_protocol_and_thirty_days(
     person: dict[str, Any] | None,
@@ -359,7 +344,6 @@ def test_an_individual_in_england_gets_the_protocol_and_thirty_days(
     assert "Late Payment of Commercial Debts" not in text  # a consumer debt
 
 
-@pytest.mark.usefixtures("subdivisions")
 def test_a_protocol_letter_with_a_longer_deadline_keeps_it() -> None:
     found = sample("freelancer/final")
     later = found.action.deadline + timedelta(days=30)  # type: ignore[operator]
@@ -370,7 +354,6 @@ def test_a_protocol_letter_with_a_longer_deadline_keeps_it() -> None:
     assert "thirty days" not in text  # never proceedings sooner than the letter's deadline
 
 
-@pytest.mark.usefixtures("subdivisions")
 def test_an_individual_in_scotland_gets_no_protocol() -> None:
     text = flat(render("freelancer/final", kind="consumer", subdivision="SCT"))
     assert "Pre-Action Protocol" not in text
@@ -402,11 +385,11 @@ def test_the_act_is_named_only_for_the_charges_a_letter_claims() -> None:
     found = sample("freelancer/final")
     data = found.case.model_dump(mode="json", by_alias=True, exclude_none=True)
     data["clients"][0]["country"] = "DE"
+    del data["clients"][0]["subdivision"]
     text = flat(RENDERER.render(paychase.Case.model_validate(data), found.action))
     assert "Late Payment of Commercial Debts" not in text
 
 
-@pytest.mark.usefixtures("subdivisions")
 def test_the_legal_task_warns_of_the_protocol_for_an_individual_in_england() -> None:
     text = flat(render("freelancer/legal", kind="consumer", subdivision="ENG"))
     assert "issue no claim until thirty days have passed since the letter before action" in text

@@ -244,6 +244,7 @@ def _client(client: Client, action: Action) -> dict[str, Any]:
         "name": client.name,
         "kind": client.kind,
         "country": client.country,
+        "subdivision": client.subdivision,
         "business": client.kind == "business",
         "email": address("email"),
         "phone": address("phone"),

@@ -130,6 +130,8 @@ def _case_data(policy: str | Policy, language: str) -> dict[str, Any]:
                 "name": "Example & Co",
                 "kind": "business",
                 "country": country,
+                # England: the final letter is a Letter before action (Pre-Action Protocol)
+                **({"subdivision": "ENG"} if country == "GB" else {}),
                 "locale": locale,
                 "timezone": timezone,
                 "contacts": {
