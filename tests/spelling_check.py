@@ -102,25 +102,35 @@ def _data_strings(value: Any) -> Iterator[str]:
 
 
 def template_words(case: Case, action: Action, text: str) -> Iterator[str]:
-    """The words of `text` that the templates wrote: the case's and action's data masked out.
-
-    A review also prints the planner's problems about the account: the plan's are masked too.
+    """The words of `text` that the templates wrote: the words of the case's and the action's
+    data masked out (a name, an address, a number; the planner's English problems, which a
+    review prints), and web and e-mail addresses and a letter's reference number.
     """
-    dumps = [case.model_dump(mode="json"), action.model_dump(mode="json")]
+    data = _case_words(case) | _words_of(action.model_dump(mode="json"))
     if action.kind == "review":
-        dumps.append(plan(case, now=action.at).model_dump(mode="json"))
-    data = {
-        " ".join(piece.split())
-        for dump in dumps
-        for value in _data_strings(dump)
-        for piece in (value, *re.split(r"[,;\n]|: ", value))
-    }
-    longest_first = sorted((d for d in data if len(d) > 1), key=len, reverse=True)
-    own_data = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)")
-    text = " ".join(text.split())  # a reflowed line break is a space, as in the data
-    text = own_data.sub(" ", REFERENCE.sub(" ", ADDRESS.sub(" ", text)))
+        data |= _words_of(plan(case, now=action.at).model_dump(mode="json"))
+    text = REFERENCE.sub(" ", ADDRESS.sub(" ", " ".join(text.split())))
     for match in WORD.finditer(text):
-        yield match.group()
+        if match.group() not in data:
+            yield match.group()
+
+
+_CASE_WORDS: dict[int, tuple[Case, frozenset[str]]] = {}
+
+
+def _case_words(case: Case) -> frozenset[str]:
+    """The words of a case's data, kept for the cases a test renders many texts of."""
+    kept = _CASE_WORDS.get(id(case))
+    if kept is None or kept[0] is not case:
+        if len(_CASE_WORDS) > 256:
+            _CASE_WORDS.clear()
+        kept = (case, _words_of(case.model_dump(mode="json")))
+        _CASE_WORDS[id(case)] = kept
+    return kept[1]
+
+
+def _words_of(dump: Any) -> frozenset[str]:
+    return frozenset(word for value in _data_strings(dump) for word in WORD.findall(value))
 
 
 def unknown_words(case: Case, action: Action, text: str, language: str) -> set[str]:

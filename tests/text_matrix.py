@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, Literal
 
 from paychase import BUILTIN_POLICIES, Action, Case
 from paychase.messages import BUILTIN_LOCALES, Message, Renderer
 from paychase.messages._samples import Sample, _amounts, samples
+from paychase.money._amounts import Amounts
 from paychase.policy._builtin import CHASE_POLICIES
 
 Party = Literal["company", "man", "woman", "unknown"]
@@ -152,7 +154,42 @@ def _altered(
     charges: bool,
     listed: bool,
 ) -> tuple[Case, Action]:
-    data = sample.case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    cell = (language, count if listed else 0, party, kind, charges)
+    case = _case_for(sample.case, cell)
+    ids = tuple(f"i{n}" for n in range(1, count + 1)) if listed else sample.action.invoices
+    update: dict[str, Any] = {"invoices": ids, "invoice_steps": ()}
+    if sample.action.amounts is not None:
+        update["amounts"] = _amounts_for(case, sample.action.at, ids)
+    if not charges:
+        update["charges"] = ()
+    return case, sample.action.model_copy(update=update)
+
+
+# The cases of the cells, by sample case and cell: the templates of one sample case share them.
+_CASES: dict[tuple[int, tuple[Any, ...]], tuple[Case, Case]] = {}
+_AMOUNTS: dict[tuple[int, datetime, tuple[str, ...]], tuple[Case, Amounts]] = {}
+
+
+def _case_for(base: Case, cell: tuple[str, int, Party, Kind, bool]) -> Case:
+    kept = _CASES.get((id(base), cell))
+    if kept is None or kept[0] is not base:
+        kept = (base, _build(base, cell))
+        _CASES[(id(base), cell)] = kept
+    return kept[1]
+
+
+def _amounts_for(case: Case, at: datetime, ids: tuple[str, ...]) -> Amounts:
+    kept = _AMOUNTS.get((id(case), at, ids))
+    if kept is None or kept[0] is not case:
+        kept = (case, _amounts(case, at, ids))
+        _AMOUNTS[(id(case), at, ids)] = kept
+    return kept[1]
+
+
+def _build(base: Case, cell: tuple[str, int, Party, Kind, bool]) -> Case:
+    """`base` for one cell (language, count, party, kind, charges); count 0 keeps its invoices."""
+    language, count, party, kind, charges = cell
+    data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
     client = data["clients"][0]
     client["kind"] = kind
     if party != "company":
@@ -166,8 +203,7 @@ def _altered(
         for contract in data["contracts"]:
             contract["late_fee"] = {"kind": "none"}
             contract["fixed_compensation"] = False
-    ids = sample.action.invoices
-    if listed:
+    if count:
         first, second, *others = data["invoices"]
         data["invoices"] = [
             first,
@@ -177,14 +213,7 @@ def _altered(
         kept = {invoice["id"] for invoice in data["invoices"]}
         for event in data.get("history", []):
             event["invoices"] = [i for i in event.get("invoices", []) if i in kept]
-        ids = tuple(f"i{n}" for n in range(1, count + 1))
-    case = Case.model_validate(data)
-    update: dict[str, Any] = {"invoices": ids, "invoice_steps": ()}
-    if sample.action.amounts is not None:
-        update["amounts"] = _amounts(case, sample.action.at, ids)
-    if not charges:
-        update["charges"] = ()
-    return case, sample.action.model_copy(update=update)
+    return Case.model_validate(data)
 
 
 def _addresses(contacts: dict[str, Any] | list[dict[str, Any]]) -> dict[str, str]:
