@@ -20,6 +20,7 @@ CORE = (
     "errors",
     "_text",
     "_model",
+    "_reason",
     "calendar",
     "policy",
     "case",

@@ -65,12 +65,13 @@ def test_errors_all_is_exactly_the_errors_defined_there() -> None:
     assert set(errors.__all__) == _public_names(errors)
 
 
-def test_the_package_exports_the_core_the_errors_and_load_case() -> None:
+def test_the_package_exports_the_core_the_errors_the_reason_parts_and_load_case() -> None:
     core: set[str] = set()
     for name in CORE_PACKAGES:
         core |= set(importlib.import_module(name).__all__)
     scale = {"plan_stream", "plan_parallel", "plan_parallel_json"}
-    expected = core | set(errors.__all__) | scale | {"load_case", "__version__"}
+    reasons = {"ReasonPart"}
+    expected = core | set(errors.__all__) | scale | reasons | {"load_case", "__version__"}
     assert set(paychase.__all__) == expected
     assert sorted(dir(paychase)) == sorted(paychase.__all__)
 

@@ -20,9 +20,9 @@ import pytest
 from tests.spelling_check import hunspell_available, unknown_words
 
 from paychase import Action, Case, Plan, plan
+from paychase._reason import ENGLISH, ReasonPart, english, joined, part, text
 from paychase.messages import Renderer
 from paychase.messages._reasons import LANGUAGES, catalogue, told, told_all
-from paychase.planner._why import ENGLISH, ReasonPart, english, joined, part, text
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = [

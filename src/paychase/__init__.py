@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from paychase._files import load_case
+    from paychase._reason import ReasonPart
     from paychase._stream import plan_parallel, plan_parallel_json, plan_stream
     from paychase.calendar import CalendarFactory, Duration, HolidayCalendar, HolidaysCalendar
     from paychase.case import (
@@ -186,6 +187,7 @@ __all__ = [
     "RatePeriod",
     "RateSourceError",
     "RateTable",
+    "ReasonPart",
     "Regime",
     "Resolution",
     "Sender",
@@ -225,6 +227,7 @@ _EXPORTS: dict[str, str] = {
     "plan_parallel": "paychase._stream",
     "plan_parallel_json": "paychase._stream",
     "plan_stream": "paychase._stream",
+    "ReasonPart": "paychase._reason",
     "CalendarFactory": "paychase.calendar",
     "Duration": "paychase.calendar",
     "HolidayCalendar": "paychase.calendar",

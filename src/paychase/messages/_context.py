@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from paychase._reason import text
 from paychase.calendar._local_time import zone
 from paychase.calendar._protocols import CalendarFactory
 from paychase.calendar._working_days import client_calendar, default_calendar
@@ -32,7 +33,6 @@ from paychase.money._amounts import Amounts, Charge
 from paychase.money._rates import RateTable
 from paychase.planner._outputs import Action, InstalmentDue
 from paychase.planner._statement import Statement, StatementLine, statement
-from paychase.planner._why import text
 from paychase.policy._policy import Channel
 
 __all__ = [

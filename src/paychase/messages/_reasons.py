@@ -30,9 +30,9 @@ from typing import Any
 from babel import Locale
 from babel.numbers import format_decimal
 
+from paychase._reason import ReasonPart, english
 from paychase.calendar._durations import Duration
 from paychase.messages._formatting import Day, Money, Span, plural_category
-from paychase.planner._why import ReasonPart, english
 
 __all__ = ["LANGUAGES", "catalogue", "told", "told_all"]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from paychase._reason import Note
 from paychase.conversation._facts import InvoiceFacts
 from paychase.planner._costs import FEE_EFFECTS
-from paychase.planner._why import Note
 from paychase.policy._policy import ActionKind, Channel, Effect, Policy, Step
 
 __all__ = ["Candidate"]

@@ -32,13 +32,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from paychase._reason import Note, as_part, part
 from paychase.conversation._arrangements import Arrangement
 from paychase.conversation._facts import InvoiceFacts
 from paychase.planner._anchors import Timeline, anchor_of, expired
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import FEE_EFFECTS, kept_effects
 from paychase.planner._holds import held_until
-from paychase.planner._why import Note, as_part, part
 from paychase.policy._policy import Policy, Step
 
 __all__ = ["Jump", "catch_up"]

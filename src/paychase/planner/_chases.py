@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
+from paychase._reason import Note, ReasonPart, as_part, joined, part, unique
 from paychase.case._case import version_of
 from paychase.case._chase import Chase
 from paychase.case._contracts import Contract, KillFee
@@ -39,7 +40,6 @@ from paychase.planner._outputs import Action, ChaseState, ChaseStatus
 from paychase.planner._routing import route
 from paychase.planner._spacing import PlannedContacts
 from paychase.planner._timing import AT_ONCE, CATCHING_UP, first_allowed_moment
-from paychase.planner._why import Note, ReasonPart, as_part, joined, part, unique
 from paychase.policy._ladder import Progress, ladder_progress
 from paychase.policy._policy import Step
 from paychase.policy._schedule import Bound, ClientClock

@@ -22,6 +22,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
+from paychase._reason import joined, part
 from paychase.case._case import version_of
 from paychase.case._history import InvoiceStep
 from paychase.money._charges import Owed, amounts_of
@@ -32,7 +33,6 @@ from paychase.planner._next_step import LadderWalk, day_opening, expired
 from paychase.planner._outputs import Action
 from paychase.planner._reasons import step_reason
 from paychase.planner._spacing import PlannedContacts
-from paychase.planner._why import joined, part
 from paychase.policy._policy import Effect
 from paychase.policy._schedule import Bound
 

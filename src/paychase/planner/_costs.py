@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from paychase._reason import Note, joined, part, text
 from paychase.case._case import version_of
 from paychase.conversation._facts import InvoiceFacts, owed_on
 from paychase.money._charges import Owed, amounts_of
@@ -24,7 +25,6 @@ from paychase.planner._context import ClientContext
 from paychase.planner._end_state import cancellation
 from paychase.planner._outputs import Action
 from paychase.planner._timing import AT_ONCE
-from paychase.planner._why import Note, joined, part, text
 from paychase.policy._policy import Effect, Policy, Step
 
 __all__ = ["FEE_EFFECTS", "Costs", "kept_effects", "nothing_to_charge"]

@@ -26,12 +26,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
+from paychase._reason import ReasonPart, part
 from paychase.case._history import ContactEvent
 from paychase.case._invoices import Payment
 from paychase.conversation._facts import InvoiceFacts
 from paychase.conversation._sanctions import concerned_contracts
 from paychase.planner._context import ClientContext
-from paychase.planner._why import ReasonPart, part
 from paychase.policy._policy import Step
 
 __all__ = [

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 
+from paychase._reason import Note, ReasonPart, as_part, english, part, words
 from paychase.conversation._arrangements import Arrangement
 from paychase.conversation._facts import InvoiceFacts, about, latest
 from paychase.planner._anchors import Timeline, anchor_of, expired
@@ -47,7 +48,6 @@ from paychase.planner._timing import (
     resumed_after_dispute,
     step_bounds,
 )
-from paychase.planner._why import Note, ReasonPart, as_part, english, part, words
 from paychase.policy._policy import Policy, Step
 from paychase.policy._schedule import Bound, ClientClock
 

@@ -13,11 +13,11 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, Field, model_validator
 
 from paychase._model import FrozenModel
+from paychase._reason import ReasonPart, joined, text
 from paychase.case._history import InvoiceStep
 from paychase.case._money import Amount
 from paychase.case._schema import JSON_SCHEMA_DIALECT
 from paychase.money._amounts import Amounts, Charge
-from paychase.planner._why import ReasonPart, joined, text
 from paychase.policy._ladder import InvoiceStatus
 from paychase.policy._policy import ActionKind, Channel, ContactRole, Effect, Tone
 

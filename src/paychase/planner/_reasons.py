@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from paychase._reason import ReasonPart, as_part, part, unique
 from paychase.conversation._facts import InvoiceFacts
 from paychase.planner._candidate import Candidate
-from paychase.planner._why import ReasonPart, as_part, part, unique
 from paychase.policy._ladder import Performed
 from paychase.policy._schedule import ClientClock
 

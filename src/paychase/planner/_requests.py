@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Final
 
+from paychase._reason import Param, ReasonPart, as_part, joined, part, text
 from paychase.calendar._durations import Duration
 from paychase.case._invoices import Invoice
 from paychase.conversation._arrangements import Arrangement
@@ -31,7 +32,6 @@ from paychase.planner._outputs import Action, InstalmentDue
 from paychase.planner._routing import route
 from paychase.planner._spacing import PlannedContacts, gap_after
 from paychase.planner._timing import AT_ONCE, CATCHING_UP, first_allowed_moment
-from paychase.planner._why import Param, ReasonPart, as_part, joined, part, text
 from paychase.policy._policy import ActionKind, Channel, Step
 from paychase.policy._schedule import Bound
 

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from paychase._reason import Param, ReasonPart, joined, part, text
 from paychase.case._contracts import Contract
 from paychase.case._history import ContactEvent
 from paychase.case._invoices import Payment
@@ -37,7 +38,6 @@ from paychase.planner._end_state import late_payment_why
 from paychase.planner._outputs import Action
 from paychase.planner._reasons import standing_of
 from paychase.planner._timing import AT_ONCE
-from paychase.planner._why import Param, ReasonPart, joined, part, text
 from paychase.policy._ladder import ladder_progress
 from paychase.policy._policy import Policy
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Final
 
+from paychase._reason import ReasonPart, part
 from paychase.case._holds import OptOut
 from paychase.conversation._channels import choose_channel, route_of
 from paychase.planner._context import ClientContext
-from paychase.planner._why import ReasonPart, part
 from paychase.policy._policy import ActionKind, Channel, Step
 
 __all__ = ["route"]

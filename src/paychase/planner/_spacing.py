@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time
 
+from paychase._reason import ReasonPart, part
 from paychase.case._history import ContactEvent
 from paychase.conversation._facts import latest
 from paychase.planner._outputs import Action
-from paychase.planner._why import ReasonPart, part
 from paychase.policy._policy import Policy
 from paychase.policy._schedule import Bound, ClientClock
 

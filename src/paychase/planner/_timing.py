@@ -25,11 +25,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
+from paychase._reason import Note, Param, ReasonPart, part, text
 from paychase.case._history import ContactEvent
 from paychase.conversation._arrangements import Arrangement
 from paychase.conversation._facts import InvoiceFacts, about
 from paychase.planner._context import ClientContext
-from paychase.planner._why import Note, Param, ReasonPart, part, text
 from paychase.policy._ladder import Performed
 from paychase.policy._policy import Policy, Step
 from paychase.policy._schedule import Bound, ClientClock

@@ -1,5 +1,8 @@
 """A reason as data: a code and its parameters, told in English for logs and JSON (rule 12).
 
+It lives below every core package, so the money engines and the policy can give their reasons
+as data too, not only the planner.
+
 Every action says why it is planned (`Action.reason`, English, part of the plan's contract).
 The same reason is also kept as parts — `ReasonPart`: a code such as ``invoice.overdue`` and
 the values it names — so a renderer can tell it in the reader's language
