@@ -9,10 +9,11 @@ into `paychase.errors` exceptions that name the field in the case file's own ter
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Self, get_args
+from collections.abc import Callable
+from typing import Any, ClassVar, NamedTuple, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, PydanticUndefined
 
 from paychase.errors import InvalidCaseError, PaychaseError, PolicyError
 
@@ -62,6 +63,25 @@ class FrozenModel(BaseModel):
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     @classmethod
+    def trusted(cls, /, **values: Any) -> Self:
+        """The model of `values` the engine built itself, without validating them again.
+
+        Only the core's own arithmetic calls this, with values of the fields' exact types:
+        validating what it has just computed costs more than the computation (issue 20). Data
+        from outside — a case, a policy, a plan read back — always goes through validation.
+        A field left out takes its default, as with the validating constructor.
+        """
+        filled = {name: _value(name, values, default) for name, default in _fields_of(cls)}
+        if len(values) > len(filled) or not values.keys() <= filled.keys():
+            raise TypeError(f"{cls.__name__} has no field {sorted(values.keys() - filled.keys())}")
+        model = cls.__new__(cls)
+        object.__setattr__(model, "__dict__", filled)
+        object.__setattr__(model, "__pydantic_fields_set__", set(values))
+        object.__setattr__(model, "__pydantic_extra__", None)
+        object.__setattr__(model, "__pydantic_private__", None)
+        return model
+
+    @classmethod
     def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
         """Validate `obj`, raising a `PaychaseError` that names the field on bad input."""
         try:
@@ -84,6 +104,48 @@ class FrozenModel(BaseModel):
             return super().model_validate_strings(obj, **kwargs)
         except ValidationError as error:
             raise translate_validation_error(error, cls) from None
+
+
+class _Factory(NamedTuple):
+    """A default a factory makes anew for each model (a list must not be shared)."""
+
+    make: Callable[[], Any]
+
+
+_REQUIRED = object()
+"""The default of a field that has none: leaving it out is a bug in the engine."""
+
+_FIELDS: dict[type[BaseModel], tuple[tuple[str, Any], ...]] = {}
+
+
+def _fields_of(model: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
+    """`model`'s fields in their order, each with its default, a `_Factory` or `_REQUIRED`.
+
+    The order matters: the JSON of a model lists its fields in the order of its ``__dict__``.
+    """
+    found = _FIELDS.get(model)
+    if found is None:
+        found = _FIELDS[model] = tuple(
+            (
+                name,
+                _Factory(field.default_factory)  # type: ignore[arg-type]
+                if field.default_factory is not None
+                else _REQUIRED
+                if field.default is PydanticUndefined
+                else field.default,
+            )
+            for name, field in model.model_fields.items()
+        )
+    return found
+
+
+def _value(name: str, values: dict[str, Any], default: Any) -> Any:
+    """The value given for field `name`, else its default (a new one where a factory makes it)."""
+    if name in values:
+        return values[name]
+    if default is _REQUIRED:
+        raise TypeError(f"the field {name!r} is required")
+    return default.make() if isinstance(default, _Factory) else default
 
 
 InputModel = FrozenModel

@@ -20,6 +20,7 @@ import string
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from pydantic import Field
@@ -165,28 +166,50 @@ ENGLISH: Mapping[str, str] = {
 }
 
 
-class _English(string.Formatter):
-    """Formats an English template: nested parts in English, ``|s`` plurals, ordinals."""
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, ReasonPart):
-            return english(value)
-        if isinstance(value, tuple):
-            return ", ".join(map(english, value))
-        if format_spec == "ordinal":
-            return _ordinal(int(value))
-        if format_spec.startswith("|"):
-            one, _, other = format_spec.partition("|")[2].rpartition("|")
-            return one if value == 1 else other
-        return str(value) if not format_spec else format(value, format_spec)
-
-
-_FORMATTER = _English()
-
-
 def english(clause: ReasonPart) -> str:
     """The clause in the plan's English, exactly as `Action.reason` words it."""
-    return _FORMATTER.format(ENGLISH[clause.code], **clause.params)
+    params = clause.params
+    return "".join(
+        [
+            piece if name is None else _field(params[name], piece)
+            for name, piece in _compiled(clause.code)
+        ]
+    )
+
+
+@cache
+def _compiled(code: str) -> tuple[tuple[str | None, str], ...]:
+    """`code`'s template cut once into literal text ``(None, text)`` and fields ``(name, spec)``.
+
+    Formatting runs for every clause of every action: parsing its template each time cost more
+    than the planning it explains (issue 20).
+    """
+    pieces: list[tuple[str | None, str]] = []
+    for literal, name, spec, _ in _PARSER.parse(ENGLISH[code]):
+        if literal:
+            pieces.append((None, literal))
+        if name is not None:
+            pieces.append((name, spec or ""))
+    return tuple(pieces)
+
+
+_PARSER = string.Formatter()
+
+
+def _field(value: Any, spec: str) -> str:
+    """One field in English: nested parts in English, ``|s`` plurals, ordinals."""
+    if isinstance(value, str) and not spec:
+        return value
+    if isinstance(value, ReasonPart):
+        return english(value)
+    if isinstance(value, tuple):
+        return ", ".join(map(english, value))
+    if spec == "ordinal":
+        return _ordinal(int(value))
+    if spec.startswith("|"):
+        one, _, other = spec.partition("|")[2].rpartition("|")
+        return one if value == 1 else other
+    return str(value) if not spec else format(value, spec)
 
 
 def joined(parts: Iterable[ReasonPart]) -> str:
@@ -201,12 +224,12 @@ def part(code: str, **params: Param) -> ReasonPart:
     """A clause with the code `code` (one of `ENGLISH`), naming `params`."""
     if code not in ENGLISH:
         raise KeyError(code)
-    return ReasonPart(code=code, params=params)
+    return ReasonPart.trusted(code=code, params=params)
 
 
 def text(words: str) -> ReasonPart:
     """A clause kept only in English words: not yet given a code of its own."""
-    return ReasonPart(code="text", params={"text": words})
+    return ReasonPart.trusted(code="text", params={"text": words})
 
 
 Note = str | ReasonPart

@@ -90,7 +90,7 @@ def _kill_fee_charge(
             f"(value {round_money(value, currency)} less {round_money(billed, currency)} "
             f"billed) {silence}"
         )
-    line = ChargeLine(
+    line = ChargeLine.trusted(
         from_=silent_since,
         to=today,
         days=(today - silent_since).days,
@@ -98,7 +98,7 @@ def _kill_fee_charge(
         rate=clause.rate,
         amount=exact,
     )
-    return Charge(
+    return Charge.trusted(
         invoice=contract.id,
         kind="kill_fee",
         amount=fee,

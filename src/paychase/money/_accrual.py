@@ -175,8 +175,8 @@ def accrue(
         assert rate is not None  # guaranteed by Rates._row
         base = state.principal + state.capitalised
         denominator = _denominator(basis, day)
-        segment = InterestSegment(
-            **{"from": day},
+        segment = InterestSegment.trusted(
+            from_=day,
             to=end,
             days=days,
             rate=rate,

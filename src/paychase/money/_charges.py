@@ -381,7 +381,7 @@ def _interest_charge(
     if computation.missing is not None:
         rule += f"; no rate known for {computation.missing.from_}..{computation.missing.to}"
     settled = _settled_segments(computation)
-    return Charge(
+    return Charge.trusted(
         invoice=invoice.id,
         kind="interest",
         amount=computation.interest_outstanding,
@@ -390,7 +390,7 @@ def _interest_charge(
         as_of=as_of,
         rule=rule,
         lines=tuple(
-            ChargeLine(
+            ChargeLine.trusted(
                 from_=s.from_,
                 to=s.to,
                 days=s.days,
@@ -443,7 +443,7 @@ def _settled_segments(computation: InterestComputation) -> list[date | None]:
 
 def _fee_charge(invoice: Invoice, computation: FeeComputation, as_of: date) -> Charge:
     per = _FEE_PERIODS.get(computation.kind)
-    return Charge(
+    return Charge.trusted(
         invoice=invoice.id,
         kind="late_fee",
         amount=computation.fee_outstanding,
@@ -452,7 +452,7 @@ def _fee_charge(invoice: Invoice, computation: FeeComputation, as_of: date) -> C
         as_of=as_of,
         rule=computation.rule,
         lines=tuple(
-            ChargeLine(
+            ChargeLine.trusted(
                 from_=line.from_,
                 to=line.to,
                 days=line.days,
@@ -476,7 +476,7 @@ def _compensation_charge(invoice: Invoice, result: Compensation, due: date) -> C
             f", converted at {result.exchange_rate} {result.currency}/{result.fixed_currency}"
             f" of {result.rate_date}"
         )
-    return Charge(
+    return Charge.trusted(
         invoice=invoice.id,
         kind="compensation",
         amount=result.amount,
@@ -507,7 +507,7 @@ def amounts_of(owed: Sequence[Owed], currency: str) -> Amounts:
     def money(value: Decimal) -> Decimal:
         return round_money(value, currency)
 
-    return Amounts(
+    return Amounts.trusted(
         invoiced=money(invoiced),
         paid=money(paid),
         principal=money(principal),

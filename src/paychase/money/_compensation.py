@@ -347,7 +347,7 @@ def _nothing(
         "rate_date": None,
         **found,
     }
-    return Compensation(
+    return Compensation.trusted(
         regime=request.regime,
         debtor=request.debtor,
         status=status,
@@ -394,7 +394,7 @@ def _apply(
     # the same day's rate, so one fixing date decides everything.
     fixed_to_debt = fixed_to_tier / debt_to_tier
     amount = _decimal(Fraction(found["fixed_amount"]) * fixed_to_debt)
-    return Compensation(
+    return Compensation.trusted(
         regime=request.regime,
         debtor=request.debtor,
         status="due",

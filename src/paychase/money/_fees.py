@@ -276,8 +276,8 @@ class _Ledger:
         if booked < amount:
             what += f" (cut to {booked} by the cap)"
         self._add(
-            FeeLine(
-                **{"from": day},
+            FeeLine.trusted(
+                from_=day,
                 to=day,
                 days=0,
                 base=self.principal,
@@ -320,8 +320,8 @@ class _Ledger:
                 f", on the principal plus {round_money(self.capitalised, self.currency)} unpaid fee"
             )
         self._add(
-            FeeLine(
-                **{"from": piece.start},
+            FeeLine.trusted(
+                from_=piece.start,
                 to=end,
                 days=days,
                 base=base,
@@ -513,7 +513,7 @@ def _compute(terms: LateFee, request: _Request, allocation: FeeAllocation) -> Fe
     )
     _walk(ledger, request)
     lines = _settled(ledger) if ledger.claimable else ()
-    return FeeComputation(
+    return FeeComputation.trusted(
         kind=terms.kind,
         currency=currency,
         principal=request.principal,

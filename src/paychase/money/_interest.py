@@ -295,7 +295,7 @@ def _compute(
     final_day = max(events[-1][0], start - one)
     covered = rates.covered_to(final_day)
     missing = (
-        MissingPeriod(**{"from": covered + one}, to=final_day) if covered < final_day else None
+        MissingPeriod.trusted(from_=covered + one, to=final_day) if covered < final_day else None
     )
 
     state = State(request.principal, zero, [], Decimal(0), 0, 0)
@@ -333,8 +333,8 @@ def _compute(
             interest_paid, principal_paid, overpaid = allocate(state, amount, allocation)
             overpaid_total += overpaid
         periods.append(
-            InterestPeriod(
-                **{"from": period_from},
+            InterestPeriod.trusted(
+                from_=period_from,
                 to=last if last >= period_from else period_from - one,
                 days=sum(s.days for s in new),
                 payment_date=payment.date if payment is not None else None,
@@ -350,7 +350,7 @@ def _compute(
         )
     if state.pending:  # pragma: no cover - the last event always closes a rounding period
         raise AssertionError("unrounded interest left")
-    return InterestComputation(
+    return InterestComputation.trusted(
         currency=currency,
         principal=request.principal,
         due=request.due,

@@ -134,7 +134,7 @@ def _step_action(
         channel, kind = "system", "review"
         notes.append(part("no_channel"))
     why = unique([as_part(note) for note in notes])
-    return Action(
+    return Action.trusted(
         key=f"chase:{chase.id}/{step.id}/{attempt}",
         kind=kind,
         client=chase.client,

@@ -200,7 +200,7 @@ class Combiner:
         currency = lead.facts.invoice.currency
         not_before = max(member.not_before for member in cluster)
         why = step_reason(cluster, context.clock, context.today)
-        return Action(
+        return Action.trusted(
             key=f"{'+'.join(contract_ids)}/{_invoices_part(cluster)}/{lead.rung}/{attempt}",
             kind=lead.kind,
             client=context.client.id,
@@ -278,7 +278,7 @@ def _invoice_steps(cluster: list[Candidate]) -> tuple[InvoiceStep, ...]:
     if all(m.step.id == lead.step.id and m.ladder is lead.ladder for m in cluster):
         return ()
     return tuple(
-        InvoiceStep(invoice=m.facts.invoice.id, step=m.step.id, policy=version_of(m.ladder))
+        InvoiceStep.trusted(invoice=m.facts.invoice.id, step=m.step.id, policy=version_of(m.ladder))
         for m in sorted(cluster, key=lambda m: m.facts.invoice.id)
     )
 

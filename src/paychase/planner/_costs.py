@@ -124,7 +124,7 @@ class Costs:
         )
         book = part("fee.book") if sent is None else part("fee.book_unrecorded", sent=sent)
         why = (part("rule", number=6, clause=fee), book)
-        return Action(
+        return Action.trusted(
             key=key,
             kind="apply_fee",
             client=self._context.client.id,

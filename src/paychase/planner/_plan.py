@@ -342,7 +342,7 @@ def _invoice_state(
     last = facts.progress.last
     suspension = joins.covering(facts, "suspend")
     pause = joins.covering(facts, "pause_work")
-    return InvoiceState(
+    return InvoiceState.trusted(
         id=facts.invoice.id,
         client=context.client.id,
         state=facts.state,

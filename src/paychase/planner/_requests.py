@@ -110,7 +110,7 @@ def _work_action(context: ClientContext, need: WorkNeed, previous: Bound | None)
         notes.append(part("no_channel"))
     asked = Owed(need.amount, ZERO, need.amount, ZERO, ZERO, ZERO)
     why = (text(need.reason), *notes)
-    return Action(
+    return Action.trusted(
         key=need.key,
         kind=kind,
         client=context.client.id,
@@ -190,7 +190,7 @@ def _instalment_action(context: ClientContext, arrangement: Arrangement) -> Acti
         channel, kind, topic = "system", "review", f"review:{topic}"
         reason.append(part("no_channel"))
     why = tuple(as_part(note) for note in reason)
-    return Action(
+    return Action.trusted(
         key=key,
         kind=kind,
         client=context.client.id,

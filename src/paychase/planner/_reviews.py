@@ -217,7 +217,7 @@ class Reviews:
         issued = context.clock.start_of(facts.invoice.issued)
         if not_before is not None:
             issued = max(issued, not_before)
-        return Action(
+        return Action.trusted(
             key=f"{facts.contract.id}/{facts.invoice.id}/review:{topic}/{number}",
             kind="review",
             client=context.client.id,
