@@ -71,9 +71,14 @@ class FrozenModel(BaseModel):
         from outside — a case, a policy, a plan read back — always goes through validation.
         A field left out takes its default, as with the validating constructor.
         """
-        filled = {name: _value(name, values, default) for name, default in _fields_of(cls)}
-        if len(values) > len(filled) or not values.keys() <= filled.keys():
-            raise TypeError(f"{cls.__name__} has no field {sorted(values.keys() - filled.keys())}")
+        shape = _shape_of(cls)
+        filled = shape.defaults.copy()  # every field, in order; then the values given
+        filled.update(values)
+        if len(filled) != len(shape.defaults) or not shape.required <= values.keys():
+            raise TypeError(shape.misfit(values))
+        for name, make in shape.factories:
+            if name not in values:
+                filled[name] = make()
         model = cls.__new__(cls)
         object.__setattr__(model, "__dict__", filled)
         object.__setattr__(model, "__pydantic_fields_set__", set(values))
@@ -106,46 +111,45 @@ class FrozenModel(BaseModel):
             raise translate_validation_error(error, cls) from None
 
 
-class _Factory(NamedTuple):
-    """A default a factory makes anew for each model (a list must not be shared)."""
+class _Shape(NamedTuple):
+    """What `FrozenModel.trusted` needs to know of a model's fields, worked out once."""
 
-    make: Callable[[], Any]
+    name: str
+    defaults: dict[str, Any]
+    """Every field in order (the JSON lists a model's fields in its ``__dict__``'s order), with
+    its plain default, or None where a factory or the caller must give it."""
+    factories: tuple[tuple[str, Callable[[], Any]], ...]
+    required: frozenset[str]
+
+    def misfit(self, values: dict[str, Any]) -> str:
+        """Which fields `values` names that the model lacks, or lacks that it needs."""
+        unknown = sorted(values.keys() - self.defaults.keys())
+        if unknown:
+            return f"{self.name} has no field {unknown}"
+        return f"{self.name} needs the fields {sorted(self.required - values.keys())}"
 
 
-_REQUIRED = object()
-"""The default of a field that has none: leaving it out is a bug in the engine."""
-
-_FIELDS: dict[type[BaseModel], tuple[tuple[str, Any], ...]] = {}
+_SHAPES: dict[type[BaseModel], _Shape] = {}
 
 
-def _fields_of(model: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
-    """`model`'s fields in their order, each with its default, a `_Factory` or `_REQUIRED`.
-
-    The order matters: the JSON of a model lists its fields in the order of its ``__dict__``.
-    """
-    found = _FIELDS.get(model)
-    if found is None:
-        found = _FIELDS[model] = tuple(
-            (
-                name,
-                _Factory(field.default_factory)  # type: ignore[arg-type]
+def _shape_of(model: type[BaseModel]) -> _Shape:
+    shape = _SHAPES.get(model)
+    if shape is None:
+        fields = model.model_fields
+        shape = _SHAPES[model] = _Shape(
+            name=model.__name__,
+            defaults={
+                name: None if field.default is PydanticUndefined else field.default
+                for name, field in fields.items()
+            },
+            factories=tuple(
+                (name, field.default_factory)  # type: ignore[misc]
+                for name, field in fields.items()
                 if field.default_factory is not None
-                else _REQUIRED
-                if field.default is PydanticUndefined
-                else field.default,
-            )
-            for name, field in model.model_fields.items()
+            ),
+            required=frozenset(name for name, field in fields.items() if field.is_required()),
         )
-    return found
-
-
-def _value(name: str, values: dict[str, Any], default: Any) -> Any:
-    """The value given for field `name`, else its default (a new one where a factory makes it)."""
-    if name in values:
-        return values[name]
-    if default is _REQUIRED:
-        raise TypeError(f"the field {name!r} is required")
-    return default.make() if isinstance(default, _Factory) else default
+    return shape
 
 
 InputModel = FrozenModel

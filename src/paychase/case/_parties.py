@@ -194,7 +194,7 @@ class Client(FrozenModel):
         other contacts never sees the old ones.
         """
         if isinstance(self.contacts, Contacts):
-            return (ContactPerson.model_construct(**dict(self.contacts)),)
+            return (ContactPerson.trusted(**dict(self.contacts)),)
         return self.contacts
 
     def addressees(self, to: tuple[ContactRole, ...] | None = None) -> tuple[ContactPerson, ...]:

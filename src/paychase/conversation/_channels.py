@@ -103,7 +103,7 @@ def choose_channel(
             if channel in step.channels and opt_out not in refused:
                 refused.append(opt_out)
             continue
-        if client.address_for(channel, step.to) is None:
+        if not any(person.address_for(channel) for person in people):
             if channel in step.channels:
                 unreachable.append(channel)
             continue
