@@ -27,7 +27,7 @@ from paychase.errors import CurrencyMismatchError, InvalidCaseError
 from paychase.policy._builtin import BuiltinName, resolve_policy
 from paychase.policy._policy import Policy
 
-__all__ = ["Case", "planning_moment", "version_of"]
+__all__ = ["Case", "client_part", "planning_moment", "version_of"]
 
 
 class Case(InputModel):
@@ -164,28 +164,20 @@ class Case(InputModel):
             >>> [c.id for c in case.of_client("c2").clients]
             ['c2']
         """
-        if not any(known.id == client for known in self.clients):
+        clients = tuple(c for c in self.clients if c.id == client)
+        if not clients:
             raise InvalidCaseError("unknown client", field="client", value=client)
         contracts = tuple(c for c in self.contracts if c.client == client)
         owned = {contract.id for contract in contracts}
-        clients = tuple(c for c in self.clients if c.id == client)
-        kept = {version_of(p) for p in (self.policy, *self.policy_versions)}
-        kept |= {version_of(c.policy) for c in clients if c.policy is not None}
-        kept |= {version_of(c.policy) for c in contracts if c.policy is not None}
-        # Another client's policy may be a version this client's invoices were migrated to.
-        others = {
-            version: policy for version, policy in self.policies.items() if version not in kept
-        }
-        return self.model_copy(
-            update={
-                "clients": clients,
-                "contracts": contracts,
-                "policy_versions": (*self.policy_versions, *others.values()),
-                "invoices": tuple(i for i in self.invoices if i.contract in owned),
-                "instalment_plans": tuple(p for p in self.instalment_plans if p.client == client),
-                "chases": tuple(c for c in self.chases if c.client == client),
-                "history": tuple(e for e in self.history if e.client == client),
-            }
+        return client_part(
+            self,
+            clients[0],
+            contracts=contracts,
+            invoices=tuple(i for i in self.invoices if i.contract in owned),
+            instalment_plans=tuple(p for p in self.instalment_plans if p.client == client),
+            chases=tuple(c for c in self.chases if c.client == client),
+            history=tuple(e for e in self.history if e.client == client),
+            policies=self.policies,
         )
 
     def with_policy(self, policy: str | Policy) -> Case:
@@ -211,6 +203,39 @@ class Case(InputModel):
         if version_of(self.policy) != name:
             kept.append(self.policy)
         return type(self).model_validate(dict(self, policy=chosen, policy_versions=tuple(kept)))
+
+
+def client_part(
+    case: Case,
+    client: Client,
+    *,
+    contracts: tuple[Contract, ...],
+    invoices: tuple[Invoice, ...],
+    instalment_plans: tuple[InstalmentPlan, ...],
+    chases: tuple[Chase, ...],
+    history: tuple[ContactEvent, ...],
+    policies: dict[str, Policy],
+) -> Case:
+    """`case` cut down to `client` and its records (`Case.of_client`), given those records.
+
+    `policies` are the whole case's (`Case.policies`), worked out once for all its clients.
+    """
+    kept = {version_of(p) for p in (case.policy, *case.policy_versions)}
+    kept |= {version_of(client.policy)} if client.policy is not None else set()
+    kept |= {version_of(c.policy) for c in contracts if c.policy is not None}
+    # Another client's policy may be a version this client's invoices were migrated to.
+    others = {version: policy for version, policy in policies.items() if version not in kept}
+    return case.model_copy(
+        update={
+            "clients": (client,),
+            "contracts": contracts,
+            "policy_versions": (*case.policy_versions, *others.values()),
+            "invoices": invoices,
+            "instalment_plans": instalment_plans,
+            "chases": chases,
+            "history": history,
+        }
+    )
 
 
 def _add_version(versions: dict[str, Policy], policy: Policy, path: str) -> None:

@@ -23,6 +23,7 @@ from typing import Protocol, runtime_checkable
 
 from paychase._files import load_case
 from paychase.case._case import Case
+from paychase.case._client_parts import ClientParts
 from paychase.case._history import ContactEvent
 from paychase.errors import PluginError
 from paychase.store._history import HistoryStore
@@ -73,10 +74,14 @@ class Snapshot:
     fixed: Case
     store: HistoryStore
     with_own_history: bool = False
+    _parts: ClientParts = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_parts", ClientParts(self.fixed))
 
     def case(self, client: str | None = None) -> Case:
         """The case, whole or `client`'s part, with the store's history as it is now."""
-        part = self.fixed if client is None else self.fixed.of_client(client)
+        part = self.fixed if client is None else self._parts.of(client)
         stored = _events_of(self.store, client)
         events = merged_history(stored, part.history) if self.with_own_history else stored
         return case_with_history(part, events)
@@ -101,6 +106,7 @@ class CaseFile:
     store: SqliteStore
     _stamp: tuple[int, int, int] | None = field(default=None, init=False)
     _case: Case | None = field(default=None, init=False)
+    _parts: ClientParts | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.path, str | os.PathLike):
@@ -118,7 +124,11 @@ class CaseFile:
             InvalidCaseError: the file cannot be read or is no longer a valid case.
         """
         current = self._read()
-        part = current if client is None else current.of_client(client)
+        if client is None:
+            return case_with_history(current, _events_of(self.store, None))
+        if self._parts is None or self._parts.case is not current:
+            self._parts = ClientParts(current)
+        part = self._parts.of(client)
         return case_with_history(part, _events_of(self.store, client))
 
     def _read(self) -> Case:
