@@ -426,3 +426,59 @@ def test_a_partly_disputed_invoice_still_books_the_fee_of_a_step_sent_without_it
     assert [(c.kind, c.amount) for c in booking.charges] == [("late_fee", D("50.00"))]
     assert booking.amounts is not None
     assert booking.amounts.late_fee == D("50.00")
+
+
+# -- the German consumer's delay (§ 286 BGB) --------------------------------------------------------
+
+
+def _german_consumer(*history: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A consumer in Germany owing 1000.00 EUR, due 2025-06-16 by the invoice alone."""
+    fields: dict[str, Any] = {
+        "contract__jurisdiction": "DE",
+        "contract__currency": "EUR",
+        "contract__payment_terms": None,
+        "invoice__currency": "EUR",
+        "invoice__total": "1000.00",
+        "invoice__payments": [],
+    }
+    case = _case(**{**fields, **changes})
+    case["clients"][0].update(kind="consumer", country="DE", timezone="Europe/Berlin")
+    case["history"] = [{"client": "c1", "invoices": ["inv-1"], **event} for event in history]
+    return case
+
+
+def _reminder(at: str, **fields: Any) -> dict[str, Any]:
+    return {"at": at, "direction": "out", "kind": "reminder", "channel": "email", **fields}
+
+
+AS_OF = _at("2025-07-20T12:00")
+
+
+def test_a_german_consumer_owes_no_interest_before_a_reminder_after_a_date_the_invoice_set() -> None:
+    case = _german_consumer(_reminder("2025-06-10T10:00:00+02:00"))  # before the due date
+    result = paychase.plan(case, now=AS_OF)
+    assert statement(case, "c1", now=AS_OF).lines[0].interest == 0
+    assert all(a.amounts is None or a.amounts.interest == 0 for a in result.actions)
+
+
+def test_a_german_consumers_delay_starts_with_the_first_reminder_that_reached_them() -> None:
+    bounced = _reminder("2025-06-20T10:00:00+02:00", outcome="bounced")
+    case = _german_consumer(bounced, _reminder("2025-06-25T10:00:00+02:00"))
+    # The same debt, had the contract agreed 2025-06-25 as its due date.
+    agreed = _german_consumer(invoice__due="2025-06-25", contract__payment_terms="9d")
+    agreed["invoices"][0]["issued"] = "2025-06-16"
+    line = statement(case, "c1", now=AS_OF).lines[0]
+    assert line.interest == statement(agreed, "c1", now=AS_OF).lines[0].interest
+    # 1000.00 x (7.27 % x 5 days + 6.27 % x 20 days) / 365: from 26 June to 20 July 2025.
+    assert line.interest in (D("4.43"), D("4.44"))
+
+
+def test_a_due_date_the_contract_agreed_starts_a_german_consumers_delay_by_itself() -> None:
+    case = _german_consumer(contract__payment_terms="14d", invoice__issued="2025-06-02")
+    assert statement(case, "c1", now=AS_OF).lines[0].interest > 0
+
+
+def test_a_german_business_is_in_delay_from_the_due_date() -> None:
+    case = _german_consumer()
+    case["clients"][0]["kind"] = "business"
+    assert statement(case, "c1", now=AS_OF).lines[0].interest > 0

@@ -475,7 +475,32 @@ def owed_on(
         as_of=day,
         applied=sorted(when for step, when in days.items() if step not in own),
         step_fees=sorted(((days[step], fee) for step, fee in own.items()), key=lambda p: p[0]),
+        demanded=_first_demand(facts, clock) if book.needs_demand(facts.contract) else None,
     )
+
+
+_DEMANDS = frozenset({"reminder", "call", "letter", "fee", "suspend", "pause_work"})
+"""Our contacts that ask the client to pay (a Mahnung may be written or oral)."""
+
+_NOT_RECEIVED = frozenset({"bounced", "failed", "no_answer"})
+
+
+def _first_demand(facts: InvoiceFacts, clock: ClientClock) -> date | None:
+    """The local day our first demand to pay the invoice after its due date reached the client.
+
+    A reminder, letter or call that got through counts; None before there is one.
+    """
+    for event in facts.events:
+        if (
+            event.direction == "out"
+            and event.kind in _DEMANDS
+            and event.channel != "system"
+            and event.outcome not in _NOT_RECEIVED
+        ):
+            day = clock.local(event.at).date()
+            if day > facts.due:
+                return day
+    return None
 
 
 def _own_fees(facts: InvoiceFacts, days: Mapping[str, date]) -> dict[str, StepFee]:

@@ -128,6 +128,17 @@ class ChargeBook:
         law = self.law(contract)
         return due if law.rules is None else effective_due(due, law.rules, self.calendar)
 
+    def needs_demand(self, contract: Contract) -> bool:
+        """Whether only a demand for payment after the due date starts the debtor's delay.
+
+        German law for a consumer (§ 286 BGB): a due date the contract agreed starts the delay
+        by itself (Abs. 2 Nr. 1); a date only the invoice set does not, so the delay, and the
+        interest, start with the first reminder after it (Abs. 1). A contract with
+        `payment_terms` agreed its due dates.
+        """
+        rules = self.law(contract).rules
+        return rules is not None and rules.delay_needs_agreed_due and not contract.payment_terms
+
     def charges_allowed(self, contract: Contract) -> str | None:
         """Why the contract lets no late fee or interest be charged, or None if it does."""
         kind = contract.late_fee.kind
@@ -149,6 +160,7 @@ class ChargeBook:
         as_of: date,
         applied: Sequence[date] = (),
         step_fees: Sequence[tuple[date, StepFee]] = (),
+        demanded: date | None = None,
     ) -> Owed:
         """What `invoice` owes on `as_of`, counting payments dated up to `paid_until`.
 
@@ -157,7 +169,8 @@ class ChargeBook:
         fee (charged only under a contractual clause, as the clause's would be). The disputed
         part takes no part: no charge runs on it while the dispute is open (rule 7). An
         early-payment discount the payments earned by `paid_until` lowers the price, like a
-        credit note (`_discount`).
+        credit note (`_discount`). `demanded` is the local day of the first demand for payment
+        after the due date, where only a demand starts the delay (`needs_demand`).
         """
         payments = sorted(
             ((p.date, p.amount) for p in invoice.payments if p.date <= paid_until),
@@ -177,6 +190,10 @@ class ChargeBook:
         fee = contract.late_fee
         if fee.kind == "statutory":
             legal_due = self.legal_due(contract, due)
+            if self.needs_demand(contract):
+                if demanded is None or demanded > as_of:
+                    notes.append(_NO_DELAY_YET.format(invoice=invoice.label))
+                legal_due = demanded if demanded is not None else as_of
             if as_of > legal_due and base > 0:
                 outcome = self._interest(
                     invoice, contract, base=base, due=legal_due, payments=payments, as_of=as_of
@@ -357,6 +374,13 @@ def _interest_allocation(contract: Contract, rules: RegimeRules) -> Allocation:
         if order.index("interest") < order.index("principal")
         else ("principal_first")
     )
+
+
+_NO_DELAY_YET = (
+    "no statutory interest on {invoice} yet: its due date was set on the invoice, not agreed "
+    "in the contract, so the client's delay starts with the first reminder after it "
+    "(§ 286 BGB)"
+)
 
 
 def _fee_allocation(contract: Contract) -> FeeAllocation:

@@ -51,6 +51,9 @@ class RegimeRules:
     allocation: Allocation = "interest_first"
     moves_deadline_off_holidays: bool = False
     country: str | None = None  # whose public holidays move a deadline
+    # The delay starts at a due date only the contract agreed; a date set on the invoice alone
+    # starts it only with a demand for payment after it (§ 286(1), (2) no. 1 BGB).
+    delay_needs_agreed_due: bool = False
 
 
 _RULES: Final[Mapping[str, RegimeRules]] = {
@@ -82,7 +85,12 @@ _RULES: Final[Mapping[str, RegimeRules]] = {
         RegimeRules(key="GR_B2B", statute="Greek law 4152/2013", business_only=True),
         RegimeRules(key="GR_CIVIL", statute="Greek Civil Code art. 345", business_only=False),
         RegimeRules(key="DE_B2B", statute="§ 288(2) BGB", business_only=True),
-        RegimeRules(key="DE_CONSUMER", statute="§ 288(1) BGB", business_only=False),
+        RegimeRules(
+            key="DE_CONSUMER",
+            statute="§ 288(1) BGB",
+            business_only=False,
+            delay_needs_agreed_due=True,
+        ),
         RegimeRules(
             key="UK",
             statute="Late Payment of Commercial Debts (Interest) Act 1998",
