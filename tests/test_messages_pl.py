@@ -690,7 +690,8 @@ NEWER = date(2026, 2, 2)
         (
             "freelancer",
             "freelancer/pre_due",
-            "najwcześniejszy z terminów płatności faktur nr 2026/01/7 i 2026/01/8 przypada na 26 stycznia 2026 r.",
+            "najwcześniejszy z terminów płatności faktur nr 2026/01/7 i 2026/01/8 "
+            "przypada na 26 stycznia 2026 r.",
         ),
         (
             "freelancer",
@@ -700,17 +701,20 @@ NEWER = date(2026, 2, 2)
         (
             "freelancer",
             "freelancer/with_fee",
-            "Terminy płatności faktur nr 2026/01/7 i 2026/01/8 upłynęły – najstarszej z nich już 43 dni temu",
+            "Terminy płatności faktur nr 2026/01/7 i 2026/01/8 upłynęły – "
+            "najstarszej z nich już 43 dni temu",
         ),
         (
             "freelancer",
             "freelancer/overdue_30",
-            "choć terminy płatności upłynęły – najstarszej z nich 26 stycznia 2026 r., czyli już 43 dni temu.",
+            "choć terminy płatności upłynęły – najstarszej z nich 26 stycznia 2026 "
+            "r., czyli już 43 dni temu.",
         ),
         (
             "freelancer",
             "freelancer/overdue_90",
-            "pozostają nieopłacone – najstarsza z nich już 43 dni po terminie płatności, który upłynął 26 stycznia 2026 r.",
+            "pozostają nieopłacone – najstarsza z nich już 43 dni po terminie "
+            "płatności, który upłynął 26 stycznia 2026 r.",
         ),
         (
             "freelancer",
@@ -725,7 +729,8 @@ NEWER = date(2026, 2, 2)
         (
             "b2b_strict",
             "b2b_strict/demand_letter",
-            "Terminy płatności faktur nr 2026/01/7 i 2026/01/8 upłynęły – najstarszej z nich 26 stycznia 2026 r., a należność",
+            "Terminy płatności faktur nr 2026/01/7 i 2026/01/8 upłynęły – "
+            "najstarszej z nich 26 stycznia 2026 r., a należność",
         ),
         (
             "tradesperson",
