@@ -535,3 +535,42 @@ def test_a_letter_about_many_invoices_points_to_the_table_once() -> None:
         text = flat(RENDERER.render(case, action).text)
         assert re.search(r"[Ττ]α 5 τιμολόγια \(βλ\. πίνακα\)[ ,]", text), label
         assert "αναλύονται παρακάτω" not in text, label
+
+
+def staggered(policy: str, label: str) -> str:
+    """The sample with invoice 2026/01/7 due on 2 February and 2026/01/8 on 26 January.
+
+    The first invoice is the newer: a text that takes its day count for all writes "36 ημέρες".
+    """
+    sample = _sample(policy, label)
+    data = sample.case.model_dump(mode="json", by_alias=True)
+    data["invoices"][0]["due"] = "2026-02-02"
+    data["invoices"][1]["due"] = "2026-01-26"
+    message = RENDERER.render(Case.model_validate(data), sample.action)
+    return flat(f"{message.subject}\n{message.text}")
+
+
+@pytest.mark.parametrize(
+    ("policy", "label", "expected"),
+    [
+        ("freelancer", "freelancer/overdue_30", "ληξιπρόθεσμα, το παλαιότερο εδώ και 43 ημέρες"),
+        ("freelancer", "freelancer/overdue_90", "Από τη λήξη του παλαιότερου από τα τιμολόγια"),
+        ("freelancer", "freelancer/firm", "Από τη λήξη του παλαιότερου έχουν πλέον περάσει 43"),
+        ("freelancer", "freelancer/with_fee", "(το παλαιότερο εδώ και 43 ημέρες)"),
+        ("freelancer", "freelancer/pre_due", "πρώτη λήξη 26 Ιανουαρίου 2026"),
+        ("b2b_strict", "b2b_strict/payment_call", "(το παλαιότερο εδώ και 43 ημέρες)·"),
+        (
+            "tradesperson",
+            "tradesperson/firm",
+            "το παλαιότερο 43 ημέρες μετά την ημερομηνία λήξης του",
+        ),
+        ("saas", "saas/warning", "το παλαιότερο 43 ημέρες μετά την ημερομηνία λήξης του."),
+    ],
+)
+def test_invoices_due_on_different_days_get_the_oldest_days(
+    policy: str, label: str, expected: str
+) -> None:
+    text = staggered(policy, label)
+    assert expected in text
+    assert "36 ημέρες" not in text
+    assert "2 Φεβρουαρίου 2026" not in text
