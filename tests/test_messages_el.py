@@ -574,3 +574,42 @@ def test_invoices_due_on_different_days_get_the_oldest_days(
     assert expected in text
     assert "36 ημέρες" not in text
     assert "2 Φεβρουαρίου 2026" not in text
+
+
+# --- the extrajudicial letter of a sole trader: first person singular throughout ---------------
+
+# First-person plural forms of the sender that a letter in the singular must not keep.
+WE = re.compile(r"\b\w+(?:ούμε|όμαστε|ούμαστε|αμε)\b|(?<!μεταξύ )\bμας\b|είμαστε|επιφυλασσόμενοι")
+
+
+@pytest.mark.parametrize(
+    ("policy", "label"),
+    [
+        ("freelancer", "freelancer/final"),
+        ("b2b_strict", "b2b_strict/formal_claim"),
+        ("b2b_strict", "b2b_strict/demand_letter"),
+        ("saas", "saas/suspend"),
+    ],
+)
+def test_a_sender_who_writes_as_i_speaks_in_the_singular(policy: str, label: str) -> None:
+    text = flat(render(policy, label, voice="I").text)
+    assert not WE.search(text.replace("να συζητήσουμε", "")), WE.search(text)
+    plural = flat(render(policy, label, voice="we").text)
+    assert WE.search(plural)
+
+
+@pytest.mark.parametrize(
+    ("gender", "closing"),
+    [("female", "Η δηλούσα,"), ("male", "Ο δηλών,"), (None, "Για τη δηλούσα επιχείρηση,")],
+)
+def test_the_extrajudicial_letter_in_the_singular_is_signed_by_the_declarant(
+    gender: str | None, closing: str
+) -> None:
+    text = flat(render("freelancer", "freelancer/final", voice="I", signatory_gender=gender).text)
+    assert "σας καλώ να μου καταβάλετε" in text
+    assert "θα προβώ χωρίς άλλη ειδοποίηση" in text
+    assert "με την επιφύλαξη παντός νομίμου δικαιώματός μου." in text
+    assert closing in text
+    plural = flat(render("freelancer", "freelancer/final", voice="we").text)
+    assert "Για τη δηλούσα επιχείρηση," in plural
+    assert "σας καλούμε να μας καταβάλετε" in plural
