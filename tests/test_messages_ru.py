@@ -728,3 +728,33 @@ def test_invoices_due_on_different_days_name_the_earliest_as_such(
     assert "2 февраля 2026" not in text
     assert "36 дней" not in text
     assert "со срока оплаты (26 января" not in text
+
+
+# --- a letter to an organisation goes to its head ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("party", "name", "addressee"),
+    [
+        ("company", "ООО «Ромашка»", "Руководителю ООО «Ромашка»"),
+        ("company, Ivan", "ООО «Ромашка»", "Руководителю ООО «Ромашка», Контактное лицо: Петров"),
+        ("company", "ИП Петров Иван Петрович", "ИП Петров Иван Петрович, ул."),
+        ("man", "Иван Петрович Петров", "Иван Петрович Петров, "),
+    ],
+)
+@pytest.mark.parametrize(
+    ("policy", "label"),
+    [("freelancer", "freelancer/final"), ("b2b_strict", "b2b_strict/formal_claim")],
+)
+def test_a_claim_to_an_organisation_is_addressed_to_its_head(
+    policy: str, label: str, party: str, name: str, addressee: str
+) -> None:
+    data = _data(policy, party)
+    data["clients"][0]["name"] = name
+    case = Case.model_validate(data)
+    message = RENDERER.render(case, _action(policy, label, case))
+    head = _plain(message.text).split(" Исх. №")[0]
+    assert addressee in head
+    if not addressee.startswith("Руководителю"):
+        assert "Руководителю" not in head
+    assert f'<p class="addressee">{addressee.split(",", maxsplit=1)[0]}' in (message.html or "")
