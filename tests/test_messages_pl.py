@@ -761,3 +761,11 @@ def test_the_invoice_table_writes_dates_in_digits(label: str) -> None:
         assert "12.01.2026" in part or "26.01.2026" in part
         assert " sty 2026" not in part
         assert " lut 2026" not in part
+
+
+def test_enclosures_join_two_numbers_with_i_and_count_many() -> None:
+    two = render("freelancer", "freelancer/final").text
+    assert "Załączniki: kopie faktur nr 2026/01/7 i 2026/01/8" in plain(two)
+    many_ = plain(many("freelancer", "freelancer/final", 21).text)
+    assert "Załączniki: kopie 21 faktur wymienionych w zestawieniu" in many_
+    assert "2026/01/20, 2026/01/21" not in many_.split("Załączniki:")[1]
