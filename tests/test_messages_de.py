@@ -656,3 +656,17 @@ def test_without_a_voice_each_text_keeps_its_own() -> None:
     assert "Wir fordern Sie hiermit letztmalig auf" in _flat(
         _render("freelancer", "freelancer/final").text
     )
+
+
+def test_a_reminder_sms_about_invoices_due_on_different_days_names_the_oldest_and_fits() -> None:
+    """Invoice 2026/01/7 due on 2 February, 2026/01/8 on 26 January: the SMS gives the oldest."""
+    sample = _sample("tradesperson", "tradesperson/polite")
+    data = sample.case.model_dump(mode="json", by_alias=True)
+    data["clients"][0]["name"] = COMPANY
+    data["invoices"][0]["due"] = "2026-02-02"
+    data["invoices"][1]["due"] = "2026-01-26"
+    sms = RENDERER.render(paychase.Case.model_validate(data), sample.action)
+    assert sms.channel == "sms"
+    assert "älteste fällig seit 26.01.2026" in sms.text
+    assert "02.02.2026" not in sms.text
+    assert sms_length(sms.text.strip()).segments <= 2, sms.text

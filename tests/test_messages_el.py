@@ -535,3 +535,81 @@ def test_a_letter_about_many_invoices_points_to_the_table_once() -> None:
         text = flat(RENDERER.render(case, action).text)
         assert re.search(r"[Ττ]α 5 τιμολόγια \(βλ\. πίνακα\)[ ,]", text), label
         assert "αναλύονται παρακάτω" not in text, label
+
+
+def staggered(policy: str, label: str) -> str:
+    """The sample with invoice 2026/01/7 due on 2 February and 2026/01/8 on 26 January.
+
+    The first invoice is the newer: a text that takes its day count for all writes "36 ημέρες".
+    """
+    sample = _sample(policy, label)
+    data = sample.case.model_dump(mode="json", by_alias=True)
+    data["invoices"][0]["due"] = "2026-02-02"
+    data["invoices"][1]["due"] = "2026-01-26"
+    message = RENDERER.render(Case.model_validate(data), sample.action)
+    return flat(f"{message.subject}\n{message.text}")
+
+
+@pytest.mark.parametrize(
+    ("policy", "label", "expected"),
+    [
+        ("freelancer", "freelancer/overdue_30", "ληξιπρόθεσμα, το παλαιότερο εδώ και 43 ημέρες"),
+        ("freelancer", "freelancer/overdue_90", "Από τη λήξη του παλαιότερου από τα τιμολόγια"),
+        ("freelancer", "freelancer/firm", "Από τη λήξη του παλαιότερου έχουν πλέον περάσει 43"),
+        ("freelancer", "freelancer/with_fee", "(το παλαιότερο εδώ και 43 ημέρες)"),
+        ("freelancer", "freelancer/pre_due", "πρώτη λήξη 26 Ιανουαρίου 2026"),
+        ("b2b_strict", "b2b_strict/payment_call", "(το παλαιότερο εδώ και 43 ημέρες)·"),
+        (
+            "tradesperson",
+            "tradesperson/firm",
+            "το παλαιότερο 43 ημέρες μετά την ημερομηνία λήξης του",
+        ),
+        ("saas", "saas/warning", "το παλαιότερο 43 ημέρες μετά την ημερομηνία λήξης του."),
+    ],
+)
+def test_invoices_due_on_different_days_get_the_oldest_days(
+    policy: str, label: str, expected: str
+) -> None:
+    text = staggered(policy, label)
+    assert expected in text
+    assert "36 ημέρες" not in text
+    assert "2 Φεβρουαρίου 2026" not in text
+
+
+# --- the extrajudicial letter of a sole trader: first person singular throughout ---------------
+
+# First-person plural forms of the sender that a letter in the singular must not keep.
+WE = re.compile(r"\b\w+(?:ούμε|όμαστε|ούμαστε|αμε)\b|(?<!μεταξύ )\bμας\b|είμαστε|επιφυλασσόμενοι")
+
+
+@pytest.mark.parametrize(
+    ("policy", "label"),
+    [
+        ("freelancer", "freelancer/final"),
+        ("b2b_strict", "b2b_strict/formal_claim"),
+        ("b2b_strict", "b2b_strict/demand_letter"),
+        ("saas", "saas/suspend"),
+    ],
+)
+def test_a_sender_who_writes_as_i_speaks_in_the_singular(policy: str, label: str) -> None:
+    text = flat(render(policy, label, voice="I").text)
+    assert not WE.search(text.replace("να συζητήσουμε", "")), WE.search(text)
+    plural = flat(render(policy, label, voice="we").text)
+    assert WE.search(plural)
+
+
+@pytest.mark.parametrize(
+    ("gender", "closing"),
+    [("female", "Η δηλούσα,"), ("male", "Ο δηλών,"), (None, "Για τη δηλούσα επιχείρηση,")],
+)
+def test_the_extrajudicial_letter_in_the_singular_is_signed_by_the_declarant(
+    gender: str | None, closing: str
+) -> None:
+    text = flat(render("freelancer", "freelancer/final", voice="I", signatory_gender=gender).text)
+    assert "σας καλώ να μου καταβάλετε" in text
+    assert "θα προβώ χωρίς άλλη ειδοποίηση" in text
+    assert "με την επιφύλαξη παντός νομίμου δικαιώματός μου." in text
+    assert closing in text
+    plural = flat(render("freelancer", "freelancer/final", voice="we").text)
+    assert "Για τη δηλούσα επιχείρηση," in plural
+    assert "σας καλούμε να μας καταβάλετε" in plural

@@ -408,3 +408,41 @@ def test_the_legal_task_lists_the_invoice_or_the_invoices() -> None:
     assert "the contract terms, the invoices, every contact" in flat(render("freelancer/legal"))
     one = flat(render("freelancer/legal", invoices=1))
     assert "the contract terms, the invoice, every contact" in one
+
+
+# --- invoices due on different days (X6) --------------------------------------------------------
+
+
+def staggered(label: str, policy: str | None = None) -> str:
+    """The sample `label` about invoice 2026/01/7, due 2 February, and 2026/01/8, due 26 January.
+
+    The first invoice listed is the newer: a text that takes the first one's date for all
+    writes "2 February 2026" or its "36 days" overdue.
+    """
+    found = sample(label, policy)
+    data = found.case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["invoices"][0]["due"] = "2026-02-02"
+    data["invoices"][1]["due"] = "2026-01-26"
+    return flat(RENDERER.render(paychase.Case.model_validate(data), found.action))
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("freelancer/polite", "they were due on different dates, the earliest on 26 January 2026,"),
+        ("freelancer/pre_due", "due on different dates, the earliest on 26 January 2026"),
+        ("freelancer/firm", "They are now up to 43 days past their due dates."),
+        ("freelancer/overdue_30", "up to 43 days after their due dates (the oldest on 26 January"),
+        ("freelancer/overdue_60", "up to 43 days past their due dates (the oldest on 26 January"),
+        ("freelancer/final", "due on different dates, the earliest on 26 January 2026"),
+        ("b2b_strict/demand_letter", "the earliest on 26 January 2026, and remain unpaid"),
+        ("b2b_strict/payment_call", "now up to 43 days overdue"),
+        ("tradesperson/firm", "still unpaid, up to 43 days after their due dates"),
+        ("saas/notice", "due on different dates, the earliest on 26 January 2026"),
+    ],
+)
+def test_invoices_due_on_different_days_get_the_earliest_date(label: str, expected: str) -> None:
+    text = staggered(label)
+    assert expected in text
+    assert "2 February 2026" not in text
+    assert "36 days" not in text

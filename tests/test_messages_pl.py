@@ -671,3 +671,101 @@ def test_every_sms_block_fits_two_segments(policy: str, label: str, voice: str) 
     assert sms_length(text).segments <= 2, text
     other = r"\b(prosimy|dziękujemy|przypominamy)\b" if voice == "I" else r"\b(proszę|dziękuję)\b"
     assert not re.search(other, text, re.IGNORECASE), text
+
+
+# --- invoices due on different days (X6) and the table's dates ---------------------------------
+
+# The first invoice falls due on 2 February 2026, the second on 26 January: the first is newer.
+NEWER = date(2026, 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("policy", "label", "expected"),
+    [
+        (
+            "freelancer",
+            "freelancer/polite",
+            "terminy płatności upłynęły – najstarszej z nich 26 stycznia 2026 r., a nie",
+        ),
+        (
+            "freelancer",
+            "freelancer/pre_due",
+            "najwcześniejszy z terminów płatności faktur nr 2026/01/7 i 2026/01/8 "
+            "przypada na 26 stycznia 2026 r.",
+        ),
+        (
+            "freelancer",
+            "freelancer/firm",
+            "Terminy płatności upłynęły – najstarszej z nich już 43 dni temu.",
+        ),
+        (
+            "freelancer",
+            "freelancer/with_fee",
+            "Terminy płatności faktur nr 2026/01/7 i 2026/01/8 upłynęły – "
+            "najstarszej z nich już 43 dni temu",
+        ),
+        (
+            "freelancer",
+            "freelancer/overdue_30",
+            "choć terminy płatności upłynęły – najstarszej z nich 26 stycznia 2026 "
+            "r., czyli już 43 dni temu.",
+        ),
+        (
+            "freelancer",
+            "freelancer/overdue_90",
+            "pozostają nieopłacone – najstarsza z nich już 43 dni po terminie "
+            "płatności, który upłynął 26 stycznia 2026 r.",
+        ),
+        (
+            "freelancer",
+            "freelancer/check_call",
+            "najwcześniejszy termin płatności 26 stycznia 2026 r.)",
+        ),
+        (
+            "b2b_strict",
+            "b2b_strict/payment_call",
+            "których terminy płatności upłynęły – najstarszej z nich już 43 dni temu;",
+        ),
+        (
+            "b2b_strict",
+            "b2b_strict/demand_letter",
+            "Terminy płatności faktur nr 2026/01/7 i 2026/01/8 upłynęły – "
+            "najstarszej z nich 26 stycznia 2026 r., a należność",
+        ),
+        (
+            "tradesperson",
+            "tradesperson/firm",
+            "pozostają nieopłacone – najstarsza z nich już 43 dni po terminie płatności",
+        ),
+        (
+            "saas",
+            "saas/warning",
+            "pozostają nieopłacone – najstarsza z nich już 43 dni po terminie płatności.",
+        ),
+    ],
+)
+def test_invoices_due_on_different_days_get_the_oldest_date(
+    policy: str, label: str, expected: str
+) -> None:
+    text = flat(render(policy, label, due=NEWER).text)
+    assert expected in text
+    assert "2 lutego 2026" not in text
+    assert "36 dni" not in text
+
+
+@pytest.mark.parametrize("label", ["freelancer/firm", "freelancer/final"])
+def test_the_invoice_table_writes_dates_in_digits(label: str) -> None:
+    message = render("freelancer", label, due=NEWER)
+    for part in (message.text, message.html or ""):
+        assert "Termin płatności 02.02.2026" in part or "<td>02.02.2026</td>" in part
+        assert "12.01.2026" in part or "26.01.2026" in part
+        assert " sty 2026" not in part
+        assert " lut 2026" not in part
+
+
+def test_enclosures_join_two_numbers_with_i_and_count_many() -> None:
+    two = render("freelancer", "freelancer/final").text
+    assert "Załączniki: kopie faktur nr 2026/01/7 i 2026/01/8" in plain(two)
+    many_ = plain(many("freelancer", "freelancer/final", 21).text)
+    assert "Załączniki: kopie 21 faktur wymienionych w zestawieniu" in many_
+    assert "2026/01/20, 2026/01/21" not in many_.split("Załączniki:")[1]

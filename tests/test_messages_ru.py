@@ -668,3 +668,93 @@ def test_invoices_due_on_different_days_are_dated_by_the_oldest() -> None:
     same = _plain(_render("tradesperson", "tradesperson/firm").text)
     assert "просрочка составляет уже 43 дня" in same
     assert "по самому раннему" not in same
+
+
+# --- invoices due on different days (X6) ---------------------------------------------------------
+
+
+def _staggered(policy: str, label: str) -> str:
+    """Invoice 2026/01/7 due on 2 February and 2026/01/8 on 26 January: the first is newer."""
+    data = _data(policy)
+    data["invoices"][0]["due"] = "2026-02-02"
+    data["invoices"][1]["due"] = "2026-01-26"
+    case = Case.model_validate(data)
+    message = RENDERER.render(case, _action(policy, label, case))
+    return _plain(f"{message.subject}\n{message.text}")
+
+
+@pytest.mark.parametrize(
+    ("policy", "label", "expected"),
+    [
+        (
+            "freelancer",
+            "freelancer/polite",
+            "сроки оплаты истекли (самый ранний — 26 января 2026 г.)",
+        ),
+        (
+            "freelancer",
+            "freelancer/firm",
+            "Просрочка по самому раннему из счетов составляет уже 43 дня.",
+        ),
+        ("freelancer", "freelancer/overdue_30", "наибольшая просрочка — 43 дня"),
+        (
+            "freelancer",
+            "freelancer/overdue_30",
+            "с самого раннего срока оплаты (26 января 2026 г.)",
+        ),
+        (
+            "freelancer",
+            "freelancer/with_fee",
+            "Просрочка оплаты по самому раннему из счетов № 2026/01/7",
+        ),
+        ("freelancer", "freelancer/check_call", "самый ранний срок оплаты — 26 января 2026 г."),
+        (
+            "freelancer",
+            "freelancer/pre_due",
+            "26 января 2026 г. наступает первый из сроков оплаты по счетам",
+        ),
+        (
+            "saas",
+            "saas/notice",
+            "Сроки оплаты по счетам № 2026/01/7 и № 2026/01/8 истекли (самый ранний",
+        ),
+    ],
+)
+def test_invoices_due_on_different_days_name_the_earliest_as_such(
+    policy: str, label: str, expected: str
+) -> None:
+    text = _staggered(policy, label)
+    assert expected in text
+    assert "2 февраля 2026" not in text
+    assert "36 дней" not in text
+    assert "со срока оплаты (26 января" not in text
+
+
+# --- a letter to an organisation goes to its head ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("party", "name", "addressee"),
+    [
+        ("company", "ООО «Ромашка»", "Руководителю ООО «Ромашка»"),
+        ("company, Ivan", "ООО «Ромашка»", "Руководителю ООО «Ромашка», Контактное лицо: Петров"),
+        ("company", "ИП Петров Иван Петрович", "ИП Петров Иван Петрович, ул."),
+        ("man", "Иван Петрович Петров", "Иван Петрович Петров, "),
+    ],
+)
+@pytest.mark.parametrize(
+    ("policy", "label"),
+    [("freelancer", "freelancer/final"), ("b2b_strict", "b2b_strict/formal_claim")],
+)
+def test_a_claim_to_an_organisation_is_addressed_to_its_head(
+    policy: str, label: str, party: str, name: str, addressee: str
+) -> None:
+    data = _data(policy, party)
+    data["clients"][0]["name"] = name
+    case = Case.model_validate(data)
+    message = RENDERER.render(case, _action(policy, label, case))
+    head = _plain(message.text).split(" Исх. №")[0]
+    assert addressee in head
+    if not addressee.startswith("Руководителю"):
+        assert "Руководителю" not in head
+    assert f'<p class="addressee">{addressee.split(",", maxsplit=1)[0]}' in (message.html or "")

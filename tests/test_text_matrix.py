@@ -10,6 +10,8 @@ with charges and without. Every rendered text must:
 * be exact: every rate of a computation line has its period, the computation lines left to
   pay add up to each charge claimed, and the amount asked for is the plan's;
 * date what it knows: no "yesterday" or "a week ago" where a date can be given;
+* never give one due date for all: when the invoices fall due on different days, the first
+  invoice's due date and its days overdue are not written as those of every invoice;
 * be spelled right: every word passes the language's Hunspell dictionary (or its word list),
   as in `tests/test_spelling.py`.
 """
@@ -17,13 +19,16 @@ with charges and without. Every rendered text must:
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.numbers import format_decimal, get_currency_precision
 from tests.spelling_check import hunspell_available, unknown_words
 from tests.text_matrix import Cell, cells, template_ids
 
+from paychase.messages._formatting import Day, days
 from paychase.messages._sms import sms_length
 from paychase.planner._statement import statement
 
@@ -62,6 +67,14 @@ WRONG_ADDRESS: dict[str, dict[str, str]] = {
     "ru": {"man": r"Уважаемая", "woman": r"Уважаемый"},
     "el": {"man": r"Αξιότιμη κυρία", "woman": r"Αξιότιμε κύριε"},
     "de": {"man": r"Sehr geehrte Frau", "woman": r"Sehr geehrter Herr"},
+}
+# Words that mark a date or a count of days as the oldest invoice's, not every invoice's.
+OLDEST = {
+    "en": r"oldest|earliest|up to",
+    "pl": r"najstarsz|najwcześniejsz|najdłuższ",
+    "ru": r"самого раннего|самому раннему|самый ранний|самой ранней|наибольш|первый срок",
+    "el": r"παλαιότερ|μεγαλύτερ|έως",
+    "de": r"älteste|bis zu|ab dem|frühest",
 }
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
@@ -109,10 +122,58 @@ def asked_amounts(cell: Cell) -> set[str]:
     }
 
 
+def one_due_date_for_all(cell: Cell, text: str) -> list[str]:
+    """Where a text with invoices due on different days gives one due date as all's.
+
+    The first invoice of a staggered cell is the newest, so its due date belongs in a text only
+    beside every other invoice's (a list with each one's date; the table writes dates in
+    another form), and its days overdue not at all. The oldest invoice's date and days may be
+    named, but as the oldest's: a word of `OLDEST` comes shortly before them.
+    """
+    if not cell.staggered:
+        return []
+    client = cell.case.clients[0]
+    locale = client.locale or "en"
+    today = cell.action.at.astimezone(ZoneInfo(client.timezone)).date()
+    dues: list[date] = [
+        due
+        for number in cell.action.invoices
+        for invoice in cell.case.invoices
+        if invoice.id == number and (due := invoice.due) is not None
+    ]
+    written = [flat(str(Day(due, locale))) for due in dues]
+    if all(date_ in text for date_ in written):
+        return []  # each invoice with its own due date
+    problems = []
+    first, oldest = dues[0], min(dues)
+    if written[0] in text:
+        problems.append(f"the first invoice's due date {written[0]!r} as the only one")
+    if (late := (today - first).days) > 0:
+        problems += _unqualified(cell, text, flat(str(days(late, locale))), "first")
+    if (late := (today - oldest).days) > 0:
+        for phrase in (str(days(late, locale)), str(Day(oldest, locale))):
+            problems += _unqualified(cell, text, flat(phrase), "oldest")
+    return problems
+
+
+def _unqualified(cell: Cell, text: str, phrase: str, what: str) -> list[str]:
+    """`phrase` written with no word saying it is the oldest invoice's, within 100 characters.
+
+    "(15 days)" is a computation line's own period, not a claim about the invoices.
+    """
+    return [
+        f"the {what} invoice's {phrase!r} as all invoices'"
+        for found in re.finditer(rf"(?<![\d.,(]){re.escape(phrase)}", text)
+        if what == "first"
+        or not re.search(OLDEST[cell.language], text[max(found.start() - 100, 0) : found.start()])
+    ]
+
+
 def cell_problems(cell: Cell) -> list[str]:
     message = cell.message
     text = flat(message.text)
     problems = agreement_problems(cell, f"{message.subject}\n{text}")
+    problems += one_due_date_for_all(cell, flat(f"{message.subject}\n{message.text}"))
     if len(message.subject) >= 120:
         problems.append(f"subject of {len(message.subject)} characters")
     if message.channel == "sms" and (size := sms_length(message.text.strip())).segments > 2:
