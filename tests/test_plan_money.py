@@ -454,7 +454,9 @@ def _reminder(at: str, **fields: Any) -> dict[str, Any]:
 AS_OF = _at("2025-07-20T12:00")
 
 
-def test_a_german_consumer_owes_no_interest_before_a_reminder_after_a_date_the_invoice_set() -> None:
+def test_a_german_consumer_owes_no_interest_before_a_reminder_after_a_date_the_invoice_set() -> (
+    None
+):
     case = _german_consumer(_reminder("2025-06-10T10:00:00+02:00"))  # before the due date
     result = paychase.plan(case, now=AS_OF)
     assert statement(case, "c1", now=AS_OF).lines[0].interest == 0
@@ -482,3 +484,35 @@ def test_a_german_business_is_in_delay_from_the_due_date() -> None:
     case = _german_consumer()
     case["clients"][0]["kind"] = "business"
     assert statement(case, "c1", now=AS_OF).lines[0].interest > 0
+
+
+# -- a rate table that ends after the debt was paid (rule 11) ------------------------------------
+
+
+def _russian(*payments: dict[str, str]) -> dict[str, Any]:
+    """A Russian client's 1000.00 RUB due 2025-12-15; the RU table's last rate ends 2025-12-22."""
+    case = _case(contract__jurisdiction="RU", contract__currency="RUB", invoice__currency="RUB")
+    case["invoices"][0].update(
+        issued="2025-11-01", due="2025-12-15", total="1000.00", payments=list(payments)
+    )
+    return case
+
+
+def test_an_invoice_paid_on_time_needs_no_rate_the_table_lacks() -> None:
+    result = paychase.plan(
+        _russian({"date": "2025-12-10", "amount": "1000.00"}), now=_at("2026-03-10T09:00")
+    )
+    assert result.actions == ()
+
+
+def test_a_rate_gap_ends_on_the_day_the_debt_was_paid() -> None:
+    case = _russian({"date": "2026-01-20", "amount": "1000.00"})
+    review = _only(paychase.plan(case, now=_at("2026-03-10T09:00")), "review")
+    assert "no rate for 2025-12-23..2026-01-20" in review.reason
+
+
+def test_interest_paid_off_before_the_table_ends_is_claimed_with_no_gap() -> None:
+    case = _russian({"date": "2025-12-20", "amount": "1000.00"})
+    review = _only(paychase.plan(case, now=_at("2026-03-10T09:00")), "review")
+    assert "interest 2.26 RUB remain claimable" in review.reason
+    assert "no rate" not in review.reason

@@ -135,7 +135,8 @@ class InterestComputation(FrozenModel):
     interest_outstanding: Decimal = Field(description="Rounded interest still unpaid at the end.")
     overpaid: Decimal = Field(description="What the payments paid beyond everything owed.")
     missing: MissingPeriod | None = Field(
-        description="The uncovered days, when the rate table stops before the end; else null."
+        description="The days interest could accrue that the rate table has no rate for, when it "
+        "stops before the end; else null. Days after the principal was paid need no rate."
     )
 
     @property
@@ -294,9 +295,9 @@ def _compute(
         events.append((request.as_of, None))
     final_day = max(events[-1][0], start - one)
     covered = rates.covered_to(final_day)
-    missing = (
-        MissingPeriod.trusted(from_=covered + one, to=final_day) if covered < final_day else None
-    )
+    # The last day a rate is needed: interest accrues only while something bears it, so a
+    # table that ends after the debt was paid is not a gap (rule 11 asks for no update then).
+    needed_to = start - one
 
     state = State(request.principal, zero, [], Decimal(0), 0, 0)
     segments: list[InterestSegment] = []
@@ -306,6 +307,8 @@ def _compute(
     overpaid_total = zero
     for index, (event_day, payment) in enumerate(events):
         last = min(event_day, covered)  # never guess a rate: no accrual past the table
+        if state.principal + state.capitalised > 0:
+            needed_to = max(needed_to, event_day)
         period_from = cursor
         new = accrue(state, rates, cursor, last, basis=basis, compounding=compounding)
         segments.extend(new)
@@ -350,6 +353,9 @@ def _compute(
         )
     if state.pending:  # pragma: no cover - the last event always closes a rounding period
         raise AssertionError("unrounded interest left")
+    missing = (
+        MissingPeriod.trusted(from_=covered + one, to=needed_to) if covered < needed_to else None
+    )
     return InterestComputation.trusted(
         currency=currency,
         principal=request.principal,
