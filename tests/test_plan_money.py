@@ -428,7 +428,7 @@ def test_a_partly_disputed_invoice_still_books_the_fee_of_a_step_sent_without_it
     assert booking.amounts.late_fee == D("50.00")
 
 
-# -- the German consumer's delay (§ 286 BGB) --------------------------------------------------------
+# -- the German consumer's delay (§ 286 BGB) -------------------------------------------------
 
 
 def _german_consumer(*history: dict[str, Any], **changes: Any) -> dict[str, Any]:

@@ -114,5 +114,5 @@ def test_a_field_left_out_takes_its_default_and_stays_unset() -> None:
 def test_a_misspelt_or_missing_field_is_a_bug_it_reports() -> None:
     with pytest.raises(TypeError, match="has no field"):
         ReasonPart.trusted(code="text", parmas={})
-    with pytest.raises(TypeError, match="needs the fields \\[.code.\\]"):
+    with pytest.raises(TypeError, match=r"needs the fields \[.code.\]"):
         ReasonPart.trusted(params={})
