@@ -167,7 +167,7 @@ class SanctionJoins:
         bounds = step_bounds(
             context, candidate.step, candidate.facts, candidate.scheduled, candidate.ladder
         )
-        assert not isinstance(bounds, str)  # the walk gave the step: nothing holds it back
+        assert isinstance(bounds, list)  # the walk gave the step: nothing holds it back
         own = [bound for bound in bounds if bound.why != CATCHING_UP]
         hour = context.clock.hour_for(candidate.kind)
         due, _ = first_allowed_moment(context, candidate.scheduled, own, hour)

@@ -171,7 +171,7 @@ class InvoiceTriage:
         actions += self._costs.late_bookings(facts, ladder)
         owed = self._costs.owed(facts, self._context.today)
         if issued and owed.problems:
-            actions.append(reviews.charges_review(facts, "; ".join(owed.problems)))
+            actions.append(reviews.charges_review(facts, owed.problems))
         tolerance = facts.contract.tolerance
         if tolerance is not None and owed.principal + owed.extra < tolerance:
             currency = facts.invoice.currency
