@@ -268,6 +268,25 @@ ENGLISH: Mapping[str, str] = {
     "{currency}",
     "prepayment.due_by": "work starts {start}, so it is due by {by}",
     "prepayment.no_start": "work has no start date yet",
+    "prepayment.paid": "{prepayment} is paid ({paid} {currency} as of {on})",
+    # -- sanctions: lifted once paid (rule 10), joined rather than imposed twice --
+    "settled": "{invoices} settled",
+    "lift.suspend": "{settled}: the suspension of contract {contract} in force since {since} "
+    "should be undone at once",
+    "lift.pause_work": "{settled}: the pause of work of contract {contract} in force since "
+    "{since} should be undone at once",
+    "joined.suspend_since": "no {effect}: the service of contract {contract} is suspended "
+    "since {since}",
+    "joined.pause_work_since": "no {effect}: work on contract {contract} is paused since {since}",
+    "joined.suspend_from": "no {effect}: the service of contract {contract} is suspended from "
+    "{on} {time}",
+    "joined.pause_work_from": "no {effect}: work on contract {contract} is paused from {on} {time}",
+    # -- a catch-up that stops at a step it may not pass over --
+    "catch_up.stop": "'{step}' is not passed over ({why})",
+    "catch_up.beyond": "{stop}, though '{step}' would be due by now too",
+    "catch_up.required": "the ladder requires it",
+    "catch_up.not_message": "it is not a message ({action})",
+    "catch_up.books_charge": "it books a charge the contract allows",
     "prepayment.unpaid": "work started {started} but only {paid} is paid as of {on}: pause the "
     "work so that it does not continue unpaid until {missing} {currency} more is paid",
 }
