@@ -281,6 +281,9 @@ ENGLISH: Mapping[str, str] = {
     "joined.suspend_from": "no {effect}: the service of contract {contract} is suspended from "
     "{on} {time}",
     "joined.pause_work_from": "no {effect}: work on contract {contract} is paused from {on} {time}",
+    "policy.unknown": "{invoice} entered dunning under policy {version}, which the case does "
+    "not hold: add that version to policy_versions, or migrate the invoice by setting its "
+    "'policy'",
     # -- a catch-up that stops at a step it may not pass over --
     "catch_up.stop": "'{step}' is not passed over ({why})",
     "catch_up.beyond": "{stop}, though '{step}' would be due by now too",

@@ -362,7 +362,7 @@ def policy_of(
     events: Sequence[ContactEvent],
     policies: Mapping[str, Policy],
     current: Policy,
-) -> Policy | str:
+) -> Policy | ReasonPart:
     """The policy version the invoice follows, or why it cannot be known.
 
     An invoice explicitly migrated (its ``policy``) follows that version; otherwise the version
@@ -384,10 +384,7 @@ def policy_of(
     found = policies.get(entered)
     if found is not None:
         return found
-    return (
-        f"{invoice.label} entered dunning under policy {entered}, which the case does not hold: "
-        "add that version to policy_versions, or migrate the invoice by setting its 'policy'"
-    )
+    return part("policy.unknown", invoice=invoice.label, version=entered)
 
 
 def latest(
