@@ -598,6 +598,18 @@ def test_each_targeted_case_reaches_the_producer_it_is_named_for() -> None:
         assert code in codes[name], (name, sorted(codes[name]))
 
 
+def test_a_share_is_a_percentage_and_its_sums_are_money() -> None:
+    """A clause's rate is a number, not money, though its sums are in the contract's currency."""
+    (request,) = _targeted_plans()["a share of the contract value as deposit"].actions
+    asks = request.why[0]
+    assert told(asks, "pl_PL").endswith(
+        "zaliczka w kwocie 540,00\xa0€ (30% wartości umowy 1\xa0800,00\xa0€)"
+    )
+    assert "(30 % от стоимости договора 1\xa0800,00\xa0€)" in told(asks, "ru_RU")
+    assert "(30 % des Auftragswerts von 1.800,00\xa0€)" in told(asks, "de_DE")
+    assert english(asks).endswith("(30 % of the contract value 1800.00) before work starts")
+
+
 def test_the_targeted_cases_keep_their_english_reason() -> None:
     for result in _targeted_plans().values():
         for action in result.actions:

@@ -254,15 +254,17 @@ ENGLISH: Mapping[str, str] = {
     "milestone.due": "milestone {milestone} '{name}' of contract {contract} ({amount} "
     "{currency}) is due {due} and no invoice bills it yet: request the stage payment",
     "request.retry": "request {count} did not arrive, so ask again",
-    "deposit.agreed": "the deposit of {amount} {currency} (as agreed)",
-    "deposit.share": "the deposit of {amount} {currency} ({rate} % of the contract value {value})",
-    "deposit.default_first": "the deposit of {amount} {currency} ({rate} % of the contract "
-    "value {value}, the default for a first-time client)",
-    "deposit.default_returning": "the deposit of {amount} {currency} ({rate} % of the contract "
-    "value {value}, the default for a returning client)",
-    "materials.agreed": "the materials prepayment of {amount} {currency} (as agreed)",
-    "materials.share": "the materials prepayment of {amount} {currency} ({rate} % of the "
-    "contract value {value})",
+    "money": "{amount} {currency}",
+    "sum": "{amount}",  # a sum the log writes with no currency: the reader's has its symbol
+    "deposit.agreed": "the deposit of {amount} (as agreed)",
+    "deposit.share": "the deposit of {amount} ({rate} % of the contract value {value})",
+    "deposit.default_first": "the deposit of {amount} ({rate} % of the contract value {value}, "
+    "the default for a first-time client)",
+    "deposit.default_returning": "the deposit of {amount} ({rate} % of the contract value "
+    "{value}, the default for a returning client)",
+    "materials.agreed": "the materials prepayment of {amount} (as agreed)",
+    "materials.share": "the materials prepayment of {amount} ({rate} % of the contract value "
+    "{value})",
     "prepayment.asks": "contract {contract} asks {prepayment} before work starts",
     "prepayment.standing": "{paid} paid and {billed} billed as of {on}: request {missing} "
     "{currency}",

@@ -114,10 +114,9 @@ def _kill_fee_charge(
         rule = part(
             "kill_fee.rule_rate",
             rate=percent(clause.rate),
-            base=base,
-            value=round_money(value, currency),
-            billed=round_money(billed, currency),
-            currency=currency,
+            base=part("sum", amount=base, currency=currency),
+            value=part("sum", amount=round_money(value, currency), currency=currency),
+            billed=part("sum", amount=round_money(billed, currency), currency=currency),
             **silence,
         )
     line = ChargeLine(

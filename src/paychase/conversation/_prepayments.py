@@ -58,16 +58,12 @@ class Prepaid:
         """`describe` as a clause: the prepayment, its sum and how the sum was set."""
         basis = self.basis
         what = "deposit" if self.topic == "deposit" else "materials"
+        amount = part("money", amount=self.required, currency=currency)
         if basis.rate is None or basis.value is None:
-            return part(f"{what}.agreed", amount=self.required, currency=currency)
+            return part(f"{what}.agreed", amount=amount)
         how = "share" if basis.default is None else f"default_{basis.default}"
-        return part(
-            f"{what}.{how}",
-            amount=self.required,
-            currency=currency,
-            rate=percent(basis.rate),
-            value=basis.value,
-        )
+        value = part("sum", amount=basis.value, currency=currency)
+        return part(f"{what}.{how}", amount=amount, rate=percent(basis.rate), value=value)
 
 
 @dataclass(frozen=True, slots=True)
