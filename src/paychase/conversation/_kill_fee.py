@@ -81,7 +81,7 @@ def kill_fee_need(contract: Contract, books: WorkBooks) -> WorkNeed | None:
         amount=amount,
         currency=currency,
         charges=(charge,),
-        reason=(
+        why=(
             part(f"kill_fee.silent_{silent}", since=silent_since),
             pause,
             *to_bill,

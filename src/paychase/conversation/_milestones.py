@@ -53,5 +53,5 @@ def milestone_needs(contract: Contract, books: WorkBooks) -> Iterator[WorkNeed]:
             currency=currency,
             deadline=None,
             charges=(),
-            reason=(due, *retried(attempts)),
+            why=(due, *retried(attempts)),
         )

@@ -176,7 +176,7 @@ def _request(contract: Contract, prepaid: Prepaid, books: WorkBooks) -> WorkNeed
         amount=prepaid.missing,
         currency=currency,
         deadline=deadline,
-        reason=(_asks(contract, prepaid), standing, when, *retried(attempts)),
+        why=(_asks(contract, prepaid), standing, when, *retried(attempts)),
     )
 
 
@@ -207,5 +207,5 @@ def _pause_unpaid(contract: Contract, prepaid: Prepaid, books: WorkBooks) -> Wor
         not_before=books.today,
         amount=prepaid.missing,
         currency=currency,
-        reason=(_asks(contract, prepaid), unpaid),
+        why=(_asks(contract, prepaid), unpaid),
     )

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Final, Literal
 
-from paychase._reason import ReasonPart, part
+from paychase._reason import ReasonPart, joined, part
 from paychase.calendar._protocols import HolidayCalendar
 from paychase.case._contracts import Contract
 from paychase.case._history import ContactEvent
@@ -51,9 +51,14 @@ class WorkNeed:
     not_before: date  # the client's local date from which it should happen
     amount: Decimal  # what is asked for or charged, rounded to the currency
     currency: str
-    reason: tuple[ReasonPart, ...]  # names the rule and the dates behind it, clause by clause
+    why: tuple[ReasonPart, ...]  # names the rule and the dates behind it, clause by clause
     deadline: date | None = None  # the payment deadline the request states, if any
     charges: tuple[Charge, ...] = ()  # a kill fee's computation
+
+    @property
+    def reason(self) -> str:
+        """`why` in the plan's English."""
+        return joined(self.why)
 
     @property
     def key(self) -> str:

@@ -116,7 +116,7 @@ def _work_action(context: ClientContext, need: WorkNeed, previous: Bound | None)
         channel, kind = "system", "review"
         notes.append(part("no_channel"))
     asked = Owed(need.amount, ZERO, need.amount, ZERO, ZERO, ZERO)
-    why = (*need.reason, *notes)
+    why = (*need.why, *notes)
     return Action(
         key=need.key,
         kind=kind,
