@@ -24,6 +24,7 @@ from paychase import Action, Case, Plan, plan
 from paychase._reason import ENGLISH, ReasonPart, english, joined, part, text
 from paychase.messages import Renderer
 from paychase.messages._reasons import LANGUAGES, catalogue, told, told_all
+from paychase.money import builtin_compensation_table
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = [
@@ -608,6 +609,15 @@ def test_a_share_is_a_percentage_and_its_sums_are_money() -> None:
     assert "(30 % от стоимости договора 1\xa0800,00\xa0€)" in told(asks, "ru_RU")
     assert "(30 % des Auftragswerts von 1.800,00\xa0€)" in told(asks, "de_DE")
     assert english(asks).endswith("(30 % of the contract value 1800.00) before work starts")
+
+
+def test_every_packaged_rate_date_note_is_coded() -> None:
+    """A missing exchange rate names the day the law converts on, in the reader's language."""
+    table = builtin_compensation_table()
+    notes = {rule.rate_date_note for rule in table.regimes if rule.rate_date_note}
+    coded = {english(part(code)) for code in ENGLISH if code.startswith("rate_note.")}
+    assert notes
+    assert notes <= coded
 
 
 def test_the_targeted_cases_keep_their_english_reason() -> None:

@@ -171,6 +171,12 @@ ENGLISH: Mapping[str, str] = {
     "rate.missing_two_on": "no {pair} and no {other} exchange rate for {day} ({note})",
     "rate.missing_two_by": "no {pair} and no {other} exchange rate dated on or before {due} "
     "({note})",
+    "rate_note.nbp": "NBP Table A of the last business day of the month before the due month",
+    "rate_note.directive": "the latest rate on or before the due date; the Directive sets no "
+    "conversion date",
+    "rate_note.statute": "the latest rate on or before the due date; the statute sets no "
+    "conversion date",
+    "rate_note.act": "the latest rate on or before the due date; the Act sets no conversion date",
     "no_late_fee_clause": "contract {contract} has no late-fee clause",
     "no_interest": "no statutory interest: {why}",
     "regime.not_for_consumers": "{regime} ({statute}) does not apply to consumers",

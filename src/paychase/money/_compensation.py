@@ -29,12 +29,12 @@ from fractions import Fraction
 from functools import lru_cache
 from importlib.resources import files
 from itertools import pairwise
-from typing import Any, Literal, Self
+from typing import Any, Final, Literal, Self
 
 from pydantic import Field, PrivateAttr, model_validator
 
 from paychase._model import FrozenModel, InputModel
-from paychase._reason import ReasonPart, english, part
+from paychase._reason import ENGLISH, Param, ReasonPart, english, part, text
 from paychase.calendar._protocols import HolidayCalendar
 from paychase.calendar._working_days import default_calendar
 from paychase.case._invoices import ExchangeRate
@@ -333,7 +333,7 @@ def _missing_reason(
     rule: CompensationRule, request: _Request, day: date | None, pairs: Sequence[str]
 ) -> ReasonPart:
     """Which rates are missing, for which day: ``no EUR/PLN exchange rate for 2026-03-31 (…)``."""
-    named: dict[str, str] = {"pair": pairs[0], "note": rule.rate_date_note or ""}
+    named: dict[str, Param] = {"pair": pairs[0], "note": _rate_note(rule.rate_date_note)}
     if len(pairs) > 1:
         named["other"] = pairs[1]
     two = "_two" * (len(pairs) > 1)
@@ -341,6 +341,16 @@ def _missing_reason(
         assert day is not None  # the law's day is known: its rate is what is missing
         return part(f"rate.missing{two}_on", day=day, **named)
     return part(f"rate.missing{two}_by", due=request.due, **named)
+
+
+_RATE_NOTES: Final = ("rate_note.nbp", "rate_note.directive", "rate_note.statute", "rate_note.act")
+"""The rate-date notes of the packaged table, coded; a host's own table may word its own."""
+
+
+def _rate_note(note: str) -> ReasonPart:
+    """The rule's rate-date note as a clause: coded where it is one the packaged table words."""
+    code = next((code for code in _RATE_NOTES if ENGLISH[code] == note), None)
+    return text(note) if code is None else part(code)
 
 
 def _nothing(

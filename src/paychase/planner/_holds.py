@@ -58,8 +58,13 @@ def hold_why(hold: Hold) -> ReasonPart:
         named["until"] = hold.until
     if hold.by is not None:
         named["by"] = hold.by
-    code = "hold" + "_until" * (hold.until is not None) + "_by" * (hold.by is not None)
-    return part(code.replace("hold_", "hold.", 1), **named)
+    code = {
+        ("reason",): "hold",
+        ("reason", "until"): "hold.until",
+        ("reason", "by"): "hold.by",
+        ("reason", "until", "by"): "hold.until_by",
+    }[tuple(named)]
+    return part(code, **named)
 
 
 def held_until(context: ClientContext, facts: InvoiceFacts) -> date | None:
