@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from paychase._reason import Note, Param, ReasonPart, as_part, joined, part
+from paychase._reason import Param, ReasonPart, joined, part
 from paychase.case._contracts import Contract
 from paychase.case._history import ContactEvent
 from paychase.case._invoices import Payment
@@ -53,9 +53,9 @@ class Reviews:
         self._context = context
         self._costs = costs
 
-    def review(self, facts: InvoiceFacts, topic: str, why: Note) -> Action:
+    def review(self, facts: InvoiceFacts, topic: str, why: ReasonPart) -> Action:
         """A review of the invoice's `topic` (a step id, ``contact`` or ``policy``)."""
-        decide = part("review.decide", clause=as_part(why))
+        decide = part("review.decide", clause=why)
         return self._action(facts, topic, 1, (standing_of(facts, self._context.today), decide))
 
     def charges_review(self, facts: InvoiceFacts, problems: Sequence[ReasonPart]) -> Action:
