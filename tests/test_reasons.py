@@ -7,6 +7,7 @@ covers every code with the same fields; a part not coded yet is English under a 
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import string
@@ -23,6 +24,7 @@ from paychase import Action, Case, Plan, plan
 from paychase._reason import ENGLISH, ReasonPart, english, joined, part, text
 from paychase.messages import Renderer
 from paychase.messages._reasons import LANGUAGES, catalogue, told, told_all
+from paychase.money import builtin_compensation_table
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = [
@@ -296,16 +298,33 @@ def test_every_phrase_is_spelled_in_its_language(language: str) -> None:
         pytest.skip(f"no Hunspell dictionary for {language}")
     case = _portfolio(LOCALES[language])
     action = _tasks(case)[0].model_copy(update={"reason": "-"})
-    samples = {clause.code: clause for a in _actions() for clause in _clauses(a.why)}
-    samples.pop("text")
+    samples = {clause.code: clause for a in _every_action() for clause in _clauses(a.why)}
     words = " ".join(told(clause, LOCALES[language]) for clause in samples.values())
     assert not unknown_words(case, action, _without_data(words), language)
+
+
+@pytest.mark.parametrize("language", ["pl", "ru", "el", "de"])
+def test_every_form_and_word_of_the_catalogue_is_spelled(language: str) -> None:
+    """Every phrase in every plural form, and every word, whether or not a plan reaches it."""
+    if not hunspell_available(language):
+        pytest.skip(f"no Hunspell dictionary for {language}")
+    case = _portfolio(LOCALES[language])
+    action = _tasks(case)[0].model_copy(update={"reason": "-"})
+    phrases = catalogue(language)
+    written = [*phrases["words"].values()]
+    for code in ENGLISH:
+        entry = phrases[code]
+        written += (
+            [entry] if isinstance(entry, str) else [p for f, p in entry.items() if f != "count"]
+        )
+    words = re.sub(r"\{[^}]*\}", " ", " . ".join(written))  # the fields are data
+    assert not unknown_words(case, action, words, language)
 
 
 def _without_data(words: str) -> str:
     """The told clauses without what the cases put in them: ids, labels and subjects."""
     data: set[str] = set()
-    for action in _actions():
+    for action in _every_action():
         for clause in _clauses(action.why):
             data |= {v for v in clause.params.values() if isinstance(v, str) and len(v) > 1}
     for value in sorted(data, key=len, reverse=True):
@@ -317,3 +336,306 @@ def _day(iso: str) -> Any:
     from datetime import date  # noqa: PLC0415
 
     return date.fromisoformat(iso)
+
+
+# -- every producer's reasons in the sender's language -----------------------------------------
+
+_WARSAW = "+01:00"
+_FREELANCER: dict[str, Any] = {
+    "version": 1,
+    "policy": "freelancer",
+    "clients": [
+        {
+            "id": "c1",
+            "name": "ACME",
+            "kind": "business",
+            "country": "PL",
+            "timezone": "Europe/Warsaw",
+            "contacts": {"email": "a@acme.example", "phone": "+48 22 555 01 23"},
+        }
+    ],
+    "contracts": [{"id": "k1", "client": "c1", "currency": "PLN", "grace": "3d"}],
+    "invoices": [
+        {
+            "id": "inv-1",
+            "contract": "k1",
+            "issued": "2026-02-01",
+            "due": "2026-02-15",
+            "total": "1000.00",
+            "currency": "PLN",
+        }
+    ],
+    "history": [],
+}
+_WORK: dict[str, Any] = {
+    "version": 1,
+    "policy": "tradesperson",
+    "clients": [
+        {
+            "id": "c1",
+            "name": "Papadopoulou",
+            "country": "GR",
+            "timezone": "Europe/Athens",
+            "contacts": {"email": "a@example.gr", "sms": "+30 690 000 0000"},
+        }
+    ],
+    "contracts": [
+        {
+            "id": "k1",
+            "client": "c1",
+            "currency": "EUR",
+            "payment_terms": "14d",
+            "value": "1800.00",
+            "work_started": "2026-03-16",
+        }
+    ],
+    "invoices": [],
+    "history": [],
+}
+
+
+def _freelance(now: str, **changes: Any) -> dict[str, Any]:
+    """The freelancer's case: `changes` to the contract (``contract``), the invoice
+    (``invoice``) or the client (``client``) merged in, other keys replaced."""
+    case = copy.deepcopy(_FREELANCER) | {"now": f"{now}{_WARSAW}"}
+    records = {"client": "clients", "contract": "contracts", "invoice": "invoices"}
+    for name, value in changes.items():
+        if name in records:
+            case[records[name]][0].update(value)
+        else:
+            case[name] = value
+    return case
+
+
+def _work(**contract: Any) -> dict[str, Any]:
+    """The tradesperson's work contract, planned on Tuesday 10 March 2026 in Athens."""
+    case = copy.deepcopy(_WORK) | {"now": "2026-03-10T09:00:00+02:00"}
+    case["contracts"][0].update(contract)
+    return case
+
+
+def _promise(at: str, by: str) -> dict[str, Any]:
+    return {
+        "at": f"{at}{_WARSAW}",
+        "client": "c1",
+        "invoices": ["inv-1"],
+        "direction": "in",
+        "kind": "promise",
+        "promise": {"date": by},
+    }
+
+
+def _called(at: str) -> dict[str, Any]:
+    return {
+        "at": f"{at}{_WARSAW}",
+        "client": "c1",
+        "invoices": ["inv-1"],
+        "direction": "out",
+        "kind": "call",
+        "step": "check_call",
+        "channel": "phone",
+    }
+
+
+def _chase_event(at: str, step: str, **fields: Any) -> dict[str, Any]:
+    event = {
+        "at": f"{at}{_WARSAW}",
+        "client": "c1",
+        "direction": "out",
+        "kind": "reminder",
+        "step": step,
+        "channel": "email",
+        "chase": "f1",
+        "key": f"chase:f1/{step}/1",
+    }
+    return event | fields
+
+
+def _project_chase(kill_fee: dict[str, str] | None) -> dict[str, Any]:
+    """A silent client mid-project: the chase has reached the step announcing the pause."""
+    contract = {"value": "9000.00", "kill_fee": kill_fee}
+    chase = {
+        "id": "f1",
+        "client": "c1",
+        "kind": "project",
+        "contract": "k1",
+        "started": f"2026-03-04T15:00:00{_WARSAW}",
+        "subject": "the homepage mock-ups",
+    }
+    history = [
+        _chase_event("2026-03-10T10:00", "follow_up"),
+        _chase_event("2026-03-17T12:00", "check_call", kind="call"),
+        _chase_event("2026-03-19T10:00", "other_channel", channel="sms"),
+    ]
+    case = _freelance(
+        "2026-03-20T09:00", contract=contract, invoices=[], chases=[chase], history=history
+    )
+    case["clients"][0]["contacts"]["sms"] = "+48 600 000 000"
+    return case
+
+
+def _bounced_request() -> dict[str, Any]:
+    return {
+        "at": "2026-03-09T10:00:00+02:00",
+        "client": "c1",
+        "direction": "out",
+        "kind": "reminder",
+        "channel": "email",
+        "outcome": "bounced",
+        "key": "k1/deposit/request_deposit/1",
+    }
+
+
+def _targeted() -> dict[str, dict[str, Any]]:
+    """A case for each producer the examples and scenarios do not reach, by what it shows."""
+    statutory = {"late_fee": {"kind": "statutory"}}
+    owed = {"issued": "2025-06-02", "due": "2025-06-16", "total": "20000.00"}
+    kill_fee = {"deposit": None, "work_started": "2026-02-02"}
+    milestone = {"id": "m1", "name": "Tiling", "amount": "600.00", "due": "2026-03-09"}
+    return {
+        "a RU key-rate claim running into 2026, past the rate table": _freelance(
+            "2026-02-02T09:00",
+            contract=statutory | {"jurisdiction": "RU", "currency": "RUB"},
+            invoice={"issued": "2025-12-01", "due": "2025-12-15", "currency": "RUB"},
+        ),
+        "compensation without the NBP rate": _freelance(
+            "2025-07-20T12:00", contract=statutory | {"fixed_compensation": True}, invoice=owed
+        ),
+        "compensation without a rate by the due date": _freelance(
+            "2025-07-20T12:00",
+            contract=statutory | {"fixed_compensation": True, "jurisdiction": "DE"},
+            invoice=owed,
+        ),
+        "no statutory interest for a consumer": _freelance(
+            "2026-03-05T09:00",
+            contract=statutory | {"jurisdiction": "FR", "currency": "EUR"},
+            invoice={"currency": "EUR"},
+            client={"kind": "consumer"},
+            history=[_called("2026-03-03T12:00")],  # the next step applies the late fee
+        ),
+        "a client's hold until a day, by a person": _freelance(
+            "2026-02-16T09:00",
+            client={"hold": {"until": "2026-02-24", "reason": "talks", "by": "Anna"}},
+        ),
+        "an invoice's hold until a day": _freelance(
+            "2026-02-16T09:00", invoice={"hold": {"until": "2026-02-24", "reason": "talks"}}
+        ),
+        "a promise held": _freelance(
+            "2026-02-16T09:00", history=[_promise("2026-02-16T08:00", "2026-02-25")]
+        ),
+        "a promise refused": _freelance(
+            "2026-02-21T09:00", history=[_promise("2026-02-20T10:00", "2026-06-01")]
+        ),
+        "a promise refused after a broken one": _freelance(
+            "2026-03-02T09:00",
+            history=[
+                _promise("2026-02-16T10:00", "2026-02-20"),
+                _promise("2026-02-25T10:00", "2026-03-15"),
+            ],
+        ),
+        "a share of the contract value as deposit": _work(deposit={"rate": "30"}),
+        "the default deposit": _work(deposit={}),
+        "a deposit requested again": _work(deposit={"rate": "30"})
+        | {"history": [_bounced_request()]},
+        "a materials prepayment as agreed, work started unpaid": _work(
+            work_started="2026-03-09", materials={"amount": "200.00"}
+        ),
+        "a milestone no invoice bills": _work(milestones=[milestone]),
+        "a kill fee as a share": _work(**kill_fee, kill_fee={"after_silence": "21d", "rate": "25"}),
+        "a kill fee as agreed, with work done unbilled": _work(
+            **kill_fee,
+            kill_fee={"after_silence": "3w", "amount": "300.00"},
+            milestones=[milestone, milestone | {"id": "m2", "name": "Grouting"}],
+        ),
+        "a project chase quoting the kill fee": _project_chase(
+            {"after_silence": "60d", "rate": "25"}
+        ),
+        "a project chase quoting a kill fee as agreed": _project_chase(
+            {"after_silence": "60d", "amount": "500.00"}
+        ),
+        "a project chase with no kill fee": _project_chase(None),
+    }
+
+
+@cache
+def _targeted_plans() -> dict[str, Plan]:
+    return {name: plan(case, now=None) for name, case in _targeted().items()}
+
+
+def _every_action() -> Iterator[Action]:
+    """The actions of the examples, the scenarios and the targeted cases."""
+    yield from _actions()
+    for result in _targeted_plans().values():
+        yield from result.actions
+
+
+def test_each_targeted_case_reaches_the_producer_it_is_named_for() -> None:
+    codes = {
+        name: {clause.code for action in result.actions for clause in _clauses(action.why)}
+        for name, result in _targeted_plans().items()
+    }
+    wanted = {
+        "a RU key-rate claim running into 2026, past the rate table": "rate_gap",
+        "compensation without the NBP rate": "rate.missing_on",
+        "compensation without a rate by the due date": "rate.missing_by",
+        "no statutory interest for a consumer": "regime.directive_consumers",
+        "a client's hold until a day, by a person": "hold.until_by",
+        "an invoice's hold until a day": "hold.until",
+        "a promise held": "bound.promise",
+        "a promise refused": "promise.refused",
+        "a promise refused after a broken one": "promise.refused_halved",
+        "a share of the contract value as deposit": "deposit.share",
+        "the default deposit": "deposit.default_first",
+        "a deposit requested again": "request.retry",
+        "a materials prepayment as agreed, work started unpaid": "prepayment.unpaid",
+        "a milestone no invoice bills": "milestone.due",
+        "a kill fee as a share": "kill_fee.rule_rate",
+        "a kill fee as agreed, with work done unbilled": "kill_fee.work_item",
+        "a project chase quoting the kill fee": "kill_fee.terms_rate",
+        "a project chase quoting a kill fee as agreed": "kill_fee.terms_amount",
+        "a project chase with no kill fee": "kill_fee.none",
+    }
+    for name, code in wanted.items():
+        assert code in codes[name], (name, sorted(codes[name]))
+
+
+def test_a_share_is_a_percentage_and_its_sums_are_money() -> None:
+    """A clause's rate is a number, not money, though its sums are in the contract's currency."""
+    (request,) = _targeted_plans()["a share of the contract value as deposit"].actions
+    asks = request.why[0]
+    assert told(asks, "pl_PL").endswith(
+        "zaliczka w kwocie 540,00\xa0€ (30% wartości umowy 1\xa0800,00\xa0€)"
+    )
+    assert "(30 % от стоимости договора 1\xa0800,00\xa0€)" in told(asks, "ru_RU")
+    assert "(30 % des Auftragswerts von 1.800,00\xa0€)" in told(asks, "de_DE")
+    assert english(asks).endswith("(30 % of the contract value 1800.00) before work starts")
+
+
+def test_every_packaged_rate_date_note_is_coded() -> None:
+    """A missing exchange rate names the day the law converts on, in the reader's language."""
+    table = builtin_compensation_table()
+    notes = {rule.rate_date_note for rule in table.regimes if rule.rate_date_note}
+    coded = {english(part(code)) for code in ENGLISH if code.startswith("rate_note.")}
+    assert notes
+    assert notes <= coded
+
+
+def test_the_targeted_cases_keep_their_english_reason() -> None:
+    for result in _targeted_plans().values():
+        for action in result.actions:
+            assert joined(action.why) == action.reason, action.key
+
+
+@pytest.mark.parametrize("language", ["pl", "ru", "el", "de"])
+def test_no_reason_the_planner_gives_falls_back_to_english(language: str) -> None:
+    """Every action of the examples, the scenarios and the targeted cases, told in the
+    sender's language: no clause is English words under the label, and none is a code the
+    language lacks (which would print under the same label)."""
+    locale, label = LOCALES[language], LABELS[language]
+    actions = list(_every_action())
+    assert len(actions) > 80
+    for action in actions:
+        assert not any(clause.code == "text" for clause in _clauses(action.why)), action.reason
+        for clause in action.why:
+            said = told(clause, locale)
+            assert label not in said, (action.key, said)

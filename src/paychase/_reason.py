@@ -163,6 +163,144 @@ ENGLISH: Mapping[str, str] = {
     "instalment.coming": "instalment plan '{plan}' (agreed {agreed}): instalment {number} of "
     "{of}, {amount} {currency}, falls due on {due}: a reminder {before} before",
     "instalment.kept": "the plan is kept so far, so the ladder waits",
+    # -- the money engines' problems (rules 6 and 11) --
+    "rate_gap": "rule 11: the {regime} rate table has no rate for {start}..{end}: interest on "
+    "{invoice} is computed only to {until}; update the rate table",
+    "compensation.not_added": "rule 6: fixed compensation on {invoice} is not added: {why}",
+    "rate.missing_on": "no {pair} exchange rate for {day} ({note})",
+    "rate.missing_by": "no {pair} exchange rate dated on or before {due} ({note})",
+    "rate.missing_two_on": "no {pair} and no {other} exchange rate for {day} ({note})",
+    "rate.missing_two_by": "no {pair} and no {other} exchange rate dated on or before {due} "
+    "({note})",
+    "rate_note.nbp": "NBP Table A of the last business day of the month before the due month",
+    "rate_note.directive": "the latest rate on or before the due date; the Directive sets no "
+    "conversion date",
+    "rate_note.statute": "the latest rate on or before the due date; the statute sets no "
+    "conversion date",
+    "rate_note.act": "the latest rate on or before the due date; the Act sets no conversion date",
+    "no_late_fee_clause": "contract {contract} has no late-fee clause",
+    "no_interest": "no statutory interest: {why}",
+    "regime.not_for_consumers": "{regime} ({statute}) does not apply to consumers",
+    "regime.no_consumer_interest": "{jurisdiction} law grants consumers no statutory "
+    "late-payment interest",
+    "regime.directive_consumers": "Directive 2011/7/EU does not cover consumers",
+    "regime.unknown": "no statutory-interest regime is known for {jurisdiction}: name one in "
+    "the contract's interest_regime",
+    "regime.named": "the contract names {regime} ({statute})",
+    "regime.jurisdiction": "{jurisdiction} {debtor} debt: {regime} ({statute})",
+    "regime.eu_member": "{jurisdiction} is an EU member state: Directive 2011/7/EU (EU) applies "
+    "to business debts",
+    # -- the bounds a step may not precede (SPEC §4, rules 3, 4, 5, 7, 8, 10) --
+    "bound.reply_pause": "the client wrote on {on}: reply pause {pause}",
+    "bound.invoice_date": "the invoice date",
+    "bound.grace": "the grace period runs to {until}",
+    "bound.promise": "the client promised to pay by {by}",
+    "bound.deadline": "the deadline {deadline} stated by '{step}'",
+    "bound.suspension_delay": "the contract allows suspension {after} after the due date",
+    "bound.our_message": "our message",
+    "bound.agreed": "agreed",
+    "bound.expired": "'{step}' expired waiting for min_gap",
+    "hold": "on hold: {reason}",
+    "hold.until": "on hold until {until}: {reason}",
+    "hold.by": "on hold: {reason} (by {by})",
+    "hold.until_by": "on hold until {until}: {reason} (by {by})",
+    "gap.contact": "min_gap {gap} after the contact on {on}",
+    "gap.deposit_request": "min_gap {gap} after the request deposit planned for {on} {time}",
+    "gap.milestone_request": "min_gap {gap} after the request milestone planned for {on} {time}",
+    # -- why a step cannot go as written: a person reviews it --
+    "review.no_anchor": "step '{step}' counts from a payment deadline, but no earlier step "
+    "stated one",
+    "review.held_back": "step '{step}' is held back: {why}",
+    "review.no_channel": "rule 9: step '{step}' ({on}) has no working channel: verify the "
+    "client's contact details",
+    "guard.warning_unsent": "the warning '{step}' has not reached the client",
+    "guard.no_final_notice": "no final notice with a deadline has been sent",
+    "guard.final_notice_unsent": "the final notice '{step}' has not reached the client",
+    "guard.warnings_sent": "{sent} of the {required} warnings the contract requires have been sent",
+    "guard.no_deadline": "the last warning ('{step}') stated no deadline",
+    "sanction.cancelled": "the service of contract {contract} was cancelled on {on}",
+    "sanction.no_clause": "the contract has no suspension clause",
+    "sanction.no_clause_cancel": "the contract has no suspension clause, which cancelling the "
+    "service rests on",
+    # -- a promise refused (rule 7), payments after the ladder's end --
+    "promise.refused": "the client promised on {made} to pay by {by}, later than a promise may "
+    "hold ({days} day{days:|s}: max_promise_hold {limit})",
+    "promise.refused_halved": "the client promised on {made} to pay by {by}, later than a "
+    "promise may hold ({days} day{days:|s}: max_promise_hold {limit}, halved for each of the "
+    "{broken} promise{broken:|s} broken before)",
+    "late_payment.written_off": "invoice {invoice} was written off on {on} and {paid}: reverse "
+    "the write-off, in full or for what was paid?",
+    "late_payment.cancelled": "the service of contract {contract} was cancelled on {on} for "
+    "non-payment of invoice {invoice} and {paid}: reinstate the contract, or keep it cancelled "
+    "and answer the client? The service is not restored automatically.",
+    "payment.one": "a payment of {amount} {currency} arrived on {on}",
+    "payment.several": "{count} payments of {total} {currency} in all arrived ({each})",
+    "payment.item": "{amount} {currency} on {on}",
+    # -- work contracts: kill fees, milestones, prepayments --
+    "duration.d": "{count} day{count:|s}",
+    "duration.bd": "{count} business day{count:|s}",
+    "duration.w": "{count} week{count:|s}",
+    "duration.h": "{count} hour{count:|s}",
+    "duration.as_written": "{duration}",
+    "kill_fee.none": "contract {contract} has no kill fee: the work pauses without one",
+    "kill_fee.terms_rate": "contract {contract}'s kill fee: {rate} % of the remaining value, "
+    "after {silence} of silence",
+    "kill_fee.terms_amount": "contract {contract}'s kill fee: {amount}, after {silence} of silence",
+    "kill_fee.silent_heard": "no word from the client since {since} (last heard from)",
+    "kill_fee.silent_started": "no word from the client since {since} (work started)",
+    "kill_fee.pause": "{silence} of silence ended {ended}: pause the work on contract "
+    "{contract} and bill the kill fee of {fee} {currency} ({rule})",
+    "kill_fee.rule_amount": "kill fee: {fee} as agreed after {silence} of silence since {since}",
+    "kill_fee.rule_rate": "kill fee: {rate} % of the remaining contract value {base} (value "
+    "{value} less {billed} billed) after {silence} of silence since {since}",
+    "kill_fee.work": "bill the work done: {item}",
+    "kill_fee.work_item": "{milestone} {name} {amount}",
+    "kill_fee.no_work": "no work done is left unbilled",
+    "kill_fee.total": "{amount} {currency} in all. The pause is not lifted automatically: "
+    "resume the work when the client is back",
+    "milestone.due": "milestone {milestone} '{name}' of contract {contract} ({amount} "
+    "{currency}) is due {due} and no invoice bills it yet: request the stage payment",
+    "request.retry": "request {count} did not arrive, so ask again",
+    "money": "{amount} {currency}",
+    "sum": "{amount}",  # a sum the log writes with no currency: the reader's has its symbol
+    "deposit.agreed": "the deposit of {amount} (as agreed)",
+    "deposit.share": "the deposit of {amount} ({rate} % of the contract value {value})",
+    "deposit.default_first": "the deposit of {amount} ({rate} % of the contract value {value}, "
+    "the default for a first-time client)",
+    "deposit.default_returning": "the deposit of {amount} ({rate} % of the contract value "
+    "{value}, the default for a returning client)",
+    "materials.agreed": "the materials prepayment of {amount} (as agreed)",
+    "materials.share": "the materials prepayment of {amount} ({rate} % of the contract value "
+    "{value})",
+    "prepayment.asks": "contract {contract} asks {prepayment} before work starts",
+    "prepayment.standing": "{paid} paid and {billed} billed as of {on}: request {missing} "
+    "{currency}",
+    "prepayment.due_by": "work starts {start}, so it is due by {by}",
+    "prepayment.no_start": "work has no start date yet",
+    "prepayment.paid": "{prepayment} is paid ({paid} {currency} as of {on})",
+    # -- sanctions: lifted once paid (rule 10), joined rather than imposed twice --
+    "settled": "{invoices} settled",
+    "lift.suspend": "{settled}: the suspension of contract {contract} in force since {since} "
+    "should be undone at once",
+    "lift.pause_work": "{settled}: the pause of work of contract {contract} in force since "
+    "{since} should be undone at once",
+    "joined.suspend_since": "no {effect}: the service of contract {contract} is suspended "
+    "since {since}",
+    "joined.pause_work_since": "no {effect}: work on contract {contract} is paused since {since}",
+    "joined.suspend_from": "no {effect}: the service of contract {contract} is suspended from "
+    "{on} {time}",
+    "joined.pause_work_from": "no {effect}: work on contract {contract} is paused from {on} {time}",
+    "policy.unknown": "{invoice} entered dunning under policy {version}, which the case does "
+    "not hold: add that version to policy_versions, or migrate the invoice by setting its "
+    "'policy'",
+    # -- a catch-up that stops at a step it may not pass over --
+    "catch_up.stop": "'{step}' is not passed over ({why})",
+    "catch_up.beyond": "{stop}, though '{step}' would be due by now too",
+    "catch_up.required": "the ladder requires it",
+    "catch_up.not_message": "it is not a message ({action})",
+    "catch_up.books_charge": "it books a charge the contract allows",
+    "prepayment.unpaid": "work started {started} but only {paid} is paid as of {on}: pause the "
+    "work so that it does not continue unpaid until {missing} {currency} more is paid",
 }
 
 

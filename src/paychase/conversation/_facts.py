@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
+from paychase._reason import ReasonPart, part
 from paychase.calendar._durations import Duration
 from paychase.case._case import Case
 from paychase.case._chase import Chase
@@ -121,7 +122,7 @@ class PromiseFacts:
     kept: bool
     broken: bool
     broken_before: int
-    refused: str | None = None
+    refused: ReasonPart | None = None
     last_broken: PromiseFacts | None = None  # the latest of the promises broken before this one
 
     @property
@@ -258,16 +259,13 @@ def _judge(
     if max_hold is not None:
         longest = (max_hold.shift_date(made, clock.calendar) - made).days >> broken_before
         if promised > made + timedelta(days=longest):
-            halved = (
-                f", halved for each of the {broken_before} promise"
-                f"{'s' if broken_before > 1 else ''} broken before"
-                if broken_before
-                else ""
-            )
-            refused = (
-                f"the client promised on {made} to pay by {promised}, later than a promise may "
-                f"hold ({longest} day{'s' if longest != 1 else ''}: max_promise_hold "
-                f"{max_hold}{halved})"
+            refused = part(
+                "promise.refused_halved" if broken_before else "promise.refused",
+                made=made,
+                by=promised,
+                days=longest,
+                limit=str(max_hold),
+                **({"broken": broken_before} if broken_before else {}),
             )
             holds_until = None
     return PromiseFacts(
@@ -364,7 +362,7 @@ def policy_of(
     events: Sequence[ContactEvent],
     policies: Mapping[str, Policy],
     current: Policy,
-) -> Policy | str:
+) -> Policy | ReasonPart:
     """The policy version the invoice follows, or why it cannot be known.
 
     An invoice explicitly migrated (its ``policy``) follows that version; otherwise the version
@@ -386,10 +384,7 @@ def policy_of(
     found = policies.get(entered)
     if found is not None:
         return found
-    return (
-        f"{invoice.label} entered dunning under policy {entered}, which the case does not hold: "
-        "add that version to policy_versions, or migrate the invoice by setting its 'policy'"
-    )
+    return part("policy.unknown", invoice=invoice.label, version=entered)
 
 
 def latest(

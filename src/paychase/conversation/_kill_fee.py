@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
+from paychase._reason import Param, ReasonPart, english, part
 from paychase.calendar._durations import Duration
 from paychase.case._contracts import Contract, KillFee, contract_value
 from paychase.case._money import round_money
@@ -25,7 +26,7 @@ __all__ = ["kill_fee_need"]
 _HUNDRED: Final = Decimal(100)
 # Invoices that bill the job itself; materials are passed-through costs, not contract value.
 _BILLS_WORK: Final = frozenset({"invoice", "milestone", "deposit"})
-_UNIT_WORDS: Final = {"d": "days", "bd": "business days", "w": "weeks", "h": "hours"}
+_UNITS: Final = frozenset({"d", "bd", "w", "h"})  # the units a `duration.<unit>` clause says
 
 
 def kill_fee_need(contract: Contract, books: WorkBooks) -> WorkNeed | None:
@@ -39,15 +40,37 @@ def kill_fee_need(contract: Contract, books: WorkBooks) -> WorkNeed | None:
     silence_ends = clause.after_silence.shift_date(silent_since, books.calendar)
     if books.today < silence_ends:
         return None
-    charge = _kill_fee_charge(contract, clause, silent_since, books)
-    if charge is None:
+    found = _kill_fee_charge(contract, clause, silent_since, books)
+    if found is None:
         return None
+    charge, rule = found
     currency = contract.currency
     billed = billed_milestones(contract, books)
     done = [m for m in contract.milestones if m.due <= books.today and m.id not in billed]
     amount = charge.amount + sum((round_money(m.amount, currency) for m in done), ZERO)
-    work = "; ".join(f"{m.id} {m.name} {round_money(m.amount, currency)}" for m in done)
-    since = "last heard from" if heard and max(heard) >= started else "work started"
+    work = [
+        part(
+            "kill_fee.work_item",
+            milestone=m.id,
+            name=m.name,
+            amount=round_money(m.amount, currency),
+            currency=currency,
+        )
+        for m in done
+    ]
+    silent = "heard" if heard and max(heard) >= started else "started"
+    pause = part(
+        "kill_fee.pause",
+        silence=spoken(clause.after_silence),
+        ended=silence_ends,
+        contract=contract.id,
+        fee=charge.amount,
+        currency=currency,
+        rule=rule,
+    )
+    to_bill = (
+        (part("kill_fee.work", item=work[0]), *work[1:]) if work else (part("kill_fee.no_work"),)
+    )
     return WorkNeed(
         kind="pause_work",
         contract=contract.id,
@@ -58,25 +81,28 @@ def kill_fee_need(contract: Contract, books: WorkBooks) -> WorkNeed | None:
         amount=amount,
         currency=currency,
         charges=(charge,),
-        reason=f"no word from the client since {silent_since} ({since}); "
-        f"{_spoken(clause.after_silence)} of silence ended {silence_ends}: pause the work on "
-        f"contract {contract.id} and bill the kill fee of {charge.amount} {currency} "
-        f"({charge.rule}); "
-        + (f"bill the work done: {work}" if done else "no work done is left unbilled")
-        + f"; {amount} {currency} in all. The pause is not lifted automatically: resume the "
-        "work when the client is back",
+        why=(
+            part(f"kill_fee.silent_{silent}", since=silent_since),
+            pause,
+            *to_bill,
+            part("kill_fee.total", amount=amount, currency=currency),
+        ),
     )
 
 
 def _kill_fee_charge(
     contract: Contract, clause: KillFee, silent_since: date, books: WorkBooks
-) -> Charge | None:
-    """The kill fee with its computation, or None for a share of an unknown contract value."""
+) -> tuple[Charge, ReasonPart] | None:
+    """The kill fee with its computation and its rule as a clause.
+
+    None for a share of an unknown contract value.
+    """
     currency, today = contract.currency, books.today
-    silence = f"after {_spoken(clause.after_silence)} of silence since {silent_since}"
+    silence: dict[str, Param] = {"silence": spoken(clause.after_silence), "since": silent_since}
+    rule: ReasonPart
     if clause.amount is not None:
         fee = base = exact = round_money(clause.amount, currency)
-        rule = f"kill fee: {fee} as agreed {silence}"
+        rule = part("kill_fee.rule_amount", fee=fee, currency=currency, **silence)
     else:
         value = contract_value(contract)
         if clause.rate is None or value is None:  # Case validation refuses both
@@ -85,10 +111,13 @@ def _kill_fee_charge(
         base = round_money(max(value - billed, ZERO), currency)
         exact = base * clause.rate / _HUNDRED
         fee = round_money(exact, currency)
-        rule = (
-            f"kill fee: {percent(clause.rate)} of the remaining contract value {base} "
-            f"(value {round_money(value, currency)} less {round_money(billed, currency)} "
-            f"billed) {silence}"
+        rule = part(
+            "kill_fee.rule_rate",
+            rate=percent(clause.rate),
+            base=part("sum", amount=base, currency=currency),
+            value=part("sum", amount=round_money(value, currency), currency=currency),
+            billed=part("sum", amount=round_money(billed, currency), currency=currency),
+            **silence,
         )
     line = ChargeLine.trusted(
         from_=silent_since,
@@ -98,20 +127,20 @@ def _kill_fee_charge(
         rate=clause.rate,
         amount=exact,
     )
-    return Charge.trusted(
+    charge = Charge.trusted(
         invoice=contract.id,
         kind="kill_fee",
         amount=fee,
         currency=currency,
         as_of=today,
-        rule=rule,
+        rule=english(rule),
         lines=(line,),
     )
+    return charge, rule
 
 
-def _spoken(duration: Duration) -> str:
+def spoken(duration: Duration) -> ReasonPart:
     """``21d`` → ``21 days``; a duration moved to a weekday (``+1w@TU``) stays as written."""
-    if duration.weekday is not None:
-        return str(duration)
-    words = _UNIT_WORDS[duration.unit]
-    return f"{duration.count} {words.removesuffix('s') if duration.count == 1 else words}"
+    if duration.weekday is not None or duration.unit not in _UNITS:
+        return part("duration.as_written", duration=str(duration))
+    return part(f"duration.{duration.unit}", count=duration.count)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from paychase._reason import part
 from paychase.case._contracts import Contract
 from paychase.case._money import round_money
-from paychase.conversation._work_books import DID_NOT_ARRIVE, WorkBooks, WorkNeed
+from paychase.conversation._work_books import DID_NOT_ARRIVE, WorkBooks, WorkNeed, retried
 
 __all__ = ["billed_milestones", "milestone_needs"]
 
@@ -32,7 +33,15 @@ def milestone_needs(contract: Contract, books: WorkBooks) -> Iterator[WorkNeed]:
         if any(e.outcome not in DID_NOT_ARRIVE for e in attempts):
             continue
         amount = round_money(milestone.amount, currency)
-        retry = f"; request {len(attempts)} did not arrive, so ask again" if attempts else ""
+        due = part(
+            "milestone.due",
+            milestone=milestone.id,
+            name=milestone.name,
+            contract=contract.id,
+            amount=amount,
+            currency=currency,
+            due=milestone.due,
+        )
         yield WorkNeed(
             kind="request_milestone",
             contract=contract.id,
@@ -44,7 +53,5 @@ def milestone_needs(contract: Contract, books: WorkBooks) -> Iterator[WorkNeed]:
             currency=currency,
             deadline=None,
             charges=(),
-            reason=f"milestone {milestone.id} '{milestone.name}' of contract {contract.id} "
-            f"({amount} {currency}) is due {milestone.due} and no invoice bills it yet: "
-            f"request the stage payment{retry}",
+            why=(due, *retried(attempts)),
         )

@@ -14,10 +14,11 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Final, Literal
 
+from paychase._reason import ReasonPart, english, part
 from paychase.case._contracts import Contract, Deposit, Materials, contract_value
 from paychase.case._invoices import Invoice
 from paychase.case._money import round_money
-from paychase.conversation._work_books import DID_NOT_ARRIVE, WorkBooks, WorkNeed, percent
+from paychase.conversation._work_books import DID_NOT_ARRIVE, WorkBooks, WorkNeed, percent, retried
 from paychase.money._balances import ZERO, balance_of, paid_in_full_on
 
 __all__ = ["PREPAYMENTS", "Prepaid", "prepaid_of", "prepayment_need"]
@@ -39,7 +40,7 @@ class Prepaid:
 
     topic: Prepayment
     required: Decimal
-    basis: str  # how the required sum was set, for the reason
+    basis: Basis  # how the required sum was set, for the reason
     invoices: tuple[Invoice, ...]
     paid: Decimal
     billed: Decimal
@@ -51,8 +52,27 @@ class Prepaid:
 
     def describe(self, currency: str) -> str:
         """``the deposit of 600.00 EUR (30 % of the contract value 2000.00)``."""
-        what = "deposit" if self.topic == "deposit" else "materials prepayment"
-        return f"the {what} of {self.required} {currency} ({self.basis})"
+        return english(self.described(currency))
+
+    def described(self, currency: str) -> ReasonPart:
+        """`describe` as a clause: the prepayment, its sum and how the sum was set."""
+        basis = self.basis
+        what = "deposit" if self.topic == "deposit" else "materials"
+        amount = part("money", amount=self.required, currency=currency)
+        if basis.rate is None or basis.value is None:
+            return part(f"{what}.agreed", amount=amount)
+        how = "share" if basis.default is None else f"default_{basis.default}"
+        value = part("sum", amount=basis.value, currency=currency)
+        return part(f"{what}.{how}", amount=amount, rate=percent(basis.rate), value=value)
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """How a prepayment's sum was set: as agreed (no rate), or a share of the contract value."""
+
+    rate: Decimal | None = None
+    value: Decimal | None = None  # the contract value, rounded to its currency
+    default: Literal["first", "returning"] | None = None  # the default share for such a client
 
 
 def prepayment_need(
@@ -101,20 +121,20 @@ def prepaid_of(contract: Contract, topic: Prepayment, books: WorkBooks) -> Prepa
 
 def _required(
     contract: Contract, clause: Deposit | Materials, books: WorkBooks
-) -> tuple[Decimal, str] | None:
+) -> tuple[Decimal, Basis] | None:
     """The sum a prepayment clause asks for, and how it was set."""
     currency = contract.currency
     if clause.amount is not None:
-        return round_money(clause.amount, currency), "as agreed"
-    rate, who = clause.rate, ""
+        return round_money(clause.amount, currency), Basis()
+    rate = clause.rate
+    default: Literal["first", "returning"] | None = None
     if rate is None:  # a deposit naming no sum
-        returning = _returning(contract, books)
-        rate = _RETURNING_DEPOSIT if returning else _FIRST_TIME_DEPOSIT
-        who = f", the default for a {'returning' if returning else 'first-time'} client"
+        default = "returning" if _returning(contract, books) else "first"
+        rate = _RETURNING_DEPOSIT if default == "returning" else _FIRST_TIME_DEPOSIT
     value = contract_value(contract)
     if value is None:  # Case validation refuses a share of an unknown contract value
         return None
-    basis = f"{percent(rate)} of the contract value {round_money(value, currency)}{who}"
+    basis = Basis(rate, round_money(value, currency), default)
     return round_money(value * rate / _HUNDRED, currency), basis
 
 
@@ -134,11 +154,18 @@ def _request(contract: Contract, prepaid: Prepaid, books: WorkBooks) -> WorkNeed
     currency, start = contract.currency, contract.work_started
     deadline = start - _ONE_DAY if start is not None else None
     when = (
-        f"work starts {start}, so it is due by {deadline}"
-        if start is not None
-        else "work has no start date yet"
+        part("prepayment.due_by", start=start, by=deadline)
+        if start is not None and deadline is not None
+        else part("prepayment.no_start")
     )
-    retry = f"; request {len(attempts)} did not arrive, so ask again" if attempts else ""
+    standing = part(
+        "prepayment.standing",
+        paid=prepaid.paid,
+        billed=prepaid.billed,
+        on=books.today,
+        missing=prepaid.missing,
+        currency=currency,
+    )
     return WorkNeed(
         kind="request_deposit",
         contract=contract.id,
@@ -149,14 +176,28 @@ def _request(contract: Contract, prepaid: Prepaid, books: WorkBooks) -> WorkNeed
         amount=prepaid.missing,
         currency=currency,
         deadline=deadline,
-        reason=f"contract {contract.id} asks {prepaid.describe(currency)} before work starts; "
-        f"{prepaid.paid} paid and {prepaid.billed} billed as of {books.today}: request "
-        f"{prepaid.missing} {currency}; {when}{retry}",
+        why=(_asks(contract, prepaid), standing, when, *retried(attempts)),
+    )
+
+
+def _asks(contract: Contract, prepaid: Prepaid) -> ReasonPart:
+    """``contract k1 asks the deposit of … before work starts``."""
+    return part(
+        "prepayment.asks", contract=contract.id, prepayment=prepaid.described(contract.currency)
     )
 
 
 def _pause_unpaid(contract: Contract, prepaid: Prepaid, books: WorkBooks) -> WorkNeed:
     currency = contract.currency
+    assert contract.work_started is not None  # the work pauses only once it has started
+    unpaid = part(
+        "prepayment.unpaid",
+        started=contract.work_started,
+        paid=prepaid.paid,
+        on=books.today,
+        missing=prepaid.missing,
+        currency=currency,
+    )
     return WorkNeed(
         kind="pause_work",
         contract=contract.id,
@@ -166,8 +207,5 @@ def _pause_unpaid(contract: Contract, prepaid: Prepaid, books: WorkBooks) -> Wor
         not_before=books.today,
         amount=prepaid.missing,
         currency=currency,
-        reason=f"contract {contract.id} asks {prepaid.describe(currency)} before work starts; "
-        f"work started {contract.work_started} but only {prepaid.paid} is paid as of "
-        f"{books.today}: pause the work so that it does not continue unpaid until "
-        f"{prepaid.missing} {currency} more is paid",
+        why=(_asks(contract, prepaid), unpaid),
     )

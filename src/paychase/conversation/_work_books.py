@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Final, Literal
 
+from paychase._reason import ReasonPart, joined, part
 from paychase.calendar._protocols import HolidayCalendar
 from paychase.case._contracts import Contract
 from paychase.case._history import ContactEvent
@@ -21,7 +22,15 @@ from paychase.conversation._facts import latest
 from paychase.conversation._sanctions import Sanctions
 from paychase.money._amounts import Charge
 
-__all__ = ["DID_NOT_ARRIVE", "WorkBooks", "WorkNeed", "WorkNeedKind", "percent", "work_paused"]
+__all__ = [
+    "DID_NOT_ARRIVE",
+    "WorkBooks",
+    "WorkNeed",
+    "WorkNeedKind",
+    "percent",
+    "retried",
+    "work_paused",
+]
 
 WorkNeedKind = Literal["request_deposit", "request_milestone", "pause_work"]
 """What a work contract needs: a prepayment or stage asked for, or the work paused."""
@@ -42,9 +51,14 @@ class WorkNeed:
     not_before: date  # the client's local date from which it should happen
     amount: Decimal  # what is asked for or charged, rounded to the currency
     currency: str
-    reason: str  # names the rule and the dates behind it
+    why: tuple[ReasonPart, ...]  # names the rule and the dates behind it, clause by clause
     deadline: date | None = None  # the payment deadline the request states, if any
     charges: tuple[Charge, ...] = ()  # a kill fee's computation
+
+    @property
+    def reason(self) -> str:
+        """`why` in the plan's English."""
+        return joined(self.why)
 
     @property
     def key(self) -> str:
@@ -106,9 +120,14 @@ def _numbered(key: str, prefix: str) -> bool:
     return number != key and number.isascii() and number.isdigit()
 
 
-def percent(rate: Decimal) -> str:
-    """``Decimal("25.0")`` → ``25 %``."""
-    return f"{rate.normalize():f} %"
+def retried(attempts: Sequence[ContactEvent]) -> tuple[ReasonPart, ...]:
+    """``request 1 did not arrive, so ask again`` after requests that never arrived, or nothing."""
+    return (part("request.retry", count=len(attempts)),) if attempts else ()
+
+
+def percent(rate: Decimal) -> Decimal:
+    """A percentage as a reason writes it before ``%``: ``Decimal("25.0")`` → ``25``."""
+    return Decimal(f"{rate.normalize():f}")
 
 
 def work_paused(events: Sequence[ContactEvent], prefixes: tuple[str, ...]) -> bool:

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Final
 
+from paychase._reason import ReasonPart, english, part, text
 from paychase.calendar._protocols import HolidayCalendar
 from paychase.case._contracts import Contract
 from paychase.case._invoices import ExchangeRate, Invoice
@@ -30,7 +31,7 @@ from paychase.money._discount import discount_on_offer, discount_taken
 from paychase.money._fees import FeeAllocation, FeeComputation, contractual_fee
 from paychase.money._interest import InterestComputation, statutory_interest
 from paychase.money._rates import Allocation, RateTable
-from paychase.money._regimes import RegimeRules, effective_due, regime_for, regime_rules
+from paychase.money._regimes import RegimeRules, effective_due, regime_reason, regime_rules
 from paychase.policy._step_fee import StepFee
 
 __all__ = [
@@ -64,7 +65,7 @@ class Owed:
     compensation: Decimal
     charges: tuple[Charge, ...] = ()
     notes: tuple[str, ...] = ()
-    problems: tuple[str, ...] = ()
+    problems: tuple[ReasonPart, ...] = ()
     discount: Decimal | None = None
     discount_until: date | None = None
 
@@ -80,7 +81,7 @@ class _Tally:
 
     charges: list[Charge]
     notes: list[str]
-    problems: list[str]
+    problems: list[ReasonPart]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,7 @@ class _Law:
     key: str | None
     why: str
     rules: RegimeRules | None
+    reason: ReasonPart  # `why` as data
 
 
 class ChargeBook:
@@ -118,8 +120,8 @@ class ChargeBook:
         known = self._law.get(contract.id)
         if known is None:
             jurisdiction = contract.jurisdiction or self.client.country
-            key, why = regime_for(jurisdiction, self.client.kind, contract.interest_regime)
-            known = _Law(key, why, regime_rules(key) if key is not None else None)
+            key, why = regime_reason(jurisdiction, self.client.kind, contract.interest_regime)
+            known = _Law(key, english(why), regime_rules(key) if key is not None else None, why)
             self._law[contract.id] = known
         return known
 
@@ -139,13 +141,13 @@ class ChargeBook:
         rules = self.law(contract).rules
         return rules is not None and rules.delay_needs_agreed_due and not contract.payment_terms
 
-    def charges_allowed(self, contract: Contract) -> str | None:
+    def charges_allowed(self, contract: Contract) -> ReasonPart | None:
         """Why the contract lets no late fee or interest be charged, or None if it does."""
         kind = contract.late_fee.kind
         if kind == "none":
-            return f"contract {contract.id} has no late-fee clause"
+            return part("no_late_fee_clause", contract=contract.id)
         if kind == "statutory" and self.law(contract).key is None:
-            return f"no statutory interest: {self.law(contract).why}"
+            return part("no_interest", why=self.law(contract).reason)
         return None
 
     def owed(
@@ -186,7 +188,7 @@ class ChargeBook:
         late_fee = interest = ZERO
         charges: list[Charge] = []
         notes: list[str] = []
-        problems: list[str] = []
+        problems: list[ReasonPart] = []
         fee = contract.late_fee
         if fee.kind == "statutory":
             legal_due = self.legal_due(contract, due)
@@ -277,7 +279,7 @@ class ChargeBook:
         due: date,
         payments: list[tuple[date, Decimal]],
         as_of: date,
-    ) -> tuple[InterestComputation, Charge, str | None] | str:
+    ) -> tuple[InterestComputation, Charge, ReasonPart | None] | str:
         law = self.law(contract)
         if law.key is None or law.rules is None:
             return f"no statutory interest on {invoice.label}: {law.why}"
@@ -299,11 +301,14 @@ class ChargeBook:
         problem = None
         if computation.missing is not None:
             gap = computation.missing
-            problem = (
-                f"rule 11: the {law.key} rate table has no rate for {gap.from_}..{gap.to}: "
-                f"interest on {invoice.label} is computed only to {gap.from_ - _ONE_DAY}; "
-                "update the rate table"
-            )  # RATE_GAP reads this sentence back: change both together
+            problem = part(
+                "rate_gap",
+                regime=law.key,
+                start=gap.from_,
+                end=gap.to,
+                invoice=invoice.label,
+                until=gap.from_ - _ONE_DAY,
+            )  # RATE_GAP reads its English back: change both together
         return computation, _interest_charge(invoice, computation, law, as_of), problem
 
     # -- fixed compensation ----------------------------------------------------------------
@@ -344,9 +349,8 @@ class ChargeBook:
                 exchange_rates=self.exchange_rates,
             )
         if result.status == "missing_rate":
-            tally.problems.append(
-                f"rule 6: fixed compensation on {invoice.label} is not added: {result.reason}"
-            )
+            why = result.missing or text(result.reason)
+            tally.problems.append(part("compensation.not_added", invoice=invoice.label, why=why))
             return ZERO
         if result.status == "none":
             tally.notes.append(f"no fixed compensation on {invoice.label}: {result.reason}")

@@ -29,11 +29,12 @@ from fractions import Fraction
 from functools import lru_cache
 from importlib.resources import files
 from itertools import pairwise
-from typing import Any, Literal, Self
+from typing import Any, Final, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from paychase._model import FrozenModel, InputModel
+from paychase._reason import ENGLISH, Param, ReasonPart, english, part, text
 from paychase.calendar._protocols import HolidayCalendar
 from paychase.calendar._working_days import default_calendar
 from paychase.case._invoices import ExchangeRate
@@ -224,6 +225,12 @@ class Compensation(FrozenModel):
         description="Units of `currency` per unit of `fixed_currency`; null when they match."
     )
     reason: str = Field(default="", description="Why nothing is due, or which rate is missing.")
+    _missing: ReasonPart | None = PrivateAttr(default=None)
+
+    @property
+    def missing(self) -> ReasonPart | None:
+        """Which exchange rate is missing, as data (`reason` in English); None unless missing."""
+        return self._missing
 
 
 class _Request(InputModel):
@@ -324,11 +331,26 @@ def _pair(source: str, target: str, fixed: str) -> str:
 
 def _missing_reason(
     rule: CompensationRule, request: _Request, day: date | None, pairs: Sequence[str]
-) -> str:
-    names = " and no ".join(pairs)
+) -> ReasonPart:
+    """Which rates are missing, for which day: ``no EUR/PLN exchange rate for 2026-03-31 (…)``."""
+    named: dict[str, Param] = {"pair": pairs[0], "note": _rate_note(rule.rate_date_note)}
+    if len(pairs) > 1:
+        named["other"] = pairs[1]
+    two = "_two" * (len(pairs) > 1)
     if rule.rate_date == "last_business_day_of_previous_month":
-        return f"no {names} exchange rate for {day} ({rule.rate_date_note})"
-    return f"no {names} exchange rate dated on or before {request.due} ({rule.rate_date_note})"
+        assert day is not None  # the law's day is known: its rate is what is missing
+        return part(f"rate.missing{two}_on", day=day, **named)
+    return part(f"rate.missing{two}_by", due=request.due, **named)
+
+
+_RATE_NOTES: Final = ("rate_note.nbp", "rate_note.directive", "rate_note.statute", "rate_note.act")
+"""The rate-date notes of the packaged table, coded; a host's own table may word its own."""
+
+
+def _rate_note(note: str) -> ReasonPart:
+    """The rule's rate-date note as a clause: coded where it is one the packaged table words."""
+    code = next((code for code in _RATE_NOTES if ENGLISH[code] == note), None)
+    return text(note) if code is None else part(code)
 
 
 def _nothing(
@@ -388,8 +410,10 @@ def _apply(
     needed = [(currency, debt_to_tier), (fixed, fixed_to_tier)]
     missing = list(dict.fromkeys(_pair(c, tiers, fixed) for c, rate in needed if rate is None))
     if debt_to_tier is None or fixed_to_tier is None:
-        reason = _missing_reason(rule, request, day, missing)
-        return _nothing(request, rule, reason, "missing_rate", **found)
+        why = _missing_reason(rule, request, day, missing)
+        result = _nothing(request, rule, english(why), "missing_rate", **found)
+        result._missing = why
+        return result
     # Art. 10 converts the euro into złoty; a debt in a third currency takes that złoty sum at
     # the same day's rate, so one fixing date decides everything.
     fixed_to_debt = fixed_to_tier / debt_to_tier

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final, Literal
 
+from paychase._reason import ReasonPart, english, part
 from paychase.calendar._protocols import HolidayCalendar
 from paychase.calendar._working_days import default_calendar
 from paychase.money._rates import Allocation
 
-__all__ = ["RegimeRules", "effective_due", "regime_for", "regime_rules"]
+__all__ = ["RegimeRules", "effective_due", "regime_for", "regime_reason", "regime_rules"]
 
 DebtorKind = Literal["business", "consumer"]
 
@@ -132,28 +133,37 @@ def regime_for(
     >>> regime_for("FR", "consumer")[0] is None
     True
     """
+    key, why = regime_reason(jurisdiction, debtor, named)
+    return key, english(why)
+
+
+def regime_reason(
+    jurisdiction: str, debtor: DebtorKind, named: str | None = None
+) -> tuple[str | None, ReasonPart]:
+    """`regime_for`, its reason as data (a code and its values) for the reader's language."""
     if named is not None:
         rules = regime_rules(named)
         if rules.business_only and debtor == "consumer":
-            return None, f"{named} ({rules.statute}) does not apply to consumers"
-        return named, f"the contract names {named} ({rules.statute})"
+            return None, part("regime.not_for_consumers", regime=named, statute=rules.statute)
+        return named, part("regime.named", regime=named, statute=rules.statute)
     pair = _BY_JURISDICTION.get(jurisdiction)
     if pair is not None:
         key = pair[0] if debtor == "business" else pair[1]
         if key is None:
-            return None, f"{jurisdiction} law grants consumers no statutory late-payment interest"
-        return key, f"{jurisdiction} {debtor} debt: {key} ({regime_rules(key).statute})"
+            return None, part("regime.no_consumer_interest", jurisdiction=jurisdiction)
+        statute = regime_rules(key).statute
+        return key, part(
+            "regime.jurisdiction",
+            jurisdiction=jurisdiction,
+            debtor=debtor,
+            regime=key,
+            statute=statute,
+        )
     if jurisdiction in _EU_MEMBERS:
         if debtor == "consumer":
-            return None, "Directive 2011/7/EU does not cover consumers"
-        return "EU", (
-            f"{jurisdiction} is an EU member state: Directive 2011/7/EU (EU) applies to "
-            "business debts"
-        )
-    return None, (
-        f"no statutory-interest regime is known for {jurisdiction}: name one in the "
-        "contract's interest_regime"
-    )
+            return None, part("regime.directive_consumers")
+        return "EU", part("regime.eu_member", jurisdiction=jurisdiction)
+    return None, part("regime.unknown", jurisdiction=jurisdiction)
 
 
 def effective_due(due: date, rules: RegimeRules, calendar: HolidayCalendar) -> date:

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from paychase._reason import Note, as_part, part
+from paychase._reason import Note, ReasonPart, as_part, part
 from paychase.conversation._arrangements import Arrangement
 from paychase.conversation._facts import InvoiceFacts
 from paychase.planner._anchors import Timeline, anchor_of, expired
@@ -61,8 +61,8 @@ class _Reached:
 
     steps: list[tuple[int, Timeline]] = field(default_factory=list)  # a step, what it counts from
     skipped: list[tuple[int, Note]] = field(default_factory=list)  # a step whose requires fail
-    stop: str | None = None  # why the last step reached may not be passed over
-    beyond: str | None = None  # a later step due too, that the stop holds back
+    stop: ReasonPart | None = None  # why the last step reached may not be passed over
+    beyond: ReasonPart | None = None  # a later step due too, that the stop holds back
 
 
 def catch_up(
@@ -154,7 +154,7 @@ def _reach(
         if own is None or own.date() > context.today:
             break  # its time has not come (or it counts from a deadline no step stated)
         if reached.stop is not None:
-            reached.beyond = f"{reached.stop}, though '{step.id}' would be due by now too"
+            reached.beyond = part("catch_up.beyond", stop=reached.stop, step=step.id)
             break
         if contacted is not None and own.date() > contacted:
             break  # the backlog ends: the steps after the first contact go in turn
@@ -163,23 +163,25 @@ def _reach(
         reached.steps.append((index, timeline))
         why = _stop(context, facts, ladder, index)
         if why is not None:
-            reached.stop = f"'{step.id}' is not passed over ({why})"
+            reached.stop = part("catch_up.stop", step=step.id, why=why)
         went = own if timeline.previous is None else max(own, timeline.previous)
         timeline = timeline.after(step, went, clock)
     return reached
 
 
-def _stop(context: ClientContext, facts: InvoiceFacts, ladder: Policy, index: int) -> str | None:
+def _stop(
+    context: ClientContext, facts: InvoiceFacts, ladder: Policy, index: int
+) -> ReasonPart | None:
     """Why a catch-up stops at step `index` (None: it may pass it over)."""
     step = ladder.steps[index]
     if ladder.is_required(index):
-        return "the ladder requires it"
+        return part("catch_up.required")
     if not step.is_contact:
-        return f"it is not a message ({step.action})"
+        return part("catch_up.not_message", action=step.action)
     if any(
         effect in FEE_EFFECTS for effect in kept_effects(context, step, facts, [], context.today)
     ):
-        return "it books a charge the contract allows"
+        return part("catch_up.books_charge")
     return None
 
 

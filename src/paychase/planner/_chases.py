@@ -106,7 +106,7 @@ def _step_action(
     kind, channel, routing = route(context, step)
     hour = clock.hour_for(kind)
     scheduled = clock.scheduled(step, anchor, clock.local(anchor).date(), hour)
-    bounds = [Bound(context.now, CATCHING_UP), Bound(chase.started, "our message")]
+    bounds = [Bound(context.now, CATCHING_UP), Bound(chase.started, part("bound.our_message"))]
     if step.is_contact and context.gap_bound is not None:
         bounds.append(context.gap_bound)
     opens = hour if channel != "system" else AT_ONCE
@@ -180,16 +180,26 @@ def _standing(chase: Chase, clock: ClientClock) -> ReasonPart:
     )
 
 
-def _terms(chase: Chase, step: Step, contracts: Mapping[str, Contract]) -> list[str]:
+def _terms(chase: Chase, step: Step, contracts: Mapping[str, Contract]) -> list[ReasonPart]:
     """The kill-fee terms a pause announcement quotes (rule 4)."""
     if chase.contract is None or not step.is_contact or step.deadline is None:
         return []
     clause = contracts[chase.contract].kill_fee
     if clause is None:
-        return [f"contract {chase.contract} has no kill fee: the work pauses without one"]
-    return [f"contract {chase.contract}'s kill fee: {_kill_fee_text(clause)}"]
+        return [part("kill_fee.none", contract=chase.contract)]
+    return [_kill_fee_terms(contracts[chase.contract], clause)]
 
 
-def _kill_fee_text(clause: KillFee) -> str:
-    share = f"{clause.rate} % of the remaining value" if clause.rate else f"{clause.amount}"
-    return f"{share}, after {clause.after_silence} of silence"
+def _kill_fee_terms(contract: Contract, clause: KillFee) -> ReasonPart:
+    """``contract k1's kill fee: 25 % of the remaining value, after 14d of silence``."""
+    silence = str(clause.after_silence)
+    if clause.rate:
+        return part("kill_fee.terms_rate", contract=contract.id, rate=clause.rate, silence=silence)
+    assert clause.amount is not None  # a kill fee names a share or a sum (Case validation)
+    return part(
+        "kill_fee.terms_amount",
+        contract=contract.id,
+        amount=clause.amount,
+        currency=contract.currency,
+        silence=silence,
+    )

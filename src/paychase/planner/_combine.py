@@ -137,7 +137,7 @@ class Combiner:
 
     def _replan_after(self, late: Candidate) -> list[Candidate | Action]:
         """The next step of an invoice whose step expired waiting for min_gap."""
-        bound = Bound(late.at, f"'{late.step.id}' expired waiting for min_gap")
+        bound = Bound(late.at, part("bound.expired", step=late.step.id))
         outcome = self._walk.next_step(
             late.facts, late.ladder, start=late.index + 1, not_before=bound
         )

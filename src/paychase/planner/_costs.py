@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from paychase._reason import Note, joined, part, text
+from paychase._reason import Note, ReasonPart, joined, part
 from paychase.case._case import version_of
 from paychase.conversation._facts import InvoiceFacts, owed_on
 from paychase.money._charges import Owed, amounts_of
@@ -157,7 +157,7 @@ def kept_effects(
             code = "no_fee.not_late" if effect == "apply_late_fee" else "no_compensation.not_late"
             notes.append(part(code, invoice=facts.invoice.label, on=day, due=facts.due))
         elif effect == "apply_late_fee" and not_allowed is not None:
-            notes.append(part("no_fee.not_allowed", why=text(not_allowed)))
+            notes.append(part("no_fee.not_allowed", why=not_allowed))
         elif effect == "suspend_service" and facts.contract.suspension is None:
             notes.append(part("no_suspension.no_clause", contract=facts.contract.id))
         elif effect == "suspend_service" and cancellation(context, facts.contract.id):
@@ -179,7 +179,7 @@ def _own_fee_note(step: Step, facts: InvoiceFacts, notes: list[Note]) -> None:
         notes.append(part("no_step_fee", contract=facts.contract.id, step=step.id))
 
 
-def nothing_to_charge(context: ClientContext, facts: InvoiceFacts) -> str | None:
+def nothing_to_charge(context: ClientContext, facts: InvoiceFacts) -> ReasonPart | None:
     """Why an apply_fee step has nothing to charge (neither a fee nor compensation)."""
     no_fee = context.book.charges_allowed(facts.contract)
     compensation = facts.contract.fixed_compensation and context.client.kind == "business"

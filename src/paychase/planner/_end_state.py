@@ -98,30 +98,28 @@ def late_payments(
 
 def late_payment_why(
     context: ClientContext, facts: InvoiceFacts, ending: ContactEvent, payments: Sequence[Payment]
-) -> str:
+) -> ReasonPart:
     """Why a person reviews payments that came after a write-off or a cancellation."""
     day: date = context.clock.local(ending.at).date()
     paid = _payments(payments, facts.invoice.currency)
     label = facts.invoice.label
     if ending.kind == "write_off":
-        return (
-            f"invoice {label} was written off on {day} and {paid}: reverse the write-off, in "
-            "full or for what was paid?"
-        )
-    return (
-        f"the service of contract {facts.contract.id} was cancelled on {day} for non-payment "
-        f"of invoice {label} and {paid}: reinstate the contract, or keep it cancelled and "
-        "answer the client? The service is not restored automatically."
+        return part("late_payment.written_off", invoice=label, on=day, paid=paid)
+    return part(
+        "late_payment.cancelled", contract=facts.contract.id, on=day, invoice=label, paid=paid
     )
 
 
-def _payments(payments: Sequence[Payment], currency: str) -> str:
+def _payments(payments: Sequence[Payment], currency: str) -> ReasonPart:
     """``a payment of 300.00 EUR arrived on 2026-04-28``, or every one of several, and their sum."""
     if len(payments) == 1:
-        return f"a payment of {payments[0].amount} {currency} arrived on {payments[0].date}"
-    each = ", ".join(f"{p.amount} {currency} on {p.date}" for p in payments)
+        first = payments[0]
+        return part("payment.one", amount=first.amount, currency=currency, on=first.date)
+    each = tuple(
+        part("payment.item", amount=p.amount, currency=currency, on=p.date) for p in payments
+    )
     total = sum((p.amount for p in payments), Decimal(0))
-    return f"{len(payments)} payments of {total} {currency} in all arrived ({each})"
+    return part("payment.several", count=len(payments), total=total, currency=currency, each=each)
 
 
 def end_note(step: Step, facts: InvoiceFacts) -> ReasonPart | None:
@@ -133,7 +131,7 @@ def end_note(step: Step, facts: InvoiceFacts) -> ReasonPart | None:
     return None
 
 
-def sanction_unmet(context: ClientContext, step: Step, facts: InvoiceFacts) -> str | None:
+def sanction_unmet(context: ClientContext, step: Step, facts: InvoiceFacts) -> ReasonPart | None:
     """Why a step that suspends or cancels the service does not apply (None: it does).
 
     Cancelling needs the contract's suspension clause, as suspending does: the clause is the
@@ -146,9 +144,7 @@ def sanction_unmet(context: ClientContext, step: Step, facts: InvoiceFacts) -> s
     cancelled = cancellation(context, facts.contract.id)
     if cancelled is not None:
         day = context.clock.local(cancelled.at).date()
-        return f"the service of contract {facts.contract.id} was cancelled on {day}"
+        return part("sanction.cancelled", contract=facts.contract.id, on=day)
     if not facts.contract.suspension:
-        if step.cancels:
-            return "the contract has no suspension clause, which cancelling the service rests on"
-        return "the contract has no suspension clause"
+        return part("sanction.no_clause_cancel" if step.cancels else "sanction.no_clause")
     return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from paychase._reason import Param, ReasonPart, part
 from paychase.case._holds import Hold
 from paychase.conversation._facts import InvoiceFacts
 from paychase.planner._context import ClientContext
@@ -47,7 +48,23 @@ def hold_bound(context: ClientContext, facts: InvoiceFacts) -> Bound | None:
     last = max(held, key=lambda hold: hold.until or date.min)
     assert last.until is not None
     resumes = context.clock.start_of(last.until + timedelta(days=1))
-    return Bound(resumes, last.describe())
+    return Bound(resumes, hold_why(last))
+
+
+def hold_why(hold: Hold) -> ReasonPart:
+    """The hold as the plan says it (`Hold.describe`): until when, why and by whom."""
+    named: dict[str, Param] = {"reason": hold.reason}
+    if hold.until is not None:
+        named["until"] = hold.until
+    if hold.by is not None:
+        named["by"] = hold.by
+    code = {
+        ("reason",): "hold",
+        ("reason", "until"): "hold.until",
+        ("reason", "by"): "hold.by",
+        ("reason", "until", "by"): "hold.until_by",
+    }[tuple(named)]
+    return part(code, **named)
 
 
 def held_until(context: ClientContext, facts: InvoiceFacts) -> date | None:

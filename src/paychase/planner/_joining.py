@@ -30,8 +30,8 @@ from __future__ import annotations
 from bisect import insort
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
 
+from paychase._reason import part
 from paychase.conversation._facts import InvoiceFacts
 from paychase.conversation._sanctions import (
     Sanction,
@@ -47,11 +47,6 @@ from paychase.planner._timing import CATCHING_UP, first_allowed_moment, step_bou
 from paychase.policy._ladder import Performed, Progress
 
 __all__ = ["SanctionJoins", "pausing"]
-
-_WHAT: Final = {
-    "suspend": "the service of contract {} is suspended",
-    "pause_work": "work on contract {} is paused",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +162,7 @@ class SanctionJoins:
         bounds = step_bounds(
             context, candidate.step, candidate.facts, candidate.scheduled, candidate.ladder
         )
-        assert not isinstance(bounds, str)  # the walk gave the step: nothing holds it back
+        assert isinstance(bounds, list)  # the walk gave the step: nothing holds it back
         own = [bound for bound in bounds if bound.why != CATCHING_UP]
         hour = context.clock.hour_for(candidate.kind)
         due, _ = first_allowed_moment(context, candidate.scheduled, own, hour)
@@ -189,18 +184,26 @@ class SanctionJoins:
                 continue
             in_force = self._context.sanctions.on(kind, contract)
             first = imposed.get((kind, contract))
-            what = _WHAT[kind].format(contract)
             if in_force is not None:
                 since = clock.local(in_force.since).date()
-                candidate.notes.append(f"no {effect}: {what} since {since}")
+                candidate.notes.append(
+                    part(f"joined.{kind}_since", effect=effect, contract=contract, since=since)
+                )
                 if self._joined_at(candidate, in_force) is not None:
                     self._joined_now.add((kind, candidate.facts.invoice.id))
             elif first is None or (first.at, first.step) == (candidate.at, candidate.step.id):
                 imposed.setdefault((kind, contract), _Imposed(candidate.at, candidate.step.id))
                 kept.append(effect)
             else:
+                local = clock.local(first.at)
                 candidate.notes.append(
-                    f"no {effect}: {what} from {clock.local(first.at):%Y-%m-%d %H:%M}"
+                    part(
+                        f"joined.{kind}_from",
+                        effect=effect,
+                        contract=contract,
+                        on=local.date(),
+                        time=f"{local:%H:%M}",
+                    )
                 )
         candidate.effects = tuple(kept)
 

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from paychase._reason import Note, ReasonPart, as_part, english, part, words
+from paychase._reason import Note, ReasonPart, as_part, part, words
 from paychase.conversation._arrangements import Arrangement
 from paychase.conversation._facts import InvoiceFacts, about, latest
 from paychase.planner._anchors import Timeline, anchor_of, expired
@@ -162,12 +162,12 @@ class LadderWalk:
                 first = resume
                 why = part("ladder.resumes", clause=why, step=ladder.steps[resume].id)
             notes.append(why)
-            restart.append(Bound(self._context.clock.start_of(since), english(why)))
+            restart.append(Bound(self._context.clock.start_of(since), why))
         resumed = resumed_after_dispute(self._context.clock, facts)
         if resumed is not None:
             moment, resolved = resumed
             notes.append(resolved)
-            restart.append(Bound(moment, english(resolved)))
+            restart.append(Bound(moment, resolved))
         held = hold_bound(self._context, facts)
         if held is not None:
             restart.append(held)
@@ -196,17 +196,14 @@ class LadderWalk:
         timed = _repeated(step) if sending > 1 else step
         anchor = anchor_of(timed, facts, clock, timeline)
         if anchor is None:
-            return self._reviews.review(
-                facts,
-                step.id,
-                f"step '{step.id}' counts from a payment deadline, but no earlier step stated one",
-            )
+            return self._reviews.review(facts, step.id, part("review.no_anchor", step=step.id))
         kind, channel, routing = route(context, step)
         hour = clock.hour_for(kind)
         scheduled = clock.scheduled(timed, anchor, facts.due, hour)
         bounds = step_bounds(context, step, facts, scheduled, ladder)
-        if isinstance(bounds, str):
-            return self._reviews.review(facts, step.id, f"step '{step.id}' is held back: {bounds}")
+        if isinstance(bounds, ReasonPart):
+            held_back = part("review.held_back", step=step.id, why=bounds)
+            return self._reviews.review(facts, step.id, held_back)
         if not_before is not None:
             bounds.append(not_before)
         at, timing = first_allowed_moment(context, scheduled, bounds, hour)
@@ -221,12 +218,8 @@ class LadderWalk:
         exact = [Bound(scheduled, "")] if timed.offset.keeps_time_of_day else []
         opens = day_opening(clock, bounds + exact, at)
         if channel is None:
-            return self._reviews.review(
-                facts,
-                "contact",
-                f"rule 9: step '{step.id}' ({scheduled.date()}) has no working channel: "
-                "verify the client's contact details",
-            )
+            no_channel = part("review.no_channel", step=step.id, on=scheduled.date())
+            return self._reviews.review(facts, "contact", no_channel)
         notes += [*timing, *routing]
         notes += [note for note in [end_note(step, facts)] if note is not None]
         # A repetition repeats the message: the step's effects went with its first sending.

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Final
 
-from paychase._reason import Param, ReasonPart, as_part, joined, part, text
+from paychase._reason import Param, ReasonPart, as_part, joined, part
 from paychase.calendar._durations import Duration
 from paychase.case._invoices import Invoice
 from paychase.conversation._arrangements import Arrangement
@@ -89,8 +89,15 @@ def work_actions(
         if action.channel != "system":
             local = clock.local(action.at)
             planned.record([action])
-            what = f"the {need.kind.replace('_', ' ')} planned for {local:%Y-%m-%d %H:%M}"
-            previous = gap_after(context.policy, clock, local, what)
+            why = part(
+                "gap.deposit_request"
+                if need.kind == "request_deposit"
+                else "gap.milestone_request",
+                gap=str(context.policy.min_gap),
+                on=local.date(),
+                time=f"{local:%H:%M}",
+            )
+            previous = gap_after(context.policy, clock, local, why)
     return actions
 
 
@@ -109,7 +116,7 @@ def _work_action(context: ClientContext, need: WorkNeed, previous: Bound | None)
         channel, kind = "system", "review"
         notes.append(part("no_channel"))
     asked = Owed(need.amount, ZERO, need.amount, ZERO, ZERO, ZERO)
-    why = (text(need.reason), *notes)
+    why = (*need.why, *notes)
     return Action.trusted(
         key=need.key,
         kind=kind,
@@ -175,7 +182,10 @@ def _instalment_action(context: ClientContext, arrangement: Arrangement) -> Acti
     step = _INSTALMENT_MISSED if late else _instalment_step(policy.instalment_reminder)
     anchor = clock.start_of(due.due)
     scheduled = clock.scheduled(step, anchor, due.due, hour)
-    bounds = [Bound(context.now, CATCHING_UP), Bound(clock.start_of(plan.agreed), "agreed")]
+    bounds = [
+        Bound(context.now, CATCHING_UP),
+        Bound(clock.start_of(plan.agreed), part("bound.agreed")),
+    ]
     if context.gap_bound is not None:
         bounds.append(context.gap_bound)
     at, timing = first_allowed_moment(context, scheduled, bounds, hour)

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from paychase._reason import Param, ReasonPart, joined, part, text
+from paychase._reason import Param, ReasonPart, joined, part
 from paychase.case._contracts import Contract
 from paychase.case._history import ContactEvent
 from paychase.case._invoices import Payment
@@ -53,14 +53,14 @@ class Reviews:
         self._context = context
         self._costs = costs
 
-    def review(self, facts: InvoiceFacts, topic: str, why: str) -> Action:
+    def review(self, facts: InvoiceFacts, topic: str, why: ReasonPart) -> Action:
         """A review of the invoice's `topic` (a step id, ``contact`` or ``policy``)."""
-        decide = part("review.decide", clause=text(why))
+        decide = part("review.decide", clause=why)
         return self._action(facts, topic, 1, (standing_of(facts, self._context.today), decide))
 
-    def charges_review(self, facts: InvoiceFacts, why: str) -> Action:
+    def charges_review(self, facts: InvoiceFacts, problems: Sequence[ReasonPart]) -> Action:
         """Rule 11: charges the planner cannot compute, or that remain on a paid invoice."""
-        *first, last = [text(problem) for problem in why.split("; ")]
+        *first, last = problems
         return self._action(facts, "charges", 1, (*first, part("review.decide", clause=last)))
 
     def dispute_review(self, facts: InvoiceFacts) -> Action:
@@ -91,10 +91,10 @@ class Reviews:
         reason = (part("rule", number=7, clause=why), review)
         return self._action(facts, "dispute", max(len(facts.disputes), 1), reason)
 
-    def promise_review(self, facts: InvoiceFacts, why: str) -> Action:
+    def promise_review(self, facts: InvoiceFacts, why: ReasonPart) -> Action:
         """Rule 7: a promise later than the policy allows is not granted without a person."""
         assert facts.promised is not None
-        reason = (part("rule", number=7, clause=text(why)), part("promise.review"))
+        reason = (part("rule", number=7, clause=why), part("promise.review"))
         number = sum(1 for e in facts.events if e.kind == "promise")
         return self._action(facts, "promise", number, reason)
 
@@ -115,7 +115,7 @@ class Reviews:
         owed = self._costs.owed(facts, context.today)
         left = owed.principal + owed.extra
         tolerance = contract.tolerance or ZERO
-        problems = "; ".join(owed.problems)
+        problems = owed.problems
         if left == ZERO or left < tolerance:
             return [self.charges_review(facts, problems)] if problems else []
         currency = facts.invoice.currency
@@ -137,7 +137,7 @@ class Reviews:
             currency=currency,
             allocation=self._allocation(contract),
         )
-        why = (part("rule", number=11, clause=residue), *map(text, owed.problems))
+        why = (part("rule", number=11, clause=residue), *owed.problems)
         *first, last = why
         reason = (*first, part("review.decide", clause=last))
         return [self._action(facts, "charges", 1, reason)]
@@ -151,7 +151,7 @@ class Reviews:
         """
         topic = "written_off" if ending.kind == "write_off" else "cancelled"
         why = late_payment_why(self._context, facts, ending, payments)
-        reason = (part("review.nothing_sent", clause=text(why)),)
+        reason = (part("review.nothing_sent", clause=why),)
         return self._action(facts, topic, len(payments), reason)
 
     def limitation_review(self, facts: InvoiceFacts, ladder: Policy) -> Action | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from paychase._reason import joined, part
 from paychase.conversation._facts import SETTLED, InvoiceFacts
 from paychase.conversation._prepayments import PREPAYMENTS, Prepaid, prepaid_of
 from paychase.conversation._sanctions import Sanction, SanctionKind
@@ -37,7 +38,6 @@ _LIFT: Mapping[SanctionKind, tuple[str, ActionKind]] = {
     "suspend": ("restore", "restore_service"),
     "pause_work": ("resume_work", "resume_work"),
 }
-_NAME: Mapping[SanctionKind, str] = {"suspend": "suspension", "pause_work": "pause of work"}
 
 
 def settlement_actions(
@@ -99,12 +99,25 @@ def _lift(
     subject = "+".join(covered) or "+".join(p.topic for p in prepaid)
     number = context.sanctions.lifts.get((sanction.kind, contract), 0) + 1
     currency = context.portfolio.contracts[contract].currency
-    why = [f"{', '.join(covered)} settled"] if covered else []
+    why = [part("settled", invoices=", ".join(covered))] if covered else []
     why += [
-        f"{p.describe(currency)} is paid ({p.paid} {currency} as of {context.today})"
+        part(
+            "prepayment.paid",
+            prepayment=p.described(currency),
+            paid=p.paid,
+            currency=currency,
+            on=context.today,
+        )
         for p in prepaid
     ]
     since = clock.local(sanction.since).date()
+    *first, last = why
+    lift = part(f"lift.{sanction.kind}", settled=last, contract=contract, since=since)
+    reason = (
+        (part("rule", number=10, clause=first[0]), *first[1:], lift)
+        if first
+        else (part("rule", number=10, clause=lift),)
+    )
     return Action(
         key=f"{contract}/{subject}/{recorded}/{number}",
         kind=kind,
@@ -112,6 +125,6 @@ def _lift(
         invoices=tuple(invoices),
         channel="system",
         at=clock.first_open(earliest, AT_ONCE),
-        reason=f"rule 10: {'; '.join(why)}: the {_NAME[sanction.kind]} of contract {contract} "
-        f"in force since {since} should be undone at once",
+        why=reason,
+        reason=joined(reason),
     )

@@ -47,12 +47,13 @@ def gap_after_contact(
     if contact is None:
         return None
     last = clock.local(contact.at)
-    return gap_after(policy, clock, last, f"the contact on {last.date()}")
+    why = part("gap.contact", gap=str(policy.min_gap), on=last.date())
+    return gap_after(policy, clock, last, why)
 
 
-def gap_after(policy: Policy, clock: ClientClock, local: datetime, what: str) -> Bound:
-    """The bound min_gap after the contact at the local moment `local`, described as `what`."""
-    return Bound(clock.after(policy.min_gap, local), f"min_gap {policy.min_gap} after {what}")
+def gap_after(policy: Policy, clock: ClientClock, local: datetime, why: ReasonPart) -> Bound:
+    """The bound min_gap after the contact at the local moment `local`, `why` naming both."""
+    return Bound(clock.after(policy.min_gap, local), why)
 
 
 class PlannedContacts:

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import Field
 
 from paychase._model import FrozenModel
+from paychase._reason import english
 from paychase.calendar._local_time import zone
 from paychase.calendar._protocols import CalendarFactory
 from paychase.calendar._working_days import client_calendar
@@ -158,7 +159,7 @@ def statement(
         )
         owed_by_currency.setdefault(invoice.currency, []).append(owed)
         charges += owed.charges
-        problems += owed.problems
+        problems += map(english, owed.problems)
         lines.append(_line(facts, owed, today))
     return Statement(
         client=client,

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from paychase._reason import Note, Param, ReasonPart, part, text
+from paychase._reason import Note, Param, ReasonPart, as_part, part
 from paychase.case._history import ContactEvent
 from paychase.conversation._arrangements import Arrangement
 from paychase.conversation._facts import InvoiceFacts, about
@@ -62,24 +62,24 @@ def _pause_after(policy: Policy, clock: ClientClock, event: ContactEvent) -> Bou
     wrote = clock.local(event.at)
     return Bound(
         clock.after(policy.reply_pause, wrote),
-        f"the client wrote on {wrote.date()}: reply pause {policy.reply_pause}",
+        part("bound.reply_pause", on=wrote.date(), pause=str(policy.reply_pause)),
     )
 
 
 def step_bounds(
     context: ClientContext, step: Step, facts: InvoiceFacts, scheduled: datetime, ladder: Policy
-) -> list[Bound] | str:
-    """The bounds of `step` of the invoice, due at `scheduled`; a string: why it cannot be."""
+) -> list[Bound] | ReasonPart:
+    """The bounds of `step` of the invoice, due at `scheduled`; a clause: why it cannot be."""
     clock = context.clock
     found = [
         Bound(context.now, CATCHING_UP),
-        Bound(clock.start_of(facts.invoice.issued), "the invoice date"),
+        Bound(clock.start_of(facts.invoice.issued), part("bound.invoice_date")),
     ]
     if scheduled.date() > facts.due:
         found.append(
             Bound(
                 clock.start_of(facts.grace_end + _ONE_DAY),
-                f"the grace period runs to {facts.grace_end}",
+                part("bound.grace", until=facts.grace_end),
             )
         )
     if step.is_contact and context.gap_bound is not None:
@@ -95,28 +95,28 @@ def step_bounds(
         found.append(
             Bound(
                 clock.start_of(promised.holds_until + _ONE_DAY),
-                f"the client promised to pay by {promised.holds_until}",
+                part("bound.promise", by=promised.holds_until),
             )
         )
     guard = _guard(context, step, facts, ladder)
-    if isinstance(guard, str):
+    if isinstance(guard, ReasonPart):
         return guard
     return found + guard
 
 
 def _guard(
     context: ClientContext, step: Step, facts: InvoiceFacts, ladder: Policy
-) -> list[Bound] | str:
+) -> list[Bound] | ReasonPart:
     """Rules 4 and 10: no escalation, write-off, suspension or cancellation before its deadline."""
     if step.action in ("escalate", "write_off"):
         final = _final_notice(step, facts, ladder)
-        if isinstance(final, str):
+        if isinstance(final, ReasonPart):
             return final
         notice, deadline = final
         return [
             Bound(
                 context.clock.start_of(deadline + _ONE_DAY),
-                f"the deadline {deadline} stated by '{notice.step.id}'",
+                part("bound.deadline", deadline=deadline, step=notice.step.id),
             )
         ]
     if step.cancels and facts.contract.suspension is not None:
@@ -127,7 +127,7 @@ def _guard(
     return []
 
 
-def _unsent_warning(step: Step, facts: InvoiceFacts, ladder: Policy) -> str | None:
+def _unsent_warning(step: Step, facts: InvoiceFacts, ladder: Policy) -> ReasonPart | None:
     """Rule 10: why a cancellation cannot go yet, a warning since the sanction before it unsent.
 
     Every contact step between the sanction before the cancellation (or the ladder's start)
@@ -141,11 +141,13 @@ def _unsent_warning(step: Step, facts: InvoiceFacts, ladder: Policy) -> str | No
         if earlier.is_sanction:
             break
         if earlier.is_contact and before not in reached:
-            return f"the warning '{earlier.id}' has not reached the client"
+            return part("guard.warning_unsent", step=earlier.id)
     return None
 
 
-def _final_notice(step: Step, facts: InvoiceFacts, ladder: Policy) -> tuple[Performed, date] | str:
+def _final_notice(
+    step: Step, facts: InvoiceFacts, ladder: Policy
+) -> tuple[Performed, date] | ReasonPart:
     """The final notice an escalation rests on: the last deadline-stating step before it.
 
     An earlier deadline does not do: if the final notice never reached the client (given up
@@ -153,35 +155,33 @@ def _final_notice(step: Step, facts: InvoiceFacts, ladder: Policy) -> tuple[Perf
     """
     stated = facts.progress.last_deadline()
     if stated is None or stated.deadline is None:
-        return "no final notice with a deadline has been sent"
+        return part("guard.no_final_notice")
     until = ladder.step_index(step.id) or len(ladder.steps)
     for later in ladder.steps[stated.index + 1 : until]:
         if later.deadline is not None:
-            return f"the final notice '{later.id}' has not reached the client"
+            return part("guard.final_notice_unsent", step=later.id)
     return stated, stated.deadline
 
 
-def _suspension_bounds(clock: ClientClock, facts: InvoiceFacts) -> list[Bound] | str:
+def _suspension_bounds(clock: ClientClock, facts: InvoiceFacts) -> list[Bound] | ReasonPart:
     """Rule 10: the warnings sent, the last one's deadline passed, the contract's delay over."""
     terms = facts.contract.suspension
     assert terms is not None  # only asked where the contract has a suspension clause
     warnings = [p for p in facts.progress.performed if p.step.is_contact and not p.given_up]
     if len(warnings) < terms.warnings:
-        return (
-            f"{len(warnings)} of the {terms.warnings} warnings the contract requires have been sent"
-        )
+        return part("guard.warnings_sent", sent=len(warnings), required=terms.warnings)
     last = warnings[-1]
     if last.deadline is None:
-        return f"the last warning ('{last.step.id}') stated no deadline"
+        return part("guard.no_deadline", step=last.step.id)
     not_before = terms.after.shift_date(facts.due, clock.calendar)
     return [
         Bound(
             clock.start_of(last.deadline + _ONE_DAY),
-            f"the deadline {last.deadline} stated by '{last.step.id}'",
+            part("bound.deadline", deadline=last.deadline, step=last.step.id),
         ),
         Bound(
             clock.start_of(not_before),
-            f"the contract allows suspension {terms.after} after the due date",
+            part("bound.suspension_delay", after=str(terms.after)),
         ),
     ]
 
@@ -265,4 +265,6 @@ def first_allowed_moment(
         return at, [part("catching_up", due=scheduled.date())]
     at = clock.first_open(binding.moment, hour)
     local = clock.local(binding.moment)
-    return at, [part("not_before", on=local.date(), time=f"{local:%H:%M}", why=text(binding.why))]
+    return at, [
+        part("not_before", on=local.date(), time=f"{local:%H:%M}", why=as_part(binding.why))
+    ]

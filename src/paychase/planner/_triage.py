@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from paychase._reason import ReasonPart
 from paychase.case._invoices import Invoice
 from paychase.conversation._arrangements import Arrangement
 from paychase.conversation._facts import InvoiceFacts, own_policy, policy_of, read_facts
@@ -83,7 +84,7 @@ class InvoiceTriage:
         )
         if watch is not None:  # limitation runs whatever the ladder does: disputed, in a plan
             actions.append(watch)
-        if isinstance(ladder, str):
+        if not isinstance(ladder, Policy):
             actions.append(self._reviews.review(facts, "policy", ladder))
             return Triaged(facts, None)
         outcome = self._chase(facts, ladder, arrangement, actions)
@@ -95,7 +96,7 @@ class InvoiceTriage:
         return Triaged(facts, outcome)
 
     def _ended(
-        self, facts: InvoiceFacts, ladder: Policy | str, actions: list[Action]
+        self, facts: InvoiceFacts, ladder: Policy | ReasonPart, actions: list[Action]
     ) -> str | None:
         """Why nothing more is planned for an invoice written off (None: it was not).
 
@@ -125,7 +126,7 @@ class InvoiceTriage:
 
     def _read(
         self, invoice: Invoice, arrangement: Arrangement | None
-    ) -> tuple[InvoiceFacts, Policy | str]:
+    ) -> tuple[InvoiceFacts, Policy | ReasonPart]:
         """The invoice's facts, and the policy version it follows (or why none can be used)."""
         context = self._context
         portfolio = context.portfolio
@@ -171,7 +172,7 @@ class InvoiceTriage:
         actions += self._costs.late_bookings(facts, ladder)
         owed = self._costs.owed(facts, self._context.today)
         if issued and owed.problems:
-            actions.append(reviews.charges_review(facts, "; ".join(owed.problems)))
+            actions.append(reviews.charges_review(facts, owed.problems))
         tolerance = facts.contract.tolerance
         if tolerance is not None and owed.principal + owed.extra < tolerance:
             currency = facts.invoice.currency

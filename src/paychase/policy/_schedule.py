@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from paychase._reason import Note
 from paychase.calendar._durations import Duration
 from paychase.calendar._local_time import ContactWindow, local_moment
 from paychase.calendar._protocols import HolidayCalendar
@@ -29,7 +30,7 @@ class Bound:
     """A moment an action may not precede, and why (for the action's reason)."""
 
     moment: datetime
-    why: str
+    why: Note
 
 
 @dataclass(frozen=True, slots=True)
