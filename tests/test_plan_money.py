@@ -516,3 +516,45 @@ def test_interest_paid_off_before_the_table_ends_is_claimed_with_no_gap() -> Non
     review = _only(paychase.plan(case, now=_at("2026-03-10T09:00")), "review")
     assert "interest 2.26 RUB remain claimable" in review.reason
     assert "no rate" not in review.reason
+
+
+MAHNUNG = {
+    "name": "mahnung",
+    "steps": [
+        {
+            "id": "mahnung",
+            "from": "due",
+            "offset": "+10d",
+            "action": "send_reminder",
+            "channels": ["email"],
+            "tone": "firm",
+            "effects": ["apply_late_fee"],
+        }
+    ],
+}
+
+
+def test_the_demand_that_starts_a_german_consumers_delay_says_so() -> None:
+    case = _german_consumer(policy=MAHNUNG)
+    reminder = _only(paychase.plan(case, now=_at("2025-06-26T09:00")), "send_reminder")
+    assert reminder.amounts is not None and reminder.amounts.interest == 0
+    assert "this demand puts the client in delay (§ 286 BGB)" in reminder.reason
+    assert "interest.awaits_demand" in [p.code for p in reminder.why]
+
+
+def test_a_demand_after_the_delay_began_does_not_say_it_starts_it() -> None:
+    case = _german_consumer(_reminder("2025-06-20T10:00:00+02:00"), policy=MAHNUNG)
+    reminder = _only(paychase.plan(case, now=_at("2025-06-26T09:00")), "send_reminder")
+    assert reminder.amounts is not None and reminder.amounts.interest > 0
+    assert "§ 286" not in reminder.reason
+
+
+def test_a_rate_table_without_the_regime_is_reviewed_never_silent() -> None:
+    table = paychase.builtin_rate_table()
+    without_pl = table.model_copy(
+        update={"regimes": tuple(r for r in table.regimes if not r.regime.startswith("PL"))}
+    )
+    result = paychase.plan(_case(), now=_at("2025-07-20T12:00"), rates=without_pl)
+    review = _only(result, "review")
+    assert "the rate table has no PL_B2B regime" in review.reason
+    assert all(a.amounts is None or a.amounts.interest == 0 for a in result.actions)

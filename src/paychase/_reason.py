@@ -164,6 +164,11 @@ ENGLISH: Mapping[str, str] = {
     "{of}, {amount} {currency}, falls due on {due}: a reminder {before} before",
     "instalment.kept": "the plan is kept so far, so the ladder waits",
     # -- the money engines' problems (rules 6 and 11) --
+    "rate_table.no_regime": "rule 11: the rate table has no {regime} regime: no statutory "
+    "interest on {invoice} is computed; add the regime's rates to the rate table",
+    "interest.awaits_demand": "no statutory interest on {invoice} yet: only the invoice set its "
+    "due date, so this demand puts the client in delay (§ 286 BGB); interest runs from the "
+    "day after it",
     "rate_gap": "rule 11: the {regime} rate table has no rate for {start}..{end}: interest on "
     "{invoice} is computed only to {until}; update the rate table",
     "compensation.not_added": "rule 6: fixed compensation on {invoice} is not added: {why}",

@@ -37,6 +37,7 @@ __all__ = [
     "Portfolio",
     "PromiseFacts",
     "about",
+    "first_demand",
     "latest",
     "owed_on",
     "own_policy",
@@ -470,7 +471,7 @@ def owed_on(
         as_of=day,
         applied=sorted(when for step, when in days.items() if step not in own),
         step_fees=sorted(((days[step], fee) for step, fee in own.items()), key=lambda p: p[0]),
-        demanded=_first_demand(facts, clock) if book.needs_demand(facts.contract) else None,
+        demanded=first_demand(facts, clock) if book.needs_demand(facts.contract) else None,
     )
 
 
@@ -480,7 +481,7 @@ _DEMANDS = frozenset({"reminder", "call", "letter", "fee", "suspend", "pause_wor
 _NOT_RECEIVED = frozenset({"bounced", "failed", "no_answer"})
 
 
-def _first_demand(facts: InvoiceFacts, clock: ClientClock) -> date | None:
+def first_demand(facts: InvoiceFacts, clock: ClientClock) -> date | None:
     """The local day our first demand to pay the invoice after its due date reached the client.
 
     A reminder, letter or call that got through counts; None before there is one.

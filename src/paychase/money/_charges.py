@@ -64,7 +64,6 @@ class Owed:
     interest: Decimal
     compensation: Decimal
     charges: tuple[Charge, ...] = ()
-    notes: tuple[str, ...] = ()
     problems: tuple[ReasonPart, ...] = ()
     discount: Decimal | None = None
     discount_until: date | None = None
@@ -77,10 +76,9 @@ class Owed:
 
 @dataclass(frozen=True, slots=True)
 class _Tally:
-    """What one computation collects besides numbers: computations, notes and problems."""
+    """What one computation collects besides numbers: its charges and its problems."""
 
     charges: list[Charge]
-    notes: list[str]
     problems: list[ReasonPart]
 
 
@@ -187,22 +185,19 @@ class ChargeBook:
         principal = round_money(max(base - paid, ZERO), currency)
         late_fee = interest = ZERO
         charges: list[Charge] = []
-        notes: list[str] = []
         problems: list[ReasonPart] = []
         fee = contract.late_fee
         if fee.kind == "statutory":
             legal_due = self.legal_due(contract, due)
             if self.needs_demand(contract):
-                if demanded is None or demanded > as_of:
-                    notes.append(_NO_DELAY_YET.format(invoice=invoice.label))
                 legal_due = demanded if demanded is not None else as_of
             if as_of > legal_due and base > 0:
                 outcome = self._interest(
                     invoice, contract, base=base, due=legal_due, payments=payments, as_of=as_of
                 )
-                if isinstance(outcome, str):
-                    notes.append(outcome)
-                else:
+                if isinstance(outcome, ReasonPart):
+                    problems.append(outcome)
+                elif outcome is not None:
                     computation, charge, problem = outcome
                     principal, interest = (
                         computation.principal_outstanding,
@@ -232,7 +227,7 @@ class ChargeBook:
             )
             if computation_fee.fee > 0:
                 charges.append(_fee_charge(invoice, computation_fee, as_of))
-        tally = _Tally(charges, notes, problems)
+        tally = _Tally(charges, problems)
         # Compensation is owed for a payment made late: settled by the due date, none is.
         last_unpaid = _settled_on(base, payments) or as_of
         compensation = self._compensation(
@@ -255,7 +250,6 @@ class ChargeBook:
             interest=interest,
             compensation=compensation,
             charges=tuple(charges),
-            notes=tuple(notes),
             problems=tuple(problems),
             discount=discount,
             discount_until=until,
@@ -279,16 +273,19 @@ class ChargeBook:
         due: date,
         payments: list[tuple[date, Decimal]],
         as_of: date,
-    ) -> tuple[InterestComputation, Charge, ReasonPart | None] | str:
+    ) -> tuple[InterestComputation, Charge, ReasonPart | None] | ReasonPart | None:
+        """The interest, its charge and any rate gap, or why there is none to compute.
+
+        A problem (rule 11) where the rate table lacks the regime, since a rate is never
+        guessed; None where the law grants no interest.
+        """
         law = self.law(contract)
         if law.key is None or law.rules is None:
-            return f"no statutory interest on {invoice.label}: {law.why}"
+            return None
         try:
             regime = self.table.regime(law.key)
         except InvalidCaseError:
-            return (
-                f"no statutory interest on {invoice.label}: the rate table has no {law.key} regime"
-            )
+            return part("rate_table.no_regime", regime=law.key, invoice=invoice.label)
         computation = statutory_interest(
             principal=base,
             currency=invoice.currency,
@@ -328,14 +325,8 @@ class ChargeBook:
         legal_due = self.legal_due(contract, due)
         if last_unpaid <= legal_due:
             return ZERO
-        if self.client.kind != "business":
-            tally.notes.append(
-                f"no fixed compensation on {invoice.label}: the client is a consumer"
-            )
-            return ZERO
         law = self.law(contract)
-        if law.key is None:
-            tally.notes.append(f"no fixed compensation on {invoice.label}: {law.why}")
+        if self.client.kind != "business" or law.key is None:
             return ZERO
         memo = (law.key, invoice.currency, base, legal_due)
         result = self._compensations.get(memo)
@@ -353,7 +344,6 @@ class ChargeBook:
             tally.problems.append(part("compensation.not_added", invoice=invoice.label, why=why))
             return ZERO
         if result.status == "none":
-            tally.notes.append(f"no fixed compensation on {invoice.label}: {result.reason}")
             return ZERO
         tally.charges.append(_compensation_charge(invoice, result, legal_due))
         return result.amount
@@ -378,13 +368,6 @@ def _interest_allocation(contract: Contract, rules: RegimeRules) -> Allocation:
         if order.index("interest") < order.index("principal")
         else ("principal_first")
     )
-
-
-_NO_DELAY_YET = (
-    "no statutory interest on {invoice} yet: its due date was set on the invoice, not agreed "
-    "in the contract, so the client's delay starts with the first reminder after it "
-    "(§ 286 BGB)"
-)
 
 
 def _fee_allocation(contract: Contract) -> FeeAllocation:

@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from paychase._reason import Note, ReasonPart, joined, part
 from paychase.case._case import version_of
-from paychase.conversation._facts import InvoiceFacts, owed_on
+from paychase.conversation._facts import InvoiceFacts, first_demand, owed_on
 from paychase.money._charges import Owed, amounts_of
 from paychase.planner._context import ClientContext
 from paychase.planner._end_state import cancellation
@@ -170,7 +170,21 @@ def kept_effects(
             kept.append(effect)
     if "apply_late_fee" in kept and step.late_fee is not None:
         _own_fee_note(step, facts, notes)
+    if "apply_late_fee" in kept and _delay_starts_now(context, facts, day):
+        notes.append(part("interest.awaits_demand", invoice=facts.invoice.label))
     return tuple(kept)
+
+
+def _delay_starts_now(context: ClientContext, facts: InvoiceFacts, day: date) -> bool:
+    """Whether this demand, on the local date `day`, is the one that puts the client in delay.
+
+    Only where the law needs a demand after a due date the invoice alone set (`needs_demand`),
+    and no earlier demand reached the client.
+    """
+    if not context.book.needs_demand(facts.contract):
+        return False
+    demanded = first_demand(facts, context.clock)
+    return demanded is None or demanded >= day
 
 
 def _own_fee_note(step: Step, facts: InvoiceFacts, notes: list[Note]) -> None:
