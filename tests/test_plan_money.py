@@ -537,7 +537,8 @@ MAHNUNG = {
 def test_the_demand_that_starts_a_german_consumers_delay_says_so() -> None:
     case = _german_consumer(policy=MAHNUNG)
     reminder = _only(paychase.plan(case, now=_at("2025-06-26T09:00")), "send_reminder")
-    assert reminder.amounts is not None and reminder.amounts.interest == 0
+    assert reminder.amounts is not None
+    assert reminder.amounts.interest == 0
     assert "this demand puts the client in delay (§ 286 BGB)" in reminder.reason
     assert "interest.awaits_demand" in [p.code for p in reminder.why]
 
@@ -545,7 +546,8 @@ def test_the_demand_that_starts_a_german_consumers_delay_says_so() -> None:
 def test_a_demand_after_the_delay_began_does_not_say_it_starts_it() -> None:
     case = _german_consumer(_reminder("2025-06-20T10:00:00+02:00"), policy=MAHNUNG)
     reminder = _only(paychase.plan(case, now=_at("2025-06-26T09:00")), "send_reminder")
-    assert reminder.amounts is not None and reminder.amounts.interest > 0
+    assert reminder.amounts is not None
+    assert reminder.amounts.interest > 0
     assert "§ 286" not in reminder.reason
 
 
