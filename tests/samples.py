@@ -11,6 +11,7 @@ And the steps of a short valid ladder, for tests of policies and of the case fil
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tests.strategies import Json, example_client, example_contract, example_invoice
@@ -52,6 +53,56 @@ def sample_case(
         "contracts": [kowalski_contract()] if contracts is None else contracts,
         "invoices": [first_invoice()] if invoices is None else invoices,
         **fields,
+    }
+
+
+def lumen_portfolio(
+    dues: Sequence[Sequence[str]],
+    *,
+    issued: str = "2026-02-16",
+    locale: str | None = "pl_PL",
+    sms: bool = True,
+) -> Json:
+    """Polish clients of Studio Lumen under the freelancer policy, for the runner's tests.
+
+    Client ``c<n>`` (e-mail ``c<n>@client.example``; a mobile number with `sms`) has contract
+    ``k<n>`` in PLN and owes 1500.00 on each date of ``dues[n]``: invoices ``i0``, ``i1``, …
+    numbered across the clients in order, all issued on `issued`.
+    """
+    clients = [f"c{n}" for n in range(len(dues))]
+    owed = [(n, due) for n, dates in enumerate(dues) for due in dates]
+
+    def client(n: int, name: str) -> Json:
+        contacts = {"email": f"{name}@client.example"} | ({"sms": f"+4860000000{n}"} if sms else {})
+        record = {"id": name, "name": f"Client {name}", "country": "PL"}
+        return (
+            record
+            | ({"locale": locale} if locale else {})
+            | {
+                "timezone": "Europe/Warsaw",
+                "contacts": contacts,
+            }
+        )
+
+    return {
+        "version": 1,
+        "policy": "freelancer",
+        "sender": {"name": "Studio Lumen", "email": "marta@studio-lumen.example"},
+        "clients": [client(n, name) for n, name in enumerate(clients)],
+        "contracts": [
+            {"id": f"k{n}", "client": name, "currency": "PLN"} for n, name in enumerate(clients)
+        ],
+        "invoices": [
+            {
+                "id": f"i{index}",
+                "contract": f"k{n}",
+                "issued": issued,
+                "due": due,
+                "total": "1500.00",
+                "currency": "PLN",
+            }
+            for index, (n, due) in enumerate(owed)
+        ],
     }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.samples import lumen_portfolio
 
 from paychase import Case
 from paychase.cli._main import main
@@ -29,35 +30,8 @@ CLIENTS = ("c0", "c1", "c2")
 
 def _portfolio() -> dict[str, Any]:
     """c0 owes since a week ago, c1 owes in two weeks, c2 in a month."""
-    return {
-        "version": 1,
-        "policy": "freelancer",
-        "sender": {"name": "Studio Lumen", "email": "marta@studio-lumen.example"},
-        "clients": [
-            {
-                "id": client,
-                "name": f"Client {client}",
-                "country": "PL",
-                "timezone": "Europe/Warsaw",
-                "contacts": {"email": f"{client}@client.example"},
-            }
-            for client in CLIENTS
-        ],
-        "contracts": [
-            {"id": f"k{n}", "client": client, "currency": "PLN"} for n, client in enumerate(CLIENTS)
-        ],
-        "invoices": [
-            {
-                "id": f"i{n}",
-                "contract": f"k{n}",
-                "issued": "2026-02-01",
-                "due": due,
-                "total": "1500.00",
-                "currency": "PLN",
-            }
-            for n, due in enumerate(("2026-02-23", "2026-03-16", "2026-04-01"))
-        ],
-    }
+    dues = [["2026-02-23"], ["2026-03-16"], ["2026-04-01"]]
+    return lumen_portfolio(dues, issued="2026-02-01", locale=None, sms=False)
 
 
 @pytest.fixture

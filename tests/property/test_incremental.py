@@ -25,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from tests.delivery_helpers import LoggingChannel
+from tests.samples import lumen_portfolio
 from tests.strategies import Json, cases
 
 from paychase import Case, ContactEvent, plan
@@ -37,38 +38,10 @@ CLIENTS = tuple(f"c{n}" for n in range(5))
 INVOICES = tuple(f"i{n}" for n in range(len(CLIENTS) * 2))
 
 
-def _portfolio() -> dict[str, Any]:
+def _portfolio() -> Json:
     """Five clients, two invoices each, due from a week before the start to a month after."""
-    return {
-        "version": 1,
-        "policy": "freelancer",
-        "sender": {"name": "Studio Lumen", "email": "marta@studio-lumen.example"},
-        "clients": [
-            {
-                "id": client,
-                "name": f"Client {client}",
-                "country": "PL",
-                "locale": "pl_PL",
-                "timezone": "Europe/Warsaw",
-                "contacts": {"email": f"{client}@client.example", "sms": f"+4860000000{n}"},
-            }
-            for n, client in enumerate(CLIENTS)
-        ],
-        "contracts": [
-            {"id": f"k{n}", "client": client, "currency": "PLN"} for n, client in enumerate(CLIENTS)
-        ],
-        "invoices": [
-            {
-                "id": invoice,
-                "contract": f"k{n // 2}",
-                "issued": "2026-02-16",
-                "due": (START.date() + timedelta(days=7 * n - 7)).isoformat(),
-                "total": "1500.00",
-                "currency": "PLN",
-            }
-            for n, invoice in enumerate(INVOICES)
-        ],
-    }
+    dues = [(START.date() + timedelta(days=7 * n - 7)).isoformat() for n in range(len(INVOICES))]
+    return lumen_portfolio([dues[2 * n : 2 * n + 2] for n in range(len(CLIENTS))])
 
 
 class Twins(RuleBasedStateMachine):

@@ -21,6 +21,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from tests.delivery_helpers import LoggingChannel, sent_keys
+from tests.samples import lumen_portfolio
 
 from paychase import Case
 from paychase.delivery._runner import Runner
@@ -58,36 +59,8 @@ class CrashingStore(SqliteStore):
 
 
 def _portfolio() -> dict[str, Any]:
-    return {
-        "version": 1,
-        "policy": "freelancer",
-        "sender": {"name": "Studio Lumen", "email": "marta@studio-lumen.example"},
-        "clients": [
-            {
-                "id": client,
-                "name": f"Client {client}",
-                "country": "PL",
-                "locale": "pl_PL",
-                "timezone": "Europe/Warsaw",
-                "contacts": {"email": f"{client}@client.example", "sms": f"+4860000000{n}"},
-            }
-            for n, client in enumerate(CLIENTS)
-        ],
-        "contracts": [
-            {"id": f"k{n}", "client": client, "currency": "PLN"} for n, client in enumerate(CLIENTS)
-        ],
-        "invoices": [
-            {
-                "id": f"i{n}",
-                "contract": f"k{n}",
-                "issued": "2026-02-16",
-                "due": f"2026-03-0{n + 2}",
-                "total": "1500.00",
-                "currency": "PLN",
-            }
-            for n in range(len(CLIENTS))
-        ],
-    }
+    """Five clients, an invoice each, due on 2 to 6 March 2026."""
+    return lumen_portfolio([[f"2026-03-0{n + 2}"] for n in range(len(CLIENTS))])
 
 
 class RunnerMachine(RuleBasedStateMachine):
