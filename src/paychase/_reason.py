@@ -33,11 +33,11 @@ __all__ = [
     "Param",
     "ReasonPart",
     "as_part",
+    "deduplicated",
     "english",
     "joined",
     "part",
     "text",
-    "unique",
     "words",
 ]
 
@@ -389,12 +389,16 @@ def words(note: Note) -> str:
     return note if isinstance(note, str) else english(note)
 
 
-def unique(parts: Sequence[ReasonPart]) -> tuple[ReasonPart, ...]:
-    """`parts` without a repeat of the same English words, first occurrence kept."""
+def deduplicated(parts: Sequence[ReasonPart]) -> tuple[tuple[ReasonPart, ...], str]:
+    """`parts` without a repeat of the same English words (first kept), and their reason.
+
+    The reason is the kept parts' English joined as `joined` joins it, told once: an action's
+    English is worked out for every action of a plan.
+    """
     seen: dict[str, ReasonPart] = {}
     for clause in parts:
         seen.setdefault(english(clause), clause)
-    return tuple(seen.values())
+    return tuple(seen.values()), "; ".join(seen)
 
 
 def _ordinal(count: int) -> str:

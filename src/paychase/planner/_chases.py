@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
-from paychase._reason import Note, ReasonPart, as_part, joined, part, unique
+from paychase._reason import Note, ReasonPart, as_part, deduplicated, part
 from paychase.case._case import version_of
 from paychase.case._chase import Chase
 from paychase.case._contracts import Contract, KillFee
@@ -133,7 +133,7 @@ def _step_action(
     if channel is None:
         channel, kind = "system", "review"
         notes.append(part("no_channel"))
-    why = unique([as_part(note) for note in notes])
+    why, reason = deduplicated([as_part(note) for note in notes])
     return Action.trusted(
         key=f"chase:{chase.id}/{step.id}/{attempt}",
         kind=kind,
@@ -151,7 +151,7 @@ def _step_action(
         chase=chase.id,
         policy=version_of(chase.ladder),
         why=why,
-        reason=joined(why),
+        reason=reason,
     )
 
 

@@ -22,7 +22,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
-from paychase._reason import joined, part
+from paychase._reason import part
 from paychase.case._case import version_of
 from paychase.case._history import InvoiceStep
 from paychase.money._charges import Owed, amounts_of
@@ -199,7 +199,7 @@ class Combiner:
         attempt = max(member.attempt for member in cluster)
         currency = lead.facts.invoice.currency
         not_before = max(member.not_before for member in cluster)
-        why = step_reason(cluster, context.clock, context.today)
+        why, reason = step_reason(cluster, context.clock, context.today)
         return Action.trusted(
             key=f"{'+'.join(contract_ids)}/{_invoices_part(cluster)}/{lead.rung}/{attempt}",
             kind=lead.kind,
@@ -225,7 +225,7 @@ class Combiner:
             if lead.kind == "apply_fee"
             else (),
             why=why,
-            reason=joined(why),
+            reason=reason,
         )
 
 

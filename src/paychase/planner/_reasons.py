@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from paychase._reason import ReasonPart, as_part, part, unique
+from paychase._reason import ReasonPart, as_part, deduplicated, part
 from paychase.conversation._facts import InvoiceFacts
 from paychase.planner._candidate import Candidate
 from paychase.policy._ladder import Performed
@@ -21,8 +21,8 @@ __all__ = ["standing_of", "step_reason"]
 
 def step_reason(
     cluster: list[Candidate], clock: ClientClock, today: date
-) -> tuple[ReasonPart, ...]:
-    """The reason of the action for `cluster`, whose first member leads it, clause by clause.
+) -> tuple[tuple[ReasonPart, ...], str]:
+    """The reason of the action for `cluster`, whose first member leads it: clauses, English.
 
     The members' standings make one clause (a list), as the English reads.
     """
@@ -46,7 +46,7 @@ def step_reason(
         if member is not lead:
             clauses = [part("about", invoice=member.facts.invoice.label, clause=c) for c in clauses]
         parts += clauses
-    return unique(parts)
+    return deduplicated(parts)
 
 
 def _listed(clauses: list[ReasonPart]) -> ReasonPart:
