@@ -33,13 +33,13 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import paychase
 import paychase.messages
 from paychase import BUILTIN_POLICIES, TRANSITIONS, Policy, Step
 from paychase.cli._main import main as paychase_main
-from paychase.messages._samples import samples
+from paychase.messages._samples import Party, readdressed, samples
 from paychase.policy._builtin import CHASE_POLICIES
 from paychase.rates import rates_schema
 
@@ -239,6 +239,7 @@ def gallery_text(language: str) -> str:
         "the same client gone silent. See [templates.md](../templates.md) to change any of them.",
     ]
     renderer = paychase.messages.Renderer()
+    parts += _addressees_text(language, renderer)
     seen: set[str] = set()
     for policy in (*BUILTIN_POLICIES, *CHASE_POLICIES):
         parts += ["", f"## {policy}"]
@@ -261,6 +262,43 @@ def gallery_text(language: str) -> str:
                 "```",
             ]
     return "\n".join(parts) + "\n"
+
+
+# Who the gallery's one message goes to: a company, a person at one, and consumers.
+_ADDRESSEES: tuple[tuple[str, Party, Literal["business", "consumer"]], ...] = (
+    ("a company, its billing contact unnamed", "company", "business"),
+    ("a company, through a woman named as its contact", "woman", "business"),
+    ("a man who buys as a consumer", "man", "consumer"),
+    ("a woman who buys as a consumer", "woman", "consumer"),
+    ("a consumer whose gender is not known", "unknown", "consumer"),
+)
+
+
+def _addressees_text(language: str, renderer: paychase.messages.Renderer) -> list[str]:
+    """The firm reminder to each kind of addressee: how the texts greet and address them."""
+    sample = next(s for s in samples("freelancer", language) if s.action.step == "firm")
+    parts = [
+        "",
+        "## To a company or to a person",
+        "",
+        "The same reminder (`freelancer/firm`) to each kind of addressee. A named contact gets "
+        "a greeting in the language's form for a man or a woman (`contacts[].gender`, or "
+        "`salutation`); a person of unknown gender a neutral one; a company its own.",
+    ]
+    for title, party, kind in _ADDRESSEES:
+        sent = readdressed(sample, language, party, kind)
+        message = renderer.render(sent.case, sent.action)
+        parts += [
+            "",
+            f"### To {title}",
+            "",
+            f"**{message.subject}**",
+            "",
+            "```text",
+            message.text.rstrip("\n"),
+            "```",
+        ]
+    return parts
 
 
 # A console block whose first line runs the simulation on a shipped example; the rest of the

@@ -169,7 +169,7 @@ GREETINGS = [
     ("pl", None, "business", "final", "Szanowni Państwo,"),
     ("de", ANNA, "business", "firm", "Sehr geehrte Frau Roth,"),
     ("de", JAN, "business", "final", "Sehr geehrter Herr Müller,"),
-    ("de", JAN, "business", "friendly", "Guten Tag Herr Müller,"),
+    ("de", JAN, "business", "friendly", "Guten Tag, Herr Müller,"),
     ("de", None, "business", "final", "Sehr geehrte Damen und Herren,"),
     ("ru", IVAN, "business", "firm", "Уважаемый Иван Петрович!"),
     ("ru", {**IVAN, "gender": None}, "business", "firm", "Здравствуйте, Иван Петрович!"),

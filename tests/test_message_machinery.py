@@ -31,6 +31,7 @@ from paychase.messages._samples import (
     _amounts,
     _case_data,
     _moment,
+    readdressed,
     sample_case,
     samples,
 )
@@ -736,3 +737,28 @@ def test_an_instalment_reminder_explains_no_allocation() -> None:
 def test_a_call_sheet_dates_the_call_as_the_language_does(language: str, written: str) -> None:
     sample = next(s for s in samples("freelancer", language) if s.action.channel == "phone")
     assert written in flat(RENDERER.render(sample.case, sample.action).text)
+
+
+# -- the gallery's addressees ---------------------------------------------------------------------
+
+
+def test_a_sample_readdressed_to_a_consumer_asks_what_a_consumer_owes() -> None:
+    sample = next(s for s in samples("freelancer", "pl") if s.action.step == "firm")
+    sent = readdressed(sample, "pl", "man", "consumer")
+    client = sent.case.clients[0]
+    assert client.kind == "consumer"
+    assert client.name == "Jan Kowalski"
+    assert [(p.name, p.gender) for p in client.people] == [("Jan Kowalski", "male")]
+    assert sample.action.amounts is not None
+    assert sent.action.amounts is not None
+    assert sample.action.amounts.compensation > 0  # a business owes the fixed compensation
+    assert sent.action.amounts.compensation == 0  # a consumer never does
+    lines = Renderer().render(sent.case, sent.action).text.splitlines()
+    assert lines[0] == "Szanowny Panie,"
+
+
+def test_a_sample_readdressed_to_a_company_keeps_its_billing_contact_unnamed() -> None:
+    sample = next(s for s in samples("freelancer", "de") if s.action.step == "firm")
+    sent = readdressed(sample, "de", "company", "business")
+    assert sent.case.clients[0] == sample.case.clients[0]
+    assert sent.action == sample.action

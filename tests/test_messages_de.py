@@ -107,7 +107,7 @@ GREETINGS = [
     (None, "Sehr geehrte Damen und Herren,"),
     (HANS, "Sehr geehrter Herr Müller,"),
     (ERIKA, "Sehr geehrte Frau Schmidt,"),
-    (ALEX, "Guten Tag Alex Schmidt,"),  # gender unknown: the accepted neutral form
+    (ALEX, "Guten Tag, Alex Schmidt,"),  # gender unknown: the neutral form, a comma (Duden)
 ]
 
 
@@ -120,14 +120,14 @@ def test_a_mahnung_greets_the_company_or_the_person(
     lines = message.text.splitlines()
     assert greeting in lines
     if person is not None and "gender" in person:
-        assert f"Guten Tag {person['name']}," not in lines
+        assert f"Guten Tag, {person['name']}," not in lines
         assert "Sehr geehrte Damen und Herren," not in lines
     assert greeting in message.html
 
 
 def test_a_friendly_reminder_greets_a_person_by_name_and_a_company_plainly() -> None:
     assert (
-        "Guten Tag Frau Schmidt,"
+        "Guten Tag, Frau Schmidt,"
         in _render("freelancer", "freelancer/polite", consumer=ERIKA).text.splitlines()
     )
     assert "Guten Tag," in _render("freelancer", "freelancer/polite").text.splitlines()

@@ -23,11 +23,10 @@ from typing import Any, Literal
 
 from paychase import BUILTIN_POLICIES, Action, Case
 from paychase.messages import BUILTIN_LOCALES, Message, Renderer
-from paychase.messages._samples import _DUE, Sample, _amounts, samples
+from paychase.messages._samples import _DUE, Party, Sample, _amounts, addressed_client, samples
 from paychase.money._amounts import Amounts
 from paychase.policy._builtin import CHASE_POLICIES
 
-Party = Literal["company", "man", "woman", "unknown"]
 Kind = Literal["business", "consumer"]
 COUNTS = (1, 2, 5, 21)
 PARTIES: tuple[Party, ...] = ("company", "man", "woman", "unknown")
@@ -36,50 +35,6 @@ CHARGES = (True, False)
 # The cells rendered again with due dates a week apart: counts and (kind, party).
 STAGGERED_COUNTS = (2, 5)
 STAGGERED_PARTIES: tuple[tuple[Kind, Party], ...] = (("business", "company"), ("consumer", "woman"))
-
-# A man, a woman and a person of unknown gender, as each language names them.
-PEOPLE: dict[str, dict[Party, dict[str, str]]] = {
-    "en": {
-        "man": {"name": "John Smith", "given_name": "John", "family_name": "Smith"},
-        "woman": {"name": "Anna Roth", "given_name": "Anna", "family_name": "Roth"},
-        "unknown": {"name": "Alex Taylor"},
-    },
-    "pl": {
-        "man": {"name": "Jan Kowalski", "given_name": "Jan", "family_name": "Kowalski"},
-        "woman": {"name": "Anna Nowak", "given_name": "Anna", "family_name": "Nowak"},
-        "unknown": {"name": "Kim Nowak"},
-    },
-    "ru": {
-        "man": {
-            "name": "Иван Петрович Петров",
-            "given_name": "Иван",
-            "patronymic": "Петрович",
-            "family_name": "Петров",
-        },
-        "woman": {
-            "name": "Анна Сергеевна Иванова",
-            "given_name": "Анна",
-            "patronymic": "Сергеевна",
-            "family_name": "Иванова",
-        },
-        "unknown": {"name": "Саша Ким"},
-    },
-    "el": {
-        "man": {
-            "name": "Γιώργος Παπαδόπουλος",
-            "given_name": "Γιώργος",
-            "family_name": "Παπαδόπουλος",
-        },
-        "woman": {"name": "Μαρία Οικονόμου", "given_name": "Μαρία", "family_name": "Οικονόμου"},
-        "unknown": {"name": "Άλεξ Νικολάου"},
-    },
-    "de": {
-        "man": {"name": "Hans Müller", "given_name": "Hans", "family_name": "Müller"},
-        "woman": {"name": "Eva Schmidt", "given_name": "Eva", "family_name": "Schmidt"},
-        "unknown": {"name": "Alex Schmidt"},
-    },
-}
-_GENDERS = {"man": "male", "woman": "female"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,14 +171,7 @@ def _build(base: Case, cell: Shape) -> Case:
     language, count, party, kind, charges, staggered = cell
     data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
     client = data["clients"][0]
-    client["kind"] = kind
-    if party != "company":
-        person = PEOPLE[language][party] | _addresses(client["contacts"])
-        if party in _GENDERS:
-            person["gender"] = _GENDERS[party]
-        client["contacts"] = [person]
-        if kind == "consumer":
-            client["name"] = person["name"]
+    data["clients"][0] = addressed_client(client, language, party, kind)
     if not charges:
         for contract in data["contracts"]:
             contract["late_fee"] = {"kind": "none"}
@@ -242,9 +190,3 @@ def _build(base: Case, cell: Shape) -> Case:
         for event in data.get("history", []):
             event["invoices"] = [i for i in event.get("invoices", []) if i in kept]
     return Case.model_validate(data)
-
-
-def _addresses(contacts: dict[str, Any] | list[dict[str, Any]]) -> dict[str, str]:
-    """The sample client's addresses, for the person who now has them."""
-    first = contacts[0] if isinstance(contacts, list) else contacts
-    return {k: v for k, v in first.items() if k in ("email", "phone", "sms", "postal")}

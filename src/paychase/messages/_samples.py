@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from paychase.calendar._local_time import zone
 from paychase.case._case import Case
@@ -32,7 +32,90 @@ from paychase.planner._statement import statement
 from paychase.policy._builtin import resolve_policy
 from paychase.policy._policy import ActionKind, Channel, Policy, Step
 
-__all__ = ["Sample", "sample_case", "samples"]
+__all__ = [
+    "SAMPLE_PEOPLE",
+    "Party",
+    "Sample",
+    "addressed_client",
+    "readdressed",
+    "sample_case",
+    "samples",
+]
+
+Party = Literal["company", "man", "woman", "unknown"]
+"""Who a sample message is to: a company (its billing contact unnamed), or a person."""
+
+
+# A man, a woman and a person of unknown gender, as each language names them.
+SAMPLE_PEOPLE: dict[str, dict[Party, dict[str, str]]] = {
+    "en": {
+        "man": {"name": "John Smith", "given_name": "John", "family_name": "Smith"},
+        "woman": {"name": "Anna Roth", "given_name": "Anna", "family_name": "Roth"},
+        "unknown": {"name": "Alex Taylor"},
+    },
+    "pl": {
+        "man": {"name": "Jan Kowalski", "given_name": "Jan", "family_name": "Kowalski"},
+        "woman": {"name": "Anna Nowak", "given_name": "Anna", "family_name": "Nowak"},
+        "unknown": {"name": "Kim Nowak"},
+    },
+    "ru": {
+        "man": {
+            "name": "Иван Петрович Петров",
+            "given_name": "Иван",
+            "patronymic": "Петрович",
+            "family_name": "Петров",
+        },
+        "woman": {
+            "name": "Анна Сергеевна Иванова",
+            "given_name": "Анна",
+            "patronymic": "Сергеевна",
+            "family_name": "Иванова",
+        },
+        "unknown": {"name": "Саша Ким"},
+    },
+    "el": {
+        "man": {
+            "name": "Γιώργος Παπαδόπουλος",
+            "given_name": "Γιώργος",
+            "family_name": "Παπαδόπουλος",
+        },
+        "woman": {"name": "Μαρία Οικονόμου", "given_name": "Μαρία", "family_name": "Οικονόμου"},
+        "unknown": {"name": "Άλεξ Νικολάου"},
+    },
+    "de": {
+        "man": {"name": "Hans Müller", "given_name": "Hans", "family_name": "Müller"},
+        "woman": {"name": "Eva Schmidt", "given_name": "Eva", "family_name": "Schmidt"},
+        "unknown": {"name": "Alex Schmidt"},
+    },
+}
+_GENDERS = {"man": "male", "woman": "female"}
+
+
+def addressed_client(
+    client: dict[str, Any], language: str, party: Party, kind: Literal["business", "consumer"]
+) -> dict[str, Any]:
+    """The sample `client` (case-file data) as a business or a consumer, reached through `party`.
+
+    A person becomes the client's one contact, with the client's addresses, named as
+    `language` names people; a consumer client bears the person's name.
+    """
+    changed = client | {"kind": kind}
+    if party == "company":
+        return changed
+    contacts = client["contacts"]
+    first = contacts[0] if isinstance(contacts, list) else contacts
+    person = SAMPLE_PEOPLE[language][party] | {
+        channel: address
+        for channel, address in first.items()
+        if channel in ("email", "phone", "sms", "postal")
+    }
+    if party in _GENDERS:
+        person["gender"] = _GENDERS[party]
+    changed["contacts"] = [person]
+    if kind == "consumer":
+        changed["name"] = person["name"]
+    return changed
+
 
 # Where each built-in language is spoken, with a time zone and a postal address to print.
 _PLACES = {
@@ -72,6 +155,24 @@ class Sample:
     case: Case
     action: Action
     label: str
+
+
+def readdressed(
+    sample: Sample, language: str, party: Party, kind: Literal["business", "consumer"]
+) -> Sample:
+    """`sample` sent to `party` at a business or as a consumer, its amounts worked out again.
+
+    The law charges a consumer otherwise (no compensation, other interest), so the action
+    asks for what the changed case owes.
+    """
+    data = sample.case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["clients"][0] = addressed_client(data["clients"][0], language, party, kind)
+    case = Case.model_validate(data)
+    action = sample.action
+    if action.amounts is not None:
+        amounts = _amounts(case, action.at, action.invoices)
+        action = action.model_copy(update={"amounts": amounts})
+    return Sample(case, action, sample.label)
 
 
 # What a silent client was asked about, as a host writes it in the client's language: English
