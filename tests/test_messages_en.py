@@ -446,3 +446,28 @@ def test_invoices_due_on_different_days_get_the_earliest_date(label: str, expect
     assert expected in text
     assert "2 February 2026" not in text
     assert "36 days" not in text
+
+
+def test_a_business_in_england_gets_fourteen_days_from_a_shorter_deadline() -> None:
+    found = sample("b2b_strict/formal_claim")
+    assert found.action.deadline is not None
+    assert (found.action.deadline - found.action.at.date()).days == 7
+    text = flat(render("b2b_strict/formal_claim", subdivision="ENG"))
+    assert "Letter before action" in text
+    assert "If we do not receive payment or hear from you within fourteen days" in text
+    assert f"by {found.action.deadline.day} " not in text  # the 7-day deadline is not stated
+    scotland = flat(render("b2b_strict/formal_claim", subdivision="SCT"))
+    assert "fourteen days" not in scotland  # no Practice Direction there: its own deadline
+
+
+def test_a_business_letter_before_action_with_fourteen_days_keeps_its_deadline() -> None:
+    text = flat(render("freelancer/final", subdivision="ENG"))  # a 14-day deadline
+    assert "If we do not receive payment or hear from you by 24 March 2026" in text
+    assert "fourteen days" not in text
+
+
+def test_the_legal_task_for_a_business_in_england_names_the_fourteen_days() -> None:
+    text = flat(render("freelancer/legal", subdivision="ENG"))
+    assert "Practice Direction on Pre-Action Conduct" in text
+    assert "until fourteen days have passed" in text
+    assert "Practice Direction" not in flat(render("freelancer/legal", subdivision="SCT"))
