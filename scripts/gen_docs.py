@@ -251,17 +251,22 @@ def gallery_text(language: str) -> str:
             message = renderer.render(sample.case, sample.action)
             action = sample.action
             what = ", ".join(str(x) for x in (action.kind, action.tone, message.channel) if x)
-            parts += [
-                "",
-                f"### `{name}` ({what})",
-                "",
-                f"**{message.subject}**",
-                "",
-                "```text",
-                message.text.rstrip("\n"),
-                "```",
-            ]
+            parts += _shown(f"`{name}` ({what})", message)
     return "\n".join(parts) + "\n"
+
+
+def _shown(heading: str, message: paychase.messages.Message) -> list[str]:
+    """A message as the gallery shows it: a heading, its subject, its plain text."""
+    return [
+        "",
+        f"### {heading}",
+        "",
+        f"**{message.subject}**",
+        "",
+        "```text",
+        message.text.rstrip("\n"),
+        "```",
+    ]
 
 
 # Who the gallery's one message goes to: a company, a person at one, and consumers.
@@ -288,16 +293,7 @@ def _addressees_text(language: str, renderer: paychase.messages.Renderer) -> lis
     for title, party, kind in _ADDRESSEES:
         sent = readdressed(sample, language, party, kind)
         message = renderer.render(sent.case, sent.action)
-        parts += [
-            "",
-            f"### To {title}",
-            "",
-            f"**{message.subject}**",
-            "",
-            "```text",
-            message.text.rstrip("\n"),
-            "```",
-        ]
+        parts += _shown(f"To {title}", message)
     return parts
 
 

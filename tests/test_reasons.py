@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 from tests.spelling_check import hunspell_available, unknown_words
+from tests.test_conversations import BASE as CONVERSATION
+from tests.test_plan_work import CASE as WORK
 
 from paychase import Action, Case, Plan, plan
 from paychase._reason import ENGLISH, ReasonPart, english, joined, part, text
@@ -341,63 +343,12 @@ def _day(iso: str) -> Any:
 # -- every producer's reasons in the sender's language -----------------------------------------
 
 _WARSAW = "+01:00"
-_FREELANCER: dict[str, Any] = {
-    "version": 1,
-    "policy": "freelancer",
-    "clients": [
-        {
-            "id": "c1",
-            "name": "ACME",
-            "kind": "business",
-            "country": "PL",
-            "timezone": "Europe/Warsaw",
-            "contacts": {"email": "a@acme.example", "phone": "+48 22 555 01 23"},
-        }
-    ],
-    "contracts": [{"id": "k1", "client": "c1", "currency": "PLN", "grace": "3d"}],
-    "invoices": [
-        {
-            "id": "inv-1",
-            "contract": "k1",
-            "issued": "2026-02-01",
-            "due": "2026-02-15",
-            "total": "1000.00",
-            "currency": "PLN",
-        }
-    ],
-    "history": [],
-}
-_WORK: dict[str, Any] = {
-    "version": 1,
-    "policy": "tradesperson",
-    "clients": [
-        {
-            "id": "c1",
-            "name": "Papadopoulou",
-            "country": "GR",
-            "timezone": "Europe/Athens",
-            "contacts": {"email": "a@example.gr", "sms": "+30 690 000 0000"},
-        }
-    ],
-    "contracts": [
-        {
-            "id": "k1",
-            "client": "c1",
-            "currency": "EUR",
-            "payment_terms": "14d",
-            "value": "1800.00",
-            "work_started": "2026-03-16",
-        }
-    ],
-    "invoices": [],
-    "history": [],
-}
 
 
 def _freelance(now: str, **changes: Any) -> dict[str, Any]:
     """The freelancer's case: `changes` to the contract (``contract``), the invoice
     (``invoice``) or the client (``client``) merged in, other keys replaced."""
-    case = copy.deepcopy(_FREELANCER) | {"now": f"{now}{_WARSAW}"}
+    case = copy.deepcopy(CONVERSATION) | {"now": f"{now}{_WARSAW}", "history": []}
     records = {"client": "clients", "contract": "contracts", "invoice": "invoices"}
     for name, value in changes.items():
         if name in records:
@@ -409,7 +360,8 @@ def _freelance(now: str, **changes: Any) -> dict[str, Any]:
 
 def _work(**contract: Any) -> dict[str, Any]:
     """The tradesperson's work contract, planned on Tuesday 10 March 2026 in Athens."""
-    case = copy.deepcopy(_WORK) | {"now": "2026-03-10T09:00:00+02:00"}
+    case = copy.deepcopy(WORK) | {"now": "2026-03-10T09:00:00+02:00"}
+    del case["contracts"][0]["deposit"]  # each case below says what the contract asks first
     case["contracts"][0].update(contract)
     return case
 
