@@ -476,3 +476,15 @@ def test_the_example_plans_a_cancellation_and_a_review() -> None:
         ("kaffee", "review"),
         ("orbit", "cancel_service"),
     ]
+
+
+def test_a_statement_shows_a_written_off_invoice_as_the_plan_does_with_nothing_owed() -> None:
+    data = case(WRITTEN_OFF, late_fee={"kind": "statutory"})
+    now = datetime.fromisoformat(at("2026-05-21T09:00"))
+    [state] = paychase.plan(data, now=now).invoices
+    [line] = paychase.statement(data, "c1", now=now).lines
+    assert state.state == line.state == "written_off"
+    assert (line.principal, line.interest, line.total) == (0, 0, 0)
+    still_owed = paychase.statement(case(CANCELLED, late_fee={"kind": "statutory"}), "c1", now=now)
+    assert still_owed.lines[0].state == "overdue"
+    assert still_owed.lines[0].total > 2400

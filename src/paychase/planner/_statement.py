@@ -36,6 +36,7 @@ from paychase.errors import InvalidCaseError
 from paychase.money._amounts import Charge
 from paychase.money._charges import ChargeBook, Owed, amounts_of
 from paychase.money._rates import RateTable
+from paychase.planner._end_state import written_off
 from paychase.planner._inputs import read_inputs
 from paychase.policy._ladder import InvoiceStatus, ladder_progress
 from paychase.policy._policy import Policy
@@ -151,10 +152,12 @@ def statement(
             clock.deadline_of,
             invoice.id,
         )
+        if written_off(facts) is not None and facts.balance.owed > 0:
+            facts.state = "written_off"  # as the plan says it: the host booked it as bad debt
         waived = facts.state == "paid" and contract.waive_charges_when_paid
         owed = (
             _nothing_owed(invoice.billed, facts.balance.paid)
-            if invoice.status == "written_off" or waived
+            if facts.state == "written_off" or waived
             else owed_on(facts, book, clock, today=today, day=today)
         )
         owed_by_currency.setdefault(invoice.currency, []).append(owed)
