@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 PAYCHASE = str(Path(sys.executable).with_name("paychase"))
-WAIT = 35  # seconds from the start until Yara's second step falls due (room for a slow CI)
+WAIT = 24  # seconds from the start until Yara's second step falls due (room for a slow CI)
 
 
 def _paychase(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -324,8 +324,8 @@ def test_a_payment_after_the_cancellation_gets_a_review_not_a_restoration() -> N
     [review] = result.actions
     assert review.key == "k1/i1/review:cancelled/1"
     assert review.reason.startswith(
-        "the service of contract k1 was cancelled on 2026-04-02 for non-payment of invoice "
-        "ND-1 and a payment of 2400.00 GBP arrived on 2026-04-20: reinstate the contract"
+        "rule 10: the service of contract k1 was cancelled on 2026-04-02 for non-payment of "
+        "invoice ND-1 and a payment of 2400.00 GBP arrived on 2026-04-20: reinstate the contract"
     )
 
 
@@ -408,7 +408,7 @@ def test_a_payment_after_the_write_off_gets_a_review_for_a_person() -> None:
     assert (review.kind, review.channel) == ("review", "system")
     assert review.key == "k1/i1/review:written_off/1"
     assert review.reason == (
-        "invoice ND-1 was written off on 2026-05-05 and a payment of 500.00 GBP arrived on "
+        "rule 2: invoice ND-1 was written off on 2026-05-05 and a payment of 500.00 GBP arrived on "
         "2026-05-20: reverse the write-off, in full or for what was paid? A person decides; "
         "nothing is sent to the client"
     )

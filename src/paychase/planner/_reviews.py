@@ -149,9 +149,13 @@ class Reviews:
 
         Keyed by the number of such payments, so each new one gets a review of its own.
         """
-        topic = "written_off" if ending.kind == "write_off" else "cancelled"
+        written_off = ending.kind == "write_off"
+        topic = "written_off" if written_off else "cancelled"
         why = late_payment_why(self._context, facts, ending, payments)
-        reason = (part("review.nothing_sent", clause=why),)
+        # Rule 2: a written-off invoice is not dunned; rule 10: a cancelled service is not
+        # switched back on by a payment.
+        ruled = part("rule", number=2 if written_off else 10, clause=why)
+        reason = (part("review.nothing_sent", clause=ruled),)
         return self._action(facts, topic, len(payments), reason)
 
     def limitation_review(self, facts: InvoiceFacts, ladder: Policy) -> Action | None:
