@@ -14,9 +14,9 @@ from tests.delivery_helpers import Collector, free_port
 # `dev` keeps the edit-test loop quick; `ci` searches a little harder, within the 10-minute CI
 # budget that the whole suite (some 5 700 tests, under coverage) shares.
 # HYPOTHESIS_PROFILE picks one.
-settings.register_profile("dev", max_examples=40, deadline=None)
+settings.register_profile("dev", max_examples=25, deadline=None)
 settings.register_profile(
-    "ci", max_examples=45, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci", max_examples=35, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
