@@ -94,13 +94,16 @@ def render(
 ) -> Message:
     """The sample `label` of `policy`, rendered for `party` with `invoices` invoices."""
     sample = _samples(policy)[label]
-    action = sample.action
-    if invoices < len(action.invoices):
-        change["invoices"] = action.invoices[:invoices]
-    if change:
-        action = action.model_copy(update=change)
+    action = _trimmed(sample.action, invoices, change)
     case = case_for(party, sample.case, invoices=invoices, due=due)
     return RENDERER.render(case, action)
+
+
+def _trimmed(action: paychase.Action, invoices: int, change: dict[str, Any]) -> paychase.Action:
+    """The sample action about its first `invoices` invoices, with `change` made."""
+    if invoices < len(action.invoices):
+        change["invoices"] = action.invoices[:invoices]
+    return action.model_copy(update=change) if change else action
 
 
 # --- addressing one person (greeting + every body) ---------------------------------------------
@@ -431,11 +434,7 @@ def render_as(
 ) -> Message:
     """Like `render`, with the sender, the contract or its deposit clause changed."""
     sample = _samples(policy)[label]
-    action = sample.action
-    if invoices < len(action.invoices):
-        change["invoices"] = action.invoices[:invoices]
-    if change:
-        action = action.model_copy(update=change)
+    action = _trimmed(sample.action, invoices, change)
     data = case_for(party, sample.case, invoices=invoices).model_dump(mode="json", by_alias=True)
     data["sender"] |= sender or {}
     data["contracts"][0] |= contract or {}
