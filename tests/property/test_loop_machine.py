@@ -61,6 +61,8 @@ _RECORDED_AS = {
     "apply_fee": "fee",
     "pause_work": "pause_work",
     "resume_work": "resume_work",
+    "write_off": "write_off",
+    "cancel_service": "cancel_service",
 }
 
 
