@@ -106,6 +106,8 @@ HISTORY_KIND: Final[dict[str, str]] = {
     "suspend_service": "suspend",
     "apply_fee": "fee",
     "pause_work": "pause_work",
+    "write_off": "write_off",
+    "cancel_service": "cancel_service",
 }
 
 _CONTACT_FIELDS: Final = ("email", "sms", "phone", "postal", "messenger", "linkedin", "fax")
@@ -289,8 +291,9 @@ def ladders(draw: st.DrawFn, *, max_steps: int = 7) -> Json:
     same date come in nominal order, so none is certainly earlier than one before it and no
     pre-due step follows a post-due one. Contacts on any channels, some stating a deadline;
     fees and work pauses anywhere; suspensions, escalations and the legal tone once a contact
-    has stated a deadline; conditions on replies, promises, fee clauses, client kind and
-    balance; some steps required, and any way of catching up.
+    has stated a deadline, and then maybe a write-off to end it; conditions on replies,
+    promises, fee clauses, client kind and balance; some steps required, and any way of
+    catching up.
     """
     quiet, hours = draw(st.sampled_from(_HOURS))
     count = draw(st.integers(min_value=2, max_value=max_steps))
@@ -350,6 +353,8 @@ def ladders(draw: st.DrawFn, *, max_steps: int = 7) -> Json:
         )
         step["required"] = draw(st.sampled_from([False, False, True]))
         steps.append(step)
+    if deadline_stated and draw(st.booleans()):
+        steps.append(_write_off(draw))
     return {
         "name": "random-ladder",
         "catch_up": draw(st.sampled_from(CATCH_UPS)),
@@ -361,6 +366,17 @@ def ladders(draw: st.DrawFn, *, max_steps: int = 7) -> Json:
         "reply_pause": draw(st.sampled_from(["0d", "2bd", "5bd", "12h"])),
         "max_attempts_per_step": draw(st.integers(min_value=1, max_value=3)),
         "steps": steps,
+    }
+
+
+def _write_off(draw: st.DrawFn) -> Json:
+    """The end of a ladder that stated a final deadline: the invoice written off (issue 16)."""
+    anchor = draw(st.sampled_from(["deadline", "previous"]))
+    return {
+        "id": "write_off",
+        "from": anchor,
+        "offset": draw(st.sampled_from(["+1d", "+7d", "+30d", "+5bd"])),
+        "action": "write_off",
     }
 
 
