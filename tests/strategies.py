@@ -1278,6 +1278,11 @@ def concerns(event: ContactEvent, invoice: Invoice) -> bool:
     return event.chase is None and (not event.invoices or invoice.id in event.invoices)
 
 
+def written_off_in(events: Iterable[ContactEvent], invoice: Invoice) -> bool:
+    """Whether the history writes the invoice off: nothing more is planned for it (issue 16)."""
+    return any(e.kind == "write_off" and concerns(e, invoice) for e in events)
+
+
 def contested_of(invoice: Invoice, events: Iterable[ContactEvent], client: Client) -> Decimal:
     """What the client contests of the invoice, whether or not payments have covered it since:
     all of it for a disputed invoice, what was unpaid on the local day of a dispute naming no

@@ -401,6 +401,15 @@ def test_after_the_write_off_nothing_more_is_planned() -> None:
     assert state.why == "written off on 2026-05-05: nothing more is planned"
 
 
+def test_an_invoice_cancelled_by_its_status_stays_cancelled_after_a_write_off() -> None:
+    data = case(WRITTEN_OFF)
+    data["invoices"][0]["status"] = "cancelled"  # the host's word on the invoice wins
+    result = planned(data, "2026-06-01T09:00")
+    [state] = result.invoices
+    assert state.state == "cancelled"
+    assert result.actions == ()
+
+
 def test_a_payment_after_the_write_off_gets_a_review_for_a_person() -> None:
     paid = [{"date": "2026-03-01", "amount": "400.00"}, {"date": "2026-05-20", "amount": "500.00"}]
     result = planned(case(WRITTEN_OFF, payments=paid), "2026-05-21T09:00")

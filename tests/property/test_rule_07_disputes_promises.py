@@ -20,6 +20,7 @@ from tests.strategies import (
     paid_on,
     settled_on,
     start_of,
+    written_off_in,
 )
 
 import paychase
@@ -84,7 +85,7 @@ def test_rule_07_dispute_stops_dunning_and_plans_a_review(
         if invoice.issued > today or settled_on(invoice, today):
             continue
         events = parties.events_of(client.id, now)
-        if any(e.kind == "write_off" and concerns(e, invoice) for e in events):
+        if written_off_in(events, invoice):
             continue  # a written-off invoice gets nothing more, not even a review (issue 16)
         disputed = _disputed(invoice, events)
         if disputed == 0:
