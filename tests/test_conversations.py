@@ -680,14 +680,15 @@ def test_another_policy_applies_to_invoices_new_to_dunning_only() -> None:
     second = copy.deepcopy(BASE["invoices"][0]) | {"id": "inv-2", "due": "2026-02-20"}
     case = Case.model_validate(_case(history=[sent], invoices=[BASE["invoices"][0], second]))
     strict = case.with_policy("b2b_strict")
-    assert sorted(strict.policies) == ["b2b_strict@1", "freelancer@1"]
+    # b2b_strict@1 is the built-in's earlier version, held for invoices that entered under it.
+    assert sorted(strict.policies) == ["b2b_strict@1", "b2b_strict@2", "freelancer@1"]
     (action,) = plan(strict, now=_at("2026-03-10T09:00")).actions
     # One message for the whole account, each invoice at a step of its own version; inv-2,
     # never chased, catches up (b2b_strict's catch_up) to the formal claim, which is required.
-    assert (action.step, action.policy) == ("formal_claim", "b2b_strict@1")
+    assert (action.step, action.policy) == ("formal_claim", "b2b_strict@2")
     assert {(own.invoice, own.step, own.policy) for own in action.invoice_steps} == {
         ("inv-1", "firm", "freelancer@1"),
-        ("inv-2", "formal_claim", "b2b_strict@1"),
+        ("inv-2", "formal_claim", "b2b_strict@2"),
     }
 
 
@@ -699,6 +700,35 @@ def test_another_policy_replaces_a_version_of_the_same_name() -> None:
     assert back.policy == builtin_policy("freelancer")
     assert sorted(back.policies) == ["freelancer@1", "freelancer@2"]
     assert case.with_policy(case.policy) == case
+
+
+def _demand_letter(history: list[dict[str, Any]], **changes: Any) -> Action:
+    """The demand letter b2b_strict plans for inv-1 (due Sunday 15 February, 3 days' grace)."""
+    result = _plan(_case(policy="b2b_strict", history=history, **changes), "2026-02-17T08:00")
+    (letter,) = [action for action in result.actions if action.step == "demand_letter"]
+    return letter
+
+
+def test_a_built_in_policy_keeps_its_earlier_versions_for_invoices_in_dunning() -> None:
+    call = {**_event("2026-02-16T12:00", "call", step="due_day_call"), "outcome": "answered"}
+    # Version 2 states a term: two business days, the date the payment call asks for too.
+    letter = _demand_letter([call | {"policy": "b2b_strict@2"}])
+    assert letter.at.date() == date(2026, 2, 19)  # a Thursday
+    assert (letter.policy, letter.deadline) == ("b2b_strict@2", date(2026, 2, 23))
+    # An invoice that entered dunning under version 1 (paychase 0.1.0) stays on it, with no
+    # copy of it in the case and no review.
+    letter = _demand_letter([call | {"policy": "b2b_strict@1"}])
+    assert (letter.policy, letter.deadline) == ("b2b_strict@1", None)
+    pinned = copy.deepcopy(BASE["invoices"][0]) | {"policy": "b2b_strict@1"}
+    assert _demand_letter([], invoices=[pinned]).policy == "b2b_strict@1"
+
+
+def test_earlier_built_in_versions_are_not_lent_to_a_policy_of_the_same_name() -> None:
+    own = builtin_policy("b2b_strict").model_dump(mode="json", by_alias=True) | {"min_gap": "2d"}
+    assert "b2b_strict@1" not in Case.model_validate(_case(policy=own)).policies
+    sent = {**_event("2026-02-16T12:00", "call", step="due_day_call"), "policy": "b2b_strict@1"}
+    result = _plan(_case(policy=own, history=[sent]), "2026-02-17T08:00")
+    assert [action.key for action in result.actions] == ["k1/inv-1/review:policy/1"]
 
 
 def test_another_policy_must_chase_money() -> None:

@@ -165,7 +165,7 @@ def test_a_contract_policy_beats_the_clients_and_the_cases() -> None:
     steps = {(own.invoice, own.policy) for a in result.actions for own in a.invoice_steps}
     steps |= {(i, a.policy) for a in result.actions for i in a.invoices if not a.invoice_steps}
     assert ("inv-1", "tradesperson@1") in steps
-    assert ("inv-2", "b2b_strict@1") in steps
+    assert ("inv-2", "b2b_strict@2") in steps
 
 
 def test_a_client_policy_times_every_contact_with_the_client() -> None:

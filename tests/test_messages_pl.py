@@ -617,13 +617,20 @@ def test_a_demand_names_the_contract_by_number_and_date() -> None:
 
 
 def test_the_demand_letter_states_the_deadline_the_action_carries() -> None:
+    # Review row 128: a wezwanie states a term. b2b_strict (version 2) gives the demand letter
+    # two business days, the date its payment call asks for too.
     sample = _samples("b2b_strict")["b2b_strict/demand_letter"]
-    deadline = sample.action.at.date() + timedelta(days=7)
-    text = flat(render("b2b_strict", "b2b_strict/demand_letter", deadline=deadline).text)
+    assert sample.action.deadline is not None
+    deadline = sample.action.deadline
+    text = flat(render("b2b_strict", "b2b_strict/demand_letter").text)
     assert f"w terminie do dnia {deadline.day} marca 2026 r." in text
     assert "niezwłocznie po otrzymaniu" not in text
+    later = deadline + timedelta(days=7)
+    text = flat(render("b2b_strict", "b2b_strict/demand_letter", deadline=later).text)
+    assert f"w terminie do dnia {later.day} marca 2026 r." in text
+    # A ladder of the user's own whose demand letter states no deadline.
     assert "niezwłocznie po otrzymaniu tego pisma" in flat(
-        render("b2b_strict", "b2b_strict/demand_letter").text
+        render("b2b_strict", "b2b_strict/demand_letter", deadline=None).text
     )
 
 

@@ -570,8 +570,14 @@ TIMELINES = {
         # due -3bd: Wednesday 11 March, at midday
         ("pre_due_call", "2026-03-11T12:00:00+01:00", "phone", "call", None),
         ("due_day_call", "2026-03-16T12:00:00+01:00", "phone", "call", None),
-        # due +1d at 09:00: min_gap 1d after the 12:00 call counts whole days
-        ("demand_letter", "2026-03-17T09:00:00+01:00", "email", "send_letter", None),
+        # due +1d at 09:00: min_gap 1d after the 12:00 call counts whole days; deadline 2bd
+        (
+            "demand_letter",
+            "2026-03-17T09:00:00+01:00",
+            "email",
+            "send_letter",
+            date(2026, 3, 19),
+        ),
         # previous +1bd; deadline 1bd
         ("payment_call", "2026-03-18T12:00:00+01:00", "phone", "call", date(2026, 3, 19)),
         ("follow_up_call", "2026-03-19T12:00:00+01:00", "phone", "call", None),

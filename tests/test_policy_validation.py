@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests.samples import short_ladder_steps
 from tests.strategies import Json, ladders
 
-from paychase import BUILTIN_POLICIES, Duration, Policy, PolicyError, builtin_policy
+from paychase import BUILTIN_POLICIES, Duration, Policy, PolicyError, builtin_policy, past_versions
 from paychase.calendar._working_days import default_calendar
 from paychase.policy._builtin import CHASE_POLICIES
 
@@ -268,8 +268,12 @@ def test_a_legal_step_after_a_final_notice_is_accepted(action: str) -> None:
 def test_every_builtin_policy_passes_the_checks(name: str) -> None:
     policy = builtin_policy(name)
     assert policy.name == name
-    assert policy.version == 1
-    assert Policy.model_validate(policy.model_dump()) == policy
+    past = past_versions(name)
+    assert [p.version for p in (*past, policy)] == list(range(1, len(past) + 2))
+    for version in (*past, policy):
+        assert version.name == name
+        assert Policy.model_validate(version.model_dump()) == version
+    assert all(version.steps != policy.steps for version in past)  # each changed the ladder
 
 
 def test_chase_policies() -> None:

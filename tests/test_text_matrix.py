@@ -178,6 +178,8 @@ def cell_problems(cell: Cell) -> list[str]:
         problems.append(f"subject of {len(message.subject)} characters")
     if message.channel == "sms" and (size := sms_length(message.text.strip())).segments > 2:
         problems.append(f"SMS of {size.segments} segments ({size.encoding}, {size.units} units)")
+    if found := re.search(r"(?<!\.)\.\.(?!\.)|,,|\s[.,;:]", text):
+        problems.append(f"stray punctuation {text[max(found.start() - 30, 0) : found.end()]!r}")
     if re.search(RATE_WITHOUT_PERIOD[cell.language], text):
         problems.append("a rate without its period")
     if found := re.search(ELAPSED[cell.language], text):

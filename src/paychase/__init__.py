@@ -118,6 +118,7 @@ if TYPE_CHECKING:
         Policy,
         Step,
         builtin_policy,
+        past_versions,
         state_diagram,
     )
 
@@ -208,6 +209,7 @@ __all__ = [
     "instalment_standing",
     "load_case",
     "parse_case",
+    "past_versions",
     "performed_event",
     "plan",
     "plan_parallel",
@@ -315,6 +317,7 @@ _EXPORTS: dict[str, str] = {
     "Step": "paychase.policy",
     "TRANSITIONS": "paychase.policy",
     "builtin_policy": "paychase.policy",
+    "past_versions": "paychase.policy",
     "state_diagram": "paychase.policy",
 }
 

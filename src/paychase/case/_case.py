@@ -24,7 +24,13 @@ from paychase.case._money import check_precision
 from paychase.case._parties import Client, Sender
 from paychase.case._types import EARLIEST, LATEST, Moment, _policy_by_name
 from paychase.errors import CurrencyMismatchError, InvalidCaseError
-from paychase.policy._builtin import BuiltinName, resolve_policy
+from paychase.policy._builtin import (
+    BUILTIN_POLICIES,
+    BuiltinName,
+    builtin_policy,
+    past_versions,
+    resolve_policy,
+)
 from paychase.policy._policy import Policy
 
 __all__ = ["Case", "client_part", "planning_moment", "version_of"]
@@ -139,6 +145,7 @@ class Case(InputModel):
         for path, own in owned:
             if own is not None:
                 _add_version(versions, own, f"{path}.policy")
+        _add_past_builtins(versions)
         return versions
 
     @property
@@ -236,6 +243,19 @@ def client_part(
             "history": history,
         }
     )
+
+
+def _add_past_builtins(versions: dict[str, Policy]) -> None:
+    """Hold the earlier versions of each current built-in policy the case holds.
+
+    An invoice that entered dunning under a built-in ladder paychase has changed since stays on
+    it without the host copying it into ``policy_versions``; a version the case gives itself
+    is kept.
+    """
+    for policy in tuple(versions.values()):
+        if policy.name in BUILTIN_POLICIES and policy == builtin_policy(policy.name):
+            for past in past_versions(policy.name):
+                versions.setdefault(version_of(past), past)
 
 
 def _add_version(versions: dict[str, Policy], policy: Policy, path: str) -> None:

@@ -4,7 +4,7 @@ A policy says what happens after an invoice falls due and when; `TRANSITIONS` is
 of invoice states (docs/states.md is generated from it).
 """
 
-from paychase.policy._builtin import BUILTIN_POLICIES, builtin_policy
+from paychase.policy._builtin import BUILTIN_POLICIES, builtin_policy, past_versions
 from paychase.policy._ladder import TRANSITIONS, InvoiceStatus, state_diagram
 from paychase.policy._policy import ActionKind, Channel, Policy, Step
 
@@ -17,5 +17,6 @@ __all__ = [
     "Policy",
     "Step",
     "builtin_policy",
+    "past_versions",
     "state_diagram",
 ]

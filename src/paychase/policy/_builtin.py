@@ -1,6 +1,9 @@
 """The built-in policies: JSON files shipped in ``paychase/policy/builtin/``, loaded by name.
 
-Each is documented in docs/policies/ with the practice it follows.
+Each is documented in docs/policies/ with the practice it follows. A built-in whose ladder
+changed keeps its earlier versions in ``builtin/past/`` (``name@version.json``): an invoice
+stays on the version it entered dunning under, so a case holding the current built-in also
+holds those (`past_versions`), and a paychase upgrade never strands an invoice in dunning.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ __all__ = [
     "BuiltinName",
     "ChaseName",
     "builtin_policy",
+    "past_versions",
     "resolve_policy",
 ]
 
@@ -50,13 +54,27 @@ def builtin_policy(name: str) -> Policy:
             field="policy",
             value=name,
         )
-    text = (
-        files("paychase.policy")
-        .joinpath("builtin")
-        .joinpath(f"{name}.json")
-        .read_text(encoding="utf-8")
-    )
+    text = files("paychase.policy").joinpath("builtin", f"{name}.json").read_text(encoding="utf-8")
     return Policy.model_validate(json.loads(text))
+
+
+@lru_cache(maxsize=len(BUILTIN_POLICIES) + len(CHASE_POLICIES))
+def past_versions(name: str) -> tuple[Policy, ...]:
+    """The earlier versions of the built-in policy `name`, oldest first (none for other names).
+
+    Examples:
+        >>> [p.version for p in past_versions("b2b_strict")]
+        [1]
+        >>> past_versions("my_own")
+        ()
+    """
+    past = files("paychase.policy").joinpath("builtin", "past")
+    found = [
+        Policy.model_validate(json.loads(entry.read_text(encoding="utf-8")))
+        for entry in past.iterdir()
+        if entry.name.startswith(f"{name}@") and entry.name.endswith(".json")
+    ]
+    return tuple(sorted(found, key=lambda policy: policy.version))
 
 
 def resolve_policy(policy: str | Policy) -> Policy:
