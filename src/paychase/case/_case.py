@@ -202,7 +202,7 @@ class Case(InputModel):
         Examples:
             >>> case = Case(policy="freelancer").with_policy("b2b_strict")
             >>> case.policy.name, sorted(case.policies)
-            ('b2b_strict', ['b2b_strict@1', 'freelancer@1'])
+            ('b2b_strict', ['b2b_strict@1', 'b2b_strict@2', 'freelancer@1'])
         """
         chosen = _policy_by_name(policy)
         name = version_of(chosen)
