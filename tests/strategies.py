@@ -1344,6 +1344,15 @@ def is_charges_review(action: Action) -> bool:
     return action.kind == "review" and "/review:charges/" in action.key
 
 
+def is_ended_review(action: Action) -> bool:
+    """Whether an action is the review of a payment after a write-off or a cancellation
+    (rule 12): it is about a settled invoice, and asks a person, not the client."""
+    return action.kind == "review" and re.search(_ENDED_REVIEW, action.key) is not None
+
+
+_ENDED_REVIEW: Final = r"/review:(written_off|cancelled)/\d+$"
+
+
 def after_due(step: Step) -> bool:
     """Whether a step always comes after the due date: counted from it, forward, in whole
     days with no weekday (``+1d@MO`` can land on the Monday before, and ``+1h`` counts from

@@ -35,6 +35,7 @@ from tests.strategies import (
     cases,
     gap_end,
     is_charges_review,
+    is_ended_review,
     local,
     paid_on,
     performed_steps,
@@ -254,7 +255,7 @@ class DunningLoop(RuleBasedStateMachine):
             return
         parties = Parties(self._parsed())
         for action in self.plan.actions:
-            if action.kind in _UNDOING or is_charges_review(action):
+            if action.kind in _UNDOING or is_charges_review(action) or is_ended_review(action):
                 continue
             for invoice_id in action.invoices:
                 invoice = parties.invoice(invoice_id)

@@ -5,7 +5,6 @@ They may still appear in `restore_service` / `resume_work`, which undo what dunn
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from tests.strategies import (
     example_case,
     example_invoice,
     is_charges_review,
+    is_ended_review,
     local,
     settled_on,
     suspension_event,
@@ -27,8 +27,6 @@ from tests.strategies import (
 import paychase
 
 _UNDOING = frozenset({"restore_service", "resume_work"})
-# The review of a payment after a write-off or a cancellation is about a settled invoice.
-_ENDED_REVIEW = re.compile(r"/review:(written_off|cancelled)/\d+$")
 
 
 @st.composite
@@ -58,7 +56,7 @@ def test_rule_02_settled_invoices_get_no_dunning(case_and_now: tuple[Json, datet
             if is_charges_review(action):  # rule 11: fees and interest left on a paid invoice
                 assert invoice.status == "open", action.key
                 continue
-            if _ENDED_REVIEW.search(action.key):  # a payment after a write-off or cancellation
+            if is_ended_review(action):  # a payment after a write-off or cancellation
                 continue
             assert not settled_on(invoice, today), (action.kind, action.step, invoice_id)
 
