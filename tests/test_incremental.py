@@ -18,6 +18,7 @@ from tests.samples import lumen_portfolio
 from paychase import Case
 from paychase.cli._main import main
 from paychase.delivery._outbox import FileOutbox
+from paychase.delivery import _runner as runner_module
 from paychase.delivery._runner import Runner, _split
 from paychase.messages._render import Renderer
 from paychase.money._rates import builtin_rate_table
@@ -54,15 +55,45 @@ def test_a_second_run_plans_only_the_clients_it_must(books: Workspace, tmp_path:
     assert set(first.clients) == set(CLIENTS)  # no marks yet: everyone
     sent = {o.client for o in first.outcomes if o.status == "sent"}
     assert sent  # c0 is overdue
-    # What was sent is a new contact: those clients' facts changed, the others' did not.
+    # What was sent is a new contact: the run planned those clients again on it, at its end,
+    # and kept their marks; nothing else changed, so the next run plans no one.
     second = runner.run(books, now=NOW, incremental=True)
-    assert set(second.clients) == sent
+    assert second.clients == ()
     assert second.outcomes == []
-    third = runner.run(books, now=NOW, incremental=True)
-    assert third.clients == ()
-    assert third.next_at is not None
-    assert third.next_at == runner.run(books, now=NOW).next_at  # as a full run would wait
-    assert third.next_at == min(m.next_review for m in books.plan_marks().values() if m.next_review)
+    assert second.next_at is not None
+    assert second.next_at == runner.run(books, now=NOW).next_at  # as a full run would wait
+    assert second.next_at == min(m.next_review for m in books.plan_marks().values() if m.next_review)
+
+
+def test_a_send_plans_its_client_again_only_where_facts_changed(
+    books: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The run plans once; before each send the client's facts are the ones it planned from
+    # (same fingerprint), so the action stands as planned; at the end the clients messaged
+    # are planned once more, on their new facts, for their marks.
+    planned: list[tuple[str, ...]] = []
+    real = runner_module.plan
+
+    def counted(case: Case, **options: Any) -> Any:
+        planned.append(tuple(client.id for client in case.clients))
+        return real(case, **options)
+
+    monkeypatch.setattr(runner_module, "plan", counted)
+    report = _runner(books, tmp_path / "outbox").run(books, now=NOW)
+    sent = tuple(sorted({o.client for o in report.outcomes if o.status == "sent"}))
+    assert sent
+    assert [tuple(sorted(p)) for p in planned] == [CLIENTS, sent]
+
+
+def test_a_clients_fingerprint_alone_is_the_one_of_all_fingerprints(books: Workspace) -> None:
+    everyone = books.fact_fingerprints("basis")
+    assert books.fact_fingerprints("basis", ["c1", "c2"]) == {
+        "c1": everyone["c1"],
+        "c2": everyone["c2"],
+    }
+    assert books.fact_fingerprints("basis", ["nobody"]) == {}
+    books.record_payment("i1", "100.00", at=NOW)
+    assert books.fact_fingerprints("basis", ["c1"])["c1"] != everyone["c1"]
 
 
 def test_a_payment_makes_its_client_planned_again(books: Workspace, tmp_path: Path) -> None:

@@ -28,7 +28,13 @@ or leaving its grace period; any day while an invoice is promised, disputed, in 
 escalated, or an open invoice or chase has nothing planned; a fact dated after now). Every
 other client has nothing due before its next
 review, so the run performs exactly what a full run performs. Each run that plans a client on
-a workspace keeps its mark, a full run every client's.
+a workspace keeps its mark, a full run every client's; a client whose facts the run itself
+changed (a message sent, a bounce recorded) is planned again at its end, on its new facts, and
+its mark kept, so the next day's run does not plan it again for what this run did.
+
+Before each send the client's facts are read again: on a workspace, when its fingerprint is
+the one the run planned from, nothing was recorded in between and the action stands as
+planned; otherwise, and on any other source, the client is planned again on the latest facts.
 """
 
 from __future__ import annotations
@@ -252,36 +258,42 @@ class Runner:
             report.outcomes += self.reconcile()
         report.outcomes += self._still_uncertain({o.key for o in report.outcomes})
         report.incremental = incremental and isinstance(source, Workspace)
-        current, planned, waiting = self._plan(source, now, report.incremental, dry_run=dry_run)
+        basis = _basis(self.renderer.rates)
+        current, planned, waiting, prints = self._plan(
+            source, now, report.incremental, basis, dry_run=dry_run
+        )
         due = [a for a in planned if a.due(now)]
         report.planned = tuple(planned)
         report.clients = tuple(client.id for client in current.clients)
         later = [a.not_before or a.at for a in planned if not a.due(now)]
         report.next_at = min([*later, *waiting], default=None)
-        parts = _Parts(current)
+        planned_from = _Planned(_Parts(current), prints, basis)
         for done, action in enumerate(due, start=1):
             try:
-                outcome = self._perform(source, parts, action, now, dry_run=dry_run)
+                outcome = self._perform(source, planned_from, action, now, dry_run=dry_run)
             except PluginError as error:  # the store or the case's source failed under it
                 raise RunStoppedError(error, report, performed=done - 1, due=len(due)) from error
             report.outcomes.append(outcome)
             if progress is not None:
                 progress(done, len(due))
+        if isinstance(source, Workspace) and not dry_run:
+            self._mark_changed(source, planned_from, {a.client for a in due}, now)
         return report
 
     def _plan(
-        self, source: CaseSource, now: datetime, incremental: bool, *, dry_run: bool
-    ) -> tuple[Case, tuple[Action, ...], list[datetime]]:
+        self, source: CaseSource, now: datetime, incremental: bool, basis: str, *, dry_run: bool
+    ) -> tuple[Case, tuple[Action, ...], list[datetime], dict[str, str]]:
         """The case the run plans, its actions, and the next reviews of the clients it skips.
 
-        A workspace keeps the marks of the clients planned (unless `dry_run`). Their
+        Also the fingerprints of the facts it planned from, by client (none but on a
+        workspace). A workspace keeps the marks of the clients planned (unless `dry_run`). Their
         fingerprints are taken before their facts are read: a fact recorded in between makes
         the next run plan the client again, never miss it.
         """
         if not isinstance(source, Workspace):
             current = source.case()
-            return current, plan(current, now=now, rates=self.renderer.rates).actions, []
-        prints = source.fact_fingerprints(_basis(self.renderer.rates))
+            return current, plan(current, now=now, rates=self.renderer.rates).actions, [], {}
+        prints = source.fact_fingerprints(basis)
         marks = source.plan_marks() if incremental else {}
         chosen = [c for c, facts in prints.items() if c not in marks or marks[c].stale(facts, now)]
         current = source.case_of(chosen) if incremental else source.case()
@@ -294,7 +306,40 @@ class Runner:
             for client in skipped
             if (review := marks[client].next_review) is not None and review > now
         ]
-        return current, result.actions, waiting
+        return current, result.actions, waiting, prints
+
+    def _mark_changed(
+        self, source: Workspace, planned: _Planned, clients: set[str], now: datetime
+    ) -> None:
+        """Plan again, and mark, the `clients` whose facts changed since the run planned them.
+
+        What the run recorded (a message sent, a bounce) changed them; marked on their new
+        facts now, they are not planned again by the next run unless something else changes
+        or their next review comes.
+        """
+        prints = source.fact_fingerprints(planned.basis, clients)
+        changed = [c for c, facts in prints.items() if facts != planned.prints.get(c)]
+        if not changed:
+            return
+        after = source.case_of(changed)
+        result = plan(after, now=now, rates=self.renderer.rates)
+        source.keep_plan_marks(plan_marks(result, after, prints, now), at=self.clock())
+
+    def _latest(
+        self, source: CaseSource, planned: _Planned, action: Action, now: datetime
+    ) -> tuple[Case, Action] | Outcome:
+        """The client's case and `action` on the latest facts, if still due.
+
+        On a workspace whose fingerprint of the client is the one the run planned from,
+        nothing was recorded since: the action stands as planned (a plan is a function of the
+        facts and `now`). Otherwise the client is planned again (`_fresh`).
+        """
+        client = action.client
+        if isinstance(source, Workspace) and client in planned.prints:
+            latest = source.fact_fingerprints(planned.basis, [client]).get(client)
+            if latest == planned.prints[client]:
+                return planned.parts.of(client), action
+        return self._fresh(source, action, now)
 
     def _snapshot(self, case: Case, *, dry_run: bool) -> Snapshot:
         """A case given as it is: its history goes to the store (a dry run only reads it)."""
@@ -332,18 +377,18 @@ class Runner:
     # -- one action ------------------------------------------------------------------------
 
     def _perform(
-        self, source: CaseSource, parts: _Parts, action: Action, now: datetime, *, dry_run: bool
+        self, source: CaseSource, planned: _Planned, action: Action, now: datetime, *, dry_run: bool
     ) -> Outcome:
         if action.kind == "review":
             # A decision for a person; a workspace keeps it until a person closes it.
             return self._outcome(action, "review", action.reason)
         if dry_run:
-            case = parts.of(action.client)
+            case = planned.parts.of(action.client)
         else:
-            fresh = self._fresh(source, action, now)
-            if isinstance(fresh, Outcome):
-                return fresh
-            case, action = fresh
+            latest = self._latest(source, planned, action, now)
+            if isinstance(latest, Outcome):
+                return latest
+            case, action = latest
         channel = self.channels.get(action.channel) if _by_machine(action) else None
         try:
             message = self.renderer.render(case, action)
@@ -563,6 +608,15 @@ def _event(action: Action, message: Message, now: datetime) -> ContactEvent:
     """The history event performing `action` records (its outcome is set when settled)."""
     recipient = message.recipients[0].address if message.recipients else None
     return performed_event(action, at=now, channel=message.channel, to=recipient)
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """What a run planned from: the case split by client, and the facts' fingerprints."""
+
+    parts: _Parts
+    prints: dict[str, str]  # by client; empty unless the source is a workspace
+    basis: str  # what the fingerprints hash besides the workspace (`_basis`)
 
 
 class _Parts:

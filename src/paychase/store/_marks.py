@@ -18,8 +18,9 @@ changed clients costs a small part of planning them.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -51,11 +52,14 @@ class PlanMark:
         return self.next_review is not None and self.next_review <= now
 
 
-def fact_fingerprints(db: sqlite3.Connection, basis: str) -> dict[str, str]:
+def fact_fingerprints(
+    db: sqlite3.Connection, basis: str, clients: Collection[str] | None = None
+) -> dict[str, str]:
     """Each client's fingerprint, by client id (see the module docstring).
 
-    `basis` names what the plan depends on beyond the workspace (paychase's version, the rate
-    table's, the calendars'): another basis gives every client another fingerprint.
+    Only `clients`' when given; a client not in the workspace has none. `basis` names what
+    the plan depends on beyond the workspace (paychase's version, the rate table's, the
+    calendars'): another basis gives every client another fingerprint.
     """
     shared = hashlib.blake2b(basis.encode(), digest_size=16)
     rows = db.execute("SELECT kind, id, body FROM records WHERE client IS NULL ORDER BY kind, id")
@@ -72,25 +76,38 @@ def fact_fingerprints(db: sqlite3.Connection, basis: str) -> dict[str, str]:
             digest = hashes[client] = hashlib.blake2b(common, digest_size=16)
         digest.update(data)
 
-    for (client,) in db.execute("SELECT id FROM records WHERE kind = 'client'"):
+    wanted, parameters = _only(clients)
+    clients_rows = db.execute(f"SELECT id FROM records WHERE kind = 'client'{wanted}", parameters)
+    for (client,) in clients_rows:
         feed(client, b"")
     records = db.execute(
-        "SELECT client, kind, id, body FROM records WHERE client IS NOT NULL"
-        " ORDER BY client, kind, position"
+        f"SELECT client, kind, id, body FROM records WHERE client IS NOT NULL{wanted}"
+        " ORDER BY client, kind, position",
+        parameters,
     )
     for client, kind, identifier, body in records:
         feed(client, _row(kind, identifier, body))
     events = db.execute(
-        "SELECT client, body FROM events WHERE void_at IS NULL ORDER BY client, at, id"
+        f"SELECT client, body FROM events WHERE void_at IS NULL{wanted} ORDER BY client, at, id",
+        parameters,
     )
     for client, body in events:
         feed(client, _row("event", "", body))
     entries = db.execute(
-        "SELECT client, kind, invoice, body FROM entries WHERE void_at IS NULL ORDER BY client, id"
+        f"SELECT client, kind, invoice, body FROM entries WHERE void_at IS NULL{wanted}"
+        " ORDER BY client, id",
+        parameters,
     )
     for client, kind, invoice, body in entries:
         feed(client, _row(kind, invoice, body))
     return {client: digest.hexdigest() for client, digest in hashes.items()}
+
+
+def _only(clients: Collection[str] | None) -> tuple[str, tuple[str, ...]]:
+    """The SQL condition (and its parameter) keeping the rows of `clients`; none for all."""
+    if clients is None:
+        return "", ()
+    return " AND client IN (SELECT value FROM json_each(?))", (json.dumps(sorted(clients)),)
 
 
 def _row(kind: str, identifier: str, body: str) -> bytes:

@@ -330,13 +330,16 @@ class Workspace(SqliteStore):
 
     # -- incremental runs ------------------------------------------------------------------
 
-    def fact_fingerprints(self, basis: str) -> dict[str, str]:
+    def fact_fingerprints(
+        self, basis: str, clients: Collection[str] | None = None
+    ) -> dict[str, str]:
         """Each client's facts as a fingerprint, by client id (see `paychase.store._marks`).
 
-        `basis`: what the plan depends on beyond the workspace (versions of paychase, of the
-        rate table, of the calendars), hashed into every fingerprint.
+        Only `clients`' when given. `basis`: what the plan depends on beyond the workspace
+        (versions of paychase, of the rate table, of the calendars), hashed into every
+        fingerprint.
         """
-        return fact_fingerprints(self._db, basis)
+        return fact_fingerprints(self._db, basis, clients)
 
     def plan_marks(self) -> dict[str, PlanMark]:
         """What the runs that planned each client kept: fingerprint and next review."""
