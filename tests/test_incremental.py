@@ -17,9 +17,10 @@ from tests.samples import lumen_portfolio
 
 from paychase import Case
 from paychase.cli._main import main
-from paychase.delivery._outbox import FileOutbox
 from paychase.delivery import _runner as runner_module
-from paychase.delivery._runner import Runner, _split
+from paychase.delivery._outbox import FileOutbox
+from paychase.delivery._runner import Runner, RunStoppedError, _split
+from paychase.errors import PluginError
 from paychase.messages._render import Renderer
 from paychase.money._rates import builtin_rate_table
 from paychase.store._database import SCHEMA_VERSION
@@ -62,7 +63,8 @@ def test_a_second_run_plans_only_the_clients_it_must(books: Workspace, tmp_path:
     assert second.outcomes == []
     assert second.next_at is not None
     assert second.next_at == runner.run(books, now=NOW).next_at  # as a full run would wait
-    assert second.next_at == min(m.next_review for m in books.plan_marks().values() if m.next_review)
+    reviews = [m.next_review for m in books.plan_marks().values() if m.next_review]
+    assert second.next_at == min(reviews)
 
 
 def test_a_send_plans_its_client_again_only_where_facts_changed(
@@ -83,6 +85,25 @@ def test_a_send_plans_its_client_again_only_where_facts_changed(
     sent = tuple(sorted({o.client for o in report.outcomes if o.status == "sent"}))
     assert sent
     assert [tuple(sorted(p)) for p in planned] == [CLIENTS, sent]
+
+
+def test_a_store_failing_while_marking_stops_the_run_with_what_it_performed(
+    books: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails(clients: Any) -> Case:
+        raise PluginError("the disk is full", field="db")
+
+    monkeypatch.setattr(books, "case_of", fails)  # a full run reads it only to mark
+    with pytest.raises(RunStoppedError) as stopped:
+        _runner(books, tmp_path / "outbox").run(books, now=NOW)
+    sent = {o.client for o in stopped.value.report.outcomes if o.status == "sent"}
+    assert sent
+    assert "the disk is full" in str(stopped.value)
+    monkeypatch.undo()
+    # Their marks are the ones from before the sends: the next run plans them again.
+    again = _runner(books, tmp_path / "outbox").run(books, now=NOW, incremental=True)
+    assert set(again.clients) == sent
+    assert again.outcomes == []
 
 
 def test_a_clients_fingerprint_alone_is_the_one_of_all_fingerprints(books: Workspace) -> None:

@@ -277,7 +277,10 @@ class Runner:
             if progress is not None:
                 progress(done, len(due))
         if isinstance(source, Workspace) and not dry_run:
-            self._mark_changed(source, planned_from, {a.client for a in due}, now)
+            try:
+                self._mark_changed(source, planned_from, {a.client for a in due}, now)
+            except PluginError as error:  # all was performed; the next run plans them again
+                raise RunStoppedError(error, report, performed=len(due), due=len(due)) from error
         return report
 
     def _plan(
