@@ -11,12 +11,15 @@ from aiosmtpd.controller import Controller
 from hypothesis import HealthCheck, settings
 from tests.delivery_helpers import Collector, free_port
 
-# `dev` keeps the edit-test loop quick; `ci` searches a little harder, within the 10-minute CI
-# budget that the whole suite (some 5 700 tests, under coverage) shares.
-# HYPOTHESIS_PROFILE picks one.
-settings.register_profile("dev", max_examples=25, deadline=None)
+# `dev` and `ci` stay lean: the whole suite (some 5 700 tests, under coverage) shares the
+# 10-minute CI budget. `deep` searches harder, by hand before a release or after changing a
+# strategy: HYPOTHESIS_PROFILE=deep pytest tests/property. HYPOTHESIS_PROFILE picks one.
+settings.register_profile("dev", max_examples=20, deadline=None)
 settings.register_profile(
-    "ci", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci", max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "deep", max_examples=250, deadline=None, suppress_health_check=list(HealthCheck)
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 

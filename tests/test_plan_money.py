@@ -559,4 +559,5 @@ def test_a_rate_table_without_the_regime_is_reviewed_never_silent() -> None:
     result = paychase.plan(_case(), now=_at("2025-07-20T12:00"), rates=without_pl)
     review = _only(result, "review")
     assert "the rate table has no PL_B2B regime" in review.reason
+    assert "no statutory interest on inv-1 is computed from 2025-06-17" in review.reason  # rule 12
     assert all(a.amounts is None or a.amounts.interest == 0 for a in result.actions)

@@ -165,7 +165,7 @@ ENGLISH: Mapping[str, str] = {
     "instalment.kept": "the plan is kept so far, so the ladder waits",
     # -- the money engines' problems (rules 6 and 11) --
     "rate_table.no_regime": "rule 11: the rate table has no {regime} regime: no statutory "
-    "interest on {invoice} is computed; add the regime's rates to the rate table",
+    "interest on {invoice} is computed from {since}; add the regime's rates to the rate table",
     "interest.awaits_demand": "no statutory interest on {invoice} yet: only the invoice set its "
     "due date, so this demand puts the client in delay (§ 286 BGB); interest runs from the "
     "day after it",

@@ -285,7 +285,8 @@ class ChargeBook:
         try:
             regime = self.table.regime(law.key)
         except InvalidCaseError:
-            return part("rate_table.no_regime", regime=law.key, invoice=invoice.label)
+            since = due + _ONE_DAY  # the day interest would run from
+            return part("rate_table.no_regime", regime=law.key, invoice=invoice.label, since=since)
         computation = statutory_interest(
             principal=base,
             currency=invoice.currency,
