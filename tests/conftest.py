@@ -14,9 +14,9 @@ from tests.delivery_helpers import Collector, free_port
 # `dev` and `ci` stay lean: the whole suite (some 5 700 tests, under coverage) shares the
 # 10-minute CI budget. `deep` searches harder, by hand before a release or after changing a
 # strategy: HYPOTHESIS_PROFILE=deep pytest tests/property. HYPOTHESIS_PROFILE picks one.
-settings.register_profile("dev", max_examples=20, deadline=None)
+settings.register_profile("dev", max_examples=15, deadline=None)
 settings.register_profile(
-    "ci", max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci", max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile(
     "deep", max_examples=250, deadline=None, suppress_health_check=list(HealthCheck)
