@@ -32,7 +32,7 @@ from tests.strategies import (
 
 import paychase
 from paychase import Policy
-from paychase.simulation import simulate
+from paychase.simulation import SimulationEntry, simulate
 
 _SCALE = 2 if settings.default.max_examples >= 100 else 1
 # A simulation plans a few dozen times: a handful of clients is enough to meet every order.
@@ -99,10 +99,25 @@ def test_rule_10_one_suspension_at_a_time_restored_once_all_it_covers_is_paid(
             assert suspended, f"a restore of nothing: {entry.key}"
             assert covered <= paid, (entry.key, sorted(covered - paid))
             suspended, covered = False, set()
-        elif suspended and _after_suspension(ladder, entry.step):
-            covered.update(entry.invoices)  # its suspension step came: it joined
+        elif suspended:  # an invoice whose own suspension step came joined it
+            covered.update(
+                i for i, step in _own_steps(entry).items() if _after_suspension(ladder, step)
+            )
     if suspended and {i["id"] for i in case["invoices"]} <= paid:
         raise AssertionError("everything is paid, but the service stays suspended")
+
+
+def _own_steps(entry: SimulationEntry) -> dict[str, str | None]:
+    """Each invoice's own step in a performed action: the action's, or the one its key names
+    for an invoice at another step (``k1/i1+i2@warning/final/1``: i2 is at its warning)."""
+    own: dict[str, str | None] = dict.fromkeys(entry.invoices, entry.step)
+    if entry.key is None:
+        return own
+    for named in entry.key.split("/")[1].split("+"):
+        invoice, _, step = named.partition("@")
+        if step:
+            own[invoice] = step.partition("#")[0]  # a repeated step's sending counts as it
+    return own
 
 
 def _after_suspension(ladder: Policy, step: str | None) -> bool:
