@@ -1344,13 +1344,13 @@ def is_charges_review(action: Action) -> bool:
     return action.kind == "review" and "/review:charges/" in action.key
 
 
+_ENDED_REVIEW: Final = re.compile(r"/review:(written_off|cancelled)/\d+$")
+
+
 def is_ended_review(action: Action) -> bool:
     """Whether an action is the review of a payment after a write-off or a cancellation
     (rule 12): it is about a settled invoice, and asks a person, not the client."""
-    return action.kind == "review" and re.search(_ENDED_REVIEW, action.key) is not None
-
-
-_ENDED_REVIEW: Final = r"/review:(written_off|cancelled)/\d+$"
+    return action.kind == "review" and _ENDED_REVIEW.search(action.key) is not None
 
 
 def after_due(step: Step) -> bool:

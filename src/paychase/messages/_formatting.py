@@ -40,15 +40,6 @@ __all__ = [
 ]
 
 
-@lru_cache(maxsize=128)
-def babel_locale(identifier: str) -> Locale:
-    """The babel `Locale` of an identifier such as ``pl_PL``, parsed once.
-
-    babel parses a locale given as text on every call; a message formats dozens of values.
-    """
-    return Locale.parse(identifier)
-
-
 @lru_cache(maxsize=4096)
 def _currency_text(amount: Decimal, signed: bool, currency: str, locale: str) -> str:
     """`amount` in `currency` as `locale` writes it; a message prints each sum several times.
@@ -56,7 +47,7 @@ def _currency_text(amount: Decimal, signed: bool, currency: str, locale: str) ->
     Equal amounts print alike (in the currency's own decimals), so ``1.0`` and ``1.00`` may
     share an entry; `signed` keeps ``-0`` (printed "-0.00") apart from ``0``, which it equals.
     """
-    return format_currency(amount, currency, locale=babel_locale(locale))
+    return format_currency(amount, currency, locale=locale)
 
 
 def plural_category(count: Decimal | int, locale: str) -> str:
@@ -65,7 +56,7 @@ def plural_category(count: Decimal | int, locale: str) -> str:
     >>> plural_category(3, "pl_PL"), plural_category(5, "pl_PL"), plural_category(22, "ru_RU")
     ('few', 'many', 'few')
     """
-    return str(babel_locale(locale).plural_form(count))
+    return str(Locale.parse(locale).plural_form(count))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +85,12 @@ class Money:
         >>> Money(Decimal("246000"), "JPY", "pl_PL").iso, Money(Decimal("2.5"), "EUR", "en").iso
         ('246\xa0000\xa0JPY', 'EUR\xa02.50')
         """
-        pattern = babel_locale(self.locale).currency_formats["standard"].pattern
+        pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
         pattern = pattern.replace("¤", "¤¤")
         # A symbol may touch the digits ("£1.00"); a code never does ("GBP 1.00").
         pattern = re.sub(r"¤¤(?=[#0])", "¤¤\u00a0", pattern)
         pattern = re.sub(r"(?<=[#0])¤¤", "\u00a0¤¤", pattern)
-        return format_currency(
-            self.amount, self.currency, locale=babel_locale(self.locale), format=pattern
-        )
+        return format_currency(self.amount, self.currency, locale=self.locale, format=pattern)
 
     def __bool__(self) -> bool:
         return self.amount != 0
@@ -111,7 +100,7 @@ class Money:
         """The amount without the currency, e.g. ``1 183,65``."""
         digits = get_currency_precision(self.currency)
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(self.amount, format=pattern, locale=babel_locale(self.locale))
+        return format_decimal(self.amount, format=pattern, locale=self.locale)
 
 
 def home_currencies(locale: str, on: date) -> tuple[str, ...]:
@@ -120,7 +109,7 @@ def home_currencies(locale: str, on: date) -> tuple[str, ...]:
     >>> home_currencies("pl_PL", date(2026, 3, 10)), home_currencies("en", date(2026, 3, 10))
     (('PLN',), ())
     """
-    territory = babel_locale(locale).territory
+    territory = Locale.parse(locale).territory
     return tuple(get_territory_currencies(territory, on)) if territory else ()
 
 
@@ -132,22 +121,22 @@ class Day:
     locale: str
 
     def __str__(self) -> str:
-        return format_date(self.value, "long", locale=babel_locale(self.locale))
+        return format_date(self.value, "long", locale=self.locale)
 
     @property
     def short(self) -> str:
         """Numeric form for tables, e.g. ``10.03.2026``."""
-        return format_date(self.value, "short", locale=babel_locale(self.locale))
+        return format_date(self.value, "short", locale=self.locale)
 
     @property
     def medium(self) -> str:
         """Abbreviated form, e.g. ``10 mar 2026``."""
-        return format_date(self.value, "medium", locale=babel_locale(self.locale))
+        return format_date(self.value, "medium", locale=self.locale)
 
     @property
     def weekday(self) -> str:
         """The day of the week, e.g. ``wtorek``."""
-        return format_date(self.value, "EEEE", locale=babel_locale(self.locale))
+        return format_date(self.value, "EEEE", locale=self.locale)
 
     @property
     def iso(self) -> str:
@@ -188,8 +177,8 @@ class Moment:
     def time(self) -> str:
         """Hours and minutes in the locale's style, e.g. ``12:00`` or ``12:00 PM``."""
         if self.locale[:2] in _TWENTY_FOUR_HOURS:
-            return format_time(self.value.timetz(), "HH:mm", locale=babel_locale(self.locale))
-        return format_time(self.value.timetz(), "short", locale=babel_locale(self.locale))
+            return format_time(self.value.timetz(), "HH:mm", locale=self.locale)
+        return format_time(self.value.timetz(), "short", locale=self.locale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +189,7 @@ class Rate:
     locale: str
 
     def __str__(self) -> str:
-        return format_percent(
-            self.percent / 100, locale=babel_locale(self.locale), decimal_quantization=False
-        )
+        return format_percent(self.percent / 100, locale=self.locale, decimal_quantization=False)
 
 
 # CLDR has no "business day" unit; these are the plural forms by CLDR category, for the
@@ -244,12 +231,10 @@ class Span:
     def __str__(self) -> str:
         count = abs(self.duration.count)
         if self.duration.unit != "bd":
-            return format_unit(
-                count, _UNITS[self.duration.unit], length="long", locale=babel_locale(self.locale)
-            )
-        forms = _BUSINESS_DAYS.get(babel_locale(self.locale).language, _BUSINESS_DAYS["en"])
+            return format_unit(count, _UNITS[self.duration.unit], length="long", locale=self.locale)
+        forms = _BUSINESS_DAYS.get(Locale.parse(self.locale).language, _BUSINESS_DAYS["en"])
         word = forms.get(plural_category(count, self.locale), forms["other"])
-        return f"{format_decimal(count, locale=babel_locale(self.locale))} {word}"
+        return f"{format_decimal(count, locale=self.locale)} {word}"
 
     @property
     def count(self) -> int:

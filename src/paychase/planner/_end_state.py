@@ -29,7 +29,7 @@ from typing import Final
 from paychase._reason import ReasonPart, part
 from paychase.case._history import ContactEvent
 from paychase.case._invoices import Payment
-from paychase.conversation._facts import InvoiceFacts
+from paychase.conversation._facts import SETTLED, InvoiceFacts
 from paychase.conversation._sanctions import concerned_contracts
 from paychase.planner._context import ClientContext
 from paychase.policy._policy import Step
@@ -42,6 +42,7 @@ __all__ = [
     "late_payments",
     "sanction_unmet",
     "written_off",
+    "written_off_state",
 ]
 
 _DID_NOT_HAPPEN: Final = frozenset({"bounced", "failed"})
@@ -54,6 +55,16 @@ def _happened(event: ContactEvent) -> bool:
 def written_off(facts: InvoiceFacts) -> ContactEvent | None:
     """The first recorded write-off of the invoice (None: it was not written off)."""
     return next((e for e in facts.events if e.kind == "write_off" and _happened(e)), None)
+
+
+def written_off_state(facts: InvoiceFacts) -> None:
+    """Show the invoice as ``written_off`` where the history writes off a balance still owed.
+
+    The plan and the statement say it alike. The invoice's own status wins: one the host
+    marked cancelled stays cancelled.
+    """
+    if written_off(facts) is not None and facts.balance.owed > 0 and facts.state not in SETTLED:
+        facts.state = "written_off"
 
 
 def cancellation(context: ClientContext, contract: str) -> ContactEvent | None:

@@ -36,7 +36,7 @@ from paychase.errors import InvalidCaseError
 from paychase.money._amounts import Charge
 from paychase.money._charges import ChargeBook, Owed, amounts_of
 from paychase.money._rates import RateTable
-from paychase.planner._end_state import written_off
+from paychase.planner._end_state import written_off_state
 from paychase.planner._inputs import read_inputs
 from paychase.policy._ladder import InvoiceStatus, ladder_progress
 from paychase.policy._policy import Policy
@@ -152,8 +152,7 @@ def statement(
             clock.deadline_of,
             invoice.id,
         )
-        if written_off(facts) is not None and facts.balance.owed > 0:
-            facts.state = "written_off"  # as the plan says it: the host booked it as bad debt
+        written_off_state(facts)  # as the plan says it: the host booked it as bad debt
         waived = facts.state == "paid" and contract.waive_charges_when_paid
         owed = (
             _nothing_owed(invoice.billed, facts.balance.paid)

@@ -26,12 +26,17 @@ from dataclasses import dataclass
 from paychase._reason import ReasonPart
 from paychase.case._invoices import Invoice
 from paychase.conversation._arrangements import Arrangement
-from paychase.conversation._facts import SETTLED, InvoiceFacts, own_policy, policy_of, read_facts
+from paychase.conversation._facts import InvoiceFacts, own_policy, policy_of, read_facts
 from paychase.money._balances import ZERO
 from paychase.planner._candidate import Candidate
 from paychase.planner._context import ClientContext
 from paychase.planner._costs import Costs
-from paychase.planner._end_state import cancellation, late_payments, written_off
+from paychase.planner._end_state import (
+    cancellation,
+    late_payments,
+    written_off,
+    written_off_state,
+)
 from paychase.planner._next_step import LadderWalk
 from paychase.planner._outputs import Action
 from paychase.planner._reviews import Reviews
@@ -119,8 +124,7 @@ class InvoiceTriage:
             facts.progress = ladder_progress(
                 ladder, facts.events, context.clock.deadline_of, facts.invoice.id
             )
-        if facts.balance.owed > ZERO and facts.state not in SETTLED:  # its own status wins
-            facts.state = "written_off"
+        written_off_state(facts)
         day = context.clock.local(ending.at).date()
         return f"written off on {day}: nothing more is planned"
 
