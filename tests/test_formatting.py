@@ -238,6 +238,25 @@ def test_plural_category_matches_the_textbook_rule(n: int, language: str) -> Non
     assert plural_category(n, f"{language}_{language.upper()}") == _slavic_category(n, language)
 
 
+def test_a_number_keeps_its_plural_category_as_written_once_remembered() -> None:
+    """1 and 1.0 are equal, but CLDR reads the written decimals: "1 invoice", "1.0 invoices"."""
+    assert [plural_category(n, "en") for n in (1, Decimal("1.0"), 1, Decimal("1"))] == [
+        "one",
+        "other",
+        "one",
+        "one",
+    ]
+    assert plural_category(Decimal("2.0"), "pl_PL") == "other"
+    assert plural_category(2, "pl_PL") == "few"
+
+
+def test_a_date_is_written_in_each_form_and_locale_once_remembered() -> None:
+    day = date(2026, 3, 10)
+    first = [(str(Day(day, loc)), Day(day, loc).short) for loc in ("pl_PL", "de_DE")]
+    again = [(str(Day(day, loc)), Day(day, loc).short) for loc in ("pl_PL", "de_DE")]
+    assert first == again == [("10 marca 2026", "10.03.2026"), ("10. März 2026", "10.03.26")]
+
+
 @given(n=COUNTS, locale=st.sampled_from(LOCALES))
 def test_days_match_cldr_units(n: int, locale: str) -> None:
     assert str(Span(Duration(n, "d"), locale)) == format_unit(

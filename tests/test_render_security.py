@@ -169,6 +169,17 @@ def test_the_context_cannot_be_changed(case: Case, action: Action, body: str) ->
     assert _RENDERER.render(case, action) == before
 
 
+def test_each_type_and_attribute_is_judged_on_its_own(case: Case, action: Action) -> None:
+    """The sandbox remembers its answer per type and attribute name: never across either."""
+    reading = "{{ 'abc'.index('b') }}{{ [1, 2].index(2) }}"
+    for _ in range(2):
+        message = _render_or_refuse(case, action, reading)
+        assert message is not None
+        assert "[11]" in message.text
+        assert _render_or_refuse(case, action, "{{ [1, 2].index(2) }}{{ [1, 2].pop() }}") is None
+        assert _render_or_refuse(case, action, "{{ 'abc'.index('b') }}{{ 'abc'.encode() }}") is None
+
+
 @pytest.mark.parametrize(
     "body",
     [

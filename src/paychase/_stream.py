@@ -581,6 +581,8 @@ def _in_order(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+_CHUNKS_PER_PROCESS = 16
+
 # The case and where each chunk's records are in it, which a forked worker inherits instead of
 # receiving its chunks pickled.
 _INHERITED: list[tuple[Case, list[_Layout]]] = []
@@ -596,7 +598,7 @@ def plan_parallel(
 ) -> Plan:
     """`plan()` over `jobs` processes: the same `Plan`, byte for byte, sooner on more cores.
 
-    The clients are cut into contiguous chunks, a few per process, each planned as a case of
+    The clients are cut into contiguous chunks, 16 per process, each planned as a case of
     its own in a worker process; the chunks' plans are merged as `plan()` orders its own
     (actions by `at`, then `key`; invoice and chase states in the case's order). Where the
     platform can fork, the workers inherit the chunks instead of receiving copies.
@@ -681,7 +683,9 @@ def _over_chunks(
     # every inherited page either.
     gc.freeze()
     try:
-        layouts = _layouts(case, _groups(case, jobs * 4))
+        # Small chunks: a worker's heap stays small (a chunk's plan is freed before the next
+        # one), so it faults in fewer fresh pages, and no process waits long on the last one.
+        layouts = _layouts(case, _groups(case, jobs * _CHUNKS_PER_PROCESS))
         tasks: list[int] | list[tuple[Case, dict[str, list[int]]]]
         if "fork" in multiprocessing.get_all_start_methods():
             # Each worker cuts its chunks out of the case it inherits, sparing this process;
@@ -732,7 +736,9 @@ def _json_members(text: str) -> dict[str, str | list[str]]:
     """The members of a plan's JSON text (indented by 2): a scalar's line, an array's items.
 
     An array's items are objects, each written from a line ``    {`` to a line ``    }``, one
-    after another; a string holds no raw line break, so these lines mark where items end.
+    after another; a string holds no raw line break, so these lines mark where items end. An
+    item is kept without those two lines (`_add_array` writes them back), so that cutting the
+    text copies each item once.
     """
     members: dict[str, str | list[str]] = {}
     for member in text[len('{\n  "') : -len("\n}")].split(',\n  "'):
@@ -740,11 +746,15 @@ def _json_members(text: str) -> dict[str, str | list[str]]:
         if value == "[]":
             members[name] = []
         elif value.startswith("[\n"):
-            items = value[len("[\n    {\n") : -len("\n    }\n  ]")]
-            members[name] = [f"    {{\n{item}\n    }}" for item in items.split("\n    },\n    {\n")]
+            members[name] = value[_OPENING:-_CLOSING].split(_BETWEEN)
         else:
             members[name] = f'  "{name}": {value}'
     return members
+
+
+# How an array of objects is written in the plan's text: its opening, the lines between two
+# items, and its closing (the first item's ``{`` and the last one's ``}`` included).
+_OPENING, _BETWEEN, _CLOSING = len("[\n    {\n"), "\n    },\n    {\n", len("\n    }\n  ]")
 
 
 def _merged_json(
@@ -774,16 +784,16 @@ def _first(pair: tuple[_T, Any]) -> _T:
 
 
 def _add_array(text: list[str], name: str, items: Sequence[str]) -> None:
-    """Append the member `name`, an array of the JSON `items`, to the pieces of `text`."""
+    """Append the member `name`, an array of the objects `items` (cut by `_json_members`)."""
     if not items:
         text.append(f'  "{name}": []')
         return
-    text.append(f'  "{name}": [\n')
+    text.append(f'  "{name}": [\n    {{\n')
     for index, item in enumerate(items):
         if index:
-            text.append(",\n")
+            text.append(_BETWEEN)
         text.append(item)
-    text.append("\n  ]")
+    text.append("\n    }\n  ]")
 
 
 def _plan_chunk(

@@ -56,7 +56,19 @@ def plural_category(count: Decimal | int, locale: str) -> str:
     >>> plural_category(3, "pl_PL"), plural_category(5, "pl_PL"), plural_category(22, "ru_RU")
     ('few', 'many', 'few')
     """
-    return str(Locale.parse(locale).plural_form(count))
+    return _plural_of(str(count), locale)
+
+
+@lru_cache(maxsize=4096)
+def _plural_of(count: str, locale: str) -> str:
+    """`plural_category` of the number written `count`: as written, since "1.0" is not "1"."""
+    return str(Locale.parse(locale).plural_form(Decimal(count)))
+
+
+@lru_cache(maxsize=4096)
+def _date_text(value: date, form: str, locale: str) -> str:
+    """`value` in babel's `form` for `locale`; a message prints each of its dates several times."""
+    return format_date(value, form, locale=locale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,22 +133,22 @@ class Day:
     locale: str
 
     def __str__(self) -> str:
-        return format_date(self.value, "long", locale=self.locale)
+        return _date_text(self.value, "long", self.locale)
 
     @property
     def short(self) -> str:
         """Numeric form for tables, e.g. ``10.03.2026``."""
-        return format_date(self.value, "short", locale=self.locale)
+        return _date_text(self.value, "short", self.locale)
 
     @property
     def medium(self) -> str:
         """Abbreviated form, e.g. ``10 mar 2026``."""
-        return format_date(self.value, "medium", locale=self.locale)
+        return _date_text(self.value, "medium", self.locale)
 
     @property
     def weekday(self) -> str:
         """The day of the week, e.g. ``wtorek``."""
-        return format_date(self.value, "EEEE", locale=self.locale)
+        return _date_text(self.value, "EEEE", self.locale)
 
     @property
     def iso(self) -> str:

@@ -242,6 +242,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     ) -> None:
         super().__init__(finalize=_printable, **options)
         self.budget = budget
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
         del self.filters["pprint"]  # it prints reprs, and nothing a reader should see
         for unused in ("lipsum", "cycler", "joiner"):  # they only print reprs into a message
             self.globals.pop(unused, None)
@@ -250,8 +251,18 @@ class Sandbox(ImmutableSandboxedEnvironment):
             self.filters[name] = _guarded(name, function)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        """As the immutable sandbox, and no way to bytes (``'x'.encode``, ``(1).to_bytes``)."""
-        return attr not in _BYTES_MAKERS and super().is_safe_attribute(obj, attr, value)
+        """As the immutable sandbox, and no way to bytes (``'x'.encode``, ``(1).to_bytes``).
+
+        jinja2's answer depends on the object's type and the attribute's name only (which types
+        and names are internal or mutate), so it is worked out once for each pair: templates
+        read the same few attributes of the same few types thousands of times a run.
+        """
+        known = (type(obj), attr)
+        safe = self._safe_attributes.get(known)
+        if safe is None:
+            safe = attr not in _BYTES_MAKERS and super().is_safe_attribute(obj, attr, value)
+            self._safe_attributes[known] = safe
+        return safe
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """``obj.attribute``, as the sandbox allows it, on the render's time."""
