@@ -232,6 +232,16 @@ def test_no_template_at_all_is_a_plugin_error(portfolio: Case) -> None:
 # -- host templates and locales -----------------------------------------------------------
 
 
+@pytest.mark.parametrize("locale", ["en", "pl"])
+def test_a_template_may_import_the_parts_without_the_strings(portfolio: Case, locale: str) -> None:
+    """`_layout/parts` finds its words itself when its importer did not import `_strings`."""
+    action = _action(portfolio, "harrow", "polite")
+    table = '{% import "_layout/parts" as p with context %}{{ p.invoice_table() }}'
+    host = Host({(locale, "freelancer/polite"): table})
+    message = Renderer(templates=[host]).render(portfolio, action, locale=locale)
+    assert message.text.startswith("- Invoice " if locale == "en" else "- Faktura ")
+
+
 def test_a_host_template_wins_over_the_builtin(portfolio: Case) -> None:
     action = _action(portfolio, "harrow", "polite")
     host = Host({("en", "freelancer/polite"): message_template("HOST: {{ client.name }}")})
