@@ -11,13 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
 from paychase.case._contracts import LateFee
 from paychase.case._money import round_money
 from paychase.errors import InvalidCaseError
-from paychase.money._fees import FeeComputation, contractual_fee
+from paychase.money._fees import FeeComputation, _month_start, contractual_fee
 
 from .strategies import amounts, currencies
 
@@ -539,3 +540,12 @@ def test_simple_never_exceeds_compound(case: dict[str, Any]) -> None:
     simple = contractual_fee(**{**case, "terms": terms.model_copy(update={"compound": False})})
     compound = contractual_fee(**{**case, "terms": terms.model_copy(update={"compound": True})})
     assert simple.fee <= compound.fee
+
+
+@given(
+    anchor=st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)),
+    month=st.integers(min_value=0, max_value=3600),
+)
+def test_a_fee_month_starts_where_relativedelta_puts_it(anchor: date, month: int) -> None:
+    """The anchor's day of the month, or the last day of a shorter month (31 Jan -> 29 Feb)."""
+    assert _month_start(anchor, month) == anchor + relativedelta(months=month)

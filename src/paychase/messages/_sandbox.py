@@ -104,6 +104,8 @@ _PASSED = (EvalContext, Environment, JinjaContext)
 # Values that print themselves as text a reader may see: str() of them is never a repr.
 _SCALARS = (str, int, float, Decimal, date, Money, Day, Moment, Rate, Span, type(None))
 _CONTAINERS = (list, tuple, dict)
+# What prints as str() of itself; an undefined variable raises its own error there.
+_PRINTED_AS_THEMSELVES = (*_SCALARS, Undefined)
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
 _DIGITS = re.compile(r"\d+")
 _T = TypeVar("_T")
@@ -358,7 +360,7 @@ def _as_text(value: Any, meter: _Meter) -> str:
     """
     if isinstance(value, str):
         text = value
-    elif isinstance(value, (*_SCALARS, Undefined)):
+    elif isinstance(value, _PRINTED_AS_THEMSELVES):
         text = str(value)  # an undefined variable raises its own error here
     elif type(value) in _CONTAINERS:
         meter.fits(_repr_size(value, meter.characters), "a printed list")

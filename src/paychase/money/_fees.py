@@ -51,13 +51,13 @@ The module is pure: no clock, no I/O.
 from __future__ import annotations
 
 import math
+from calendar import monthrange
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Context, Decimal, localcontext
 from typing import Literal, NamedTuple, Self
 
-from dateutil.relativedelta import relativedelta
 from pydantic import Field, model_validator
 
 from paychase._model import FrozenModel, InputModel
@@ -184,8 +184,15 @@ def _effective_cap(terms: LateFee, principal: Decimal, currency: str) -> Decimal
 
 
 def _month_start(fee_from: date, month: int) -> date:
-    """First day of fee month `month` (0-based), computed from the anchor in one step."""
-    return fee_from + relativedelta(months=month)
+    """First day of fee month `month` (0-based), computed from the anchor in one step.
+
+    As ``fee_from + relativedelta(months=month)``: the anchor's day of the month, or the last
+    day of a shorter month (31 January, then 28 or 29 February, then 31 March); a fee that runs
+    for years asks for each month's start twice, and relativedelta is ten times slower.
+    """
+    year, index = divmod(fee_from.month - 1 + month, 12)
+    year += fee_from.year
+    return date(year, index + 1, min(fee_from.day, monthrange(year, index + 1)[1]))
 
 
 def _month_of(fee_from: date, day: date) -> int:
