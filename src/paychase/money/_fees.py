@@ -188,7 +188,7 @@ def _month_start(fee_from: date, month: int) -> date:
 
     As ``fee_from + relativedelta(months=month)``: the anchor's day of the month, or the last
     day of a shorter month (31 January, then 28 or 29 February, then 31 March); a fee that runs
-    for years asks for each month's start twice, and relativedelta is ten times slower.
+    for years asks for each month's start twice, and relativedelta is seven times slower.
     """
     year, index = divmod(fee_from.month - 1 + month, 12)
     year += fee_from.year
