@@ -430,6 +430,17 @@ def test_a_payment_after_the_write_off_gets_a_review_for_a_person() -> None:
     assert state.state == "paid"  # paid in full: no restoration of the suspended service
 
 
+def test_a_suspension_over_an_invoice_written_off_is_lifted_by_the_host_only() -> None:
+    """Found by the rule-10 property test: paid in full after its write-off, with no
+    cancellation, the invoice still holds the suspension; a person decides (issue 16)."""
+    written_off = [*WARNED, event("2026-04-20T10:00", "write_off", "write_off")]
+    paid = [{"date": "2026-04-25", "amount": "2400.00"}]
+    result = planned(case(written_off, payments=paid), "2026-04-27T09:00")
+    assert [(a.kind, a.key) for a in result.actions] == [("review", "k1/i1/review:written_off/1")]
+    [state] = result.invoices
+    assert state.state == "paid"
+
+
 def test_a_payment_before_the_cancellation_is_no_question() -> None:
     paid = [{"date": "2026-04-01", "amount": "100.00"}]
     assert planned(case(WRITTEN_OFF, payments=paid), "2026-06-01T09:00").actions == ()
