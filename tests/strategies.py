@@ -1279,8 +1279,12 @@ def concerns(event: ContactEvent, invoice: Invoice) -> bool:
 
 
 def written_off_in(events: Iterable[ContactEvent], invoice: Invoice) -> bool:
-    """Whether the history writes the invoice off: nothing more is planned for it (issue 16)."""
-    return any(e.kind == "write_off" and concerns(e, invoice) for e in events)
+    """Whether the history writes the invoice off: nothing more is planned for it (issue 16).
+
+    A write-off is our own act, so it must name the invoice: like our messages, one naming no
+    invoice performs no invoice's step (only the client's own events speak for the account).
+    """
+    return any(e.kind == "write_off" and invoice.id in e.invoices for e in events)
 
 
 def contested_of(invoice: Invoice, events: Iterable[ContactEvent], client: Client) -> Decimal:
