@@ -732,6 +732,11 @@ def _plan_chunk_json(
     )
 
 
+# How an array of objects is written in the plan's text: its opening, the lines between two
+# items, and its closing (the first item's ``{`` and the last one's ``}`` included).
+_OPENING, _BETWEEN, _CLOSING = "[\n    {\n", "\n    },\n    {\n", "\n    }\n  ]"
+
+
 def _json_members(text: str) -> dict[str, str | list[str]]:
     """The members of a plan's JSON text (indented by 2): a scalar's line, an array's items.
 
@@ -746,15 +751,10 @@ def _json_members(text: str) -> dict[str, str | list[str]]:
         if value == "[]":
             members[name] = []
         elif value.startswith("[\n"):
-            members[name] = value[_OPENING:-_CLOSING].split(_BETWEEN)
+            members[name] = value[len(_OPENING) : -len(_CLOSING)].split(_BETWEEN)
         else:
             members[name] = f'  "{name}": {value}'
     return members
-
-
-# How an array of objects is written in the plan's text: its opening, the lines between two
-# items, and its closing (the first item's ``{`` and the last one's ``}`` included).
-_OPENING, _BETWEEN, _CLOSING = len("[\n    {\n"), "\n    },\n    {\n", len("\n    }\n  ]")
 
 
 def _merged_json(
@@ -788,12 +788,12 @@ def _add_array(text: list[str], name: str, items: Sequence[str]) -> None:
     if not items:
         text.append(f'  "{name}": []')
         return
-    text.append(f'  "{name}": [\n    {{\n')
+    text.append(f'  "{name}": {_OPENING}')
     for index, item in enumerate(items):
         if index:
             text.append(_BETWEEN)
         text.append(item)
-    text.append("\n    }\n  ]")
+    text.append(_CLOSING)
 
 
 def _plan_chunk(
